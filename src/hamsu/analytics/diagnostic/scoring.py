@@ -1,0 +1,532 @@
+"""Scoring of the sales-marketing alignment diagnostic (20 statements rated 1-5).
+
+The instrument: each respondent rates 20 statements from 1 (strongly disagree) to
+5 (strongly agree). A respondent's total is the sum (20-100). The company total is the
+mean of the respondents' totals, and the relationship type is read off four bands:
+
+    20-39 Undefined, 40-59 Defined, 60-79 Aligned, 80-100 Integrated.
+
+A mean need not be a whole number; it belongs to the band whose lower bound it has
+reached (59.5 is Defined, 60 is Aligned, 39.99 is Undefined). The bands therefore are
+half-open intervals ``[20, 40) [40, 60) [60, 80) [80, 100]``.
+
+Everything here is pure Python + NumPy/SciPy so it can be used by the CLI on a raw
+CSV file, by the Django ``alignment`` app on stored responses, and in tests.
+
+Choices worth knowing (this docstring is their documentation):
+
+* Partial responses: a respondent with any blank statement is left out of *every*
+  figure (totals, function means, gaps, matrix) and named in a warning. Mixing
+  complete and partial answers would make the company total and the gaps describe
+  different sets of people; leaving them out keeps every number about the same group.
+* Function names are compared after trimming and lower-casing, so ``Sales`` and
+  ``sales `` are one group. Values other than ``sales`` and ``marketing`` stay as
+  their own groups (e.g. ``service``) and appear in the by-function figures.
+* The perception gap is ``mean(sales) - mean(marketing)`` per statement. It is flagged
+  "large and meaningful" when ``|gap| >= 1`` point (one step on the 1-5 scale, a
+  difference a reader would notice) *and* Welch's t-test gives ``p < 0.05`` (so a
+  one-step gap between two single people is not called a finding). Mann-Whitney U is
+  available for those who prefer a rank test for ordinal ratings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Literal
+
+import numpy as np
+from scipy import stats
+
+STATEMENTS: tuple[str, ...] = tuple(f"s{i}" for i in range(1, 21))
+"""Column names of the 20 statements, in order."""
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("respondent", "function", *STATEMENTS)
+MIN_TOTAL = 20
+MAX_TOTAL = 100
+SALES = "sales"
+MARKETING = "marketing"
+DEFAULT_MIN_GROUP_SIZE = 3
+LARGE_GAP_POINTS = 1.0
+SIGNIFICANCE_LEVEL = 0.05
+
+
+class Relationship(StrEnum):
+    """The four relationship types, named as the study names them."""
+
+    UNDEFINED = "Undefined"
+    DEFINED = "Defined"
+    ALIGNED = "Aligned"
+    INTEGRATED = "Integrated"
+
+
+# Lower bounds, highest first: a total belongs to the first band whose bound it reached.
+_BANDS: tuple[tuple[float, Relationship], ...] = (
+    (80.0, Relationship.INTEGRATED),
+    (60.0, Relationship.ALIGNED),
+    (40.0, Relationship.DEFINED),
+    (20.0, Relationship.UNDEFINED),
+)
+
+
+def band(total: float) -> Relationship:
+    """Return the relationship type of a total (a sum or a mean of sums) in [20, 100].
+
+    The bands are half-open on the right so a non-whole mean falls in the band whose
+    lower bound it has reached: 59.5 -> Defined, 60 -> Aligned. Totals outside
+    [20, 100] cannot come from valid ratings, so they raise instead of being clamped.
+    """
+    if math.isnan(total) or total < MIN_TOTAL or total > MAX_TOTAL:
+        raise ValueError(f"a diagnostic total must lie between 20 and 100, got {total!r}")
+    for lower, relationship in _BANDS:
+        if total >= lower:
+            return relationship
+    raise AssertionError("unreachable: total >= 20 always matches a band")
+
+
+class DiagnosticInputError(ValueError):
+    """Raised when a response file cannot be scored; ``problems`` lists every reason.
+
+    All problems are collected before raising so the file owner can fix the file in
+    one go instead of one error per run.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems: tuple[str, ...] = tuple(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent's answers; ``ratings[i]`` is statement s(i+1), None when blank."""
+
+    respondent: str
+    function: str
+    ratings: tuple[int | None, ...]
+    line: int | None = None
+
+    @property
+    def is_complete(self) -> bool:
+        """True when all 20 statements are answered."""
+        return len(self.ratings) == len(STATEMENTS) and all(r is not None for r in self.ratings)
+
+    @property
+    def total(self) -> int:
+        """Sum of the ratings; only defined for complete responses."""
+        if not self.is_complete:
+            raise ValueError(f"respondent {self.respondent!r} has blank statements; no total")
+        return sum(r for r in self.ratings if r is not None)
+
+
+def normalise_function(value: str) -> str:
+    """Trim and lower-case a function name so 'Sales ' and 'sales' are one group."""
+    return value.strip().lower()
+
+
+def _parse_rating(raw: str, line: int, column: str) -> tuple[int | None, str | None]:
+    """Parse one cell: blank -> None, whole number 1-5 -> int, anything else -> problem."""
+    text = raw.strip()
+    if text == "":
+        return None, None
+    try:
+        value = int(text)
+    except ValueError:
+        return None, f"line {line}, column {column}: {raw!r} is not a whole number from 1 to 5"
+    if not 1 <= value <= 5:
+        return None, f"line {line}, column {column}: {value} is outside the 1-5 scale"
+    return value, None
+
+
+def parse_responses_csv(text: str) -> tuple[list[Response], list[str]]:
+    """Parse CSV text with columns respondent,function,s1..s20 into responses.
+
+    Returns ``(responses, warnings)``. Raises :class:`DiagnosticInputError` listing
+    every problem (missing columns, bad ratings with line and column, duplicate or
+    blank respondent ids, empty file). A UTF-8 byte-order mark is removed. Line
+    numbers count the header as line 1, as a spreadsheet or text editor shows them.
+    Extra columns are ignored with a warning, so an export with a timestamp column
+    still scores.
+    """
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise DiagnosticInputError(["the file is empty: expected a header and at least one response"])
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader)]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise DiagnosticInputError([f"missing column(s): {', '.join(missing)}"])
+    duplicated_columns = sorted({h for h in header if header.count(h) > 1 and h in REQUIRED_COLUMNS})
+    if duplicated_columns:
+        raise DiagnosticInputError([f"column(s) appear more than once: {', '.join(duplicated_columns)}"])
+    warnings_out: list[str] = []
+    extra = [h for h in header if h not in REQUIRED_COLUMNS]
+    if extra:
+        warnings_out.append(f"ignored column(s) not part of the instrument: {', '.join(extra)}")
+    index = {name: header.index(name) for name in REQUIRED_COLUMNS}
+
+    problems: list[str] = []
+    responses: list[Response] = []
+    first_line_of: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue  # a trailing blank line is not a response
+        if len(row) != len(header):
+            problems.append(f"line {line}: expected {len(header)} fields, found {len(row)}")
+            continue
+        respondent = row[index["respondent"]].strip()
+        function = normalise_function(row[index["function"]])
+        if not respondent:
+            problems.append(f"line {line}, column respondent: the respondent id is blank")
+        elif respondent in first_line_of:
+            problems.append(
+                f"line {line}, column respondent: duplicate respondent id {respondent!r} "
+                f"(first seen on line {first_line_of[respondent]})"
+            )
+        else:
+            first_line_of[respondent] = line
+        if not function:
+            problems.append(f"line {line}, column function: the function is blank")
+        ratings: list[int | None] = []
+        for column in STATEMENTS:
+            value, problem = _parse_rating(row[index[column]], line, column)
+            if problem:
+                problems.append(problem)
+            ratings.append(value)
+        responses.append(Response(respondent, function, tuple(ratings), line))
+    if problems:
+        raise DiagnosticInputError(problems)
+    if not responses:
+        raise DiagnosticInputError(["the file has a header but no responses"])
+    return responses, warnings_out
+
+
+def split_complete(responses: Iterable[Response]) -> tuple[list[Response], list[Response]]:
+    """Separate complete responses from those with blank statements (partial)."""
+    complete: list[Response] = []
+    partial: list[Response] = []
+    for response in responses:
+        (complete if response.is_complete else partial).append(response)
+    return complete, partial
+
+
+@dataclass(frozen=True)
+class ConfidenceInterval:
+    """A two-sided confidence interval for a mean."""
+
+    low: float
+    high: float
+    level: float = 0.95
+
+
+def mean_with_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, ConfidenceInterval | None]:
+    """Mean of ``values`` and its Student-t confidence interval.
+
+    With one value there is no spread to estimate, so the interval is None rather
+    than a misleading zero-width or infinite one. With identical values the interval
+    collapses to the mean, which is what the t formula gives.
+    """
+    if not values:
+        raise ValueError("cannot take the mean of no values")
+    arr = np.asarray(values, dtype=float)
+    mean = float(arr.mean())
+    if arr.size < 2:
+        return mean, None
+    sem = float(arr.std(ddof=1) / math.sqrt(arr.size))
+    half = float(stats.t.ppf(0.5 + level / 2, df=arr.size - 1)) * sem
+    return mean, ConfidenceInterval(mean - half, mean + half, level)
+
+
+def group_by_function(responses: Iterable[Response]) -> dict[str, list[Response]]:
+    """Group responses by (normalised) function, keeping first-seen order."""
+    groups: dict[str, list[Response]] = {}
+    for response in responses:
+        groups.setdefault(normalise_function(response.function), []).append(response)
+    return groups
+
+
+def function_means(responses: Iterable[Response]) -> dict[str, float]:
+    """Mean respondent total per function (complete responses only)."""
+    return {
+        name: float(np.mean([r.total for r in group])) for name, group in group_by_function(responses).items()
+    }
+
+
+def statement_matrix(responses: Iterable[Response]) -> dict[str, dict[str, float]]:
+    """Mean rating per statement and function: ``{"s1": {"sales": 3.5, ...}, ...}``.
+
+    This is the statements x functions table behind the heat map.
+    """
+    groups = group_by_function(responses)
+    matrix: dict[str, dict[str, float]] = {s: {} for s in STATEMENTS}
+    for name, group in groups.items():
+        ratings = np.asarray([r.ratings for r in group], dtype=float)
+        for i, statement in enumerate(STATEMENTS):
+            matrix[statement][name] = float(ratings[:, i].mean())
+    return matrix
+
+
+@dataclass(frozen=True)
+class StatementGap:
+    """The perception gap on one statement: ``gap = mean(a) - mean(b)`` (a=sales, b=marketing)."""
+
+    statement: str
+    gap: float | None
+    mean_a: float | None
+    mean_b: float | None
+    n_a: int
+    n_b: int
+    p_value: float | None
+    large_and_meaningful: bool
+
+
+def _p_value(a: np.ndarray, b: np.ndarray, test: Literal["welch", "mannwhitney"]) -> float | None:
+    """Two-sided p-value of the difference between two groups of ratings.
+
+    Needs at least two ratings per group (Welch's test has no variance to use with
+    one). Two groups of constant, equal ratings have no difference: p = 1.
+    """
+    if a.size < 2 or b.size < 2:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if test == "welch":
+            p = float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+        else:
+            p = float(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+    if math.isnan(p):
+        return 1.0 if float(a.mean()) == float(b.mean()) else None
+    return p
+
+
+def perception_gaps(
+    responses: Iterable[Response],
+    *,
+    a: str = SALES,
+    b: str = MARKETING,
+    test: Literal["welch", "mannwhitney"] = "welch",
+    min_gap: float = LARGE_GAP_POINTS,
+    alpha: float = SIGNIFICANCE_LEVEL,
+) -> dict[str, StatementGap]:
+    """Per-statement gap ``mean(a) - mean(b)`` with a significance test and a flag.
+
+    The flag "large and meaningful" needs both ``|gap| >= min_gap`` and ``p < alpha``:
+    size alone over-reads tiny groups, significance alone over-reads huge ones.
+    When either group is absent every gap is None.
+    """
+    groups = group_by_function(responses)
+    group_a = np.asarray([r.ratings for r in groups.get(a, [])], dtype=float).reshape(-1, len(STATEMENTS))
+    group_b = np.asarray([r.ratings for r in groups.get(b, [])], dtype=float).reshape(-1, len(STATEMENTS))
+    out: dict[str, StatementGap] = {}
+    for i, statement in enumerate(STATEMENTS):
+        col_a, col_b = group_a[:, i], group_b[:, i]
+        if col_a.size == 0 or col_b.size == 0:
+            out[statement] = StatementGap(statement, None, None, None, col_a.size, col_b.size, None, False)
+            continue
+        mean_a, mean_b = float(col_a.mean()), float(col_b.mean())
+        gap = mean_a - mean_b
+        p = _p_value(col_a, col_b, test)
+        flag = abs(gap) >= min_gap and p is not None and p < alpha
+        out[statement] = StatementGap(statement, gap, mean_a, mean_b, col_a.size, col_b.size, p, flag)
+    return out
+
+
+@dataclass(frozen=True)
+class DiagnosticResult:
+    """Everything the diagnostic reports for one round of responses."""
+
+    total: float
+    relationship: Relationship
+    confidence_interval: ConfidenceInterval | None
+    n_respondents: int
+    by_function: dict[str, float | None]
+    n_by_function: dict[str, int]
+    gaps: dict[str, StatementGap]
+    matrix: dict[str, dict[str, float | None]]
+    excluded: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    suppressed: tuple[str, ...] = field(default=())
+
+    def to_dict(self, *, detail: bool = False) -> dict[str, object]:
+        """JSON-ready dict: ``total``, ``relationship``, ``by_function``, ``gaps``.
+
+        The four keys are the stable contract; ``detail=True`` adds a ``details``
+        object (interval, counts, p-values, flags, matrix, exclusions, warnings).
+        """
+        out: dict[str, object] = {
+            "total": self.total,
+            "relationship": self.relationship.value,
+            "by_function": dict(self.by_function),
+            "gaps": {s: g.gap for s, g in self.gaps.items()},
+        }
+        if detail:
+            ci = self.confidence_interval
+            out["details"] = {
+                "n_respondents": self.n_respondents,
+                "confidence_interval": None
+                if ci is None
+                else {"low": ci.low, "high": ci.high, "level": ci.level},
+                "n_by_function": dict(self.n_by_function),
+                "gap_tests": {
+                    s: {
+                        "sales_mean": g.mean_a,
+                        "marketing_mean": g.mean_b,
+                        "n_sales": g.n_a,
+                        "n_marketing": g.n_b,
+                        "p_value": g.p_value,
+                        "large_and_meaningful": g.large_and_meaningful,
+                    }
+                    for s, g in self.gaps.items()
+                },
+                "matrix": self.matrix,
+                "excluded_respondents": list(self.excluded),
+                "suppressed_functions": list(self.suppressed),
+                "warnings": list(self.warnings),
+            }
+        return out
+
+
+def score_responses(
+    responses: Sequence[Response],
+    *,
+    warnings_in: Sequence[str] = (),
+    test: Literal["welch", "mannwhitney"] = "welch",
+) -> DiagnosticResult:
+    """Score one round: company total (mean of totals) with 95% CI, bands, gaps, matrix.
+
+    Partial respondents are excluded from every figure and named in a warning.
+    Raises :class:`DiagnosticInputError` when no complete response is left.
+    """
+    complete, partial = split_complete(responses)
+    notes = list(warnings_in)
+    if partial:
+        names = ", ".join(r.respondent for r in partial)
+        notes.append(f"excluded {len(partial)} respondent(s) with blank statements: {names}")
+    if not complete:
+        raise DiagnosticInputError(["no complete response: every respondent left a statement blank"])
+    total, ci = mean_with_ci([r.total for r in complete])
+    groups = group_by_function(complete)
+    by_function: dict[str, float | None] = dict(function_means(complete))
+    return DiagnosticResult(
+        total=total,
+        relationship=band(total),
+        confidence_interval=ci,
+        n_respondents=len(complete),
+        by_function=by_function,
+        n_by_function={name: len(group) for name, group in groups.items()},
+        gaps=perception_gaps(complete, test=test),
+        matrix={s: dict(row) for s, row in statement_matrix(complete).items()},
+        excluded=tuple(r.respondent for r in partial),
+        warnings=tuple(notes),
+    )
+
+
+def score_csv_text(text: str) -> DiagnosticResult:
+    """Parse and score a response CSV in one call (what the CLI does)."""
+    responses, notes = parse_responses_csv(text)
+    return score_responses(responses, warnings_in=notes)
+
+
+def suppress_small_groups(
+    result: DiagnosticResult, min_size: int = DEFAULT_MIN_GROUP_SIZE
+) -> DiagnosticResult:
+    """Hide figures of functions with fewer than ``min_size`` respondents, for anonymity.
+
+    With two marketers, "marketing's mean" nearly reveals each person's answers, so
+    shared views (dashboards, reports to the team) blank those groups: their mean,
+    their matrix column and, when sales or marketing is too small, the gaps. The
+    company total stays (it mixes everyone). The CLI on a raw file does not call this:
+    whoever holds the file already sees every answer.
+    """
+    small = tuple(name for name, n in result.n_by_function.items() if n < min_size)
+    if not small:
+        return result
+    by_function = {name: (None if name in small else mean) for name, mean in result.by_function.items()}
+    matrix = {s: {f: (None if f in small else v) for f, v in row.items()} for s, row in result.matrix.items()}
+    gaps = result.gaps
+    if SALES in small or MARKETING in small:
+        gaps = {
+            s: StatementGap(s, None, None, None, g.n_a, g.n_b, None, False) for s, g in result.gaps.items()
+        }
+    note = f"suppressed function(s) with fewer than {min_size} respondents: {', '.join(small)}"
+    return replace(
+        result,
+        by_function=by_function,
+        matrix=matrix,
+        gaps=gaps,
+        suppressed=small,
+        warnings=(*result.warnings, note),
+    )
+
+
+@dataclass(frozen=True)
+class RoundDelta:
+    """Change from one round to the next: positive means the later round scored higher."""
+
+    from_round: str
+    to_round: str
+    total_delta: float
+    relationship_from: Relationship
+    relationship_to: Relationship
+    by_function_delta: dict[str, float | None]
+    gap_delta: dict[str, float | None]
+
+
+def _delta(later: float | None, earlier: float | None) -> float | None:
+    """Difference that stays None when either side is missing (absent or suppressed)."""
+    if later is None or earlier is None:
+        return None
+    return later - earlier
+
+
+def trend(rounds: Sequence[tuple[str, DiagnosticResult]]) -> list[RoundDelta]:
+    """Deltas between consecutive rounds (given oldest first), for the trend view.
+
+    A function present in only one of two rounds gets a None delta rather than a
+    number computed against zero. Gap deltas compare the signed gaps, so a gap moving
+    from +1.5 to +0.5 shows -1.0 (the two functions came closer).
+    """
+    out: list[RoundDelta] = []
+    for (label_a, a), (label_b, b) in zip(rounds, rounds[1:], strict=False):
+        functions = list(dict.fromkeys([*a.by_function, *b.by_function]))
+        out.append(
+            RoundDelta(
+                from_round=label_a,
+                to_round=label_b,
+                total_delta=b.total - a.total,
+                relationship_from=a.relationship,
+                relationship_to=b.relationship,
+                by_function_delta={f: _delta(b.by_function.get(f), a.by_function.get(f)) for f in functions},
+                gap_delta={
+                    s: _delta(b.gaps[s].gap if s in b.gaps else None, a.gaps[s].gap if s in a.gaps else None)
+                    for s in STATEMENTS
+                },
+            )
+        )
+    return out
+
+
+def responses_from_mappings(rows: Iterable[Mapping[str, object]]) -> list[Response]:
+    """Build responses from dict-like rows (e.g. Django ``values()``), validating ratings.
+
+    Lets the Django side reuse the same scoring without writing a CSV first.
+    """
+    problems: list[str] = []
+    out: list[Response] = []
+    for n, row in enumerate(rows, start=1):
+        ratings: list[int | None] = []
+        for column in STATEMENTS:
+            raw = row.get(column)
+            value, problem = _parse_rating("" if raw is None else str(raw), n, column)
+            if problem:
+                problems.append(problem.replace("line", "row", 1))
+            ratings.append(value)
+        out.append(Response(str(row["respondent"]), normalise_function(str(row["function"])), tuple(ratings)))
+    if problems:
+        raise DiagnosticInputError(problems)
+    return out
