@@ -1,0 +1,160 @@
+"""Markov-chain removal-effect attribution, solved exactly as an absorbing chain.
+
+ChannelAttribution estimates the same quantities by simulating random walks (and, by
+default, cuts walks at the longest observed path length, which biases the result).
+Here the conversion probability is the solution of ``(I - Q) x = r`` over the
+transient states, so the answer is exact and costs one small linear solve per channel.
+
+Conventions follow ChannelAttribution's ``markov_model``:
+
+* order-k states are the sliding k-grams of a path's touches; a path shorter than k is
+  one state made of the whole path; consecutive identical states are merged;
+* each transition of a path counts with weight conversions + nulls of that path;
+  (start) -> first state, last state -> (conversion) with the conversions and
+  -> (null) with the nulls;
+* removing a channel sends every transition into a state containing it to (null);
+* the value reward of a state is its conversion probability times the mean value of
+  the conversions that end there;
+* removal effects ``1 - P(without c) / P`` are normalised to sum to the total.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
+
+from .paths import AttributionInputError, Paths
+from .result import AttributionResult
+
+# Below this many states a dense LU is faster than building a sparse factorisation.
+DENSE_LIMIT = 400
+
+
+def markov(paths: Paths, order: int = 1) -> AttributionResult:
+    """Attribute conversions and value by exact order-k Markov removal effects."""
+    if order not in (1, 2, 3):
+        raise AttributionInputError("Markov order must be 1, 2 or 3")
+    chain = Chain.build(paths, order)
+    n = len(paths.channels)
+    base = chain.conversion(np.ones(chain.n_states, dtype=bool))
+    removal = np.zeros((n, 2))
+    for c in range(n):
+        without = chain.conversion(~chain.contains[:, c])
+        removal[c] = np.divide(base - without, base, out=np.zeros(2), where=base > 0)
+    totals = np.array([paths.total_conversions, paths.total_value])
+    sums = removal.sum(axis=0)
+    attributed = np.divide(removal * totals, sums, out=np.zeros_like(removal), where=sums > 0)
+    details = {
+        "order": order,
+        "states": chain.n_states,
+        "conversion_probability": float(base[0]),
+        "value_per_journey": float(base[1]),
+        "removal_effects": {
+            name: {"conversions": float(r[0]), "value": float(r[1])}
+            for name, r in zip(paths.channels, removal, strict=True)
+        },
+    }
+    return AttributionResult("markov", paths.channels, attributed[:, 0], attributed[:, 1], details)
+
+
+class Chain:
+    """Transition structure of the order-k chain built from weighted paths."""
+
+    def __init__(
+        self,
+        q: sp.csr_matrix,
+        rewards: np.ndarray,
+        start: np.ndarray,
+        contains: np.ndarray,
+    ) -> None:
+        self.q = q
+        self.rewards = rewards
+        self.start = start
+        self.contains = contains
+
+    @property
+    def n_states(self) -> int:
+        return self.q.shape[0]
+
+    @classmethod
+    def build(cls, paths: Paths, order: int) -> Chain:
+        """Count weighted transitions between states with NumPy, then row-normalise."""
+        keep = (paths.conversions + paths.nulls) > 0
+        grams, owner = _state_sequence(paths, order)
+        grams, owner = grams[keep[owner]], owner[keep[owner]]
+        states, sid = np.unique(grams, return_inverse=True)
+        n = len(states)
+        weight = (paths.conversions + paths.nulls)[owner]
+        is_last = np.ones(len(sid), dtype=bool)
+        is_last[:-1] = owner[1:] != owner[:-1]
+        is_first = np.ones(len(sid), dtype=bool)
+        is_first[1:] = is_last[:-1]
+        step = np.flatnonzero(~is_last)
+        counts = sp.csr_matrix((weight[step], (sid[step], sid[step + 1])), shape=(n, n))
+        ends = sid[is_last]
+        conv_end = np.bincount(ends, weights=paths.conversions[owner[is_last]], minlength=n)
+        value_end = np.bincount(ends, weights=paths.value[owner[is_last]], minlength=n)
+        null_end = np.bincount(ends, weights=paths.nulls[owner[is_last]], minlength=n)
+        out = np.asarray(counts.sum(axis=1)).ravel() + conv_end + null_end
+        inv = 1.0 / out
+        q = sp.diags(inv) @ counts
+        # P(s -> conversion) * mean value ending at s == value_end / out.
+        rewards = np.column_stack([conv_end * inv, value_end * inv])
+        start = np.bincount(sid[is_first], weights=weight[is_first], minlength=n)
+        start = start / start.sum() if start.sum() > 0 else start
+        return cls(q.tocsr(), rewards, start, _contains(states, order, len(paths.channels)))
+
+    def conversion(self, alive: np.ndarray) -> np.ndarray:
+        """Expected conversions and value per journey when only ``alive`` states exist.
+
+        Transitions into removed states lead nowhere but (null), which is the same as
+        dropping those rows and columns from ``I - Q``.
+        """
+        idx = np.flatnonzero(alive)
+        if len(idx) == 0:
+            return np.zeros(2)
+        q = self.q[idx][:, idx]
+        system = sp.identity(len(idx), format="csc") - q.tocsc()
+        rhs = self.rewards[idx]
+        if len(idx) <= DENSE_LIMIT:
+            return self.start[idx] @ np.linalg.solve(system.toarray(), rhs)
+        return self.start[idx] @ splu(system).solve(rhs)
+
+
+def _state_sequence(paths: Paths, order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each path's order-k states as integers, consecutive duplicates merged.
+
+    A k-gram is packed as base-(n+1) digits of ``code + 1``; digit 0 pads the state of
+    a path shorter than k, so ``(a)`` and ``(a, a)`` stay different states.
+    """
+    base = len(paths.channels) + 1
+    if base**order >= 2**62:
+        raise AttributionInputError("too many channels for this Markov order")
+    owner = paths.path_of_touch
+    end = paths.offsets[1:][owner]
+    index = np.arange(len(paths.codes))
+    padded = np.concatenate([paths.codes.astype(np.int64) + 1, np.zeros(order, dtype=np.int64)])
+    grams = np.zeros(len(index), dtype=np.int64)
+    for j in range(order):
+        digit = np.where(index + j < end, padded[index + j], 0)
+        grams = grams * base + digit
+    starts_state = paths.position <= np.maximum(paths.lengths - order, 0)[owner]
+    grams, owner = grams[starts_state], owner[starts_state]
+    repeat = np.zeros(len(grams), dtype=bool)
+    repeat[1:] = (grams[1:] == grams[:-1]) & (owner[1:] == owner[:-1])
+    return grams[~repeat], owner[~repeat]
+
+
+def _contains(states: np.ndarray, order: int, n_channels: int) -> np.ndarray:
+    """Boolean (state x channel): does the state's k-gram include the channel?"""
+    base = n_channels + 1
+    out = np.zeros((len(states), n_channels), dtype=bool)
+    rest = states.copy()
+    rows = np.arange(len(states))
+    for _ in range(order):
+        digit = rest % base
+        has = digit > 0
+        out[rows[has], digit[has] - 1] = True
+        rest //= base
+    return out

@@ -1,0 +1,374 @@
+"""Journeys and unique paths: the compact inputs every attribution model works on.
+
+Both are stored CSR-style: ``codes[offsets[i]:offsets[i + 1]]`` are the channel codes
+of path ``i`` in touch order. One flat integer array lets every model run as a few
+vectorised NumPy passes instead of a Python loop over millions of journeys.
+
+Repeated channels are kept (``a > a > b`` stays three touches) because that is what
+ChannelAttribution's heuristics count; the Markov model merges repeated states itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+
+class AttributionInputError(ValueError):
+    """Input the library cannot attribute (missing columns, bad values); the CLI exits 2 on it."""
+
+
+@dataclass(frozen=True, eq=False)
+class Paths:
+    """Unique channel paths with how many journeys on each converted, their value, and the rest.
+
+    ``conversions``/``value``/``nulls`` are per path: the number of conversions, their
+    total value (revenue or pipeline, whichever column was aggregated), and the number
+    of journeys on that path that did not convert — ChannelAttribution's
+    ``total_conversions``, ``total_conversion_value`` and ``total_null``.
+    """
+
+    channels: tuple[str, ...]
+    offsets: np.ndarray
+    codes: np.ndarray
+    conversions: np.ndarray
+    value: np.ndarray
+    nulls: np.ndarray
+
+    def __post_init__(self) -> None:
+        n = len(self.offsets) - 1
+        if n < 0 or self.offsets[0] != 0 or self.offsets[-1] != len(self.codes):
+            raise AttributionInputError("offsets must start at 0 and end at len(codes)")
+        if any(len(a) != n for a in (self.conversions, self.value, self.nulls)):
+            raise AttributionInputError("conversions, value and nulls need one entry per path")
+        if n and np.any(np.diff(self.offsets) < 1):
+            raise AttributionInputError("every path needs at least one touch")
+        if len(self.codes) and (self.codes.min() < 0 or self.codes.max() >= len(self.channels)):
+            raise AttributionInputError("channel code out of range")
+        if n and (self.conversions.min() < 0 or self.nulls.min() < 0):
+            raise AttributionInputError("conversions and nulls cannot be negative")
+
+    @property
+    def n_paths(self) -> int:
+        return len(self.offsets) - 1
+
+    @cached_property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    @cached_property
+    def path_of_touch(self) -> np.ndarray:
+        """Index of the path each touch belongs to (the CSR row index, expanded)."""
+        return np.repeat(np.arange(self.n_paths), self.lengths)
+
+    @cached_property
+    def position(self) -> np.ndarray:
+        """Zero-based position of each touch within its path."""
+        return np.arange(len(self.codes)) - self.offsets[:-1][self.path_of_touch]
+
+    @property
+    def total_conversions(self) -> float:
+        return float(self.conversions.sum())
+
+    @property
+    def total_value(self) -> float:
+        return float(self.value.sum())
+
+    def to_frame(self) -> pl.DataFrame:
+        """One row per path, channels as a list of names (for display, export and tests)."""
+        names = pl.Series("channel", self.channels, dtype=pl.String)
+        path = _list_series(self.offsets, names.gather(self.codes))
+        return pl.DataFrame(
+            {"path": path, "conversions": self.conversions, "value": self.value, "nulls": self.nulls}
+        )
+
+    def unique(self) -> Paths:
+        """Merge rows with identical paths by summing their outcomes.
+
+        Every model's cost grows with the number of rows, and a million journeys
+        typically collapse to a few hundred thousand unique paths.
+        """
+        frame = pl.DataFrame(
+            {
+                "path": _list_series(self.offsets, pl.Series(self.codes.astype(np.uint32))),
+                "conversions": self.conversions,
+                "value": self.value,
+                "nulls": self.nulls,
+            }
+        )
+        grouped = frame.group_by("path", maintain_order=True).agg(pl.all().sum())
+        offsets = np.zeros(grouped.height + 1, dtype=np.int64)
+        np.cumsum(grouped["path"].list.len().to_numpy(), out=offsets[1:])
+        return Paths(
+            channels=self.channels,
+            offsets=offsets,
+            codes=grouped["path"].explode().to_numpy().astype(np.int32),
+            conversions=grouped["conversions"].to_numpy().astype(np.float64),
+            value=grouped["value"].to_numpy().astype(np.float64),
+            nulls=grouped["nulls"].to_numpy().astype(np.float64),
+        )
+
+    @classmethod
+    def from_lists(
+        cls,
+        paths: Sequence[Sequence[str]],
+        conversions: Sequence[float],
+        value: Sequence[float] | None = None,
+        nulls: Sequence[float] | None = None,
+    ) -> Paths:
+        """Build unique paths from channel-name lists; duplicate paths are summed.
+
+        Channels are coded in sorted name order so results do not depend on row order.
+        Missing ``value``/``nulls`` count as zero, as in ChannelAttribution.
+        """
+        n = len(paths)
+        if any(len(p) == 0 for p in paths):
+            raise AttributionInputError("every path needs at least one channel")
+        channels = tuple(sorted({c for p in paths for c in p}))
+        index = {c: i for i, c in enumerate(channels)}
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum([len(p) for p in paths], out=offsets[1:])
+        codes = np.fromiter((index[c] for p in paths for c in p), dtype=np.int32, count=int(offsets[-1]))
+        return cls(
+            channels=channels,
+            offsets=offsets,
+            codes=codes,
+            conversions=_floats(conversions, n),
+            value=_floats(value, n),
+            nulls=_floats(nulls, n),
+        ).unique()
+
+
+@dataclass(frozen=True, eq=False)
+class Journeys(Paths):
+    """One path per journey, with what only touch-level data knows.
+
+    Time decay needs each touch's age and W-shaped needs the lead- and
+    opportunity-creation touches; both are lost once journeys collapse to unique paths.
+    ``age_seconds`` is measured back from the journey's conversion (or last touch).
+    """
+
+    journey_ids: pl.Series | None = None
+    age_seconds: np.ndarray | None = None
+    lead: np.ndarray | None = None
+    opportunity: np.ndarray | None = None
+
+    @cached_property
+    def paths(self) -> Paths:
+        """The unique paths of these journeys (what the path-level models run on)."""
+        return Paths(
+            self.channels, self.offsets, self.codes, self.conversions, self.value, self.nulls
+        ).unique()
+
+
+def _floats(values: Sequence[float] | None, n: int) -> np.ndarray:
+    if values is None:
+        return np.zeros(n)
+    out = np.asarray(values, dtype=np.float64)
+    if out.shape != (n,):
+        raise AttributionInputError(f"expected {n} values, got shape {out.shape}")
+    return out
+
+
+def _list_series(offsets: np.ndarray, values: pl.Series) -> pl.Series:
+    """A Polars list column from CSR offsets without a Python loop (via Arrow)."""
+    array = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), values.to_arrow())
+    return pl.Series("path", array)
+
+
+def to_polars(frame: object) -> pl.DataFrame:
+    """Accept Polars (eager or lazy) and Arrow tables; everything else is refused loudly."""
+    if isinstance(frame, pl.LazyFrame):
+        return frame.collect()
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    if isinstance(frame, pa.Table):
+        return pl.from_arrow(frame)  # type: ignore[return-value]
+    raise AttributionInputError(f"expected a Polars or Arrow frame, got {type(frame).__name__}")
+
+
+def window_touches(
+    frame: pl.DataFrame,
+    *,
+    journey: str,
+    ts: str,
+    converted: str,
+    lookback: timedelta | None,
+) -> pl.DataFrame:
+    """Add ``_ref`` (the journey's reference time), ``_age`` (seconds before it) and ``_keep``.
+
+    The reference is the last converting touch, or the last touch of a journey that did
+    not convert. Touches after the conversion cannot have caused it and touches older
+    than the lookback window are out of scope; both are marked, not silently lost, so
+    ``explain`` can say why a touch got nothing.
+    """
+    is_conv = pl.col(converted)
+    ref = (
+        pl.when(is_conv.any())
+        .then(pl.col(ts).filter(is_conv).max())
+        .otherwise(pl.col(ts).max())
+        .over(journey)
+    )
+    frame = frame.with_columns(_ref=ref)
+    if frame.schema[ts].is_temporal():
+        age = (pl.col("_ref") - pl.col(ts)).dt.total_microseconds() / 1e6
+    else:
+        age = (pl.col("_ref") - pl.col(ts)).cast(pl.Float64)
+    keep = age >= 0
+    if lookback is not None:
+        keep = keep & (age <= lookback.total_seconds())
+    return frame.with_columns(_age=age).with_columns(_keep=keep)
+
+
+def aggregate_journeys(
+    frame: object,
+    *,
+    journey: str = "journey_id",
+    ts: str = "ts",
+    key: str = "channel",
+    converted: str = "converted",
+    value: str = "conversion_value",
+    lookback: timedelta | None = None,
+    lead: str = "lead_created",
+    opportunity: str = "opportunity_created",
+) -> Journeys:
+    """Turn long-form touchpoints (one row per touch) into ordered journeys.
+
+    ``key`` picks the attribution level (``channel``, ``campaign``…), ``journey`` the
+    unit of conversion (a contact's ``journey_id`` or an ``account_id`` for the buying
+    group), ``value`` the money column (revenue or pipeline). The conversion flag and
+    value sit on the converting touch. ``lead``/``opportunity`` name the optional flag
+    columns marking lead- and opportunity-creation touches (for W-shaped); they are used
+    when present.
+    """
+    touches = prepare_touches(
+        frame,
+        journey=journey,
+        ts=ts,
+        key=key,
+        converted=converted,
+        value=value,
+        lookback=lookback,
+        lead=lead,
+        opportunity=opportunity,
+    )
+    return touches.journeys()
+
+
+@dataclass(frozen=True, eq=False)
+class Touches:
+    """Touchpoints sorted by journey and time, with channel codes and the window applied.
+
+    ``frame`` keeps every row (``_keep`` marks the ones inside the window) so ``explain``
+    can also say why a touch got nothing.
+    """
+
+    frame: pl.DataFrame
+    channels: tuple[str, ...]
+    journey: str
+    converted: str
+    value: str
+    lead: str | None
+    opportunity: str | None
+
+    def journeys(self) -> Journeys:
+        df = self.frame.filter(pl.col("_keep"))
+        per_journey = df.group_by(self.journey, maintain_order=True).agg(
+            _n=pl.len(),
+            _conv=pl.col(self.converted).sum(),
+            _value=pl.col(self.value).filter(pl.col(self.converted)).sum(),
+        )
+        conversions = per_journey["_conv"].to_numpy().astype(np.float64)
+        offsets = np.zeros(per_journey.height + 1, dtype=np.int64)
+        np.cumsum(per_journey["_n"].to_numpy(), out=offsets[1:])
+        return Journeys(
+            channels=self.channels,
+            offsets=offsets,
+            codes=df["_code"].to_numpy().astype(np.int32),
+            conversions=conversions,
+            value=per_journey["_value"].to_numpy().astype(np.float64),
+            nulls=(conversions == 0).astype(np.float64),
+            journey_ids=per_journey[self.journey],
+            age_seconds=df["_age"].to_numpy(),
+            lead=df[self.lead].to_numpy() if self.lead else None,
+            opportunity=df[self.opportunity].to_numpy() if self.opportunity else None,
+        )
+
+
+def prepare_touches(
+    frame: object,
+    *,
+    journey: str = "journey_id",
+    ts: str = "ts",
+    key: str = "channel",
+    converted: str = "converted",
+    value: str = "conversion_value",
+    lookback: timedelta | None = None,
+    lead: str = "lead_created",
+    opportunity: str = "opportunity_created",
+) -> Touches:
+    """Validate, code, sort and window long-form touchpoints (see ``aggregate_journeys``).
+
+    Ties in ``ts`` are broken by channel so the Polars and SQL routes build identical
+    paths.
+    """
+    frame = to_polars(frame)
+    lead_col = lead if lead in frame.columns else None
+    opp_col = opportunity if opportunity in frame.columns else None
+    df = _normalise(frame, journey, ts, key, converted, value, lead_col, opp_col)
+    channels = tuple(sorted(df[key].unique().to_list()))
+    df = df.with_columns(_code=pl.col(key).cast(pl.Enum(channels)).to_physical())
+    df = df.sort([journey, ts, "_code"])
+    df = window_touches(df, journey=journey, ts=ts, converted=converted, lookback=lookback)
+    return Touches(df, channels, journey, converted, value, lead_col, opp_col)
+
+
+def aggregate_paths(
+    frame: object, *, lookback: timedelta | None = None, key: str = "channel", **columns: str
+) -> Paths:
+    """Long-form touchpoints straight to unique paths (see ``aggregate_journeys`` for columns)."""
+    return aggregate_journeys(frame, lookback=lookback, key=key, **columns).paths  # type: ignore[arg-type]
+
+
+def _normalise(
+    df: pl.DataFrame,
+    journey: str,
+    ts: str,
+    key: str,
+    converted: str,
+    value: str,
+    lead: str | None,
+    opportunity: str | None,
+) -> pl.DataFrame:
+    """Select the needed columns with usable types, or say exactly what is wrong."""
+    wanted = [journey, ts, key, converted, value, *(c for c in (lead, opportunity) if c)]
+    missing = [c for c in wanted if c not in df.columns]
+    if missing:
+        raise AttributionInputError(
+            f"missing column(s) {', '.join(missing)}; have {', '.join(df.columns) or 'none'}"
+        )
+    df = df.select(wanted)
+    for column in (journey, ts, key):
+        nulls = df[column].null_count()
+        if nulls:
+            raise AttributionInputError(f"column {column!r} has {nulls} empty value(s)")
+    try:
+        if df.schema[ts] == pl.String:
+            df = df.with_columns(pl.col(ts).str.to_datetime())
+        flags = [c for c in (converted, lead, opportunity) if c]
+        df = df.with_columns(
+            pl.col(key).cast(pl.String),
+            *(pl.col(c).cast(pl.Boolean).fill_null(False) for c in flags),
+            pl.col(value).cast(pl.Float64).fill_null(0.0),
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise AttributionInputError(f"cannot read column types: {exc}") from exc
+    if not (df.schema[ts].is_temporal() or df.schema[ts].is_numeric()):
+        raise AttributionInputError(f"column {ts!r} must hold datetimes or numbers (seconds)")
+    return df
