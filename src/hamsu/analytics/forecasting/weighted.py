@@ -1,0 +1,167 @@
+"""Weighted-pipeline forecasts: the CRM-default kind, and the learned, age-aware kind.
+
+A weighted pipeline is Σ probability × value over open deals. CRMs apply a fixed
+probability per stage and count a deal in the period its (rep-entered) close date falls
+in. The learned forecast instead asks, per deal, "how likely is it to be *won inside this
+period*, given its stage and how long it has already been there", which folds timing and
+staleness into one number. Both work on a frame of open deals with at least
+``stage``, ``entered_at`` (date the deal entered its stage), ``age_days`` and ``value``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import numpy as np
+import polars as pl
+
+from hamsu.analytics.forecasting.snapshots import WON
+from hamsu.analytics.forecasting.survival import ExitTable
+
+
+def weighted_pipeline(open_deals: pl.DataFrame, probabilities: Mapping[str, float]) -> float:
+    """Σ p(stage) × value over all open deals, whatever their timing (the CRM headline figure)."""
+    p = open_deals["stage"].replace_strict(dict(probabilities), default=0.0, return_dtype=pl.Float64)
+    return float((p * open_deals["value"]).sum())
+
+
+def nominal_close_dates(
+    open_deals: pl.DataFrame, *, start_col: str, cycle_days: int, as_of: dt.date
+) -> pl.Series:
+    """Stand-in for the rep-entered close date: ``start + cycle_days``, never in the past.
+
+    CRMs forecast a deal in the period its close date falls in, and hygiene rules make
+    reps push an overdue close date forward, so an overdue deal is re-dated to the day
+    after the snapshot (it lands in the current period).
+    """
+    nominal = open_deals[start_col] + pl.duration(days=cycle_days)
+    floor = as_of + dt.timedelta(days=1)
+    return pl.select(
+        pl.when(nominal < floor).then(pl.lit(floor)).otherwise(nominal).alias("expected_close")
+    ).to_series()
+
+
+def fixed_weighted_forecast(
+    open_deals: pl.DataFrame,
+    probabilities: Mapping[str, float],
+    *,
+    expected_close: pl.Series,
+    period_start: dt.date,
+    period_end: dt.date,
+) -> float:
+    """CRM default: Σ p(stage) × value over open deals whose expected close is in the period."""
+    in_period = (expected_close >= period_start) & (expected_close <= period_end)
+    p = open_deals["stage"].replace_strict(dict(probabilities), default=0.0, return_dtype=pl.Float64)
+    return float((p * open_deals["value"]).filter(in_period).sum())
+
+
+def _days_between(dates: pl.Series, d: dt.date) -> np.ndarray:
+    return pl.select((pl.lit(d) - dates).dt.total_days()).to_series().to_numpy()
+
+
+def deal_win_probabilities_in_period(
+    open_deals: pl.DataFrame,
+    tables: Mapping[str, ExitTable],
+    *,
+    period_start: dt.date,
+    period_end: dt.date,
+    fallback: Mapping[str, float] | None = None,
+) -> np.ndarray:
+    """Per open deal, P(won on a day in [period_start, period_end] | stage, age in stage).
+
+    ``tables`` are outcome tables (from stage entry to won/lost). A stage without history
+    uses ``fallback`` (a timing-free probability) or 0.
+    """
+    n = open_deals.height
+    out = np.zeros(n, dtype=np.float64)
+    stages = open_deals["stage"].to_numpy()
+    ages = open_deals["age_days"].to_numpy().astype(np.int64)
+    lo_all = _days_between(open_deals["entered_at"], period_start)
+    hi_all = _days_between(open_deals["entered_at"], period_end)
+    for stage in np.unique(stages):
+        m = stages == stage
+        table = tables.get(str(stage))
+        if table is None or WON not in table.destinations:
+            out[m] = (fallback or {}).get(str(stage), 0.0)
+            continue
+        out[m] = table.probability_between(WON, ages[m], lo_all[m], hi_all[m])
+    return out
+
+
+def learned_weighted_forecast(
+    open_deals: pl.DataFrame,
+    tables: Mapping[str, ExitTable],
+    *,
+    period_start: dt.date,
+    period_end: dt.date,
+    fallback: Mapping[str, float] | None = None,
+) -> float:
+    """Σ value × P(won inside the period | stage, age): the learned weighted pipeline."""
+    p = deal_win_probabilities_in_period(
+        open_deals, tables, period_start=period_start, period_end=period_end, fallback=fallback
+    )
+    return float((p * open_deals["value"].to_numpy()).sum())
+
+
+def arrival_rate(
+    entered_at: pl.Series, values: pl.Series, *, as_of: dt.date, lookback_days: int
+) -> tuple[float, float, np.ndarray]:
+    """Recent rate of new deals entering the pipeline (per day) and their values.
+
+    Uses the entries in ``(as_of - lookback_days, as_of]`` only. Returns
+    (rate_per_day, mean_value, the values themselves for resampling).
+    """
+    if lookback_days <= 0:
+        raise ValueError("lookback_days must be > 0")
+    lo = as_of - dt.timedelta(days=lookback_days)
+    m = ((entered_at > lo) & (entered_at <= as_of)).to_numpy()
+    pool = values.to_numpy()[m].astype(np.float64)
+    rate = float(m.sum()) / lookback_days
+    return rate, (float(pool.mean()) if pool.size else 0.0), pool
+
+
+def expected_new_pipeline(
+    *,
+    rate_per_day: float,
+    mean_value: float,
+    table: ExitTable,
+    as_of: dt.date,
+    period_start: dt.date,
+    period_end: dt.date,
+) -> float:
+    """Expected won value in the period from deals that do not exist yet.
+
+    Deals arrive at ``rate_per_day`` on each day after ``as_of`` up to the period end; a
+    deal entering on day t is won inside the period with probability
+    CIF_won(end − t) − CIF_won(start − 1 − t), from the same outcome table.
+    """
+    n_days = (period_end - as_of).days
+    if n_days <= 0 or rate_per_day <= 0 or WON not in table.destinations:
+        return 0.0
+    t = np.arange(1, n_days + 1)  # arrival day offsets after as_of
+    lo = (period_start - as_of).days - t
+    hi = (period_end - as_of).days - t
+    p = table.cif_at(WON, hi) - table.cif_at(WON, lo - 1)
+    return float(rate_per_day * mean_value * np.clip(p, 0.0, 1.0).sum())
+
+
+def fixed_new_pipeline(
+    *,
+    rate_per_day: float,
+    mean_value: float,
+    probability: float,
+    cycle_days: int,
+    as_of: dt.date,
+    period_start: dt.date,
+    period_end: dt.date,
+) -> float:
+    """The CRM-default counterpart: new deals at the fixed entry-stage probability, dated
+    ``cycle_days`` after they arrive; counted if that date is inside the period."""
+    n_days = (period_end - as_of).days
+    if n_days <= 0 or rate_per_day <= 0:
+        return 0.0
+    close = np.arange(1, n_days + 1) + cycle_days
+    lo, hi = (period_start - as_of).days, (period_end - as_of).days
+    n_in = int(((close >= lo) & (close <= hi)).sum())
+    return float(rate_per_day * mean_value * probability * n_in)
