@@ -177,9 +177,13 @@ def _floats(values: Sequence[float] | None, n: int) -> np.ndarray:
 
 
 def _list_series(offsets: np.ndarray, values: pl.Series) -> pl.Series:
-    """A Polars list column from CSR offsets without a Python loop (via Arrow)."""
-    array = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), values.to_arrow())
-    return pl.Series("path", array)
+    """A Polars list column from CSR offsets without a Python loop (via Arrow).
+
+    Arrays go through Polars, not ``pa.array``, because the latter imports pandas
+    (about a second) on first use.
+    """
+    array = pa.LargeListArray.from_arrays(pl.Series(offsets.astype(np.int64)).to_arrow(), values.to_arrow())
+    return pl.Series("path", pl.from_arrow(array))
 
 
 def to_polars(frame: object) -> pl.DataFrame:
