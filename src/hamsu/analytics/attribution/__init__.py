@@ -18,7 +18,15 @@ from datetime import timedelta
 from .explain import TouchShare, explain
 from .heuristics import PATH_RULES, TOUCH_RULES, touch_shares
 from .markov import markov
-from .paths import AttributionInputError, Journeys, Paths, aggregate_journeys, aggregate_paths
+from .paths import (
+    AttributionInputError,
+    Journeys,
+    Paths,
+    Touches,
+    aggregate_journeys,
+    aggregate_paths,
+    prepare_touches,
+)
 from .result import AttributionResult, totals_from_touch_shares
 from .shapley import shapley
 
@@ -31,10 +39,12 @@ __all__ = [
     "Journeys",
     "Paths",
     "TouchShare",
+    "Touches",
     "aggregate_journeys",
     "aggregate_paths",
     "attribute",
     "explain",
+    "prepare_touches",
     "touch_shares",
 ]
 

@@ -1,0 +1,236 @@
+"""Benchmark Hamsu's attribution library against ChannelAttribution on synthetic journeys.
+
+    .venv/bin/python bench/attribution_bench.py [--journeys 1000000] [--seed 0]
+        [--pg-dsn DSN | env HAMSU_TEST_PG_DSN] [--skip-reference] [--skip-sql]
+
+The data (long-form touchpoints, ~3.5 touches per journey, 10 channels whose order
+matters) is generated deterministically here. Our pipeline runs in a child process so
+its peak RSS is measured alone; ChannelAttribution runs on the same unique paths in
+this process. Figures go to stdout; docs/benchmarks/attribution.md records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from hamsu.analytics.attribution import attribute, prepare_touches
+from hamsu.analytics.attribution.io import paths_from_frame
+from hamsu.analytics.attribution.paths import Paths
+from hamsu.analytics.attribution.sql import aggregate_paths_sql
+
+CHANNELS = 10
+RULES = ("first_touch", "last_touch", "linear", "position_based", "time_decay", "w_shaped")
+
+
+def synthetic_touches(journeys: int, seed: int) -> pl.DataFrame:
+    """Journeys whose channels follow a random first-order chain and convert more with some.
+
+    Rows come shuffled so the aggregation has to do its real sort.
+    """
+    rng = np.random.default_rng(seed)
+    lengths = rng.geometric(1 / 3.5, journeys).clip(1, 40)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    total = int(offsets[-1])
+    owner = np.repeat(np.arange(journeys), lengths)
+    transition = rng.dirichlet(np.full(CHANNELS, 0.7), CHANNELS)
+    channel = np.empty(total, dtype=np.int64)
+    channel[offsets[:-1]] = rng.choice(CHANNELS, journeys, p=rng.dirichlet(np.full(CHANNELS, 2.0)))
+    uniform = rng.random(total)
+    cumulative = transition.cumsum(axis=1)
+    for step in range(1, int(lengths.max())):
+        at = offsets[:-1][lengths > step] + step
+        channel[at] = (uniform[at, None] > cumulative[channel[at - 1]]).sum(axis=1).clip(0, CHANNELS - 1)
+    lift = rng.uniform(0.02, 0.12, CHANNELS)
+    converts = rng.random(journeys) < 1 - np.exp(-np.bincount(owner, weights=lift[channel], minlength=journeys))
+    last = offsets[1:] - 1
+    converted = np.zeros(total, dtype=bool)
+    converted[last[converts]] = True
+    value = np.zeros(total)
+    value[last[converts]] = np.round(rng.lognormal(7, 1, int(converts.sum())), 2)
+    lead_at = offsets[:-1] + (rng.random(journeys) * lengths).astype(np.int64)
+    opp_at = lead_at + (rng.random(journeys) * (offsets[1:] - lead_at)).astype(np.int64)
+    lead = np.zeros(total, dtype=bool)
+    lead[lead_at[converts | (rng.random(journeys) < 0.3)]] = True
+    opportunity = np.zeros(total, dtype=bool)
+    opportunity[opp_at[converts]] = True
+    gaps = rng.exponential(3 * 86_400, total).astype(np.int64) * 1_000_000
+    gaps[offsets[:-1]] = rng.integers(1_700_000_000, 1_730_000_000, journeys) * 1_000_000
+    ts = np.cumsum(gaps) - np.repeat(np.cumsum(gaps)[offsets[:-1]] - gaps[offsets[:-1]], lengths)
+    order = rng.permutation(total)
+    names = np.array([f"ch_{i:02d}" for i in range(CHANNELS)])
+    return pl.DataFrame(
+        {
+            "journey_id": owner[order],
+            "ts": pl.Series(ts[order]).cast(pl.Datetime("us")),
+            "channel": names[channel[order]],
+            "converted": converted[order],
+            "conversion_value": value[order],
+            "lead_created": lead[order],
+            "opportunity_created": opportunity[order],
+        }
+    )
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def measure_ours(parquet: Path) -> dict[str, Any]:
+    """Our full pipeline on touchpoints already in memory; runs in a fresh child process."""
+    touches = pl.read_parquet(parquet)
+    figures: dict[str, Any] = {}
+    prepared, figures["prepare_touches"] = timed(lambda: prepare_touches(touches))
+    journeys, figures["journeys"] = timed(prepared.journeys)
+    paths, figures["unique_paths"] = timed(lambda: journeys.paths)
+    for model in RULES:
+        _, figures[model] = timed(lambda m=model: attribute(journeys, m))
+    results = {}
+    for order in (1, 2, 3):
+        results[order], figures[f"markov_{order}"] = timed(lambda o=order: attribute(paths, "markov", order=o))
+    _, figures["shapley"] = timed(lambda: attribute(paths, "shapley"))
+    in_budget = ["prepare_touches", "journeys", "unique_paths", *RULES, "markov_1", "markov_2"]
+    figures["total_touches_to_rules_and_markov_1_2"] = sum(figures[k] for k in in_budget)
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["touch_rows"] = touches.height
+    figures["unique_paths_count"] = paths.n_paths
+    figures["markov_states"] = {o: r.details["states"] for o, r in results.items()}
+    figures["markov"] = {o: r.to_dict() for o, r in results.items()}
+    return figures
+
+
+def ca_frame(paths: Paths) -> Any:
+    """The unique paths in ChannelAttribution's input format (a pandas frame)."""
+    frame = paths.to_frame().with_columns(pl.col("path").list.join(" > "))
+    return frame.rename(
+        {"conversions": "total_conversions", "value": "total_conversion_value", "nulls": "total_null"}
+    ).to_pandas()
+
+
+def measure_reference(paths: Paths, exact: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """ChannelAttribution on the same unique paths; Markov error measured against ours."""
+    import ChannelAttribution as ca
+
+    data = ca_frame(paths)
+    figures: dict[str, Any] = {}
+    _, figures["heuristic_models"] = timed(
+        lambda: ca.heuristic_models(data, "path", "total_conversions", var_value="total_conversion_value")
+    )
+    pl_data = pl.from_pandas(data)
+    ours_paths, figures["ours_parse_ca_format"] = timed(lambda: paths_from_frame(pl_data))
+    _, figures["ours_first_last_linear_on_paths"] = timed(
+        lambda: [attribute(ours_paths, m) for m in ("first_touch", "last_touch", "linear")]
+    )
+    for order in (1, 2):
+        for label, nsim in (("default", 1e5), ("1e7", 1e7)):
+            result, seconds = timed(
+                lambda o=order, n=nsim: ca.markov_model(
+                    data,
+                    "path",
+                    "total_conversions",
+                    var_value="total_conversion_value",
+                    var_null="total_null",
+                    order=o,
+                    nsim_start=n,
+                    verbose=False,
+                )
+            )
+            ref = dict(zip(result["channel_name"], result["total_conversions"], strict=True))
+            ours = exact[order]["channels"]
+            error = max(abs(ref[c] - v["conversions"]) / v["conversions"] for c, v in ours.items())
+            figures[f"markov_{order}_nsim_{label}"] = {"seconds": seconds, "max_relative_error": error}
+    return figures
+
+
+def measure_sql(touches: pl.DataFrame, pg_dsn: str | None) -> dict[str, Any]:
+    """The in-database path aggregation: SQLite file, and PostgreSQL when a DSN is given."""
+    figures: dict[str, Any] = {}
+    columns = ["journey_id", "ts", "channel", "converted", "conversion_value"]
+    rows = touches.select(columns).with_columns(pl.col("ts").dt.strftime("%Y-%m-%d %H:%M:%S"))
+    with tempfile.TemporaryDirectory() as tmp:
+        connection = sqlite3.connect(Path(tmp) / "bench.sqlite3")
+        connection.execute(
+            "CREATE TABLE touches (journey_id INTEGER, ts TEXT, channel TEXT, converted INTEGER, "
+            "conversion_value REAL)"
+        )
+        connection.executemany("INSERT INTO touches VALUES (?, ?, ?, ?, ?)", rows.iter_rows())
+        connection.commit()
+        paths, figures["sqlite_seconds"] = timed(lambda: aggregate_paths_sql(connection, "touches"))
+        figures["sqlite_unique_paths"] = paths.n_paths
+        connection.close()
+    if pg_dsn:
+        import psycopg
+
+        with psycopg.connect(pg_dsn) as connection:
+            connection.execute("DROP TABLE IF EXISTS hamsu_bench_touches")
+            connection.execute(
+                "CREATE TABLE hamsu_bench_touches (journey_id BIGINT, ts TIMESTAMP, channel TEXT, "
+                "converted BOOLEAN, conversion_value DOUBLE PRECISION)"
+            )
+            with connection.cursor() as cursor, cursor.copy("COPY hamsu_bench_touches FROM STDIN") as copy:
+                for row in touches.select(columns).iter_rows():
+                    copy.write_row(row)
+            connection.execute("ANALYZE hamsu_bench_touches")
+            paths, figures["postgresql_seconds"] = timed(
+                lambda: aggregate_paths_sql(connection, "hamsu_bench_touches")
+            )
+            figures["postgresql_unique_paths"] = paths.n_paths
+            connection.execute("DROP TABLE hamsu_bench_touches")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--journeys", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pg-dsn", default=os.environ.get("HAMSU_TEST_PG_DSN"))
+    parser.add_argument("--skip-reference", action="store_true", help="do not run ChannelAttribution")
+    parser.add_argument("--skip-sql", action="store_true", help="do not measure the SQL routes")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure_ours(args.child)))
+        return
+
+    touches, generate = timed(lambda: synthetic_touches(args.journeys, args.seed))
+    report: dict[str, Any] = {
+        "journeys": args.journeys,
+        "seed": args.seed,
+        "touch_rows": touches.height,
+        "generate_seconds": generate,
+        "cpus": os.cpu_count(),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        parquet = Path(tmp) / "touches.parquet"
+        touches.write_parquet(parquet)
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(parquet)], check=True, capture_output=True, text=True
+        )
+    ours = json.loads(child.stdout)
+    exact = {int(k): v for k, v in ours.pop("markov").items()}
+    report["ours"] = ours
+    if not args.skip_reference:
+        paths = prepare_touches(touches).journeys().paths
+        report["reference"] = measure_reference(paths, exact)
+    if not args.skip_sql:
+        report["sql"] = measure_sql(touches, args.pg_dsn)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""One JSON error shape for the whole API (RFC 9457 problem details + field errors).
+
+{"type": "...", "title": "...", "status": 422, "detail": "...",
+ "errors": [{"field": "amount", "message": "The amount cannot be negative."}]}
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from hamsu.core.errors import DomainError
+
+
+def problem(
+    api: NinjaAPI, request, *, status: int, title: str, detail: str = "", errors: list[dict] | None = None
+):
+    body = {
+        "type": f"https://hamsu.dev/problems/{status}",
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+        "errors": errors or [],
+    }
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+def _field_of(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data", "form")]
+    return ".".join(parts) or "body"
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def on_validation(request, exc):
+        errors = [
+            {"field": _field_of(e.get("loc", [])), "message": e.get("msg", "invalid")} for e in exc.errors
+        ]
+        return problem(api, request, status=422, title="Validation failed", errors=errors)
+
+    @api.exception_handler(DomainError)
+    def on_domain(request, exc):
+        errors = [
+            {"field": field, "message": message}
+            for field, messages in exc.errors.items()
+            for message in messages
+        ]
+        return problem(api, request, status=exc.status, title=exc.message, errors=errors)
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth(request, exc):
+        return problem(
+            api,
+            request,
+            status=401,
+            title="Authentication required",
+            detail="Send 'Authorization: Bearer <token>'.",
+        )
+
+    @api.exception_handler(Http404)
+    def on_404(request, exc):
+        return problem(api, request, status=404, title="Not found")
+
+    @api.exception_handler(HttpError)
+    def on_http(request, exc):
+        return problem(api, request, status=exc.status_code, title=str(exc))

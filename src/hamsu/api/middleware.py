@@ -1,0 +1,29 @@
+"""Refuse oversized API bodies early, in the API's own error shape."""
+
+import json
+
+from django.conf import settings
+from django.http import HttpResponse
+
+
+class ApiPayloadLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if length > limit:
+                body = {
+                    "type": "https://hamsu.dev/problems/413",
+                    "title": "Payload too large",
+                    "status": 413,
+                    "detail": f"The request body is {length} bytes; the limit is {limit} bytes.",
+                    "errors": [{"field": "body", "message": f"At most {limit} bytes."}],
+                }
+                return HttpResponse(json.dumps(body), status=413, content_type="application/problem+json")
+        return self.get_response(request)

@@ -1,0 +1,30 @@
+"""Assembles API v1 from each app's router (``hamsu.<app>.api.router``)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from ninja import NinjaAPI
+
+from hamsu.api import errors
+from hamsu.api.auth import API_AUTH
+
+api = NinjaAPI(
+    title="Hamsu API",
+    version="1",
+    description="One funnel, one lead definition, one revenue number. Authenticate with a personal token: "
+    "`Authorization: Bearer hamsu_…` (create one under Settings → API tokens or with `hamsu token create`).",
+    auth=API_AUTH,
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+errors.install(api)
+
+# Apps that have an api.py contribute a router; adding an app means adding its name here.
+ROUTED_APPS = ["crm", "directory", "funnel", "campaigns", "scorecard", "alignment", "collaboration"]
+for app in ROUTED_APPS:
+    module_name = f"hamsu.{app}.api"
+    if importlib.util.find_spec(module_name) is not None:
+        module = importlib.import_module(module_name)
+        api.add_router(f"/{getattr(module, 'PREFIX', app)}", module.router)

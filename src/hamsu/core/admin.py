@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from hamsu.core.models import AuditEntry, CompanySettings, CurrencyRate, User
+
+admin.site.register(User, UserAdmin)
+admin.site.register(CompanySettings)
+admin.site.register(CurrencyRate)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_id", "via"]
+    list_filter = ["action", "object_type", "via"]
+
+    # The audit log is evidence: readable in the admin, never editable.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "hamsu.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from hamsu.core.roles import sync_role_groups
+
+        # Groups and their permissions are code, not data: re-sync after each migrate so
+        # the documented permission matrix is always what the database enforces.
+        post_migrate.connect(sync_role_groups, sender=self)

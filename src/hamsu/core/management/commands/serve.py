@@ -1,0 +1,58 @@
+"""Run the production web server (gunicorn) and, unless told not to, the task worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+def gunicorn_args(bind: str, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "hamsu.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "20",
+    ]
+
+
+class Command(BaseCommand):
+    help = "Serve Hamsu with gunicorn (static files by WhiteNoise) and run the task worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("HAMSU_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("HAMSU_WEB_WORKERS", "2")))
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the background task worker."
+        )
+
+    def handle(self, *args, bind, workers, no_worker, **options):
+        children = [subprocess.Popen(gunicorn_args(bind, workers))]
+        if not no_worker:
+            children.append(subprocess.Popen([sys.executable, "-m", "hamsu.cli", "worker"]))
+
+        def stop(*_args):
+            for child in children:
+                child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            children[0].wait()
+        finally:
+            stop()
+            for child in children:
+                child.wait(timeout=30)

@@ -1,0 +1,140 @@
+"""Shared models: the user, company settings, currency rates and the audit log."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hamsu.core.money import CURRENCY_CHOICES
+
+
+class User(AbstractUser):
+    """A login. The person behind it (function, team, expertise) lives in the directory."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class Visibility(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone sees every record")
+    TEAM = "team", _("People see their own team's records")
+    OWN = "own", _("People see only their own records")
+
+
+class FiscalCalendar(models.TextChoices):
+    GREGORIAN = "gregorian", _("Gregorian")
+    JALALI = "jalali", _("Jalali (Iranian)")
+
+
+class CompanySettings(models.Model):
+    """The one row of company-wide settings (Hamsu runs one company per instance)."""
+
+    name = models.CharField(_("company name"), max_length=200, default="Hamsu")
+    base_currency = models.CharField(
+        _("base currency"), max_length=3, choices=CURRENCY_CHOICES, default="USD"
+    )
+    visibility = models.CharField(
+        _("record visibility"), max_length=16, choices=Visibility.choices, default=Visibility.EVERYONE
+    )
+    fiscal_calendar = models.CharField(
+        _("fiscal calendar"), max_length=16, choices=FiscalCalendar.choices, default=FiscalCalendar.GREGORIAN
+    )
+    big_deal_threshold = models.DecimalField(
+        _("big deal threshold"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("2000000"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Opportunities at or above this amount (base currency) need marketing involvement."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CurrencyRate(models.Model):
+    """How many units of the base currency one unit of ``currency`` is worth."""
+
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, unique=True)
+    rate_to_base = models.DecimalField(
+        _("rate to base currency"), max_digits=20, decimal_places=10, validators=[MinValueValidator(0)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("currency rate")
+        verbose_name_plural = _("currency rates")
+
+    def __str__(self) -> str:
+        return f"{self.currency} = {self.rate_to_base}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Logs are evidence: refuse bulk updates and deletes through the ORM."""
+
+    def update(self, **kwargs):  # noqa: ARG002
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are append-only and cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only and cannot be deleted")
+
+
+class AuditEntry(AppendOnlyModel):
+    """One row per write made through a service: who changed what, when, from what to what."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("updated")
+        DELETE = "delete", _("deleted")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    via = models.CharField(_("via"), max_length=16, blank=True, help_text=_("ui, api, cli, import, system"))
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

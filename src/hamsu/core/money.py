@@ -1,0 +1,34 @@
+"""Money: amounts are Decimals with an ISO 4217 currency; totals use the company currency."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+# The currencies a company can book deals in. Kept explicit so an unknown code is a
+# validation error rather than a silently mis-summed pipeline.
+CURRENCIES: dict[str, str] = {
+    "USD": _("US dollar"),
+    "EUR": _("Euro"),
+    "GBP": _("Pound sterling"),
+    "IRR": _("Iranian rial"),
+    "IRT": _("Iranian toman"),
+    "AED": _("UAE dirham"),
+    "TRY": _("Turkish lira"),
+    "BRL": _("Brazilian real"),
+    "CAD": _("Canadian dollar"),
+    "AUD": _("Australian dollar"),
+    "CHF": _("Swiss franc"),
+    "JPY": _("Japanese yen"),
+    "CNY": _("Chinese yuan"),
+    "INR": _("Indian rupee"),
+    "SAR": _("Saudi riyal"),
+}
+CURRENCY_CHOICES = [(code, f"{code} — {name}") for code, name in CURRENCIES.items()]
+MAX_AMOUNT = Decimal("999999999999.99")
+CENT = Decimal("0.01")
+
+
+def quantize(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)

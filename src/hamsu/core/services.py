@@ -1,0 +1,30 @@
+"""Writes to company-wide settings."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from hamsu.core import audit
+from hamsu.core.company import company_settings
+from hamsu.core.validation import full_clean
+
+SETTINGS_FIELDS = ["name", "base_currency", "visibility", "fiscal_calendar", "big_deal_threshold"]
+
+
+@transaction.atomic
+def company_settings_update(*, actor, via: str = "ui", **data):
+    row = company_settings()
+    before = audit.snapshot(row, SETTINGS_FIELDS)
+    for name in SETTINGS_FIELDS:
+        if name in data:
+            setattr(row, name, data[name])
+    full_clean(row)
+    row.save()
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=row,
+        changes=audit.diff(before, audit.snapshot(row, SETTINGS_FIELDS)),
+        via=via,
+    )
+    return row

@@ -1,0 +1,36 @@
+// Pipeline board: drag a card onto another column to move the deal. The move is a normal
+// form POST (the same endpoint the per-card menu uses), so it works the same with and
+// without JavaScript; htmx then reloads the board.
+(function () {
+  function initBoard(board) {
+    board.querySelectorAll(".deal-card").forEach(function (card) {
+      card.addEventListener("dragstart", function (event) {
+        event.dataTransfer.setData("text/plain", card.dataset.moveUrl);
+        card.classList.add("dragging");
+      });
+      card.addEventListener("dragend", function () { card.classList.remove("dragging"); });
+    });
+    board.querySelectorAll(".board-column").forEach(function (column) {
+      column.addEventListener("dragover", function (event) { event.preventDefault(); column.classList.add("drop-target"); });
+      column.addEventListener("dragleave", function () { column.classList.remove("drop-target"); });
+      column.addEventListener("drop", function (event) {
+        event.preventDefault();
+        column.classList.remove("drop-target");
+        var url = event.dataTransfer.getData("text/plain");
+        if (!url) { return; }
+        htmx.ajax("POST", url, { values: { stage: column.dataset.stage }, swap: "none" });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-board]").forEach(initBoard);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    event.detail.target.querySelectorAll("[data-board]").forEach(initBoard);
+    if (event.detail.target.matches && event.detail.target.matches("[data-board]")) { initBoard(event.detail.target); }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var box = document.getElementById("board-error");
+    if (box) { box.textContent = event.detail.xhr.responseText; box.classList.remove("d-none"); }
+  });
+})();

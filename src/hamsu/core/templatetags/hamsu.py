@@ -1,0 +1,90 @@
+"""Template filters for dates, money and numbers in the active language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import translation
+
+from hamsu.core import dates
+
+register = template.Library()
+
+
+@register.filter
+def ldate(value):
+    """A date in the active language's calendar (Jalali for Persian)."""
+    return dates.format_date(value)
+
+
+@register.filter
+def ldatetime(value):
+    return dates.format_datetime(value)
+
+
+@register.filter
+def num(value, places: int = 0):
+    """A grouped number, in Persian digits when the page is Persian."""
+    if value in (None, ""):
+        return ""
+    number = Decimal(value)
+    text = intcomma(f"{number:.{int(places)}f}", use_l10n=False)
+    return dates.to_persian_digits(text) if dates.uses_jalali() else text
+
+
+@register.filter
+def money(value, currency: str = ""):
+    if value in (None, ""):
+        return ""
+    text = num(value, 0)
+    return f"{text} {currency}".strip()
+
+
+@register.filter
+def pct(value, places: int = 0):
+    if value in (None, ""):
+        return ""
+    return f"{num(Decimal(value) * 100, places)}%"
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs):
+    """The current query string with some parameters replaced (for sort/page links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@register.simple_tag
+def text_direction():
+    return "rtl" if translation.get_language_bidi() else "ltr"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def bs(bound_field):
+    """Render a form field with Bootstrap classes, marked invalid when it has errors."""
+    widget = bound_field.field.widget
+    input_type = getattr(widget, "input_type", "")
+    if input_type == "checkbox":
+        css = "form-check-input"
+    elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if bound_field.errors:
+        css += " is-invalid"
+    attrs = {"class": css}
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    return bound_field.as_widget(attrs=attrs)

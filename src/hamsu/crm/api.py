@@ -1,0 +1,496 @@
+"""API v1 for the CRM: the same selectors and services as the UI, typed with ninja schemas."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from hamsu.api.permissions import require_perm
+from hamsu.core.errors import NotFound
+from hamsu.crm import selectors, services
+from hamsu.crm.models import (
+    Account,
+    ActivityKind,
+    ActivityOutcome,
+    Contact,
+    DealRole,
+    Product,
+    Segment,
+    Source,
+)
+from hamsu.crm.stages import Stage
+from hamsu.directory.models import Person
+
+router = Router(tags=["crm"])
+
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD, IRR")]
+Limit = Annotated[int, Field(ge=1, le=200)]
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict]
+
+
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+def _get(model, pk, label):
+    instance = model.objects.filter(pk=pk).first() if pk is not None else None
+    if pk is not None and instance is None:
+        raise NotFound(f"No {label} {pk}", errors={label: [f"No {label} with id {pk}."]})
+    return instance
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class AccountOut(Schema):
+    id: int
+    name: str
+    domain: str
+    segment_id: int | None
+    industry: str
+    employees: int | None
+    size_band: str
+    country: str
+    owner_id: int | None
+    external_id: str
+    created_at: datetime.datetime
+
+
+class AccountIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    domain: Annotated[str, Field(max_length=200)] = ""
+    segment_id: int | None = None
+    industry: Annotated[str, Field(max_length=80)] = ""
+    employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    country: Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$")] = ""
+    owner_id: int | None = None
+    external_id: Annotated[str, Field(max_length=100)] = ""
+
+
+class AccountPatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    domain: Annotated[str, Field(max_length=200)] | None = None
+    segment_id: int | None = None
+    industry: Annotated[str, Field(max_length=80)] | None = None
+    employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    country: Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$")] | None = None
+    owner_id: int | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    title: str
+    country: str
+    account_id: int | None
+    owner_id: int | None
+    created_at: datetime.datetime
+
+
+class ContactIn(Schema):
+    first_name: Annotated[str, Field(max_length=100)] = ""
+    last_name: Annotated[str, Field(min_length=1, max_length=100)]
+    email: Annotated[str, Field(max_length=254)] = ""
+    phone: Annotated[str, Field(max_length=40)] = ""
+    title: Annotated[str, Field(max_length=120)] = ""
+    country: Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$")] = ""
+    account_id: int | None = None
+    owner_id: int | None = None
+
+
+class ContactPatch(Schema):
+    first_name: Annotated[str, Field(max_length=100)] | None = None
+    last_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    email: Annotated[str, Field(max_length=254)] | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    title: Annotated[str, Field(max_length=120)] | None = None
+    account_id: int | None = None
+    owner_id: int | None = None
+
+
+class OpportunityOut(Schema):
+    id: int
+    name: str
+    account_id: int
+    owner_id: int
+    team_id: int | None
+    stage: str
+    probability: int
+    amount: Decimal
+    currency: str
+    amount_base: Decimal
+    gross_profit: Decimal
+    product_id: int | None
+    quantity: int
+    segment_id: int | None
+    source: str
+    expected_close: datetime.date
+    closed_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+class OpportunityIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    account_id: int
+    owner_id: int
+    amount: Money
+    currency: Currency
+    expected_close: datetime.date
+    stage: Stage = Stage.PROSPECTING
+    product_id: int | None = None
+    quantity: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    source: Source = Source.SALES
+    external_id: Annotated[str, Field(max_length=100)] = ""
+
+
+class OpportunityPatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    owner_id: int | None = None
+    amount: Money | None = None
+    currency: Currency | None = None
+    expected_close: datetime.date | None = None
+    product_id: int | None = None
+    quantity: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    source: Source | None = None
+
+
+class StageChangeIn(Schema):
+    stage: Stage
+    reason: Annotated[str, Field(max_length=300)] = ""
+
+
+class StageEventOut(Schema):
+    id: int
+    opportunity_id: int | None
+    from_stage: str
+    to_stage: str
+    at: datetime.datetime
+    actor_id: int | None
+    reason: str
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    subject: str
+    body: str
+    outcome: str
+    occurred_at: datetime.datetime
+    account_id: int | None
+    contact_id: int | None
+    opportunity_id: int | None
+    owner_id: int
+
+
+class ActivityIn(Schema):
+    kind: ActivityKind
+    subject: Annotated[str, Field(min_length=1, max_length=200)]
+    body: Annotated[str, Field(max_length=20_000)] = ""
+    outcome: ActivityOutcome = ActivityOutcome.NONE
+    occurred_at: datetime.datetime | None = None
+    account_id: int | None = None
+    contact_id: int | None = None
+    opportunity_id: int | None = None
+    owner_id: int | None = None
+    participant_ids: list[int] = []
+
+
+class ParticipantIn(Schema):
+    person_id: int
+    role: DealRole
+
+
+class PageOf(Schema):
+    next_cursor: str | None
+
+
+class AccountPage(PageOf):
+    items: list[AccountOut]
+
+
+class ContactPage(PageOf):
+    items: list[ContactOut]
+
+
+class OpportunityPage(PageOf):
+    items: list[OpportunityOut]
+
+
+class ActivityPage(PageOf):
+    items: list[ActivityOut]
+
+
+class StageEventPage(PageOf):
+    items: list[StageEventOut]
+
+
+def _fk_data(payload: dict) -> dict:
+    """Turn ``*_id`` fields into model instances, checking that each exists."""
+    lookups = {
+        "account_id": (Account, "account"),
+        "owner_id": (Person, "owner"),
+        "segment_id": (Segment, "segment"),
+        "product_id": (Product, "product"),
+    }
+    data = {}
+    for key, value in payload.items():
+        if key in lookups:
+            model, name = lookups[key]
+            data[name] = _get(model, value, name)
+        else:
+            data[key] = value
+    return data
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@router.get("/accounts", response={200: AccountPage, **ERRORS})
+def list_accounts(
+    request,
+    q: str = "",
+    segment: int | None = None,
+    sort: str = "name",
+    cursor: str | None = None,
+    limit: Limit = 50,
+):
+    require_perm(request, "crm.view_account")
+    page = selectors.account_list(
+        user=request.user, q=q, segment=segment, sort=sort, cursor=cursor, limit=limit
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/accounts", response={201: AccountOut, **ERRORS})
+def create_account(request, payload: AccountIn):
+    require_perm(request, "crm.add_account")
+    return 201, services.account_create(actor=request.user, via="api", **_fk_data(payload.dict()))
+
+
+@router.get("/accounts/{account_id}", response={200: AccountOut, **ERRORS})
+def get_account(request, account_id: int):
+    require_perm(request, "crm.view_account")
+    account = selectors.account_detail(user=request.user, pk=account_id)
+    if account is None:
+        raise NotFound("Account not found")
+    return account
+
+
+@router.patch("/accounts/{account_id}", response={200: AccountOut, **ERRORS})
+def update_account(request, account_id: int, payload: AccountPatch):
+    require_perm(request, "crm.change_account")
+    account = get_object_or_404(Account, pk=account_id)
+    return services.account_update(
+        account=account, actor=request.user, via="api", **_fk_data(payload.dict(exclude_unset=True))
+    )
+
+
+# ---------------------------------------------------------------- contacts
+
+
+@router.get("/contacts", response={200: ContactPage, **ERRORS})
+def list_contacts(
+    request,
+    q: str = "",
+    account: int | None = None,
+    sort: str = "name",
+    cursor: str | None = None,
+    limit: Limit = 50,
+):
+    require_perm(request, "crm.view_contact")
+    page = selectors.contact_list(
+        user=request.user, q=q, account=account, sort=sort, cursor=cursor, limit=limit
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/contacts", response={201: ContactOut, **ERRORS})
+def create_contact(request, payload: ContactIn):
+    require_perm(request, "crm.add_contact")
+    return 201, services.contact_create(actor=request.user, via="api", **_fk_data(payload.dict()))
+
+
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def get_contact(request, contact_id: int):
+    require_perm(request, "crm.view_contact")
+    contact = selectors.contact_detail(user=request.user, pk=contact_id)
+    if contact is None:
+        raise NotFound("Contact not found")
+    return contact
+
+
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def update_contact(request, contact_id: int, payload: ContactPatch):
+    require_perm(request, "crm.change_contact")
+    contact = get_object_or_404(Contact, pk=contact_id)
+    return services.contact_update(
+        contact=contact, actor=request.user, via="api", **_fk_data(payload.dict(exclude_unset=True))
+    )
+
+
+# ---------------------------------------------------------------- opportunities
+
+
+class OpportunityQuery(Schema):
+    q: str = ""
+    stage: Stage | None = None
+    owner: int | None = None
+    team: int | None = None
+    segment: int | None = None
+    account: int | None = None
+    source: Source | None = None
+    open: bool = False
+    sort: str = "-created"
+    cursor: str | None = None
+    limit: Limit = 50
+
+
+@router.get("/opportunities", response={200: OpportunityPage, **ERRORS})
+def list_opportunities(request, query: Query[OpportunityQuery]):
+    require_perm(request, "crm.view_opportunity")
+    filters = selectors.OpportunityFilters(
+        q=query.q,
+        stage=query.stage or "",
+        owner=query.owner,
+        team=query.team,
+        segment=query.segment,
+        account=query.account,
+        source=query.source or "",
+        open_only=query.open,
+    )
+    page = selectors.opportunity_list(
+        user=request.user, filters=filters, sort=query.sort, cursor=query.cursor, limit=query.limit
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/opportunities", response={201: OpportunityOut, **ERRORS})
+def create_opportunity(request, payload: OpportunityIn):
+    require_perm(request, "crm.add_opportunity")
+    data = _fk_data(payload.dict())
+    return 201, services.opportunity_create(actor=request.user, via="api", **data)
+
+
+@router.get("/opportunities/{opportunity_id}", response={200: OpportunityOut, **ERRORS})
+def get_opportunity(request, opportunity_id: int):
+    require_perm(request, "crm.view_opportunity")
+    opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
+    if opportunity is None:
+        raise NotFound("Opportunity not found")
+    return opportunity
+
+
+@router.patch("/opportunities/{opportunity_id}", response={200: OpportunityOut, **ERRORS})
+def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
+    require_perm(request, "crm.change_opportunity")
+    opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
+    if opportunity is None:
+        raise NotFound("Opportunity not found")
+    return services.opportunity_update(
+        opportunity=opportunity, actor=request.user, via="api", **_fk_data(payload.dict(exclude_unset=True))
+    )
+
+
+@router.post("/opportunities/{opportunity_id}/stage", response={200: OpportunityOut, **ERRORS})
+def change_stage(request, opportunity_id: int, payload: StageChangeIn):
+    require_perm(request, "crm.change_opportunity")
+    opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
+    if opportunity is None:
+        raise NotFound("Opportunity not found")
+    return services.opportunity_move_stage(
+        opportunity=opportunity, to_stage=payload.stage, reason=payload.reason, actor=request.user, via="api"
+    )
+
+
+@router.get("/opportunities/{opportunity_id}/stage-events", response={200: StageEventPage, **ERRORS})
+def list_stage_events(request, opportunity_id: int, cursor: str | None = None, limit: Limit = 50):
+    require_perm(request, "crm.view_opportunity")
+    opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
+    if opportunity is None:
+        raise NotFound("Opportunity not found")
+    from hamsu.core.pagination import keyset_page
+
+    page = keyset_page(
+        opportunity.stage_events.all(), sort="at", allowed={"at": "at"}, cursor=cursor, limit=limit
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/opportunities/{opportunity_id}/participants", response={201: dict, **ERRORS})
+def add_participant(request, opportunity_id: int, payload: ParticipantIn):
+    require_perm(request, "crm.change_opportunity")
+    opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
+    if opportunity is None:
+        raise NotFound("Opportunity not found")
+    person = _get(Person, payload.person_id, "person")
+    participant = services.opportunity_add_participant(
+        opportunity=opportunity, person=person, role=payload.role, actor=request.user, via="api"
+    )
+    return 201, {"id": participant.pk, "person_id": person.pk, "role": participant.role}
+
+
+# ---------------------------------------------------------------- activities
+
+
+@router.get("/activities", response={200: ActivityPage, **ERRORS})
+def list_activities(
+    request,
+    opportunity: int | None = None,
+    account: int | None = None,
+    contact: int | None = None,
+    cursor: str | None = None,
+    limit: Limit = 50,
+):
+    require_perm(request, "crm.view_activity")
+    page = selectors.activity_list(
+        user=request.user,
+        opportunity=opportunity,
+        account=account,
+        contact=contact,
+        cursor=cursor,
+        limit=limit,
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/activities", response={201: ActivityOut, **ERRORS})
+def create_activity(request, payload: ActivityIn):
+    require_perm(request, "crm.add_activity")
+    from hamsu.core.visibility import person_of
+    from hamsu.crm.models import Opportunity
+
+    owner = _get(Person, payload.owner_id, "owner") if payload.owner_id else person_of(request.user)
+    if owner is None:
+        raise NotFound(
+            "No owner", errors={"owner_id": ["Give owner_id: this login has no directory person."]}
+        )
+    participants = [_get(Person, pk, "participant_ids") for pk in payload.participant_ids]
+    activity = services.activity_create(
+        actor=request.user,
+        owner=owner,
+        kind=payload.kind,
+        subject=payload.subject,
+        body=payload.body,
+        outcome=payload.outcome,
+        occurred_at=payload.occurred_at,
+        account=_get(Account, payload.account_id, "account_id"),
+        contact=_get(Contact, payload.contact_id, "contact_id"),
+        opportunity=_get(Opportunity, payload.opportunity_id, "opportunity_id"),
+        participants=participants,
+        via="api",
+    )
+    return 201, activity

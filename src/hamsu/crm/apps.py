@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CrmConfig(AppConfig):
+    name = "hamsu.crm"
+    label = "crm"
+    verbose_name = _("CRM")
+
+    def ready(self) -> None:
+        from hamsu.core.navigation import NavItem, register
+
+        register(
+            NavItem("crm:pipeline", _("Pipeline"), "kanban", order=10, permission="crm.view_opportunity"),
+            NavItem(
+                "crm:opportunities",
+                _("Opportunities"),
+                "briefcase",
+                order=11,
+                permission="crm.view_opportunity",
+            ),
+            NavItem("crm:accounts", _("Accounts"), "building", order=12, permission="crm.view_account"),
+            NavItem(
+                "crm:contacts", _("Contacts"), "person-lines-fill", order=13, permission="crm.view_contact"
+            ),
+        )

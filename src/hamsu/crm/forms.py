@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hamsu.core.forms import LocalDateField, LocalDecimalField, RecordChoiceField
+from hamsu.core.money import CURRENCY_CHOICES
+from hamsu.crm.models import Account, ActivityKind, ActivityOutcome, Contact, Opportunity, Source
+from hamsu.crm.stages import Stage
+from hamsu.directory.models import Person
+
+
+def _people():
+    return Person.objects.filter(is_active=True).order_by("full_name")
+
+
+class AccountForm(forms.ModelForm):
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("owner"))
+
+    class Meta:
+        model = Account
+        fields = ["name", "domain", "segment", "industry", "employees", "annual_revenue", "country", "owner"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+
+class ContactForm(forms.ModelForm):
+    account = RecordChoiceField(queryset=Account.objects.all(), required=False, label=_("account"))
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("owner"))
+
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "email", "phone", "title", "country", "account", "owner"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+
+class OpportunityForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    account = RecordChoiceField(queryset=Account.objects.all(), label=_("account"))
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("owner"))
+    amount = LocalDecimalField(label=_("amount"), max_digits=14, decimal_places=2)
+    currency = forms.ChoiceField(label=_("currency"), choices=CURRENCY_CHOICES)
+    product = forms.ModelChoiceField(queryset=None, required=False, label=_("product"))
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1, initial=1)
+    source = forms.ChoiceField(label=_("source"), choices=Source.choices)
+    expected_close = LocalDateField(label=_("expected close"))
+
+    def __init__(self, *args, **kwargs):
+        from hamsu.crm.models import Product
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["product"].queryset = Product.objects.filter(is_active=True)
+
+    @classmethod
+    def initial_from(cls, opportunity: Opportunity) -> dict:
+        return {name: getattr(opportunity, name) for name in cls.base_fields}
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
+    reason = forms.CharField(label=_("why"), max_length=300, required=False)
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=ActivityKind.choices)
+    subject = forms.CharField(label=_("subject"), max_length=200)
+    body = forms.CharField(label=_("details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    outcome = forms.ChoiceField(label=_("outcome"), choices=ActivityOutcome.choices, required=False)

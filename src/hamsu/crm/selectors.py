@@ -1,0 +1,221 @@
+"""Reads for the CRM: lists, the pipeline board, timelines. Visibility is applied here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import chain
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from hamsu.core.pagination import Page, keyset_page
+from hamsu.core.visibility import visible
+from hamsu.crm.models import Account, Activity, Contact, Opportunity
+from hamsu.crm.stages import OPEN_STAGES, Stage
+from hamsu.funnel.models import StageEvent
+
+OPPORTUNITY_SORTS = {
+    "created": "created_at",
+    "amount": "amount_base",
+    "close": "expected_close",
+    "name": "name",
+}
+ACCOUNT_SORTS = {"name": "name", "created": "created_at"}
+CONTACT_SORTS = {"name": "last_name", "created": "created_at"}
+BOARD_CARDS_PER_STAGE = 20
+
+
+@dataclass(frozen=True)
+class OpportunityFilters:
+    q: str = ""
+    stage: str = ""
+    owner: int | None = None
+    team: int | None = None
+    segment: int | None = None
+    source: str = ""
+    account: int | None = None
+    open_only: bool = False
+
+
+def opportunities_visible(user) -> QuerySet[Opportunity]:
+    return visible(Opportunity.objects.all(), user)
+
+
+def _filter_opportunities(qs: QuerySet[Opportunity], f: OpportunityFilters) -> QuerySet[Opportunity]:
+    if f.q:
+        qs = qs.filter(name__icontains=f.q.strip())
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.open_only:
+        qs = qs.filter(stage__in=OPEN_STAGES)
+    for field in ("owner", "team", "segment", "account"):
+        value = getattr(f, field)
+        if value:
+            qs = qs.filter(**{f"{field}_id": value})
+    if f.source:
+        qs = qs.filter(source=f.source)
+    return qs
+
+
+def opportunity_list(
+    *, user, filters: OpportunityFilters, sort: str = "-created", cursor: str | None = None, limit: int = 50
+) -> Page:
+    qs = _filter_opportunities(opportunities_visible(user), filters).select_related("account", "owner")
+    return keyset_page(qs, sort=sort, allowed=OPPORTUNITY_SORTS, cursor=cursor, limit=limit)
+
+
+def opportunity_export_rows(*, user, filters: OpportunityFilters):
+    """Every visible opportunity matching the filters, streamed for export."""
+    qs = _filter_opportunities(opportunities_visible(user), filters)
+    return (
+        qs.order_by("id")
+        .values_list(
+            "id",
+            "name",
+            "account__name",
+            "owner__full_name",
+            "stage",
+            "amount",
+            "currency",
+            "amount_base",
+            "gross_profit",
+            "probability",
+            "expected_close",
+            "source",
+            "created_at",
+        )
+        .iterator(chunk_size=5000)
+    )
+
+
+@dataclass
+class BoardColumn:
+    stage: str
+    label: str
+    count: int
+    total: Decimal
+    cards: list[Opportunity]
+
+
+def pipeline_board(*, user, filters: OpportunityFilters) -> list[BoardColumn]:
+    """Open stages with their count, total and largest deals — one aggregate + one query per stage."""
+    base = _filter_opportunities(opportunities_visible(user), filters)
+    totals = {
+        row["stage"]: row
+        for row in base.filter(stage__in=OPEN_STAGES)
+        .values("stage")
+        .annotate(n=Count("id"), total=Sum("amount_base"))
+    }
+    columns = []
+    for stage in OPEN_STAGES:
+        cards = list(
+            base.filter(stage=stage)
+            .select_related("account", "owner")
+            .order_by("-amount_base", "-id")[:BOARD_CARDS_PER_STAGE]
+        )
+        row = totals.get(stage.value, {})
+        columns.append(
+            BoardColumn(
+                stage=stage.value,
+                label=Stage(stage).label,
+                count=row.get("n", 0),
+                total=row.get("total") or Decimal("0"),
+                cards=cards,
+            )
+        )
+    return columns
+
+
+def opportunity_detail(*, user, pk: int) -> Opportunity | None:
+    return (
+        opportunities_visible(user)
+        .select_related("account", "owner", "team", "product", "segment")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def opportunity_timeline(opportunity: Opportunity, limit: int = 100) -> list[dict]:
+    """Activities and stage events of a deal, newest first, as one list."""
+    activities = opportunity.activities.select_related("owner").order_by("-occurred_at")[:limit]
+    events = opportunity.stage_events.select_related("actor").order_by("-at", "-id")[:limit]
+    merged = chain(
+        ({"kind": "activity", "at": a.occurred_at, "item": a} for a in activities),
+        ({"kind": "stage", "at": e.at, "item": e} for e in events),
+    )
+    return sorted(merged, key=lambda row: row["at"], reverse=True)[:limit]
+
+
+def account_timeline(account: Account, limit: int = 100) -> list[dict]:
+    activities = account.activities.select_related("owner", "opportunity").order_by("-occurred_at")[:limit]
+    events = (
+        StageEvent.objects.filter(opportunity__account=account)
+        .select_related("actor", "opportunity")
+        .order_by("-at", "-id")[:limit]
+    )
+    merged = chain(
+        ({"kind": "activity", "at": a.occurred_at, "item": a} for a in activities),
+        ({"kind": "stage", "at": e.at, "item": e} for e in events),
+    )
+    return sorted(merged, key=lambda row: row["at"], reverse=True)[:limit]
+
+
+def account_list(
+    *,
+    user,
+    q: str = "",
+    segment: int | None = None,
+    sort: str = "name",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    qs = visible(Account.objects.all(), user).select_related("segment", "owner")
+    if q:
+        qs = qs.filter(Q(name__icontains=q.strip()) | Q(domain__icontains=q.strip()))
+    if segment:
+        qs = qs.filter(segment_id=segment)
+    return keyset_page(qs, sort=sort, allowed=ACCOUNT_SORTS, cursor=cursor, limit=limit)
+
+
+def account_detail(*, user, pk: int) -> Account | None:
+    return visible(Account.objects.select_related("segment", "owner", "parent"), user).filter(pk=pk).first()
+
+
+def contact_list(
+    *,
+    user,
+    q: str = "",
+    account: int | None = None,
+    sort: str = "name",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    qs = visible(Contact.objects.all(), user).select_related("account", "owner")
+    if q:
+        term = q.strip()
+        qs = qs.filter(
+            Q(last_name__icontains=term) | Q(first_name__icontains=term) | Q(email__icontains=term)
+        )
+    if account:
+        qs = qs.filter(account_id=account)
+    return keyset_page(qs, sort=sort, allowed=CONTACT_SORTS, cursor=cursor, limit=limit)
+
+
+def contact_detail(*, user, pk: int) -> Contact | None:
+    return visible(Contact.objects.select_related("account", "owner"), user).filter(pk=pk).first()
+
+
+def activity_list(
+    *,
+    user,
+    opportunity: int | None = None,
+    account: int | None = None,
+    contact: int | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    qs = visible(Activity.objects.all(), user).select_related("owner")
+    for field, value in (("opportunity", opportunity), ("account", account), ("contact", contact)):
+        if value:
+            qs = qs.filter(**{f"{field}_id": value})
+    return keyset_page(qs, sort="-occurred", allowed={"occurred": "occurred_at"}, cursor=cursor, limit=limit)

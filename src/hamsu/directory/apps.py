@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "hamsu.directory"
+    label = "directory"
+    verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        from hamsu.core.navigation import NavItem, register
+
+        register(
+            NavItem("directory:people", _("People"), "people", order=80, permission="directory.view_person")
+        )

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FunnelConfig(AppConfig):
+    name = "hamsu.funnel"
+    label = "funnel"
+    verbose_name = _("Funnel")

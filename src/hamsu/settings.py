@@ -1,0 +1,215 @@
+"""Hamsu settings: one module, every knob an environment variable with a safe default.
+
+Defaults run the embedded setup (SQLite under ``var/``, DEBUG off, console e-mail), so a
+newcomer needs no configuration; production sets ``HAMSU_*`` variables instead of editing
+this file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# In a checkout the project root sits two levels above the package (src/hamsu).
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+VAR_DIR = Path(env_str("HAMSU_VAR_DIR", str(PROJECT_DIR / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Use HAMSU_SECRET_KEY, else generate one on first run and keep it under var/.
+
+    Keeping it on disk means sessions survive restarts without anyone having to invent
+    a key; the file is created with owner-only permissions.
+    """
+    explicit = env_str("HAMSU_SECRET_KEY")
+    if explicit:
+        return explicit
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("HAMSU_DEBUG", False)
+ALLOWED_HOSTS = env_list("HAMSU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("HAMSU_CSRF_TRUSTED_ORIGINS", "")
+SECURE_SSL_REDIRECT = env_bool("HAMSU_SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = env_bool("HAMSU_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("HAMSU_BEHIND_PROXY") else None
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "hamsu.core",
+    "hamsu.directory",
+    "hamsu.crm",
+    "hamsu.funnel",
+    "hamsu.campaigns",
+    "hamsu.scorecard",
+    "hamsu.alignment",
+    "hamsu.collaboration",
+    "hamsu.api",
+    "hamsu.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "hamsu.api.middleware.ApiPayloadLimitMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "hamsu.urls"
+WSGI_APPLICATION = "hamsu.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "hamsu.core.context_processors.shell",
+            ],
+            "builtins": ["hamsu.core.templatetags.hamsu"],
+        },
+    }
+]
+
+DATABASE_URL = env_str("HAMSU_DATABASE_URL", f"sqlite:///{VAR_DIR / 'hamsu.sqlite3'}")
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("HAMSU_DB_CONN_MAX_AGE", 60))
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the worker write while the web process reads; IMMEDIATE transactions
+    # take the write lock up front so concurrent writers wait instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": env_str("HAMSU_TEST_SQLITE_NAME", "") or None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("HAMSU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = env_str("HAMSU_LANGUAGE", "en")
+LANGUAGES = [("en", _("English")), ("fa", _("Persian"))]
+LANGUAGES_BIDI = ["fa"]
+TIME_ZONE = env_str("HAMSU_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("HAMSU_STATIC_ROOT", str(VAR_DIR / "static")))
+NODE_MODULES = Path(env_str("HAMSU_NODE_MODULES", str(PROJECT_DIR / "node_modules")))
+# Front-end libraries come from npm at install time; only their built files are served.
+STATICFILES_DIRS = [
+    (prefix, NODE_MODULES / relative)
+    for prefix, relative in [
+        ("vendor/bootstrap", "bootstrap/dist"),
+        ("vendor/bootstrap-icons", "bootstrap-icons/font"),
+        ("vendor/htmx", "htmx.org/dist"),
+        ("vendor/echarts", "echarts/dist"),
+    ]
+    if (NODE_MODULES / relative).is_dir()
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env_str(
+            "HAMSU_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = Path(env_str("HAMSU_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HAMSU_MAX_REQUEST_BYTES", 2_621_440)
+
+EMAIL_BACKEND = env_str("HAMSU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("HAMSU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("HAMSU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("HAMSU_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("HAMSU_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("HAMSU_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("HAMSU_DEFAULT_FROM_EMAIL", "hamsu@localhost")
+
+NINJA_PAGINATION_MAX_LIMIT = 500
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("HAMSU_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from hamsu.api.urls import api
+from hamsu.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("settings/", include("hamsu.core.urls")),
+    path("crm/", include("hamsu.crm.urls")),
+    path("people/", include("hamsu.directory.urls")),
+    path("funnel/", include("hamsu.funnel.urls")),
+    path("campaigns/", include("hamsu.campaigns.urls")),
+    path("scorecard/", include("hamsu.scorecard.urls")),
+    path("alignment/", include("hamsu.alignment.urls")),
+    path("together/", include("hamsu.collaboration.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,106 @@
+"""Time-ordered holdout, lift and the scorer comparison on a generic frame."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hamsu.analytics.lead_scoring import (
+    FeatureSpec,
+    FitRule,
+    PointsSpec,
+    default_scorers,
+    evaluate_holdout,
+    lift_at,
+    time_ordered_split,
+)
+
+
+def test_lift_hand_computed() -> None:
+    y = np.array([1, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+    score = np.arange(10, 0, -1, dtype=float)  # the first lead scores highest
+    # top 10% = 1 lead, won: rate 1.0 over base 0.2 -> 5
+    assert lift_at(y, score, 0.10) == pytest.approx(5.0)
+    # top 20% = 2 leads, 1 won: 0.5 / 0.2 -> 2.5
+    assert lift_at(y, score, 0.20) == pytest.approx(2.5)
+
+
+def test_lift_shares_ties_at_the_cut() -> None:
+    y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    score = np.array([2, 1, 1, 1, 1, 0, 0, 0, 0, 0], dtype=float)
+    # top 20% = 2 leads: the 2-point lead (won) + half... 1 of the 4 tied 1-point leads,
+    # whose win rate is 1/4 -> expected wins 1.25 -> rate 0.625 / base 0.2 = 3.125
+    assert lift_at(y, score, 0.20) == pytest.approx(3.125)
+
+
+@given(st.lists(st.booleans(), min_size=10, max_size=200).filter(any), st.sampled_from([0.1, 0.2, 0.5]))
+def test_constant_scores_have_no_lift(labels: list[bool], fraction: float) -> None:
+    y = np.array(labels, dtype=float)
+    assert lift_at(y, np.zeros(y.size), fraction) == pytest.approx(1.0)
+
+
+def test_split_keeps_a_cutoff_day_on_one_side() -> None:
+    days = [date(2026, 1, 1) + timedelta(days=d) for d in (0, 0, 1, 1, 2, 2, 3, 3)]
+    frame = pl.DataFrame({"t": days, "won": [True, False] * 4})
+    train, test, cutoff = time_ordered_split(frame, "t", 0.75)
+    assert cutoff == date(2026, 1, 4)
+    assert train["t"].max() < test["t"].min()
+    assert (train.height, test.height) == (6, 2)
+    train, test, cutoff = time_ordered_split(frame, "t", 0.7)  # position 5 is day 2: both day-2 leads test
+    assert (train.height, test.height) == (4, 4)
+
+
+def generic_frame(n: int = 1200, seed: int = 0) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    channel = rng.choice(["web", "event", "partner"], n)
+    size = rng.choice(["small", "large"], n)
+    logit = -2 + np.where(channel == "event", 1.5, 0) + np.where(size == "large", 0.7, 0)
+    return pl.DataFrame(
+        {
+            "channel": channel,
+            "size": size,
+            "created": [date(2025, 1, 1) + timedelta(days=int(i * 365 / n)) for i in range(n)],
+            "won": rng.random(n) < 1 / (1 + np.exp(-logit)),
+        }
+    )
+
+
+def test_evaluate_holdout_compares_all_scorers() -> None:
+    features = FeatureSpec(categorical=("channel", "size"), dates=("created",))
+    rules = PointsSpec(fit=(FitRule("channel", "eq", 10, "event"),))
+    report = evaluate_holdout(
+        generic_frame(),
+        label="won",
+        time_column="created",
+        scorers=default_scorers(features, rules=rules),
+        bootstrap_rounds=50,
+    )
+    assert report.n_train + report.n_test == 1200
+    names = [r.name for r in report.results]
+    assert len(names) == 4 and names[0].startswith("predictive")
+    for result in report.results:
+        assert 0.6 < result.auc <= 1.0
+        assert result.auc_ci is not None and result.auc_ci[0] <= result.auc <= result.auc_ci[1]
+        assert result.lift_10 > 1.0
+    assert report.results[0].brier is not None and report.results[2].brier is None
+    assert report.results[0].auc_gap_to_first_ci is None and report.results[1].auc_gap_to_first_ci
+    markdown = report.to_markdown()
+    assert "| rule points (hand-written) |" in markdown and "n/a (points)" in markdown
+
+
+def test_censored_test_leads_are_excluded() -> None:
+    frame = generic_frame()
+    report = evaluate_holdout(
+        frame,
+        label="won",
+        time_column="created",
+        scorers=default_scorers(FeatureSpec(categorical=("channel",)))[:1],
+        censor_after=date(2025, 12, 1),
+    )
+    full = frame.filter(pl.col("created") >= date.fromisoformat(report.cutoff)).height
+    assert report.n_test_excluded == full - report.n_test > 0
