@@ -13,5 +13,6 @@ class CoreConfig(AppConfig):
         from hamsu.core.roles import sync_role_groups
 
         # Groups and their permissions are code, not data: re-sync after each migrate so
-        # the documented permission matrix is always what the database enforces.
-        post_migrate.connect(sync_role_groups, sender=self)
+        # the documented permission matrix is always what the database enforces. It runs
+        # on every app's signal but acts only after the last app, once all permissions exist.
+        post_migrate.connect(sync_role_groups, dispatch_uid="hamsu-sync-roles")

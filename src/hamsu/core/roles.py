@@ -106,9 +106,14 @@ def role_permissions(role: str) -> list[str]:
     return sorted(set(PERMISSIONS.get(role, []) + EXTRA_PERMISSIONS.get(role, [])))
 
 
-def sync_role_groups(**kwargs) -> None:
+def sync_role_groups(app_config=None, using="default", **kwargs) -> None:
     """Create the role groups and set exactly the permissions the matrix gives them."""
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is not None and app_config is not with_models[-1]:
+        return
 
     by_key = {
         f"{app}.{codename}": pk

@@ -26,6 +26,8 @@ from hamsu.crm.stages import Stage
 from hamsu.directory.models import Person
 
 router = Router(tags=["crm"])
+# The core records sit at the top of the API: /api/v1/opportunities, /api/v1/accounts, …
+PREFIX = ""
 
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD, IRR")]

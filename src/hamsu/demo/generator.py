@@ -251,6 +251,7 @@ def generate(
         _accounts_and_contacts(spec, rng, ctx, now, result)
         progress(f"accounts: {result.rows['accounts']:,}, contacts: {result.rows['contacts']:,}")
         _opportunities(spec, rng, ctx, now, result, progress)
+        _app_extensions(spec, rng, ctx, now, result, progress)
         reset_sequences(
             Account, Contact, Opportunity, StageEvent, OpportunityParticipant, Activity, ActivityParticipant
         )
@@ -262,6 +263,22 @@ def generate(
             cursor.execute("ANALYZE")
     result.seconds = time.perf_counter() - started
     return result
+
+
+# Apps that add their own demo data (leads, campaigns, targets, meetings, …) provide
+# ``hamsu.<app>.demo.generate(spec=, rng=, ctx=, now=, result=, progress=)``; they run in
+# this order, after the CRM history exists, inside the same transaction.
+EXTENSION_APPS = ["campaigns", "funnel", "scorecard", "collaboration", "alignment"]
+
+
+def _app_extensions(spec: Scale, rng, ctx: dict, now: datetime.datetime, result: Result, progress) -> None:
+    import importlib
+    import importlib.util
+
+    for app in EXTENSION_APPS:
+        name = f"hamsu.{app}.demo"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).generate(spec=spec, rng=rng, ctx=ctx, now=now, result=result, progress=progress)
 
 
 # ---------------------------------------------------------------- reference data
@@ -510,7 +527,14 @@ def _reference_data(spec: Scale, rng, result: Result) -> dict:
     result.rows["products"] = len(products)
     # Seller skill: a multiplier on win odds, so per-seller win rates differ as they do in life.
     skill = rng.normal(1.0, 0.08, size=len(reps)).clip(0.8, 1.2)
-    return {"segments": segments, "products": products, "reps": reps, "skill": skill, "teams": sales_teams}
+    return {
+        "segments": segments,
+        "products": products,
+        "reps": reps,
+        "skill": skill,
+        "teams": sales_teams,
+        "people": {p.user.username: p for p in Person.objects.select_related("user").filter(user__isnull=False)},
+    }
 
 
 # ---------------------------------------------------------------- accounts and contacts
