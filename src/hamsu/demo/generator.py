@@ -818,6 +818,20 @@ def _opportunities(spec: Scale, rng, ctx: dict, now: datetime.datetime, result: 
                 entered[i],
             )
 
+    # What later demo steps (leads, touchpoints, forecasts) need to stay consistent with
+    # the deals: index i describes opportunity id i + 1.
+    ctx["opportunities"] = {
+        "count": n,
+        "account_index": account,
+        "owner_person_id": rep_ids[owner],
+        "team_id": rep_team[owner],
+        "source": source_names[source],
+        "created_at": created_at,
+        "final_stage": np.array(stage_codes)[final_stage],
+        "amount_base": amount_base,
+        "product_id": product + ctx["products"][0].pk,
+        "segment_id": seg_ids[segment],
+    }
     step = time.perf_counter()
     result.rows["opportunities"] = insert_rows(
         "crm_opportunity",
