@@ -53,7 +53,9 @@ def test_table_has_the_odoo_point_one(model: FrequencyNaiveBayes) -> None:
 def test_probability_matches_hand_computation(
     model: FrequencyNaiveBayes, origin: str | None, country: str | None
 ) -> None:
-    lead = pl.DataFrame({"origin": [origin], "country": [country]}, schema={"origin": pl.String, "country": pl.String})
+    lead = pl.DataFrame(
+        {"origin": [origin], "country": [country]}, schema={"origin": pl.String, "country": pl.String}
+    )
     expected = odoo_by_hand(origin or None, country)
     assert model.predict_proba(lead)[0] == pytest.approx(expected)
 

@@ -88,7 +88,9 @@ def test_missing_values_are_a_category(fitted: PredictiveLeadScorer) -> None:
 
 def test_round_trip_through_bytes_and_arrow(fitted: PredictiveLeadScorer) -> None:
     test = synthetic(100, seed=3)
-    model, blob = train_lead_scorer(synthetic(), "won", FEATURES, C=fitted.info.c_value if fitted.info else 1.0)
+    model, blob = train_lead_scorer(
+        synthetic(), "won", FEATURES, C=fitted.info.c_value if fitted.info else 1.0
+    )
     again = PredictiveLeadScorer.from_bytes(blob)
     np.testing.assert_allclose(again.predict_proba(test.to_arrow()), model.predict_proba(test))
 
