@@ -24,7 +24,14 @@ def _events() -> pl.DataFrame:
             "object_id": ["A", "A", "B", "B", "C", "C"],
             "from_stage": [None, "Engaging", None, "Engaging", None, "Prospecting"],
             "to_stage": ["Engaging", "won", "Engaging", "lost", "Prospecting", "Engaging"],
-            "at": [D(2017, 1, 1), D(2017, 1, 11), D(2017, 1, 5), D(2017, 2, 1), D(2016, 12, 20), D(2017, 1, 3)],
+            "at": [
+                D(2017, 1, 1),
+                D(2017, 1, 11),
+                D(2017, 1, 5),
+                D(2017, 2, 1),
+                D(2016, 12, 20),
+                D(2017, 1, 3),
+            ],
         }
     )
 

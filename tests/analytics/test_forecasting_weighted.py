@@ -62,8 +62,12 @@ def test_nominal_close_dates_push_overdue_deals_to_tomorrow():
 def test_fixed_weighted_forecast_counts_only_deals_dated_in_the_period():
     ec = nominal_close_dates(_open(), start_col="entered_at", cycle_days=45, as_of=AS_OF)
     p = {"Prospecting": 0.2, "Engaging": 0.4}
-    q2 = fixed_weighted_forecast(_open(), p, expected_close=ec, period_start=D(2017, 4, 1), period_end=D(2017, 6, 30))
-    april = fixed_weighted_forecast(_open(), p, expected_close=ec, period_start=D(2017, 4, 1), period_end=D(2017, 4, 30))
+    q2 = fixed_weighted_forecast(
+        _open(), p, expected_close=ec, period_start=D(2017, 4, 1), period_end=D(2017, 6, 30)
+    )
+    april = fixed_weighted_forecast(
+        _open(), p, expected_close=ec, period_start=D(2017, 4, 1), period_end=D(2017, 4, 30)
+    )
     assert q2 == pytest.approx(200 + 800 + 1600)
     assert april == pytest.approx(800 + 1600)
 
@@ -103,7 +107,9 @@ def test_learned_weighted_forecast_is_window_and_age_aware():
         }
     )
     tables = fit_outcome_tables(spells)
-    od = _open().filter(pl.col("stage") == "Engaging")  # b: age 30 -> wins on day 40 = 2017-04-10; c: age 120 -> never
+    od = _open().filter(
+        pl.col("stage") == "Engaging"
+    )  # b: age 30 -> wins on day 40 = 2017-04-10; c: age 120 -> never
     q2 = learned_weighted_forecast(od, tables, period_start=D(2017, 4, 1), period_end=D(2017, 6, 30))
     q3 = learned_weighted_forecast(od, tables, period_start=D(2017, 7, 1), period_end=D(2017, 9, 30))
     assert q2 == pytest.approx(2000.0)
@@ -114,7 +120,12 @@ def test_expected_new_pipeline_hand_computed():
     # every new deal is won 10 days after it arrives; period = days 1..30 after the snapshot
     t = fit_exit_table([10] * 3, ["won"] * 3, destination_names=("won", "lost"))
     got = expected_new_pipeline(
-        rate_per_day=2.0, mean_value=100.0, table=t, as_of=AS_OF, period_start=D(2017, 4, 1), period_end=D(2017, 4, 30)
+        rate_per_day=2.0,
+        mean_value=100.0,
+        table=t,
+        as_of=AS_OF,
+        period_start=D(2017, 4, 1),
+        period_end=D(2017, 4, 30),
     )
     assert got == pytest.approx(20 * 2.0 * 100.0)  # arrivals on days 1..20 close by day 30
     fixed = fixed_new_pipeline(
