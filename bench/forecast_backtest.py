@@ -1,0 +1,181 @@
+"""Back-test the revenue forecasts on the Maven CRM data set and print the accuracy tables.
+
+Usage:
+    .venv/bin/python bench/forecast_backtest.py [--draws 10000] [--seed 20170301] [--data DIR]
+
+Rebuilds weekly (Sunday) pipeline snapshots from the opportunity history, forecasts the
+rest of the current quarter and the next calendar quarter with every method, and prints
+(as Markdown) method × horizon → WAPE, bias and the number of snapshots, per target and
+scope. See docs/forecasting.md for the methods and docs/benchmarks/forecasting.md for the
+recorded figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from hamsu.analytics.forecasting.accuracy import forecast_errors, summarise_errors
+from hamsu.analytics.forecasting.backtest import BacktestConfig, run_backtest
+from hamsu.analytics.forecasting.maven import default_data_dir, load_maven, maven_stage_events
+
+KEYS = ("target", "scope", "snapshot_date", "period")
+METHOD_ORDER = [
+    "hubspot_default",
+    "salesforce_default",
+    "hubspot_default+new",
+    "learned_stage_rate",
+    "learned_weighted",
+    "monte_carlo_p50",
+]
+
+
+def _fmt(wape: float | None, bias: float | None) -> str:
+    if wape is None:
+        return "–"
+    return f"{wape:.3f} / {bias:+.3f}"
+
+
+def _methods(frame: pl.DataFrame) -> list[str]:
+    present = set(frame["method"].unique().to_list())
+    return [m for m in METHOD_ORDER if m in present]
+
+
+def overall_table(errors: pl.DataFrame) -> str:
+    s = summarise_errors(errors, by=["target", "scope", "method"])
+    lines = ["| target | scope | method | n | WAPE | MAPE | bias |", "|---|---|---|---:|---:|---:|---:|"]
+    for target in ["current_rest", "next_quarter"]:
+        for scope in ["bookings", "pipeline"]:
+            part = s.filter((pl.col("target") == target) & (pl.col("scope") == scope))
+            for m in _methods(part):
+                r = part.filter(pl.col("method") == m).row(0, named=True)
+                lines.append(
+                    f"| {target} | {scope} | {m} | {r['n']} | {r['wape']:.3f} | {r['mape']:.3f} | {r['bias']:+.3f} |"
+                )
+    return "\n".join(lines)
+
+
+def horizon_table(errors: pl.DataFrame, target: str, scope: str) -> str:
+    part = errors.filter((pl.col("target") == target) & (pl.col("scope") == scope))
+    s = summarise_errors(part, by=["method", "horizon_weeks"])
+    methods = _methods(part)
+    head = "| weeks to period end | n | " + " | ".join(methods) + " |"
+    sep = "|---:|---:|" + "---:|" * len(methods)
+    lines = [f"**{target} / {scope}** — cells are WAPE / bias", "", head, sep]
+    for h in sorted(s["horizon_weeks"].unique().to_list()):
+        row = s.filter(pl.col("horizon_weeks") == h)
+        n = int(row["n"].max())
+        cells = []
+        for m in methods:
+            r = row.filter(pl.col("method") == m)
+            cells.append(_fmt(r["wape"][0], r["bias"][0]) if r.height else "–")
+        lines.append(f"| {h} | {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def coverage_table(errors: pl.DataFrame) -> str:
+    mc = errors.filter(pl.col("method") == "monte_carlo_p50")
+    s = (
+        mc.with_columns(
+            ((pl.col("actual") >= pl.col("p10")) & (pl.col("actual") <= pl.col("p90"))).alias("inside")
+        )
+        .group_by(["target", "scope"])
+        .agg(
+            pl.len().alias("n"),
+            pl.col("inside").mean().alias("share_inside"),
+            (pl.col("actual") < pl.col("p10")).mean().alias("below_p10"),
+            (pl.col("actual") > pl.col("p90")).mean().alias("above_p90"),
+        )
+        .sort(["target", "scope"])
+    )
+    lines = [
+        "| target | scope | n | actual inside [P10, P90] | below P10 | above P90 |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for r in s.iter_rows(named=True):
+        lines.append(
+            f"| {r['target']} | {r['scope']} | {r['n']} | {r['share_inside']:.2f} | {r['below_p10']:.2f} | {r['above_p90']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def hindsight_sweep(errors: pl.DataFrame) -> str:
+    """Fixed-probability pipeline for any Engaging probability p (it is linear in p).
+
+    Picking the best p needs the outcomes, so this is an upper bound on what *any*
+    fixed default could have achieved, not a method.
+    """
+    base = errors.filter(pl.col("method") == "hubspot_default")  # computed at p = 0.40
+    lines = [
+        "| target | scope | best p in hindsight | WAPE at best p | WAPE at 0.40 |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for (target, scope), part in base.group_by(["target", "scope"], maintain_order=True):
+        f40 = part["forecast"].to_numpy()
+        actual = part["actual"].to_numpy()
+        grid = np.round(np.arange(0.05, 1.0001, 0.05), 2)
+        wapes = [np.abs(f40 * p / 0.40 - actual).sum() / actual.sum() for p in grid]
+        i = int(np.argmin(wapes))
+        w40 = np.abs(f40 - actual).sum() / actual.sum()
+        lines.append(f"| {target} | {scope} | {grid[i]:.2f} | {wapes[i]:.3f} | {w40:.3f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--draws", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=BacktestConfig.seed)
+    ap.add_argument(
+        "--data", type=Path, default=None, help="Maven data folder (default: <repo>/../shared/data/…)"
+    )
+    args = ap.parse_args(argv)
+
+    data_dir = args.data or default_data_dir(Path(__file__).resolve().parents[1])
+    if not (data_dir / "sales_pipeline.csv").exists():
+        print(f"Maven data not found in {data_dir}", file=sys.stderr)
+        return 2
+    maven = load_maven(data_dir)
+    opps = maven.opportunities
+    events = maven_stage_events(opps)
+    cfg = BacktestConfig(n_draws=args.draws, seed=args.seed)
+
+    t0 = time.perf_counter()
+    result = run_backtest(opps, events, cfg)
+    secs = time.perf_counter() - t0
+    errors = forecast_errors(result.forecasts, result.actuals, on=KEYS)
+    snaps = result.forecasts["snapshot_date"]
+
+    print("# Forecast back-test on the Maven CRM data set\n")
+    print(f"- run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, `{' '.join(['python', *sys.argv])}`")
+    print(
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"NumPy {np.__version__}, Polars {pl.__version__}"
+    )
+    print(
+        f"- snapshots: {snaps.n_unique()} Sundays {snaps.min()} … {snaps.max()}; draws per Monte Carlo: "
+        f"{cfg.n_draws}; seed {cfg.seed}; wall time {secs:.1f} s"
+    )
+    print(f"- config: {cfg}\n")
+    print("## All horizons\n")
+    print(overall_table(errors))
+    for target in ["next_quarter", "current_rest"]:
+        for scope in ["bookings", "pipeline"]:
+            print(f"\n## By horizon: {target}, {scope}\n")
+            print(horizon_table(errors, target, scope))
+    print("\n## Monte Carlo interval calibration\n")
+    print(coverage_table(errors))
+    print("\n## Best fixed probability in hindsight (not a method: it peeks at the outcomes)\n")
+    print(hindsight_sweep(errors))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
