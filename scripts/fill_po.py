@@ -1,0 +1,65 @@
+"""Fill a .po file's empty msgstr entries from a JSON dictionary {msgid: msgstr}.
+
+Used to keep the Persian catalogue complete: `python scripts/fill_po.py PO JSON`.
+Entries with a plural get the same text for every form (Persian nouns after numbers
+stay singular). Prints the msgids still missing so a reviewer can add them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+
+def _unquote(lines: list[str]) -> str:
+    return "".join(json.loads(line[line.index('"'):]) for line in lines)
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def fill(po_path: str, translations: dict[str, str]) -> list[str]:
+    blocks = open(po_path, encoding="utf-8").read().split("\n\n")
+    missing, out = [], []
+    for block in blocks:
+        lines = block.split("\n")
+        if not any(line.startswith("msgid ") for line in lines):
+            out.append(block)
+            continue
+        # Collect msgid (possibly multi-line).
+        start = next(i for i, line in enumerate(lines) if line.startswith("msgid "))
+        end = start + 1
+        while end < len(lines) and lines[end].startswith('"'):
+            end += 1
+        msgid = _unquote(lines[start:end])
+        if msgid == "":
+            out.append(block)
+            continue
+        head = [line for line in lines[:start] if "fuzzy" not in line]
+        rest = lines[end:]
+        plural = [line for line in rest if line.startswith("msgid_plural")]
+        text = translations.get(msgid)
+        if text is None:
+            missing.append(msgid)
+            out.append(block)
+            continue
+        body = [f"msgid {_quote(msgid)}"]
+        if plural:
+            body.append(plural[0])
+            body += [f"msgstr[0] {_quote(text)}", f"msgstr[1] {_quote(text)}"]
+        else:
+            body.append(f"msgstr {_quote(text)}")
+        out.append("\n".join(head + body))
+    content = "\n\n".join(out)
+    content = re.sub(r'"Plural-Forms:.*?\\n"', '"Plural-Forms: nplurals=2; plural=(n > 1);\\\\n"', content)
+    open(po_path, "w", encoding="utf-8").write(content)
+    return missing
+
+
+if __name__ == "__main__":
+    missing = fill(sys.argv[1], json.load(open(sys.argv[2], encoding="utf-8")))
+    for msgid in missing:
+        print("MISSING:", msgid)
+    sys.exit(1 if missing else 0)
