@@ -55,7 +55,9 @@ def synthetic_touches(journeys: int, seed: int) -> pl.DataFrame:
         at = offsets[:-1][lengths > step] + step
         channel[at] = (uniform[at, None] > cumulative[channel[at - 1]]).sum(axis=1).clip(0, CHANNELS - 1)
     lift = rng.uniform(0.02, 0.12, CHANNELS)
-    converts = rng.random(journeys) < 1 - np.exp(-np.bincount(owner, weights=lift[channel], minlength=journeys))
+    converts = rng.random(journeys) < 1 - np.exp(
+        -np.bincount(owner, weights=lift[channel], minlength=journeys)
+    )
     last = offsets[1:] - 1
     converted = np.zeros(total, dtype=bool)
     converted[last[converts]] = True
@@ -102,7 +104,9 @@ def measure_ours(parquet: Path) -> dict[str, Any]:
         _, figures[model] = timed(lambda m=model: attribute(journeys, m))
     results = {}
     for order in (1, 2, 3):
-        results[order], figures[f"markov_{order}"] = timed(lambda o=order: attribute(paths, "markov", order=o))
+        results[order], figures[f"markov_{order}"] = timed(
+            lambda o=order: attribute(paths, "markov", order=o)
+        )
     _, figures["shapley"] = timed(lambda: attribute(paths, "shapley"))
     in_budget = ["prepare_touches", "journeys", "unique_paths", *RULES, "markov_1", "markov_2"]
     figures["total_touches_to_rules_and_markov_1_2"] = sum(figures[k] for k in in_budget)
@@ -129,7 +133,9 @@ def measure_reference(paths: Paths, exact: dict[int, dict[str, Any]]) -> dict[st
     data = ca_frame(paths)
     figures: dict[str, Any] = {}
     _, figures["heuristic_models"] = timed(
-        lambda: ca.heuristic_models(data, "path", "total_conversions", var_value="total_conversion_value")
+        lambda: ca.heuristic_models(
+            data, "path", "total_conversions", var_value="total_conversion_value", flg_pro=False
+        )
     )
     pl_data = pl.from_pandas(data)
     ours_paths, figures["ours_parse_ca_format"] = timed(lambda: paths_from_frame(pl_data))
@@ -148,6 +154,7 @@ def measure_reference(paths: Paths, exact: dict[int, dict[str, Any]]) -> dict[st
                     order=o,
                     nsim_start=n,
                     verbose=False,
+                    flg_pro=False,
                 )
             )
             ref = dict(zip(result["channel_name"], result["total_conversions"], strict=True))

@@ -197,39 +197,6 @@ def to_polars(frame: object) -> pl.DataFrame:
     raise AttributionInputError(f"expected a Polars or Arrow frame, got {type(frame).__name__}")
 
 
-def window_touches(
-    frame: pl.DataFrame,
-    *,
-    journey: str,
-    ts: str,
-    converted: str,
-    lookback: timedelta | None,
-) -> pl.DataFrame:
-    """Add ``_ref`` (the journey's reference time), ``_age`` (seconds before it) and ``_keep``.
-
-    The reference is the last converting touch, or the last touch of a journey that did
-    not convert. Touches after the conversion cannot have caused it and touches older
-    than the lookback window are out of scope; both are marked, not silently lost, so
-    ``explain`` can say why a touch got nothing.
-    """
-    is_conv = pl.col(converted)
-    ref = (
-        pl.when(is_conv.any())
-        .then(pl.col(ts).filter(is_conv).max())
-        .otherwise(pl.col(ts).max())
-        .over(journey)
-    )
-    frame = frame.with_columns(_ref=ref)
-    if frame.schema[ts].is_temporal():
-        age = (pl.col("_ref") - pl.col(ts)).dt.total_microseconds() / 1e6
-    else:
-        age = (pl.col("_ref") - pl.col(ts)).cast(pl.Float64)
-    keep = age >= 0
-    if lookback is not None:
-        keep = keep & (age <= lookback.total_seconds())
-    return frame.with_columns(_age=age).with_columns(_keep=keep)
-
-
 def aggregate_journeys(
     frame: object,
     *,
@@ -267,41 +234,46 @@ def aggregate_journeys(
 
 @dataclass(frozen=True, eq=False)
 class Touches:
-    """Touchpoints sorted by journey and time, with channel codes and the window applied.
+    """Touchpoints sorted by journey, time and channel, with the window applied.
 
-    ``frame`` keeps every row (``_keep`` marks the ones inside the window) so ``explain``
-    can also say why a touch got nothing.
+    The arrays are aligned with the rows of ``frame``; ``keep`` marks the touches inside
+    the window. Rows outside it are kept so ``explain`` can say why a touch got nothing.
+    ``age`` is seconds before the journey's reference time (negative: after it).
     """
 
     frame: pl.DataFrame
     channels: tuple[str, ...]
     journey: str
-    converted: str
-    value: str
-    lead: str | None
-    opportunity: str | None
+    starts: np.ndarray
+    journey_index: np.ndarray
+    codes: np.ndarray
+    age: np.ndarray
+    keep: np.ndarray
+    converted: np.ndarray
+    value: np.ndarray
+    lead: np.ndarray | None
+    opportunity: np.ndarray | None
 
     def journeys(self) -> Journeys:
-        df = self.frame.filter(pl.col("_keep"))
-        per_journey = df.group_by(self.journey, maintain_order=True).agg(
-            _n=pl.len(),
-            _conv=pl.col(self.converted).sum(),
-            _value=pl.col(self.value).filter(pl.col(self.converted)).sum(),
-        )
-        conversions = per_journey["_conv"].to_numpy().astype(np.float64)
-        offsets = np.zeros(per_journey.height + 1, dtype=np.int64)
-        np.cumsum(per_journey["_n"].to_numpy(), out=offsets[1:])
+        """The kept touches as journeys; every journey keeps at least its reference touch."""
+        keep = self.keep
+        owner = self.journey_index[keep]
+        n = len(self.starts)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
+        converted = self.converted[keep]
+        conversions = np.bincount(owner, weights=converted, minlength=n)
         return Journeys(
             channels=self.channels,
             offsets=offsets,
-            codes=df["_code"].to_numpy().astype(np.int32),
+            codes=self.codes[keep],
             conversions=conversions,
-            value=per_journey["_value"].to_numpy().astype(np.float64),
+            value=np.bincount(owner, weights=np.where(converted, self.value[keep], 0.0), minlength=n),
             nulls=(conversions == 0).astype(np.float64),
-            journey_ids=per_journey[self.journey],
-            age_seconds=df["_age"].to_numpy(),
-            lead=df[self.lead].to_numpy() if self.lead else None,
-            opportunity=df[self.opportunity].to_numpy() if self.opportunity else None,
+            journey_ids=self.frame[self.journey].gather(self.starts),
+            age_seconds=self.age[keep],
+            lead=self.lead[keep] if self.lead is not None else None,
+            opportunity=self.opportunity[keep] if self.opportunity is not None else None,
         )
 
 
@@ -319,18 +291,64 @@ def prepare_touches(
 ) -> Touches:
     """Validate, code, sort and window long-form touchpoints (see ``aggregate_journeys``).
 
-    Ties in ``ts`` are broken by channel so the Polars and SQL routes build identical
-    paths.
+    A journey's reference time is its last converting touch, or its last touch if it
+    did not convert. Touches after the conversion cannot have caused it and touches
+    older than the lookback are out of scope. Ties in ``ts`` are broken by channel so
+    the Polars and SQL routes build identical paths.
     """
+    if lookback is not None and lookback < timedelta(0):
+        raise AttributionInputError("lookback cannot be negative")
     frame = to_polars(frame)
     lead_col = lead if lead in frame.columns else None
     opp_col = opportunity if opportunity in frame.columns else None
     df = _normalise(frame, journey, ts, key, converted, value, lead_col, opp_col)
     channels = tuple(sorted(df[key].unique().to_list()))
-    df = df.with_columns(_code=pl.col(key).cast(pl.Enum(channels)).to_physical())
+    # Sorting without the string column is several times faster; names come back from codes.
+    df = df.with_columns(_code=pl.col(key).cast(pl.Enum(channels)).to_physical()).drop(key)
     df = df.sort([journey, ts, "_code"])
-    df = window_touches(df, journey=journey, ts=ts, converted=converted, lookback=lookback)
-    return Touches(df, channels, journey, converted, value, lead_col, opp_col)
+    journey_index = df.select(pl.col(journey).rle_id()).to_series().to_numpy()
+    starts = np.flatnonzero(np.diff(journey_index, prepend=-1))
+    micros = _micros(df[ts])
+    is_converted = df[converted].to_numpy()
+    age = (_reference_time(micros, is_converted, starts)[journey_index] - micros) / 1e6
+    keep = age >= 0
+    if lookback is not None:
+        keep &= age <= lookback.total_seconds()
+    df = df.with_columns(pl.Series(key, channels, dtype=pl.String).gather(df["_code"]), _age=age, _keep=keep)
+    return Touches(
+        frame=df,
+        channels=channels,
+        journey=journey,
+        starts=starts,
+        journey_index=journey_index,
+        codes=df["_code"].to_numpy().astype(np.int32),
+        age=age,
+        keep=keep,
+        converted=is_converted,
+        value=df[value].to_numpy(),
+        lead=df[lead_col].to_numpy() if lead_col else None,
+        opportunity=df[opp_col].to_numpy() if opp_col else None,
+    )
+
+
+def _micros(ts: pl.Series) -> np.ndarray:
+    """Timestamps as microseconds in float64 (exact for datetimes: well below 2**53).
+
+    Working in microseconds keeps ages, and so the lookback boundary, exact.
+    Numbers are taken as seconds.
+    """
+    if ts.dtype.is_temporal():
+        return ts.cast(pl.Datetime("us")).dt.epoch("us").to_numpy().astype(np.float64)
+    return ts.cast(pl.Float64).to_numpy() * 1e6
+
+
+def _reference_time(micros: np.ndarray, converted: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per journey: the last converting touch, else the last touch (rows are time-sorted)."""
+    if len(starts) == 0:
+        return np.zeros(0)
+    last = np.append(starts[1:], len(micros)) - 1
+    last_conversion = np.maximum.reduceat(np.where(converted, micros, -np.inf), starts)
+    return np.where(np.isfinite(last_conversion), last_conversion, micros[last])
 
 
 def aggregate_paths(
