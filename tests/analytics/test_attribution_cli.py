@@ -67,7 +67,7 @@ def test_csv_output_lookback_campaign_level_and_parquet(capsys, touch_file, tmp_
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0] == "channel,conversions,value"
-    assert dict((line.split(",")[0], float(line.split(",")[1])) for line in lines[1:]) == {
+    assert {line.split(",")[0]: float(line.split(",")[1]) for line in lines[1:]} == {
         "c1": 1.0,
         "c2": 1.0,  # journey 2's display touch is 40 days old: outside the window
         "c3": 0.0,  # ...but its campaign is still listed, with nothing
