@@ -43,7 +43,7 @@ class OpportunityForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     account = RecordChoiceField(queryset=Account.objects.all(), label=_("account"))
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("owner"))
-    amount = LocalDecimalField(label=_("amount"), max_digits=14, decimal_places=2)
+    amount = LocalDecimalField(label=_("amount"), max_digits=14, decimal_places=2, min_value=0)
     currency = forms.ChoiceField(label=_("currency"), choices=CURRENCY_CHOICES)
     product = forms.ModelChoiceField(queryset=None, required=False, label=_("product"))
     quantity = forms.IntegerField(label=_("quantity"), min_value=1, initial=1)
