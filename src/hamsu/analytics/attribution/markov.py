@@ -83,7 +83,7 @@ class Chain:
         keep = (paths.conversions + paths.nulls) > 0
         grams, owner = _state_sequence(paths, order)
         grams, owner = grams[keep[owner]], owner[keep[owner]]
-        states, sid = np.unique(grams, return_inverse=True)
+        states, sid = _number_states(grams, len(paths.channels) + 1, order)
         n = len(states)
         weight = (paths.conversions + paths.nulls)[owner]
         is_last = np.ones(len(sid), dtype=bool)
@@ -144,6 +144,24 @@ def _state_sequence(paths: Paths, order: int) -> tuple[np.ndarray, np.ndarray]:
     repeat = np.zeros(len(grams), dtype=bool)
     repeat[1:] = (grams[1:] == grams[:-1]) & (owner[1:] == owner[:-1])
     return grams[~repeat], owner[~repeat]
+
+
+def _number_states(grams: np.ndarray, base: int, order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct states in increasing order and each gram's state number.
+
+    While ``base ** order`` is small a lookup table numbers the states in one pass;
+    beyond that (many channels at order 3) sort like ``np.unique``.
+    """
+    space = base**order
+    if space > 4 * len(grams) + 1_000_000:
+        states, sid = np.unique(grams, return_inverse=True)
+        return states, sid.ravel()
+    present = np.zeros(space, dtype=bool)
+    present[grams] = True
+    states = np.flatnonzero(present)
+    number = np.zeros(space, dtype=np.int64)
+    number[states] = np.arange(len(states))
+    return states, number[grams]
 
 
 def _contains(states: np.ndarray, order: int, n_channels: int) -> np.ndarray:
