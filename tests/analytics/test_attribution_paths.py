@@ -135,3 +135,20 @@ def test_from_lists_sums_duplicates_and_codes_channels_in_name_order():
     assert as_dict(paths) == {("b", "a"): (3.0, 6.0, 1.0), ("c",): (0.0, 0.0, 4.0)}
     with pytest.raises(AttributionInputError):
         Paths.from_lists([[]], [1])
+
+
+def test_unique_groups_short_packed_and_long_listed_paths_alike():
+    """Paths longer than fit in one int64 key take the list route; both must agree with a dict."""
+    rng = np.random.default_rng(7)
+    lists = [[f"c{x}" for x in rng.integers(0, 12, rng.integers(1, 40))] for _ in range(500)]
+    lists += lists[:200] + [["c1"] * 30, ["c1"] * 30]
+    conv = rng.integers(0, 3, len(lists))
+    value = rng.random(len(lists))
+    nulls = rng.integers(0, 3, len(lists))
+    expected: dict[tuple[str, ...], np.ndarray] = {}
+    for path, *outcome in zip(lists, conv, value, nulls, strict=True):
+        expected[tuple(path)] = expected.get(tuple(path), np.zeros(3)) + np.array(outcome, dtype=float)
+    got = as_dict(Paths.from_lists(lists, conv, value, nulls))
+    assert got.keys() == expected.keys()
+    for path, outcome in expected.items():
+        np.testing.assert_allclose(got[path], outcome, rtol=1e-12)

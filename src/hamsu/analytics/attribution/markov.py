@@ -4,6 +4,9 @@ ChannelAttribution estimates the same quantities by simulating random walks (and
 default, cuts walks at the longest observed path length, which biases the result).
 Here the conversion probability is the solution of ``(I - Q) x = r`` over the
 transient states, so the answer is exact and costs one small linear solve per channel.
+The solves use SuperLU on the sparse ``I - Q``: it is exact to rounding like a dense
+LU, cheap at every order, and does not start BLAS threads, which on a busy two-core
+machine made 110-state dense solves a hundred times slower.
 
 Conventions follow ChannelAttribution's ``markov_model``:
 
@@ -26,9 +29,6 @@ from scipy.sparse.linalg import splu
 
 from .paths import AttributionInputError, Paths
 from .result import AttributionResult
-
-# Below this many states a dense LU is faster than building a sparse factorisation.
-DENSE_LIMIT = 400
 
 
 def markov(paths: Paths, order: int = 1) -> AttributionResult:
@@ -114,12 +114,8 @@ class Chain:
         idx = np.flatnonzero(alive)
         if len(idx) == 0:
             return np.zeros(2)
-        q = self.q[idx][:, idx]
-        system = sp.identity(len(idx), format="csc") - q.tocsc()
-        rhs = self.rewards[idx]
-        if len(idx) <= DENSE_LIMIT:
-            return self.start[idx] @ np.linalg.solve(system.toarray(), rhs)
-        return self.start[idx] @ splu(system).solve(rhs)
+        system = sp.identity(len(idx), format="csc") - self.q[idx][:, idx].tocsc()
+        return self.start[idx] @ splu(system).solve(self.rewards[idx])
 
 
 def _state_sequence(paths: Paths, order: int) -> tuple[np.ndarray, np.ndarray]:
