@@ -26,7 +26,7 @@ class AttributionInputError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class Paths:
-    """Unique channel paths with how many journeys on each converted, their value, and the rest.
+    """Channel paths with their outcomes; unique (and counted) once ``unique()`` ran.
 
     ``conversions``/``value``/``nulls`` are per path: the number of conversions, their
     total value (revenue or pipeline, whichever column was aggregated), and the number
