@@ -140,10 +140,7 @@ class Paths:
     def _take(self, chosen: np.ndarray, inverse: np.ndarray, rows: np.ndarray) -> Paths:
         """Rows ``chosen`` as unique paths, summing the outcomes of ``rows`` by ``inverse``."""
         n = len(chosen)
-        lengths = self.lengths[chosen]
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        gather = np.repeat(self.offsets[chosen] - offsets[:-1], lengths) + np.arange(offsets[-1])
+        offsets, gather = _gather_touches(self.offsets, chosen)
 
         def summed(values: np.ndarray) -> np.ndarray:
             return np.bincount(inverse, weights=values[rows], minlength=n)
@@ -155,6 +152,18 @@ class Paths:
             conversions=summed(self.conversions),
             value=summed(self.value),
             nulls=summed(self.nulls),
+        )
+
+    def select(self, rows: np.ndarray) -> Paths:
+        """Only the paths at indices ``rows`` (e.g. the converting ones), in that order."""
+        offsets, gather = _gather_touches(self.offsets, rows)
+        return Paths(
+            self.channels,
+            offsets,
+            self.codes[gather],
+            self.conversions[rows],
+            self.value[rows],
+            self.nulls[rows],
         )
 
     @classmethod
@@ -202,6 +211,25 @@ class Journeys(Paths):
     lead: np.ndarray | None = None
     opportunity: np.ndarray | None = None
 
+    def select(self, rows: np.ndarray) -> Journeys:
+        offsets, gather = _gather_touches(self.offsets, rows)
+
+        def touch(values: np.ndarray | None) -> np.ndarray | None:
+            return None if values is None else values[gather]
+
+        return Journeys(
+            self.channels,
+            offsets,
+            self.codes[gather],
+            self.conversions[rows],
+            self.value[rows],
+            self.nulls[rows],
+            journey_ids=None if self.journey_ids is None else self.journey_ids.gather(rows),
+            age_seconds=touch(self.age_seconds),
+            lead=touch(self.lead),
+            opportunity=touch(self.opportunity),
+        )
+
     @cached_property
     def paths(self) -> Paths:
         """The unique paths of these journeys (what the path-level models run on)."""
@@ -224,6 +252,15 @@ def group_ids(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     inverse = np.empty(len(keys), dtype=np.int64)
     inverse[order] = np.cumsum(new) - 1
     return order[new], inverse
+
+
+def _gather_touches(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CSR offsets of the paths at ``rows`` and the indices of their touches, loop-free."""
+    lengths = offsets[1:][rows] - offsets[:-1][rows]
+    new_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_offsets[1:])
+    gather = np.repeat(offsets[:-1][rows] - new_offsets[:-1], lengths) + np.arange(new_offsets[-1])
+    return new_offsets, gather
 
 
 def _floats(values: Sequence[float] | None, n: int) -> np.ndarray:
