@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.db.models import Max
@@ -175,6 +175,7 @@ class DealExplanation:
     converted: bool
     value: float
     note: str = ""
+    touch_ids: list[int] = field(default_factory=list)  # aligned with ``touches``
 
 
 def explain_deal(
@@ -199,6 +200,17 @@ def explain_deal(
         # Removal effects are a property of all journeys, so fit on everything first.
         everything = journey_frame(measure=measure, level=level, lookback_days=lookback_days)
         result = lib.attribute(lib.aggregate_journeys(everything.frame), "markov")
-    touches = lib.explain(frame.frame, model, result=result)
+    touches = [
+        # The frame holds naive UTC times (Polars); hand aware ones to pages and the API.
+        replace(t, ts=t.ts.replace(tzinfo=datetime.UTC) if getattr(t.ts, "tzinfo", 1) is None else t.ts)
+        for t in lib.explain(frame.frame, model, result=result)
+    ]
     converted = bool(frame.frame["converted"].any())
-    return DealExplanation(model, measure, touches, converted, float(frame.frame["conversion_value"].sum()))
+    return DealExplanation(
+        model,
+        measure,
+        touches,
+        converted,
+        float(frame.frame["conversion_value"].sum()),
+        touch_ids=frame.frame["touch"].to_list(),
+    )

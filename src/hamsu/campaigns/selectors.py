@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -41,7 +42,9 @@ def _with_totals(queryset: QuerySet) -> QuerySet:
         .values("n")
     )
     return queryset.annotate(
-        spend_base=Coalesce(Subquery(spend, output_field=_MONEY), Value(0, output_field=_MONEY)),
+        spend_base=Coalesce(
+            Subquery(spend, output_field=_MONEY), Value(Decimal("0.00"), output_field=_MONEY)
+        ),
         touch_count=Coalesce(Subquery(touches), Value(0)),
     )
 

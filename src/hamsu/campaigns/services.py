@@ -222,6 +222,7 @@ class BatchResult:
     """What happened to each row of a batch: written, already known (idempotent), refused."""
 
     created: list[Touchpoint] = field(default_factory=list)
+    created_rows: list[int] = field(default_factory=list)  # the row index of each created touch
     duplicates: list[dict] = field(default_factory=list)  # {"row": i, "external_id": …, "id": …}
     errors: list[dict] = field(default_factory=list)  # {"row": i, "errors": {field: [msg]}}
 
@@ -477,6 +478,7 @@ def touchpoint_record_batch(
             )
         else:
             to_write.append(touch)
+            result.created_rows.append(index)
     if to_write:
         result.created = Touchpoint.objects.bulk_create(to_write, batch_size=500)
         # One audit entry per batch: the log says who sent how many, without 10,000 rows.
