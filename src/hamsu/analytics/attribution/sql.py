@@ -101,6 +101,8 @@ def paths_query(
 def _sqlite(source: str, c: dict[str, str], lookback: timedelta | None) -> tuple[str, tuple[Any, ...]]:
     """SQLite < 3.44 has no ``group_concat(… ORDER BY …)``; an ordered window frame is.
 
+    The window yields every prefix of a journey's path; each is a prefix of the next,
+    so the full path is simply the ``MAX`` (binary collation sorts a prefix first).
     Times become Julian days so ISO text and Unix seconds compare alike.
     """
     window = "" if lookback is None else "AND t.t >= r.rt - ?"
@@ -117,18 +119,17 @@ WITH hamsu_t AS (
   SELECT j, COALESCE(MAX(CASE WHEN cv THEN t END), MAX(t)) AS rt FROM hamsu_t GROUP BY j
 ), hamsu_kept AS (
   SELECT t.j, t.t, t.c, t.cv, t.v FROM hamsu_t AS t JOIN hamsu_r AS r ON r.j = t.j WHERE t.t <= r.rt {window}
-), hamsu_ordered AS (
-  SELECT j,
-         group_concat(c, char(31)) OVER w AS path,
-         SUM(cv) OVER w AS conv,
-         SUM(CASE WHEN cv THEN v ELSE 0 END) OVER w AS val,
-         ROW_NUMBER() OVER w AS rn,
-         COUNT(*) OVER (PARTITION BY j) AS n
+), hamsu_prefix AS (
+  SELECT j, cv, v, group_concat(c, char(31)) OVER (
+           PARTITION BY j ORDER BY t, c ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+         ) AS prefix
   FROM hamsu_kept
-  WINDOW w AS (PARTITION BY j ORDER BY t, c ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+), hamsu_journeys AS (
+  SELECT j, MAX(prefix) AS path, SUM(cv) AS conv, SUM(CASE WHEN cv THEN v ELSE 0 END) AS val
+  FROM hamsu_prefix GROUP BY j
 )
 SELECT path, SUM(conv), SUM(val), SUM(CASE WHEN conv = 0 THEN 1 ELSE 0 END)
-FROM hamsu_ordered WHERE rn = n GROUP BY path
+FROM hamsu_journeys GROUP BY path
 """
     params = () if lookback is None else (lookback.total_seconds() / 86400.0,)
     return query, params
