@@ -35,6 +35,8 @@ METHOD_ORDER = [
     "learned_stage_rate",
     "learned_weighted",
     "monte_carlo_p50",
+    "learned_weighted_cal",
+    "monte_carlo_cal_p50",
 ]
 
 
@@ -82,27 +84,27 @@ def horizon_table(errors: pl.DataFrame, target: str, scope: str) -> str:
 
 
 def coverage_table(errors: pl.DataFrame) -> str:
-    mc = errors.filter(pl.col("method") == "monte_carlo_p50")
+    mc = errors.filter(pl.col("method").str.starts_with("monte_carlo"))
     s = (
         mc.with_columns(
             ((pl.col("actual") >= pl.col("p10")) & (pl.col("actual") <= pl.col("p90"))).alias("inside")
         )
-        .group_by(["target", "scope"])
+        .group_by(["method", "target", "scope"])
         .agg(
             pl.len().alias("n"),
             pl.col("inside").mean().alias("share_inside"),
             (pl.col("actual") < pl.col("p10")).mean().alias("below_p10"),
             (pl.col("actual") > pl.col("p90")).mean().alias("above_p90"),
         )
-        .sort(["target", "scope"])
+        .sort(["method", "target", "scope"])
     )
     lines = [
-        "| target | scope | n | actual inside [P10, P90] | below P10 | above P90 |",
-        "|---|---|---:|---:|---:|---:|",
+        "| method | target | scope | n | actual inside [P10, P90] | below P10 | above P90 |",
+        "|---|---|---|---:|---:|---:|---:|",
     ]
     for r in s.iter_rows(named=True):
         lines.append(
-            f"| {r['target']} | {r['scope']} | {r['n']} | {r['share_inside']:.2f} | {r['below_p10']:.2f} | {r['above_p90']:.2f} |"
+            f"| {r['method']} | {r['target']} | {r['scope']} | {r['n']} | {r['share_inside']:.2f} | {r['below_p10']:.2f} | {r['above_p90']:.2f} |"
         )
     return "\n".join(lines)
 

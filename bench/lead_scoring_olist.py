@@ -212,13 +212,14 @@ def main(argv: list[str] | None = None) -> int:
 def _text(report: HoldoutReport) -> str:
     lines = [report.to_markdown().split("\n")[0], ""]
     lines.append(
-        f"{'scorer':<46} {'AUC':>6} {'95% CI':>15} {'lift@10':>8} {'lift@20':>8} {'Brier':>8} {'fit s':>7}"
+        f"{'scorer':<46} {'AUC':>6} {'95% CI':>15} {'lift@10':>8} {'lift@20':>8} {'Brier':>8} {'slope':>6} {'fit s':>7}"
     )
     for r in report.results:
         ci = f"{r.auc_ci[0]:.3f}-{r.auc_ci[1]:.3f}" if r.auc_ci else "-"
         brier = f"{r.brier:.4f}" if r.brier is not None else "n/a"
+        slope = f"{r.calibration_slope:.2f}" if r.calibration_slope is not None else "n/a"
         lines.append(
-            f"{r.name:<46} {r.auc:>6.3f} {ci:>15} {r.lift_10:>8.2f} {r.lift_20:>8.2f} {brier:>8} {r.fit_seconds:>7.2f}"
+            f"{r.name:<46} {r.auc:>6.3f} {ci:>15} {r.lift_10:>8.2f} {r.lift_20:>8.2f} {brier:>8} {slope:>6} {r.fit_seconds:>7.2f}"
         )
         if r.auc_gap_to_first_ci:
             lo, hi = r.auc_gap_to_first_ci

@@ -16,6 +16,7 @@ from hamsu.analytics.diagnostic import (
     band,
     parse_responses_csv,
     perception_gaps,
+    responses_from_mappings,
     score_csv_text,
     score_responses,
     statement_matrix,
@@ -281,3 +282,17 @@ def test_trend_between_rounds() -> None:
     assert delta.by_function_delta == {"sales": -2.0, "marketing": 3.0, "service": None}
     assert delta.gap_delta["s1"] == -4.0
     assert trend([("only", first)]) == []
+
+
+def test_responses_from_mappings_for_stored_answers() -> None:
+    rows = [
+        {"respondent": "a", "function": "Sales", **dict.fromkeys(STATEMENTS, 3)},
+        {"respondent": "b", "function": "marketing", **dict.fromkeys(STATEMENTS, 2), "s4": None},
+    ]
+    responses = responses_from_mappings(rows)
+    assert responses[0].function == "sales" and responses[0].total == 60
+    assert not responses[1].is_complete
+    with pytest.raises(DiagnosticInputError, match="row 2: duplicate respondent id 'a'"):
+        responses_from_mappings([rows[0], rows[0]])
+    with pytest.raises(DiagnosticInputError, match="row 1, column s1: 7 is outside"):
+        responses_from_mappings([{**rows[0], "s1": 7}])

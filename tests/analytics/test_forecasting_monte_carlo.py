@@ -112,3 +112,30 @@ def test_quantiles_are_ordered(ages, seed):
     p10, p50, p90 = mc.quantiles()
     assert (p10 <= p50).all() and (p50 <= p90).all()
     assert (mc.draws >= 0).all() and (mc.draws <= values.sum() + 1e-9).all()
+
+
+def test_arrivals_walking_through_stages_are_simulated():
+    # new deals enter A, move to B after 2 days, are won 3 days later: arrivals on days 1..25 win by day 30
+    arr = Arrivals(rate_per_day=2.0, stage="A", values=np.array([10.0]))
+    mc = simulate_won_value(
+        [], [], [], _deterministic_two_stage(), [Window(1, 30)], n_draws=20_000, arrivals=arr
+    )
+    assert mc.mean[0] == pytest.approx(2.0 * 25 * 10.0, rel=0.01)
+
+
+def test_per_entry_day_tables_are_used_when_given():
+    fast = fit_exit_table([1], ["won"], destination_names=("won", "lost"))
+    slow = fit_exit_table([50], ["won"], destination_names=("won", "lost"))
+
+    def table_for(stage, offset):  # deals that entered before the snapshot are slow, later ones fast
+        return slow if offset < 0 else fast
+
+    mc = simulate_won_value(
+        ["E", "E"], [10, 10], [1.0, 2.0], {}, [Window(1, 45)], n_draws=10, table_for=table_for
+    )
+    assert (mc.draws[0] == 3.0).all()  # both win on day 40 after entering (offset -10 + 50)
+    arr = Arrivals(rate_per_day=1.0, stage="E", values=np.array([1.0]))
+    mc2 = simulate_won_value(
+        [], [], [], {}, [Window(1, 10)], n_draws=20_000, arrivals=arr, table_for=table_for
+    )
+    assert mc2.mean[0] == pytest.approx(9.0, rel=0.02)  # arrivals on days 1..9 are won the next day

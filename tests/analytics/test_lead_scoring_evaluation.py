@@ -19,6 +19,7 @@ from hamsu.analytics.lead_scoring import (
     lift_at,
     time_ordered_split,
 )
+from hamsu.analytics.lead_scoring.evaluation import calibration_slope
 
 
 def test_lift_hand_computed() -> None:
@@ -104,3 +105,13 @@ def test_censored_test_leads_are_excluded() -> None:
     )
     full = frame.filter(pl.col("created") >= date.fromisoformat(report.cutoff)).height
     assert report.n_test_excluded == full - report.n_test > 0
+
+
+def test_calibration_slope_detects_over_confidence() -> None:
+    rng = np.random.default_rng(0)
+    logit = rng.normal(-1, 1.5, 20000)
+    y = (rng.random(logit.size) < 1 / (1 + np.exp(-logit))).astype(int)
+    honest = 1 / (1 + np.exp(-logit))
+    doubled = 1 / (1 + np.exp(-2 * logit))  # twice as extreme as the truth
+    assert calibration_slope(y, honest) == pytest.approx(1.0, abs=0.05)
+    assert calibration_slope(y, doubled) == pytest.approx(0.5, abs=0.03)

@@ -6,3 +6,28 @@ class CampaignsConfig(AppConfig):
     name = "hamsu.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from hamsu.campaigns.permissions import extend_roles
+        from hamsu.core.navigation import NavItem, register
+
+        extend_roles()
+        register(
+            NavItem(
+                "campaigns:list", _("Campaigns"), "megaphone", order=30, permission="campaigns.view_campaign"
+            ),
+            NavItem(
+                "campaigns:attribution",
+                _("Attribution"),
+                "diagram-3",
+                order=31,
+                permission="campaigns.view_campaign",
+            ),
+            NavItem(
+                "campaigns:closed_loop",
+                _("Closed loop"),
+                "arrow-repeat",
+                order=32,
+                permission="campaigns.view_campaign",
+            ),
+        )

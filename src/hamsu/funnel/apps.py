@@ -6,3 +6,21 @@ class FunnelConfig(AppConfig):
     name = "hamsu.funnel"
     label = "funnel"
     verbose_name = _("Funnel")
+
+    def ready(self) -> None:
+        from hamsu.core.navigation import NavItem, register
+        from hamsu.funnel.permissions import extend_roles
+
+        register(
+            NavItem("funnel:overview", _("Funnel"), "funnel", order=20, permission="funnel.view_lead"),
+            NavItem("funnel:inbox", _("Lead inbox"), "inbox", order=21, permission="funnel.view_lead"),
+            NavItem(
+                "funnel:definitions",
+                _("Lead definitions"),
+                "patch-check",
+                order=22,
+                permission="funnel.view_leaddefinition",
+            ),
+            NavItem("funnel:sla", _("Handoff SLA"), "stopwatch", order=23, permission="funnel.view_handoff"),
+        )
+        extend_roles()

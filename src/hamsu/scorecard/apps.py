@@ -6,3 +6,42 @@ class ScorecardConfig(AppConfig):
     name = "hamsu.scorecard"
     label = "scorecard"
     verbose_name = _("Scorecard")
+
+    def ready(self) -> None:
+        from hamsu.core import roles
+        from hamsu.core.navigation import NavItem, register
+
+        register(
+            NavItem(
+                "scorecard:dashboard",
+                _("Scorecard"),
+                "speedometer2",
+                order=40,
+                permission="scorecard.view_target",
+            ),
+        )
+        # The permission matrix for the scorecard (docs/permissions-scorecard.md).
+        view = [
+            "scorecard.view_target",
+            "scorecard.view_funnelplan",
+            "scorecard.view_forecastcall",
+            "scorecard.view_forecastsnapshot",
+            "scorecard.view_costentry",
+        ]
+        call = ["scorecard.add_forecastcall", "scorecard.change_forecastcall"]
+        targets = ["scorecard.add_target", "scorecard.change_target", "scorecard.delete_target"]
+        plan = ["scorecard.add_funnelplan", "scorecard.change_funnelplan"]
+        costs = ["scorecard.add_costentry", "scorecard.delete_costentry"]
+        override = ["scorecard.override_forecastcall"]
+        roles.extend(roles.REVENUE_LEADER, view + targets + plan + costs + override)
+        roles.extend(
+            roles.HEAD_OF_SALES,
+            view + targets + plan + costs + override + ["scorecard.sign_sales_funnelplan"],
+        )
+        roles.extend(roles.HEAD_OF_MARKETING, view + plan + costs + ["scorecard.sign_marketing_funnelplan"])
+        roles.extend(roles.SALES_MANAGER, view + call + override)
+        roles.extend(roles.SALES_REP, view + call)
+        roles.extend(roles.UPSTREAM_MARKETER, view)
+        roles.extend(roles.DOWNSTREAM_MARKETER, view + ["scorecard.add_costentry"])
+        roles.extend(roles.LIAISON, view)
+        roles.extend(roles.ADMINISTRATOR, view + targets + costs + ["scorecard.delete_costentry"])

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+import numpy as np
+
 from .explain import TouchShare, explain
 from .heuristics import PATH_RULES, TOUCH_RULES, touch_shares
 from .markov import markov
@@ -82,6 +84,8 @@ def attribute(
     if model == "shapley":
         return shapley(paths, max_exact=max_exact, samples=samples, confidence=confidence, seed=seed)
     target = data if model in TOUCH_RULES else paths
+    # Journeys that did not convert carry no credit; skipping them saves most of the work.
+    target = target.select(np.flatnonzero((target.conversions != 0) | (target.value != 0)))
     shares = touch_shares(
         target,
         model,

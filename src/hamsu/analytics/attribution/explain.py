@@ -90,16 +90,17 @@ def explain(
     out: list[TouchShare] = []
     kept = iter(range(len(journeys.codes)))
     for position, row in enumerate(frame.iter_rows(named=True)):
+        channel = prepared.channels[row["_code"]]
         if not row["_keep"]:
             why = "after the conversion" if row["_age"] < 0 else "outside the lookback window"
-            out.append(TouchShare(position, row[ts], row[key], 0.0, 0.0, 0.0, f"not counted: {why}"))
+            out.append(TouchShare(position, row[ts], channel, 0.0, 0.0, 0.0, f"not counted: {why}"))
             continue
         i = next(kept)
         out.append(
             TouchShare(
                 position=position,
                 ts=row[ts],
-                channel=row[key],
+                channel=channel,
                 share=float(shares[i]),
                 conversions=float(shares[i] * journeys.conversions[0]),
                 value=float(value_shares[i] * journeys.value[0]),

@@ -127,7 +127,9 @@ def _is_last(paths: Paths) -> np.ndarray:
 def _first_flagged(owner: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """Mark only the first flagged touch of each path (touches are in time order)."""
     flagged = np.flatnonzero(flags)
-    _, first = np.unique(owner[flagged], return_index=True)
+    owners = owner[flagged]
+    first = np.ones(len(flagged), dtype=bool)
+    first[1:] = owners[1:] != owners[:-1]
     out = np.zeros(len(owner), dtype=bool)
     out[flagged[first]] = True
     return out

@@ -26,7 +26,7 @@ class AttributionInputError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class Paths:
-    """Unique channel paths with how many journeys on each converted, their value, and the rest.
+    """Channel paths with their outcomes; unique (and counted) once ``unique()`` ran.
 
     ``conversions``/``value``/``nulls`` are per path: the number of conversions, their
     total value (revenue or pipeline, whichever column was aggregated), and the number
@@ -92,26 +92,78 @@ class Paths:
         """Merge rows with identical paths by summing their outcomes.
 
         Every model's cost grows with the number of rows, and a million journeys
-        typically collapse to a few hundred thousand unique paths.
+        typically collapse to a few hundred thousand unique paths. A path that fits packs
+        into one int64 (base ``n_channels + 1`` digits), which groups several times faster
+        than a list column; longer paths (rare) are grouped as lists.
         """
-        frame = pl.DataFrame(
-            {
-                "path": _list_series(self.offsets, pl.Series(self.codes.astype(np.uint32))),
-                "conversions": self.conversions,
-                "value": self.value,
-                "nulls": self.nulls,
-            }
+        base = len(self.channels) + 1
+        fits = self.lengths <= max(1, int(63 / np.log2(base)) - 1)
+        groups = [self._unique_packed(fits, base)]
+        if not fits.all():
+            groups.append(self._unique_lists(~fits))
+        if len(groups) == 1:
+            return groups[0]
+        short, long = groups
+        return Paths(
+            channels=self.channels,
+            offsets=np.concatenate([short.offsets, long.offsets[1:] + short.offsets[-1]]),
+            codes=np.concatenate([short.codes, long.codes]),
+            conversions=np.concatenate([short.conversions, long.conversions]),
+            value=np.concatenate([short.value, long.value]),
+            nulls=np.concatenate([short.nulls, long.nulls]),
         )
-        grouped = frame.group_by("path", maintain_order=True).agg(pl.all().sum())
-        offsets = np.zeros(grouped.height + 1, dtype=np.int64)
-        np.cumsum(grouped["path"].list.len().to_numpy(), out=offsets[1:])
+
+    def _unique_packed(self, rows: np.ndarray, base: int) -> Paths:
+        owner = self.path_of_touch
+        touch = rows[owner]
+        powers = np.array([base**i for i in range(int(self.lengths[rows].max(initial=1)))], dtype=np.int64)
+        exponent = np.where(touch, (self.lengths[owner] - 1 - self.position), 0)
+        digits = np.where(touch, self.codes.astype(np.int64) + 1, 0) * powers[exponent]
+        keys = np.add.reduceat(digits, self.offsets[:-1])[rows] if len(digits) else np.zeros(0, np.int64)
+        first, inverse = group_ids(keys)
+        return self._take(np.flatnonzero(rows)[first], inverse, rows)
+
+    def _unique_lists(self, rows: np.ndarray) -> Paths:
+        index = np.flatnonzero(rows)
+        lists = _list_series(self.offsets, pl.Series(self.codes.astype(np.uint32))).gather(index)
+        members = (
+            pl.DataFrame({"path": lists, "row": index})
+            .group_by("path", maintain_order=True)
+            .agg("row")["row"]
+        )
+        group_of = np.zeros(self.n_paths, dtype=np.int64)
+        group_of[members.explode().to_numpy()] = np.repeat(
+            np.arange(len(members)), members.list.len().to_numpy()
+        )
+        return self._take(members.list.first().to_numpy(), group_of[index], rows)
+
+    def _take(self, chosen: np.ndarray, inverse: np.ndarray, rows: np.ndarray) -> Paths:
+        """Rows ``chosen`` as unique paths, summing the outcomes of ``rows`` by ``inverse``."""
+        n = len(chosen)
+        offsets, gather = _gather_touches(self.offsets, chosen)
+
+        def summed(values: np.ndarray) -> np.ndarray:
+            return np.bincount(inverse, weights=values[rows], minlength=n)
+
         return Paths(
             channels=self.channels,
             offsets=offsets,
-            codes=grouped["path"].explode().to_numpy().astype(np.int32),
-            conversions=grouped["conversions"].to_numpy().astype(np.float64),
-            value=grouped["value"].to_numpy().astype(np.float64),
-            nulls=grouped["nulls"].to_numpy().astype(np.float64),
+            codes=self.codes[gather],
+            conversions=summed(self.conversions),
+            value=summed(self.value),
+            nulls=summed(self.nulls),
+        )
+
+    def select(self, rows: np.ndarray) -> Paths:
+        """Only the paths at indices ``rows`` (e.g. the converting ones), in that order."""
+        offsets, gather = _gather_touches(self.offsets, rows)
+        return Paths(
+            self.channels,
+            offsets,
+            self.codes[gather],
+            self.conversions[rows],
+            self.value[rows],
+            self.nulls[rows],
         )
 
     @classmethod
@@ -159,12 +211,56 @@ class Journeys(Paths):
     lead: np.ndarray | None = None
     opportunity: np.ndarray | None = None
 
+    def select(self, rows: np.ndarray) -> Journeys:
+        offsets, gather = _gather_touches(self.offsets, rows)
+
+        def touch(values: np.ndarray | None) -> np.ndarray | None:
+            return None if values is None else values[gather]
+
+        return Journeys(
+            self.channels,
+            offsets,
+            self.codes[gather],
+            self.conversions[rows],
+            self.value[rows],
+            self.nulls[rows],
+            journey_ids=None if self.journey_ids is None else self.journey_ids.gather(rows),
+            age_seconds=touch(self.age_seconds),
+            lead=touch(self.lead),
+            opportunity=touch(self.opportunity),
+        )
+
     @cached_property
     def paths(self) -> Paths:
         """The unique paths of these journeys (what the path-level models run on)."""
         return Paths(
             self.channels, self.offsets, self.codes, self.conversions, self.value, self.nulls
         ).unique()
+
+
+def group_ids(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First index of each distinct key and each element's group number (groups in key order).
+
+    ``np.unique(..., return_index=True, return_inverse=True)`` does the same with more
+    passes; this is on the hot path of every aggregation.
+    """
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.empty(len(keys), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inverse = np.empty(len(keys), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return order[new], inverse
+
+
+def _gather_touches(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CSR offsets of the paths at ``rows`` and the indices of their touches, loop-free."""
+    lengths = offsets[1:][rows] - offsets[:-1][rows]
+    new_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_offsets[1:])
+    gather = np.repeat(offsets[:-1][rows] - new_offsets[:-1], lengths) + np.arange(new_offsets[-1])
+    return new_offsets, gather
 
 
 def _floats(values: Sequence[float] | None, n: int) -> np.ndarray:
@@ -195,39 +291,6 @@ def to_polars(frame: object) -> pl.DataFrame:
     if isinstance(frame, pa.Table):
         return pl.from_arrow(frame)  # type: ignore[return-value]
     raise AttributionInputError(f"expected a Polars or Arrow frame, got {type(frame).__name__}")
-
-
-def window_touches(
-    frame: pl.DataFrame,
-    *,
-    journey: str,
-    ts: str,
-    converted: str,
-    lookback: timedelta | None,
-) -> pl.DataFrame:
-    """Add ``_ref`` (the journey's reference time), ``_age`` (seconds before it) and ``_keep``.
-
-    The reference is the last converting touch, or the last touch of a journey that did
-    not convert. Touches after the conversion cannot have caused it and touches older
-    than the lookback window are out of scope; both are marked, not silently lost, so
-    ``explain`` can say why a touch got nothing.
-    """
-    is_conv = pl.col(converted)
-    ref = (
-        pl.when(is_conv.any())
-        .then(pl.col(ts).filter(is_conv).max())
-        .otherwise(pl.col(ts).max())
-        .over(journey)
-    )
-    frame = frame.with_columns(_ref=ref)
-    if frame.schema[ts].is_temporal():
-        age = (pl.col("_ref") - pl.col(ts)).dt.total_microseconds() / 1e6
-    else:
-        age = (pl.col("_ref") - pl.col(ts)).cast(pl.Float64)
-    keep = age >= 0
-    if lookback is not None:
-        keep = keep & (age <= lookback.total_seconds())
-    return frame.with_columns(_age=age).with_columns(_keep=keep)
 
 
 def aggregate_journeys(
@@ -267,41 +330,46 @@ def aggregate_journeys(
 
 @dataclass(frozen=True, eq=False)
 class Touches:
-    """Touchpoints sorted by journey and time, with channel codes and the window applied.
+    """Touchpoints sorted by journey, time and channel, with the window applied.
 
-    ``frame`` keeps every row (``_keep`` marks the ones inside the window) so ``explain``
-    can also say why a touch got nothing.
+    The arrays are aligned with the rows of ``frame``; ``keep`` marks the touches inside
+    the window. Rows outside it are kept so ``explain`` can say why a touch got nothing.
+    ``age`` is seconds before the journey's reference time (negative: after it).
     """
 
     frame: pl.DataFrame
     channels: tuple[str, ...]
     journey: str
-    converted: str
-    value: str
-    lead: str | None
-    opportunity: str | None
+    starts: np.ndarray
+    journey_index: np.ndarray
+    codes: np.ndarray
+    age: np.ndarray
+    keep: np.ndarray
+    converted: np.ndarray
+    value: np.ndarray
+    lead: np.ndarray | None
+    opportunity: np.ndarray | None
 
     def journeys(self) -> Journeys:
-        df = self.frame.filter(pl.col("_keep"))
-        per_journey = df.group_by(self.journey, maintain_order=True).agg(
-            _n=pl.len(),
-            _conv=pl.col(self.converted).sum(),
-            _value=pl.col(self.value).filter(pl.col(self.converted)).sum(),
-        )
-        conversions = per_journey["_conv"].to_numpy().astype(np.float64)
-        offsets = np.zeros(per_journey.height + 1, dtype=np.int64)
-        np.cumsum(per_journey["_n"].to_numpy(), out=offsets[1:])
+        """The kept touches as journeys; every journey keeps at least its reference touch."""
+        keep = self.keep
+        owner = self.journey_index[keep]
+        n = len(self.starts)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
+        converted = self.converted[keep]
+        conversions = np.bincount(owner, weights=converted, minlength=n)
         return Journeys(
             channels=self.channels,
             offsets=offsets,
-            codes=df["_code"].to_numpy().astype(np.int32),
+            codes=self.codes[keep],
             conversions=conversions,
-            value=per_journey["_value"].to_numpy().astype(np.float64),
+            value=np.bincount(owner, weights=np.where(converted, self.value[keep], 0.0), minlength=n),
             nulls=(conversions == 0).astype(np.float64),
-            journey_ids=per_journey[self.journey],
-            age_seconds=df["_age"].to_numpy(),
-            lead=df[self.lead].to_numpy() if self.lead else None,
-            opportunity=df[self.opportunity].to_numpy() if self.opportunity else None,
+            journey_ids=self.frame[self.journey].gather(self.starts),
+            age_seconds=self.age[keep],
+            lead=self.lead[keep] if self.lead is not None else None,
+            opportunity=self.opportunity[keep] if self.opportunity is not None else None,
         )
 
 
@@ -319,18 +387,64 @@ def prepare_touches(
 ) -> Touches:
     """Validate, code, sort and window long-form touchpoints (see ``aggregate_journeys``).
 
-    Ties in ``ts`` are broken by channel so the Polars and SQL routes build identical
-    paths.
+    A journey's reference time is its last converting touch, or its last touch if it
+    did not convert. Touches after the conversion cannot have caused it and touches
+    older than the lookback are out of scope. Ties in ``ts`` are broken by channel so
+    the Polars and SQL routes build identical paths.
     """
+    if lookback is not None and lookback < timedelta(0):
+        raise AttributionInputError("lookback cannot be negative")
     frame = to_polars(frame)
     lead_col = lead if lead in frame.columns else None
     opp_col = opportunity if opportunity in frame.columns else None
     df = _normalise(frame, journey, ts, key, converted, value, lead_col, opp_col)
     channels = tuple(sorted(df[key].unique().to_list()))
-    df = df.with_columns(_code=pl.col(key).cast(pl.Enum(channels)).to_physical())
+    # Sorting without the string column is several times faster; ``channels[_code]`` is the name.
+    df = df.with_columns(_code=pl.col(key).cast(pl.Enum(channels)).to_physical()).drop(key)
     df = df.sort([journey, ts, "_code"])
-    df = window_touches(df, journey=journey, ts=ts, converted=converted, lookback=lookback)
-    return Touches(df, channels, journey, converted, value, lead_col, opp_col)
+    journey_index = df.select(pl.col(journey).rle_id()).to_series().to_numpy()
+    starts = np.flatnonzero(np.diff(journey_index, prepend=-1))
+    micros = _micros(df[ts])
+    is_converted = df[converted].to_numpy()
+    age = (_reference_time(micros, is_converted, starts)[journey_index] - micros) / 1e6
+    keep = age >= 0
+    if lookback is not None:
+        keep &= age <= lookback.total_seconds()
+    df = df.with_columns(_age=age, _keep=keep)
+    return Touches(
+        frame=df,
+        channels=channels,
+        journey=journey,
+        starts=starts,
+        journey_index=journey_index,
+        codes=df["_code"].to_numpy().astype(np.int32),
+        age=age,
+        keep=keep,
+        converted=is_converted,
+        value=df[value].to_numpy(),
+        lead=df[lead_col].to_numpy() if lead_col else None,
+        opportunity=df[opp_col].to_numpy() if opp_col else None,
+    )
+
+
+def _micros(ts: pl.Series) -> np.ndarray:
+    """Timestamps as microseconds in float64 (exact for datetimes: well below 2**53).
+
+    Working in microseconds keeps ages, and so the lookback boundary, exact.
+    Numbers are taken as seconds.
+    """
+    if ts.dtype.is_temporal():
+        return ts.cast(pl.Datetime("us")).dt.epoch("us").to_numpy().astype(np.float64)
+    return ts.cast(pl.Float64).to_numpy() * 1e6
+
+
+def _reference_time(micros: np.ndarray, converted: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per journey: the last converting touch, else the last touch (rows are time-sorted)."""
+    if len(starts) == 0:
+        return np.zeros(0)
+    last = np.append(starts[1:], len(micros)) - 1
+    last_conversion = np.maximum.reduceat(np.where(converted, micros, -np.inf), starts)
+    return np.where(np.isfinite(last_conversion), last_conversion, micros[last])
 
 
 def aggregate_paths(

@@ -101,11 +101,13 @@ def paths_query(
 def _sqlite(source: str, c: dict[str, str], lookback: timedelta | None) -> tuple[str, tuple[Any, ...]]:
     """SQLite < 3.44 has no ``group_concat(… ORDER BY …)``; an ordered window frame is.
 
+    The window yields every prefix of a journey's path; each is a prefix of the next,
+    so the full path is simply the ``MAX`` (binary collation sorts a prefix first).
     Times become Julian days so ISO text and Unix seconds compare alike.
     """
     window = "" if lookback is None else "AND t.t >= r.rt - ?"
     query = f"""
-WITH t AS (
+WITH hamsu_t AS (
   SELECT {c["j"]} AS j,
          CASE WHEN typeof({c["t"]}) IN ('integer', 'real') THEN {c["t"]} / 86400.0 + 2440587.5
               ELSE julianday({c["t"]}) END AS t,
@@ -113,22 +115,21 @@ WITH t AS (
          COALESCE({c["cv"]}, 0) <> 0 AS cv,
          COALESCE({c["v"]}, 0) AS v
   FROM {source}
-), r AS (
-  SELECT j, COALESCE(MAX(CASE WHEN cv THEN t END), MAX(t)) AS rt FROM t GROUP BY j
-), kept AS (
-  SELECT t.j, t.t, t.c, t.cv, t.v FROM t JOIN r ON r.j = t.j WHERE t.t <= r.rt {window}
-), ordered AS (
-  SELECT j,
-         group_concat(c, char(31)) OVER w AS path,
-         SUM(cv) OVER w AS conv,
-         SUM(CASE WHEN cv THEN v ELSE 0 END) OVER w AS val,
-         ROW_NUMBER() OVER w AS rn,
-         COUNT(*) OVER (PARTITION BY j) AS n
-  FROM kept
-  WINDOW w AS (PARTITION BY j ORDER BY t, c ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+), hamsu_r AS (
+  SELECT j, COALESCE(MAX(CASE WHEN cv THEN t END), MAX(t)) AS rt FROM hamsu_t GROUP BY j
+), hamsu_kept AS (
+  SELECT t.j, t.t, t.c, t.cv, t.v FROM hamsu_t AS t JOIN hamsu_r AS r ON r.j = t.j WHERE t.t <= r.rt {window}
+), hamsu_prefix AS (
+  SELECT j, cv, v, group_concat(c, char(31)) OVER (
+           PARTITION BY j ORDER BY t, c ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+         ) AS prefix
+  FROM hamsu_kept
+), hamsu_journeys AS (
+  SELECT j, MAX(prefix) AS path, SUM(cv) AS conv, SUM(CASE WHEN cv THEN v ELSE 0 END) AS val
+  FROM hamsu_prefix GROUP BY j
 )
 SELECT path, SUM(conv), SUM(val), SUM(CASE WHEN conv = 0 THEN 1 ELSE 0 END)
-FROM ordered WHERE rn = n GROUP BY path
+FROM hamsu_journeys GROUP BY path
 """
     params = () if lookback is None else (lookback.total_seconds() / 86400.0,)
     return query, params
@@ -137,23 +138,23 @@ FROM ordered WHERE rn = n GROUP BY path
 def _postgresql(source: str, c: dict[str, str], lookback: timedelta | None) -> tuple[str, tuple[Any, ...]]:
     window = "" if lookback is None else "AND t.t >= r.rt - %s * interval '1 second'"
     query = f"""
-WITH t AS (
+WITH hamsu_t AS (
   SELECT {c["j"]} AS j, {c["t"]} AS t, {c["c"]}::text AS c,
          COALESCE({c["cv"]}::int, 0) <> 0 AS cv, COALESCE({c["v"]}, 0)::float8 AS v
   FROM {source}
-), r AS (
-  SELECT j, COALESCE(MAX(t) FILTER (WHERE cv), MAX(t)) AS rt FROM t GROUP BY j
-), journeys AS (
+), hamsu_r AS (
+  SELECT j, COALESCE(MAX(t) FILTER (WHERE cv), MAX(t)) AS rt FROM hamsu_t GROUP BY j
+), hamsu_journeys AS (
   SELECT t.j,
          string_agg(t.c, chr(31) ORDER BY t.t, t.c COLLATE "C") AS path,
          COUNT(*) FILTER (WHERE t.cv) AS conv,
          COALESCE(SUM(t.v) FILTER (WHERE t.cv), 0) AS val
-  FROM t JOIN r ON r.j = t.j
+  FROM hamsu_t AS t JOIN hamsu_r AS r ON r.j = t.j
   WHERE t.t <= r.rt {window}
   GROUP BY t.j
 )
 SELECT path, SUM(conv)::float8, SUM(val)::float8, COUNT(*) FILTER (WHERE conv = 0)::float8
-FROM journeys GROUP BY path
+FROM hamsu_journeys GROUP BY path
 """
     params = () if lookback is None else (lookback.total_seconds(),)
     return query, params

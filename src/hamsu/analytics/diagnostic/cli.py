@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -117,10 +118,16 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.format == "json":
-        print(json.dumps(result.to_dict(detail=args.detail), ensure_ascii=False, indent=2))
-    else:
-        sys.stdout.write(render_text(result))
+    output = (
+        json.dumps(result.to_dict(detail=args.detail), ensure_ascii=False, indent=2) + "\n"
+        if args.format == "json"
+        else render_text(result)
+    )
+    try:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: the reader left, not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

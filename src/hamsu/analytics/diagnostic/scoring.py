@@ -518,7 +518,12 @@ def responses_from_mappings(rows: Iterable[Mapping[str, object]]) -> list[Respon
     """
     problems: list[str] = []
     out: list[Response] = []
+    seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
+        respondent = str(row["respondent"])
+        if respondent in seen:
+            problems.append(f"row {n}: duplicate respondent id {respondent!r}")
+        seen.add(respondent)
         ratings: list[int | None] = []
         for column in STATEMENTS:
             raw = row.get(column)
@@ -526,7 +531,7 @@ def responses_from_mappings(rows: Iterable[Mapping[str, object]]) -> list[Respon
             if problem:
                 problems.append(problem.replace("line", "row", 1))
             ratings.append(value)
-        out.append(Response(str(row["respondent"]), normalise_function(str(row["function"])), tuple(ratings)))
+        out.append(Response(respondent, normalise_function(str(row["function"])), tuple(ratings)))
     if problems:
         raise DiagnosticInputError(problems)
     return out

@@ -37,9 +37,11 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from hamsu.analytics.forecasting.calendar import fit_calendar_tables
 from hamsu.analytics.forecasting.maven import ENGAGING
 from hamsu.analytics.forecasting.monte_carlo import Arrivals, Window, simulate_won_value
 from hamsu.analytics.forecasting.snapshots import (
+    LOST,
     WON,
     next_quarter,
     open_deals_as_of,
@@ -59,6 +61,7 @@ from hamsu.analytics.forecasting.stage_probabilities import (
     mapped_probabilities,
     stage_win_rates,
 )
+from hamsu.analytics.forecasting.survival import ExitTable
 from hamsu.analytics.forecasting.weighted import (
     arrival_rate,
     expected_new_pipeline,
@@ -84,6 +87,8 @@ class BacktestConfig:
     prior_strength: float = 20.0  # pseudo-deals pulling learned stage rates toward the default
     snapshot_weekday: int = 6  # Sunday: week-end snapshots
     left_truncate: bool = True  # outcomes only recorded from the first close on file
+    calendar_max_lag: int = 2  # quarter-lag strata of the calendar-aware variant: 0, 1, 2+
+    calendar_variant: bool = True  # also run the calendar-aware methods (*_cal)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,28 @@ def forecast_snapshot(
         engaged["engage_date"], engaged["list_price"], as_of=d, lookback_days=config.lookback_days
     )
     table = outcome_tables.get(ENGAGING)
+    if config.calendar_variant:
+        cal_out = fit_calendar_tables(
+            outcome_spells,
+            destination_col="outcome",
+            destination_names=(WON, LOST),
+            max_lag=config.calendar_max_lag,
+            observed_from=observed_from,
+        )
+        cal_stage = fit_calendar_tables(
+            stage_spells_as_of(events, d),
+            destination_col="exit_to",
+            max_lag=config.calendar_max_lag,
+            observed_from=observed_from,
+        )
+
+        def cal_outcome_table(stage: str, entered: dt.date | None) -> ExitTable | None:
+            h = cal_out.get(stage)
+            return h.table_for(entered) if h is not None and entered is not None else None
+
+        def cal_stage_table(stage: str, offset: int) -> ExitTable | None:
+            h = cal_stage.get(stage)
+            return h.table_for(d + dt.timedelta(days=offset)) if h is not None else None
 
     mc_windows = [Window((s - d).days, (e - d).days) for _, _, s, e in windows]
     mc_pipe = simulate_won_value(
@@ -169,6 +196,28 @@ def forecast_snapshot(
         seed=config.seed + 1,
         arrivals=Arrivals(rate_per_day=rate, stage=ENGAGING, values=pool),
     )
+    if config.calendar_variant:
+        mc_cal_pipe = simulate_won_value(
+            open_deals["stage"].to_numpy(),
+            open_deals["age_days"].to_numpy(),
+            open_deals["value"].to_numpy(),
+            {},
+            mc_windows,
+            n_draws=config.n_draws,
+            seed=config.seed + 2,
+            table_for=cal_stage_table,
+        )
+        mc_cal_new = simulate_won_value(
+            np.array([], dtype=object),
+            np.array([], dtype=np.int64),
+            np.array([], dtype=np.float64),
+            {},
+            mc_windows,
+            n_draws=config.n_draws,
+            seed=config.seed + 3,
+            arrivals=Arrivals(rate_per_day=rate, stage=ENGAGING, values=pool),
+            table_for=cal_stage_table,
+        )
     rows: list[dict[str, object]] = []
     for w, (target, period, start, end) in enumerate(windows):
         kw = {"expected_close": expected_close, "period_start": start, "period_end": end}
@@ -217,6 +266,24 @@ def forecast_snapshot(
                 "monte_carlo_p50": tuple(np.quantile(total_draws, [0.5, 0.1, 0.9])),
             },
         }
+        if config.calendar_variant:
+            lw_cal = learned_weighted_forecast(
+                open_deals, cal_outcome_table, period_start=start, period_end=end
+            )
+            new_cal = expected_new_pipeline(
+                rate_per_day=rate,
+                mean_value=mean_value,
+                table=lambda e: cal_outcome_table(ENGAGING, e),
+                as_of=d,
+                period_start=start,
+                period_end=end,
+            )
+            cal_pipe = mc_cal_pipe.draws[w]
+            cal_total = cal_pipe + mc_cal_new.draws[w]
+            per_scope["pipeline"]["learned_weighted_cal"] = (lw_cal, None, None)
+            per_scope["pipeline"]["monte_carlo_cal_p50"] = tuple(np.quantile(cal_pipe, [0.5, 0.1, 0.9]))
+            per_scope["bookings"]["learned_weighted_cal"] = (lw_cal + new_cal, None, None)
+            per_scope["bookings"]["monte_carlo_cal_p50"] = tuple(np.quantile(cal_total, [0.5, 0.1, 0.9]))
         for scope, methods in per_scope.items():
             for method, (f, p10, p90) in methods.items():
                 rows.append(

@@ -13,7 +13,7 @@ Day offsets are relative to the snapshot date: offset 1 is the day after it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,50 +58,100 @@ class MonteCarloForecast:
         return self.draws.mean(axis=1)
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    cum: list[NDArray[np.float64]]  # per stage: flattened cumulative mass over (day, dest)
-    n_dest: list[int]
-    dest_code: list[NDArray[np.int64]]  # per stage: destination → stage index / _WON_CODE / _OTHER_TERMINAL
-    has_table: NDArray[np.bool_]
+TableFor = Callable[[str, int], "ExitTable | None"]
 
 
-def _compile(tables: Mapping[str, ExitTable], stage_names: list[str]) -> _Compiled:
-    index = {s: i for i, s in enumerate(stage_names)}
-    cum, n_dest, codes, has = [], [], [], []
-    for s in stage_names:
-        t = tables.get(s)
-        if t is None:
-            cum.append(np.zeros(1))
-            n_dest.append(1)
-            codes.append(np.array([_OTHER_TERMINAL]))
-            has.append(False)
-            continue
-        mass = np.diff(t.cif, axis=1, prepend=0.0)  # (K, T+1)
-        cum.append(np.cumsum(np.clip(mass, 0.0, None).T.ravel()))
-        n_dest.append(len(t.destinations))
-        codes.append(
-            np.array(
-                [_WON_CODE if d == WON else index.get(d, _OTHER_TERMINAL) for d in t.destinations],
-                dtype=np.int64,
+class _TableBook:
+    """Exit tables compiled for sampling, addressed by an integer id.
+
+    All compiled cumulative arrays live in one concatenated array, table g shifted by +g,
+    so one ``searchsorted`` samples every element whatever its table: a target for table g
+    lies in [g, g + 1) and can only land inside g's block (or just past it: no exit).
+    """
+
+    def __init__(self, stage_names: list[str], table_for: TableFor) -> None:
+        self.stage_names = stage_names
+        self.stage_index = {s: i for i, s in enumerate(stage_names)}
+        self.table_for = table_for
+        self.ids: dict[tuple[int, int], int] = {}
+        self.cum: list[NDArray[np.float64]] = []
+        self.n_dest: list[int] = []
+        self.codes: list[NDArray[np.int64]] = []
+        self.moves: list[bool] = []
+        self.won_cif: list[NDArray[np.float64]] = []
+        self.terminal_only: list[bool] = []
+        self._concat: NDArray[np.float64] | None = None
+
+    def _add(self, stage: int, offset: int) -> int:
+        table = self.table_for(self.stage_names[stage], offset)
+        g = len(self.cum)
+        if table is None:
+            self.cum.append(np.zeros(1))
+            self.n_dest.append(1)
+            self.codes.append(np.array([_OTHER_TERMINAL]))
+            self.moves.append(False)
+            self.won_cif.append(np.zeros(1))
+            self.terminal_only.append(True)
+        else:
+            mass = np.clip(np.diff(table.cif, axis=1, prepend=0.0), 0.0, None)
+            self.cum.append(np.minimum(np.cumsum(mass.T.ravel()), 1.0 - 1e-12))
+            self.n_dest.append(len(table.destinations))
+            self.codes.append(
+                np.array(
+                    [
+                        _WON_CODE if d == WON else self.stage_index.get(d, _OTHER_TERMINAL)
+                        for d in table.destinations
+                    ],
+                    dtype=np.int64,
+                )
             )
-        )
-        has.append(True)
-    return _Compiled(cum, n_dest, codes, np.array(has, dtype=bool))
+            self.moves.append(True)
+            self.won_cif.append(table.cif[table.index(WON)] if WON in table.destinations else np.zeros(1))
+            self.terminal_only.append(bool((self.codes[-1] < 0).all()))
+        self.ids[(stage, offset)] = g
+        self._concat = None
+        return g
 
+    def lookup(
+        self, stage: NDArray[np.int64], offset: NDArray[np.int64], by_offset: bool
+    ) -> NDArray[np.int64]:
+        """Table id per element (keyed by stage, and by stage-entry offset when calendar-aware)."""
+        off = offset if by_offset else np.zeros_like(offset)
+        key = stage * (1 << 32) + (off + (1 << 31))
+        uniq, inv = np.unique(key, return_inverse=True)
+        ids = np.empty(uniq.size, dtype=np.int64)
+        for j, k in enumerate(uniq):
+            pair = (int(k >> 32), int((k & ((1 << 32) - 1)) - (1 << 31)))
+            ids[j] = self.ids.get(pair, -1)
+            if ids[j] < 0:
+                ids[j] = self._add(*pair)
+        return ids[inv]
 
-def _sample_exit(
-    rng: np.random.Generator, cum: NDArray[np.float64], n_dest: int, known: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
-    """Draw (exit day, destination index, exits?) conditioned on no exit on days ≤ known."""
-    n_days = cum.size // n_dest
-    base_idx = (np.clip(known, -1, n_days - 1) + 1) * n_dest - 1
-    base = np.where(known < 0, 0.0, cum[np.maximum(base_idx, 0)])
-    target = base + rng.random(known.size) * (1.0 - base)
-    idx = np.searchsorted(cum, target, side="right")
-    exits = idx < cum.size
-    idx = np.minimum(idx, cum.size - 1)
-    return idx // n_dest, idx % n_dest, exits
+    def _arrays(self) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        if self._concat is None:
+            self._concat = np.concatenate([c + g for g, c in enumerate(self.cum)])
+            self._start = np.concatenate(([0], np.cumsum([c.size for c in self.cum])[:-1])).astype(np.int64)
+            self._len = np.array([c.size for c in self.cum], dtype=np.int64)
+            self._k = np.array(self.n_dest, dtype=np.int64)
+            self._codes = np.concatenate(self.codes)
+            self._code_start = np.concatenate(([0], np.cumsum(self.n_dest)[:-1])).astype(np.int64)
+        return self._concat, self._start, self._len, self._k
+
+    def sample(
+        self, rng: np.random.Generator, table: NDArray[np.int64], known: NDArray[np.int64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+        """Draw (exit day, destination code, exits?) per element, given no exit on days ≤ known."""
+        concat, start, length, n_dest = self._arrays()
+        k = n_dest[table]
+        n_days = length[table] // k
+        local_base = (np.clip(known, -1, n_days - 1) + 1) * k - 1
+        base = np.where(known < 0, 0.0, concat[start[table] + np.maximum(local_base, 0)] - table)
+        target = table + base + rng.random(table.size) * (1.0 - base)
+        local = np.searchsorted(concat, target, side="right") - start[table]
+        exits = local < length[table]
+        local = np.minimum(local, length[table] - 1)
+        day, dest = local // k, local % k
+        return day, self._codes[self._code_start[table] + dest], exits
 
 
 def simulate_won_value(
@@ -114,6 +164,7 @@ def simulate_won_value(
     n_draws: int = 10_000,
     seed: int = 0,
     arrivals: Arrivals | None = None,
+    table_for: TableFor | None = None,
     chunk_elements: int = 2_000_000,
     max_steps: int = 64,
 ) -> MonteCarloForecast:
@@ -121,7 +172,9 @@ def simulate_won_value(
 
     ``tables`` are stage exit tables (destinations: other stages, ``won`` or any other
     terminal); a stage without a table cannot move (its deals contribute nothing), which
-    is the honest answer when there is no history for it.
+    is the honest answer when there is no history for it. ``table_for(stage, offset)``,
+    when given, replaces ``tables`` with a table per stage *and* day of entering it
+    (offset relative to the snapshot, negative in the past) — for calendar-aware tables.
     """
     st = np.asarray(stages, dtype=object)
     ag = np.asarray(ages, dtype=np.int64)
@@ -131,15 +184,55 @@ def simulate_won_value(
     if n_draws <= 0:
         raise ValueError("n_draws must be > 0")
     stage_names = sorted(set(tables) | {str(s) for s in st} | ({arrivals.stage} if arrivals else set()))
-    comp = _compile(tables, stage_names)
-    sidx = np.array([stage_names.index(str(s)) for s in st], dtype=np.int64)
+    by_offset = table_for is not None
+    book = _TableBook(stage_names, table_for if table_for is not None else (lambda s, _o: tables.get(s)))
+    sidx = np.array([book.stage_index[str(s)] for s in st], dtype=np.int64)
     lo = np.array([w.lo for w in windows], dtype=np.int64)
     hi = np.array([w.hi for w in windows], dtype=np.int64)
     horizon = int(hi.max()) if hi.size else 0
     rng = np.random.default_rng(seed)
     out = np.zeros((len(windows), n_draws), dtype=np.float64)
 
-    exp_arrivals = arrivals.rate_per_day * horizon if arrivals else 0.0
+    # Tables are resolved once per deal (and once per arrival day), and elements are laid
+    # out sorted by table so the one big searchsorted walks memory in order.
+    base_table = book.lookup(sidx, -ag, by_offset)
+    order = np.argsort(base_table, kind="stable")
+    sidx, ag, val, base_table = sidx[order], ag[order], val[order], base_table[order]
+    arrival_table = np.zeros(horizon + 1, dtype=np.int64)
+    if arrivals is not None and horizon > 0:
+        offsets = np.arange(horizon + 1, dtype=np.int64)
+        arrival_table = book.lookup(
+            np.full(horizon + 1, book.stage_index[arrivals.stage]), offsets, by_offset
+        )
+
+    # When arrivals can only end won or lost straight from their entry stage, the arrivals
+    # won inside window w form a Poisson process of their own (Poisson splitting): draw
+    # their number from Poisson(rate · Σ_t P(won in w | entered on day t)) instead of
+    # simulating every arrival — exact, and an order of magnitude cheaper.
+    split_means: NDArray[np.float64] | None = None
+    if (
+        arrivals is not None
+        and arrivals.rate_per_day > 0
+        and horizon > 0
+        and arrivals.values.size
+        and all(book.terminal_only[g] for g in np.unique(arrival_table[1:]))
+    ):
+        split_means = np.zeros(len(windows))
+        for t in range(1, horizon + 1):
+            cif = book.won_cif[int(arrival_table[t])]
+            for w in range(len(windows)):
+                a, b = int(lo[w]) - t, int(hi[w]) - t
+                if b < 0:
+                    continue
+                upper = cif[min(b, cif.size - 1)]
+                lower = cif[min(a - 1, cif.size - 1)] if a - 1 >= 0 else 0.0
+                split_means[w] += max(upper - lower, 0.0)
+        split_means *= arrivals.rate_per_day
+        simulate_arrivals = False
+    else:
+        simulate_arrivals = arrivals is not None
+
+    exp_arrivals = arrivals.rate_per_day * horizon if simulate_arrivals and arrivals else 0.0
     per_draw = max(1.0, st.size + exp_arrivals)
     chunk = int(max(1, min(n_draws, chunk_elements // per_draw)))
     for first in range(0, n_draws, chunk):
@@ -149,33 +242,48 @@ def simulate_won_value(
         entered = np.tile(-ag, n)  # offset of stage entry relative to the snapshot
         known = np.tile(ag, n)  # days known survived in the current stage (-1: none)
         value = np.tile(val, n)
-        if arrivals is not None and arrivals.rate_per_day > 0 and horizon > 0 and arrivals.values.size:
+        table = np.tile(base_table, n)
+        if split_means is not None and arrivals is not None:
+            for w in range(len(windows)):
+                counts = rng.poisson(split_means[w], size=n)
+                won_values = rng.choice(arrivals.values, size=int(counts.sum()))
+                owner = np.repeat(np.arange(n), counts)
+                out[w, first : first + n] += np.bincount(owner, weights=won_values, minlength=n)
+        elif simulate_arrivals and arrivals is not None and arrivals.rate_per_day > 0 and horizon > 0:
             counts = rng.poisson(arrivals.rate_per_day * horizon, size=n)
             total = int(counts.sum())
-            draw = np.concatenate([draw, np.repeat(np.arange(first, first + n), counts)])
-            stage = np.concatenate([stage, np.full(total, stage_names.index(arrivals.stage))])
-            entered = np.concatenate([entered, rng.integers(1, horizon + 1, size=total)])
+            arr_at = rng.integers(1, horizon + 1, size=total)
+            arr_draw = np.repeat(np.arange(first, first + n), counts)
+            arr_val = rng.choice(arrivals.values, size=total)
+            o = np.argsort(arr_at, kind="stable")
+            arr_at, arr_draw, arr_val = arr_at[o], arr_draw[o], arr_val[o]
+            draw = np.concatenate([draw, arr_draw])
+            stage = np.concatenate([stage, np.full(total, book.stage_index[arrivals.stage])])
+            entered = np.concatenate([entered, arr_at])
             known = np.concatenate([known, np.full(total, -1)])
-            value = np.concatenate([value, rng.choice(arrivals.values, size=total)])
-        active = comp.has_table[stage] & (entered <= horizon)
+            value = np.concatenate([value, arr_val])
+            table = np.concatenate([table, arrival_table[arr_at]])
+        active = np.array(book.moves)[table] & (entered <= horizon)
         for _ in range(max_steps):
-            if not active.any():
+            idx = np.flatnonzero(active)
+            if idx.size == 0:
                 break
-            for s in np.unique(stage[active]):
-                m = np.flatnonzero(active & (stage == s))
-                day, k, exits = _sample_exit(rng, comp.cum[s], comp.n_dest[s], known[m])
-                exit_at = entered[m] + day
-                code = comp.dest_code[s][k]
-                won = exits & (code == _WON_CODE)
-                for w in range(len(windows)):
-                    hit = won & (exit_at >= lo[w]) & (exit_at <= hi[w])
-                    if hit.any():
-                        np.add.at(out[w], draw[m[hit]], value[m[hit]])
-                moves = exits & (code >= 0) & (exit_at <= horizon)
-                mv = m[moves]
+            day, code, exits = book.sample(rng, table[idx], known[idx])
+            exit_at = entered[idx] + day
+            won = exits & (code == _WON_CODE)
+            for w in range(len(windows)):
+                hit = won & (exit_at >= lo[w]) & (exit_at <= hi[w])
+                if hit.any():
+                    out[w, first : first + n] += np.bincount(
+                        draw[idx[hit]] - first, weights=value[idx[hit]], minlength=n
+                    )
+            moves = exits & (code >= 0) & (exit_at <= horizon)
+            mv = idx[moves]
+            active[idx[~moves]] = False
+            if mv.size:
                 stage[mv] = code[moves]
                 entered[mv] = exit_at[moves]
                 known[mv] = -1
-                active[m[~moves]] = False
-                active[mv] = comp.has_table[stage[mv]]
+                table[mv] = book.lookup(stage[mv], entered[mv], by_offset)
+                active[mv] = np.array(book.moves)[table[mv]]
     return MonteCarloForecast(draws=out)

@@ -79,19 +79,19 @@ class ExitTable:
         return np.clip(p, 0.0, 1.0)
 
 
-def fit_exit_table(
+def fit_hazards(
     durations: ArrayLike,
     destinations: ArrayLike,
     *,
     destination_names: tuple[str, ...] | None = None,
     entry: ArrayLike | None = None,
-) -> ExitTable:
-    """Aalen–Johansen estimate from spells.
+) -> tuple[tuple[str, ...], NDArray[np.float64], int, int]:
+    """Discrete cause-specific hazards ``h[k, t] = exits to k on day t / at risk on day t``.
 
     ``durations``: whole days in the stage (exit day, or age at the snapshot if still open).
     ``destinations``: destination name per spell, ``None`` when the spell is still open
     (censored). ``entry``: optional delayed-entry day per spell (left-truncation): the spell
-    only counts as "at risk" from that day on.
+    only counts as "at risk" from that day on. Returns (names, hazard, n_spells, n_exits).
     """
     dur = np.asarray(durations, dtype=np.int64)
     dest_list = list(np.asarray(destinations, dtype=object))
@@ -118,12 +118,27 @@ def fit_exit_table(
     events = np.zeros((len(names), size), dtype=np.float64)
     for k in range(len(names)):
         events[k] = np.bincount(dur[k_of == k], minlength=size)[:size]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hazard = np.where(at_risk > 0, events / np.maximum(at_risk, 1), 0.0)
-    total_hazard = np.clip(hazard.sum(axis=0), 0.0, 1.0)
-    surv = np.cumprod(1.0 - total_hazard)
+    hazard = np.where(at_risk > 0, events / np.maximum(at_risk, 1), 0.0)
+    return tuple(names), hazard, int(dur.size), int((k_of >= 0).sum())
+
+
+def cif_from_hazard(hazard: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Aalen–Johansen product-limit: CIF_k(t) = Σ_{u≤t} S(u−1)·h_k(u)."""
+    total = np.clip(hazard.sum(axis=0), 0.0, 1.0)
+    surv = np.cumprod(1.0 - total)
     surv_before = np.concatenate(([1.0], surv[:-1]))
-    cif = np.cumsum(surv_before * hazard, axis=1)
-    return ExitTable(
-        destinations=tuple(names), cif=cif, n_spells=int(dur.size), n_exits=int((k_of >= 0).sum())
+    return np.cumsum(surv_before * hazard, axis=1)
+
+
+def fit_exit_table(
+    durations: ArrayLike,
+    destinations: ArrayLike,
+    *,
+    destination_names: tuple[str, ...] | None = None,
+    entry: ArrayLike | None = None,
+) -> ExitTable:
+    """Aalen–Johansen estimate from spells (arguments as in :func:`fit_hazards`)."""
+    names, hazard, n_spells, n_exits = fit_hazards(
+        durations, destinations, destination_names=destination_names, entry=entry
     )
+    return ExitTable(destinations=names, cif=cif_from_hazard(hazard), n_spells=n_spells, n_exits=n_exits)

@@ -11,13 +11,17 @@ staleness into one number. Both work on a frame of open deals with at least
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import polars as pl
 
 from hamsu.analytics.forecasting.snapshots import WON
 from hamsu.analytics.forecasting.survival import ExitTable
+
+#: Either one exit table per stage, or a table per (stage, day the deal entered it) —
+#: the latter for calendar-aware tables (see :mod:`.calendar`).
+TableSource = Mapping[str, ExitTable] | Callable[[str, dt.date], ExitTable | None]
 
 
 def weighted_pipeline(open_deals: pl.DataFrame, probabilities: Mapping[str, float]) -> float:
@@ -62,7 +66,7 @@ def _days_between(dates: pl.Series, d: dt.date) -> np.ndarray:
 
 def deal_win_probabilities_in_period(
     open_deals: pl.DataFrame,
-    tables: Mapping[str, ExitTable],
+    tables: TableSource,
     *,
     period_start: dt.date,
     period_end: dt.date,
@@ -76,14 +80,20 @@ def deal_win_probabilities_in_period(
     n = open_deals.height
     out = np.zeros(n, dtype=np.float64)
     stages = open_deals["stage"].to_numpy()
+    entered = open_deals["entered_at"].to_list()
     ages = open_deals["age_days"].to_numpy().astype(np.int64)
     lo_all = _days_between(open_deals["entered_at"], period_start)
     hi_all = _days_between(open_deals["entered_at"], period_end)
-    for stage in np.unique(stages):
-        m = stages == stage
-        table = tables.get(str(stage))
+    per_entry = callable(tables)
+    keys = [(str(s), e if per_entry else None) for s, e in zip(stages, entered, strict=True)]
+    groups: dict[tuple[str, dt.date | None], list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    for (stage, entry), rows in groups.items():
+        m = np.array(rows)
+        table = tables(stage, entry) if callable(tables) else tables.get(stage)
         if table is None or WON not in table.destinations:
-            out[m] = (fallback or {}).get(str(stage), 0.0)
+            out[m] = (fallback or {}).get(stage, 0.0)
             continue
         out[m] = table.probability_between(WON, ages[m], lo_all[m], hi_all[m])
     return out
@@ -91,7 +101,7 @@ def deal_win_probabilities_in_period(
 
 def learned_weighted_forecast(
     open_deals: pl.DataFrame,
-    tables: Mapping[str, ExitTable],
+    tables: TableSource,
     *,
     period_start: dt.date,
     period_end: dt.date,
@@ -125,7 +135,7 @@ def expected_new_pipeline(
     *,
     rate_per_day: float,
     mean_value: float,
-    table: ExitTable,
+    table: ExitTable | Callable[[dt.date], ExitTable | None],
     as_of: dt.date,
     period_start: dt.date,
     period_end: dt.date,
@@ -134,16 +144,33 @@ def expected_new_pipeline(
 
     Deals arrive at ``rate_per_day`` on each day after ``as_of`` up to the period end; a
     deal entering on day t is won inside the period with probability
-    CIF_won(end − t) − CIF_won(start − 1 − t), from the same outcome table.
+    CIF_won(end − t) − CIF_won(start − 1 − t), from the same outcome table (or, when
+    ``table`` is a function of the entry date, from that day's calendar-aware table).
     """
     n_days = (period_end - as_of).days
-    if n_days <= 0 or rate_per_day <= 0 or WON not in table.destinations:
+    if n_days <= 0 or rate_per_day <= 0:
         return 0.0
     t = np.arange(1, n_days + 1)  # arrival day offsets after as_of
     lo = (period_start - as_of).days - t
     hi = (period_end - as_of).days - t
-    p = table.cif_at(WON, hi) - table.cif_at(WON, lo - 1)
+    if callable(table):
+        p = np.array(
+            [
+                _won_between(table(as_of + dt.timedelta(days=int(ti))), int(l_), int(h_))
+                for ti, l_, h_ in zip(t, lo, hi, strict=True)
+            ]
+        )
+    else:
+        if WON not in table.destinations:
+            return 0.0
+        p = table.cif_at(WON, hi) - table.cif_at(WON, lo - 1)
     return float(rate_per_day * mean_value * np.clip(p, 0.0, 1.0).sum())
+
+
+def _won_between(table: ExitTable | None, lo: int, hi: int) -> float:
+    if table is None or WON not in table.destinations:
+        return 0.0
+    return float(table.cif_at(WON, hi) - table.cif_at(WON, lo - 1))
 
 
 def fixed_new_pipeline(

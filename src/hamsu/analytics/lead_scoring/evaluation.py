@@ -18,6 +18,9 @@ Metrics, and why these:
   score is neither flattered nor punished by the order of the rows.
 * **Brier score** (mean squared error of probabilities): whether "30%" means 30%.
   Only for scorers that output probabilities; rule points are not probabilities.
+* **Calibration slope**: the slope of a logistic fit of the test outcomes on the
+  scorer's log-odds. 1 is ideal; below 1 the probabilities are too extreme
+  (over-confident), above 1 too timid.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Protocol
 import numpy as np
 import polars as pl
 import pyarrow as pa
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from hamsu.analytics.lead_scoring.naive_bayes import FrequencyNaiveBayes, as_polars
@@ -201,6 +205,16 @@ def bootstrap_auc_intervals(
     return each, diffs
 
 
+def calibration_slope(y_true: np.ndarray, probability: np.ndarray) -> float:
+    """Slope of ``logit P(won) = a + b * logit(p)`` fitted on the test set (1 = ideal)."""
+    if len(np.unique(y_true)) < 2:
+        return float("nan")
+    p = np.clip(np.asarray(probability, dtype=float), 1e-9, 1 - 1e-9)
+    logit = np.log(p / (1 - p)).reshape(-1, 1)
+    fit = LogisticRegression(C=1e9, max_iter=1000).fit(logit, y_true)  # effectively unpenalised
+    return float(fit.coef_[0][0])
+
+
 @dataclass
 class ScorerResult:
     """One scorer's figures on the test set."""
@@ -212,6 +226,7 @@ class ScorerResult:
     lift_10: float
     lift_20: float
     brier: float | None
+    calibration_slope: float | None
     mean_predicted: float | None
     fit_seconds: float
     score_seconds: float
@@ -245,8 +260,8 @@ class HoldoutReport:
             + ".",
             "",
             "| scorer | AUC | AUC 95% CI | first − this, 95% CI | lift@10% | lift@20% | Brier "
-            "| mean predicted | fit s | score s |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| calibration slope | mean predicted | fit s | score s |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in self.results:
             ci = f"{r.auc_ci[0]:.3f} to {r.auc_ci[1]:.3f}" if r.auc_ci else "–"
@@ -254,8 +269,9 @@ class HoldoutReport:
             gap_text = f"{gap[0]:+.3f} to {gap[1]:+.3f}" if gap else "–"
             brier = f"{r.brier:.4f}" if r.brier is not None else "n/a (points)"
             mean = f"{r.mean_predicted:.3f}" if r.mean_predicted is not None else "–"
+            slope = f"{r.calibration_slope:.2f}" if r.calibration_slope is not None else "–"
             lines.append(
-                f"| {r.name} | {r.auc:.3f} | {ci} | {gap_text} | {r.lift_10:.2f} | {r.lift_20:.2f} | {brier} | {mean} "
+                f"| {r.name} | {r.auc:.3f} | {ci} | {gap_text} | {r.lift_10:.2f} | {r.lift_20:.2f} | {brier} | {slope} | {mean} "
                 f"| {r.fit_seconds:.2f} | {r.score_seconds:.3f} |"
             )
         return "\n".join(lines)
@@ -314,6 +330,7 @@ def evaluate_holdout(
                 lift_10=lift_at(y_test, score, 0.10),
                 lift_20=lift_at(y_test, score, 0.20),
                 brier=float(brier_score_loss(y_test, score)) if scorer.produces_probability else None,
+                calibration_slope=calibration_slope(y_test, score) if scorer.produces_probability else None,
                 mean_predicted=float(score.mean()) if scorer.produces_probability else None,
                 fit_seconds=fitted - start,
                 score_seconds=scored - fitted,

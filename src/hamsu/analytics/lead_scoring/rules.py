@@ -145,8 +145,6 @@ class PointsSpec:
                 for e in data.get("engagement", [])
             )
         except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, SpecError):
-                raise
             raise SpecError(f"malformed points spec: {exc!r}") from exc
         return cls(fit=fit, engagement=engagement)
 

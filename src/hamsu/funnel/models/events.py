@@ -1,4 +1,4 @@
-"""The funnel: stages, the lead lifecycle and the append-only stage-event log."""
+"""The append-only stage-event log of opportunities and leads."""
 
 from __future__ import annotations
 
@@ -73,6 +73,9 @@ STAGE_LABELS: dict[str, str] = {}
 def stage_label(code: str) -> str:
     if not STAGE_LABELS:
         from hamsu.crm.stages import Stage
+        from hamsu.funnel.models.leads import LeadState
 
-        STAGE_LABELS.update({value: label for value, label in Stage.choices})
+        STAGE_LABELS.update(dict(Stage.choices))
+        # Lead states share codes with deal stages only for won/lost, whose labels agree.
+        STAGE_LABELS.update({value: label for value, label in LeadState.choices if value not in STAGE_LABELS})
     return str(STAGE_LABELS.get(code, code))

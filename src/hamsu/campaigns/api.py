@@ -1,0 +1,538 @@
+"""API v1 for campaigns, spend, touchpoints and attribution: the same services and
+selectors as the pages, typed with ninja schemas. Mounted at /api/v1/campaigns."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from hamsu.api.permissions import require_perm
+from hamsu.campaigns import selectors, services
+from hamsu.campaigns.attribution_runs import MODELS, compare_models, explain_deal
+from hamsu.campaigns.closed_loop import closed_loop
+from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
+from hamsu.core.errors import NotFound
+from hamsu.core.visibility import visible
+from hamsu.crm.models import Account, Contact, Opportunity, Product, Segment
+from hamsu.directory.models import Person
+
+router = Router(tags=["campaigns"])
+PREFIX = "campaigns"
+
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD, IRR")]
+Utm = Annotated[str, Field(max_length=100)]
+ModelName = Literal[
+    "first_touch", "last_touch", "linear", "position_based", "time_decay", "w_shaped", "markov", "shapley"
+]
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict]
+
+
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+def _get(model, pk, label):
+    instance = model.objects.filter(pk=pk).first() if pk is not None else None
+    if pk is not None and instance is None:
+        raise NotFound(f"No {label} {pk}", errors={f"{label}_id": [f"No {label} with id {pk}."]})
+    return instance
+
+
+_LOOKUPS = {
+    "segment_id": (Segment, "segment"),
+    "product_id": (Product, "product"),
+    "owner_id": (Person, "owner"),
+}
+
+
+def _fk_data(payload: dict) -> dict:
+    data = {}
+    for key, value in payload.items():
+        if key in _LOOKUPS:
+            model, name = _LOOKUPS[key]
+            data[name] = _get(model, value, name)
+        else:
+            data[key] = value
+    return data
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    channel: str
+    type: str
+    status: str
+    segment_id: int | None
+    product_id: int | None
+    owner_id: int | None
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_content: str
+    utm_term: str
+    budget: Decimal | None
+    currency: str
+    description: str
+    spend_base: Decimal | None = None
+    touch_count: int | None = None
+
+
+class CampaignIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    channel: Channel
+    type: CampaignType = CampaignType.OTHER
+    status: CampaignStatus = CampaignStatus.PLANNED
+    segment_id: int | None = None
+    product_id: int | None = None
+    owner_id: int | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    utm_source: Utm = ""
+    utm_medium: Utm = ""
+    utm_campaign: Utm = ""
+    utm_content: Utm = ""
+    utm_term: Utm = ""
+    budget: Money | None = None
+    currency: Currency = "USD"
+    description: Annotated[str, Field(max_length=5000)] = ""
+
+
+class CampaignPatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    channel: Channel | None = None
+    type: CampaignType | None = None
+    status: CampaignStatus | None = None
+    segment_id: int | None = None
+    product_id: int | None = None
+    owner_id: int | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    utm_source: Utm | None = None
+    utm_medium: Utm | None = None
+    utm_campaign: Utm | None = None
+    utm_content: Utm | None = None
+    utm_term: Utm | None = None
+    budget: Money | None = None
+    currency: Currency | None = None
+    description: Annotated[str, Field(max_length=5000)] | None = None
+
+
+@router.get("/", response={200: list[CampaignOut], **ERRORS})
+def list_campaigns(request, q: str = "", channel: str = "", status: str = "", type: str = ""):
+    require_perm(request, "campaigns.view_campaign")
+    filters = selectors.CampaignFilters(q=q[:100], channel=channel, status=status, type=type)
+    return list(selectors.campaign_list(user=request.user, filters=filters)[:1000])
+
+
+@router.post("/", response={201: CampaignOut, **ERRORS})
+def create_campaign(request, payload: CampaignIn):
+    require_perm(request, "campaigns.add_campaign")
+    campaign = services.campaign_create(actor=request.user, via="api", **_fk_data(payload.dict()))
+    return 201, selectors.campaign_get(user=request.user, pk=campaign.pk)
+
+
+@router.get("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
+def get_campaign(request, campaign_id: int):
+    require_perm(request, "campaigns.view_campaign")
+    return selectors.campaign_get(user=request.user, pk=campaign_id)
+
+
+@router.patch("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
+def update_campaign(request, campaign_id: int, payload: CampaignPatch):
+    require_perm(request, "campaigns.change_campaign")
+    campaign = _get(Campaign, campaign_id, "campaign")
+    services.campaign_update(
+        campaign=campaign, actor=request.user, via="api", **_fk_data(payload.dict(exclude_unset=True))
+    )
+    return selectors.campaign_get(user=request.user, pk=campaign_id)
+
+
+@router.delete("/{int:campaign_id}", response={204: None, **ERRORS})
+def delete_campaign(request, campaign_id: int):
+    require_perm(request, "campaigns.delete_campaign")
+    services.campaign_delete(campaign=_get(Campaign, campaign_id, "campaign"), actor=request.user, via="api")
+    return 204, None
+
+
+# ---------------------------------------------------------------- spend
+
+
+class CostLineOut(Schema):
+    id: int
+    campaign_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    amount: Decimal
+    currency: str
+    amount_base: Decimal
+    note: str
+
+
+class CostLineIn(Schema):
+    period_start: datetime.date
+    period_end: datetime.date
+    amount: Money
+    currency: Currency | None = None
+    note: Annotated[str, Field(max_length=300)] = ""
+
+
+@router.get("/{int:campaign_id}/costs", response={200: list[CostLineOut], **ERRORS})
+def list_cost_lines(request, campaign_id: int):
+    require_perm(request, "campaigns.view_costline")
+    return list(selectors.cost_lines(campaign=_get(Campaign, campaign_id, "campaign")))
+
+
+@router.post("/{int:campaign_id}/costs", response={201: CostLineOut, **ERRORS})
+def create_cost_line(request, campaign_id: int, payload: CostLineIn):
+    require_perm(request, "campaigns.add_costline")
+    campaign = _get(Campaign, campaign_id, "campaign")
+    data = payload.dict()
+    return 201, services.cost_line_create(
+        actor=request.user, campaign=campaign, via="api", **{**data, "currency": data["currency"] or ""}
+    )
+
+
+@router.delete("/costs/{int:cost_line_id}", response={204: None, **ERRORS})
+def delete_cost_line(request, cost_line_id: int):
+    require_perm(request, "campaigns.delete_costline")
+    services.cost_line_delete(
+        actor=request.user, cost_line=_get(CostLine, cost_line_id, "cost_line"), via="api"
+    )
+    return 204, None
+
+
+# ---------------------------------------------------------------- touchpoints
+
+
+class TouchpointOut(Schema):
+    id: int
+    kind: str
+    occurred_at: datetime.datetime
+    channel: str
+    campaign_id: int | None
+    contact_id: int | None
+    account_id: int | None
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_content: str
+    utm_term: str
+    landing_url: str
+    external_id: str
+
+
+class TouchpointIn(Schema):
+    kind: TouchpointKind
+    occurred_at: datetime.datetime
+    channel: Annotated[str, Field(max_length=32)] = ""
+    campaign_id: int | None = None
+    contact_id: int | None = None
+    account_id: int | None = None
+    utm: dict[str, str] | None = None
+    landing_url: Annotated[str, Field(max_length=2000)] = ""
+    external_id: Annotated[str, Field(max_length=100)] = ""
+
+
+class TouchRowIn(Schema):
+    """Loosely typed on purpose: one bad row is reported by index, not a 422 for all."""
+
+    kind: Any = None
+    occurred_at: Any = None
+    channel: Any = ""
+    campaign_id: Any = None
+    contact_id: Any = None
+    account_id: Any = None
+    utm: dict[str, Any] | None = None
+    landing_url: Any = ""
+    external_id: Any = ""
+
+
+class BatchIn(Schema):
+    touchpoints: Annotated[list[TouchRowIn], Field(max_length=services.BATCH_LIMIT)]
+    all_or_nothing: bool = False
+
+
+class RowError(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class Created(Schema):
+    row: int
+    id: int
+
+
+class Duplicate(Schema):
+    row: int
+    external_id: str
+    id: int | None
+
+
+class BatchOut(Schema):
+    received: int
+    created: list[Created]
+    duplicates: list[Duplicate]
+    errors: list[RowError]
+
+
+@router.get("/touchpoints", response={200: list[TouchpointOut], **ERRORS})
+def list_touchpoints(
+    request,
+    campaign: int | None = None,
+    contact: int | None = None,
+    account: int | None = None,
+    before_id: int | None = None,
+    limit: Annotated[int, Field(ge=1, le=500)] = 100,
+):
+    """Newest first; page with ``before_id`` = the last id you received."""
+    require_perm(request, "campaigns.view_touchpoint")
+    return selectors.touchpoint_list(
+        user=request.user,
+        campaign=campaign,
+        contact=contact,
+        account=account,
+        limit=limit,
+        before_id=before_id,
+    )
+
+
+@router.post("/touchpoints", response={201: TouchpointOut, **ERRORS})
+def create_touchpoint(request, payload: TouchpointIn):
+    require_perm(request, "campaigns.add_touchpoint")
+    data = payload.dict()
+    return 201, services.touchpoint_record(
+        actor=request.user,
+        via="api",
+        kind=data["kind"],
+        occurred_at=data["occurred_at"],
+        channel=data["channel"],
+        campaign=_get(Campaign, data["campaign_id"], "campaign"),
+        contact=_get(Contact, data["contact_id"], "contact"),
+        account=_get(Account, data["account_id"], "account"),
+        utm=data["utm"],
+        landing_url=data["landing_url"],
+        external_id=data["external_id"],
+    )
+
+
+@router.post("/touchpoints/batch", response={200: BatchOut, **ERRORS})
+def record_touchpoint_batch(request, payload: BatchIn):
+    """Up to 10,000 touches. Idempotent by ``external_id``: a retried batch reports the
+    touches it already sent as duplicates. Bad rows come back with field-level reasons;
+    the good ones are written unless ``all_or_nothing`` is true."""
+    require_perm(request, "campaigns.add_touchpoint")
+    rows = [row.dict() for row in payload.touchpoints]
+    result = services.touchpoint_record_batch(
+        actor=request.user, rows=rows, via="api", all_or_nothing=payload.all_or_nothing
+    )
+    return {
+        "received": len(rows),
+        "created": [
+            {"row": row, "id": t.pk} for row, t in zip(result.created_rows, result.created, strict=True)
+        ],
+        "duplicates": result.duplicates,
+        "errors": [
+            {"row": item["row"], "field": name, "message": str(message)}
+            for item in result.errors
+            for name, messages in item["errors"].items()
+            for message in messages
+        ],
+    }
+
+
+# ---------------------------------------------------------------- attribution
+
+
+class Credit(Schema):
+    key: str
+    conversions: float
+    value: float
+
+
+class AttributionOut(Schema):
+    model: str
+    level: str
+    measure: str
+    lookback_days: int | None
+    deals: int
+    deals_touched: int
+    conversions: float
+    value: float
+    value_touched: float
+    credit: list[Credit]
+
+
+def _moment(day: datetime.date | None) -> datetime.datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+@router.get("/attribution", response={200: AttributionOut, **ERRORS})
+def attribution(
+    request,
+    model: ModelName = "position_based",
+    level: Literal["channel", "campaign"] = "channel",
+    measure: Literal["conversions", "revenue", "pipeline"] = "revenue",
+    journey: Literal["opportunity", "contact"] = "opportunity",
+    lookback_days: Annotated[int, Field(ge=1, le=3650)] | None = 180,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+):
+    """Credit per channel or campaign under one model. ``value`` is revenue (won deals'
+    base amount) or pipeline (created deals' amount); ``conversions`` counts deals."""
+    require_perm(request, "campaigns.view_campaign")
+    comparison = compare_models(
+        measure=measure,
+        level=level,
+        journey=journey,
+        lookback_days=lookback_days,
+        since=_moment(since),
+        until=_moment(until),
+        models=(model,),
+    )
+    if model in comparison.errors:
+        from hamsu.core.errors import ValidationFailed
+
+        raise ValidationFailed(comparison.errors[model], errors={"model": [comparison.errors[model]]})
+    credit = comparison.credit.get(model, {})
+    return {
+        "model": model,
+        "level": level,
+        "measure": measure,
+        "lookback_days": lookback_days,
+        "deals": comparison.deals,
+        "deals_touched": comparison.deals_touched,
+        "conversions": comparison.conversions,
+        "value": comparison.value,
+        "value_touched": comparison.value_touched,
+        "credit": sorted(
+            ({"key": key, **figures} for key, figures in credit.items()),
+            key=lambda c: (-c["value"], c["key"]),
+        ),
+    }
+
+
+class SplitOut(Schema):
+    count: int
+    amount: Decimal
+
+
+class ReturnRow(Schema):
+    key: str
+    campaign_id: int | None
+    channel: str
+    spend: Decimal
+    revenue: float
+    pipeline: float
+    won: float
+    roas: float | None
+    roi: float | None
+
+
+class ClosedLoopOut(Schema):
+    model: str
+    pipeline: dict[str, SplitOut]
+    revenue: dict[str, SplitOut]
+    spend: Decimal
+    mqls: int | None
+    sqls: int | None
+    cost_per_mql: Decimal | None
+    cost_per_sql: Decimal | None
+    cost_per_won_deal: Decimal | None
+    roi: float | None
+    by_campaign: list[ReturnRow]
+    by_channel: list[ReturnRow]
+
+
+@router.get("/closed-loop", response={200: ClosedLoopOut, **ERRORS})
+def closed_loop_report(
+    request,
+    model: ModelName = "position_based",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    lookback_days: Annotated[int, Field(ge=1, le=3650)] | None = 180,
+):
+    """Sourced vs influenced pipeline and revenue, spend, cost per MQL/SQL/won deal
+    (null when the lead funnel is not measured yet), ROI and ROAS by campaign and channel."""
+    require_perm(request, "campaigns.view_campaign")
+    loop = closed_loop(since=_moment(since), until=_moment(until), model=model, lookback_days=lookback_days)
+    return {
+        "model": loop.model,
+        "pipeline": {k: vars(v) for k, v in loop.pipeline.items()},
+        "revenue": {k: vars(v) for k, v in loop.revenue.items()},
+        "spend": loop.spend,
+        "mqls": loop.mqls,
+        "sqls": loop.sqls,
+        "cost_per_mql": loop.cost_per_mql,
+        "cost_per_sql": loop.cost_per_sql,
+        "cost_per_won_deal": loop.cost_per_won_deal,
+        "roi": loop.roi,
+        "by_campaign": loop.by_campaign,
+        "by_channel": loop.by_channel,
+    }
+
+
+class TouchShareOut(Schema):
+    position: int
+    ts: datetime.datetime
+    channel: str
+    share: float
+    conversions: float
+    value: float
+    reason: str
+
+
+class ExplanationOut(Schema):
+    opportunity_id: int
+    model: str
+    measure: str
+    converted: bool
+    value: float
+    touches: list[TouchShareOut]
+
+
+@router.get("/deals/{int:opportunity_id}/explanation", response={200: ExplanationOut, **ERRORS})
+def deal_explanation(
+    request,
+    opportunity_id: int,
+    model: ModelName = "position_based",
+    level: Literal["channel", "campaign"] = "channel",
+    lookback_days: Annotated[int, Field(ge=1, le=3650)] | None = 180,
+):
+    """Which touches of this deal got what share under ``model``, and why."""
+    require_perm(request, "crm.view_opportunity")
+    opportunity = visible(Opportunity.objects.all(), request.user).filter(pk=opportunity_id).first()
+    if opportunity is None:
+        raise NotFound(
+            "Opportunity not found", errors={"opportunity": ["No such opportunity visible to you."]}
+        )
+    explanation = explain_deal(opportunity=opportunity, model=model, level=level, lookback_days=lookback_days)
+    return {
+        "opportunity_id": opportunity.pk,
+        "model": model,
+        "measure": explanation.measure,
+        "converted": explanation.converted,
+        "value": explanation.value,
+        "touches": [vars(t) for t in explanation.touches],
+    }
+
+
+assert set(MODELS) <= set(ModelName.__args__)  # the Literal must list every model we run

@@ -1,0 +1,216 @@
+"""Run the attribution library on the journeys in the database: every model side by side,
+one model for the API, and one deal's explanation.
+
+Results are cached for a few minutes under a key that includes the newest touch and the
+newest deal change, so a new touch or a closed deal shows on the next load, while a
+page refresh does not recompute Shapley.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+
+from django.core.cache import cache
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from hamsu.analytics import attribution as lib
+from hamsu.campaigns.journeys import JourneyFrame, journey_frame
+from hamsu.campaigns.models import Touchpoint
+from hamsu.crm.models import Opportunity
+
+MODEL_LABELS = {
+    "first_touch": _("First touch"),
+    "last_touch": _("Last touch"),
+    "linear": _("Linear"),
+    "position_based": _("Position-based (U-shaped)"),
+    "time_decay": _("Time decay"),
+    "w_shaped": _("W-shaped"),
+    "markov": _("Markov chain"),
+    "shapley": _("Shapley value"),
+}
+MODELS = tuple(name for name in MODEL_LABELS if name in lib.MODELS)
+CACHE_SECONDS = 300
+
+
+@dataclass
+class Comparison:
+    """Every model's credit per key (channel or campaign), on the same journeys."""
+
+    measure: str
+    level: str
+    models: tuple[str, ...]
+    keys: list[str]
+    # credit[model][key] = {"conversions": x, "value": y}
+    credit: dict[str, dict[str, dict[str, float]]]
+    deals: int
+    deals_touched: int
+    conversions: float
+    value: float
+    value_touched: float
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def amount(self, model: str, key: str) -> float:
+        entry = self.credit.get(model, {}).get(key, {})
+        return entry.get("conversions" if self.measure == "conversions" else "value", 0.0)
+
+    def rows(self) -> list[dict]:
+        """One row per key with each model's figure, sorted by the mean across models."""
+        out = []
+        for key in self.keys:
+            figures = {model: self.amount(model, key) for model in self.models if model not in self.errors}
+            values = list(figures.values()) or [0.0]
+            out.append(
+                {
+                    "key": key,
+                    "figures": figures,
+                    "min": min(values),
+                    "max": max(values),
+                    "mean": sum(values) / len(values),
+                }
+            )
+        out.sort(key=lambda row: (-row["mean"], row["key"]))
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "measure": self.measure,
+            "level": self.level,
+            "models": list(self.models),
+            "deals": self.deals,
+            "deals_touched": self.deals_touched,
+            "conversions": self.conversions,
+            "value": self.value,
+            "value_touched": self.value_touched,
+            "credit": self.credit,
+            "errors": self.errors,
+        }
+
+
+def _fingerprint() -> str:
+    """Changes whenever touches are added or any deal changes."""
+    touch = Touchpoint.objects.aggregate(n=Max("pk"))["n"]
+    deal = Opportunity.objects.aggregate(n=Max("updated_at"), m=Max("pk"))
+    return f"{touch}:{deal['n']}:{deal['m']}"
+
+
+def _cache_key(**params) -> str:
+    raw = json.dumps(params, sort_keys=True, default=str) + _fingerprint()
+    return "campaigns:attr:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def compare_models(
+    *,
+    measure: str = "revenue",
+    level: str = "channel",
+    journey: str = "opportunity",
+    lookback_days: int | None = 180,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+    models: tuple[str, ...] = MODELS,
+    use_cache: bool = True,
+) -> Comparison:
+    params = {
+        "measure": measure,
+        "level": level,
+        "journey": journey,
+        "lookback": lookback_days,
+        "since": since,
+        "until": until,
+        "models": models,
+    }
+    key = _cache_key(**params) if use_cache else None
+    if key:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    frame = journey_frame(
+        measure=measure, level=level, journey=journey, lookback_days=lookback_days, since=since, until=until
+    )
+    comparison = _run(frame, models)
+    if key:
+        cache.set(key, comparison, CACHE_SECONDS)
+    return comparison
+
+
+def _run(frame: JourneyFrame, models: tuple[str, ...]) -> Comparison:
+    credit: dict[str, dict[str, dict[str, float]]] = {}
+    errors: dict[str, str] = {}
+    keys: set[str] = set()
+    if frame.frame.height:
+        # Aggregate once; every model runs on the same journeys (the lookback is applied
+        # per deal in journey_frame, where the deal's own reference time is known).
+        journeys = lib.aggregate_journeys(frame.frame)
+        for model in models:
+            try:
+                result = lib.attribute(journeys, model)
+            except (lib.AttributionInputError, ValueError, ZeroDivisionError) as error:
+                errors[model] = str(error)
+                continue
+            credit[model] = result.to_dict()["channels"]
+            keys.update(credit[model])
+    return Comparison(
+        measure=frame.measure,
+        level=frame.level,
+        models=models,
+        keys=sorted(keys),
+        credit=credit,
+        deals=frame.deals,
+        deals_touched=frame.deals_touched,
+        conversions=frame.conversions,
+        value=frame.value,
+        value_touched=frame.value_touched,
+        errors=errors,
+    )
+
+
+@dataclass
+class DealExplanation:
+    model: str
+    measure: str
+    touches: list[lib.TouchShare]
+    converted: bool
+    value: float
+    note: str = ""
+    touch_ids: list[int] = field(default_factory=list)  # aligned with ``touches``
+
+
+def explain_deal(
+    *,
+    opportunity: Opportunity,
+    model: str = "position_based",
+    level: str = "channel",
+    lookback_days: int | None = 180,
+) -> DealExplanation:
+    """Which touches of this deal got what share under ``model``, and why.
+
+    A closed deal is explained for revenue (touches up to its close); an open one for
+    pipeline (touches up to its creation), since it has no revenue yet.
+    """
+    measure = "revenue" if opportunity.closed_at else "pipeline"
+    scope = Opportunity.objects.filter(pk=opportunity.pk)
+    frame = journey_frame(opportunities=scope, measure=measure, level=level, lookback_days=lookback_days)
+    if not frame.frame.height:
+        return DealExplanation(model, measure, [], False, 0.0, note="no_touches")
+    result = None
+    if model == "markov":
+        # Removal effects are a property of all journeys, so fit on everything first.
+        everything = journey_frame(measure=measure, level=level, lookback_days=lookback_days)
+        result = lib.attribute(lib.aggregate_journeys(everything.frame), "markov")
+    touches = [
+        # The frame holds naive UTC times (Polars); hand aware ones to pages and the API.
+        replace(t, ts=t.ts.replace(tzinfo=datetime.UTC) if getattr(t.ts, "tzinfo", 1) is None else t.ts)
+        for t in lib.explain(frame.frame, model, result=result)
+    ]
+    converted = bool(frame.frame["converted"].any())
+    return DealExplanation(
+        model,
+        measure,
+        touches,
+        converted,
+        float(frame.frame["conversion_value"].sum()),
+        touch_ids=frame.frame["touch"].to_list(),
+    )

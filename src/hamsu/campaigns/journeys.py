@@ -1,0 +1,231 @@
+"""Build the long-form journey frame the attribution library reads, from the database.
+
+A journey is an opportunity (the account's buying group: every touch of the account and
+its contacts counts) or, at contact level, one contact's touches towards one deal. Only
+touches up to the deal's reference time count — its close for revenue and conversions,
+its creation for pipeline — and, with a lookback, only that many days before it.
+
+The library puts the conversion on the converting touch, so the last counted touch of a
+won (revenue) or created (pipeline) deal carries ``converted`` and ``conversion_value``.
+Deals without any counted touch cannot be attributed; they are counted and reported, not
+silently dropped.
+
+Rows come straight from a database cursor (no model instances), so a million deals and
+a few million touches load in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import connection
+from django.db.models import QuerySet
+
+from hamsu.campaigns.models import Campaign, Touchpoint
+from hamsu.crm.models import Opportunity
+from hamsu.crm.stages import Stage
+
+MEASURES = ("conversions", "revenue", "pipeline")
+LEVELS = ("channel", "campaign")
+JOURNEYS = ("opportunity", "contact")
+# Touches by which a person hands over their details, so a lead exists from then on.
+LEAD_FORMS = ("form_fill", "content_download")
+
+
+@dataclass(frozen=True)
+class JourneyFrame:
+    frame: pl.DataFrame  # journey_id, ts, channel (the key), converted, conversion_value, …
+    measure: str
+    level: str
+    deals: int  # deals in scope
+    deals_touched: int  # deals with at least one counted touch
+    conversions: float  # won (or created) deals in scope
+    value: float  # their total value in base currency
+    value_touched: float  # the part of it that has touches to attribute to
+
+    @property
+    def deals_untouched(self) -> int:
+        return self.deals - self.deals_touched
+
+
+def _rows(queryset: QuerySet, fields: list[str]) -> list[tuple]:
+    """Fetch ``fields`` without building model instances or running field converters."""
+    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _as_utc(series: pl.Series) -> pl.Series:
+    """SQLite hands back naive UTC text, PostgreSQL aware datetimes: one type for both."""
+    if series.dtype == pl.String:
+        # Django writes "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; raw inserts may add "+00:00".
+        parts = series.str.extract_groups(r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?")
+        text = pl.DataFrame({"p": parts}).select(
+            pl.format(
+                "{} {}{}", pl.col("p").struct[0], pl.col("p").struct[1], pl.col("p").struct[2].fill_null(".0")
+            )
+        )
+        return text.to_series().str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
+    if isinstance(series.dtype, pl.Datetime) and series.dtype.time_zone:
+        return series.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.cast_time_unit("us")
+    if isinstance(series.dtype, pl.Datetime):
+        return series.dt.cast_time_unit("us")
+    return series.cast(pl.Datetime("us"))
+
+
+def _naive_utc(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def deals_in_scope(
+    opportunities: QuerySet,
+    *,
+    measure: str,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> QuerySet:
+    """Revenue and conversions look at closed deals (won converts, lost does not);
+    pipeline at every deal created, each one a conversion worth its amount."""
+    if measure == "pipeline":
+        ref = "created_at"
+    else:
+        ref = "closed_at"
+        opportunities = opportunities.filter(stage__in=[Stage.WON, Stage.LOST], closed_at__isnull=False)
+    if since:
+        opportunities = opportunities.filter(**{f"{ref}__gte": since})
+    if until:
+        opportunities = opportunities.filter(**{f"{ref}__lt": until})
+    return opportunities
+
+
+def journey_frame(
+    *,
+    opportunities: QuerySet | None = None,
+    measure: str = "revenue",
+    level: str = "channel",
+    journey: str = "opportunity",
+    lookback_days: int | None = None,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> JourneyFrame:
+    if measure not in MEASURES or level not in LEVELS or journey not in JOURNEYS:
+        raise ValueError(f"bad measure/level/journey {measure}/{level}/{journey}")
+    base = opportunities if opportunities is not None else Opportunity.objects.all()
+    scope = deals_in_scope(base.order_by(), measure=measure, since=since, until=until)
+    ref_field = "created_at" if measure == "pipeline" else "closed_at"
+    opp_rows = _rows(scope, ["id", "account_id", "stage", "amount_base", ref_field, "created_at"])
+    o = list(zip(*opp_rows, strict=True)) if opp_rows else [[], [], [], [], [], []]
+    deals = pl.DataFrame(
+        {
+            "opp": pl.Series(o[0], dtype=pl.Int64),
+            "account": pl.Series(o[1], dtype=pl.Int64),
+            "stage": pl.Series(o[2], dtype=pl.String),
+            "amount": pl.Series(o[3], dtype=pl.Float64, strict=False),
+            "ref": _as_utc(pl.Series(o[4])),
+            "created": _as_utc(pl.Series(o[5])),
+        }
+    )
+    won = pl.lit(True) if measure == "pipeline" else pl.col("stage") == Stage.WON
+    deals = deals.with_columns(won=won).with_columns(
+        value=pl.when(pl.col("won")).then(pl.col("amount")).otherwise(0.0)
+    )
+
+    touch_rows = _rows(
+        Touchpoint.objects.filter(account_id__in=scope.values("account_id")).order_by(),
+        ["account_id", "contact_id", "occurred_at", "channel", "campaign_id", "id", "kind"],
+    )
+    t = list(zip(*touch_rows, strict=True)) if touch_rows else [[], [], [], [], [], [], []]
+    touches = pl.DataFrame(
+        {
+            "account": pl.Series(t[0], dtype=pl.Int64),
+            "contact": pl.Series(t[1], dtype=pl.Int64),
+            "ts": _as_utc(pl.Series(t[2])),
+            "channel": pl.Series(t[3], dtype=pl.String),
+            "campaign_id": pl.Series(t[4], dtype=pl.Int64),
+            "touch": pl.Series(t[5], dtype=pl.Int64),
+            "kind": pl.Series(t[6], dtype=pl.String),
+        }
+    )
+
+    joined = touches.join(
+        deals.select("opp", "account", "ref", "created", "won", "value"), on="account", how="inner"
+    )
+    keep = pl.col("ts") <= pl.col("ref")
+    if lookback_days is not None:
+        keep &= pl.col("ts") >= pl.col("ref") - pl.duration(days=lookback_days)
+    joined = joined.filter(keep)
+
+    if level == "campaign":
+        names = _campaign_labels({int(i) for i in joined["campaign_id"].drop_nulls().unique().to_list()})
+        labels = pl.Series("label", list(names.values()), dtype=pl.String)
+        ids = pl.Series("campaign_id", list(names.keys()), dtype=pl.Int64)
+        joined = joined.join(pl.DataFrame([ids, labels]), on="campaign_id", how="left").with_columns(
+            key=pl.coalesce(pl.col("label"), pl.format("({})", pl.col("channel")))
+        )
+    else:
+        joined = joined.with_columns(key=pl.col("channel"))
+
+    if journey == "contact":
+        journey_id = pl.format("{}:{}", pl.col("opp"), pl.col("contact").fill_null(0))
+        joined = joined.with_columns(journey_id=journey_id)
+        # Split the deal's value over its contacts' journeys so totals still add up.
+        per_deal = joined.group_by("opp").agg(n_journeys=pl.col("journey_id").n_unique())
+        joined = joined.join(per_deal, on="opp").with_columns(value=pl.col("value") / pl.col("n_journeys"))
+    else:
+        joined = joined.with_columns(journey_id=pl.col("opp").cast(pl.String))
+
+    # Same order as the library (time, then key) so "last touch" means the same thing.
+    joined = joined.sort(["journey_id", "ts", "key", "touch"])
+    is_last = pl.col("journey_id") != pl.col("journey_id").shift(-1).fill_null("")
+    # W-shaped milestones: the lead was created by the first form the contact filled in,
+    # the opportunity by the last touch at or before the deal's creation.
+    before_creation = pl.col("ts") <= pl.col("created")
+    next_is_after = (
+        (pl.col("ts").shift(-1) > pl.col("created").shift(-1))
+        | is_last
+        | (pl.col("journey_id") != pl.col("journey_id").shift(-1))
+    )
+    frame = joined.with_columns(
+        converted=is_last & pl.col("won"),
+        conversion_value=pl.when(is_last & pl.col("won")).then(pl.col("value")).otherwise(0.0),
+        lead_created=pl.col("kind").is_in(list(LEAD_FORMS)),
+        opportunity_created=before_creation & next_is_after,
+    ).select(
+        "journey_id",
+        "ts",
+        pl.col("key").alias("channel"),
+        "converted",
+        "conversion_value",
+        "lead_created",
+        "opportunity_created",
+        "opp",
+        "kind",
+        "contact",
+        "campaign_id",
+        "touch",
+        pl.col("channel").alias("raw_channel"),
+    )
+    touched = set(frame["opp"].unique().to_list())
+    touched_deals = deals.filter(pl.col("opp").is_in(list(touched)))
+    return JourneyFrame(
+        frame=frame,
+        measure=measure,
+        level=level,
+        deals=deals.height,
+        deals_touched=len(touched),
+        conversions=float(deals["won"].sum()) if deals.height else 0.0,
+        value=float(deals["value"].sum()) if deals.height else 0.0,
+        value_touched=float(touched_deals["value"].sum()) if touched_deals.height else 0.0,
+    )
+
+
+def _campaign_labels(ids: set[int]) -> dict[int, str]:
+    """Campaign names as attribution keys; a name used twice gets its id to stay distinct."""
+    rows = list(Campaign.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else []
+    seen: dict[str, int] = {}
+    for _pk, name in rows:
+        seen[name] = seen.get(name, 0) + 1
+    return {pk: (name if seen[name] == 1 else f"{name} #{pk}") for pk, name in rows}

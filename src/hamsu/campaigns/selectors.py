@@ -1,0 +1,130 @@
+"""Reads for campaigns, spend and touchpoints (the attribution reads live in journeys.py,
+attribution_runs.py and closed_loop.py)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from hamsu.campaigns.models import Campaign, CostLine, Touchpoint
+from hamsu.core.errors import NotFound
+from hamsu.core.visibility import visible
+
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class CampaignFilters:
+    q: str = ""
+    channel: str = ""
+    status: str = ""
+    type: str = ""
+
+
+def _with_totals(queryset: QuerySet) -> QuerySet:
+    """Spend and touch counts as subqueries, so a list page is one query however long."""
+    spend = (
+        CostLine.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(total=Sum("amount_base"))
+        .values("total")
+    )
+    touches = (
+        Touchpoint.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        spend_base=Coalesce(
+            Subquery(spend, output_field=_MONEY), Value(Decimal("0.00"), output_field=_MONEY)
+        ),
+        touch_count=Coalesce(Subquery(touches), Value(0)),
+    )
+
+
+def campaign_list(*, user, filters: CampaignFilters | None = None) -> QuerySet:
+    """Campaigns are company-wide marketing plans: everyone allowed to view them sees all."""
+    filters = filters or CampaignFilters()
+    queryset = Campaign.objects.select_related("segment", "product", "owner")
+    if filters.q:
+        queryset = queryset.filter(name__icontains=filters.q) | queryset.filter(
+            utm_campaign__icontains=filters.q.lower()
+        )
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.type:
+        queryset = queryset.filter(type=filters.type)
+    return _with_totals(queryset).order_by("-start_date", "name", "pk")
+
+
+def campaign_get(*, user, pk: int) -> Campaign:
+    campaign = (
+        _with_totals(Campaign.objects.select_related("segment", "product", "owner")).filter(pk=pk).first()
+    )
+    if campaign is None:
+        raise NotFound(f"No campaign {pk}", errors={"campaign": [f"No campaign with id {pk}."]})
+    return campaign
+
+
+def cost_lines(*, campaign: Campaign) -> QuerySet:
+    return CostLine.objects.filter(campaign=campaign).order_by("period_start", "pk")
+
+
+def spend_total(*, since: datetime.date | None = None, until: datetime.date | None = None) -> dict:
+    """Spend in base currency per campaign id, for cost lines starting inside the period."""
+    queryset = CostLine.objects.all()
+    if since:
+        queryset = queryset.filter(period_start__gte=since)
+    if until:
+        queryset = queryset.filter(period_start__lte=until)
+    return dict(
+        queryset.order_by()
+        .values("campaign")
+        .annotate(total=Sum("amount_base"))
+        .values_list("campaign", "total")
+    )
+
+
+def touchpoints_visible(*, user) -> QuerySet:
+    """Touches follow the visibility of the account they belong to."""
+    return visible(Touchpoint.objects.all(), user, owner_field="account__owner", team_field="account__team")
+
+
+def touchpoint_list(
+    *,
+    user,
+    campaign: int | None = None,
+    contact: int | None = None,
+    account: int | None = None,
+    limit: int = 100,
+    before_id: int | None = None,
+) -> list[Touchpoint]:
+    queryset = touchpoints_visible(user=user).select_related("campaign", "contact", "account")
+    if campaign:
+        queryset = queryset.filter(campaign_id=campaign)
+    if contact:
+        queryset = queryset.filter(contact_id=contact)
+    if account:
+        queryset = queryset.filter(account_id=account)
+    if before_id:
+        queryset = queryset.filter(pk__lt=before_id)
+    return list(queryset.order_by("-pk")[:limit])
+
+
+def touch_counts_by_kind(*, campaign: Campaign) -> list[dict]:
+    return list(
+        Touchpoint.objects.filter(campaign=campaign)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )

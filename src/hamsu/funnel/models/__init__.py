@@ -1,0 +1,70 @@
+"""The funnel's data: the stage-event log, funnel versions, leads and their lifecycle,
+lead definitions, scoring, routing, handoffs with their SLA, rules of engagement and
+lead capture. One module per concern; everything is re-exported here for Django."""
+
+from hamsu.funnel.models.capture import CaptureBatch, CaptureForm, CaptureItem, CaptureRequest
+from hamsu.funnel.models.definitions import (
+    DefinitionApproval,
+    DefinitionKind,
+    DefinitionRun,
+    LeadDefinition,
+)
+from hamsu.funnel.models.engagement import (
+    EngagementBookmark,
+    EngagementFiring,
+    EngagementRule,
+    FollowUpTask,
+    Notification,
+)
+from hamsu.funnel.models.events import STAGE_LABELS, StageEvent, stage_label
+from hamsu.funnel.models.funnel import FunnelKind, FunnelStage, FunnelVersion, OwningFunction
+from hamsu.funnel.models.handoff import BusinessCalendar, Handoff, HandoffStatus, SlaPolicy
+from hamsu.funnel.models.leads import (
+    RETURN_TARGET,
+    Lead,
+    LeadQueue,
+    LeadState,
+    LeadTouch,
+    ReturnReason,
+)
+from hamsu.funnel.models.routing import LeadAssignment, RoundRobinCursor, RoutingRule, RoutingRuleKind
+from hamsu.funnel.models.scoring import PredictiveModel, ScoringSpec
+
+__all__ = [
+    "RETURN_TARGET",
+    "STAGE_LABELS",
+    "BusinessCalendar",
+    "CaptureBatch",
+    "CaptureForm",
+    "CaptureItem",
+    "CaptureRequest",
+    "DefinitionApproval",
+    "DefinitionKind",
+    "DefinitionRun",
+    "EngagementBookmark",
+    "EngagementFiring",
+    "EngagementRule",
+    "FollowUpTask",
+    "FunnelKind",
+    "FunnelStage",
+    "FunnelVersion",
+    "Handoff",
+    "HandoffStatus",
+    "Lead",
+    "LeadAssignment",
+    "LeadDefinition",
+    "LeadQueue",
+    "LeadState",
+    "LeadTouch",
+    "Notification",
+    "OwningFunction",
+    "PredictiveModel",
+    "ReturnReason",
+    "RoundRobinCursor",
+    "RoutingRule",
+    "RoutingRuleKind",
+    "ScoringSpec",
+    "SlaPolicy",
+    "StageEvent",
+    "stage_label",
+]

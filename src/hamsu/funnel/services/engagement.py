@@ -1,0 +1,361 @@
+"""Rules of engagement: "when … then …" evaluated on every change, each firing logged.
+
+Examples from the study: an opportunity of 2,000,000 or more must involve a brand
+manager; entering solution development suggests solution collateral; a recycled lead
+enters nurture. Each rule fires at most once per (object, event) — the firing log has a
+unique key — so re-running the catch-up job or a retried request never doubles work.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hamsu.core import audit
+from hamsu.core.errors import ValidationFailed
+from hamsu.directory.models import Person, RoleTitle
+from hamsu.funnel import rule_language
+from hamsu.funnel.models import (
+    EngagementBookmark,
+    EngagementFiring,
+    EngagementRule,
+    FollowUpTask,
+    Lead,
+    LeadState,
+    Notification,
+    StageEvent,
+)
+
+ACTIONS = {"add_participant", "create_task", "notify_owner", "suggest_collateral", "recycle_to_nurture"}
+PARTICIPANT_TITLES = {
+    "brand_manager": RoleTitle.BRAND_MANAGER,
+    "product_manager": RoleTitle.PRODUCT_MANAGER,
+    "marketing_liaison": RoleTitle.MARKETING_LIAISON,
+}
+
+DEFAULT_RULES = [
+    {
+        "name": "Deals of 2,000,000 or more involve a brand manager",
+        "subject": "opportunity",
+        "event": "any",
+        "conditions": {"field": "amount", "op": "gte", "value": 2_000_000},
+        "actions": [
+            {"type": "add_participant", "role": "brand_manager"},
+            {"type": "create_task", "subject": "Plan the deal with the brand manager"},
+            {"type": "notify_owner", "message": "A brand manager joins this deal (rule of engagement)."},
+        ],
+    },
+    {
+        "name": "Solution development: use the solution collateral",
+        "subject": "opportunity",
+        "event": "stage_changed",
+        "conditions": {"field": "stage", "op": "eq", "value": "solution_development"},
+        "actions": [{"type": "suggest_collateral"}],
+    },
+    {
+        "name": "A lost lead is recycled into nurture",
+        "subject": "lead",
+        "event": "stage_changed",
+        "conditions": {"field": "state", "op": "eq", "value": "lost"},
+        "actions": [{"type": "recycle_to_nurture"}],
+    },
+]
+
+
+def validate_actions(actions) -> list[str]:
+    problems = []
+    if not isinstance(actions, list) or not actions:
+        return [_("Give a non-empty list of actions.")]
+    for i, action in enumerate(actions):
+        if not isinstance(action, dict) or action.get("type") not in ACTIONS:
+            problems.append(
+                _("action %(i)s: type must be one of %(types)s")
+                % {"i": i, "types": ", ".join(sorted(ACTIONS))}
+            )
+        elif action["type"] == "add_participant" and action.get("role") not in PARTICIPANT_TITLES:
+            problems.append(
+                _("action %(i)s: role must be one of %(roles)s")
+                % {"i": i, "roles": ", ".join(PARTICIPANT_TITLES)}
+            )
+        elif action["type"] == "create_task" and not str(action.get("subject", "")).strip():
+            problems.append(_("action %(i)s: a task needs a subject") % {"i": i})
+    return problems
+
+
+@transaction.atomic
+def engagement_rule_create(
+    *, actor, via: str = "", name: str, subject: str, event: str, conditions, actions, position: int = 0
+) -> EngagementRule:
+    errors: dict[str, list[str]] = {}
+    if not (name or "").strip():
+        errors["name"] = [_("Give the rule a name.")]
+    if subject not in EngagementRule.Subject.values:
+        errors["subject"] = [_("Choose opportunity or lead.")]
+    if event not in EngagementRule.Event.values:
+        errors["event"] = [_("Choose created, stage_changed or any.")]
+    if conditions:
+        try:
+            rule_language.validate(conditions)
+        except rule_language.RuleError as error:
+            errors["conditions"] = [f"{p}: {m}" for p, m in error.problems]
+    problems = validate_actions(actions)
+    if problems:
+        errors["actions"] = problems
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+    rule = EngagementRule.objects.create(
+        name=name.strip(),
+        subject=subject,
+        event=event,
+        conditions=conditions or {},
+        actions=actions,
+        position=position,
+    )
+    audit.record(actor=actor, action="create", instance=rule, changes=audit.snapshot(rule), via=via)
+    return rule
+
+
+def engagement_rules_install_defaults(*, actor=None) -> int:
+    created = 0
+    for spec in DEFAULT_RULES:
+        if not EngagementRule.objects.filter(name=spec["name"]).exists():
+            engagement_rule_create(actor=actor, via="system", **spec)
+            created += 1
+    return created
+
+
+def _event_key(rule: EngagementRule, event: str, stage: str) -> str:
+    if rule.event == EngagementRule.Event.CREATED:
+        return "created"
+    if rule.event == EngagementRule.Event.STAGE_CHANGED:
+        return f"stage:{stage}"
+    return "any"
+
+
+def _applies(rule: EngagementRule, event: str) -> bool:
+    return rule.event == EngagementRule.Event.ANY or rule.event == event
+
+
+def _fire(
+    rule: EngagementRule, *, object_type: str, object_id: int, key: str, perform
+) -> EngagementFiring | None:
+    """Act and log the firing in one savepoint; if the (rule, object, event) key already
+    fired — now or in a concurrent run — the savepoint rolls the actions back too."""
+    try:
+        with transaction.atomic():
+            if EngagementFiring.objects.filter(
+                rule=rule, object_type=object_type, object_id=object_id, event_key=key
+            ).exists():
+                return None
+            outcome = perform()
+            return EngagementFiring.objects.create(
+                rule=rule, object_type=object_type, object_id=object_id, event_key=key, outcome=outcome
+            )
+    except IntegrityError:
+        return None
+
+
+def _notify(person: Person | None, *, title: str, body: str = "", link: str = "", kind: str = "rule") -> None:
+    if person is not None:
+        Notification.objects.create(recipient=person, kind=kind, title=title[:300], body=body, link=link)
+
+
+def _collateral_for(stage_code: str) -> list[dict]:
+    from hamsu.funnel.services.funnel import current_funnel_stages
+
+    for stage in current_funnel_stages():
+        if stage["funnel"] == "sales" and stage["code"] == stage_code:
+            return stage.get("materials") or []
+    return []
+
+
+def _opportunity_facts(opportunity) -> dict:
+    return {
+        "amount": float(opportunity.amount_base),
+        "stage": opportunity.stage,
+        "source": opportunity.source,
+        "segment": opportunity.segment.name if opportunity.segment_id else "",
+        "country": opportunity.account.country if opportunity.account_id else "",
+    }
+
+
+def evaluate_rules_for_opportunity(opportunity, *, actor=None, event: str = "any") -> list[EngagementFiring]:
+    """Run the rules of engagement for one opportunity; call after it is created or moved.
+
+    Also moves leads linked to the deal to won/lost when the deal closes. Safe to call
+    more than once for the same change: each rule fires once per (deal, event key).
+    """
+    from hamsu.crm import services as crm
+    from hamsu.funnel.services.leads import lead_close_from_opportunity
+
+    fired = []
+    with transaction.atomic():
+        lead_close_from_opportunity(opportunity=opportunity, actor=actor, via="rule")
+        facts = _opportunity_facts(opportunity)
+        link = f"/crm/opportunities/{opportunity.pk}/"
+        for rule in EngagementRule.objects.filter(is_active=True, subject="opportunity").order_by(
+            "position", "pk"
+        ):
+            if not _applies(rule, event) or (
+                rule.conditions and not rule_language.evaluate(rule.conditions, facts)
+            ):
+                continue
+
+            def perform(rule=rule):
+                outcome = []
+                for action in rule.actions:
+                    kind = action["type"]
+                    if kind == "add_participant":
+                        title = PARTICIPANT_TITLES[action["role"]]
+                        candidates = Person.objects.filter(role_title=title, is_active=True).order_by("pk")
+                        person = (
+                            candidates.filter(segments=opportunity.segment_id).first()
+                            if opportunity.segment_id
+                            else None
+                        ) or candidates.first()
+                        if person is None:
+                            outcome.append({"action": kind, "done": False, "why": "nobody has this role"})
+                            continue
+                        crm.opportunity_add_participant(
+                            opportunity=opportunity,
+                            person=person,
+                            role=action["role"],
+                            actor=None,
+                            via="rule",
+                        )
+                        _notify(
+                            person,
+                            title=_("You were added to %(deal)s") % {"deal": opportunity.name},
+                            body=rule.name,
+                            link=link,
+                        )
+                        outcome.append({"action": kind, "done": True, "person": person.pk})
+                    elif kind == "create_task":
+                        task = FollowUpTask.objects.create(
+                            assignee=opportunity.owner,
+                            subject=str(action["subject"])[:300],
+                            object_type="opportunity",
+                            object_id=opportunity.pk,
+                            rule=rule,
+                            due_at=timezone.now()
+                            + timezone.timedelta(days=int(action.get("due_in_days", 3))),
+                        )
+                        outcome.append({"action": kind, "done": True, "task": task.pk})
+                    elif kind == "notify_owner":
+                        _notify(
+                            opportunity.owner,
+                            title=str(action.get("message") or rule.name),
+                            body=rule.name,
+                            link=link,
+                        )
+                        outcome.append({"action": kind, "done": True})
+                    elif kind == "suggest_collateral":
+                        materials = _collateral_for(opportunity.stage)
+                        body = "\n".join(f"{m.get('title', '')}: {m.get('url', '')}" for m in materials) or _(
+                            "See the collateral library."
+                        )
+                        _notify(
+                            opportunity.owner,
+                            title=_("Suggested collateral for %(deal)s") % {"deal": opportunity.name},
+                            body=body,
+                            link=link,
+                            kind="collateral",
+                        )
+                        outcome.append({"action": kind, "done": True, "materials": len(materials)})
+                return outcome
+
+            firing = _fire(
+                rule,
+                object_type="opportunity",
+                object_id=opportunity.pk,
+                key=_event_key(rule, event, opportunity.stage),
+                perform=perform,
+            )
+            if firing:
+                fired.append(firing)
+    return fired
+
+
+def evaluate_rules_for_lead(lead: Lead, *, actor=None, event: str = "any") -> list[EngagementFiring]:
+    from hamsu.funnel.services.scoring import lead_facts
+
+    fired = []
+    facts = lead_facts(lead)
+    for rule in EngagementRule.objects.filter(is_active=True, subject="lead").order_by("position", "pk"):
+        if not _applies(rule, event) or (
+            rule.conditions and not rule_language.evaluate(rule.conditions, facts)
+        ):
+            continue
+
+        def perform(rule=rule):
+            outcome = []
+            for action in rule.actions:
+                kind = action["type"]
+                if kind == "recycle_to_nurture" and lead.state in (LeadState.LOST, LeadState.DISQUALIFIED):
+                    from hamsu.funnel.services.leads import lead_recycle
+
+                    lead_recycle(lead=lead, actor=None, via="rule", reason=rule.name)
+                    outcome.append({"action": kind, "done": True})
+                elif kind == "notify_owner":
+                    _notify(
+                        lead.owner,
+                        title=str(action.get("message") or rule.name),
+                        link=f"/funnel/leads/{lead.pk}/",
+                    )
+                    outcome.append({"action": kind, "done": lead.owner_id is not None})
+                elif kind == "create_task" and lead.owner_id:
+                    FollowUpTask.objects.create(
+                        assignee=lead.owner,
+                        subject=str(action["subject"])[:300],
+                        object_type="lead",
+                        object_id=lead.pk,
+                        rule=rule,
+                    )
+                    outcome.append({"action": kind, "done": True})
+            return outcome
+
+        with transaction.atomic():
+            firing = _fire(
+                rule,
+                object_type="lead",
+                object_id=lead.pk,
+                key=_event_key(rule, event, lead.state),
+                perform=perform,
+            )
+        if firing:
+            fired.append(firing)
+    return fired
+
+
+def engagement_catch_up(*, limit: int = 10_000) -> int:
+    """Evaluate rules for stage events written since the last run (works before any wiring).
+
+    Reads the append-only stage-event log after a bookmark, so deals moved by the CRM,
+    imports or the demo get their rules applied even if nobody called the hook.
+    """
+    from hamsu.crm.models import Opportunity
+
+    with transaction.atomic():
+        bookmark, _created = EngagementBookmark.objects.select_for_update().get_or_create(name="stage_events")
+        events = list(
+            StageEvent.objects.filter(pk__gt=bookmark.last_event_id)
+            .order_by("pk")
+            .values("pk", "object_type", "object_id", "from_stage")[:limit]
+        )
+        if not events:
+            return 0
+        opp_ids = {e["object_id"] for e in events if e["object_type"] == "opportunity"}
+        lead_ids = {e["object_id"] for e in events if e["object_type"] == "lead"}
+        opportunities = Opportunity.objects.select_related("segment", "account", "owner").in_bulk(opp_ids)
+        leads = Lead.objects.select_related("segment", "account", "owner").in_bulk(lead_ids)
+        for event in events:
+            kind = "created" if not event["from_stage"] else "stage_changed"
+            if event["object_type"] == "opportunity" and event["object_id"] in opportunities:
+                evaluate_rules_for_opportunity(opportunities[event["object_id"]], event=kind)
+            elif event["object_type"] == "lead" and event["object_id"] in leads:
+                lead = Lead.objects.select_related("segment", "account", "owner").get(pk=event["object_id"])
+                evaluate_rules_for_lead(lead, event=kind)
+        bookmark.last_event_id = events[-1]["pk"]
+        bookmark.save(update_fields=["last_event_id"])
+    return len(events)

@@ -1,0 +1,214 @@
+"""Handoffs and the SLA clock: open on MQL, close on accept/return, escalate breaches once."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hamsu.core import audit
+from hamsu.core.errors import ValidationFailed
+from hamsu.core.validation import full_clean
+from hamsu.directory.models import Person, RoleTitle
+from hamsu.funnel.calendars import CalendarSpec
+from hamsu.funnel.models import BusinessCalendar, Handoff, HandoffStatus, Lead, Notification, SlaPolicy
+
+# Without any policy configured: eight working hours, Monday to Friday 9–17 UTC.
+FALLBACK_CALENDAR = CalendarSpec()
+FALLBACK_ACCEPT_HOURS = Decimal("8")
+
+
+def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
+    return CalendarSpec.build(
+        workdays=calendar.workdays,
+        day_start=calendar.day_start,
+        day_end=calendar.day_end,
+        tz=calendar.timezone,
+        holidays=calendar.holidays,
+        jalali_holidays=calendar.jalali_holidays,
+        gregorian_holidays=calendar.gregorian_holidays,
+    )
+
+
+def policy_for(team_id: int | None) -> SlaPolicy | None:
+    policies = {
+        p.team_id: p
+        for p in SlaPolicy.objects.filter(team_id__in=[team_id] if team_id else []).select_related("calendar")
+    }
+    if team_id in policies:
+        return policies[team_id]
+    return SlaPolicy.objects.filter(team__isnull=True).select_related("calendar").order_by("pk").first()
+
+
+def deadline(
+    *, start: datetime.datetime, policy: SlaPolicy | None, hours: Decimal | None = None
+) -> datetime.datetime:
+    spec = calendar_spec(policy.calendar) if policy else FALLBACK_CALENDAR
+    wanted = hours if hours is not None else (policy.accept_within_hours if policy else FALLBACK_ACCEPT_HOURS)
+    return spec.add_business_hours(start, float(wanted))
+
+
+def handoff_open(*, lead: Lead, at: datetime.datetime | None = None) -> Handoff:
+    """Called by lead_mark_mql inside its transaction."""
+    now = at or timezone.now()
+    # A lead re-entering MQL closes any stale open handoff first (one open per lead).
+    Handoff.objects.filter(lead=lead, status=HandoffStatus.OPEN).update(
+        status=HandoffStatus.WITHDRAWN, closed_at=now
+    )
+    policy = policy_for(lead.team_id)
+    return Handoff.objects.create(
+        lead=lead,
+        team_id=lead.team_id,
+        owner_id=lead.owner_id,
+        policy=policy,
+        opened_at=now,
+        due_at=deadline(start=now, policy=policy),
+    )
+
+
+def handoff_close(*, lead: Lead, status: str, at: datetime.datetime | None = None) -> int:
+    return Handoff.objects.filter(lead=lead, status=HandoffStatus.OPEN).update(
+        status=status, closed_at=at or timezone.now()
+    )
+
+
+def _escalation_recipients(handoff: Handoff, managers: dict, liaisons: dict) -> list[Person]:
+    people: dict[int, Person] = {}
+    owner = handoff.owner
+    manager = (owner.manager if owner else None) or managers.get(handoff.team_id)
+    if manager:
+        people[manager.pk] = manager
+    for liaison in liaisons.get(handoff.team_id, []):
+        people[liaison.pk] = liaison
+    return list(people.values())
+
+
+def sla_check(*, now: datetime.datetime | None = None) -> int:
+    """Escalate every open handoff past its deadline, exactly once.
+
+    One UPDATE claims the breaches by stamping them with a fresh token; only this run's
+    token is read back, so two workers running at the same moment never escalate the
+    same breach twice, and a breach escalated once is never claimed again. The in-app
+    notices are written in the same transaction; e-mails go out after it commits.
+    """
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        claimed = Handoff.objects.filter(
+            status=HandoffStatus.OPEN, escalated_at__isnull=True, due_at__lte=now
+        ).update(escalated_at=now, escalation_claim=token)
+        if not claimed:
+            return 0
+        handoffs = list(
+            Handoff.objects.filter(escalation_claim=token).select_related(
+                "lead", "owner__manager", "team__manager"
+            )
+        )
+        team_ids = {h.team_id for h in handoffs if h.team_id}
+        managers = {h.team_id: h.team.manager for h in handoffs if h.team_id and h.team.manager_id}
+        liaisons: dict[int, list[Person]] = {}
+        for person in Person.objects.filter(
+            team_id__in=team_ids, role_title=RoleTitle.MARKETING_LIAISON, is_active=True
+        ):
+            liaisons.setdefault(person.team_id, []).append(person)
+        notices, mails = [], []
+        for handoff in handoffs:
+            lead = handoff.lead
+            title = _("SLA breached: lead %(lead)s was not accepted or returned in time") % {"lead": lead}
+            body = _("Due %(due)s; owner %(owner)s.") % {
+                "due": handoff.due_at.isoformat(timespec="minutes"),
+                "owner": handoff.owner or _("nobody (handoff queue)"),
+            }
+            for person in _escalation_recipients(handoff, managers, liaisons):
+                notices.append(
+                    Notification(
+                        recipient=person,
+                        kind="sla_breach",
+                        title=title[:300],
+                        body=body,
+                        link=f"/funnel/leads/{lead.pk}/",
+                    )
+                )
+                if person.email:
+                    mails.append((str(title), body, person.email))
+        Notification.objects.bulk_create(notices, batch_size=2000)
+        transaction.on_commit(lambda: _send(mails))
+    return claimed
+
+
+def _send(mails: list[tuple[str, str, str]]) -> None:
+    for subject, body, to in mails:
+        send_mail(subject, body, None, [to], fail_silently=True)
+
+
+# ---------------------------------------------------------------- calendars and policies
+
+CALENDAR_FIELDS = [
+    "name",
+    "timezone",
+    "workdays",
+    "day_start",
+    "day_end",
+    "holidays",
+    "jalali_holidays",
+    "gregorian_holidays",
+]
+POLICY_FIELDS = [
+    "name",
+    "team",
+    "calendar",
+    "accept_within_hours",
+    "follow_up_within_hours",
+    "min_attempts",
+    "mql_target_per_month",
+    "acceptance_rate_target",
+]
+
+
+def _check_calendar(calendar: BusinessCalendar) -> None:
+    try:
+        calendar_spec(calendar)
+    except (ValueError, TypeError, KeyError) as error:
+        field = "workdays"
+        text = str(error)
+        if "month-day" in text:
+            field = "jalali_holidays"
+        elif "isoformat" in text or "Invalid isoformat" in text:
+            field = "holidays"
+        elif "No time zone" in text or "key" in text.lower():
+            field = "timezone"
+        raise ValidationFailed(_("Please correct the errors below."), errors={field: [text]}) from error
+
+
+@transaction.atomic
+def business_calendar_create(*, actor, via: str = "", **data) -> BusinessCalendar:
+    unknown = set(data) - set(CALENDAR_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown fields"), errors={k: [_("This field cannot be set.")] for k in sorted(unknown)}
+        )
+    calendar = BusinessCalendar(**data)
+    _check_calendar(calendar)
+    full_clean(calendar)
+    calendar.save()
+    audit.record(actor=actor, action="create", instance=calendar, changes=audit.snapshot(calendar), via=via)
+    return calendar
+
+
+@transaction.atomic
+def sla_policy_create(*, actor, via: str = "", **data) -> SlaPolicy:
+    unknown = set(data) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown fields"), errors={k: [_("This field cannot be set.")] for k in sorted(unknown)}
+        )
+    policy = SlaPolicy(**data)
+    full_clean(policy)
+    policy.save()
+    audit.record(actor=actor, action="create", instance=policy, changes=audit.snapshot(policy), via=via)
+    return policy

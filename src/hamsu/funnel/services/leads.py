@@ -1,0 +1,550 @@
+"""The lead lifecycle: every state change goes through ``_transition``, which checks the
+move is allowed, keeps the owner-or-queue invariant and writes the stage event and the
+audit entry in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hamsu.core import audit
+from hamsu.core.errors import PermissionDenied, ValidationFailed
+from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
+from hamsu.core.validation import full_clean
+from hamsu.core.visibility import person_of
+from hamsu.funnel.events import record_stage_event
+from hamsu.funnel.models import (
+    RETURN_TARGET,
+    HandoffStatus,
+    Lead,
+    LeadAssignment,
+    LeadQueue,
+    LeadState,
+    LeadTouch,
+    ReturnReason,
+    StageEvent,
+)
+
+S = LeadState
+# Which moves the lifecycle allows. Returns go back to marketing (nurture) or out
+# (disqualified); lost deals and disqualified leads may be recycled into nurture.
+ALLOWED: dict[str, set[str]] = {
+    S.INQUIRY: {S.MQL, S.NURTURE, S.DISQUALIFIED},
+    S.NURTURE: {S.MQL, S.DISQUALIFIED},
+    S.DISQUALIFIED: {S.NURTURE},
+    S.MQL: {S.SAL, S.NURTURE, S.DISQUALIFIED},
+    S.SAL: {S.SQL, S.NURTURE, S.DISQUALIFIED},
+    S.SQL: {S.OPPORTUNITY, S.NURTURE, S.DISQUALIFIED},
+    S.OPPORTUNITY: {S.WON, S.LOST},
+    S.LOST: {S.NURTURE},
+    S.WON: set(),
+}
+OPEN_FOR_SALES = (S.MQL, S.SAL, S.SQL)
+MARKETING_STATES = (S.INQUIRY, S.NURTURE)
+LEAD_FIELDS = [
+    "email",
+    "first_name",
+    "last_name",
+    "company",
+    "title",
+    "phone",
+    "country",
+    "employees",
+    "segment",
+    "origin",
+    "external_id",
+]
+
+
+def _locked(lead: Lead) -> Lead:
+    # Two people acting on the same lead must produce two ordered events, never one
+    # whose "from" is stale.
+    return Lead.objects.select_for_update().get(pk=lead.pk)
+
+
+def _transition(
+    lead: Lead,
+    *,
+    to_state: str,
+    actor,
+    via: str,
+    reason: str = "",
+    owner=None,
+    queue: str = "",
+    team=None,
+    keep_owner: bool = False,
+    at: datetime.datetime | None = None,
+) -> Lead:
+    from_state = lead.state
+    if to_state not in ALLOWED.get(from_state, set()):
+        raise ValidationFailed(
+            _("A lead cannot move from %(from)s to %(to)s.") % {"from": from_state, "to": to_state},
+            errors={
+                "state": [
+                    _("A lead cannot move from %(from)s to %(to)s.") % {"from": from_state, "to": to_state}
+                ]
+            },
+        )
+    now = at or timezone.now()
+    if not keep_owner:
+        lead.owner = owner
+        lead.queue = queue if owner is None else ""
+        lead.team = team if team is not None else (owner.team if owner is not None else None)
+    if lead.owner_id is None and not lead.queue:
+        # The invariant the database also enforces: never orphaned.
+        lead.queue = LeadQueue.MARKETING if to_state in MARKETING_STATES else LeadQueue.HANDOFF
+    lead.state = to_state
+    lead.state_changed_at = now
+    lead.save()
+    record_stage_event(
+        object_type=StageEvent.ObjectType.LEAD,
+        object_id=lead.pk,
+        from_stage=from_state,
+        to_stage=to_state,
+        actor=actor,
+        reason=reason,
+        via=via,
+        at=now,
+    )
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=lead,
+        changes={"state": [from_state, to_state], "owner": lead.owner_id, "queue": lead.queue},
+        via=via,
+    )
+    return lead
+
+
+def _require_lead_access(lead: Lead, actor) -> None:
+    """Sellers act on their own leads; managers on their team's; heads on all."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    roles = roles_of(actor)
+    if roles & SEES_EVERYTHING:
+        return
+    person = person_of(actor)
+    if person is None:
+        raise PermissionDenied(
+            _("You cannot act on this lead."), errors={"lead": [_("This lead is not yours.")]}
+        )
+    if lead.owner_id == person.pk:
+        return
+    if roles & SEES_TEAM and lead.team_id and lead.team_id in person.visible_team_ids():
+        return
+    if (
+        lead.owner_id is None
+        and lead.queue in (LeadQueue.MARKETING, LeadQueue.RECYCLE)
+        and person.function
+        in (
+            "upstream_marketing",
+            "downstream_marketing",
+        )
+    ):
+        return
+    raise PermissionDenied(_("You cannot act on this lead."), errors={"lead": [_("This lead is not yours.")]})
+
+
+def _clean_data(data: dict) -> dict:
+    unknown = set(data) - set(LEAD_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown fields"), errors={name: [_("This field cannot be set.")] for name in sorted(unknown)}
+        )
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    if "email" in cleaned:
+        cleaned["email"] = (cleaned["email"] or "").lower()
+    if "country" in cleaned:
+        cleaned["country"] = (cleaned["country"] or "").upper()
+    return cleaned
+
+
+# ---------------------------------------------------------------- create and edit
+
+
+@transaction.atomic
+def lead_create(
+    *,
+    actor,
+    via: str = "",
+    owner=None,
+    contact=None,
+    account=None,
+    at: datetime.datetime | None = None,
+    evaluate: bool = True,
+    **data,
+) -> Lead:
+    """A new inquiry in the marketing pool (or with ``owner``), scored and evaluated."""
+    now = at or timezone.now()
+    lead = Lead(state=S.INQUIRY, state_changed_at=now, created_at=now, contact=contact, account=account)
+    for name, value in _clean_data(data).items():
+        setattr(lead, name, value)
+    if not (lead.email or lead.last_name or lead.phone):
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            errors={"email": [_("Give at least an e-mail, a phone or a name.")]},
+        )
+    lead.owner = owner
+    lead.team = owner.team if owner else None
+    lead.queue = "" if owner else LeadQueue.MARKETING
+    full_clean(
+        lead, exclude=["segment", "contact", "account", "opportunity", "owner", "team", "mql_definition"]
+    )
+    lead.save()
+    record_stage_event(
+        object_type=StageEvent.ObjectType.LEAD,
+        object_id=lead.pk,
+        from_stage="",
+        to_stage=S.INQUIRY,
+        actor=actor,
+        reason=_("created"),
+        via=via,
+        at=now,
+    )
+    audit.record(actor=actor, action="create", instance=lead, changes=audit.snapshot(lead), via=via)
+    if evaluate:
+        from hamsu.funnel.services.definitions import lead_evaluate
+
+        lead = lead_evaluate(lead=lead, actor=actor, via=via, now=now)
+    return lead
+
+
+@transaction.atomic
+def lead_update(*, lead: Lead, actor, via: str = "", **data) -> Lead:
+    _require_lead_access(lead, actor)
+    lead = _locked(lead)
+    before = audit.snapshot(lead, LEAD_FIELDS)
+    for name, value in _clean_data(data).items():
+        setattr(lead, name, value)
+    full_clean(
+        lead, exclude=["segment", "contact", "account", "opportunity", "owner", "team", "mql_definition"]
+    )
+    lead.save()
+    changes = audit.diff(before, audit.snapshot(lead, LEAD_FIELDS))
+    if changes:
+        audit.record(actor=actor, action="update", instance=lead, changes=changes, via=via)
+    return lead
+
+
+@transaction.atomic
+def lead_touch_record(
+    *, lead: Lead, kind: str, at: datetime.datetime | None = None, source: str = ""
+) -> LeadTouch:
+    if not kind or len(kind) > 40:
+        raise ValidationFailed(
+            _("Unknown touch"), errors={"kind": [_("Give the touch kind (at most 40 characters).")]}
+        )
+    return LeadTouch.objects.create(lead=lead, kind=kind, at=at or timezone.now(), source=source[:100])
+
+
+# ---------------------------------------------------------------- marketing → sales
+
+
+@transaction.atomic
+def lead_mark_mql(
+    *,
+    lead: Lead,
+    actor,
+    via: str = "",
+    reason: str = "",
+    definition=None,
+    at: datetime.datetime | None = None,
+) -> Lead:
+    """The lead met the MQL definition (or marketing says so): route it and open the handoff."""
+    from hamsu.funnel.services.handoff import handoff_open
+    from hamsu.funnel.services.routing import route_lead
+
+    lead = _locked(lead)
+    now = at or timezone.now()
+    decision = route_lead(lead=lead, at=now)
+    lead.mql_definition = definition
+    lead.return_reason, lead.return_note, lead.returned_at = "", "", None
+    lead.accepted_at = None
+    lead.first_follow_up_at, lead.follow_up_attempts = None, 0
+    _transition(
+        lead,
+        to_state=S.MQL,
+        actor=actor,
+        via=via,
+        reason=reason or (str(definition) if definition else _("marked MQL")),
+        owner=decision.person,
+        queue=LeadQueue.HANDOFF,
+        team=decision.team,
+        at=now,
+    )
+    LeadAssignment.objects.create(
+        lead=lead,
+        person=decision.person,
+        team=decision.team,
+        queue="" if decision.person else LeadQueue.HANDOFF,
+        rule=decision.rule,
+        explanation=decision.explanation[:500],
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=now,
+    )
+    handoff_open(lead=lead, at=now)
+    return lead
+
+
+@transaction.atomic
+def lead_assign(*, lead: Lead, person, actor, via: str = "", note: str = "") -> Lead:
+    """A manager hands a lead from the queue (or another seller) to ``person``."""
+    from hamsu.funnel.models import Handoff
+
+    lead = _locked(lead)
+    if lead.state not in OPEN_FOR_SALES:
+        raise ValidationFailed(
+            _("Only leads with sales can be assigned."),
+            errors={"state": [_("Only MQL, SAL or SQL leads can be assigned.")]},
+        )
+    if not person.is_active:
+        raise ValidationFailed(_("Inactive person"), errors={"person": [_("This person is not active.")]})
+    before = lead.owner_id
+    lead.owner, lead.team, lead.queue = person, person.team, ""
+    lead.save(update_fields=["owner", "team", "queue", "updated_at"])
+    Handoff.objects.filter(lead=lead, status=HandoffStatus.OPEN).update(owner=person, team=person.team)
+    who = person_of(actor) if actor else None
+    LeadAssignment.objects.create(
+        lead=lead,
+        person=person,
+        team=person.team,
+        explanation=(note or _("Assigned by %(who)s.") % {"who": who or _("the system")})[:500],
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(actor=actor, action="update", instance=lead, changes={"owner": [before, person.pk]}, via=via)
+    return lead
+
+
+@transaction.atomic
+def lead_accept(*, lead: Lead, actor, via: str = "", at: datetime.datetime | None = None) -> Lead:
+    """Sales accepts the MQL: it becomes an SAL and the handoff closes."""
+    from hamsu.funnel.services.handoff import handoff_close
+
+    lead = _locked(lead)
+    if lead.state != S.MQL:
+        raise ValidationFailed(
+            _("Only an MQL can be accepted."), errors={"state": [_("Only an MQL can be accepted.")]}
+        )
+    person = person_of(actor) if actor else None
+    if lead.owner_id is None:
+        # Taking a lead from the handoff queue makes you its owner.
+        if person is None:
+            raise PermissionDenied(
+                _("You cannot act on this lead."), errors={"lead": [_("This lead is not yours.")]}
+            )
+        lead.owner, lead.team, lead.queue = person, person.team, ""
+        LeadAssignment.objects.create(
+            lead=lead,
+            person=person,
+            team=person.team,
+            explanation=_("Taken from the handoff queue."),
+            actor=actor,
+        )
+    else:
+        _require_lead_access(lead, actor)
+    now = at or timezone.now()
+    lead.accepted_at = now
+    _transition(lead, to_state=S.SAL, actor=actor, via=via, reason=_("accepted"), keep_owner=True, at=now)
+    handoff_close(lead=lead, status=HandoffStatus.ACCEPTED, at=now)
+    return lead
+
+
+@transaction.atomic
+def lead_return(
+    *, lead: Lead, actor, reason: str, note: str = "", via: str = "", at: datetime.datetime | None = None
+) -> Lead:
+    """Sales gives the lead back with a reason: nurture (may buy later) or disqualified."""
+    from hamsu.funnel.services.handoff import handoff_close
+
+    if reason not in ReturnReason.values:
+        raise ValidationFailed(
+            _("Say why the lead goes back."),
+            errors={"reason": [_("Choose a reason: %(codes)s.") % {"codes": ", ".join(ReturnReason.values)}]},
+        )
+    lead = _locked(lead)
+    _require_lead_access(lead, actor)
+    if lead.state not in OPEN_FOR_SALES:
+        raise ValidationFailed(
+            _("Only a lead with sales can be returned."),
+            errors={"state": [_("Only an MQL, SAL or SQL can be returned.")]},
+        )
+    now = at or timezone.now()
+    lead.return_reason = reason
+    lead.return_note = (note or "")[:300]
+    lead.returned_at = now
+    lead.recycle_count += 1
+    target = RETURN_TARGET[ReturnReason(reason)]
+    text = ReturnReason(reason).label + (f": {note}" if note else "")
+    _transition(
+        lead, to_state=target, actor=actor, via=via, reason=str(text), queue=LeadQueue.RECYCLE, at=now
+    )
+    handoff_close(lead=lead, status=HandoffStatus.RETURNED, at=now)
+    from hamsu.funnel.services.engagement import evaluate_rules_for_lead
+
+    evaluate_rules_for_lead(lead, actor=actor, event="stage_changed")
+    return lead
+
+
+@transaction.atomic
+def lead_qualify(
+    *, lead: Lead, actor, via: str = "", reason: str = "", at: datetime.datetime | None = None
+) -> Lead:
+    """SAL → SQL, checked against the SQL definition in effect (if both heads signed one)."""
+    from hamsu.funnel.services.definitions import lead_definition_in_effect, lead_meets
+
+    lead = _locked(lead)
+    _require_lead_access(lead, actor)
+    if lead.state != S.SAL:
+        raise ValidationFailed(
+            _("Only an SAL can be qualified."), errors={"state": [_("Only an SAL can be qualified.")]}
+        )
+    definition = lead_definition_in_effect(kind="sql")
+    if definition is not None and not lead_meets(lead=lead, definition=definition, now=at or timezone.now()):
+        from hamsu.funnel.rule_language import describe
+
+        raise ValidationFailed(
+            _("The lead does not meet the SQL definition."),
+            errors={
+                "state": [
+                    _("SQL definition v%(n)s: %(rule)s")
+                    % {"n": definition.number, "rule": describe(definition.rules)}
+                ]
+            },
+        )
+    return _transition(
+        lead, to_state=S.SQL, actor=actor, via=via, reason=reason or _("qualified"), keep_owner=True, at=at
+    )
+
+
+@transaction.atomic
+def lead_log_follow_up(*, lead: Lead, actor, via: str = "", at: datetime.datetime | None = None) -> Lead:
+    """One follow-up attempt (call, e-mail): feeds the sales side of the SLA."""
+    lead = _locked(lead)
+    _require_lead_access(lead, actor)
+    if lead.state not in (S.SAL, S.SQL, S.MQL):
+        raise ValidationFailed(
+            _("No follow-up here"), errors={"state": [_("Follow-ups are logged on leads with sales.")]}
+        )
+    now = at or timezone.now()
+    lead.follow_up_attempts += 1
+    lead.first_follow_up_at = lead.first_follow_up_at or now
+    lead.save(update_fields=["follow_up_attempts", "first_follow_up_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=lead,
+        changes={"follow_up_attempts": lead.follow_up_attempts},
+        via=via,
+    )
+    return lead
+
+
+@transaction.atomic
+def lead_convert(
+    *,
+    lead: Lead,
+    actor,
+    via: str = "",
+    name: str = "",
+    amount: Decimal = Decimal("0"),
+    currency: str = "USD",
+    expected_close: datetime.date | None = None,
+    product=None,
+) -> Lead:
+    """SQL → opportunity: the deal is created in the CRM, marketing-sourced, and linked."""
+    from hamsu.crm import services as crm
+    from hamsu.crm.models import Source
+
+    lead = _locked(lead)
+    _require_lead_access(lead, actor)
+    if lead.state != S.SQL:
+        raise ValidationFailed(
+            _("Only an SQL becomes an opportunity."),
+            errors={"state": [_("Only an SQL becomes an opportunity.")]},
+        )
+    if lead.account_id is None:
+        raise ValidationFailed(_("No account"), errors={"account": [_("Link the lead to an account first.")]})
+    opportunity = crm.opportunity_create(
+        actor=None,  # the lead's owner acts; the deal is created on their behalf
+        via=via,
+        name=name or f"{lead.display_company or lead} — {lead}",
+        account=lead.account,
+        owner=lead.owner,
+        amount=amount,
+        currency=currency,
+        expected_close=expected_close or (timezone.now().date() + datetime.timedelta(days=90)),
+        product=product,
+        source=Source.MARKETING,
+        reason=_("from lead #%(id)s") % {"id": lead.pk},
+    )
+    lead.opportunity = opportunity
+    return _transition(
+        lead,
+        to_state=S.OPPORTUNITY,
+        actor=actor,
+        via=via,
+        reason=_("opportunity #%(id)s") % {"id": opportunity.pk},
+        keep_owner=True,
+    )
+
+
+@transaction.atomic
+def lead_close_from_opportunity(*, opportunity, actor=None, via: str = "") -> list[Lead]:
+    """When a lead's deal is won or lost, the lead follows it."""
+    target = {"won": S.WON, "lost": S.LOST}.get(opportunity.stage)
+    if target is None:
+        return []
+    changed = []
+    for lead in Lead.objects.select_for_update().filter(opportunity=opportunity, state=S.OPPORTUNITY):
+        changed.append(
+            _transition(
+                lead,
+                to_state=target,
+                actor=actor,
+                via=via,
+                reason=opportunity.lost_reason or target,
+                keep_owner=True,
+            )
+        )
+    return changed
+
+
+@transaction.atomic
+def lead_recycle(*, lead: Lead, actor, via: str = "", reason: str = "") -> Lead:
+    """Back into marketing nurture: a lost deal's lead, or a disqualified one worth another try."""
+    lead = _locked(lead)
+    _require_lead_access(lead, actor)
+    if lead.state not in (S.LOST, S.DISQUALIFIED):
+        raise ValidationFailed(
+            _("Nothing to recycle"), errors={"state": [_("Only lost or disqualified leads are recycled.")]}
+        )
+    lead.recycle_count += 1
+    return _transition(
+        lead,
+        to_state=S.NURTURE,
+        actor=actor,
+        via=via,
+        reason=reason or _("recycled"),
+        queue=LeadQueue.RECYCLE,
+    )
+
+
+@transaction.atomic
+def lead_disqualify(*, lead: Lead, actor, via: str = "", reason: str) -> Lead:
+    """Marketing drops an inquiry or a nurtured lead (spam, student, competitor)."""
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Say why."), errors={"reason": [_("Say why the lead is disqualified.")]})
+    lead = _locked(lead)
+    _require_lead_access(lead, actor)
+    if lead.state not in MARKETING_STATES:
+        raise ValidationFailed(
+            _("Sales returns leads instead."),
+            errors={"state": [_("Leads with sales are returned with a reason.")]},
+        )
+    return _transition(
+        lead, to_state=S.DISQUALIFIED, actor=actor, via=via, reason=reason.strip(), queue=LeadQueue.RECYCLE
+    )

@@ -1,0 +1,378 @@
+"""Keep the scorecard's pre-aggregated tables current from the append-only stage-event log.
+
+As zulip's analytics counts do, each aggregate has a progress bookmark (``FillState``:
+the last stage-event id folded in). ``fill`` folds the events after the bookmark, a batch
+at a time, each batch in one transaction with its bookmark — so a crash loses nothing and
+double-counts nothing. ``rebuild`` empties the tables and folds the whole log again; it
+runs by itself when the company switches its fiscal calendar (the monthly grain moves).
+
+What one event contributes (month = the fiscal month of the event's local date):
+- the stage it leaves gets one completed stay (``exits``) and its length (``exit_seconds``);
+- every sales stage newly reached (an object that skips a stage has passed through it:
+  what matters is how far down it got) gets ``reached`` + 1 and the deal's value;
+- ``won``: value, gross profit, cycle length since creation, and a new customer when it
+  is the account's first win; ``lost``: the value lost, and ``leaked`` on the stage left;
+- the open-pipeline table moves the deal's count and value from the old stage to the new.
+Dimensions (team, segment, product, source, owner) are the deal's at the time it is folded.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from hamsu.core.company import company_settings
+from hamsu.crm.models import Opportunity
+from hamsu.crm.stages import OPEN_STAGES, Stage
+from hamsu.funnel.models import StageEvent
+from hamsu.scorecard.models import (
+    CustomerFirstWin,
+    DealProgress,
+    FillState,
+    FunnelMonthStat,
+    LeadMonthStat,
+    OpenPipelineStat,
+    SellerMonthStat,
+)
+from hamsu.scorecard.periods import bucket
+
+STAT = "funnel"
+OPEN = [s.value for s in OPEN_STAGES]
+WON, LOST = Stage.WON.value, Stage.LOST.value
+SALES_ORDER = [*OPEN, WON]  # depth index: how far down the funnel a deal got
+# The lead lifecycle's stages, top first (the funnel app writes them as lead stage events).
+LEAD_ORDER = ["inquiry", "mql", "sal", "sql", "opportunity"]
+MEASURES = (
+    "reached",
+    "reached_amount",
+    "gross_profit",
+    "new_customers",
+    "exits",
+    "exit_seconds",
+    "cycle_seconds",
+    "leaked",
+)
+ZERO = Decimal("0")
+
+
+def _new_measures() -> dict:
+    return dict.fromkeys(MEASURES, 0)
+
+
+class _Deltas:
+    def __init__(self) -> None:
+        self.funnel: dict[tuple, dict] = defaultdict(_new_measures)
+        self.seller: dict[tuple, dict] = defaultdict(_new_measures)
+        self.lead: dict[tuple, dict] = defaultdict(lambda: {"reached": 0, "exits": 0, "exit_seconds": 0})
+        self.open: dict[tuple, list] = defaultdict(lambda: [0, ZERO])
+
+    def add(self, month, stage, dims: dict, **values) -> None:
+        f = self.funnel[
+            (month, stage, dims["team_id"], dims["segment_id"], dims["product_id"], dims["source"])
+        ]
+        s = self.seller[(month, stage, dims["owner_id"], dims["team_id"])] if dims["owner_id"] else None
+        for name, value in values.items():
+            f[name] += value
+            if s is not None:
+                s[name] += value
+
+    def move_open(self, stage, dims: dict, count: int, amount: Decimal) -> None:
+        key = (
+            stage,
+            dims["team_id"],
+            dims["segment_id"],
+            dims["product_id"],
+            dims["source"],
+            dims["owner_id"],
+        )
+        row = self.open[key]
+        row[0] += count
+        row[1] += amount
+
+
+def _seconds(later: datetime.datetime, earlier: datetime.datetime) -> int:
+    # An event recorded with an earlier time than the previous one (a back-dated move)
+    # counts as a zero-length stay rather than a negative one.
+    return max(0, int((later - earlier).total_seconds()))
+
+
+def _dims(progress: DealProgress) -> dict:
+    return {
+        "team_id": progress.team_id,
+        "segment_id": progress.segment_id,
+        "product_id": progress.product_id,
+        "source": progress.source,
+        "owner_id": progress.owner_id,
+    }
+
+
+def _fold_opportunity(
+    event: dict, progress: DealProgress | None, opp: dict | None, month, deltas, wins
+) -> DealProgress:
+    at = event["at"]
+    to = event["to_stage"]
+    if progress is None:
+        progress = DealProgress(
+            object_type="opportunity",
+            object_id=event["object_id"],
+            depth=-1,
+            stage="",
+            stage_at=at,
+            first_at=at,
+        )
+    elif progress.stage in OPEN:
+        # Leaving an open stage: one completed stay, and the deal leaves that stage's pipeline.
+        deltas.add(
+            month, progress.stage, _dims(progress), exits=1, exit_seconds=_seconds(at, progress.stage_at)
+        )
+        deltas.move_open(progress.stage, _dims(progress), -1, -progress.amount)
+    if opp is not None:
+        progress.amount = opp["amount_base"]
+        for name in ("team_id", "segment_id", "product_id", "source", "owner_id"):
+            setattr(progress, name, opp[name])
+    dims = _dims(progress)
+    amount = progress.amount
+    target_depth = SALES_ORDER.index(to) if to in SALES_ORDER else progress.depth
+    for depth in range(progress.depth + 1, target_depth + 1):
+        deltas.add(month, SALES_ORDER[depth], dims, reached=1, reached_amount=amount)
+    if to == WON and progress.depth < target_depth:
+        gp = opp["gross_profit"] if opp else ZERO
+        deltas.add(month, WON, dims, gross_profit=gp, cycle_seconds=_seconds(at, progress.first_at))
+        if opp is not None and opp["account_id"]:
+            wins.append((opp["account_id"], at, month, dims))
+    if to == LOST and progress.stage != LOST:
+        deltas.add(
+            month, LOST, dims, reached=1, reached_amount=amount, cycle_seconds=_seconds(at, progress.first_at)
+        )
+        left = event["from_stage"] or progress.stage
+        if left in OPEN:
+            deltas.add(month, left, dims, leaked=1)
+    if to in OPEN:
+        deltas.move_open(to, dims, 1, amount)
+    progress.depth = max(progress.depth, target_depth)
+    progress.stage = to
+    progress.stage_at = at
+    return progress
+
+
+def _fold_lead(event: dict, progress: DealProgress | None, month, deltas) -> DealProgress:
+    at = event["at"]
+    to = event["to_stage"]
+    if progress is None:
+        progress = DealProgress(
+            object_type="lead", object_id=event["object_id"], depth=-1, stage="", stage_at=at, first_at=at
+        )
+    elif progress.stage:
+        row = deltas.lead[(month, progress.stage)]
+        row["exits"] += 1
+        row["exit_seconds"] += _seconds(at, progress.stage_at)
+    if to in LEAD_ORDER:
+        target = LEAD_ORDER.index(to)
+        for depth in range(progress.depth + 1, target + 1):
+            deltas.lead[(month, LEAD_ORDER[depth])]["reached"] += 1
+        progress.depth = max(progress.depth, target)
+    progress.stage = to
+    progress.stage_at = at
+    return progress
+
+
+def _apply_first_wins(wins: list, deltas: _Deltas, calendar: str) -> None:
+    """Count a new customer in the month of the account's first win, moving it if an
+    earlier win turns up later in the log (the log is ordered by id, not by time)."""
+    if not wins:
+        return
+    earliest: dict[int, tuple] = {}
+    for account_id, at, month, dims in wins:
+        if account_id not in earliest or at < earliest[account_id][0]:
+            earliest[account_id] = (at, month, dims)
+    known = {row.account_id: row for row in CustomerFirstWin.objects.filter(account_id__in=list(earliest))}
+    new_rows, changed = [], []
+    for account_id, (at, month, dims) in earliest.items():
+        row = known.get(account_id)
+        if row is None:
+            new_rows.append(CustomerFirstWin(account_id=account_id, won_at=at))
+            deltas.add(month, WON, dims, new_customers=1)
+        elif at < row.won_at:
+            # The first win is now an earlier one: move the count. The old row's dims are
+            # not stored, so the earlier deal's dims are used for both sides.
+            deltas.add(bucket(timezone.localtime(row.won_at).date(), calendar), WON, dims, new_customers=-1)
+            deltas.add(month, WON, dims, new_customers=1)
+            row.won_at = at
+            changed.append(row)
+    CustomerFirstWin.objects.bulk_create(new_rows, batch_size=5000)
+    CustomerFirstWin.objects.bulk_update(changed, ["won_at"], batch_size=5000)
+
+
+def _write_stats(model, deltas: dict, key_fields: tuple, fields: tuple) -> None:
+    if not deltas:
+        return
+    months = {key[0] for key in deltas}
+    existing = {
+        tuple(getattr(row, f) for f in key_fields): row for row in model.objects.filter(month__in=months)
+    }
+    to_update, to_create = [], []
+    for key, values in deltas.items():
+        row = existing.get(key)
+        if row is None:
+            row = model(**dict(zip(key_fields, key, strict=True)))
+            for name in fields:
+                setattr(row, name, values[name])
+            to_create.append(row)
+        else:
+            for name in fields:
+                setattr(row, name, getattr(row, name) + values[name])
+            to_update.append(row)
+    model.objects.bulk_create(to_create, batch_size=5000)
+    model.objects.bulk_update(to_update, list(fields), batch_size=5000)
+
+
+def _write_open(deltas: dict) -> None:
+    if not deltas:
+        return
+    key_fields = ("stage", "team_id", "segment_id", "product_id", "source", "owner_id")
+    existing = {tuple(getattr(r, f) for f in key_fields): r for r in OpenPipelineStat.objects.all()}
+    to_update, to_create = [], []
+    for key, (count, amount) in deltas.items():
+        row = existing.get(key)
+        if row is None:
+            to_create.append(
+                OpenPipelineStat(**dict(zip(key_fields, key, strict=True)), deals=count, amount=amount)
+            )
+        else:
+            row.deals += count
+            row.amount += amount
+            to_update.append(row)
+    OpenPipelineStat.objects.bulk_create(to_create, batch_size=5000)
+    OpenPipelineStat.objects.bulk_update(to_update, ["deals", "amount"], batch_size=5000)
+    OpenPipelineStat.objects.filter(deals=0).delete()
+
+
+def _fold_batch(events: list[dict], calendar: str) -> None:
+    opp_ids = {e["object_id"] for e in events if e["object_type"] == "opportunity"}
+    lead_ids = {e["object_id"] for e in events if e["object_type"] == "lead"}
+    opps = {
+        row["id"]: row
+        for row in Opportunity.objects.filter(pk__in=opp_ids).values(
+            "id",
+            "amount_base",
+            "gross_profit",
+            "team_id",
+            "segment_id",
+            "product_id",
+            "source",
+            "owner_id",
+            "account_id",
+        )
+    }
+    progress: dict[tuple, DealProgress] = {}
+    for object_type, ids in (("opportunity", opp_ids), ("lead", lead_ids)):
+        id_list = list(ids)
+        for i in range(0, len(id_list), 5000):
+            for row in DealProgress.objects.filter(
+                object_type=object_type, object_id__in=id_list[i : i + 5000]
+            ):
+                progress[(object_type, row.object_id)] = row
+    known = set(progress)
+    deltas = _Deltas()
+    wins: list = []
+    for event in events:
+        key = (event["object_type"], event["object_id"])
+        month = bucket(timezone.localtime(event["at"]).date(), calendar)
+        if event["object_type"] == "opportunity":
+            progress[key] = _fold_opportunity(
+                event, progress.get(key), opps.get(event["object_id"]), month, deltas, wins
+            )
+        elif event["object_type"] == "lead":
+            progress[key] = _fold_lead(event, progress.get(key), month, deltas)
+    _apply_first_wins(wins, deltas, calendar)
+    fields = (
+        "depth",
+        "stage",
+        "stage_at",
+        "amount",
+        "team_id",
+        "segment_id",
+        "product_id",
+        "source",
+        "owner_id",
+    )
+    DealProgress.objects.bulk_create([p for k, p in progress.items() if k not in known], batch_size=5000)
+    DealProgress.objects.bulk_update(
+        [p for k, p in progress.items() if k in known], list(fields), batch_size=5000
+    )
+    _write_stats(
+        FunnelMonthStat,
+        deltas.funnel,
+        ("month", "stage", "team_id", "segment_id", "product_id", "source"),
+        MEASURES,
+    )
+    _write_stats(SellerMonthStat, deltas.seller, ("month", "stage", "owner_id", "team_id"), MEASURES)
+    _write_stats(LeadMonthStat, deltas.lead, ("month", "stage"), ("reached", "exits", "exit_seconds"))
+    _write_open(deltas.open)
+
+
+def fill(*, batch_size: int = 50_000, progress=None) -> int:
+    """Fold stage events newer than the bookmark into the aggregates; returns how many."""
+    calendar = company_settings().fiscal_calendar
+    state, _created = FillState.objects.get_or_create(stat=STAT)
+    if state.calendar and state.calendar != calendar:
+        return rebuild(batch_size=batch_size, progress=progress)
+    total = 0
+    while True:
+        with transaction.atomic():
+            # Lock the bookmark: two fills running at once would fold the same events twice.
+            state = FillState.objects.select_for_update().get(stat=STAT)
+            events = list(
+                StageEvent.objects.filter(id__gt=state.last_event_id)
+                .order_by("id")
+                .values("id", "object_type", "object_id", "from_stage", "to_stage", "at")[:batch_size]
+            )
+            if not events:
+                break
+            _fold_batch(events, calendar)
+            state.last_event_id = events[-1]["id"]
+            state.last_event_at = events[-1]["at"]
+            state.calendar = calendar
+            state.events_folded += len(events)
+            state.updated_at = timezone.now()
+            state.save()
+        total += len(events)
+        if progress:
+            progress(f"scorecard aggregates: {state.events_folded:,} events folded")
+        if len(events) < batch_size:
+            break
+    return total
+
+
+def rebuild(*, batch_size: int = 50_000, progress=None) -> int:
+    """Empty every aggregate and fold the whole stage-event log again."""
+    with transaction.atomic():
+        for model in (
+            FunnelMonthStat,
+            SellerMonthStat,
+            LeadMonthStat,
+            OpenPipelineStat,
+            DealProgress,
+            CustomerFirstWin,
+        ):
+            model.objects.all().delete()
+        FillState.objects.update_or_create(
+            stat=STAT,
+            defaults={
+                "last_event_id": 0,
+                "last_event_at": None,
+                "events_folded": 0,
+                "calendar": company_settings().fiscal_calendar,
+                "rebuilt_at": timezone.now(),
+                "updated_at": timezone.now(),
+            },
+        )
+    return fill(batch_size=batch_size, progress=progress)
+
+
+def fill_state() -> FillState | None:
+    return FillState.objects.filter(stat=STAT).first()

@@ -1,0 +1,504 @@
+"""API v1 for the scorecard: targets, metrics (with their definitions), plans, costs,
+forecasts, calls and forecast accuracy — the same selectors and services as the pages."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from hamsu.api.permissions import require_perm
+from hamsu.core.errors import NotFound
+from hamsu.crm.api import ERRORS
+from hamsu.crm.models import Product, Segment
+from hamsu.directory.models import Person, Team
+from hamsu.scorecard import dashboards, metrics, selectors, services
+from hamsu.scorecard.models import CostCategory, CostEntry, CostFunction, FunnelPlan, Target, TargetScope
+
+router = Router(tags=["scorecard"])
+PREFIX = "scorecard"
+
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=16, decimal_places=2)]
+PeriodKey = Annotated[
+    str, Field(max_length=8, description="YYYY, YYYY-Qn or YYYY-MM in the company's fiscal calendar")
+]
+Note = Annotated[str, Field(max_length=300)]
+
+
+def _get(model, pk, field):
+    if pk is None:
+        return None
+    instance = model.objects.filter(pk=pk).first()
+    if instance is None:
+        raise NotFound(f"No {field} {pk}", errors={field: [f"No {field} with id {pk}."]})
+    return instance
+
+
+class FilterQuery(Schema):
+    period: PeriodKey | None = None
+    team: int | None = None
+    segment: int | None = None
+    product: int | None = None
+    owner: int | None = None
+
+
+def _filters(request, query: FilterQuery) -> selectors.Filters:
+    period = services.period_from_key(query.period) if query.period else selectors.current_period()
+    filters = selectors.Filters(
+        period=period, team=query.team, segment=query.segment, product=query.product, owner=query.owner
+    )
+    return selectors.restrict_filters(request.user, filters)
+
+
+# ---------------------------------------------------------------- targets
+
+
+class TargetOut(Schema):
+    id: int
+    period_key: str
+    period_kind: str
+    calendar: str
+    period_start: datetime.date
+    period_end: datetime.date
+    scope: str
+    team_id: int | None
+    segment_id: int | None
+    product_id: int | None
+    person_id: int | None
+    amount: Decimal
+    note: str
+
+
+class TargetIn(Schema):
+    period: PeriodKey
+    scope: TargetScope
+    amount: Money
+    team_id: int | None = None
+    segment_id: int | None = None
+    product_id: int | None = None
+    person_id: int | None = None
+    note: Note = ""
+
+
+@router.get("/targets", response={200: list[TargetOut], **ERRORS})
+def list_targets(request, period: PeriodKey | None = None, scope: TargetScope | None = None):
+    require_perm(request, "scorecard.view_target")
+    parsed = services.period_from_key(period) if period else None
+    return selectors.target_list(period=parsed, scope=scope or "")
+
+
+@router.put("/targets", response={200: TargetOut, **ERRORS})
+def set_target(request, payload: TargetIn):
+    """Create or replace the target of one scope item (company, team, segment, product, seller) for a period."""
+    require_perm(request, "scorecard.change_target")
+    return services.target_set(
+        actor=request.user,
+        via="api",
+        period=payload.period,
+        scope=payload.scope,
+        amount=payload.amount,
+        team=_get(Team, payload.team_id, "team_id"),
+        segment=_get(Segment, payload.segment_id, "segment_id"),
+        product=_get(Product, payload.product_id, "product_id"),
+        person=_get(Person, payload.person_id, "person_id"),
+        note=payload.note,
+    )
+
+
+@router.delete("/targets/{target_id}", response={204: None, **ERRORS})
+def delete_target(request, target_id: int):
+    require_perm(request, "scorecard.delete_target")
+    services.target_delete(actor=request.user, target=get_object_or_404(Target, pk=target_id), via="api")
+    return 204, None
+
+
+# ---------------------------------------------------------------- metrics
+
+
+class MetricDefinition(Schema):
+    code: str
+    label: str
+    group: str
+    owner: str
+    direction: Literal["up", "down"]
+    unit: str
+    period: str
+    formula: str
+    code_formula: str
+
+
+class MetricValue(MetricDefinition):
+    value: Decimal | None
+    status: Literal["measured", "not_measured"]
+    note: str
+    drill: str | None
+
+
+def _definition(m: metrics.Metric) -> dict:
+    return {
+        "code": m.code,
+        "label": str(m.label),
+        "group": m.group,
+        "owner": m.owner,
+        "direction": m.direction,
+        "unit": m.unit,
+        "period": m.period,
+        "formula": str(m.formula),
+        "code_formula": m.code_formula,
+    }
+
+
+@router.get("/metrics/definitions", response={200: list[MetricDefinition], **ERRORS})
+def metric_definitions(request):
+    """The metric catalogue: definition in words and in code, owner, direction, period."""
+    require_perm(request, "scorecard.view_target")
+    return [_definition(m) for m in metrics.catalogue()]
+
+
+class MetricsOut(Schema):
+    period: str
+    period_start: datetime.date
+    period_end: datetime.date
+    items: list[MetricValue]
+
+
+@router.get("/metrics", response={200: MetricsOut, **ERRORS})
+def metric_values(request, query: Query[FilterQuery], group: str | None = None):
+    """Every metric's value for the period and filters, with its definition (or "not measured yet")."""
+    require_perm(request, "scorecard.view_target")
+    filters = _filters(request, query)
+    items = [
+        {
+            **_definition(v["metric"]),
+            "value": v["value"],
+            "status": v["status"],
+            "note": v["note"],
+            "drill": v["drill"],
+        }
+        for v in metrics.evaluate(filters)
+        if group is None or v["metric"].group == group
+    ]
+    p = filters.period
+    return {"period": p.key, "period_start": p.start, "period_end": p.end, "items": items}
+
+
+class FunnelRow(Schema):
+    stage: str
+    reached: int
+    conversion_to_next: float | None
+    leaked: int
+    mean_days_in_stage: float | None
+    open_deals: int
+    open_value: Decimal
+
+
+@router.get("/funnel", response={200: list[FunnelRow], **ERRORS})
+def funnel(request, query: Query[FilterQuery]):
+    require_perm(request, "scorecard.view_target")
+    data = dashboards.funnel(_filters(request, query))
+    out = []
+    for chart_row, row in zip(data["chart"], data["tables"]["funnel"].rows, strict=True):
+        out.append(
+            {
+                "stage": chart_row["stage"],
+                "reached": row[1],
+                "conversion_to_next": None if row[2] is None else float(row[2]),
+                "leaked": row[4],
+                "mean_days_in_stage": None if row[5] is None else float(row[5]),
+                "open_deals": row[6],
+                "open_value": row[7],
+            }
+        )
+    return out
+
+
+# ---------------------------------------------------------------- plans
+
+
+class PlanOut(Schema):
+    id: int
+    period_key: str
+    version: int
+    status: str
+    target_amount: Decimal
+    inputs: dict
+    rows: list[dict]
+    note: str
+    previous_id: int | None
+    sales_signed_by_id: int | None
+    sales_signed_at: datetime.datetime | None
+    marketing_signed_by_id: int | None
+    marketing_signed_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+class Adjustments(Schema):
+    inquiry_to_mql: float | None = None
+    mql_to_sal: float | None = None
+    sal_to_sql: float | None = None
+    sql_to_opportunity: float | None = None
+    win_rate: float | None = None
+    avg_deal_size: float | None = None
+    sales_cycle_days: float | None = None
+    days_in_inquiry: float | None = None
+    days_in_mql: float | None = None
+    days_in_sal: float | None = None
+    days_in_sql: float | None = None
+
+
+class PlanIn(Schema):
+    period: PeriodKey
+    target_amount: Money | None = None
+    adjustments: Adjustments = Adjustments()
+    note: Annotated[str, Field(max_length=5000)] = ""
+
+
+class PlanPatch(Schema):
+    target_amount: Money | None = None
+    adjustments: Adjustments = Adjustments()
+    note: Annotated[str, Field(max_length=5000)] | None = None
+
+
+class SignIn(Schema):
+    side: Literal["sales", "marketing"]
+
+
+@router.get("/plans", response={200: list[PlanOut], **ERRORS})
+def list_plans(request, period: PeriodKey | None = None):
+    require_perm(request, "scorecard.view_funnelplan")
+    return selectors.plan_list(period=services.period_from_key(period) if period else None)
+
+
+@router.get("/plans/measured", response={200: dict, **ERRORS})
+def measured_rates(request, period: PeriodKey | None = None):
+    """The rates a new plan for the period would start from (null: not measured yet)."""
+    require_perm(request, "scorecard.view_funnelplan")
+    from hamsu.scorecard import plans
+
+    return plans.measured_inputs(services.period_from_key(period) if period else selectors.current_period())
+
+
+@router.post("/plans", response={201: PlanOut, **ERRORS})
+def create_plan(request, payload: PlanIn):
+    require_perm(request, "scorecard.add_funnelplan")
+    plan = services.plan_create(
+        actor=request.user,
+        period=payload.period,
+        target_amount=payload.target_amount,
+        adjustments=payload.adjustments.dict(exclude_none=True),
+        note=payload.note,
+        via="api",
+    )
+    return 201, plan
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def get_plan(request, plan_id: int):
+    require_perm(request, "scorecard.view_funnelplan")
+    return get_object_or_404(FunnelPlan, pk=plan_id)
+
+
+@router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def adjust_plan(request, plan_id: int, payload: PlanPatch):
+    """Adjust a draft (withdraws signatures). A signed plan answers 409: create a new version."""
+    require_perm(request, "scorecard.change_funnelplan")
+    return services.plan_adjust(
+        actor=request.user,
+        plan=get_object_or_404(FunnelPlan, pk=plan_id),
+        target_amount=payload.target_amount,
+        adjustments=payload.adjustments.dict(exclude_none=True),
+        note=payload.note,
+        via="api",
+    )
+
+
+@router.post("/plans/{plan_id}/sign", response={200: PlanOut, **ERRORS})
+def sign_plan(request, plan_id: int, payload: SignIn):
+    require_perm(request, "scorecard.view_funnelplan")
+    return services.plan_sign(
+        actor=request.user, plan=get_object_or_404(FunnelPlan, pk=plan_id), side=payload.side, via="api"
+    )
+
+
+# ---------------------------------------------------------------- costs
+
+
+class CostOut(Schema):
+    id: int
+    month: datetime.date
+    function: str
+    category: str
+    amount: Decimal
+    currency: str
+    amount_base: Decimal
+    segment_id: int | None
+    note: str
+
+
+class CostIn(Schema):
+    month: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM in the fiscal calendar")]
+    function: CostFunction
+    category: CostCategory
+    amount: Money
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    segment_id: int | None = None
+    note: Note = ""
+
+
+@router.get("/costs", response={200: list[CostOut], **ERRORS})
+def list_costs(request, period: PeriodKey | None = None):
+    require_perm(request, "scorecard.view_costentry")
+    p = services.period_from_key(period) if period else selectors.current_period()
+    return list(CostEntry.objects.filter(month__gte=p.start, month__lte=p.end).order_by("month", "id")[:2000])
+
+
+@router.post("/costs", response={201: CostOut, **ERRORS})
+def create_cost(request, payload: CostIn):
+    require_perm(request, "scorecard.add_costentry")
+    entry = services.cost_entry_create(
+        actor=request.user,
+        via="api",
+        month=payload.month,
+        function=payload.function,
+        category=payload.category,
+        amount=payload.amount,
+        currency=payload.currency,
+        segment=_get(Segment, payload.segment_id, "segment_id"),
+        note=payload.note,
+    )
+    return 201, entry
+
+
+@router.delete("/costs/{cost_id}", response={204: None, **ERRORS})
+def delete_cost(request, cost_id: int):
+    require_perm(request, "scorecard.delete_costentry")
+    services.cost_entry_delete(actor=request.user, entry=get_object_or_404(CostEntry, pk=cost_id), via="api")
+    return 204, None
+
+
+# ---------------------------------------------------------------- forecasts and calls
+
+
+class SnapshotOut(Schema):
+    method: str
+    taken_on: datetime.date
+    forecast: Decimal
+    p10: Decimal | None
+    p90: Decimal | None
+    won_to_date: Decimal
+    open_pipeline: Decimal
+
+
+class CallOut(Schema):
+    id: int
+    period_key: str
+    person_id: int
+    team_id: int | None
+    commit: Decimal
+    best_case: Decimal
+    note: str
+    override_commit: Decimal | None
+    override_best_case: Decimal | None
+    override_note: str
+    override_by_id: int | None
+    override_at: datetime.datetime | None
+    effective_commit: Decimal
+    effective_best_case: Decimal
+
+
+class ForecastOut(Schema):
+    period: str
+    period_start: datetime.date
+    period_end: datetime.date
+    target: Decimal | None
+    won_to_date: Decimal
+    snapshots: list[SnapshotOut]
+    calls_commit: Decimal
+    calls_best_case: Decimal
+    calls_sellers: int
+    calls_overridden: int
+
+
+@router.get("/forecast", response={200: ForecastOut, **ERRORS})
+def forecast(request, period: PeriodKey | None = None):
+    """The latest snapshot of every method for the period, the calls' roll-up and the target."""
+    require_perm(request, "scorecard.view_forecastsnapshot")
+    p = services.period_from_key(period) if period else selectors.current_period()
+    filters = selectors.Filters(period=p)
+    totals = selectors.call_totals(selectors.call_list(user=request.user, period=p))
+    return {
+        "period": p.key,
+        "period_start": p.start,
+        "period_end": p.end,
+        "target": selectors.target_for(filters),
+        "won_to_date": selectors.stage_totals(filters)["won"]["reached_amount"],
+        "snapshots": list(selectors.latest_snapshots(p).values()),
+        "calls_commit": totals.commit,
+        "calls_best_case": totals.best_case,
+        "calls_sellers": totals.sellers,
+        "calls_overridden": totals.overridden,
+    }
+
+
+@router.get("/forecast/snapshots", response={200: list[SnapshotOut], **ERRORS})
+def forecast_snapshots(request, period: PeriodKey | None = None):
+    require_perm(request, "scorecard.view_forecastsnapshot")
+    p = services.period_from_key(period) if period else selectors.current_period()
+    return selectors.snapshot_history(p)
+
+
+@router.get("/forecast/accuracy", response={200: dict, **ERRORS})
+def forecast_accuracy(request, period: PeriodKey | None = None):
+    """Error and bias per method and horizon against actuals (shape in docs/scorecard.md)."""
+    require_perm(request, "scorecard.view_forecastsnapshot")
+    return selectors.forecast_accuracy(period)
+
+
+class CallIn(Schema):
+    period: PeriodKey
+    commit: Money
+    best_case: Money
+    note: Note = ""
+
+
+class OverrideIn(Schema):
+    commit: Money | None = None
+    best_case: Money | None = None
+    note: Note = ""
+
+
+@router.get("/calls", response={200: list[CallOut], **ERRORS})
+def list_calls(request, period: PeriodKey | None = None):
+    require_perm(request, "scorecard.view_forecastcall")
+    p = services.period_from_key(period) if period else selectors.current_period()
+    return selectors.call_list(user=request.user, period=p)
+
+
+@router.put("/calls", response={200: CallOut, **ERRORS})
+def submit_call(request, payload: CallIn):
+    """The signed-in seller's own commit and best case for a period."""
+    require_perm(request, "scorecard.add_forecastcall")
+    return services.call_submit(
+        actor=request.user,
+        period=payload.period,
+        commit=payload.commit,
+        best_case=payload.best_case,
+        note=payload.note,
+        via="api",
+    )
+
+
+@router.post("/calls/{call_id}/override", response={200: CallOut, **ERRORS})
+def override_call(request, call_id: int, payload: OverrideIn):
+    require_perm(request, "scorecard.override_forecastcall")
+    return services.call_override(
+        actor=request.user,
+        call=services.call_for(pk=call_id),
+        commit=payload.commit,
+        best_case=payload.best_case,
+        note=payload.note,
+        via="api",
+    )

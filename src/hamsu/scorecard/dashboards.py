@@ -1,0 +1,265 @@
+"""What each dashboard shows, as plain tables (header + rows) and chart series.
+
+Views render these and export them unchanged, so what is downloaded is what is on the
+screen. Everything here reads the aggregate tables through ``selectors``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from hamsu.crm.stages import OPEN_STAGES, Stage
+from hamsu.scorecard import metrics, selectors
+from hamsu.scorecard.aggregates import LEAD_ORDER, SALES_ORDER
+from hamsu.scorecard.models import ForecastMethod
+from hamsu.scorecard.periods import MONTH, Period
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+def _f(value) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _div(a, b):
+    return None if not b else Decimal(a) / Decimal(b)
+
+
+def overview(filters: selectors.Filters) -> dict:
+    """The number vs forecast vs actual for this period and the four before it."""
+    periods = [filters.period]
+    for _i in range(4):
+        periods.append(periods[-1].previous())
+    periods.reverse()
+    table = Table([_("Period"), _("Target"), _("Forecast"), _("Actual (won)"), _("Attainment")])
+    series = {"periods": [], "target": [], "forecast": [], "actual": []}
+    for period in periods:
+        f = selectors.Filters(
+            period=period,
+            team=filters.team,
+            segment=filters.segment,
+            product=filters.product,
+            owner=filters.owner,
+            source=filters.source,
+        )
+        target = selectors.target_for(f)
+        actual = selectors.stage_totals(f)["won"]["reached_amount"]
+        snaps = (
+            selectors.latest_snapshots(period) if not (f.team or f.segment or f.product or f.owner) else {}
+        )
+        forecast = snaps.get(ForecastMethod.WEIGHTED_LEARNED)
+        forecast_value = forecast.forecast if forecast else None
+        table.rows.append([period.key, target, forecast_value, actual, _div(actual, target)])
+        series["periods"].append(period.key)
+        series["target"].append(_f(target))
+        series["forecast"].append(_f(forecast_value))
+        series["actual"].append(_f(actual))
+    context = metrics.Context(filters)
+    headline = metrics.evaluate(
+        filters,
+        [
+            "quota_attainment",
+            "win_rate",
+            "avg_deal_size",
+            "sales_cycle_days",
+            "pipeline_coverage",
+            "new_customers",
+        ],
+        context=context,
+    )
+    open_total = sum((row["amount"] for row in context.open.values()), ZERO)
+    snaps = selectors.latest_snapshots(filters.period)
+    forecast_table = Table([_("Method"), _("Taken on"), _("Forecast"), _("P10"), _("P90"), _("Won to date")])
+    for method in ForecastMethod:
+        snap = snaps.get(method.value)
+        if snap:
+            forecast_table.rows.append(
+                [
+                    str(method.label),
+                    snap.taken_on.isoformat(),
+                    snap.forecast,
+                    snap.p10,
+                    snap.p90,
+                    snap.won_to_date,
+                ]
+            )
+    history = selectors.snapshot_history(filters.period)
+    history_series: dict[str, list] = {}
+    dates = sorted({s.taken_on for s in history})
+    for s in history:
+        history_series.setdefault(s.method, [None] * len(dates))[dates.index(s.taken_on)] = _f(s.forecast)
+    return {
+        "target": context.target,
+        "actual": context.won(),
+        "open_total": open_total,
+        "headline": headline,
+        "forecast": snaps,
+        "tables": {"number": table, "forecast": forecast_table},
+        "chart": series,
+        "history": {
+            "dates": [d.isoformat() for d in dates],
+            "series": {str(ForecastMethod(k).label): v for k, v in history_series.items()},
+        },
+    }
+
+
+def funnel(filters: selectors.Filters) -> dict:
+    """Each stage: reached, conversion to the next, drop-off, leaked, days in stage, open now."""
+    totals = selectors.stage_totals(filters)
+    open_now = selectors.open_pipeline(filters)
+    table = Table(
+        [
+            _("Stage"),
+            _("Reached"),
+            _("Conversion to next"),
+            _("Drop-off"),
+            _("Lost from here"),
+            _("Mean days in stage"),
+            _("Open now"),
+            _("Open value"),
+        ]
+    )
+    chart = []
+    for i, stage in enumerate(SALES_ORDER):
+        row = totals[stage]
+        nxt = totals[SALES_ORDER[i + 1]]["reached"] if i + 1 < len(SALES_ORDER) else None
+        conversion = _div(nxt, row["reached"]) if nxt is not None else None
+        days = _div(row["exit_seconds"], row["exits"] * 86400) if row["exits"] else None
+        table.rows.append(
+            [
+                str(Stage(stage).label),
+                row["reached"],
+                conversion,
+                None if conversion is None else 1 - conversion,
+                row["leaked"],
+                days,
+                open_now.get(stage, {}).get("deals", 0),
+                open_now.get(stage, {}).get("amount", ZERO),
+            ]
+        )
+        chart.append({"name": str(Stage(stage).label), "value": row["reached"], "stage": stage})
+    leads = None
+    if selectors.leads_measured():
+        lead_totals = selectors.lead_totals(filters.period.months())
+        leads = Table([_("Lead stage"), _("Reached"), _("Conversion to next"), _("Mean days in stage")])
+        for i, stage in enumerate(LEAD_ORDER):
+            row = lead_totals.get(stage) or {"reached": 0, "exits": 0, "exit_seconds": 0}
+            nxt = (
+                (lead_totals.get(LEAD_ORDER[i + 1]) or {}).get("reached", 0)
+                if i + 1 < len(LEAD_ORDER)
+                else None
+            )
+            leads.rows.append(
+                [
+                    stage.upper() if len(stage) <= 3 else stage,
+                    row["reached"],
+                    _div(nxt, row["reached"]) if nxt is not None else None,
+                    _div(row["exit_seconds"], (row["exits"] or 0) * 86400),
+                ]
+            )
+    return {
+        "tables": {"funnel": table, **({"leads": leads} if leads else {})},
+        "chart": chart,
+        "leads_measured": leads is not None,
+    }
+
+
+def trends(filters: selectors.Filters, months: int = 12) -> dict:
+    """Velocity and cycle length per fiscal month, over the twelve months to the period's end."""
+    last = Period(MONTH, filters.period.calendar, *_last_month(filters.period))
+    span = [last]
+    for _i in range(months - 1):
+        span.append(span[-1].previous())
+    span.reverse()
+    month_starts = [p.start for p in span]
+    stages = [s.value for s in OPEN_STAGES] + ["won", "lost"]
+    data = selectors.monthly_series(filters, month_starts, stages)
+    header = [_("Month"), _("Won"), _("Revenue won"), _("Win rate"), _("Sales cycle (days)")] + [
+        _("Days in %(s)s") % {"s": Stage(s).label} for s in [x.value for x in OPEN_STAGES]
+    ]
+    table = Table(header)
+    chart = {
+        "months": [p.key for p in span],
+        "cycle": [],
+        "won": [],
+        "velocity": {str(Stage(s.value).label): [] for s in OPEN_STAGES},
+    }
+    for p in span:
+        won = data.get((p.start, "won")) or {}
+        lost = data.get((p.start, "lost")) or {}
+        won_n, lost_n = won.get("reached") or 0, lost.get("reached") or 0
+        cycle = _div(won.get("cycle_seconds") or 0, won_n * 86400) if won_n else None
+        velocity = []
+        for s in OPEN_STAGES:
+            row = data.get((p.start, s.value)) or {}
+            v = (
+                _div(row.get("exit_seconds") or 0, (row.get("exits") or 0) * 86400)
+                if row.get("exits")
+                else None
+            )
+            velocity.append(v)
+            chart["velocity"][str(s.label)].append(_f(v))
+        table.rows.append(
+            [p.key, won_n, won.get("reached_amount") or ZERO, _div(won_n, won_n + lost_n), cycle, *velocity]
+        )
+        chart["cycle"].append(_f(cycle))
+        chart["won"].append(_f(won.get("reached_amount") or 0))
+    charts = {
+        "velocity": {"x": chart["months"], "series": chart["velocity"]},
+        "cycle": {"x": chart["months"], "series": {_("Sales cycle (days)"): chart["cycle"]}},
+    }
+    return {"tables": {"trends": table}, "chart": chart, "charts": charts}
+
+
+def _last_month(period: Period) -> tuple[int, int]:
+    months_in = {"month": 1, "quarter": 3, "year": 12}[period.kind]
+    y, m = period.year, period.first_month + months_in - 1
+    return y, m
+
+
+def scorecard(filters: selectors.Filters, group: str | None = None) -> dict:
+    """The metric catalogue's values, grouped by function (one function with ``group``)."""
+    values = metrics.evaluate(filters)
+    table = Table(
+        [
+            _("Group"),
+            _("Metric"),
+            _("Value"),
+            _("Unit"),
+            _("Direction"),
+            _("Owner"),
+            _("Status"),
+            _("Definition"),
+        ]
+    )
+    grouped: dict[str, list] = {}
+    for v in values:
+        m = v["metric"]
+        if group and m.group != group:
+            continue
+        grouped.setdefault(m.group, []).append(v)
+        table.rows.append(
+            [
+                str(metrics.GROUP_LABELS[m.group]),
+                str(m.label),
+                v["value"],
+                m.unit,
+                m.direction,
+                m.owner,
+                v["status"] if v["status"] == "measured" else f"{_('not measured yet')}: {v['note']}",
+                str(m.formula),
+            ]
+        )
+    return {
+        "groups": [(metrics.GROUP_LABELS[g], rows) for g, rows in grouped.items()],
+        "tables": {"scorecard": table},
+    }

@@ -1,0 +1,48 @@
+"""The weekly forecast snapshot and its back-fill, shared by the task, the command and the demo."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from hamsu.core.company import company_settings
+from hamsu.scorecard import aggregates, forecasts, services
+from hamsu.scorecard.periods import QUARTER, period_containing
+
+
+def periods_for(day: datetime.date) -> list:
+    """The quarter containing ``day`` and the next one (what a weekly forecast looks at)."""
+    current = period_containing(day, QUARTER, company_settings().fiscal_calendar)
+    return [current, current.next()]
+
+
+def weekly_snapshot(*, as_of: str | datetime.date | None = None, n_draws: int = 2000, history=None) -> list:
+    day = datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or timezone.localdate())
+    aggregates.fill()
+    return services.snapshot_take(as_of=day, periods=periods_for(day), history=history, n_draws=n_draws)
+
+
+def backfill(
+    *,
+    weeks: int,
+    until: datetime.date | None = None,
+    n_draws: int = 500,
+    products: bool = True,
+    progress=None,
+) -> int:
+    """Snapshots for each of the last ``weeks`` Sundays, each using only what was known then."""
+    until = until or timezone.localdate()
+    history = forecasts.load_history()
+    last_sunday = until - datetime.timedelta(days=(until.weekday() + 1) % 7)
+    days = [last_sunday - datetime.timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
+    written = 0
+    for i, day in enumerate(days):
+        written += len(
+            services.snapshot_take(
+                as_of=day, periods=periods_for(day), history=history, n_draws=n_draws, products=products
+            )
+        )
+        if progress and (i + 1) % 10 == 0:
+            progress(f"forecast snapshots: {i + 1}/{len(days)} weeks")
+    return written

@@ -1,0 +1,710 @@
+"""The metric catalogue: what each figure means, who owns it, which way is good, and how
+it is computed — in words and in code — plus where to drill down to the records behind it.
+
+Every value is computed from the aggregate tables (``selectors``), never by scanning
+deals. A metric whose source does not exist yet says "not measured yet" with the reason,
+rather than showing a zero that would be read as a real result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hamsu.crm.stages import OPEN_STAGES, Stage
+from hamsu.scorecard import selectors
+from hamsu.scorecard.aggregates import SALES_ORDER
+from hamsu.scorecard.models import CostCategory, CostFunction
+from hamsu.scorecard.periods import YEAR, Period
+
+SALES, FUNNEL, DOWNSTREAM, UPSTREAM, SHARED = (
+    "sales",
+    "funnel",
+    "downstream_marketing",
+    "upstream_marketing",
+    "shared",
+)
+GROUP_LABELS = {
+    SALES: _("Sales"),
+    FUNNEL: _("Funnel"),
+    DOWNSTREAM: _("Downstream marketing"),
+    UPSTREAM: _("Upstream marketing"),
+    SHARED: _("Shared"),
+}
+UP, DOWN = "up", "down"
+
+
+class NotMeasured(Exception):
+    """The metric's source does not exist yet (or has no data for the period)."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    label: str
+    group: str
+    owner: str  # owning function
+    direction: str  # "up": higher is better; "down": lower is better
+    unit: str  # money, count, ratio, days, multiple
+    period: str  # the natural period to judge it over
+    formula: str  # in words
+    code_formula: str  # in code, over the aggregate measures
+    compute: Callable[[Context], float | Decimal | None]
+    drill: Callable[[selectors.Filters], str | None] = lambda f: None
+
+
+def _ratio(num, den):
+    if not den:
+        raise NotMeasured(_("Nothing to divide by in this period."))
+    return Decimal(num) / Decimal(den)
+
+
+class Context:
+    """Lazily computed inputs shared by every metric for one set of filters."""
+
+    def __init__(self, filters: selectors.Filters):
+        self.f = filters
+
+    @cached_property
+    def totals(self) -> dict:
+        return selectors.stage_totals(self.f)
+
+    @cached_property
+    def open(self) -> dict:
+        return selectors.open_pipeline(self.f)
+
+    @cached_property
+    def target(self):
+        return selectors.target_for(self.f)
+
+    @cached_property
+    def leads(self) -> dict:
+        return selectors.lead_totals(self.f.period.months())
+
+    @cached_property
+    def leads_measured(self) -> bool:
+        return selectors.leads_measured()
+
+    def cost(self, function=None, category=None, segments=None):
+        value = selectors.costs(self.f.period, function=function, category=category, segments=segments)
+        if value is None:
+            raise NotMeasured(_("No costs entered for this period."))
+        return value
+
+    def won(self, name: str = "reached_amount"):
+        return self.totals["won"][name]
+
+    def lead(self, stage: str) -> int:
+        if not self.leads_measured:
+            raise NotMeasured(_("Lead stages are not recorded yet (the funnel app's lead lifecycle)."))
+        return (self.leads.get(stage) or {}).get("reached") or 0
+
+
+def crm_url(filters: selectors.Filters, **extra) -> str:
+    return f"{reverse('crm:opportunities')}?{filters.crm_query(**extra)}"
+
+
+# ---------------------------------------------------------------- compute functions
+
+
+def _quota(c: Context):
+    if c.target is None:
+        raise NotMeasured(_("No target or quota is set for this period and scope."))
+    return _ratio(c.won(), c.target)
+
+
+def _sales_expense(c: Context):
+    return _ratio(c.cost(CostFunction.SALES), c.won())
+
+
+def _win_rate(c: Context):
+    won, lost = c.totals["won"]["reached"], c.totals["lost"]["reached"]
+    return _ratio(won, won + lost)
+
+
+def _cycle(c: Context):
+    return _ratio(c.won("cycle_seconds"), c.won("reached") * 86400)
+
+
+def _coverage(c: Context):
+    if c.target is None:
+        raise NotMeasured(_("No target or quota is set for this period and scope."))
+    remaining = Decimal(c.target) - Decimal(c.won())
+    if remaining <= 0:
+        raise NotMeasured(_("The target is already met: no coverage is needed."))
+    return sum((row["amount"] for row in c.open.values()), Decimal("0")) / remaining
+
+
+def _leakage(c: Context):
+    leaked = sum(c.totals[s.value]["leaked"] for s in OPEN_STAGES)
+    return _ratio(leaked, c.totals[OPEN_STAGES[0].value]["reached"])
+
+
+def _conversion(a: str, b: str):
+    return lambda c: _ratio(c.totals[b]["reached"], c.totals[a]["reached"])
+
+
+def _velocity(stage: str):
+    return lambda c: _ratio(c.totals[stage]["exit_seconds"], c.totals[stage]["exits"] * 86400)
+
+
+def _lead_rate(a: str, b: str):
+    return lambda c: _ratio(c.lead(b), c.lead(a))
+
+
+def _sourced(measure_stage: str):
+    def compute(c: Context):
+        filtered = selectors.stage_totals(
+            selectors.Filters(
+                period=c.f.period,
+                team=c.f.team,
+                segment=c.f.segment,
+                product=c.f.product,
+                owner=c.f.owner,
+                source="marketing",
+            )
+        )
+        return filtered[measure_stage]["reached_amount"]
+
+    return compute
+
+
+def _influenced(c: Context):
+    raise NotMeasured(_("Needs campaign touchpoints on deals (the campaigns app); not recorded yet."))
+
+
+def _cost_per_mql(c: Context):
+    return _ratio(c.cost(CostFunction.MARKETING), c.lead("mql"))
+
+
+def _cac(c: Context):
+    total = c.cost()
+    return _ratio(total, c.won("new_customers"))
+
+
+def _product_forecast_accuracy(c: Context):
+    from hamsu.scorecard import accuracy
+
+    result = accuracy.forecast_accuracy(scope="product")
+    if not result["measured"]:
+        raise NotMeasured(_("No product forecasts of an ended period yet."))
+    wape = result["headline"]["wape"]
+    return None if wape is None else Decimal(str(max(0.0, 1 - wape)))
+
+
+def _new_segments(c: Context):
+    return selectors.segments_discovered(c.f.period)
+
+
+def _new_offering_share(c: Context):
+    import datetime
+
+    from hamsu.crm.models import Product
+
+    cutoff = c.f.period.end - datetime.timedelta(days=730)
+    recent = set(
+        Product.objects.filter(launched_on__gt=cutoff, launched_on__lte=c.f.period.end).values_list(
+            "pk", flat=True
+        )
+    )
+    by_product = selectors.product_won(c.f)
+    total = sum(by_product.values(), Decimal("0"))
+    return _ratio(sum((v for k, v in by_product.items() if k in recent), Decimal("0")), total)
+
+
+def _cost_of_sales(c: Context):
+    return _ratio(c.cost(), c.won())
+
+
+def _market_entry(c: Context):
+    import datetime
+
+    from hamsu.crm.models import Segment
+
+    since = c.f.period.end - datetime.timedelta(days=730)
+    new = list(
+        Segment.objects.filter(discovered_on__gt=since, discovered_on__lte=c.f.period.end).values_list(
+            "pk", flat=True
+        )
+    )
+    if not new:
+        raise NotMeasured(_("No segment discovered in the two years to this period."))
+    return _ratio(c.cost(category=CostCategory.MARKET_ENTRY, segments=new), len(new))
+
+
+def _sla(side: str):
+    def compute(c: Context):
+        # The funnel app owns handoffs and their SLA clocks; when it offers
+        # ``sla_adherence(side=, start=, end=) -> float | None`` the figure appears here.
+        try:
+            from hamsu.funnel import selectors as funnel_selectors
+        except ImportError:
+            funnel_selectors = None
+        reader = getattr(funnel_selectors, "sla_adherence", None)
+        if reader is None:
+            raise NotMeasured(_("Handoff SLAs are not recorded yet (the funnel app)."))
+        value = reader(side=side, start=c.f.period.start, end=c.f.period.end)
+        if value is None:
+            raise NotMeasured(_("No handoffs in this period."))
+        return Decimal(str(value))
+
+    return compute
+
+
+def _forecast_accuracy(c: Context):
+    result = selectors.forecast_accuracy(None)
+    if not result["measured"]:
+        raise NotMeasured(_("No forecast snapshots of an ended period yet."))
+    wape = result["headline"]["wape"]
+    return None if wape is None else Decimal(str(max(0.0, 1 - wape)))
+
+
+# ---------------------------------------------------------------- the catalogue
+
+
+def _won_drill(f):
+    return crm_url(f, stage="won")
+
+
+def _open_drill(f):
+    return crm_url(f, open=1)
+
+
+def _build() -> list[Metric]:
+    m: list[Metric] = [
+        Metric(
+            "quota_attainment",
+            _("Percent of quota achieved"),
+            SALES,
+            "sales",
+            UP,
+            "ratio",
+            "quarter",
+            _("Revenue won in the period divided by the target or quota for the same scope."),
+            "won.reached_amount / target",
+            _quota,
+            _won_drill,
+        ),
+        Metric(
+            "new_customers",
+            _("New customers"),
+            SALES,
+            "sales",
+            UP,
+            "count",
+            "quarter",
+            _("Accounts whose first ever won deal closed in the period."),
+            "won.new_customers",
+            lambda c: c.won("new_customers"),
+            _won_drill,
+        ),
+        Metric(
+            "sales_closed",
+            _("Sales closed"),
+            SALES,
+            "sales",
+            UP,
+            "count",
+            "quarter",
+            _("Deals won in the period."),
+            "won.reached",
+            lambda c: c.won("reached"),
+            _won_drill,
+        ),
+        Metric(
+            "gross_profit_per_customer",
+            _("Average gross profit per customer sale"),
+            SALES,
+            "sales",
+            UP,
+            "money",
+            "quarter",
+            _(
+                "Gross profit of deals won in the period divided by the number of deals won (a customer buying twice counts twice)."
+            ),
+            "won.gross_profit / won.reached",
+            lambda c: _ratio(c.won("gross_profit"), c.won("reached")),
+            _won_drill,
+        ),
+        Metric(
+            "sales_expense_ratio",
+            _("Sales expense to total sales"),
+            SALES,
+            "sales",
+            DOWN,
+            "ratio",
+            "quarter",
+            _("Sales costs entered for the period divided by revenue won in it."),
+            "costs(function='sales') / won.reached_amount",
+            _sales_expense,
+        ),
+        Metric(
+            "win_rate",
+            _("Win rate"),
+            SALES,
+            "sales",
+            UP,
+            "ratio",
+            "quarter",
+            _("Deals won divided by deals closed (won or lost) in the period."),
+            "won.reached / (won.reached + lost.reached)",
+            _win_rate,
+            lambda f: crm_url(f),
+        ),
+        Metric(
+            "avg_deal_size",
+            _("Average deal size"),
+            SALES,
+            "sales",
+            UP,
+            "money",
+            "quarter",
+            _("Revenue won divided by the number of deals won in the period."),
+            "won.reached_amount / won.reached",
+            lambda c: _ratio(c.won(), c.won("reached")),
+            _won_drill,
+        ),
+        Metric(
+            "sales_cycle_days",
+            _("Sales cycle length (days)"),
+            SALES,
+            "sales",
+            DOWN,
+            "days",
+            "quarter",
+            _("Mean days from a deal's creation to its win, over deals won in the period."),
+            "won.cycle_seconds / won.reached / 86400",
+            _cycle,
+            _won_drill,
+        ),
+        Metric(
+            "pipeline_coverage",
+            _("Pipeline coverage of the remaining target"),
+            FUNNEL,
+            "sales",
+            UP,
+            "multiple",
+            "quarter",
+            _("Open pipeline now divided by what is still missing to the target (3.0 means three times)."),
+            "sum(open.amount) / (target - won.reached_amount)",
+            _coverage,
+            _open_drill,
+        ),
+        Metric(
+            "leakage",
+            _("Funnel leakage"),
+            FUNNEL,
+            "shared",
+            DOWN,
+            "ratio",
+            "quarter",
+            _("Deals lost in the period divided by deals entering the funnel in it."),
+            "sum(stage.leaked) / prospecting.reached",
+            _leakage,
+            lambda f: crm_url(f, stage="lost"),
+        ),
+    ]
+    for a, b in zip(SALES_ORDER, SALES_ORDER[1:], strict=False):
+        la, lb = Stage(a).label, Stage(b).label
+        m.append(
+            Metric(
+                f"conversion_{a}_to_{b}",
+                _("Conversion: %(a)s → %(b)s") % {"a": la, "b": lb},
+                FUNNEL,
+                "shared",
+                UP,
+                "ratio",
+                "quarter",
+                _("Deals reaching %(b)s in the period divided by deals reaching %(a)s in it.")
+                % {"a": la, "b": lb},
+                f"{b}.reached / {a}.reached",
+                _conversion(a, b),
+                lambda f, b=b: crm_url(f, stage=b),
+            )
+        )
+    for stage in OPEN_STAGES:
+        m.append(
+            Metric(
+                f"velocity_{stage.value}",
+                _("Days in %(s)s") % {"s": stage.label},
+                FUNNEL,
+                "sales",
+                DOWN,
+                "days",
+                "quarter",
+                _("Mean days deals spent in %(s)s, over stays that ended in the period.")
+                % {"s": stage.label},
+                f"{stage.value}.exit_seconds / {stage.value}.exits / 86400",
+                _velocity(stage.value),
+                lambda f, s=stage.value: crm_url(f, stage=s),
+            )
+        )
+    m += [
+        Metric(
+            "mqls",
+            _("Marketing-qualified leads"),
+            DOWNSTREAM,
+            "downstream_marketing",
+            UP,
+            "count",
+            "month",
+            _("Leads reaching MQL in the period."),
+            "lead[mql].reached",
+            lambda c: c.lead("mql"),
+        ),
+        Metric(
+            "mql_to_sal",
+            _("MQL → SAL rate"),
+            DOWNSTREAM,
+            "shared",
+            UP,
+            "ratio",
+            "month",
+            _("Leads accepted by sales divided by MQLs, in the period."),
+            "lead[sal].reached / lead[mql].reached",
+            _lead_rate("mql", "sal"),
+        ),
+        Metric(
+            "sal_to_sql",
+            _("SAL → SQL rate"),
+            DOWNSTREAM,
+            "shared",
+            UP,
+            "ratio",
+            "month",
+            _("Leads qualified by sales divided by leads accepted, in the period."),
+            "lead[sql].reached / lead[sal].reached",
+            _lead_rate("sal", "sql"),
+        ),
+        Metric(
+            "marketing_sourced_pipeline",
+            _("Marketing-sourced pipeline"),
+            DOWNSTREAM,
+            "downstream_marketing",
+            UP,
+            "money",
+            "quarter",
+            _("Value of marketing-sourced deals created in the period."),
+            "prospecting.reached_amount where source = marketing",
+            _sourced(OPEN_STAGES[0].value),
+            lambda f: crm_url(f, source="marketing"),
+        ),
+        Metric(
+            "marketing_sourced_revenue",
+            _("Marketing-sourced revenue"),
+            DOWNSTREAM,
+            "downstream_marketing",
+            UP,
+            "money",
+            "quarter",
+            _("Revenue won in the period from marketing-sourced deals."),
+            "won.reached_amount where source = marketing",
+            _sourced("won"),
+            lambda f: crm_url(f, source="marketing", stage="won"),
+        ),
+        Metric(
+            "marketing_influenced_pipeline",
+            _("Marketing-influenced pipeline"),
+            DOWNSTREAM,
+            "downstream_marketing",
+            UP,
+            "money",
+            "quarter",
+            _("Value of deals created in the period that a campaign touched before creation."),
+            "sum(amount) of deals with a campaign touchpoint",
+            _influenced,
+        ),
+        Metric(
+            "marketing_influenced_revenue",
+            _("Marketing-influenced revenue"),
+            DOWNSTREAM,
+            "downstream_marketing",
+            UP,
+            "money",
+            "quarter",
+            _("Revenue won in the period from deals a campaign touched."),
+            "sum(amount) of won deals with a campaign touchpoint",
+            _influenced,
+        ),
+        Metric(
+            "cost_per_mql",
+            _("Cost per MQL"),
+            DOWNSTREAM,
+            "downstream_marketing",
+            DOWN,
+            "money",
+            "month",
+            _("Marketing costs of the period divided by MQLs in it."),
+            "costs(function='marketing') / lead[mql].reached",
+            _cost_per_mql,
+        ),
+        Metric(
+            "customer_acquisition_cost",
+            _("Customer acquisition cost"),
+            DOWNSTREAM,
+            "shared",
+            DOWN,
+            "money",
+            "quarter",
+            _("Sales and marketing costs of the period divided by new customers in it."),
+            "costs() / won.new_customers",
+            _cac,
+            _won_drill,
+        ),
+        Metric(
+            "product_forecast_accuracy",
+            _("Accuracy of product forecasts"),
+            UPSTREAM,
+            "upstream_marketing",
+            UP,
+            "ratio",
+            "year",
+            _(
+                "One minus the weighted absolute percentage error of the per-product forecasts of ended periods."
+            ),
+            "1 - WAPE(product snapshots vs won per product)",
+            _product_forecast_accuracy,
+        ),
+        Metric(
+            "new_segments",
+            _("New segments discovered"),
+            UPSTREAM,
+            "upstream_marketing",
+            UP,
+            "count",
+            "year",
+            _("Segments whose discovery date falls in the period."),
+            "count(Segment.discovered_on in period)",
+            _new_segments,
+        ),
+        Metric(
+            "new_offering_revenue_share",
+            _("Revenue share of offerings launched in the last two years"),
+            UPSTREAM,
+            "upstream_marketing",
+            UP,
+            "ratio",
+            "year",
+            _(
+                "Won revenue from products launched in the two years to the period's end, divided by all won revenue."
+            ),
+            "won.reached_amount[product.launched_on > end - 730d] / won.reached_amount",
+            _new_offering_share,
+            _won_drill,
+        ),
+        Metric(
+            "cost_of_sales",
+            _("Cost of sales"),
+            SHARED,
+            "shared",
+            DOWN,
+            "ratio",
+            "quarter",
+            _("Sales and marketing costs of the period divided by revenue won in it."),
+            "costs() / won.reached_amount",
+            _cost_of_sales,
+        ),
+        Metric(
+            "market_entry_cost",
+            _("Market-entry cost per new segment"),
+            SHARED,
+            "shared",
+            DOWN,
+            "money",
+            "year",
+            _(
+                "Costs booked as new-segment entry for segments discovered in the last two years, per such segment."
+            ),
+            "costs(category='market_entry', segment in new) / count(new segments)",
+            _market_entry,
+        ),
+        Metric(
+            "sla_adherence_marketing",
+            _("SLA adherence — marketing"),
+            SHARED,
+            "downstream_marketing",
+            UP,
+            "ratio",
+            "month",
+            _("Share of marketing's handoff commitments met on time."),
+            "funnel.selectors.sla_adherence(side='marketing')",
+            _sla("marketing"),
+        ),
+        Metric(
+            "sla_adherence_sales",
+            _("SLA adherence — sales"),
+            SHARED,
+            "sales",
+            UP,
+            "ratio",
+            "month",
+            _("Share of leads sales followed up within the agreed time."),
+            "funnel.selectors.sla_adherence(side='sales')",
+            _sla("sales"),
+        ),
+        Metric(
+            "forecast_accuracy",
+            _("Forecast accuracy"),
+            SHARED,
+            "shared",
+            UP,
+            "ratio",
+            "quarter",
+            _(
+                "One minus the weighted absolute percentage error of the learned weighted forecast, over ended periods and all horizons."
+            ),
+            "1 - WAPE(weighted_learned snapshots vs actual won)",
+            _forecast_accuracy,
+        ),
+    ]
+    return m
+
+
+_CATALOGUE: list[Metric] | None = None
+
+
+def catalogue() -> list[Metric]:
+    global _CATALOGUE
+    if _CATALOGUE is None:
+        _CATALOGUE = _build()
+    return _CATALOGUE
+
+
+def metric(code: str) -> Metric | None:
+    return next((m for m in catalogue() if m.code == code), None)
+
+
+def evaluate(
+    filters: selectors.Filters, codes: list[str] | None = None, *, context: Context | None = None
+) -> list[dict]:
+    """Each metric's value for the filters: measured, or not measured yet with the reason."""
+    c = context or Context(filters)
+    out = []
+    for m in catalogue():
+        if codes is not None and m.code not in codes:
+            continue
+        try:
+            value = m.compute(c)
+            status, note = ("measured", "") if value is not None else ("not_measured", str(_("No data.")))
+        except NotMeasured as error:
+            value, status, note = None, "not_measured", str(error.args[0])
+        out.append(
+            {
+                "metric": m,
+                "code": m.code,
+                "value": None if value is None else Decimal(value).quantize(Decimal("0.0001")),
+                "status": status,
+                "note": note,
+                "drill": m.drill(filters),
+            }
+        )
+    return out
+
+
+def natural_period(m: Metric, period: Period) -> str:
+    return YEAR if m.period == YEAR else period.kind

@@ -1,0 +1,340 @@
+"""Reads for the scorecard. Dashboards read the aggregate tables, never the deal tables.
+
+``Filters`` narrows every figure to a period and optionally a team, segment, product or
+seller. Seller figures come from the per-seller table, which has no segment/product
+split; a seller filter therefore ignores segment and product (the page says so).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from hamsu.core.company import company_settings
+from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
+from hamsu.core.visibility import person_of
+from hamsu.crm.models import Segment
+from hamsu.scorecard.aggregates import SALES_ORDER
+from hamsu.scorecard.models import (
+    CostEntry,
+    ForecastCall,
+    ForecastSnapshot,
+    FunnelMonthStat,
+    FunnelPlan,
+    LeadMonthStat,
+    OpenPipelineStat,
+    SellerMonthStat,
+    Target,
+    TargetScope,
+)
+from hamsu.scorecard.periods import QUARTER, Period, period_containing
+
+ZERO = Decimal("0")
+MEASURES = (
+    "reached",
+    "reached_amount",
+    "gross_profit",
+    "new_customers",
+    "exits",
+    "exit_seconds",
+    "cycle_seconds",
+    "leaked",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    team: int | None = None
+    segment: int | None = None
+    product: int | None = None
+    owner: int | None = None
+    source: str = ""
+
+    @property
+    def by_seller(self) -> bool:
+        return self.owner is not None
+
+    def crm_query(self, **extra) -> str:
+        """The same filters as a /crm/opportunities/ query string (for drill-down links)."""
+        from urllib.parse import urlencode
+
+        params = {
+            "team": self.team,
+            "segment": self.segment,
+            "owner": self.owner,
+            "source": self.source,
+            **extra,
+        }
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def current_period(kind: str = QUARTER, today: datetime.date | None = None) -> Period:
+    return period_containing(today or timezone.localdate(), kind, company_settings().fiscal_calendar)
+
+
+# ---------------------------------------------------------------- who may see whose figures
+
+
+def restrict_filters(user, filters: Filters) -> Filters:
+    """Sellers see their own figures, managers and liaisons their team's, heads everything.
+
+    Mirrors record visibility: an aggregate must not leak what the rows behind it hide.
+    """
+    from hamsu.core.models import Visibility
+
+    roles = roles_of(user)
+    if user.is_superuser or roles & SEES_EVERYTHING:
+        return filters
+    mode = company_settings().visibility
+    if mode == Visibility.EVERYONE:
+        return filters
+    person = person_of(user)
+    if person is None:
+        return Filters(period=filters.period, owner=-1)
+    if mode == Visibility.TEAM or roles & SEES_TEAM:
+        teams = person.visible_team_ids()
+        if filters.owner == person.pk or (filters.team in teams):
+            return filters
+        return Filters(
+            period=filters.period,
+            team=teams[0] if teams else None,
+            segment=filters.segment,
+            product=filters.product,
+            owner=None if teams else person.pk,
+            source=filters.source,
+        )
+    return Filters(period=filters.period, owner=person.pk)
+
+
+# ---------------------------------------------------------------- stage totals
+
+
+def _stat_rows(filters: Filters, months: list[datetime.date]):
+    if filters.by_seller:
+        qs = SellerMonthStat.objects.filter(month__in=months, owner_id=filters.owner)
+        if filters.team:
+            qs = qs.filter(team_id=filters.team)
+        return qs
+    qs = FunnelMonthStat.objects.filter(month__in=months)
+    for name in ("team", "segment", "product"):
+        value = getattr(filters, name)
+        if value:
+            qs = qs.filter(**{f"{name}_id": value})
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    return qs
+
+
+def stage_totals(filters: Filters, months: list[datetime.date] | None = None) -> dict[str, dict]:
+    """Per stage, the sum of every measure over the period's months (one grouped query)."""
+    months = months if months is not None else filters.period.months()
+    rows = _stat_rows(filters, months).values("stage").annotate(**{m: Sum(m) for m in MEASURES})
+    out = {stage: dict.fromkeys(MEASURES, 0) for stage in [*SALES_ORDER, "lost"]}
+    for row in rows:
+        out[row["stage"]] = {m: row[m] or 0 for m in MEASURES}
+    return out
+
+
+def monthly_series(filters: Filters, months: list[datetime.date], stages: list[str]) -> dict[tuple, dict]:
+    """(month, stage) → measures, for trend charts."""
+    rows = (
+        _stat_rows(filters, months)
+        .filter(stage__in=stages)
+        .values("month", "stage")
+        .annotate(**{m: Sum(m) for m in MEASURES})
+    )
+    return {(row["month"], row["stage"]): row for row in rows}
+
+
+def product_won(filters: Filters) -> dict[int | None, Decimal]:
+    """Won revenue per product in the period (for the new-offerings share)."""
+    rows = (
+        FunnelMonthStat.objects.filter(month__in=filters.period.months(), stage="won")
+        .filter(**({"team_id": filters.team} if filters.team else {}))
+        .filter(**({"segment_id": filters.segment} if filters.segment else {}))
+        .values("product_id")
+        .annotate(total=Sum("reached_amount"))
+    )
+    return {row["product_id"]: row["total"] or ZERO for row in rows}
+
+
+def open_pipeline(filters: Filters) -> dict[str, dict]:
+    """The open pipeline now, per stage: deals and value."""
+    qs = OpenPipelineStat.objects.all()
+    for name in ("team", "segment", "product", "owner"):
+        value = getattr(filters, name)
+        if value:
+            qs = qs.filter(**{f"{name}_id": value})
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    rows = qs.values("stage").annotate(deals=Sum("deals"), amount=Sum("amount"))
+    return {row["stage"]: {"deals": row["deals"] or 0, "amount": row["amount"] or ZERO} for row in rows}
+
+
+def lead_totals(months: list[datetime.date]) -> dict[str, dict]:
+    rows = (
+        LeadMonthStat.objects.filter(month__in=months)
+        .values("stage")
+        .annotate(reached=Sum("reached"), exits=Sum("exits"), exit_seconds=Sum("exit_seconds"))
+    )
+    return {row["stage"]: row for row in rows}
+
+
+def leads_measured() -> bool:
+    """Lead-stage figures exist only once the funnel app writes lead stage events."""
+    return LeadMonthStat.objects.exists()
+
+
+def costs(
+    period: Period, *, function: str | None = None, category: str | None = None, segments=None
+) -> Decimal | None:
+    """Costs entered for the period (None when nothing at all was entered: not measured)."""
+    qs = CostEntry.objects.filter(month__gte=period.start, month__lte=period.end)
+    if not qs.exists():
+        return None
+    if function:
+        qs = qs.filter(function=function)
+    if category:
+        qs = qs.filter(category=category)
+    if segments is not None:
+        qs = qs.filter(segment_id__in=segments)
+    return qs.aggregate(total=Sum("amount_base"))["total"] or ZERO
+
+
+# ---------------------------------------------------------------- targets
+
+
+def _scope_filter(filters: Filters) -> Q:
+    if filters.owner:
+        return Q(scope=TargetScope.SELLER, person_id=filters.owner)
+    if filters.team:
+        return Q(scope=TargetScope.TEAM, team_id=filters.team)
+    if filters.segment:
+        return Q(scope=TargetScope.SEGMENT, segment_id=filters.segment)
+    if filters.product:
+        return Q(scope=TargetScope.PRODUCT, product_id=filters.product)
+    return Q(scope=TargetScope.COMPANY)
+
+
+def target_for(filters: Filters) -> Decimal | None:
+    """The target for the filters' scope and period.
+
+    An exact period match wins; otherwise the targets of shorter periods that lie inside
+    it are summed (four quarterly numbers make the year). None when nothing was set.
+    """
+    period = filters.period
+    base = Target.objects.filter(_scope_filter(filters), calendar=period.calendar)
+    exact = base.filter(period_key=period.key).values_list("amount", flat=True).first()
+    if exact is not None:
+        return exact
+    inside = base.filter(period_start__gte=period.start, period_end__lte=period.end).exclude(
+        period_kind=period.kind
+    )
+    kinds = list(inside.values_list("period_kind", flat=True).distinct())
+    if not kinds:
+        return None
+    # Use one granularity only (quarters if set, else months), so nothing is counted twice.
+    kind = "quarter" if "quarter" in kinds else "month"
+    return inside.filter(period_kind=kind).aggregate(total=Sum("amount"))["total"]
+
+
+def target_list(*, period: Period | None = None, scope: str = "") -> list[Target]:
+    qs = Target.objects.select_related("team", "segment", "product", "person")
+    if period is not None:
+        qs = qs.filter(calendar=period.calendar, period_key=period.key)
+    if scope:
+        qs = qs.filter(scope=scope)
+    return list(qs.order_by("-period_start", "scope", "id")[:500])
+
+
+# ---------------------------------------------------------------- plans, calls, snapshots
+
+
+def plan_list(*, period: Period | None = None) -> list[FunnelPlan]:
+    qs = FunnelPlan.objects.select_related("sales_signed_by", "marketing_signed_by", "created_by")
+    if period is not None:
+        qs = qs.filter(calendar=period.calendar, period_key=period.key)
+    return list(qs[:200])
+
+
+def call_list(*, user, period: Period) -> list[ForecastCall]:
+    """Calls the user may see: their own, their team's, or all (heads)."""
+    qs = ForecastCall.objects.filter(calendar=period.calendar, period_key=period.key).select_related(
+        "person", "team", "override_by"
+    )
+    roles = roles_of(user)
+    if user.is_superuser or roles & SEES_EVERYTHING:
+        return list(qs)
+    person = person_of(user)
+    if person is None:
+        return []
+    return list(qs.filter(Q(person=person) | Q(team_id__in=person.visible_team_ids())))
+
+
+@dataclass
+class CallTotals:
+    commit: Decimal = ZERO
+    best_case: Decimal = ZERO
+    seller_commit: Decimal = ZERO
+    seller_best_case: Decimal = ZERO
+    sellers: int = 0
+    overridden: int = 0
+    by_team: dict = field(default_factory=dict)
+
+
+def call_totals(calls: list[ForecastCall]) -> CallTotals:
+    totals = CallTotals()
+    for call in calls:
+        totals.commit += call.effective_commit
+        totals.best_case += call.effective_best_case
+        totals.seller_commit += call.commit
+        totals.seller_best_case += call.best_case
+        totals.sellers += 1
+        totals.overridden += call.override_by_id is not None
+        team = totals.by_team.setdefault(call.team_id, {"commit": ZERO, "best_case": ZERO})
+        team["commit"] += call.effective_commit
+        team["best_case"] += call.effective_best_case
+    return totals
+
+
+def latest_snapshots(period: Period, *, scope: str = "company") -> dict[str, ForecastSnapshot]:
+    """The newest snapshot of each method for the period."""
+    qs = ForecastSnapshot.objects.filter(calendar=period.calendar, period_key=period.key, scope=scope)
+    latest = qs.order_by("-taken_on").values_list("taken_on", flat=True).first()
+    if latest is None:
+        return {}
+    return {s.method: s for s in qs.filter(taken_on=latest)}
+
+
+def snapshot_history(period: Period, *, scope: str = "company") -> list[ForecastSnapshot]:
+    return list(
+        ForecastSnapshot.objects.filter(
+            calendar=period.calendar, period_key=period.key, scope=scope
+        ).order_by("taken_on", "method")
+    )
+
+
+def segments_discovered(period: Period) -> int:
+    return Segment.objects.filter(discovered_on__gte=period.start, discovered_on__lte=period.end).count()
+
+
+# ---------------------------------------------------------------- forecast accuracy
+
+
+def forecast_accuracy(period=None) -> dict:
+    """Forecast error and bias against actuals, per method and horizon (shape: docs/scorecard.md).
+
+    Read by the alignment diagnostic's statement 1. ``period`` is a key such as
+    "2026-Q3" (in the company's fiscal calendar), a Period, or None for every ended period.
+    """
+    from hamsu.scorecard import accuracy
+
+    result = accuracy.forecast_accuracy(period)
+    product = accuracy.forecast_accuracy(period, scope="product")
+    result["product_forecasts"] = product["headline"] if product["measured"] else None
+    return result

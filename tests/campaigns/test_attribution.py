@@ -1,0 +1,141 @@
+"""Journeys from the database, every model side by side, closed-loop figures, explanations."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+
+from hamsu.campaigns import services
+from hamsu.campaigns.attribution_runs import compare_models, explain_deal
+from hamsu.campaigns.closed_loop import closed_loop
+from hamsu.campaigns.journeys import journey_frame
+from hamsu.crm import services as crm
+from hamsu.crm.models import Opportunity
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC)
+
+
+def day(n: int) -> datetime.datetime:
+    return T0 + datetime.timedelta(days=n)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def world(rep, marketer, make_account, make_opportunity):
+    """Two won deals, one lost; touches before and after their closes."""
+    search = services.campaign_create(
+        actor=marketer.user, name="Search Q1", channel="paid_search", utm_campaign="search-q1"
+    )
+    webinar = services.campaign_create(actor=marketer.user, name="Webinar", channel="webinar")
+    services.cost_line_create(
+        actor=marketer.user,
+        campaign=search,
+        period_start=datetime.date(2026, 3, 1),
+        period_end=datetime.date(2026, 3, 31),
+        amount="1000",
+    )
+    services.cost_line_create(
+        actor=marketer.user,
+        campaign=webinar,
+        period_start=datetime.date(2026, 3, 1),
+        period_end=datetime.date(2026, 3, 31),
+        amount="500",
+    )
+    a1, a2, a3 = make_account(rep), make_account(rep), make_account(rep)
+    c1 = crm.contact_create(actor=None, last_name="One", account=a1, owner=rep)
+    won1 = make_opportunity(rep, account=a1, amount="3000", stage="won", source="marketing")
+    won2 = make_opportunity(rep, account=a2, amount="1000", stage="won")
+    lost = make_opportunity(rep, account=a3, amount="5000", stage="lost")
+    Opportunity.objects.filter(pk=won1.pk).update(created_at=day(5), closed_at=day(20))
+    Opportunity.objects.filter(pk=won2.pk).update(created_at=day(6), closed_at=day(30))
+    Opportunity.objects.filter(pk=lost.pk).update(created_at=day(7), closed_at=day(25))
+    record = services.touchpoint_record
+    record(actor=None, kind="ad_click", occurred_at=day(1), contact=c1, campaign=search)
+    record(actor=None, kind="webinar", occurred_at=day(10), contact=c1, campaign=webinar)
+    record(actor=None, kind="page_view", occurred_at=day(40), contact=c1, campaign=search)  # after the close
+    record(actor=None, kind="sales_call", occurred_at=day(2), account=a2)
+    record(actor=None, kind="ad_click", occurred_at=day(3), account=a3, campaign=search)
+    return {"won1": won1, "won2": won2, "lost": lost, "search": search, "webinar": webinar}
+
+
+def test_journeys_keep_touches_up_to_the_close_and_flag_the_last_one(world):
+    frame = journey_frame(measure="revenue", lookback_days=None).frame
+    won1 = frame.filter(frame["opp"] == world["won1"].pk)
+    assert won1["channel"].to_list() == ["paid_search", "webinar"]
+    assert won1["converted"].to_list() == [False, True]
+    assert won1["conversion_value"].to_list() == [0.0, 3000.0]
+    lost = frame.filter(frame["opp"] == world["lost"].pk)
+    assert lost["converted"].to_list() == [False]
+
+
+def test_the_lookback_drops_old_touches(world):
+    frame = journey_frame(measure="revenue", lookback_days=15).frame
+    assert frame.filter(frame["opp"] == world["won1"].pk)["channel"].to_list() == ["webinar"]
+
+
+def test_pipeline_counts_touches_before_creation_only(world):
+    frame = journey_frame(measure="pipeline", lookback_days=None).frame
+    won1 = frame.filter(frame["opp"] == world["won1"].pk)
+    assert won1["channel"].to_list() == ["paid_search"]
+    assert won1["conversion_value"].sum() == 3000.0
+
+
+def test_every_model_gives_out_exactly_the_attributable_revenue(world):
+    comparison = compare_models(measure="revenue", level="channel", lookback_days=None)
+    assert comparison.deals == 3 and comparison.deals_touched == 3
+    assert comparison.value == comparison.value_touched == 4000.0
+    assert not comparison.errors
+    for model in comparison.models:
+        total = sum(comparison.amount(model, key) for key in comparison.keys)
+        assert total == pytest.approx(4000.0), model
+    assert comparison.amount("last_touch", "webinar") == pytest.approx(3000.0)
+    assert comparison.amount("first_touch", "paid_search") == pytest.approx(3000.0)
+
+
+def test_campaign_level_uses_campaign_names_and_marks_touches_without_one(world):
+    comparison = compare_models(measure="revenue", level="campaign", lookback_days=None, models=("linear",))
+    assert set(comparison.keys) == {"Search Q1", "Webinar", "(sales)"}
+    assert comparison.amount("linear", "(sales)") == pytest.approx(1000.0)
+
+
+def test_closed_loop_separates_sourced_from_influenced_and_prices_the_wins(world):
+    loop = closed_loop(model="linear", lookback_days=None)
+    assert loop.revenue["total"].count == 2
+    assert loop.revenue["sourced"].count == 1
+    # Deal 2 only had a direct sales call: not marketing-influenced.
+    assert loop.revenue["influenced"].count == 1
+    assert loop.spend == 1500
+    assert loop.cost_per_won_deal == 1500
+    assert loop.mqls is None and loop.cost_per_mql is None  # not measured yet
+    search = next(row for row in loop.by_campaign if row["key"] == "Search Q1")
+    assert search["spend"] == 1000
+    assert search["revenue"] == pytest.approx(1500.0)
+    assert search["roas"] == pytest.approx(1.5)
+    channel = next(row for row in loop.by_channel if row["key"] == "webinar")
+    assert channel["roi"] == pytest.approx((1500 - 500) / 500)
+
+
+def test_a_deal_explanation_shares_sum_to_one_and_say_why(world):
+    explanation = explain_deal(opportunity=world["won1"], model="position_based", lookback_days=None)
+    counted = [t for t in explanation.touches if t.share > 0]
+    assert [t.channel for t in counted] == ["paid_search", "webinar"]
+    assert sum(t.share for t in explanation.touches) == pytest.approx(1.0)
+    assert all(t.reason for t in explanation.touches)
+    markov = explain_deal(opportunity=world["won1"], model="markov", lookback_days=None)
+    assert sum(t.share for t in markov.touches) == pytest.approx(1.0)
+
+
+def test_a_deal_without_touches_is_reported_not_invented(rep, make_opportunity):
+    deal = make_opportunity(rep, stage="won")
+    explanation = explain_deal(opportunity=deal, model="linear")
+    assert explanation.touches == [] and explanation.note == "no_touches"
+    comparison = compare_models(measure="revenue")
+    assert comparison.deals == 1 and comparison.deals_touched == 0 and comparison.credit == {}

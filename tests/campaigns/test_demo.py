@@ -1,0 +1,43 @@
+"""The demo company's campaigns, spend and touchpoints agree with its deals."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from hamsu.campaigns.attribution_runs import compare_models
+from hamsu.campaigns.closed_loop import closed_loop
+from hamsu.campaigns.models import Campaign, CostLine, Touchpoint
+from hamsu.crm.models import Opportunity
+from hamsu.demo import generator
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_touches_precede_their_deals_and_feed_every_model(monkeypatch):
+    monkeypatch.setattr(generator, "EXTENSION_APPS", ["campaigns"])
+    cache.clear()
+    result = generator.generate(scale="tiny", seed=7, progress=lambda *_: None)
+    deals = Opportunity.objects.count()
+    touches = Touchpoint.objects.count()
+    assert result.rows["touchpoints"] == touches
+    assert 1.5 * deals <= touches <= 4 * deals
+    assert Campaign.objects.filter(channel="paid_search").count() >= 2
+    assert CostLine.objects.count() > 200
+    # Every deal's touches come before its creation, on the deal's own account.
+    first = Opportunity.objects.order_by("pk").first()
+    for touch in Touchpoint.objects.filter(account=first.account):
+        assert (
+            touch.occurred_at <= first.created_at
+            or Opportunity.objects.filter(account=first.account, created_at__gte=touch.occurred_at).exists()
+        )
+    comparison = compare_models(measure="revenue", use_cache=False)
+    assert not comparison.errors
+    assert comparison.deals_touched == comparison.deals
+    for model in comparison.models:
+        assert sum(comparison.amount(model, k) for k in comparison.keys) == pytest.approx(
+            comparison.value_touched
+        )
+    loop = closed_loop()
+    assert loop.revenue["sourced"].count > 0 and loop.spend > 0
+    assert loop.revenue["influenced"].count >= loop.revenue["sourced"].count * 0.9
