@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -24,9 +29,20 @@ def register(*items: NavItem) -> None:
             _ITEMS.append(item)
 
 
-def items_for(user) -> list[NavItem]:
-    return [
-        item
-        for item in sorted(_ITEMS, key=lambda i: (i.order, str(i.label)))
-        if item.permission is None or user.has_perm(item.permission)
-    ]
+def items_for(user) -> list[dict]:
+    """The entries ``user`` may open, with their URLs resolved.
+
+    An entry whose route does not exist is left out (and logged) rather than breaking
+    every page of the product.
+    """
+    entries = []
+    for item in sorted(_ITEMS, key=lambda i: (i.order, str(i.label))):
+        if item.permission is not None and not user.has_perm(item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            logger.error("Navigation entry %s has no route", item.url_name)
+            continue
+        entries.append({"url": url, "url_name": item.url_name, "label": item.label, "icon": item.icon})
+    return entries
