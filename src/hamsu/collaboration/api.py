@@ -8,7 +8,7 @@ from typing import Annotated
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from hamsu.api.permissions import require_perm
 from hamsu.collaboration import ical, selectors, services
@@ -170,14 +170,17 @@ def list_liaisons(request):
 @router.post("/liaisons", response={201: LiaisonOut, **ERRORS})
 def assign_liaison(request, payload: LiaisonIn):
     require_perm(request, "collaboration.add_liaisonassignment")
-    return 201, services.liaison_assign(
-        actor=request.user,
-        liaison=_get(Person, payload.liaison_id, "liaison_id"),
-        team=_get(Team, payload.team_id, "team_id"),
-        starts_on=payload.starts_on,
-        ends_on=payload.ends_on,
-        note=payload.note,
-        via="api",
+    return Status(
+        201,
+        services.liaison_assign(
+            actor=request.user,
+            liaison=_get(Person, payload.liaison_id, "liaison_id"),
+            team=_get(Team, payload.team_id, "team_id"),
+            starts_on=payload.starts_on,
+            ends_on=payload.ends_on,
+            note=payload.note,
+            via="api",
+        ),
     )
 
 
@@ -328,23 +331,26 @@ def create_meeting(request, payload: MeetingIn):
         attendees=_many(Person, payload.attendee_ids, "attendee_ids"),
         via="api",
     )
-    return 201, _meeting_out(meeting)
+    return Status(201, _meeting_out(meeting))
 
 
 @router.post("/meeting-series", response={201: SeriesOut, **ERRORS})
 def create_series(request, payload: SeriesIn):
     require_perm(request, "collaboration.add_meetingseries")
-    return 201, services.meeting_series_create(
-        actor=request.user,
-        title=payload.title,
-        cadence=payload.cadence,
-        first_at=payload.first_at,
-        team=_get(Team, payload.team_id, "team_id"),
-        members=_many(Person, payload.member_ids, "member_ids"),
-        duration_minutes=payload.duration_minutes,
-        location=payload.location,
-        occurrences=payload.occurrences,
-        via="api",
+    return Status(
+        201,
+        services.meeting_series_create(
+            actor=request.user,
+            title=payload.title,
+            cadence=payload.cadence,
+            first_at=payload.first_at,
+            team=_get(Team, payload.team_id, "team_id"),
+            members=_many(Person, payload.member_ids, "member_ids"),
+            duration_minutes=payload.duration_minutes,
+            location=payload.location,
+            occurrences=payload.occurrences,
+            via="api",
+        ),
     )
 
 
@@ -379,21 +385,27 @@ def generate_agenda(request, meeting_id: int):
 @router.post("/meetings/{meeting_id}/decisions", response={201: DecisionOut, **ERRORS})
 def add_decision(request, meeting_id: int, payload: DecisionIn):
     require_perm(request, "collaboration.change_meeting")
-    return 201, services.decision_add(
-        meeting=_meeting(request, meeting_id), actor=request.user, text=payload.text, via="api"
+    return Status(
+        201,
+        services.decision_add(
+            meeting=_meeting(request, meeting_id), actor=request.user, text=payload.text, via="api"
+        ),
     )
 
 
 @router.post("/meetings/{meeting_id}/action-items", response={201: ActionOut, **ERRORS})
 def add_action(request, meeting_id: int, payload: ActionIn):
     require_perm(request, "collaboration.add_actionitem")
-    return 201, services.action_item_create(
-        meeting=_meeting(request, meeting_id),
-        actor=request.user,
-        title=payload.title,
-        owner=_get(Person, payload.owner_id, "owner_id"),
-        due_on=payload.due_on,
-        via="api",
+    return Status(
+        201,
+        services.action_item_create(
+            meeting=_meeting(request, meeting_id),
+            actor=request.user,
+            title=payload.title,
+            owner=_get(Person, payload.owner_id, "owner_id"),
+            due_on=payload.due_on,
+            via="api",
+        ),
     )
 
 
@@ -506,12 +518,15 @@ class ThemeActIn(Schema):
 def create_feedback(request, payload: FeedbackIn):
     require_perm(request, "collaboration.add_feedbacknote")
     data = payload.dict()
-    return 201, services.feedback_create(
-        actor=request.user,
-        account=_get(Account, data.pop("account_id"), "account_id"),
-        opportunity=_get(Opportunity, data.pop("opportunity_id"), "opportunity_id"),
-        via="api",
-        **data,
+    return Status(
+        201,
+        services.feedback_create(
+            actor=request.user,
+            account=_get(Account, data.pop("account_id"), "account_id"),
+            opportunity=_get(Opportunity, data.pop("opportunity_id"), "opportunity_id"),
+            via="api",
+            **data,
+        ),
     )
 
 
@@ -546,7 +561,9 @@ def list_digests(request):
 def build_digest(request, payload: DigestIn):
     require_perm(request, "collaboration.add_feedbackdigest")
     digest = services.feedback_digest_build(actor=request.user, via="api", **payload.dict())
-    return 201, {**DigestOut.from_orm(digest).dict(), "themes": list(digest.themes.order_by("-size", "id"))}
+    return Status(
+        201, {**DigestOut.from_orm(digest).dict(), "themes": list(digest.themes.order_by("-size", "id"))}
+    )
 
 
 @router.get("/digests/{digest_id}", response={200: DigestDetailOut, **ERRORS})
@@ -714,14 +731,17 @@ def participation_summary(request, since: datetime.date | None = None):
 @router.post("/plans", response={201: PlanOut, **ERRORS})
 def create_plan(request, payload: PlanIn):
     require_perm(request, "collaboration.add_accountplan")
-    return 201, services.account_plan_create(
-        actor=request.user,
-        account=_get(Account, payload.account_id, "account_id"),
-        sales_owner=_get(Person, payload.sales_owner_id, "sales_owner_id"),
-        marketing_owner=_get(Person, payload.marketing_owner_id, "marketing_owner_id"),
-        objectives=payload.objectives,
-        status=payload.status,
-        via="api",
+    return Status(
+        201,
+        services.account_plan_create(
+            actor=request.user,
+            account=_get(Account, payload.account_id, "account_id"),
+            sales_owner=_get(Person, payload.sales_owner_id, "sales_owner_id"),
+            marketing_owner=_get(Person, payload.marketing_owner_id, "marketing_owner_id"),
+            objectives=payload.objectives,
+            status=payload.status,
+            via="api",
+        ),
     )
 
 
@@ -745,14 +765,17 @@ def update_plan(request, plan_id: int, payload: PlanPatch):
 @router.post("/plans/{plan_id}/items", response={201: PlanItemOut, **ERRORS})
 def add_plan_item(request, plan_id: int, payload: PlanItemIn):
     require_perm(request, "collaboration.change_accountplan")
-    return 201, services.plan_item_add(
-        plan=_plan(request, plan_id),
-        actor=request.user,
-        kind=payload.kind,
-        title=payload.title,
-        owner=_get(Person, payload.owner_id, "owner_id"),
-        due_on=payload.due_on,
-        via="api",
+    return Status(
+        201,
+        services.plan_item_add(
+            plan=_plan(request, plan_id),
+            actor=request.user,
+            kind=payload.kind,
+            title=payload.title,
+            owner=_get(Person, payload.owner_id, "owner_id"),
+            due_on=payload.due_on,
+            via="api",
+        ),
     )
 
 
@@ -767,28 +790,34 @@ def update_plan_item(request, item_id: int, payload: PlanItemPatch):
 @router.post("/plans/{plan_id}/stakeholders", response={201: StakeholderOut, **ERRORS})
 def add_stakeholder(request, plan_id: int, payload: StakeholderIn):
     require_perm(request, "collaboration.change_accountplan")
-    return 201, services.stakeholder_add(
-        plan=_plan(request, plan_id),
-        actor=request.user,
-        name=payload.name,
-        title=payload.title,
-        stance=payload.stance,
-        contact=_get(Contact, payload.contact_id, "contact_id"),
-        via="api",
+    return Status(
+        201,
+        services.stakeholder_add(
+            plan=_plan(request, plan_id),
+            actor=request.user,
+            name=payload.name,
+            title=payload.title,
+            stance=payload.stance,
+            contact=_get(Contact, payload.contact_id, "contact_id"),
+            via="api",
+        ),
     )
 
 
 @router.post("/plans/{plan_id}/participation", response={201: ParticipationOut, **ERRORS})
 def add_participation(request, plan_id: int, payload: ParticipationIn):
     require_perm(request, "collaboration.view_accountplan")
-    return 201, services.participation_record(
-        plan=_plan(request, plan_id),
-        actor=request.user,
-        person=_get(Person, payload.person_id, "person_id"),
-        kind=payload.kind,
-        occurred_on=payload.occurred_on,
-        note=payload.note,
-        via="api",
+    return Status(
+        201,
+        services.participation_record(
+            plan=_plan(request, plan_id),
+            actor=request.user,
+            person=_get(Person, payload.person_id, "person_id"),
+            kind=payload.kind,
+            occurred_on=payload.occurred_on,
+            note=payload.note,
+            via="api",
+        ),
     )
 
 
@@ -842,7 +871,8 @@ class CollateralOut(Schema):
         return [p.pk for p in obj.products.all()]
 
 
-class CollateralStatsOut(CollateralOut):
+class CollateralStatsOut(Schema):
+    collateral: CollateralOut
     uses: int
     won: int
     lost: int
@@ -880,7 +910,7 @@ def list_collateral(
         rating = ratings.get(piece.pk, {})
         out.append(
             {
-                **CollateralOut.from_orm(piece).dict(),
+                "collateral": piece,
                 "uses": piece.n_uses,
                 "won": piece.n_won,
                 "lost": piece.n_lost,
@@ -896,12 +926,15 @@ def list_collateral(
 def create_collateral(request, payload: CollateralIn):
     require_perm(request, "collaboration.add_collateral")
     data = payload.dict()
-    return 201, services.collateral_create(
-        actor=request.user,
-        segments=_many(Segment, data.pop("segment_ids"), "segment_ids"),
-        products=_many(Product, data.pop("product_ids"), "product_ids"),
-        via="api",
-        **data,
+    return Status(
+        201,
+        services.collateral_create(
+            actor=request.user,
+            segments=_many(Segment, data.pop("segment_ids"), "segment_ids"),
+            products=_many(Product, data.pop("product_ids"), "product_ids"),
+            via="api",
+            **data,
+        ),
     )
 
 
@@ -927,7 +960,9 @@ def attach_collateral(request, piece_id: int, payload: UseIn):
         actor=request.user,
         via="api",
     )
-    return 201, {"id": use.pk, "collateral_id": use.collateral_id, "opportunity_id": use.opportunity_id}
+    return Status(
+        201, {"id": use.pk, "collateral_id": use.collateral_id, "opportunity_id": use.opportunity_id}
+    )
 
 
 @router.post("/collateral/{piece_id}/ratings", response={201: dict, **ERRORS})
@@ -940,7 +975,7 @@ def rate_collateral(request, piece_id: int, payload: RatingIn):
         comment=payload.comment,
         via="api",
     )
-    return 201, {"id": rating.pk, "stars": rating.stars, "comment": rating.comment}
+    return Status(201, {"id": rating.pk, "stars": rating.stars, "comment": rating.comment})
 
 
 # ---------------------------------------------------------------- joint events and rotations
@@ -1012,11 +1047,14 @@ def list_events(request, start: datetime.date | None = None, end: datetime.date 
 def create_event(request, payload: EventIn):
     require_perm(request, "collaboration.add_jointevent")
     data = payload.dict()
-    return 201, services.joint_event_create(
-        actor=request.user,
-        participants=_many(Person, data.pop("participant_ids"), "participant_ids"),
-        via="api",
-        **data,
+    return Status(
+        201,
+        services.joint_event_create(
+            actor=request.user,
+            participants=_many(Person, data.pop("participant_ids"), "participant_ids"),
+            via="api",
+            **data,
+        ),
     )
 
 
@@ -1029,13 +1067,16 @@ def list_assignments(request):
 @router.post("/assignments", response={201: AssignmentOut, **ERRORS})
 def create_assignment(request, payload: AssignmentIn):
     require_perm(request, "collaboration.add_jointassignment")
-    return 201, services.joint_assignment_create(
-        actor=request.user,
-        person=_get(Person, payload.person_id, "person_id"),
-        kind=payload.kind,
-        host_team=_get(Team, payload.host_team_id, "host_team_id"),
-        description=payload.description,
-        starts_on=payload.starts_on,
-        ends_on=payload.ends_on,
-        via="api",
+    return Status(
+        201,
+        services.joint_assignment_create(
+            actor=request.user,
+            person=_get(Person, payload.person_id, "person_id"),
+            kind=payload.kind,
+            host_team=_get(Team, payload.host_team_id, "host_team_id"),
+            description=payload.description,
+            starts_on=payload.starts_on,
+            ends_on=payload.ends_on,
+            via="api",
+        ),
     )
