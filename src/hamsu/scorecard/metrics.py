@@ -174,8 +174,23 @@ def _sourced(measure_stage: str):
     return compute
 
 
-def _influenced(c: Context):
-    raise NotMeasured(_("Needs campaign touchpoints on deals (the campaigns app); not recorded yet."))
+def _influenced(measure_stage: str):
+    def compute(c: Context):
+        from django.apps import apps
+
+        if not apps.is_installed("hamsu.campaigns"):
+            raise NotMeasured(_("Needs campaign touchpoints (the campaigns app)."))
+        if c.f.by_seller:
+            raise NotMeasured(_("Not split by seller; clear the seller filter."))
+        f = c.f
+        filtered = selectors.stage_totals(
+            selectors.Filters(
+                period=f.period, team=f.team, segment=f.segment, product=f.product, influenced=True
+            )
+        )
+        return filtered[measure_stage]["reached_amount"]
+
+    return compute
 
 
 def _cost_per_mql(c: Context):
@@ -522,9 +537,11 @@ def _build() -> list[Metric]:
             UP,
             "money",
             "quarter",
-            _("Value of deals created in the period that a campaign touched before creation."),
-            "sum(amount) of deals with a campaign touchpoint",
-            _influenced,
+            _(
+                "Value of deals entering the funnel in the period whose account a marketing campaign had touched by then."
+            ),
+            "prospecting.reached_amount where influenced",
+            _influenced(OPEN_STAGES[0].value),
         ),
         Metric(
             "marketing_influenced_revenue",
@@ -534,9 +551,11 @@ def _build() -> list[Metric]:
             UP,
             "money",
             "quarter",
-            _("Revenue won in the period from deals a campaign touched."),
-            "sum(amount) of won deals with a campaign touchpoint",
-            _influenced,
+            _(
+                "Revenue won in the period from deals whose account a marketing campaign had touched by the win."
+            ),
+            "won.reached_amount where influenced",
+            _influenced("won"),
         ),
         Metric(
             "cost_per_mql",
