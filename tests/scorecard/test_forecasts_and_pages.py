@@ -232,3 +232,20 @@ def test_api_twins_of_metrics_forecast_and_calls(client, history, rep, manager):
     assert forecast["calls_commit"] == "90.00" and Decimal(forecast["won_to_date"]) == 5000
     assert client.get("/api/v1/scorecard/forecast/accuracy").json()["measured"] is False
     assert ForecastCall.objects.get().override_by == manager.user
+
+
+@pytest.mark.django_db
+def test_pages_speak_persian_with_jalali_periods(client, history, head_of_sales):
+    from hamsu.core.models import FiscalCalendar
+
+    row = company_settings()
+    row.fiscal_calendar = FiscalCalendar.JALALI
+    row.save()
+    aggregates.fill()
+    client.force_login(head_of_sales.user)
+    client.cookies["django_language"] = "fa"
+    response = client.get("/scorecard/?period=1404-Q4", HTTP_ACCEPT_LANGUAGE="fa")
+    page = response.content.decode()
+    assert response.status_code == 200 and 'dir="rtl"' in page
+    assert "عدد اصلی در برابر پیش‌بینی و واقعی" in page
+    assert "۱۴۰۴/۱۰/۰۱" in page  # the Jalali quarter's first day, in Persian digits

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 import jdatetime
+from django.utils.translation import gettext as _
 
 GREGORIAN = "gregorian"
 JALALI = "jalali"
@@ -112,16 +113,16 @@ def parse_period(key: str, calendar: str) -> Period:
     """Read a period key; raises ValueError with a message a user can act on."""
     match = _KEY.match((key or "").strip())
     if not match:
-        raise ValueError("Write the period as YYYY (year), YYYY-Qn (quarter) or YYYY-MM (month).")
+        raise ValueError(_("Write the period as YYYY (year), YYYY-Qn (quarter) or YYYY-MM (month)."))
     year = int(match["y"])
     if calendar == JALALI and not 1300 <= year <= 1500:
-        raise ValueError("A Jalali year is between 1300 and 1500.")
+        raise ValueError(_("A Jalali year is between 1300 and 1500."))
     if calendar == GREGORIAN and not 1990 <= year <= 2100:
-        raise ValueError("A Gregorian year is between 1990 and 2100.")
+        raise ValueError(_("A Gregorian year is between 1990 and 2100."))
     if match["m"]:
         month = int(match["m"])
         if not 1 <= month <= 12:
-            raise ValueError("A month is between 01 and 12.")
+            raise ValueError(_("A month is between 01 and 12."))
         return Period(MONTH, calendar, year, month)
     if match["q"]:
         return Period(QUARTER, calendar, year, int(match["q"]))

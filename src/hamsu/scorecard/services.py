@@ -45,7 +45,7 @@ def period_from_key(key: str, *, field: str = "period") -> Period:
     try:
         return parse_period(key, company_settings().fiscal_calendar)
     except ValueError as error:
-        raise ValidationFailed(_("Invalid period"), errors={field: [_(str(error))]}) from error
+        raise ValidationFailed(_("Invalid period"), errors={field: [str(error)]}) from error
 
 
 def _money(value, field: str, errors: dict, *, allow_none: bool = False) -> Decimal | None:
