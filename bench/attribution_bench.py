@@ -126,7 +126,11 @@ def measure_ours(parquet: Path, repeats: int) -> dict[str, Any]:
     interference from other processes), and the first, cold run separately.
     """
     touches = pl.read_parquet(parquet)
-    runs = [pipeline(touches) for _ in range(repeats)]
+    runs = [pipeline(touches)]
+    # ru_maxrss only grows; read it after the first run so it is one run's peak,
+    # not the allocator's high-water mark after several.
+    peak_first_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    runs += [pipeline(touches) for _ in range(repeats - 1)]
     in_budget = ["prepare_touches", "journeys", "unique_paths", *RULES, "markov_1", "markov_2"]
     best_wall = {k: min(r[0][k] for r in runs) for k in runs[0][0]}
     best_cpu = {k: min(r[1][k] for r in runs) for k in runs[0][1]}
@@ -137,7 +141,8 @@ def measure_ours(parquet: Path, repeats: int) -> dict[str, Any]:
         "budget_total_wall_best_stages": sum(best_wall[k] for k in in_budget),
         "budget_total_wall_per_run": [sum(r[0][k] for k in in_budget) for r in runs],
         "budget_total_cpu_best_stages": sum(best_cpu[k] for k in in_budget),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb_first_run": peak_first_run,
+        "peak_rss_mb_all_runs": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "touch_rows": touches.height,
         "unique_paths": paths.n_paths,
         "markov_states": {o: r.details["states"] for o, r in results.items()},

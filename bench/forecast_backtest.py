@@ -41,8 +41,8 @@ METHOD_ORDER = [
 
 
 def _fmt(wape: float | None, bias: float | None) -> str:
-    if wape is None:
-        return "–"
+    if wape is None or bias is None or not np.isfinite(wape):
+        return "– (actual 0)"
     return f"{wape:.3f} / {bias:+.3f}"
 
 
@@ -109,6 +109,43 @@ def coverage_table(errors: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def decomposition_table(errors: pl.DataFrame) -> str:
+    """Split bookings = deals open at the snapshot + deals created later, per method.
+
+    Shows which part of the bookings error comes from judging the existing pipeline and
+    which from projecting deals that do not exist yet.
+    """
+    k = ["target", "snapshot_date", "period", "method"]
+    wide = errors.pivot(on="scope", index=k, values=["forecast", "actual"])
+    wide = wide.filter(pl.col("forecast_pipeline").is_not_null() & pl.col("forecast_bookings").is_not_null())
+    wide = wide.with_columns(
+        (pl.col("forecast_bookings") - pl.col("forecast_pipeline")).alias("f_new"),
+        (pl.col("actual_bookings") - pl.col("actual_pipeline")).alias("a_new"),
+    )
+    s = wide.group_by(["target", "method"]).agg(
+        pl.len().alias("n"),
+        ((pl.col("f_new") - pl.col("a_new")).abs().sum() / pl.col("a_new").sum()).alias("new_wape"),
+        ((pl.col("f_new") - pl.col("a_new")).sum() / pl.col("a_new").sum()).alias("new_bias"),
+        (
+            (pl.col("forecast_pipeline") - pl.col("actual_pipeline")).sum() / pl.col("actual_bookings").sum()
+        ).alias("pipe_err"),
+        ((pl.col("f_new") - pl.col("a_new")).sum() / pl.col("actual_bookings").sum()).alias("new_err"),
+    )
+    lines = [
+        "| target | method | n | new deals: WAPE | new deals: bias | bookings bias from open deals | bookings bias from new deals |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for target in ["current_rest", "next_quarter"]:
+        part = s.filter(pl.col("target") == target)
+        for m in _methods(part):
+            r = part.filter(pl.col("method") == m).row(0, named=True)
+            lines.append(
+                f"| {target} | {m} | {r['n']} | {r['new_wape']:.3f} | {r['new_bias']:+.3f} | "
+                f"{r['pipe_err']:+.3f} | {r['new_err']:+.3f} |"
+            )
+    return "\n".join(lines)
+
+
 def hindsight_sweep(errors: pl.DataFrame) -> str:
     """Fixed-probability pipeline for any Engaging probability p (it is linear in p).
 
@@ -172,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         for scope in ["bookings", "pipeline"]:
             print(f"\n## By horizon: {target}, {scope}\n")
             print(horizon_table(errors, target, scope))
+    print("\n## Bookings error split: deals open at the snapshot vs deals created later\n")
+    print(decomposition_table(errors))
     print("\n## Monte Carlo interval calibration\n")
     print(coverage_table(errors))
     print("\n## Best fixed probability in hindsight (not a method: it peeks at the outcomes)\n")

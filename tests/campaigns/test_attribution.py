@@ -139,3 +139,23 @@ def test_a_deal_without_touches_is_reported_not_invented(rep, make_opportunity):
     assert explanation.touches == [] and explanation.note == "no_touches"
     comparison = compare_models(measure="revenue")
     assert comparison.deals == 1 and comparison.deals_touched == 0 and comparison.credit == {}
+
+
+@pytest.mark.parametrize("measure", ["revenue", "pipeline"])
+@pytest.mark.parametrize("level", ["channel", "campaign"])
+@pytest.mark.parametrize("lookback", [None, 15])
+def test_the_in_database_route_builds_the_same_paths(world, measure, level, lookback):
+    from hamsu.analytics.attribution import aggregate_journeys
+    from hamsu.campaigns.sql_route import paths_in_database
+
+    python = aggregate_journeys(
+        journey_frame(measure=measure, level=level, lookback_days=lookback).frame
+    ).paths.to_frame()
+    database = paths_in_database(measure=measure, level=level, lookback_days=lookback).to_frame()
+
+    def canonical(frame):
+        return sorted(
+            (tuple(r["path"]), r["conversions"], r["value"], r["nulls"]) for r in frame.iter_rows(named=True)
+        )
+
+    assert canonical(python) == canonical(database)

@@ -184,3 +184,12 @@ def test_the_deal_explanation_page(client, rep, world):
         f"/campaigns/deals/{world['deal'].pk}/explanation/?model=linear&lookback="
     ).content.decode()
     assert "Form fill" in html and "50.0%" in html
+
+
+def test_the_pages_speak_persian_right_to_left(client, marketer, world, settings):
+    client.force_login(marketer.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    html = client.get("/campaigns/closed-loop/").content.decode()
+    assert 'dir="rtl"' in html and "هنوز اندازه‌گیری نشده" in html
+    html = client.get("/campaigns/attribution/").content.decode()
+    assert "انتساب: همهٔ مدل‌ها کنار هم" in html

@@ -160,3 +160,32 @@ def test_switching_to_the_jalali_calendar_rebuilds_on_jalali_months(history):
     period = parse_period("1404-Q4", JALALI)
     assert str(period.start) == "2025-12-22" and str(period.end) == "2026-03-20"
     assert_same(period)
+
+
+@pytest.mark.django_db
+def test_marketing_influence_comes_from_campaign_touches_before_the_event(history):
+    from hamsu.campaigns.models import Campaign, Touchpoint
+    from hamsu.scorecard import metrics
+
+    first, second = Opportunity.objects.order_by("id")[:2]
+    campaign = Campaign.objects.create(
+        name="Webinar", channel=Campaign._meta.get_field("channel").choices[0][0]
+    )
+    # A touch before the first deal was created; a sales call and a touch after the second deal closed do not count.
+    Touchpoint.objects.create(
+        kind="webinar", occurred_at=aware(2026, 1, 2), campaign=campaign, account=first.account
+    )
+    Touchpoint.objects.create(
+        kind="sales_call", occurred_at=aware(2026, 1, 2), campaign=campaign, account=second.account
+    )
+    Touchpoint.objects.create(
+        kind="webinar", occurred_at=aware(2026, 6, 1), campaign=campaign, account=second.account
+    )
+    aggregates.fill()
+    q1 = selectors.Filters(period=parse_period("2026-Q1", "gregorian"))
+    values = {
+        v["code"]: v
+        for v in metrics.evaluate(q1, ["marketing_influenced_pipeline", "marketing_influenced_revenue"])
+    }
+    assert values["marketing_influenced_pipeline"]["value"] == first.amount_base
+    assert values["marketing_influenced_revenue"]["value"] == first.amount_base

@@ -18,7 +18,10 @@ from hamsu.scorecard.periods import parse_period
 @pytest.fixture
 def head_of_marketing(make_person):
     return make_person(
-        "Maryam Head", role=roles.HEAD_OF_MARKETING, function=Function.DOWNSTREAM_MARKETING, title=RoleTitle.HEAD_OF_MARKETING
+        "Maryam Head",
+        role=roles.HEAD_OF_MARKETING,
+        function=Function.DOWNSTREAM_MARKETING,
+        title=RoleTitle.HEAD_OF_MARKETING,
     )
 
 
@@ -28,7 +31,9 @@ def test_it_sets_the_number_and_quotas_and_sums_quarters_into_the_year(head_of_s
     for q, amount in (("2026-Q1", "100"), ("2026-Q2", "200"), ("2026-Q3", "300"), ("2026-Q4", "400")):
         services.target_set(actor=user, period=q, scope="company", amount=amount)
     services.target_set(actor=user, period="2026-Q1", scope="seller", person=rep, amount="40")
-    services.target_set(actor=user, period="2026-Q1", scope="company", amount="150")  # replaces, not duplicates
+    services.target_set(
+        actor=user, period="2026-Q1", scope="company", amount="150"
+    )  # replaces, not duplicates
     assert Target.objects.filter(scope="company").count() == 4
     year = selectors.target_for(selectors.Filters(period=parse_period("2026", "gregorian")))
     assert year == Decimal("1050.00")
@@ -131,12 +136,18 @@ def test_api_twins_of_targets_and_plans(client, history, head_of_sales, head_of_
     plan = client.post("/api/v1/scorecard/plans", {"period": "2027-Q1"}, content_type="application/json")
     assert plan.status_code == 201, plan.content
     plan_id = plan.json()["id"]
-    signed = client.post(f"/api/v1/scorecard/plans/{plan_id}/sign", {"side": "sales"}, content_type="application/json")
+    signed = client.post(
+        f"/api/v1/scorecard/plans/{plan_id}/sign", {"side": "sales"}, content_type="application/json"
+    )
     assert signed.json()["sales_signed_by_id"] == head_of_sales.user.pk
     client.force_login(head_of_marketing.user)
-    signed = client.post(f"/api/v1/scorecard/plans/{plan_id}/sign", {"side": "marketing"}, content_type="application/json")
+    signed = client.post(
+        f"/api/v1/scorecard/plans/{plan_id}/sign", {"side": "marketing"}, content_type="application/json"
+    )
     assert signed.json()["status"] == "signed"
-    frozen = client.patch(f"/api/v1/scorecard/plans/{plan_id}", {"target_amount": "1"}, content_type="application/json")
+    frozen = client.patch(
+        f"/api/v1/scorecard/plans/{plan_id}", {"target_amount": "1"}, content_type="application/json"
+    )
     assert frozen.status_code == 409
     client.force_login(rep.user)
     refused = client.put(

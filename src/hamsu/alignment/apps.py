@@ -6,3 +6,12 @@ class AlignmentConfig(AppConfig):
     name = "hamsu.alignment"
     label = "alignment"
     verbose_name = _("Alignment")
+
+    def ready(self) -> None:
+        from hamsu.alignment import roles
+        from hamsu.core.navigation import NavItem, register
+
+        roles.register()
+        register(
+            NavItem("alignment:index", _("Alignment"), "people", order=60, permission="alignment.view_round"),
+        )

@@ -128,3 +128,25 @@ def touch_counts_by_kind(*, campaign: Campaign) -> list[dict]:
         .annotate(n=Count("pk"))
         .order_by("-n")
     )
+
+
+def touches_for_opportunity(*, user, opportunity) -> QuerySet:
+    """The touches that count towards a deal: its account's and its contacts' touches up
+    to its close (or up to now while it is open), oldest first."""
+    queryset = touchpoints_visible(user=user).filter(account_id=opportunity.account_id)
+    if opportunity.closed_at:
+        queryset = queryset.filter(occurred_at__lte=opportunity.closed_at)
+    return queryset.select_related("campaign", "contact").order_by("occurred_at", "pk")
+
+
+def opportunities_touched(*, touchpoint: Touchpoint) -> QuerySet:
+    """Deals a touch counts towards: its account's deals still open or closed after it."""
+    from django.db.models import Q
+
+    from hamsu.crm.models import Opportunity
+
+    if touchpoint.account_id is None:
+        return Opportunity.objects.none()
+    return Opportunity.objects.filter(account_id=touchpoint.account_id).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=touchpoint.occurred_at)
+    )

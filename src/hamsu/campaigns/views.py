@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hamsu.campaigns import imports, selectors, services
@@ -30,9 +30,9 @@ from hamsu.core.visibility import visible
 from hamsu.crm.models import Opportunity
 
 MEASURE_LABELS = {
-    "conversions": _lazy("Won deals"),
-    "revenue": _lazy("Revenue"),
-    "pipeline": _lazy("Pipeline"),
+    "conversions": gettext_lazy("Won deals"),
+    "revenue": gettext_lazy("Revenue"),
+    "pipeline": gettext_lazy("Pipeline"),
 }
 
 

@@ -6,3 +6,19 @@ class CollaborationConfig(AppConfig):
     name = "hamsu.collaboration"
     label = "collaboration"
     verbose_name = _("Collaboration")
+
+    def ready(self) -> None:
+        from hamsu.collaboration.permissions import register_permissions
+        from hamsu.core.navigation import NavItem, register
+
+        register_permissions()
+        register(
+            NavItem(
+                "collaboration:home",
+                _("Together"),
+                "people-fill",
+                order=60,
+                permission="collaboration.view_meeting",
+            ),
+            NavItem("collaboration:notifications", _("Notifications"), "bell", order=200),
+        )

@@ -1,9 +1,114 @@
+"""Reads for the directory: the people list and the "who to contact" search.
+
+The search answers "who do I talk to about account X / segment Y / product Z / topic T"
+with the reason each person matches. Every dimension is looked up in its own small,
+indexed query (accounts, segments, products, expertise, teams, names) and capped, then
+the few best people are loaded — so the cost does not grow with the size of the
+directory beyond the name lookup.
+"""
+
 from __future__ import annotations
 
+import datetime
+import re
+from dataclasses import dataclass, field
+
 from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hamsu.core.pagination import keyset_page
-from hamsu.directory.models import Person
+from hamsu.crm.models import Account, OpportunityParticipant, Product, Segment
+from hamsu.crm.stages import OPEN_STAGES
+from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
+
+# Candidates kept per dimension: enough to rank, few enough to stay fast at any size.
+PER_DIMENSION = 300
+MATCHED_RECORDS = 25
+# Words of the question itself, not of its subject ("who do I talk to about …").
+QUESTION_WORDS = {
+    "who",
+    "whom",
+    "talk",
+    "speak",
+    "contact",
+    "about",
+    "account",
+    "segment",
+    "product",
+    "topic",
+    "the",
+    "for",
+    "with",
+    "and",
+    "can",
+    "help",
+    "knows",
+    "کی",
+    "چه",
+    "کسی",
+    "درباره",
+    "دربارهٔ",
+    "با",
+    "برای",
+    "حساب",
+    "مشتری",
+    "محصول",
+    "بخش",
+    "موضوع",
+    "صحبت",
+    "کنم",
+}
+WEIGHTS = {
+    "name": 6.0,
+    "account_owner": 5.0,
+    "account_covered": 4.5,
+    "deal": 3.5,
+    "expertise": 3.0,
+    "segment": 3.0,
+    "product": 3.0,
+    "team": 2.0,
+    "role": 1.5,
+}
+
+
+@dataclass
+class Reason:
+    kind: str
+    label: str
+
+    @property
+    def text(self) -> str:
+        templates = {
+            "name": _("Name or e-mail matches “%(label)s”"),
+            "account_owner": _("Owns account %(label)s"),
+            "account_covered": _("Covers account %(label)s"),
+            "deal": _("Works on an open deal with %(label)s"),
+            "expertise": _("Expertise: %(label)s"),
+            "segment": _("Segment: %(label)s"),
+            "product": _("Product: %(label)s"),
+            "team": _("Team: %(label)s"),
+            "role": _("Role: %(label)s"),
+        }
+        return templates[self.kind] % {"label": self.label}
+
+
+@dataclass
+class Match:
+    person: Person
+    score: float
+    reasons: list[Reason] = field(default_factory=list)
+    available: bool = True
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    function: str = ""
+    language: str = ""
+    available_only: bool = False
+    segment: int | None = None
+    product: int | None = None
+    account: int | None = None
 
 
 def person_list(*, q: str = "", function: str = "", cursor: str | None = None, limit: int = 50):
@@ -16,3 +121,181 @@ def person_list(*, q: str = "", function: str = "", cursor: str | None = None, l
     if function:
         qs = qs.filter(function=function)
     return keyset_page(qs, sort="name", allowed={"name": "full_name"}, cursor=cursor, limit=limit)
+
+
+def _terms(q: str) -> list[str]:
+    """The whole phrase first, then its meaningful words (two letters or more)."""
+    phrase = " ".join(q.split())[:100]
+    if not phrase:
+        return []
+    words = [w for w in re.split(r"[\s,;/]+", phrase) if len(w) >= 2 and w.lower() not in QUESTION_WORDS]
+    subject = " ".join(words)
+    terms = [subject] if subject else []
+    terms += [w for w in words if w != subject and len(w) >= 3]
+    return terms
+
+
+def _label_matches(term: str, choices) -> list[str]:
+    """Choice values whose label (English or the active language) contains ``term``."""
+    found = []
+    lowered = term.lower()
+    for value, label in choices:
+        labels = {str(label).lower()}
+        with translation.override("en"):
+            labels.add(str(label).lower())
+        if any(lowered in text for text in labels):
+            found.append(value)
+    return found
+
+
+class _Collector:
+    def __init__(self):
+        self.scores: dict[int, float] = {}
+        self.reasons: dict[int, list[Reason]] = {}
+
+    def add(self, person_ids, kind: str, label: str) -> None:
+        for pk in person_ids:
+            if pk is None:
+                continue
+            seen = self.reasons.setdefault(pk, [])
+            if any(r.kind == kind and r.label == label for r in seen):
+                continue
+            self.scores[pk] = self.scores.get(pk, 0.0) + WEIGHTS[kind]
+            seen.append(Reason(kind, label))
+
+
+def _accounts(collector: _Collector, accounts: list[Account]) -> None:
+    if not accounts:
+        return
+    by_id = {a.pk: a for a in accounts}
+    for account in accounts:
+        collector.add([account.owner_id], "account_owner", account.name)
+    covered = Person.accounts_covered.through.objects.filter(account_id__in=by_id).values_list(
+        "account_id", "person_id"
+    )[:PER_DIMENSION]
+    for account_id, person_id in covered:
+        collector.add([person_id], "account_covered", by_id[account_id].name)
+    on_deals = (
+        OpportunityParticipant.objects.filter(
+            opportunity__account_id__in=by_id, opportunity__stage__in=OPEN_STAGES
+        )
+        .values_list("opportunity__account_id", "person_id")
+        .distinct()[:PER_DIMENSION]
+    )
+    for account_id, person_id in on_deals:
+        collector.add([person_id], "deal", by_id[account_id].name)
+
+
+def _m2m(collector: _Collector, through, column: str, records: dict[int, str], kind: str) -> None:
+    if not records:
+        return
+    rows = through.objects.filter(**{f"{column}__in": list(records)}).values_list(column, "person_id")[
+        :PER_DIMENSION
+    ]
+    for record_id, person_id in rows:
+        collector.add([person_id], kind, records[record_id])
+
+
+def _search_term(collector: _Collector, term: str) -> None:
+    accounts = list(
+        Account.objects.filter(name__icontains=term)
+        .only("id", "name", "owner_id")
+        .order_by("name")[:MATCHED_RECORDS]
+    )
+    _accounts(collector, accounts)
+    segments = dict(Segment.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
+    _m2m(collector, Person.segments.through, "segment_id", segments, "segment")
+    products = dict(
+        Product.objects.filter(Q(name__icontains=term) | Q(code__iexact=term)).values_list("id", "name")[
+            :MATCHED_RECORDS
+        ]
+    )
+    _m2m(collector, Person.products.through, "product_id", products, "product")
+    tags = dict(ExpertiseTag.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
+    _m2m(collector, Person.expertise.through, "expertisetag_id", tags, "expertise")
+    for team_id, team_name in Team.objects.filter(name__icontains=term).values_list("id", "name")[
+        :MATCHED_RECORDS
+    ]:
+        collector.add(
+            Person.objects.filter(team_id=team_id).values_list("pk", flat=True)[:PER_DIMENSION],
+            "team",
+            team_name,
+        )
+    roles = _label_matches(term, RoleTitle.choices)
+    for role in roles[:3]:
+        collector.add(
+            Person.objects.filter(role_title=role, is_active=True).values_list("pk", flat=True)[
+                :PER_DIMENSION
+            ],
+            "role",
+            str(RoleTitle(role).label),
+        )
+    names = Person.objects.filter(Q(full_name__icontains=term) | Q(email__istartswith=term)).values_list(
+        "pk", flat=True
+    )[:PER_DIMENSION]
+    collector.add(names, "name", term)
+
+
+def who_to_contact(
+    *,
+    q: str = "",
+    filters: SearchFilters = SearchFilters(),
+    limit: int = 20,
+    today: datetime.date | None = None,
+) -> list[Match]:
+    """People ranked by how well they answer the question, each with its reasons."""
+    today = today or timezone.localdate()
+    collector = _Collector()
+    terms = _terms(q)
+    for index, term in enumerate(terms):
+        before = len(collector.scores)
+        _search_term(collector, term)
+        # The whole phrase matched something: its single words would only add noise.
+        if index == 0 and len(collector.scores) > before:
+            break
+    if filters.account:
+        _accounts(collector, list(Account.objects.filter(pk=filters.account).only("id", "name", "owner_id")))
+    if filters.segment:
+        _m2m(
+            collector,
+            Person.segments.through,
+            "segment_id",
+            dict(Segment.objects.filter(pk=filters.segment).values_list("id", "name")),
+            "segment",
+        )
+    if filters.product:
+        _m2m(
+            collector,
+            Person.products.through,
+            "product_id",
+            dict(Product.objects.filter(pk=filters.product).values_list("id", "name")),
+            "product",
+        )
+    if not collector.scores:
+        return []
+    # Load only the best candidates (plus headroom for the filters below).
+    ranked_ids = sorted(collector.scores, key=lambda pk: -collector.scores[pk])[: max(limit * 5, 100)]
+    people = Person.objects.filter(pk__in=ranked_ids, is_active=True).select_related("team")
+    if filters.function:
+        people = people.filter(function=filters.function)
+    matches = []
+    for person in people:
+        if filters.language and filters.language not in (person.languages or []):
+            continue
+        available = not (person.absent_until and person.absent_until >= today)
+        if filters.available_only and not available:
+            continue
+        # Somebody away is still the right person, just not the first to call.
+        score = collector.scores[person.pk] - (0 if available else 0.5)
+        matches.append(Match(person, score, collector.reasons[person.pk], available))
+    matches.sort(key=lambda m: (-m.score, m.person.full_name, m.person.pk))
+    return matches[:limit]
+
+
+def stale_profiles(*, days: int = 180, now: datetime.datetime | None = None):
+    now = now or timezone.now()
+    return Person.objects.filter(is_active=True, profile_updated_at__lt=now - datetime.timedelta(days=days))
+
+
+def function_choices():
+    return Function.choices

@@ -1,20 +1,57 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from hamsu.directory import selectors
+from hamsu.core.errors import DomainError
+from hamsu.core.forms import LocalDateField, apply_domain_errors
+from hamsu.core.http import int_or_none
+from hamsu.core.visibility import person_of
+from hamsu.crm.models import Account, Product, Segment
+from hamsu.directory import selectors, services
 from hamsu.directory.models import Function, Person
+
+
+def _search_filters(request) -> selectors.SearchFilters:
+    get = request.GET
+    return selectors.SearchFilters(
+        function=get.get("function", "") if get.get("function") in Function.values else "",
+        language=get.get("language", "").strip().lower()[:3],
+        available_only=get.get("available") == "1",
+        segment=int_or_none(get.get("segment")),
+        product=int_or_none(get.get("product")),
+        account=int_or_none(get.get("account")),
+    )
 
 
 @login_required
 @permission_required("directory.view_person", raise_exception=True)
 def people(request):
+    """One search box: who do I talk to about an account, segment, product or topic."""
     q = request.GET.get("q", "")[:100]
-    function = request.GET.get("function", "") if request.GET.get("function") in Function.values else ""
-    page = selectors.person_list(q=q, function=function, cursor=request.GET.get("cursor"))
+    filters = _search_filters(request)
+    searching = bool(q.strip() or filters.segment or filters.product or filters.account)
+    page = matches = None
+    if searching:
+        matches = selectors.who_to_contact(q=q, filters=filters, limit=30)
+    else:
+        page = selectors.person_list(q="", function=filters.function, cursor=request.GET.get("cursor"))
     return render(
         request,
         "directory/people.html",
-        {"page": page, "q": q, "function": function, "functions": Function.choices},
+        {
+            "page": page,
+            "matches": matches,
+            "q": q,
+            "filters": filters,
+            "function": filters.function,
+            "functions": Function.choices,
+            "segments": Segment.objects.order_by("name"),
+            "products": Product.objects.filter(is_active=True).order_by("name"),
+        },
     )
 
 
@@ -23,8 +60,106 @@ def people(request):
 def person_detail(request, pk: int):
     person = get_object_or_404(
         Person.objects.select_related("team", "manager").prefetch_related(
-            "expertise", "segments", "products"
+            "expertise", "segments", "products", "accounts_covered"
         ),
         pk=pk,
     )
-    return render(request, "directory/person.html", {"person": person})
+    stale = selectors.stale_profiles().filter(pk=person.pk).exists()
+    return render(
+        request,
+        "directory/person.html",
+        {"person": person, "stale": stale, "is_me": person_of(request.user) == person},
+    )
+
+
+class ProfileForm(forms.Form):
+    phone = forms.CharField(label=gettext_lazy("phone"), max_length=40, required=False)
+    languages = forms.CharField(
+        label=gettext_lazy("languages"),
+        required=False,
+        help_text=gettext_lazy("Language codes separated by commas, e.g. en, fa"),
+    )
+    absent_until = LocalDateField(label=gettext_lazy("absent until"), required=False)
+    expertise = forms.CharField(
+        label=gettext_lazy("expertise"),
+        required=False,
+        help_text=gettext_lazy("Topics people can ask you about, separated by commas"),
+    )
+    segments = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("segments"), queryset=Segment.objects.none(), required=False
+    )
+    products = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("products"), queryset=Product.objects.none(), required=False
+    )
+    accounts_covered = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("accounts covered"), queryset=Account.objects.none(), required=False
+    )
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segments"].queryset = Segment.objects.order_by("name")
+        self.fields["products"].queryset = Product.objects.order_by("name")
+        # Only the accounts already covered are listed; more are added through the API or import,
+        # since a select of every account would not scale.
+        covered = person.accounts_covered.values("pk")
+        owned = Account.objects.filter(owner=person).values("pk")[:200]
+        self.fields["accounts_covered"].queryset = Account.objects.filter(
+            pk__in=covered
+        ) | Account.objects.filter(pk__in=owned)
+
+    def clean_languages(self):
+        return [c.strip() for c in self.cleaned_data["languages"].replace("،", ",").split(",") if c.strip()]
+
+    def clean_expertise(self):
+        return [c.strip() for c in self.cleaned_data["expertise"].replace("،", ",").split(",") if c.strip()]
+
+
+@login_required
+def my_profile(request):
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    initial = {
+        "phone": person.phone,
+        "languages": ", ".join(person.languages or []),
+        "absent_until": person.absent_until,
+        "expertise": ", ".join(person.expertise.values_list("name", flat=True)),
+        "segments": person.segments.all(),
+        "products": person.products.all(),
+        "accounts_covered": person.accounts_covered.all(),
+    }
+    form = ProfileForm(request.POST or None, initial=initial, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_profile_update(person=person, actor=request.user, via="ui", **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_errors(form, error)
+        else:
+            messages.success(request, _("Your profile is up to date."))
+            return redirect("directory:person", pk=person.pk)
+    return render(request, "directory/my_profile.html", {"form": form, "person": person})
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV file"))
+    dry_run = forms.BooleanField(label=gettext_lazy("Check only, do not save"), required=False)
+
+
+@login_required
+@permission_required(["directory.add_person", "directory.change_person"], raise_exception=True)
+def people_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = services.read_csv(form.cleaned_data["file"].read())
+            report = services.people_import(
+                rows=rows, actor=request.user, dry_run=form.cleaned_data["dry_run"], via="import"
+            )
+        except DomainError as error:
+            apply_domain_errors(form, error)
+    return render(
+        request,
+        "directory/import.html",
+        {"form": form, "report": report, "columns": services.IMPORT_COLUMNS},
+    )

@@ -98,7 +98,7 @@ def _check(node: Any, path: str, depth: int, problems: list, count: list, fields
         _check(node["not"], f"{path}.not", depth + 1, problems, count, fields)
         return
     op = node.get("op")
-    if op not in OPERATORS:
+    if not isinstance(op, str) or op not in OPERATORS:
         problems.append((f"{path}.op", f"unknown operator {op!r}; use one of {', '.join(sorted(OPERATORS))}"))
         return
     if "touches" in node:
@@ -119,7 +119,7 @@ def _check(node: Any, path: str, depth: int, problems: list, count: list, fields
             problems.append((f"{path}.value", "compare the number of touches with a number"))
         return
     field = node.get("field")
-    if field not in fields:
+    if not isinstance(field, str) or field not in fields:
         problems.append((f"{path}.field", f"unknown field {field!r}; use one of {', '.join(sorted(fields))}"))
         return
     if keys - {"field", "op", "value"}:

@@ -72,7 +72,15 @@ class _Deltas:
 
     def add(self, month, stage, dims: dict, **values) -> None:
         f = self.funnel[
-            (month, stage, dims["team_id"], dims["segment_id"], dims["product_id"], dims["source"])
+            (
+                month,
+                stage,
+                dims["team_id"],
+                dims["segment_id"],
+                dims["product_id"],
+                dims["source"],
+                dims["influenced"],
+            )
         ]
         s = self.seller[(month, stage, dims["owner_id"], dims["team_id"])] if dims["owner_id"] else None
         for name, value in values.items():
@@ -107,11 +115,12 @@ def _dims(progress: DealProgress) -> dict:
         "product_id": progress.product_id,
         "source": progress.source,
         "owner_id": progress.owner_id,
+        "influenced": progress.influenced,
     }
 
 
 def _fold_opportunity(
-    event: dict, progress: DealProgress | None, opp: dict | None, month, deltas, wins
+    event: dict, progress: DealProgress | None, opp: dict | None, month, deltas, wins, first_touch=None
 ) -> DealProgress:
     at = event["at"]
     to = event["to_stage"]
@@ -134,6 +143,8 @@ def _fold_opportunity(
         progress.amount = opp["amount_base"]
         for name in ("team_id", "segment_id", "product_id", "source", "owner_id"):
             setattr(progress, name, opp[name])
+        touched = (first_touch or {}).get(opp["account_id"])
+        progress.influenced = progress.influenced or (touched is not None and touched <= at)
     dims = _dims(progress)
     amount = progress.amount
     target_depth = SALES_ORDER.index(to) if to in SALES_ORDER else progress.depth
@@ -251,6 +262,32 @@ def _write_open(deltas: dict) -> None:
     OpenPipelineStat.objects.filter(deals=0).delete()
 
 
+def _first_campaign_touch(account_ids: set) -> dict:
+    """Each account's first marketing-campaign touch (sales calls are not marketing's).
+
+    Read from the campaigns app when it is installed; without it nothing is influenced.
+    """
+    from django.apps import apps
+    from django.db.models import Min
+
+    try:
+        touchpoint = apps.get_model("campaigns", "Touchpoint")
+    except LookupError:
+        return {}
+    ids = [a for a in account_ids if a]
+    out: dict = {}
+    for i in range(0, len(ids), 5000):
+        rows = (
+            touchpoint.objects.filter(account_id__in=ids[i : i + 5000], campaign__isnull=False)
+            .exclude(kind="sales_call")
+            .values("account_id")
+            .annotate(first=Min("occurred_at"))
+            .values_list("account_id", "first")
+        )
+        out.update(rows)
+    return out
+
+
 def _fold_batch(events: list[dict], calendar: str) -> None:
     opp_ids = {e["object_id"] for e in events if e["object_type"] == "opportunity"}
     lead_ids = {e["object_id"] for e in events if e["object_type"] == "lead"}
@@ -268,6 +305,7 @@ def _fold_batch(events: list[dict], calendar: str) -> None:
             "account_id",
         )
     }
+    first_touch = _first_campaign_touch({row["account_id"] for row in opps.values()})
     progress: dict[tuple, DealProgress] = {}
     for object_type, ids in (("opportunity", opp_ids), ("lead", lead_ids)):
         id_list = list(ids)
@@ -284,7 +322,7 @@ def _fold_batch(events: list[dict], calendar: str) -> None:
         month = bucket(timezone.localtime(event["at"]).date(), calendar)
         if event["object_type"] == "opportunity":
             progress[key] = _fold_opportunity(
-                event, progress.get(key), opps.get(event["object_id"]), month, deltas, wins
+                event, progress.get(key), opps.get(event["object_id"]), month, deltas, wins, first_touch
             )
         elif event["object_type"] == "lead":
             progress[key] = _fold_lead(event, progress.get(key), month, deltas)
@@ -299,6 +337,7 @@ def _fold_batch(events: list[dict], calendar: str) -> None:
         "product_id",
         "source",
         "owner_id",
+        "influenced",
     )
     DealProgress.objects.bulk_create([p for k, p in progress.items() if k not in known], batch_size=5000)
     DealProgress.objects.bulk_update(
@@ -307,7 +346,7 @@ def _fold_batch(events: list[dict], calendar: str) -> None:
     _write_stats(
         FunnelMonthStat,
         deltas.funnel,
-        ("month", "stage", "team_id", "segment_id", "product_id", "source"),
+        ("month", "stage", "team_id", "segment_id", "product_id", "source", "influenced"),
         MEASURES,
     )
     _write_stats(SellerMonthStat, deltas.seller, ("month", "stage", "owner_id", "team_id"), MEASURES)

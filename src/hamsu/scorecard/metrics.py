@@ -174,8 +174,23 @@ def _sourced(measure_stage: str):
     return compute
 
 
-def _influenced(c: Context):
-    raise NotMeasured(_("Needs campaign touchpoints on deals (the campaigns app); not recorded yet."))
+def _influenced(measure_stage: str):
+    def compute(c: Context):
+        from django.apps import apps
+
+        if not apps.is_installed("hamsu.campaigns"):
+            raise NotMeasured(_("Needs campaign touchpoints (the campaigns app)."))
+        if c.f.by_seller:
+            raise NotMeasured(_("Not split by seller; clear the seller filter."))
+        f = c.f
+        filtered = selectors.stage_totals(
+            selectors.Filters(
+                period=f.period, team=f.team, segment=f.segment, product=f.product, influenced=True
+            )
+        )
+        return filtered[measure_stage]["reached_amount"]
+
+    return compute
 
 
 def _cost_per_mql(c: Context):
@@ -239,19 +254,26 @@ def _market_entry(c: Context):
 
 def _sla(side: str):
     def compute(c: Context):
-        # The funnel app owns handoffs and their SLA clocks; when it offers
-        # ``sla_adherence(side=, start=, end=) -> float | None`` the figure appears here.
+        # Thin adapter over the funnel app's two-sided SLA report (per sales team):
+        # sales keeps its side when handoffs are decided within the SLA; marketing when it
+        # delivers the MQL volume it committed to.
+        import datetime
+
+        from django.utils import timezone
+
         try:
-            from hamsu.funnel import selectors as funnel_selectors
-        except ImportError:
-            funnel_selectors = None
-        reader = getattr(funnel_selectors, "sla_adherence", None)
-        if reader is None:
-            raise NotMeasured(_("Handoff SLAs are not recorded yet (the funnel app)."))
-        value = reader(side=side, start=c.f.period.start, end=c.f.period.end)
-        if value is None:
-            raise NotMeasured(_("No handoffs in this period."))
-        return Decimal(str(value))
+            from hamsu.funnel.selectors import sla_adherence
+        except ImportError as error:
+            raise NotMeasured(_("Handoff SLAs are not recorded yet (the funnel app).")) from error
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(c.f.period.start, datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(
+            c.f.period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        figures = sla_adherence(start=start, end=end)
+        if side == "sales":
+            return _ratio(sum(f.on_time for f in figures), sum(f.handoffs_closed for f in figures))
+        return _ratio(sum(f.mqls for f in figures), sum(f.mql_target for f in figures))
 
     return compute
 
@@ -515,9 +537,11 @@ def _build() -> list[Metric]:
             UP,
             "money",
             "quarter",
-            _("Value of deals created in the period that a campaign touched before creation."),
-            "sum(amount) of deals with a campaign touchpoint",
-            _influenced,
+            _(
+                "Value of deals entering the funnel in the period whose account a marketing campaign had touched by then."
+            ),
+            "prospecting.reached_amount where influenced",
+            _influenced(OPEN_STAGES[0].value),
         ),
         Metric(
             "marketing_influenced_revenue",
@@ -527,9 +551,11 @@ def _build() -> list[Metric]:
             UP,
             "money",
             "quarter",
-            _("Revenue won in the period from deals a campaign touched."),
-            "sum(amount) of won deals with a campaign touchpoint",
-            _influenced,
+            _(
+                "Revenue won in the period from deals whose account a marketing campaign had touched by the win."
+            ),
+            "won.reached_amount where influenced",
+            _influenced("won"),
         ),
         Metric(
             "cost_per_mql",
@@ -631,8 +657,8 @@ def _build() -> list[Metric]:
             UP,
             "ratio",
             "month",
-            _("Share of marketing's handoff commitments met on time."),
-            "funnel.selectors.sla_adherence(side='marketing')",
+            _("MQLs handed to sales divided by the MQLs marketing committed to in the SLA, in the period."),
+            "sum(mqls) / sum(mql_target) over funnel.selectors.sla_adherence()",
             _sla("marketing"),
         ),
         Metric(
@@ -643,8 +669,10 @@ def _build() -> list[Metric]:
             UP,
             "ratio",
             "month",
-            _("Share of leads sales followed up within the agreed time."),
-            "funnel.selectors.sla_adherence(side='sales')",
+            _(
+                "Handoffs sales accepted or returned within the SLA divided by handoffs decided, in the period."
+            ),
+            "sum(on_time) / sum(handoffs_closed) over funnel.selectors.sla_adherence()",
             _sla("sales"),
         ),
         Metric(

@@ -367,17 +367,19 @@ class StatMeasures(models.Model):
 
 
 class FunnelMonthStat(StatMeasures):
-    """Per fiscal month, stage, team, segment, product and source."""
+    """Per fiscal month, stage, team, segment, product, source and marketing influence."""
 
     team_id = models.BigIntegerField(null=True)
     segment_id = models.BigIntegerField(null=True)
     product_id = models.BigIntegerField(null=True)
     source = models.CharField(max_length=16, blank=True)
+    # A marketing campaign had touched the deal's account by the time of the event.
+    influenced = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "stage", "team_id", "segment_id", "product_id", "source"],
+                fields=["month", "stage", "team_id", "segment_id", "product_id", "source", "influenced"],
                 name="uniq_funnel_stat",
             )
         ]
@@ -458,6 +460,7 @@ class DealProgress(models.Model):
     product_id = models.BigIntegerField(null=True)
     source = models.CharField(max_length=16, blank=True)
     owner_id = models.BigIntegerField(null=True)
+    influenced = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

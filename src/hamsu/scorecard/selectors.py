@@ -54,6 +54,7 @@ class Filters:
     product: int | None = None
     owner: int | None = None
     source: str = ""
+    influenced: bool | None = None  # only deals a marketing campaign touched (aggregate tables only)
 
     @property
     def by_seller(self) -> bool:
@@ -127,6 +128,8 @@ def _stat_rows(filters: Filters, months: list[datetime.date]):
             qs = qs.filter(**{f"{name}_id": value})
     if filters.source:
         qs = qs.filter(source=filters.source)
+    if filters.influenced is not None:
+        qs = qs.filter(influenced=filters.influenced)
     return qs
 
 

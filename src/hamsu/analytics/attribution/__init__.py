@@ -78,12 +78,11 @@ def attribute(
         data = aggregate_journeys(data, lookback=lookback)
     elif lookback is not None:
         raise AttributionInputError("lookback applies to touchpoints; these paths are already aggregated")
-    paths = data.paths if isinstance(data, Journeys) else data
+    target = data.paths if isinstance(data, Journeys) and model not in TOUCH_RULES else data
     if model == "markov":
-        return markov(paths, order)
+        return markov(target, order)
     if model == "shapley":
-        return shapley(paths, max_exact=max_exact, samples=samples, confidence=confidence, seed=seed)
-    target = data if model in TOUCH_RULES else paths
+        return shapley(target, max_exact=max_exact, samples=samples, confidence=confidence, seed=seed)
     # Journeys that did not convert carry no credit; skipping them saves most of the work.
     target = target.select(np.flatnonzero((target.conversions != 0) | (target.value != 0)))
     shares = touch_shares(

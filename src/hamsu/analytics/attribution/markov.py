@@ -23,6 +23,8 @@ Conventions follow ChannelAttribution's ``markov_model``:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
@@ -58,20 +60,19 @@ def markov(paths: Paths, order: int = 1) -> AttributionResult:
     return AttributionResult("markov", paths.channels, attributed[:, 0], attributed[:, 1], details)
 
 
+@dataclass(frozen=True)
 class Chain:
-    """Transition structure of the order-k chain built from weighted paths."""
+    """The order-k chain built from weighted paths.
 
-    def __init__(
-        self,
-        q: sp.csr_matrix,
-        rewards: np.ndarray,
-        start: np.ndarray,
-        contains: np.ndarray,
-    ) -> None:
-        self.q = q
-        self.rewards = rewards
-        self.start = start
-        self.contains = contains
+    ``q``: transition probabilities between states; ``rewards``: per state, the one-step
+    probability of converting and the expected value of doing so; ``start``: where
+    journeys begin; ``contains``: which channels each state includes.
+    """
+
+    q: sp.csr_matrix
+    rewards: np.ndarray
+    start: np.ndarray
+    contains: np.ndarray
 
     @property
     def n_states(self) -> int:

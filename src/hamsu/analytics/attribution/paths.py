@@ -65,7 +65,8 @@ class Paths:
     @cached_property
     def path_of_touch(self) -> np.ndarray:
         """Index of the path each touch belongs to (the CSR row index, expanded)."""
-        return np.repeat(np.arange(self.n_paths), self.lengths)
+        # int32 halves the memory of the largest per-touch array; 2**31 paths is far off.
+        return np.repeat(np.arange(self.n_paths, dtype=np.int32), self.lengths)
 
     @cached_property
     def position(self) -> np.ndarray:

@@ -1,0 +1,264 @@
+"""API v1 for data in and out: the same services and selectors as the pages."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from typing import Annotated
+
+from django.http import StreamingHttpResponse
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from hamsu.api.permissions import require_perm
+from hamsu.core.errors import NotFound, ValidationFailed
+from hamsu.dataio import selectors, services
+from hamsu.dataio.exporters import csv_chunks
+from hamsu.dataio.models import ImportJob, WebhookDelivery, WebhookEndpoint
+
+router = Router(tags=["data"])
+PREFIX = "data"
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict]
+
+
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+class ImportJobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    filename: str
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    mapping: dict
+    total_rows: int
+    processed_rows: int
+    percent: int
+    created_count: int
+    updated_count: int
+    unchanged_count: int
+    duplicate_count: int
+    error_count: int
+    summary: dict
+    message: str
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+class IssueOut(Schema):
+    row: int
+    column: str
+    kind: str
+    message: str
+
+
+class MappingIn(Schema):
+    mapping: dict
+
+
+def _job_out(job: ImportJob) -> dict:
+    progress = selectors.import_job_progress(job)
+    data = {f: getattr(job, f) for f in ImportJobOut.model_fields if hasattr(job, f)}
+    data.update(
+        processed_rows=progress["processed"], percent=progress["percent"], total_rows=progress["total"]
+    )
+    return data
+
+
+def _job(request, pk: int) -> ImportJob:
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    if job is None:
+        raise NotFound(f"No import {pk}", errors={"id": [f"No import with id {pk}."]})
+    return job
+
+
+@router.get("/imports", response={200: list[ImportJobOut], **ERRORS})
+def import_list(request):
+    require_perm(request, "dataio.view_importjob")
+    return [_job_out(job) for job in selectors.import_job_list(user=request.user)]
+
+
+@router.post("/imports", response={201: ImportJobOut, **ERRORS})
+def import_create(
+    request,
+    kind: Form[str],
+    file: File[UploadedFile],
+    encoding: Form[str] = "",
+    delimiter: Form[str] = "",
+    mapping: Form[str] = "",
+):
+    """Upload a CSV/XLSX file; ``mapping`` is optional JSON (see docs/dataio.md)."""
+    require_perm(request, "dataio.add_importjob")
+    parsed = None
+    if mapping.strip():
+        try:
+            parsed = json.loads(mapping)
+        except json.JSONDecodeError as error:
+            raise ValidationFailed(
+                "The mapping is not valid JSON.", errors={"mapping": [str(error)]}
+            ) from None
+    job = services.import_job_create(
+        actor=request.user,
+        kind=kind,
+        upload=file,
+        encoding=encoding,
+        delimiter=delimiter,
+        mapping=parsed,
+        via="api",
+    )
+    return 201, _job_out(job)
+
+
+@router.get("/imports/{pk}", response={200: ImportJobOut, **ERRORS})
+def import_get(request, pk: int):
+    require_perm(request, "dataio.view_importjob")
+    return _job_out(_job(request, pk))
+
+
+@router.put("/imports/{pk}/mapping", response={200: ImportJobOut, **ERRORS})
+def import_set_mapping(request, pk: int, payload: MappingIn):
+    require_perm(request, "dataio.add_importjob")
+    job = services.import_job_set_mapping(
+        job=_job(request, pk), actor=request.user, mapping=payload.mapping, via="api"
+    )
+    return _job_out(job)
+
+
+@router.post("/imports/{pk}/dry-run", response={202: ImportJobOut, **ERRORS})
+def import_dry_run(request, pk: int):
+    require_perm(request, "dataio.add_importjob")
+    job = services.import_job_start(job=_job(request, pk), actor=request.user, dry_run=True, via="api")
+    job.refresh_from_db()
+    return 202, _job_out(job)
+
+
+@router.post("/imports/{pk}/commit", response={202: ImportJobOut, **ERRORS})
+def import_commit(request, pk: int):
+    require_perm(request, "dataio.add_importjob")
+    job = services.import_job_start(job=_job(request, pk), actor=request.user, dry_run=False, via="api")
+    job.refresh_from_db()
+    return 202, _job_out(job)
+
+
+@router.get("/imports/{pk}/issues", response={200: list[IssueOut], **ERRORS})
+def import_issues(request, pk: int, kind: str = "", limit: Annotated[int, Field(ge=1, le=5000)] = 500):
+    require_perm(request, "dataio.view_importjob")
+    return list(selectors.import_issues(job=_job(request, pk), kind=kind, limit=limit))
+
+
+@router.get("/exports/{kind}", response={200: None, **ERRORS})
+def export(request, kind: str):
+    """The list as CSV (the records you may see; formulas neutralised)."""
+    spec = selectors.EXPORTS.get(kind)
+    if spec is None:
+        raise NotFound(f"No export {kind}", errors={"kind": [", ".join(selectors.EXPORTS)]})
+    require_perm(request, spec.permission)
+    response = StreamingHttpResponse(
+        csv_chunks(spec.header, selectors.export_rows(user=request.user, kind=kind)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    return response
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+class EndpointIn(Schema):
+    url: Annotated[str, Field(min_length=8, max_length=500)]
+    events: list[str]
+    description: Annotated[str, Field(max_length=200)] = ""
+
+
+class EndpointPatch(Schema):
+    url: Annotated[str, Field(min_length=8, max_length=500)] | None = None
+    events: list[str] | None = None
+    is_active: bool | None = None
+    description: Annotated[str, Field(max_length=200)] | None = None
+    rotate_secret: bool = False
+
+
+class EndpointOut(Schema):
+    id: int
+    url: str
+    description: str
+    events: list[str]
+    is_active: bool
+    secret: str
+    created_at: datetime.datetime
+
+
+class DeliveryOut(Schema):
+    id: int
+    endpoint_id: int
+    event_id: uuid.UUID
+    event_type: str
+    payload: dict
+    status: str
+    attempts: int
+    response_status: int | None
+    last_error: str
+    next_attempt_at: datetime.datetime | None
+    created_at: datetime.datetime
+    delivered_at: datetime.datetime | None
+
+
+def _endpoint(pk: int) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.filter(pk=pk).first()
+    if endpoint is None:
+        raise NotFound(f"No webhook endpoint {pk}", errors={"id": [f"No webhook endpoint with id {pk}."]})
+    return endpoint
+
+
+@router.get("/webhooks", response={200: list[EndpointOut], **ERRORS})
+def webhook_list(request):
+    require_perm(request, "dataio.view_webhookendpoint")
+    return list(selectors.webhook_endpoints())
+
+
+@router.post("/webhooks", response={201: EndpointOut, **ERRORS})
+def webhook_create(request, payload: EndpointIn):
+    require_perm(request, "dataio.add_webhookendpoint")
+    return 201, services.webhook_endpoint_create(actor=request.user, via="api", **payload.dict())
+
+
+@router.patch("/webhooks/{pk}", response={200: EndpointOut, **ERRORS})
+def webhook_update(request, pk: int, payload: EndpointPatch):
+    require_perm(request, "dataio.change_webhookendpoint")
+    return services.webhook_endpoint_update(
+        endpoint=_endpoint(pk), actor=request.user, via="api", **payload.dict()
+    )
+
+
+@router.delete("/webhooks/{pk}", response={204: None, **ERRORS})
+def webhook_delete(request, pk: int):
+    require_perm(request, "dataio.delete_webhookendpoint")
+    services.webhook_endpoint_delete(endpoint=_endpoint(pk), actor=request.user, via="api")
+    return 204, None
+
+
+@router.get("/webhooks/{pk}/deliveries", response={200: list[DeliveryOut], **ERRORS})
+def webhook_deliveries(request, pk: int, status: str = ""):
+    require_perm(request, "dataio.view_webhookdelivery")
+    return list(selectors.webhook_deliveries(endpoint=_endpoint(pk), status=status))
+
+
+@router.post("/webhook-deliveries/{pk}/replay", response={202: DeliveryOut, **ERRORS})
+def webhook_replay(request, pk: int):
+    require_perm(request, "dataio.change_webhookdelivery")
+    delivery = WebhookDelivery.objects.filter(pk=pk).first()
+    if delivery is None:
+        raise NotFound(f"No delivery {pk}", errors={"id": [f"No delivery with id {pk}."]})
+    services.webhook_delivery_replay(delivery=delivery, actor=request.user, via="api")
+    delivery.refresh_from_db()
+    return 202, delivery

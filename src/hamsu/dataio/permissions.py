@@ -1,0 +1,30 @@
+"""This app's rows of the role permission matrix (docs/permissions-dataio.md)."""
+
+from __future__ import annotations
+
+from hamsu.core import roles
+
+_IMPORT = [
+    "dataio.add_importjob",
+    "dataio.view_importjob",
+    "dataio.view_importpreset",
+    "dataio.add_importpreset",
+]
+_WEBHOOKS = [
+    "dataio.view_webhookendpoint",
+    "dataio.add_webhookendpoint",
+    "dataio.change_webhookendpoint",
+    "dataio.delete_webhookendpoint",
+    "dataio.view_webhookdelivery",
+    "dataio.change_webhookdelivery",
+]
+# Full backup and restore replace or reveal everything: administrators only.
+_BACKUP = ["dataio.backup_company"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    roles.ADMINISTRATOR: _IMPORT + _WEBHOOKS + _BACKUP,
+    roles.REVENUE_LEADER: _IMPORT + _WEBHOOKS,
+    roles.HEAD_OF_SALES: _IMPORT,
+    roles.HEAD_OF_MARKETING: _IMPORT,
+    roles.SALES_MANAGER: _IMPORT,
+}

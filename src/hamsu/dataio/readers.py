@@ -1,0 +1,231 @@
+"""Read CSV and XLSX files as a stream of rows, with a specific message for each way a
+file can be broken (encoding, delimiter, quoting, headers, emptiness).
+
+Nothing here reads a whole file into memory: CSV is decoded incrementally through a
+TextIOWrapper and parsed by the csv module line by line; XLSX is opened with openpyxl's
+read-only (streaming) mode.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+SAMPLE_BYTES = 256 * 1024
+DELIMITERS = [",", ";", "\t", "|"]
+# Persian and Arabic letters: a file that decodes as Windows-1256 and holds them is most
+# likely a Persian export from Excel on Windows.
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+csv.field_size_limit(10 * 1024 * 1024)
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all; ``message`` says why and where."""
+
+    def __init__(self, message: str, *, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class TableFile:
+    path: Path
+    format: str  # "csv" or "xlsx"
+    encoding: str = ""
+    delimiter: str = ""
+    headers: list[str] = field(default_factory=list)
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(row number as a spreadsheet shows it — header is row 1, values)."""
+        if self.format == "xlsx":
+            yield from _xlsx_rows(self.path)
+        else:
+            yield from _csv_rows(self.path, self.encoding, self.delimiter)
+
+    def estimate_rows(self) -> int:
+        """A fast count for the progress bar (newlines; XLSX: the sheet's dimension)."""
+        if self.format == "xlsx":
+            import openpyxl
+
+            book = openpyxl.load_workbook(self.path, read_only=True)
+            try:
+                return max(0, (book.worksheets[0].max_row or 1) - 1)
+            finally:
+                book.close()
+        count = 0
+        last = b"\n"
+        with open(self.path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+        return max(0, count - (1 if last == b"\n" else 0))
+
+
+def open_table(path: str | Path, *, encoding: str = "", delimiter: str = "", filename: str = "") -> TableFile:
+    """Open ``path``, detect what was not given, read the header row and check it."""
+    path = Path(path)
+    name = (filename or path.name).lower()
+    if path.stat().st_size == 0:
+        raise ImportFileError(_("The file is empty."))
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if name.endswith((".xlsx", ".xlsm")) or head.startswith(b"PK\x03\x04"):
+        table = TableFile(path, "xlsx")
+    elif name.endswith(".xls") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(_("Old Excel .xls files cannot be read; save the sheet as .xlsx or CSV."))
+    else:
+        table = TableFile(path, "csv")
+        table.encoding = _choose_encoding(path, encoding)
+        table.delimiter = delimiter or _sniff_delimiter(path, table.encoding)
+    table.headers = _read_headers(table)
+    return table
+
+
+def _choose_encoding(path: Path, requested: str) -> str:
+    with open(path, "rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if requested:
+        try:
+            codecs.lookup(requested)
+        except LookupError:
+            raise ImportFileError(_("Unknown encoding “%(encoding)s”.") % {"encoding": requested}) from None
+        if requested.lower().replace("_", "-") in ("utf-8", "utf8") and sample.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        return requested
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        # The sample may end in the middle of a multi-byte character: decode incrementally.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = sample.decode("cp1256")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _ARABIC_SCRIPT.search(text):
+        return "cp1256"
+    raise ImportFileError(
+        _(
+            "The file is not valid UTF-8 and does not look like Windows-1256 (Persian) either. "
+            "Choose its encoding (for example cp1256, latin-1) and try again."
+        )
+    )
+
+
+def _sniff_delimiter(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        sample = handle.read(64 * 1024)
+    lines = [line for line in sample.splitlines()[:50] if line.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        # The sniffer gives up on one-column files and on irregular quoting: count instead.
+        counts = {d: lines[0].count(d) for d in DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _read_headers(table: TableFile) -> list[str]:
+    rows = table.rows()
+    try:
+        _number, header = next(rows)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
+    finally:
+        rows.close()
+    headers = [("" if value is None else str(value)).strip() for value in header]
+    while headers and headers[-1] == "":
+        headers.pop()
+    if not headers:
+        raise ImportFileError(_("The first row is empty; it must hold the column names."), line=1)
+    seen: dict[str, int] = {}
+    for index, name in enumerate(headers, start=1):
+        if not name:
+            raise ImportFileError(
+                _("Column %(index)s has no name in the header row.") % {"index": index}, line=1
+            )
+        key = name.casefold()
+        if key in seen:
+            raise ImportFileError(
+                _("The column name “%(name)s” appears twice (columns %(first)s and %(second)s).")
+                % {"name": name, "first": seen[key], "second": index},
+                line=1,
+            )
+        seen[key] = index
+    return headers
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list]]:
+    raw = open(path, "rb")  # noqa: SIM115 - closed in finally, the generator owns it
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    number = 0
+    try:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as error:
+                raise ImportFileError(
+                    _(
+                        "The file is not valid %(encoding)s near line %(line)s (byte %(byte)s cannot be "
+                        "decoded). Choose the right encoding (for Persian files from Excel on Windows: "
+                        "cp1256)."
+                    )
+                    % {
+                        "encoding": encoding,
+                        "line": reader.line_num + 1,
+                        "byte": hex(error.object[error.start]),
+                    },
+                    line=reader.line_num + 1,
+                ) from None
+            except csv.Error as error:
+                raise ImportFileError(
+                    _("Line %(line)s is not valid CSV (%(reason)s); check the quotes around values.")
+                    % {"line": reader.line_num, "reason": error},
+                    line=reader.line_num,
+                ) from None
+            number += 1
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank lines are not rows
+            yield number, row
+    finally:
+        text.close()
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(
+            _("The file is not a readable .xlsx workbook (%(reason)s).") % {"reason": error}
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if not row or all(
+                value is None or (isinstance(value, str) and not value.strip()) for value in row
+            ):
+                continue
+            yield number, list(row)
+    finally:
+        book.close()

@@ -1,0 +1,404 @@
+"""Every write of the data-in-and-out app: import jobs, mapping presets, webhook endpoints.
+
+The import itself (engine.run_import) runs in one transaction per file; the job's own
+status is written in short transactions before and after it, so a failed import still
+leaves a FAILED job with its reason and nothing of the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hamsu.core import audit
+from hamsu.core.errors import ValidationFailed
+from hamsu.dataio.engine import Report, run_import
+from hamsu.dataio.mapping import Mapping, guess_preset
+from hamsu.dataio.models import (
+    ImportIssue,
+    ImportJob,
+    ImportKind,
+    ImportPreset,
+    ImportStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from hamsu.dataio.progress import clear_progress, write_progress
+from hamsu.dataio.readers import ImportFileError, open_table
+
+MAX_UPLOAD_BYTES = 2 * 1024**3
+
+
+def upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _store(upload, filename: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in Path(filename).name)[-100:]
+    target = upload_dir() / f"{uuid.uuid4().hex}-{safe}"
+    size = 0
+    with open(target, "wb") as out:
+        for chunk in (
+            upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
+        ):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                out.close()
+                target.unlink()
+                raise ValidationFailed(_("The file is too large."), errors={"file": [_("At most 2 GB.")]})
+            out.write(chunk)
+    return target
+
+
+def _auto_mapping(kind: str, headers: list[str]) -> dict:
+    """A header that names a field (``email``, ``First name``…) maps to it; presets first."""
+    guessed = guess_preset(kind, headers)
+    if guessed:
+        return {**guessed[1], "preset": guessed[0]}
+    from hamsu.dataio.importers import IMPORTERS
+
+    targets = IMPORTERS[kind].TARGETS
+    columns = {}
+    for header in headers:
+        key = header.strip().lower().replace(" ", "_").replace("-", "_")
+        if key in targets:
+            columns[key] = header
+    return {"kind": kind, "columns": columns}
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    actor,
+    kind: str,
+    upload=None,
+    path: str | Path | None = None,
+    filename: str = "",
+    encoding: str = "",
+    delimiter: str = "",
+    mapping: dict | None = None,
+    via: str = "ui",
+) -> ImportJob:
+    """Store the upload (or, from the CLI, read ``path`` in place), read its header row."""
+    if kind not in ImportKind.values:
+        raise ValidationFailed(
+            _("Unknown kind of record."), errors={"kind": [_("Choose what the file holds.")]}
+        )
+    if delimiter == "\\t":
+        delimiter = "\t"
+    if delimiter and len(delimiter) != 1:
+        raise ValidationFailed(
+            _("The delimiter is one character."), errors={"delimiter": [_("One character, e.g. ; or ,")]}
+        )
+    stored = False
+    if upload is not None:
+        filename = filename or getattr(upload, "name", "upload.csv")
+        file_path = _store(upload, filename)
+        stored = True
+    elif path is not None:
+        file_path = Path(path).resolve()
+        filename = filename or file_path.name
+        if not file_path.is_file():
+            raise ValidationFailed(_("No such file."), errors={"file": [str(path)]})
+    else:
+        raise ValidationFailed(_("Choose a file."), errors={"file": [_("Choose a file.")]})
+    try:
+        table = open_table(file_path, encoding=encoding, delimiter=delimiter, filename=filename)
+    except ImportFileError as error:
+        if stored:
+            file_path.unlink(missing_ok=True)
+        raise ValidationFailed(error.message, errors={"file": [error.message]}) from None
+    job = ImportJob.objects.create(
+        kind=kind,
+        file_path=str(file_path),
+        filename=filename[:255],
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        headers=table.headers,
+        mapping=mapping or _auto_mapping(kind, table.headers),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if mapping:
+        _check_mapping(job, mapping)
+    audit.record(
+        actor=actor, action="create", instance=job, changes={"kind": kind, "file": filename}, via=via
+    )
+    return job
+
+
+def _check_mapping(job: ImportJob, mapping: dict) -> Mapping:
+    from hamsu.dataio.importers import IMPORTERS
+
+    parsed = Mapping.from_dict(mapping, kind=job.kind)
+    parsed.resolve(job.headers, IMPORTERS[job.kind].TARGETS)
+    return parsed
+
+
+@transaction.atomic
+def import_job_set_mapping(*, job: ImportJob, actor, mapping: dict, via: str = "ui") -> ImportJob:
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED):
+        raise ValidationFailed(
+            _("This import is running or done."), errors={"status": [job.get_status_display()]}
+        )
+    _check_mapping(job, mapping)
+    job.mapping = {**mapping, "kind": job.kind}
+    job.status = ImportStatus.UPLOADED
+    job.save(update_fields=["mapping", "status"])
+    audit.record(actor=actor, action="update", instance=job, changes={"mapping": job.mapping}, via=via)
+    return job
+
+
+@transaction.atomic
+def import_job_start(*, job: ImportJob, actor, dry_run: bool, via: str = "ui") -> ImportJob:
+    """Queue the dry run or the real import; the task starts when this transaction commits."""
+    from hamsu.dataio.tasks import run_import_job
+
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.is_active:
+        raise ValidationFailed(
+            _("This import is already running."), errors={"status": [job.get_status_display()]}
+        )
+    if job.status == ImportStatus.DONE:
+        raise ValidationFailed(
+            _("This file was imported already."), errors={"status": [job.get_status_display()]}
+        )
+    _check_mapping(job, job.mapping)
+    job.status = ImportStatus.CHECKING if dry_run else ImportStatus.QUEUED
+    job.processed_rows = 0
+    job.message = ""
+    job.save(update_fields=["status", "processed_rows", "message"])
+    audit.record(actor=actor, action="update", instance=job, changes={"status": job.status}, via=via)
+    transaction.on_commit(lambda: run_import_job.enqueue(job.pk, dry_run))
+    return job
+
+
+def import_job_execute(*, job_id: int, dry_run: bool, progress=None, strict: bool = False) -> ImportJob:
+    """Run the job now (the task body, and the CLI's foreground run)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        job.status = ImportStatus.CHECKING if dry_run else ImportStatus.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    mapping = Mapping.from_dict(job.mapping, kind=job.kind)
+
+    def report_progress(processed: int, total: int) -> None:
+        write_progress(job.file_path, processed, total)
+        if progress:
+            progress(processed, total)
+
+    report: Report | None = None
+    message = ""
+    failed_line = None
+    try:
+        table = open_table(
+            job.file_path, encoding=job.encoding, delimiter=job.delimiter, filename=job.filename
+        )
+        total = job.total_rows or table.estimate_rows()
+        write_progress(job.file_path, 0, total)
+        report = run_import(
+            table=table,
+            mapping=mapping,
+            actor=job.created_by,
+            dry_run=dry_run,
+            strict=strict,
+            progress=report_progress,
+            total_hint=total,
+            job=job,
+        )
+    except ImportFileError as error:
+        message = error.message
+        failed_line = error.line
+    except ValidationFailed as error:
+        message = "; ".join([error.message] + [f"{k}: {' '.join(v)}" for k, v in error.errors.items()])
+    finally:
+        clear_progress(job.file_path)
+    with transaction.atomic():
+        job.issues.all().delete()
+        job.finished_at = timezone.now()
+        if report is None:
+            job.status = ImportStatus.FAILED
+            job.message = message
+            if failed_line:
+                ImportIssue.objects.create(job=job, row=failed_line, kind="error", message=message[:500])
+            job.save()
+            return job
+        aborted = report.extra.get("aborted")
+        job.total_rows = report.total
+        job.processed_rows = report.total
+        job.created_count = report.created
+        job.updated_count = report.updated
+        job.unchanged_count = report.unchanged
+        job.duplicate_count = report.duplicates
+        job.error_count = report.error_rows
+        job.summary = report.summary()
+        if aborted:
+            job.status = ImportStatus.FAILED
+            job.message = _("%(count)s rows have errors; nothing was imported (strict mode).") % {
+                "count": report.error_rows
+            }
+        else:
+            job.status = ImportStatus.CHECKED if dry_run else ImportStatus.DONE
+            job.message = ""
+        job.save()
+        ImportIssue.objects.bulk_create(
+            [
+                ImportIssue(job=job, row=i.row, column=i.column[:200], kind=i.kind, message=i.message[:500])
+                for i in report.issues
+            ],
+            batch_size=1000,
+        )
+    return job
+
+
+@transaction.atomic
+def import_job_delete(*, job: ImportJob, actor, via: str = "ui") -> None:
+    if job.is_active:
+        raise ValidationFailed(_("This import is running."), errors={"status": [job.get_status_display()]})
+    uploads = upload_dir().resolve()
+    path = Path(job.file_path)
+    if uploads in path.resolve().parents:
+        path.unlink(missing_ok=True)  # only files we stored; the CLI's own files stay
+    audit.record(actor=actor, action="delete", instance=job, changes={"file": job.filename}, via=via)
+    job.delete()
+
+
+# ---------------------------------------------------------------- presets
+
+
+@transaction.atomic
+def preset_save(*, actor, name: str, kind: str, mapping: dict, via: str = "ui") -> ImportPreset:
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = [_("Give the preset a name.")]
+    if kind not in ImportKind.values:
+        errors["kind"] = [_("Unknown kind.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+    Mapping.from_dict(mapping, kind=kind)
+    preset, created = ImportPreset.objects.update_or_create(
+        kind=kind,
+        name=name[:120],
+        defaults={
+            "mapping": {**mapping, "kind": kind},
+            "created_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="create" if created else "update",
+        instance=preset,
+        changes={"mapping": preset.mapping},
+        via=via,
+    )
+    return preset
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+def _clean_events(events: list[str]) -> list[str]:
+    unknown = sorted(set(events) - set(WebhookEvent.values))
+    if unknown:
+        raise ValidationFailed(_("Unknown event types."), errors={"events": [", ".join(unknown)]})
+    if not events:
+        raise ValidationFailed(
+            _("Choose at least one event."), errors={"events": [_("Choose at least one event.")]}
+        )
+    return sorted(set(events))
+
+
+@transaction.atomic
+def webhook_endpoint_create(
+    *, actor, url: str, events: list[str], description: str = "", via: str = "ui"
+) -> WebhookEndpoint:
+    from hamsu.core.validation import full_clean
+
+    endpoint = WebhookEndpoint(
+        url=(url or "").strip(),
+        events=_clean_events(events),
+        description=description.strip()[:200],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    full_clean(endpoint)
+    endpoint.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=endpoint,
+        changes={"url": endpoint.url, "events": endpoint.events},
+        via=via,
+    )
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_update(
+    *,
+    endpoint: WebhookEndpoint,
+    actor,
+    url: str | None = None,
+    events: list[str] | None = None,
+    is_active: bool | None = None,
+    description: str | None = None,
+    rotate_secret: bool = False,
+    via: str = "ui",
+) -> WebhookEndpoint:
+    from hamsu.core.validation import full_clean
+    from hamsu.dataio.models import _new_secret
+
+    before = audit.snapshot(endpoint, ["url", "events", "is_active", "description"])
+    if url is not None:
+        endpoint.url = url.strip()
+    if events is not None:
+        endpoint.events = _clean_events(events)
+    if is_active is not None:
+        endpoint.is_active = is_active
+    if description is not None:
+        endpoint.description = description.strip()[:200]
+    if rotate_secret:
+        endpoint.secret = _new_secret()
+    full_clean(endpoint)
+    endpoint.save()
+    changes = audit.diff(before, audit.snapshot(endpoint, list(before)))
+    if rotate_secret:
+        changes["secret"] = ["…", "rotated"]
+    audit.record(actor=actor, action="update", instance=endpoint, changes=changes, via=via)
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor, via: str = "ui") -> None:
+    audit.record(actor=actor, action="delete", instance=endpoint, changes={"url": endpoint.url}, via=via)
+    endpoint.delete()
+
+
+@transaction.atomic
+def webhook_delivery_replay(*, delivery: WebhookDelivery, actor, via: str = "ui") -> WebhookDelivery:
+    """Send the same event again (same event id, so receivers can de-duplicate)."""
+    from hamsu.dataio.models import DeliveryStatus
+    from hamsu.dataio.tasks import deliver_webhook
+
+    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    delivery.status = DeliveryStatus.PENDING
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "next_attempt_at"])
+    audit.record(actor=actor, action="update", instance=delivery, changes={"replay": True}, via=via)
+    transaction.on_commit(lambda: deliver_webhook.enqueue(delivery.pk))
+    return delivery
+
+
+def copy_to_uploads(path: str | Path) -> Path:
+    """For tests and the CLI: a private copy of a file in the upload area."""
+    target = upload_dir() / f"{uuid.uuid4().hex}-{Path(path).name}"
+    shutil.copyfile(path, target)
+    return target

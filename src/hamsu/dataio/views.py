@@ -1,0 +1,283 @@
+"""HTML views: upload → map columns → dry run → commit, exports, backup, webhooks."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hamsu.core.errors import DomainError
+from hamsu.dataio import selectors, services
+from hamsu.dataio.exporters import csv_chunks, xlsx_tempfile
+from hamsu.dataio.importers import IMPORTERS
+from hamsu.dataio.mapping import BUILT_IN_PRESETS
+from hamsu.dataio.models import (
+    ImportKind,
+    ImportPreset,
+    ImportStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+
+
+def _error_text(error: DomainError) -> str:
+    details = "; ".join(f"{field}: {' '.join(m)}" for field, m in error.errors.items())
+    return f"{error.message} {details}".strip()
+
+
+# ---------------------------------------------------------------- imports
+
+
+@login_required
+@permission_required("dataio.add_importjob", raise_exception=True)
+def import_list(request):
+    if request.method == "POST":
+        try:
+            mapping = None
+            preset = request.POST.get("preset", "")
+            if preset.isdigit():
+                mapping = (
+                    ImportPreset.objects.filter(pk=int(preset)).values_list("mapping", flat=True).first()
+                )
+            elif preset in BUILT_IN_PRESETS:
+                mapping = BUILT_IN_PRESETS[preset]
+            job = services.import_job_create(
+                actor=request.user,
+                kind=request.POST.get("kind", ""),
+                upload=request.FILES.get("file"),
+                encoding=request.POST.get("encoding", "").strip(),
+                delimiter=request.POST.get("delimiter", ""),
+                mapping=mapping,
+            )
+        except DomainError as error:
+            messages.error(request, _error_text(error))
+            return redirect("dataio:imports")
+        return redirect("dataio:import", pk=job.pk)
+    return render(
+        request,
+        "dataio/import_list.html",
+        {
+            "jobs": selectors.import_job_list(user=request.user),
+            "kinds": ImportKind.choices,
+            "presets": ImportPreset.objects.order_by("kind", "name"),
+            "built_in": BUILT_IN_PRESETS,
+        },
+    )
+
+
+def _job_or_404(request, pk):
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@permission_required("dataio.add_importjob", raise_exception=True)
+def import_detail(request, pk: int):
+    job = _job_or_404(request, pk)
+    targets = sorted(IMPORTERS[job.kind].TARGETS)
+    current = {t: (c if isinstance(c, str) else c[0]) for t, c in (job.mapping.get("columns") or {}).items()}
+    return render(
+        request,
+        "dataio/import_detail.html",
+        {
+            "job": job,
+            "progress": selectors.import_job_progress(job),
+            "rows": [(t, current.get(t, ""), t in IMPORTERS[job.kind].REQUIRED) for t in targets],
+            "mapping_json": json.dumps(job.mapping, ensure_ascii=False, indent=2),
+            "errors": selectors.import_issues(job=job, kind="error"),
+            "duplicates": selectors.import_issues(job=job, kind="duplicate", limit=200),
+            "warnings": selectors.import_issues(job=job, kind="warning", limit=200),
+            "presets": selectors.presets_for(job.kind),
+            "can_commit": job.status in (ImportStatus.CHECKED, ImportStatus.UPLOADED, ImportStatus.FAILED),
+        },
+    )
+
+
+@login_required
+@permission_required("dataio.add_importjob", raise_exception=True)
+def import_progress(request, pk: int):
+    job = _job_or_404(request, pk)
+    response = render(
+        request, "dataio/_progress.html", {"job": job, "progress": selectors.import_job_progress(job)}
+    )
+    if not job.is_active and request.htmx:
+        response["HX-Refresh"] = "true"  # the report is ready: show the whole page
+    return response
+
+
+@login_required
+@permission_required("dataio.add_importjob", raise_exception=True)
+@require_POST
+def import_mapping(request, pk: int):
+    job = _job_or_404(request, pk)
+    try:
+        if request.POST.get("mapping_json", "").strip():
+            mapping = json.loads(request.POST["mapping_json"])
+        else:
+            targets = IMPORTERS[job.kind].TARGETS
+            columns = {t: request.POST.get(f"col_{t}") for t in targets if request.POST.get(f"col_{t}")}
+            mapping = {**job.mapping, "columns": columns}
+        services.import_job_set_mapping(job=job, actor=request.user, mapping=mapping)
+        if request.POST.get("preset_name", "").strip():
+            services.preset_save(
+                actor=request.user, name=request.POST["preset_name"], kind=job.kind, mapping=mapping
+            )
+            messages.success(request, _("Mapping saved as a preset."))
+    except json.JSONDecodeError as error:
+        messages.error(request, _("The mapping is not valid JSON: %(reason)s") % {"reason": error})
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+    return redirect("dataio:import", pk=job.pk)
+
+
+@login_required
+@permission_required("dataio.add_importjob", raise_exception=True)
+@require_POST
+def import_start(request, pk: int):
+    job = _job_or_404(request, pk)
+    dry_run = request.POST.get("mode") != "commit"
+    try:
+        services.import_job_start(job=job, actor=request.user, dry_run=dry_run)
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+    return redirect("dataio:import", pk=job.pk)
+
+
+@login_required
+@permission_required("dataio.add_importjob", raise_exception=True)
+def import_report(request, pk: int):
+    """The full row-level report as CSV (errors, duplicates and warnings)."""
+    job = _job_or_404(request, pk)
+    rows = job.issues.order_by("row", "id").values_list("row", "column", "kind", "message").iterator()
+    response = StreamingHttpResponse(
+        csv_chunks(["row", "column", "kind", "message"], rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
+    return response
+
+
+# ---------------------------------------------------------------- exports
+
+
+@login_required
+def export_index(request):
+    kinds = [
+        (kind, spec) for kind, spec in selectors.EXPORTS.items() if request.user.has_perm(spec.permission)
+    ]
+    return render(
+        request,
+        "dataio/exports.html",
+        {"kinds": kinds, "can_backup": request.user.has_perm("dataio.backup_company")},
+    )
+
+
+@login_required
+def export_download(request, kind: str, fmt: str):
+    spec = selectors.EXPORTS.get(kind)
+    if spec is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if not request.user.has_perm(spec.permission):
+        return HttpResponse(status=403)
+    rows = selectors.export_rows(user=request.user, kind=kind)
+    stamp = timezone.now().strftime("%Y%m%d")
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_chunks(spec.header, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
+        return response
+    handle = xlsx_tempfile(spec.header, rows, title=kind)
+    return FileResponse(handle, as_attachment=True, filename=f"{kind}-{stamp}.xlsx")
+
+
+@login_required
+@permission_required("dataio.backup_company", raise_exception=True)
+def backup_download(request):
+    from hamsu.dataio.backup import backup_to_tempfile
+
+    handle = backup_to_tempfile(actor=request.user)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    return FileResponse(handle, as_attachment=True, filename=f"hamsu-backup-{stamp}.zip")
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+@login_required
+@permission_required("dataio.view_webhookendpoint", raise_exception=True)
+def webhook_list(request):
+    if request.method == "POST":
+        if not request.user.has_perm("dataio.add_webhookendpoint"):
+            return HttpResponse(status=403)
+        try:
+            services.webhook_endpoint_create(
+                actor=request.user,
+                url=request.POST.get("url", ""),
+                events=request.POST.getlist("events"),
+                description=request.POST.get("description", ""),
+            )
+            messages.success(request, _("Webhook endpoint added."))
+        except DomainError as error:
+            messages.error(request, _error_text(error))
+        return redirect("dataio:webhooks")
+    return render(
+        request,
+        "dataio/webhooks.html",
+        {
+            "endpoints": selectors.webhook_endpoints(),
+            "events": WebhookEvent.choices,
+            "deliveries": selectors.webhook_deliveries(limit=50),
+        },
+    )
+
+
+@login_required
+@permission_required("dataio.view_webhookendpoint", raise_exception=True)
+def webhook_detail(request, pk: int):
+    endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
+    if request.method == "POST":
+        if not request.user.has_perm("dataio.change_webhookendpoint"):
+            return HttpResponse(status=403)
+        try:
+            if request.POST.get("action") == "delete":
+                services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)
+                return redirect("dataio:webhooks")
+            services.webhook_endpoint_update(
+                endpoint=endpoint,
+                actor=request.user,
+                events=request.POST.getlist("events") or None,
+                is_active=request.POST.get("is_active") == "on",
+                rotate_secret=request.POST.get("action") == "rotate",
+            )
+            messages.success(request, _("Saved."))
+        except DomainError as error:
+            messages.error(request, _error_text(error))
+        return redirect("dataio:webhook", pk=endpoint.pk)
+    return render(
+        request,
+        "dataio/webhook_detail.html",
+        {
+            "endpoint": endpoint,
+            "events": WebhookEvent.choices,
+            "deliveries": selectors.webhook_deliveries(endpoint=endpoint),
+        },
+    )
+
+
+@login_required
+@permission_required("dataio.change_webhookdelivery", raise_exception=True)
+@require_POST
+def webhook_replay(request, pk: int):
+    delivery = get_object_or_404(WebhookDelivery, pk=pk)
+    services.webhook_delivery_replay(delivery=delivery, actor=request.user)
+    messages.success(request, _("Delivery queued again."))
+    return redirect("dataio:webhook", pk=delivery.endpoint_id)

@@ -1,0 +1,330 @@
+"""HTML views for the funnel: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hamsu.core.errors import DomainError
+from hamsu.core.forms import apply_domain_errors
+from hamsu.core.http import int_or_none
+from hamsu.funnel import rule_language, selectors
+from hamsu.funnel.forms import AssignForm, DecisionForm, DefinitionForm, ReasonForm, ReturnForm
+from hamsu.funnel.models import (
+    DefinitionKind,
+    FunnelKind,
+    Lead,
+    LeadDefinition,
+    LeadQueue,
+    LeadState,
+    ReturnReason,
+)
+from hamsu.funnel.services import definitions as definition_services
+from hamsu.funnel.services import leads as lifecycle
+from hamsu.funnel.services.funnel import current_funnel_version
+
+
+def _lead_or_404(request, pk: int) -> Lead:
+    lead = selectors.lead_detail(user=request.user, pk=pk)
+    if lead is None:
+        lead = Lead.objects.filter(pk=pk).exclude(queue="").first()
+    if lead is None:
+        raise Http404
+    return lead
+
+
+def _back(request, default: str):
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+def _act(request, call, done: str):
+    try:
+        call()
+    except DomainError as error:
+        messages.error(request, "; ".join(m for ms in error.errors.values() for m in ms) or error.message)
+    else:
+        messages.success(request, done)
+
+
+@login_required
+@permission_required("funnel.view_lead", raise_exception=True)
+def overview(request):
+    view = selectors.funnel_overview()
+    lifecycle_rows = view.funnels.get(FunnelKind.LIFECYCLE, [])
+    chart = [{"name": row.name, "value": row.reached or 0} for row in lifecycle_rows if row.code != "nurture"]
+    return render(
+        request,
+        "funnel/overview.html",
+        {
+            "funnels": [(FunnelKind(kind).label, rows) for kind, rows in view.funnels.items()],
+            "since": view.since,
+            "version": current_funnel_version(),
+            "chart": chart,
+        },
+    )
+
+
+@login_required
+@permission_required("funnel.view_lead", raise_exception=True)
+def inbox(request):
+    return render(
+        request,
+        "funnel/inbox.html",
+        {"leads": selectors.my_leads(user=request.user), "return_form": ReturnForm(), "now": timezone.now()},
+    )
+
+
+@login_required
+@permission_required("funnel.route_lead", raise_exception=True)
+def queue(request):
+    return render(
+        request,
+        "funnel/queue.html",
+        {
+            "leads": selectors.handoff_queue(user=request.user),
+            "assign_form": AssignForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@permission_required("funnel.add_lead", raise_exception=True)
+def recycle(request):
+    return render(
+        request,
+        "funnel/recycle.html",
+        {"leads": selectors.recycle_pool(), "reasons": dict(ReturnReason.choices)},
+    )
+
+
+@login_required
+@permission_required("funnel.view_lead", raise_exception=True)
+def lead_list(request):
+    get = request.GET
+    filters = selectors.LeadFilters(
+        q=get.get("q", "")[:100],
+        state=get.get("state", "") if get.get("state") in LeadState.values else "",
+        queue=get.get("queue", "") if get.get("queue") in LeadQueue.values else "",
+        owner=int_or_none(get.get("owner")),
+    )
+    sort = get.get("sort", "-created")
+    try:
+        page = selectors.lead_list(user=request.user, filters=filters, sort=sort, cursor=get.get("cursor"))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("funnel:leads")
+    return render(
+        request,
+        "funnel/lead_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "states": LeadState.choices,
+            "queues": LeadQueue.choices[1:],
+            "sort": sort,
+        },
+    )
+
+
+@login_required
+@permission_required("funnel.view_lead", raise_exception=True)
+def lead_detail(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    return render(
+        request,
+        "funnel/lead_detail.html",
+        {
+            "lead": lead,
+            "events": selectors.lead_events(lead),
+            "assignments": lead.assignments.select_related("person", "rule"),
+            "handoffs": lead.handoffs.order_by("-opened_at"),
+            "touches": lead.touches.order_by("-at")[:50],
+            "return_form": ReturnForm(),
+            "assign_form": AssignForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _post_action(permission: str):
+    def decorator(view):
+        return login_required(require_POST(permission_required(permission, raise_exception=True)(view)))
+
+    return decorator
+
+
+@_post_action("funnel.accept_lead")
+def lead_accept(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    _act(request, lambda: lifecycle.lead_accept(lead=lead, actor=request.user, via="ui"), _("Lead accepted."))
+    return _back(request, "funnel:inbox")
+
+
+@_post_action("funnel.accept_lead")
+def lead_return(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason to return the lead."))
+        return _back(request, "funnel:inbox")
+    _act(
+        request,
+        lambda: lifecycle.lead_return(
+            lead=lead,
+            actor=request.user,
+            via="ui",
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        ),
+        _("Lead returned to marketing."),
+    )
+    return _back(request, "funnel:inbox")
+
+
+@_post_action("funnel.accept_lead")
+def lead_qualify(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    _act(
+        request,
+        lambda: lifecycle.lead_qualify(lead=lead, actor=request.user, via="ui"),
+        _("Lead qualified (SQL)."),
+    )
+    return _back(request, "funnel:inbox")
+
+
+@_post_action("funnel.change_lead")
+def lead_follow_up(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    _act(
+        request,
+        lambda: lifecycle.lead_log_follow_up(lead=lead, actor=request.user, via="ui"),
+        _("Follow-up logged."),
+    )
+    return _back(request, "funnel:inbox")
+
+
+@_post_action("funnel.route_lead")
+def lead_assign(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: lifecycle.lead_assign(
+                lead=lead, person=form.cleaned_data["person"], actor=request.user, via="ui"
+            ),
+            _("Lead assigned."),
+        )
+    else:
+        messages.error(request, _("Choose a seller."))
+    return _back(request, "funnel:queue")
+
+
+@_post_action("funnel.add_lead")
+def lead_mql(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+
+    def call():
+        if lead.state not in (LeadState.INQUIRY, LeadState.NURTURE):
+            raise DomainError(_("Only an inquiry or a nurtured lead becomes an MQL."))
+        lifecycle.lead_mark_mql(lead=lead, actor=request.user, via="ui", reason=reason)
+
+    _act(request, call, _("Lead handed to sales."))
+    return _back(request, "funnel:recycle")
+
+
+@_post_action("funnel.change_lead")
+def lead_disqualify(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _act(
+        request,
+        lambda: lifecycle.lead_disqualify(lead=lead, actor=request.user, via="ui", reason=reason),
+        _("Lead disqualified."),
+    )
+    return _back(request, "funnel:recycle")
+
+
+@login_required
+@permission_required("funnel.view_leaddefinition", raise_exception=True)
+def definitions(request):
+    form = DefinitionForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("funnel.add_leaddefinition"):
+            raise Http404
+        if form.is_valid():
+            try:
+                definition_services.lead_definition_propose(actor=request.user, via="ui", **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_errors(form, error)
+            else:
+                messages.success(
+                    request, _("New version proposed; it takes effect when both heads approve it.")
+                )
+                return redirect("funnel:definitions")
+    by_kind = selectors.definitions_by_kind()
+    described = {d.pk: rule_language.describe(d.rules) for rows in by_kind.values() for d in rows}
+    return render(
+        request,
+        "funnel/definitions.html",
+        {
+            "by_kind": [(DefinitionKind(kind).label, rows) for kind, rows in by_kind.items()],
+            "described": described,
+            "form": form,
+            "decision_form": DecisionForm(),
+            "fields": sorted(rule_language.FIELDS),
+            "operators": sorted(rule_language.OPERATORS),
+        },
+    )
+
+
+@_post_action("funnel.approve_leaddefinition")
+def definition_decide(request, pk: int):
+    definition = LeadDefinition.objects.filter(pk=pk).first()
+    if definition is None:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: definition_services.lead_definition_decide(
+                definition=definition,
+                actor=request.user,
+                approve=form.cleaned_data["approve"],
+                comment=form.cleaned_data["comment"],
+                via="ui",
+            ),
+            _("Your decision is recorded."),
+        )
+    return redirect("funnel:definitions")
+
+
+@login_required
+@permission_required("funnel.view_handoff", raise_exception=True)
+def sla(request):
+    today = timezone.localdate()
+    days = int_or_none(request.GET.get("days")) or 30
+    days = max(1, min(days, 366))
+    tz = timezone.get_current_timezone()
+    end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+    start = end - datetime.timedelta(days=days)
+    return render(
+        request,
+        "funnel/sla.html",
+        {"rows": selectors.sla_adherence(start=start, end=end), "days": days, "start": start, "end": end},
+    )

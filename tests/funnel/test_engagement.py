@@ -1,0 +1,112 @@
+"""Rules of engagement: when … then …, each firing logged and fired once per event."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from hamsu.core.errors import ValidationFailed
+from hamsu.crm import services as crm
+from hamsu.crm.models import OpportunityParticipant
+from hamsu.directory.models import Function, RoleTitle
+from hamsu.funnel.models import EngagementFiring, FollowUpTask, LeadState, Notification
+from hamsu.funnel.services import engagement
+from hamsu.funnel.services import leads as lifecycle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rules(db):
+    engagement.engagement_rules_install_defaults()
+
+
+@pytest.fixture
+def brand_manager(make_person):
+    return make_person("Kaveh Brand", function=Function.UPSTREAM_MARKETING, title=RoleTitle.BRAND_MANAGER)
+
+
+def test_a_big_deal_involves_the_brand_manager_once(rules, rep, brand_manager, make_opportunity):
+    deal = make_opportunity(rep, amount="2500000")
+    fired = engagement.evaluate_rules_for_opportunity(deal, event="created")
+    assert [f.rule.name for f in fired] == ["Deals of 2,000,000 or more involve a brand manager"]
+    assert OpportunityParticipant.objects.filter(
+        opportunity=deal, person=brand_manager, role="brand_manager"
+    ).exists()
+    assert FollowUpTask.objects.filter(assignee=rep, object_id=deal.pk).count() == 1
+    assert Notification.objects.filter(recipient=rep).exists()
+    assert engagement.evaluate_rules_for_opportunity(deal, event="stage_changed") == []
+    assert FollowUpTask.objects.count() == 1
+
+
+def test_a_small_deal_fires_nothing(rules, rep, brand_manager, make_opportunity):
+    assert (
+        engagement.evaluate_rules_for_opportunity(make_opportunity(rep, amount="1999999.99"), event="created")
+        == []
+    )
+
+
+def test_solution_development_suggests_collateral(rules, rep, make_opportunity):
+    deal = crm.opportunity_move_stage(
+        opportunity=make_opportunity(rep), to_stage="solution_development", actor=None
+    )
+    engagement.evaluate_rules_for_opportunity(deal, event="stage_changed")
+    notice = Notification.objects.get(kind="collateral")
+    assert "Solution collateral library" in notice.body
+
+
+def test_a_lost_lead_is_recycled_into_nurture(rules, mql, rep, make_account):
+    from hamsu.funnel.models import Lead
+
+    lead = lifecycle.lead_qualify(lead=lifecycle.lead_accept(lead=mql, actor=rep.user), actor=rep.user)
+    Lead.objects.filter(pk=lead.pk).update(account=make_account(rep))
+    lead = lifecycle.lead_convert(lead=Lead.objects.get(pk=lead.pk), actor=rep.user, amount=Decimal("10"))
+    deal = crm.opportunity_move_stage(
+        opportunity=lead.opportunity, to_stage="lost", reason="price", actor=None
+    )
+    engagement.evaluate_rules_for_opportunity(deal, event="stage_changed")
+    lead.refresh_from_db()
+    assert lead.state == LeadState.LOST
+    engagement.evaluate_rules_for_lead(lead, event="stage_changed")
+    lead.refresh_from_db()
+    assert lead.state == LeadState.NURTURE and lead.queue == "recycle"
+    assert EngagementFiring.objects.filter(object_type="lead", object_id=lead.pk).count() == 1
+
+
+def test_the_catch_up_command_reads_new_stage_events_once(rules, rep, brand_manager, make_opportunity):
+    deal = make_opportunity(rep, amount="3000000")
+    call_command("engagement_rules")
+    call_command("engagement_rules")
+    assert EngagementFiring.objects.filter(object_id=deal.pk, object_type="opportunity").count() == 1
+
+
+def test_rules_are_validated():
+    with pytest.raises(ValidationFailed) as error:
+        engagement.engagement_rule_create(
+            actor=None,
+            name="",
+            subject="deal",
+            event="sometimes",
+            conditions={"field": "x", "op": "eq", "value": 1},
+            actions=[{"type": "launch_rocket"}],
+        )
+    assert set(error.value.errors) == {"name", "subject", "event", "conditions", "actions"}
+
+
+def test_api_twin(client, head_of_sales):
+    client.force_login(head_of_sales.user)
+    response = client.post(
+        "/api/v1/funnel/engagement-rules",
+        data={
+            "name": "Decision: share case studies",
+            "subject": "opportunity",
+            "event": "stage_changed",
+            "conditions": {"field": "stage", "op": "eq", "value": "decision"},
+            "actions": [{"type": "notify_owner", "message": "Send the case studies"}],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert client.get("/api/v1/funnel/engagement-rules").json()[0]["name"] == "Decision: share case studies"

@@ -1,0 +1,107 @@
+"""The pages: the funnel, the inbox with SLA countdowns, accept/return, the handoff queue,
+the recycle pool, the lead page with score reasons, definitions and their approval."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hamsu.funnel.models import Lead, LeadDefinition, LeadState
+from hamsu.funnel.services import leads as lifecycle
+
+pytestmark = pytest.mark.django_db
+
+
+def test_funnel_page_shows_all_three_funnels(client, rep, mql):
+    client.force_login(rep.user)
+    page = client.get("/funnel/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for name in (
+        "Buying funnel",
+        "Lead lifecycle",
+        "Sales funnel",
+        "Solution collateral",
+        "Marketing-qualified lead",
+    ):
+        assert name in text
+
+
+def test_inbox_shows_countdown_and_accept_works(client, rep, mql):
+    client.force_login(rep.user)
+    page = client.get("/funnel/inbox/")
+    assert b'data-testid="sla-countdown"' in page.content and str(mql).encode() in page.content
+    response = client.post(f"/funnel/leads/{mql.pk}/accept/", {"next": "/funnel/inbox/"})
+    assert response.status_code == 302
+    assert Lead.objects.get(pk=mql.pk).state == LeadState.SAL
+
+
+def test_return_without_reason_is_refused_in_the_ui(client, rep, mql):
+    client.force_login(rep.user)
+    client.post(f"/funnel/leads/{mql.pk}/return/", {"reason": ""})
+    assert Lead.objects.get(pk=mql.pk).state == LeadState.MQL
+    client.post(f"/funnel/leads/{mql.pk}/return/", {"reason": "duplicate", "note": "same as #1"})
+    assert Lead.objects.get(pk=mql.pk).state == LeadState.DISQUALIFIED
+
+
+def test_someone_else_cannot_accept_through_the_ui(client, other_rep, mql):
+    client.force_login(other_rep.user)
+    client.post(f"/funnel/leads/{mql.pk}/accept/")
+    assert Lead.objects.get(pk=mql.pk).state == LeadState.MQL
+
+
+def test_queue_and_recycle_pages_by_role(client, manager, marketer, rep, mql, make_lead, policy):
+    waiting = lifecycle.lead_mark_mql(lead=make_lead(), actor=None)
+    lifecycle.lead_return(lead=mql, actor=rep.user, reason="not_now")
+    client.force_login(manager.user)
+    page = client.get("/funnel/queue/")
+    assert page.status_code == 200 and str(waiting).encode() in page.content
+    client.post(f"/funnel/leads/{waiting.pk}/assign/", {"person": rep.pk})
+    assert Lead.objects.get(pk=waiting.pk).owner == rep
+    client.force_login(marketer.user)
+    assert client.get("/funnel/queue/").status_code == 403
+    page = client.get("/funnel/recycle/")
+    assert page.status_code == 200 and b"Not now" in page.content
+    client.post(f"/funnel/leads/{mql.pk}/mql/")
+    assert Lead.objects.get(pk=mql.pk).state == LeadState.MQL
+
+
+def test_lead_page_shows_score_reasons_and_routing(client, rep, mql):
+    client.force_login(rep.user)
+    page = client.get(f"/funnel/leads/{mql.pk}/")
+    assert page.status_code == 200
+    assert b'data-testid="score-reasons"' in page.content and b"round robin" in page.content
+
+
+def test_lead_list_queries_do_not_grow_with_rows(client, rep, make_lead):
+    client.force_login(rep.user)
+    for _ in range(3):
+        make_lead()
+    client.get("/funnel/leads/")  # warm up: session and permission caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/funnel/leads/")
+    for _ in range(10):
+        make_lead()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/funnel/leads/")
+    assert len(many) == len(few)
+
+
+def test_definitions_page_propose_and_approve(client, head_of_sales, head_of_marketing, rep):
+    client.force_login(head_of_sales.user)
+    response = client.post("/funnel/definitions/", {"kind": "mql", "rules": "{not json", "summary": ""})
+    assert response.status_code == 200 and b"not valid JSON" in response.content
+    client.post(
+        "/funnel/definitions/",
+        {"kind": "mql", "rules": '{"field": "score", "op": "gte", "value": 40}', "summary": ""},
+    )
+    definition = LeadDefinition.objects.get()
+    client.post(f"/funnel/definitions/{definition.pk}/decide/", {"approve": "1", "comment": "ok"})
+    client.force_login(head_of_marketing.user)
+    client.post(f"/funnel/definitions/{definition.pk}/decide/", {"approve": "1"})
+    assert LeadDefinition.objects.get().status == "approved"
+    client.force_login(rep.user)
+    page = client.get("/funnel/definitions/")
+    assert b"score \xe2\x89\xa5 40" in page.content
+    assert client.post("/funnel/definitions/", {"kind": "mql", "rules": "{}"}).status_code == 404
