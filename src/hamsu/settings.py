@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "hamsu.scorecard",
     "hamsu.alignment",
     "hamsu.collaboration",
+    "hamsu.dataio",
     "hamsu.api",
     "hamsu.demo",
 ]

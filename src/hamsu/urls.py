@@ -18,6 +18,7 @@ urlpatterns = [
     path("scorecard/", include("hamsu.scorecard.urls")),
     path("alignment/", include("hamsu.alignment.urls")),
     path("together/", include("hamsu.collaboration.urls")),
+    path("data/", include("hamsu.dataio.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -22,7 +22,7 @@ api = NinjaAPI(
 errors.install(api)
 
 # Apps that have an api.py contribute a router; adding an app means adding its name here.
-ROUTED_APPS = ["crm", "directory", "funnel", "campaigns", "scorecard", "alignment", "collaboration"]
+ROUTED_APPS = ["crm", "directory", "funnel", "campaigns", "scorecard", "alignment", "collaboration", "dataio"]
 for app in ROUTED_APPS:
     module_name = f"hamsu.{app}.api"
     if importlib.util.find_spec(module_name) is not None:
