@@ -23,7 +23,9 @@ from hamsu.scorecard import aggregates, jobs, selectors, services
 from hamsu.scorecard.models import CostEntry, ForecastCall, FunnelPlan, PlanStatus, Target, TargetScope
 from hamsu.scorecard.periods import MONTH, QUARTER, period_containing
 
-BACKFILL_WEEKS = {"tiny": 60, "small": 78, "medium": 52, "large": 26}
+BACKFILL_WEEKS = {"tiny": 60, "small": 78, "medium": 26, "large": 8}
+# Per-product snapshots multiply the back-fill by the number of products: small scales only.
+PRODUCT_SNAPSHOTS = {"tiny", "small"}
 DRAWS = {"tiny": 300, "small": 300, "medium": 200, "large": 100}
 
 
@@ -107,7 +109,11 @@ def generate(*, spec, rng, ctx, now, result, progress) -> None:
 
     weeks = BACKFILL_WEEKS.get(spec.name, 52)
     rows = jobs.backfill(
-        weeks=weeks, until=today, n_draws=DRAWS.get(spec.name, 200), products=True, progress=progress
+        weeks=weeks,
+        until=today,
+        n_draws=DRAWS.get(spec.name, 200),
+        products=spec.name in PRODUCT_SNAPSHOTS,
+        progress=progress,
     )
     result.rows["forecast_snapshots"] = rows
     _signed_plan(ctx, current)

@@ -1,0 +1,153 @@
+"""Benchmark: server time of every scorecard dashboard, and how fast the aggregates refresh,
+on a loaded demo company (any database HAMSU_DATABASE_URL points to).
+
+    HAMSU_DATABASE_URL=sqlite:////tmp/medium.sqlite3 .venv/bin/hamsu demo --no-serve --scale medium
+    HAMSU_DATABASE_URL=sqlite:////tmp/medium.sqlite3 .venv/bin/python bench/dashboards.py --runs 20
+
+Requests go through Django's test client in-process (server time: routing, middleware,
+queries, rendering). The refresh part WRITES to the database it is pointed at: it moves
+``--moves`` open deals one stage (through the CRM service, so stage events are real),
+times the incremental fill that folds them in, then times a full rebuild. For contrast it
+also times the same figure (won revenue of the quarter) computed by scanning the deals.
+Figures go to stdout; docs/benchmarks/scorecard.md records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamsu.settings")
+os.environ.setdefault("HAMSU_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import Sum  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from hamsu.crm import services as crm  # noqa: E402
+from hamsu.crm.models import Opportunity  # noqa: E402
+from hamsu.crm.stages import OPEN_STAGES  # noqa: E402
+from hamsu.funnel.models import StageEvent  # noqa: E402
+from hamsu.scorecard import aggregates, selectors  # noqa: E402
+from hamsu.scorecard.models import FunnelMonthStat, SellerMonthStat  # noqa: E402
+
+PAGES = [
+    ("the number (dashboard)", "/scorecard/"),
+    ("dashboard, filter team", "/scorecard/?team={team}"),
+    ("dashboard, filter segment+product", "/scorecard/?segment={segment}&product={product}"),
+    ("dashboard, a year", "/scorecard/?period={year}"),
+    ("funnel + velocity trends", "/scorecard/funnel/"),
+    ("scorecards (all metrics)", "/scorecard/metrics/"),
+    ("a seller's scorecard", "/scorecard/metrics/?owner={owner}"),
+    ("forecast + accuracy", "/scorecard/forecast/"),
+    ("targets", "/scorecard/targets/"),
+    ("funnel plan", "/scorecard/plans/"),
+    ("export: number (XLSX)", "/scorecard/?export=xlsx&table=number"),
+    ("API metrics", "/api/v1/scorecard/metrics"),
+    ("API forecast accuracy", "/api/v1/scorecard/forecast/accuracy"),
+]
+
+
+def _p95(timings: list[float]) -> float:
+    timings = sorted(timings)
+    return timings[max(0, int(round(0.95 * len(timings))) - 1)]
+
+
+def pages(client: Client, runs: int) -> None:
+    opp = Opportunity.objects.order_by("id").values("team_id", "segment_id", "product_id", "owner_id").first()
+    period = selectors.current_period()
+    fill = {
+        "team": opp["team_id"],
+        "segment": opp["segment_id"],
+        "product": opp["product_id"],
+        "owner": opp["owner_id"],
+        "year": str(period.year),
+    }
+    print(f"{'page':36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
+    for label, template in PAGES:
+        url = template.format(**fill)
+        client.get(url)  # warm caches once, as a running server would be
+        timings = []
+        for _i in range(runs):
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                if hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        print(
+            f"{label:36} {statistics.median(timings):8.1f} {_p95(timings):8.1f} {max(timings):8.1f} {len(queries):8d}"
+        )
+
+
+def refresh(moves: int) -> None:
+    aggregates.fill()
+    started = time.perf_counter()
+    aggregates.fill()
+    print(f"fill with nothing new:            {(time.perf_counter() - started) * 1000:8.1f} ms")
+    order = [s.value for s in OPEN_STAGES]
+    deals = list(Opportunity.objects.filter(stage__in=order[:-1]).order_by("-id")[:moves])
+    for deal in deals:
+        crm.opportunity_move_stage(
+            opportunity=deal, to_stage=order[order.index(deal.stage) + 1], actor=None, via="bench"
+        )
+    started = time.perf_counter()
+    folded = aggregates.fill()
+    took = time.perf_counter() - started
+    print(f"incremental fill of {folded:,} new events: {took * 1000:8.1f} ms ({folded / took:,.0f} events/s)")
+    started = time.perf_counter()
+    folded = aggregates.rebuild()
+    took = time.perf_counter() - started
+    print(f"full rebuild of {folded:,} events:   {took:8.1f} s ({folded / took:,.0f} events/s)")
+    print(
+        f"aggregate rows: funnel {FunnelMonthStat.objects.count():,}, seller {SellerMonthStat.objects.count():,}"
+    )
+    period = selectors.current_period().previous()
+    started = time.perf_counter()
+    from_aggregates = selectors.stage_totals(selectors.Filters(period=period))["won"]["reached_amount"]
+    agg_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    direct = Opportunity.objects.filter(
+        stage="won", closed_at__date__gte=period.start, closed_at__date__lte=period.end
+    ).aggregate(total=Sum("amount_base"))["total"]
+    scan_ms = (time.perf_counter() - started) * 1000
+    print(
+        f"won revenue {period.key}: aggregates {agg_ms:.1f} ms = {from_aggregates:,.2f}; "
+        f"scanning deals {scan_ms:.1f} ms = {direct or 0:,.2f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--moves", type=int, default=1000, help="open deals to move one stage before the incremental fill"
+    )
+    parser.add_argument("--user", default="head.sales", help="head.sales sees every record: the worst case")
+    parser.add_argument("--skip-refresh", action="store_true")
+    args = parser.parse_args()
+    client = Client()
+    assert client.login(username=args.user, password="hamsu-demo"), "load the demo company first"
+    print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']})")
+    print(f"opportunities: {Opportunity.objects.count():,}  stage events: {StageEvent.objects.count():,}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; runs per page: {args.runs}"
+    )
+    pages(client, args.runs)
+    if not args.skip_refresh:
+        refresh(args.moves)
+
+
+if __name__ == "__main__":
+    main()
