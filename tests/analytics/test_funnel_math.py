@@ -5,11 +5,14 @@ import math
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hamsu.analytics.funnel_math import (
     leakage,
     pipeline_coverage,
     reverse_funnel_plan,
+    reverse_funnel_plan_from_events,
     stage_conversion,
     stage_reach,
     time_in_stage,
@@ -116,3 +119,51 @@ def test_reverse_funnel_rejects_bad_rates():
 def test_win_rate_and_deal_size_ignore_open():
     opps = pl.DataFrame({"outcome": ["won", "lost", "won", None], "value": [100.0, 0.0, 300.0, 999.0]})
     assert win_rate_and_deal_size(opps) == (pytest.approx(2 / 3), pytest.approx(200.0))
+
+
+def test_reverse_funnel_from_measured_events():
+    # measured: inquiry->mql 3/4, mql->sql 2/3, sql->won 1/2; median days inquiry 2, mql 2.5, sql 6.5
+    plan = reverse_funnel_plan_from_events(
+        _events(), stages=ORDER, target_revenue=30_000, avg_deal_size=10_000, period_end=D(2017, 12, 31)
+    )
+    # 3 won -> 6 SQL -> 9 MQL -> 12 inquiries
+    assert plan["needed"].to_list() == [12, 9, 6, 3]
+    assert plan["days_to_close"].to_list() == pytest.approx([11.0, 9.0, 6.5, 0.0])
+    assert plan["start_by"][0] == D(2017, 12, 20)
+
+
+def test_reverse_funnel_from_events_refuses_a_dead_stage():
+    ev = _events().filter(pl.col("to_stage") != "won")
+    with pytest.raises(ValueError, match="zero or undefined"):
+        reverse_funnel_plan_from_events(ev, stages=ORDER, target_revenue=1, avg_deal_size=1)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 8), st.lists(st.sampled_from(["mql", "sql", "won", "lost"]), max_size=3)),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_funnel_invariants(objects):
+    rows = []
+    for i, (start, path) in enumerate(objects):
+        prev, day = None, start
+        for stage in ["inquiry", *path]:
+            rows.append((f"o{i}", prev, stage, D(2017, 1, 1) + dt.timedelta(days=day)))
+            prev, day = stage, day + 1
+            if stage in ("won", "lost"):
+                break
+    ev = pl.DataFrame(rows, schema=["object_id", "from_stage", "to_stage", "at"], orient="row")
+    reach = stage_reach(ev, ORDER)["reached"].to_list()
+    assert reach[0] == len(objects)
+    assert all(a >= b for a, b in zip(reach, reach[1:], strict=False))
+    conv = [c for c in stage_conversion(ev, ORDER)["conversion"].to_list() if c is not None]
+    assert all(0.0 <= c <= 1.0 for c in conv)
+    lk = leakage(ev, ORDER, exit_stages=["lost"])
+    assert all(0.0 <= x <= 1.0 for x in lk["leakage"].drop_nulls().to_list())
+    assert (
+        lk["leaked"].sum()
+        == ev.group_by("object_id").agg(pl.col("to_stage").last())["to_stage"].eq("lost").sum()
+    )

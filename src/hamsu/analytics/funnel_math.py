@@ -245,3 +245,39 @@ def reverse_funnel_plan(
             "start_by": pl.Date,
         },
     )
+
+
+def reverse_funnel_plan_from_events(
+    events: pl.DataFrame,
+    *,
+    stages: Sequence[str],
+    target_revenue: float,
+    avg_deal_size: float,
+    period_end: dt.date | None = None,
+    closed_to_date: float = 0.0,
+) -> pl.DataFrame:
+    """The reverse funnel with the company's own measured rates and median stage times.
+
+    Conversions come from :func:`stage_conversion` and stage times from
+    :func:`time_in_stage` (median of completed stays) on the same ``events``; ``stages``
+    ends with the won stage. Raises when a measured conversion is 0 or missing: the plan
+    would need infinitely many leads, which is a finding to show, not a number.
+    """
+    conv = stage_conversion(events, stages)["conversion"].to_list()
+    if any(c is None or c <= 0 for c in conv):
+        raise ValueError(f"a measured conversion is zero or undefined: {conv}")
+    tis = time_in_stage(events)
+    medians = {
+        str(r["stage"]): float(r["median_days"])
+        for r in tis.iter_rows(named=True)
+        if r["median_days"] is not None
+    }
+    return reverse_funnel_plan(
+        target_revenue=target_revenue,
+        avg_deal_size=avg_deal_size,
+        stages=stages,
+        conversion=[float(c) for c in conv],
+        days_in_stage={s: medians.get(s, 0.0) for s in stages[:-1]},
+        period_end=period_end,
+        closed_to_date=closed_to_date,
+    )

@@ -5,6 +5,7 @@
 - :mod:`.stage_probabilities` — CRM default probabilities and learned, smoothed,
   age-conditioned ones;
 - :mod:`.weighted` — weighted pipeline forecasts (fixed and learned) and new-deal run-rate;
+- :mod:`.calendar` — calendar-aware (quarter-lag) exit tables;
 - :mod:`.monte_carlo` — seeded, vectorised simulation giving P10/P50/P90;
 - :mod:`.calls` — seller commit/best-case calls with manager overrides, rolled up per team;
 - :mod:`.accuracy` — APE, MAPE, WAPE and signed bias per method and horizon;
@@ -12,6 +13,7 @@
 """
 
 from hamsu.analytics.forecasting.accuracy import forecast_accuracy, forecast_errors, summarise_errors
+from hamsu.analytics.forecasting.calendar import CalendarHazards, fit_calendar_hazards, fit_calendar_tables
 from hamsu.analytics.forecasting.calls import effective_calls, roll_up_calls
 from hamsu.analytics.forecasting.monte_carlo import (
     Arrivals,
@@ -44,6 +46,7 @@ from hamsu.analytics.forecasting.weighted import (
     arrival_rate,
     deal_win_probabilities_in_period,
     expected_new_pipeline,
+    fixed_new_pipeline,
     fixed_weighted_forecast,
     learned_weighted_forecast,
     nominal_close_dates,
@@ -56,6 +59,7 @@ __all__ = [
     "SALESFORCE_DEFAULT_PROBABILITIES",
     "WON",
     "Arrivals",
+    "CalendarHazards",
     "ExitTable",
     "MonteCarloForecast",
     "Window",
@@ -64,9 +68,12 @@ __all__ = [
     "deal_win_probabilities_in_period",
     "effective_calls",
     "expected_new_pipeline",
+    "fit_calendar_hazards",
+    "fit_calendar_tables",
     "fit_exit_table",
     "fit_outcome_tables",
     "fit_stage_tables",
+    "fixed_new_pipeline",
     "fixed_weighted_forecast",
     "forecast_accuracy",
     "forecast_errors",
