@@ -139,3 +139,14 @@ def test_per_entry_day_tables_are_used_when_given():
         [], [], [], {}, [Window(1, 10)], n_draws=20_000, arrivals=arr, table_for=table_for
     )
     assert mc2.mean[0] == pytest.approx(9.0, rel=0.02)  # arrivals on days 1..9 are won the next day
+
+
+def test_rate_uncertainty_keeps_the_mean_and_widens_the_spread():
+    tables = {"E": fit_exit_table([0, 0], ["won", "won"], destination_names=("won", "lost"))}
+    sure = Arrivals(rate_per_day=3.0, stage="E", values=np.array([1.0]))
+    unsure = Arrivals(rate_per_day=3.0, stage="E", values=np.array([1.0]), rate_log_sd=0.4)
+    a = simulate_won_value([], [], [], tables, [Window(1, 30)], n_draws=40_000, arrivals=sure)
+    b = simulate_won_value([], [], [], tables, [Window(1, 30)], n_draws=40_000, arrivals=unsure)
+    assert b.mean[0] == pytest.approx(a.mean[0], rel=0.02)
+    # Var = E[λ] + Var[λ] for a mixed Poisson: 90 + 90² (e^{σ²} − 1)
+    assert b.draws[0].var() == pytest.approx(90 + 90**2 * (np.exp(0.16) - 1), rel=0.08)

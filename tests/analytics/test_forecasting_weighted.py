@@ -147,3 +147,17 @@ def test_arrival_rate_uses_only_the_lookback_window():
     assert rate == pytest.approx(2 / 14)
     assert mean == pytest.approx(25.0)
     assert sorted(pool.tolist()) == [20.0, 30.0]
+
+
+def test_arrival_rate_log_sd_hand_computed():
+    from hamsu.analytics.forecasting.weighted import arrival_rate_log_sd
+
+    base = D(2017, 1, 2)
+    counts = [1, 2, 2, 4, 4, 8]  # week-on-week ratios 2, 1, 2, 1, 2
+    dates = pl.Series([base + dt.timedelta(days=7 * k) for k, c in enumerate(counts) for _ in range(c)])
+    as_of = base + dt.timedelta(days=41)
+    sd = arrival_rate_log_sd(dates, as_of=as_of, lookback_days=7)
+    assert sd == pytest.approx(np.log(2) * np.sqrt(0.3))
+    assert (
+        arrival_rate_log_sd(dates, as_of=base + dt.timedelta(days=20), lookback_days=7) == 0.0
+    )  # too little history

@@ -64,6 +64,7 @@ from hamsu.analytics.forecasting.stage_probabilities import (
 from hamsu.analytics.forecasting.survival import ExitTable
 from hamsu.analytics.forecasting.weighted import (
     arrival_rate,
+    arrival_rate_log_sd,
     expected_new_pipeline,
     fixed_new_pipeline,
     fixed_weighted_forecast,
@@ -89,6 +90,7 @@ class BacktestConfig:
     left_truncate: bool = True  # outcomes only recorded from the first close on file
     calendar_max_lag: int = 2  # quarter-lag strata of the calendar-aware variant: 0, 1, 2+
     calendar_variant: bool = True  # also run the calendar-aware methods (*_cal)
+    rate_uncertainty: bool = True  # MC: new-deal rate varies by its historical 13-week error
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,11 @@ def forecast_snapshot(
     rate, mean_value, pool = arrival_rate(
         engaged["engage_date"], engaged["list_price"], as_of=d, lookback_days=config.lookback_days
     )
+    rate_sd = (
+        arrival_rate_log_sd(engaged["engage_date"], as_of=d, lookback_days=config.lookback_days)
+        if config.rate_uncertainty
+        else 0.0
+    )
     table = outcome_tables.get(ENGAGING)
     if config.calendar_variant:
         cal_out = fit_calendar_tables(
@@ -194,7 +201,7 @@ def forecast_snapshot(
         mc_windows,
         n_draws=config.n_draws,
         seed=config.seed + 1,
-        arrivals=Arrivals(rate_per_day=rate, stage=ENGAGING, values=pool),
+        arrivals=Arrivals(rate_per_day=rate, stage=ENGAGING, values=pool, rate_log_sd=rate_sd),
     )
     if config.calendar_variant:
         mc_cal_pipe = simulate_won_value(
@@ -215,7 +222,7 @@ def forecast_snapshot(
             mc_windows,
             n_draws=config.n_draws,
             seed=config.seed + 3,
-            arrivals=Arrivals(rate_per_day=rate, stage=ENGAGING, values=pool),
+            arrivals=Arrivals(rate_per_day=rate, stage=ENGAGING, values=pool, rate_log_sd=rate_sd),
             table_for=cal_stage_table,
         )
     rows: list[dict[str, object]] = []

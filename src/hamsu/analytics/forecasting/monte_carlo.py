@@ -36,11 +36,17 @@ class Window:
 
 @dataclass(frozen=True)
 class Arrivals:
-    """New deals entering ``stage`` as a Poisson process, values resampled from ``values``."""
+    """New deals entering ``stage`` as a Poisson process, values resampled from ``values``.
+
+    ``rate_log_sd`` > 0 makes the rate itself uncertain: each draw scales it by a
+    mean-one log-normal factor exp(σZ − σ²/2), so the spread also covers "next quarter
+    brings more or fewer new deals than the last one", not only Poisson chance.
+    """
 
     rate_per_day: float
     stage: str
     values: NDArray[np.float64]
+    rate_log_sd: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -243,14 +249,18 @@ def simulate_won_value(
         known = np.tile(ag, n)  # days known survived in the current stage (-1: none)
         value = np.tile(val, n)
         table = np.tile(base_table, n)
+        rate_factor = np.ones(n)
+        if arrivals is not None and arrivals.rate_log_sd > 0:
+            sd = arrivals.rate_log_sd
+            rate_factor = np.exp(sd * rng.standard_normal(n) - 0.5 * sd * sd)
         if split_means is not None and arrivals is not None:
             for w in range(len(windows)):
-                counts = rng.poisson(split_means[w], size=n)
+                counts = rng.poisson(split_means[w] * rate_factor)
                 won_values = rng.choice(arrivals.values, size=int(counts.sum()))
                 owner = np.repeat(np.arange(n), counts)
                 out[w, first : first + n] += np.bincount(owner, weights=won_values, minlength=n)
         elif simulate_arrivals and arrivals is not None and arrivals.rate_per_day > 0 and horizon > 0:
-            counts = rng.poisson(arrivals.rate_per_day * horizon, size=n)
+            counts = rng.poisson(arrivals.rate_per_day * horizon * rate_factor)
             total = int(counts.sum())
             arr_at = rng.integers(1, horizon + 1, size=total)
             arr_draw = np.repeat(np.arange(first, first + n), counts)

@@ -131,6 +131,35 @@ def arrival_rate(
     return rate, (float(pool.mean()) if pool.size else 0.0), pool
 
 
+def arrival_rate_log_sd(
+    entered_at: pl.Series, *, as_of: dt.date, lookback_days: int, min_origins: int = 4
+) -> float:
+    """How wrong "the next window brings as many new deals as the last one" has been.
+
+    For every weekly origin t with a full window of history before it and a full window
+    after it, both on or before ``as_of``, takes log(entries in (t, t+L] / entries in
+    (t−L, t]) and returns their standard deviation (0 with fewer than ``min_origins``
+    origins or any empty window: no history, no claimed uncertainty).
+    """
+    dates = np.sort(entered_at.filter(entered_at <= as_of).cast(pl.Int32).to_numpy())
+    if dates.size == 0:
+        return 0.0
+    end = pl.select(pl.lit(as_of).cast(pl.Int32)).item()
+    first = int(dates[0])
+    origins = np.arange(first - 1 + lookback_days, end - lookback_days + 1, 7)
+    if origins.size < min_origins:
+        return 0.0
+
+    def count(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        return np.searchsorted(dates, hi, side="right") - np.searchsorted(dates, lo, side="right")
+
+    before = count(origins - lookback_days, origins)
+    after = count(origins, origins + lookback_days)
+    if (before == 0).any() or (after == 0).any():
+        return 0.0
+    return float(np.std(np.log(after / before), ddof=1))
+
+
 def expected_new_pipeline(
     *,
     rate_per_day: float,
