@@ -105,3 +105,14 @@ def test_definitions_page_propose_and_approve(client, head_of_sales, head_of_mar
     page = client.get("/funnel/definitions/")
     assert b"score \xe2\x89\xa5 40" in page.content
     assert client.post("/funnel/definitions/", {"kind": "mql", "rules": "{}"}).status_code == 404
+
+
+def test_pages_work_in_persian_right_to_left(client, rep, mql):
+    from django.conf import settings
+
+    client.force_login(rep.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    page = client.get("/funnel/inbox/")
+    text = page.content.decode()
+    assert 'dir="rtl"' in text and "سرنخ‌های من" in text
+    assert "قیف مشترک" in client.get("/funnel/").content.decode()
