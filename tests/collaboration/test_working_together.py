@@ -26,7 +26,9 @@ def test_a_liaison_is_assigned_to_a_sales_team_and_told(
     teams["enterprise"].save()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.liaison_assign(actor=head_of_marketing.user, liaison=liaison_person, team=teams["enterprise"])
+        services.liaison_assign(
+            actor=head_of_marketing.user, liaison=liaison_person, team=teams["enterprise"]
+        )
     assert set(Notification.objects.filter(kind="liaison").values_list("recipient_id", flat=True)) == {
         liaison_person.pk,
         rep.pk,

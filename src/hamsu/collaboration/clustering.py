@@ -29,11 +29,12 @@ _LETTERS = str.maketrans(
         "ۀ": "ه",
         "أ": "ا",
         "إ": "ا",
-        "آ": "ا",
         "ٱ": "ا",
         "ؤ": "و",
         "\u0640": "",  # tatweel (kashida), a purely visual stretch
-        "\u200c": "",  # zero-width non-joiner: "می‌خواهم" and "میخواهم" are the same word
+        # Zero-width non-joiner: "سرنخ‌ها" reads as the word "سرنخ" plus a suffix, which
+        # the stop-word list drops; labels then show whole, correctly spelled words.
+        "\u200c": " ",
         "\u200d": "",
         "۰": "0",
         "۱": "1",

@@ -27,6 +27,8 @@ def import_call_reports(start: datetime.date, end: datetime.date) -> int:
     reports = (
         Activity.objects.filter(kind=ActivityKind.CALL_REPORT, occurred_at__gte=low, occurred_at__lt=high)
         .filter(feedback_note__isnull=True)
+        # A report with no written body ("Call report with account #8") says nothing to theme.
+        .exclude(body="")
         .values_list(
             "pk", "owner_id", "team_id", "account_id", "opportunity_id", "subject", "body", "occurred_at"
         )
@@ -38,7 +40,7 @@ def import_call_reports(start: datetime.date, end: datetime.date) -> int:
             team_id=team,
             account_id=account,
             opportunity_id=opportunity,
-            customer_need=(body or subject or "")[:2000],
+            customer_need=body[:2000],
             created_at=occurred,
         )
         for pk, owner, team, account, opportunity, subject, body, occurred in reports.iterator(
@@ -58,7 +60,9 @@ def build_digest(
     rows = list(
         FeedbackNote.objects.filter(created_at__gte=low, created_at__lt=high)
         .order_by("id")
-        .values_list("id", "customer_need", "product_gap", "winning_message", "outcome_reason", "competitor")
+        # Competitor names are left out: they are proper nouns that would pull notes about
+        # different problems together just because the same rival was met.
+        .values_list("id", "customer_need", "product_gap", "winning_message", "outcome_reason")
     )
     ids = [row[0] for row in rows]
     texts = [" . ".join(part for part in row[1:] if part) for row in rows]
