@@ -110,3 +110,24 @@ def test_api_twin(client, head_of_sales):
     )
     assert response.status_code == 201, response.content
     assert client.get("/api/v1/funnel/engagement-rules").json()[0]["name"] == "Decision: share case studies"
+
+
+def test_notices_and_tasks_have_pages_and_api_twins(
+    client, rules, rep, other_rep, brand_manager, make_opportunity
+):
+    deal = make_opportunity(rep, amount="2500000")
+    engagement.evaluate_rules_for_opportunity(deal, event="created")
+    client.force_login(rep.user)
+    assert b"Plan the deal with the brand manager" in client.get("/funnel/inbox/").content
+    assert b"brand manager joins" in client.get("/funnel/notifications/").content
+    notices = client.get("/api/v1/funnel/notifications").json()
+    assert notices and notices[0]["read_at"] is None
+    assert client.post("/api/v1/funnel/notifications/read", data={}, content_type="application/json").json()[
+        "marked"
+    ] == len(notices)
+    task = client.get("/api/v1/funnel/tasks").json()[0]
+    client.force_login(other_rep.user)
+    assert client.post(f"/api/v1/funnel/tasks/{task['id']}/done").status_code == 403
+    client.force_login(rep.user)
+    assert client.post(f"/api/v1/funnel/tasks/{task['id']}/done").json()["done_at"]
+    assert client.get("/api/v1/funnel/tasks").json() == []

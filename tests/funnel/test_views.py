@@ -116,3 +116,15 @@ def test_pages_work_in_persian_right_to_left(client, rep, mql):
     text = page.content.decode()
     assert 'dir="rtl"' in text and "سرنخ‌های من" in text
     assert "قیف مشترک" in client.get("/funnel/").content.decode()
+
+
+def test_an_sql_becomes_an_opportunity_from_the_lead_page(client, rep, mql, make_account):
+    lead = lifecycle.lead_qualify(lead=lifecycle.lead_accept(lead=mql, actor=rep.user), actor=rep.user)
+    client.force_login(rep.user)
+    assert b"Create opportunity" in client.get(f"/funnel/leads/{lead.pk}/").content
+    client.post(f"/funnel/leads/{lead.pk}/convert/", {"amount": "۱۲۰۰", "currency": "USD"})
+    assert Lead.objects.get(pk=lead.pk).state == LeadState.SQL  # no account yet: refused, nothing written
+    Lead.objects.filter(pk=lead.pk).update(account=make_account(rep))
+    client.post(f"/funnel/leads/{lead.pk}/convert/", {"amount": "۱۲۰۰", "currency": "USD"})
+    lead.refresh_from_db()
+    assert lead.state == LeadState.OPPORTUNITY and lead.opportunity.amount == 1200

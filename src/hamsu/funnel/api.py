@@ -893,3 +893,61 @@ def capture_batch_errors(request, batch_id: int):
     if batch.created_by_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied("Not your batch", errors={"batch": ["This batch was sent by someone else."]})
     return list(batch.items.filter(status="failed").order_by("position").values("position", "error")[:1000])
+
+
+# ---------------------------------------------------------------- my notifications and tasks
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    link: str
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+class TaskOut(Schema):
+    id: int
+    subject: str
+    object_type: str
+    object_id: int
+    due_at: datetime.datetime | None
+    done_at: datetime.datetime | None
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None
+
+
+def _me(request):
+    from hamsu.core.visibility import person_of
+
+    person = person_of(request.user)
+    if person is None:
+        raise NotFound("No person", errors={"user": ["This login has no directory person."]})
+    return person
+
+
+@router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
+def my_notifications(request):
+    return selectors.my_notifications(user=request.user)
+
+
+@router.post("/notifications/read", response={200: dict, **ERRORS})
+def read_notifications(request, payload: ReadIn):
+    return {"marked": engagement_services.notifications_mark_read(person=_me(request), ids=payload.ids)}
+
+
+@router.get("/tasks", response={200: list[TaskOut], **ERRORS})
+def my_tasks(request):
+    return selectors.my_tasks(user=request.user)
+
+
+@router.post("/tasks/{task_id}/done", response={200: TaskOut, **ERRORS})
+def complete_task(request, task_id: int):
+    from hamsu.funnel.models import FollowUpTask
+
+    task = _get(FollowUpTask, task_id, "task")
+    return engagement_services.task_complete(task=task, person=_me(request), via="api")

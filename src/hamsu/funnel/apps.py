@@ -22,5 +22,6 @@ class FunnelConfig(AppConfig):
                 permission="funnel.view_leaddefinition",
             ),
             NavItem("funnel:sla", _("Handoff SLA"), "stopwatch", order=23, permission="funnel.view_handoff"),
+            NavItem("funnel:notifications", _("Notifications"), "bell", order=90),
         )
         extend_roles()

@@ -16,12 +16,14 @@ from hamsu.core.visibility import person_of, visible
 from hamsu.crm.models import Opportunity
 from hamsu.funnel.models import (
     DefinitionKind,
+    FollowUpTask,
     Handoff,
     HandoffStatus,
     Lead,
     LeadDefinition,
     LeadQueue,
     LeadState,
+    Notification,
     SlaPolicy,
     StageEvent,
 )
@@ -303,3 +305,24 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
         if attempts.get(team_id):
             fig.attempts_before_disqualify = sum(attempts[team_id]) / len(attempts[team_id])
     return sorted(by_team.values(), key=lambda f: f.team)
+
+
+# ---------------------------------------------------------------- my notices and tasks
+
+
+def my_notifications(*, user, limit: int = 50) -> list[Notification]:
+    person = person_of(user)
+    if person is None:
+        return []
+    return list(
+        Notification.objects.filter(recipient=person).order_by("read_at", "-created_at", "-pk")[:limit]
+    )
+
+
+def my_tasks(*, user, limit: int = 50) -> list[FollowUpTask]:
+    person = person_of(user)
+    if person is None:
+        return []
+    return list(
+        FollowUpTask.objects.filter(assignee=person, done_at__isnull=True).order_by("due_at", "pk")[:limit]
+    )

@@ -20,4 +20,7 @@ urlpatterns = [
     path("definitions/", views.definitions, name="definitions"),
     path("definitions/<int:pk>/decide/", views.definition_decide, name="definition_decide"),
     path("sla/", views.sla, name="sla"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
+    path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
 ]

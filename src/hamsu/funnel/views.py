@@ -81,7 +81,12 @@ def inbox(request):
     return render(
         request,
         "funnel/inbox.html",
-        {"leads": selectors.my_leads(user=request.user), "return_form": ReturnForm(), "now": timezone.now()},
+        {
+            "leads": selectors.my_leads(user=request.user),
+            "tasks": selectors.my_tasks(user=request.user),
+            "return_form": ReturnForm(),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -328,3 +333,60 @@ def sla(request):
         "funnel/sla.html",
         {"rows": selectors.sla_adherence(start=start, end=end), "days": days, "start": start, "end": end},
     )
+
+
+@login_required
+def notifications(request):
+    from hamsu.core.visibility import person_of
+    from hamsu.funnel.services.engagement import notifications_mark_read
+
+    person = person_of(request.user)
+    if request.method == "POST" and person is not None:
+        notifications_mark_read(person=person)
+        return redirect("funnel:notifications")
+    return render(
+        request, "funnel/notifications.html", {"items": selectors.my_notifications(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def task_done(request, pk: int):
+    from hamsu.core.visibility import person_of
+    from hamsu.funnel.models import FollowUpTask
+    from hamsu.funnel.services.engagement import task_complete
+
+    task = FollowUpTask.objects.filter(pk=pk).first()
+    person = person_of(request.user)
+    if task is None or person is None:
+        raise Http404
+    _act(request, lambda: task_complete(task=task, person=person, via="ui"), _("Task done."))
+    return _back(request, "funnel:inbox")
+
+
+@_post_action("crm.add_opportunity")
+def lead_convert(request, pk: int):
+    from decimal import Decimal, InvalidOperation
+
+    from hamsu.core.dates import to_ascii_digits
+
+    lead = _lead_or_404(request, pk)
+    raw = to_ascii_digits(request.POST.get("amount", "0")).replace(",", "").strip() or "0"
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        messages.error(request, _("Enter the amount as a number."))
+        return redirect("funnel:lead", pk=pk)
+    _act(
+        request,
+        lambda: lifecycle.lead_convert(
+            lead=lead,
+            actor=request.user,
+            via="ui",
+            name=request.POST.get("name", "")[:200],
+            amount=amount,
+            currency=(request.POST.get("currency") or "USD")[:3].upper(),
+        ),
+        _("Opportunity created from the lead."),
+    )
+    return redirect("funnel:lead", pk=pk)

@@ -359,3 +359,31 @@ def engagement_catch_up(*, limit: int = 10_000) -> int:
         bookmark.last_event_id = events[-1]["pk"]
         bookmark.save(update_fields=["last_event_id"])
     return len(events)
+
+
+@transaction.atomic
+def notifications_mark_read(*, person, ids: list[int] | None = None) -> int:
+    """Mark the person's notices read (all unread ones when ``ids`` is None)."""
+    qs = Notification.objects.filter(recipient=person, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def task_complete(*, task: FollowUpTask, person, via: str = "") -> FollowUpTask:
+    if task.assignee_id != person.pk:
+        from hamsu.core.errors import PermissionDenied
+
+        raise PermissionDenied(_("This task is not yours."), errors={"task": [_("This task is not yours.")]})
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        audit.record(
+            actor=person.user,
+            action="update",
+            instance=task,
+            changes={"done_at": task.done_at.isoformat()},
+            via=via,
+        )
+    return task
