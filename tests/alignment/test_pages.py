@@ -173,3 +173,30 @@ def test_pages_render_in_persian(leader_client, make_round, add_responses):
         page = leader_client.get(url)
         assert page.status_code == 200, url
         assert 'dir="rtl"' in page.content.decode()
+
+
+def test_individual_answers_of_a_named_round_are_shown_only_to_those_who_run_rounds(
+    leader_client, client, rep, make_round, add_responses
+):
+    round_ = make_round(anonymous=False)
+    add_responses(round_, {"sales": [4, 4, 4]})
+    url = reverse("alignment:round", args=[round_.pk])
+    assert b"Individual answers" in leader_client.get(url).content
+    client.force_login(rep.user)
+    page = client.get(url)
+    assert page.status_code == 200 and b"Individual answers" not in page.content
+
+
+def test_an_anonymous_round_never_lists_individual_answers(leader_client, make_round, add_responses):
+    round_ = make_round()
+    add_responses(round_, {"sales": [4, 4, 4]})
+    assert (
+        b"Individual answers" not in leader_client.get(reverse("alignment:round", args=[round_.pk])).content
+    )
+
+
+def test_at_the_target_the_moves_page_lists_practices_to_keep(leader_client, make_round, add_responses):
+    round_ = make_round()
+    add_responses(round_, {"sales": [4, 4, 4], "marketing": [4, 4, 4]})  # 80: Integrated
+    page = leader_client.get(reverse("alignment:moves") + "?target=Aligned")
+    assert b"at-target" in page.content and b"status-rules" in page.content

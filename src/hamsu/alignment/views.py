@@ -162,7 +162,10 @@ def round_detail(request, pk: int):
             "chart": results.chart_data(),
             "trend": _trend_data(points),
             "delta": deltas[-1] if deltas and points and points[-1].round.pk == round_.pk else None,
-            "named": selectors.named_responses(round_)[:500],
+            # Individual answers: named rounds only, and only for those who run rounds.
+            "named": selectors.named_responses(round_)[:500]
+            if request.user.has_perm("alignment.change_round")
+            else [],
             "bands": _bands(),
             **_labels(),
         },
@@ -449,7 +452,11 @@ def moves_view(request):
     target_key = request.GET.get("target") or (assessment.recommended if assessment else "")
     target = Relationship(target_key) if target_key in Relationship._value2member_map_ else None
     start = current or Relationship.UNDEFINED
-    items = moves.moves_between(start, target) if target else []
+    maintain = target is not None and ORDER.index(start) >= ORDER.index(target)
+    items = []
+    if target is not None:
+        # At or beyond the target: show the practices of the levels reached, to keep alive.
+        items = moves.moves_between(Relationship.UNDEFINED if maintain else start, target)
     adopted = set(ActionItem.objects.exclude(status=ActionItem.Status.DROPPED).values_list("move", flat=True))
     return render(
         request,
@@ -462,9 +469,7 @@ def moves_view(request):
             "items": items,
             "adopted": adopted,
             "adopt_form": AdoptForm(),
-            "maintain": target is not None
-            and current is not None
-            and ORDER.index(current) >= ORDER.index(target),
+            "maintain": maintain,
             **_labels(),
         },
     )
