@@ -28,7 +28,8 @@ class _Keyed(Importer):
     def __init__(self, ctx: Context, mapping: Mapping, index: dict[str, int]):
         super().__init__(ctx, mapping, index)
         self.keys: dict[str, int] = {}
-        self.created_at_row: dict[int, int] = {}
+        # Records this run created or merged into → the first row that did it.
+        self.seen_at_row: dict[int, int] = {}
 
     def match(self, candidates: list[tuple[str, str, str]]) -> tuple[int | None, str, str]:
         """(id, what matched, column) for the first key found."""
@@ -37,8 +38,13 @@ class _Keyed(Importer):
                 return self.keys[key], label, target
         return None, "", ""
 
+    def update(self, pk: int, values: dict, number: int, reason: str) -> None:
+        # A later row matching the same record is a repeat within the file, not a second merge.
+        self.seen_at_row.setdefault(pk, number)
+        super().update(pk, values, number, reason)
+
     def duplicate_in_file(self, number: int, pk: int, label: str, target: str) -> bool:
-        first = self.created_at_row.get(pk)
+        first = self.seen_at_row.get(pk)
         if first is None:
             return False
         self.report.duplicates += 1
@@ -162,7 +168,7 @@ class AccountImporter(_Keyed):
             )
         else:
             pk = self.ctx.new_id(Account)
-            self.created_at_row[pk] = number
+            self.seen_at_row[pk] = number
             for key in (
                 f"x:{external_id}" if external_id else "",
                 f"d:{domain}" if domain else "",
@@ -319,7 +325,7 @@ class ContactImporter(_Keyed):
             )
             return
         pk = self.ctx.new_id(Contact)
-        self.created_at_row[pk] = number
+        self.seen_at_row[pk] = number
         if external_id:
             self.keys[f"x:{external_id}"] = pk
         if email:
@@ -450,7 +456,7 @@ class PersonImporter(_Keyed):
         except ValidationError as error:
             return self.reject(number, [(k, "; ".join(v)) for k, v in error.message_dict.items()])
         self.report.created += 1
-        self.created_at_row[entry[0]] = number
+        self.seen_at_row[entry[0]] = number
         self.keys[f"e:{email}"] = entry[0]
         if external_id:
             self.keys[f"x:{external_id}"] = entry[0]
@@ -529,7 +535,7 @@ class ProductImporter(_Keyed):
         product = Product(id=self.ctx.new_id(Product), **values)
         product.save(force_insert=True)
         self.report.created += 1
-        self.created_at_row[product.pk] = number
+        self.seen_at_row[product.pk] = number
         self.keys[f"n:{name.casefold()}"] = product.pk
         self.keys.setdefault(f"c:{code.casefold()}", product.pk)
         self.ctx.remember_product((product.pk, unit_cost, currency, list_price), name=name, code=code)

@@ -286,7 +286,7 @@ class OpportunityImporter(_ModelRows):
             self._merge(pk, values, number, label, history)
         else:
             pk = self.ctx.new_id(Opportunity)
-            self.created_at_row[pk] = number
+            self.seen_at_row[pk] = number
             if external_id:
                 self.keys[f"x:{external_id}"] = pk
             previous = ""
@@ -427,9 +427,7 @@ class OpportunityImporter(_ModelRows):
                 )
                 state = LeadState.OPPORTUNITY
             if state != target:
-                self.event(
-                    StageEvent.ObjectType.LEAD, lead_id, opportunity_id, state, target, at, _("imported")
-                )
+                self.event(StageEvent.ObjectType.LEAD, lead_id, None, state, target, at, _("imported"))
         self._leads[lead_ref] = (lead_id, target, owner_id, queue, lead_created)
         self.lead_updates.append((opportunity_id, target, at, owner_id, queue, self.ctx.now, lead_id))
 
@@ -578,7 +576,7 @@ class ActivityImporter(_ModelRows):
             )
             return
         pk = self.ctx.new_id(Activity)
-        self.created_at_row[pk] = number
+        self.seen_at_row[pk] = number
         if external_id:
             self.keys[f"x:{external_id}"] = pk
             self.records.append((ImportKind.ACTIVITIES, external_id, pk))
@@ -671,7 +669,7 @@ class LeadImporter(_ModelRows):
             )
         )
         pk = self.ctx.new_id(Lead)
-        self.created_at_row[pk] = number
+        self.seen_at_row[pk] = number
         if ext:
             self.keys[f"x:{ext}"] = pk
         if values["email"]:

@@ -24,6 +24,9 @@ DELIMITERS = [",", ";", "\t", "|"]
 # likely a Persian export from Excel on Windows.
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 csv.field_size_limit(10 * 1024 * 1024)
+# Windows-1256 has no Persian yeh and kaf: Persian files saved in it carry the Arabic
+# letters, which would then not match what Persian users type. Read them as Persian.
+_PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0643": "\u06a9"})
 
 
 class ImportFileError(Exception):
@@ -169,43 +172,74 @@ def _read_headers(table: TableFile) -> list[str]:
     return headers
 
 
+class _DecodeFailed(Exception):
+    def __init__(self, line: int, byte: int):
+        self.line = line
+        self.byte = byte
+
+
+def _decoded_lines(raw, encoding: str):
+    """Decode line by line, so a bad byte is reported on its own physical line."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    for line_number, line in enumerate(raw, start=1):
+        try:
+            yield decoder.decode(line)
+        except UnicodeDecodeError as error:
+            raise _DecodeFailed(line_number, error.object[error.start]) from None
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
+
+
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list]]:
     raw = open(path, "rb")  # noqa: SIM115 - closed in finally, the generator owns it
-    text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
-    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    if codecs.lookup(encoding).name.startswith("utf-16"):
+        # UTF-16 newlines are two bytes: let the text layer split them.
+        lines = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+    else:
+        lines = _decoded_lines(raw, encoding)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    persian = codecs.lookup(encoding).name == "cp1256"
     number = 0
     try:
         while True:
+            start = reader.line_num + 1  # a quoted value may span lines: name where it began
             try:
                 row = next(reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError as error:
+            except _DecodeFailed as error:
                 raise ImportFileError(
                     _(
-                        "The file is not valid %(encoding)s near line %(line)s (byte %(byte)s cannot be "
-                        "decoded). Choose the right encoding (for Persian files from Excel on Windows: "
-                        "cp1256)."
+                        "The file is not valid %(encoding)s: line %(line)s holds byte %(byte)s, which this "
+                        "encoding cannot decode. Choose the right encoding (for Persian files from Excel "
+                        "on Windows: cp1256)."
                     )
-                    % {
-                        "encoding": encoding,
-                        "line": reader.line_num + 1,
-                        "byte": hex(error.object[error.start]),
-                    },
-                    line=reader.line_num + 1,
+                    % {"encoding": encoding, "line": error.line, "byte": hex(error.byte)},
+                    line=error.line,
+                ) from None
+            except UnicodeDecodeError as error:
+                raise ImportFileError(
+                    _("The file is not valid %(encoding)s (%(reason)s).")
+                    % {"encoding": encoding, "reason": error},
                 ) from None
             except csv.Error as error:
                 raise ImportFileError(
-                    _("Line %(line)s is not valid CSV (%(reason)s); check the quotes around values.")
-                    % {"line": reader.line_num, "reason": error},
-                    line=reader.line_num,
+                    _(
+                        "The row starting on line %(line)s is not valid CSV (%(reason)s); "
+                        "check the quotes around its values."
+                    )
+                    % {"line": start, "reason": error},
+                    line=start,
                 ) from None
             number += 1
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank lines are not rows
+            if persian:
+                row = [value.translate(_PERSIAN_LETTERS) for value in row]
             yield number, row
     finally:
-        text.close()
+        raw.close()
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
