@@ -34,6 +34,9 @@ MODEL_LABELS = {
 }
 MODELS = tuple(name for name in MODEL_LABELS if name in lib.MODELS)
 CACHE_SECONDS = 300
+# Exact Shapley over 2^18 coalitions takes about as long as 20,000 samples and has no
+# error bar; beyond 18 keys (campaign level) the library samples.
+MODEL_OPTIONS = {"shapley": {"max_exact": 18}}
 
 
 @dataclass
@@ -146,7 +149,7 @@ def _run(frame: JourneyFrame, models: tuple[str, ...]) -> Comparison:
         journeys = lib.aggregate_journeys(frame.frame)
         for model in models:
             try:
-                result = lib.attribute(journeys, model)
+                result = lib.attribute(journeys, model, **MODEL_OPTIONS.get(model, {}))
             except (lib.AttributionInputError, ValueError, ZeroDivisionError) as error:
                 errors[model] = str(error)
                 continue

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from hamsu.campaigns.models import Campaign, Touchpoint
 from hamsu.crm.models import Opportunity
@@ -50,30 +51,34 @@ class JourneyFrame:
         return self.deals - self.deals_touched
 
 
-def _rows(queryset: QuerySet, fields: list[str]) -> list[tuple]:
-    """Fetch ``fields`` without building model instances or running field converters."""
+def _rows(queryset: QuerySet, fields: list[str], *, datetimes: tuple[str, ...] = ()) -> list[tuple]:
+    """Fetch ``fields`` without building model instances or running field converters.
+
+    On SQLite, datetime columns come back as text (Django's per-row datetime parsing
+    costs more than the query); ``_as_utc`` parses them in one vectorised pass.
+    """
+    if connection.vendor == "sqlite" and datetimes:
+        queryset = queryset.annotate(**{f"{name}_text": Cast(name, TextField()) for name in datetimes})
+        fields = [f"{name}_text" if name in datetimes else name for name in fields]
     sql, params = queryset.values_list(*fields).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _as_utc(series: pl.Series) -> pl.Series:
-    """SQLite hands back naive UTC text, PostgreSQL aware datetimes: one type for both."""
-    if series.dtype == pl.String:
-        # Django writes "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; raw inserts may add "+00:00".
-        parts = series.str.extract_groups(r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?")
-        text = pl.DataFrame({"p": parts}).select(
-            pl.format(
-                "{} {}{}", pl.col("p").struct[0], pl.col("p").struct[1], pl.col("p").struct[2].fill_null(".0")
-            )
-        )
-        return text.to_series().str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
-    if isinstance(series.dtype, pl.Datetime) and series.dtype.time_zone:
-        return series.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.cast_time_unit("us")
-    if isinstance(series.dtype, pl.Datetime):
-        return series.dt.cast_time_unit("us")
-    return series.cast(pl.Datetime("us"))
+def _fetched_time_dtype():
+    """SQLite hands back datetimes as text (see ``_rows``), PostgreSQL as aware datetimes."""
+    return pl.String if connection.vendor == "sqlite" else pl.Datetime("us", "UTC")
+
+
+def _as_utc(column: pl.Expr) -> pl.Expr:
+    """Naive UTC microsecond datetimes from either database's representation."""
+    if connection.vendor != "sqlite":
+        return column.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.cast_time_unit("us")
+    # Django writes "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; raw inserts may add "+00:00".
+    parts = column.str.extract_groups(r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?")
+    text = pl.format("{} {}{}", parts.struct[0], parts.struct[1], parts.struct[2].fill_null(".0"))
+    return text.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
 
 
 def _naive_utc(moment: datetime.datetime) -> datetime.datetime:
@@ -116,47 +121,67 @@ def journey_frame(
     base = opportunities if opportunities is not None else Opportunity.objects.all()
     scope = deals_in_scope(base.order_by(), measure=measure, since=since, until=until)
     ref_field = "created_at" if measure == "pipeline" else "closed_at"
-    opp_rows = _rows(scope, ["id", "account_id", "stage", "amount_base", ref_field, "created_at"])
-    o = list(zip(*opp_rows, strict=True)) if opp_rows else [[], [], [], [], [], []]
-    deals = pl.DataFrame(
-        {
-            "opp": pl.Series(o[0], dtype=pl.Int64),
-            "account": pl.Series(o[1], dtype=pl.Int64),
-            "stage": pl.Series(o[2], dtype=pl.String),
-            "amount": pl.Series(o[3], dtype=pl.Float64, strict=False),
-            "ref": _as_utc(pl.Series(o[4])),
-            "created": _as_utc(pl.Series(o[5])),
-        }
+    opp_rows = _rows(
+        scope,
+        ["id", "account_id", "stage", "amount_base", ref_field, "created_at"],
+        datetimes=tuple({ref_field, "created_at"}),
     )
+    deals = pl.DataFrame(
+        opp_rows,
+        schema={
+            "opp": pl.Int64,
+            "account": pl.Int64,
+            "stage": pl.String,
+            "amount": pl.Float64,
+            "ref": _fetched_time_dtype(),
+            "created": _fetched_time_dtype(),
+        },
+        orient="row",
+        strict=False,
+    ).with_columns(ref=_as_utc(pl.col("ref")), created=_as_utc(pl.col("created")))
     won = pl.lit(True) if measure == "pipeline" else pl.col("stage") == Stage.WON
     deals = deals.with_columns(won=won).with_columns(
         value=pl.when(pl.col("won")).then(pl.col("amount")).otherwise(0.0)
     )
 
+    touches_wanted = Touchpoint.objects.filter(account_id__isnull=False).order_by()
+    if opportunities is not None or since is not None or until is not None:
+        # A subset of deals: only their accounts' touches. For all deals the IN costs more
+        # than it saves.
+        touches_wanted = touches_wanted.filter(account_id__in=scope.values("account_id"))
     touch_rows = _rows(
-        Touchpoint.objects.filter(account_id__in=scope.values("account_id")).order_by(),
+        touches_wanted,
         ["account_id", "contact_id", "occurred_at", "channel", "campaign_id", "id", "kind"],
+        datetimes=("occurred_at",),
     )
-    t = list(zip(*touch_rows, strict=True)) if touch_rows else [[], [], [], [], [], [], []]
     touches = pl.DataFrame(
-        {
-            "account": pl.Series(t[0], dtype=pl.Int64),
-            "contact": pl.Series(t[1], dtype=pl.Int64),
-            "ts": _as_utc(pl.Series(t[2])),
-            "channel": pl.Series(t[3], dtype=pl.String),
-            "campaign_id": pl.Series(t[4], dtype=pl.Int64),
-            "touch": pl.Series(t[5], dtype=pl.Int64),
-            "kind": pl.Series(t[6], dtype=pl.String),
-        }
-    )
+        touch_rows,
+        schema={
+            "account": pl.Int64,
+            "contact": pl.Int64,
+            "ts": _fetched_time_dtype(),
+            "channel": pl.String,
+            "campaign_id": pl.Int64,
+            "touch": pl.Int64,
+            "kind": pl.String,
+        },
+        orient="row",
+        strict=False,
+    ).with_columns(ts=_as_utc(pl.col("ts")))
 
-    joined = touches.join(
-        deals.select("opp", "account", "ref", "created", "won", "value"), on="account", how="inner"
-    )
+    # Every touch of an account meets every deal of that account; the lazy join lets
+    # Polars filter by the window without materialising all pairs at once.
     keep = pl.col("ts") <= pl.col("ref")
     if lookback_days is not None:
         keep &= pl.col("ts") >= pl.col("ref") - pl.duration(days=lookback_days)
-    joined = joined.filter(keep)
+    joined = (
+        touches.lazy()
+        .join(
+            deals.lazy().select("opp", "account", "ref", "created", "won", "value"), on="account", how="inner"
+        )
+        .filter(keep)
+        .collect()
+    )
 
     if level == "campaign":
         names = _campaign_labels({int(i) for i in joined["campaign_id"].drop_nulls().unique().to_list()})
@@ -169,17 +194,18 @@ def journey_frame(
         joined = joined.with_columns(key=pl.col("channel"))
 
     if journey == "contact":
-        journey_id = pl.format("{}:{}", pl.col("opp"), pl.col("contact").fill_null(0))
+        # One integer per (deal, contact): integer keys sort and compare far faster than text.
+        journey_id = pl.col("opp") * (1 << 32) + pl.col("contact").fill_null(0)
         joined = joined.with_columns(journey_id=journey_id)
         # Split the deal's value over its contacts' journeys so totals still add up.
         per_deal = joined.group_by("opp").agg(n_journeys=pl.col("journey_id").n_unique())
         joined = joined.join(per_deal, on="opp").with_columns(value=pl.col("value") / pl.col("n_journeys"))
     else:
-        joined = joined.with_columns(journey_id=pl.col("opp").cast(pl.String))
+        joined = joined.with_columns(journey_id=pl.col("opp"))
 
     # Same order as the library (time, then key) so "last touch" means the same thing.
     joined = joined.sort(["journey_id", "ts", "key", "touch"])
-    is_last = pl.col("journey_id") != pl.col("journey_id").shift(-1).fill_null("")
+    is_last = pl.col("journey_id") != pl.col("journey_id").shift(-1).fill_null(-1)
     # W-shaped milestones: the lead was created by the first form the contact filled in,
     # the opportunity by the last touch at or before the deal's creation.
     before_creation = pl.col("ts") <= pl.col("created")
