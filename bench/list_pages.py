@@ -61,7 +61,9 @@ def main() -> None:
     }
     print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']})")
     print(f"opportunities: {Opportunity.objects.count():,}  stage events: {StageEvent.objects.count():,}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; runs per page: {args.runs}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; runs per page: {args.runs}"
+    )
     print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
     for label, template in PAGES:
         url = template.format(**fill)

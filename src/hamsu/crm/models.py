@@ -372,3 +372,6 @@ class ActivityParticipant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["activity", "person"], name="uniq_activity_participant")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.function})"
