@@ -193,3 +193,32 @@ def test_the_pages_speak_persian_right_to_left(client, marketer, world, settings
     assert 'dir="rtl"' in html and "هنوز اندازه‌گیری نشده" in html
     html = client.get("/campaigns/attribution/").content.decode()
     assert "انتساب: همهٔ مدل‌ها کنار هم" in html
+
+
+def test_the_campaign_list_costs_the_same_queries_for_many_campaigns(
+    client, marketer, world, django_assert_max_num_queries
+):
+    client.force_login(marketer.user)
+    client.get("/campaigns/")  # warm sessions, permissions and company settings
+    with django_assert_max_num_queries(12) as few:
+        client.get("/campaigns/")
+    for n in range(15):
+        campaign = services.campaign_create(actor=marketer.user, name=f"C{n}", channel="email")
+        services.cost_line_create(
+            actor=marketer.user,
+            campaign=campaign,
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 1, 31),
+            amount="10",
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/campaigns/")
+
+
+def test_report_pages_default_to_the_last_twelve_months_and_say_so(client, marketer, world):
+    client.force_login(marketer.user)
+    response = client.get("/campaigns/attribution/")
+    assert response.context["params"].since is not None
+    assert 'name="since"' in response.content.decode()
+    everything = client.get("/campaigns/attribution/?since=&until=")
+    assert everything.context["params"].since is None

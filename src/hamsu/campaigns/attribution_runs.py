@@ -170,6 +170,18 @@ def _run(frame: JourneyFrame, models: tuple[str, ...]) -> Comparison:
     )
 
 
+def _markov_fit(*, measure: str, level: str, lookback_days: int | None) -> lib.AttributionResult:
+    """Removal effects are a property of all journeys: fit on every deal, cached like
+    the comparisons, so explaining deal after deal does not refit the chain."""
+    key = _cache_key(fit="markov", measure=measure, level=level, lookback=lookback_days)
+    fitted = cache.get(key)
+    if fitted is None:
+        everything = journey_frame(measure=measure, level=level, lookback_days=lookback_days)
+        fitted = lib.attribute(lib.aggregate_journeys(everything.frame), "markov")
+        cache.set(key, fitted, CACHE_SECONDS)
+    return fitted
+
+
 @dataclass
 class DealExplanation:
     model: str
@@ -198,11 +210,9 @@ def explain_deal(
     frame = journey_frame(opportunities=scope, measure=measure, level=level, lookback_days=lookback_days)
     if not frame.frame.height:
         return DealExplanation(model, measure, [], False, 0.0, note="no_touches")
-    result = None
-    if model == "markov":
-        # Removal effects are a property of all journeys, so fit on everything first.
-        everything = journey_frame(measure=measure, level=level, lookback_days=lookback_days)
-        result = lib.attribute(lib.aggregate_journeys(everything.frame), "markov")
+    result = (
+        _markov_fit(measure=measure, level=level, lookback_days=lookback_days) if model == "markov" else None
+    )
     touches = [
         # The frame holds naive UTC times (Polars); hand aware ones to pages and the API.
         replace(t, ts=t.ts.replace(tzinfo=datetime.UTC) if getattr(t.ts, "tzinfo", 1) is None else t.ts)

@@ -226,9 +226,14 @@ class ReportParams:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time())) if day else None
 
 
-def _params(request) -> ReportParams:
+def _params(request, *, default_months: int | None = 12) -> ReportParams:
+    """Report parameters from the query string. Pages default to the last twelve months
+    (shown in the form), which bounds the work on a large database; clear the dates
+    for all time."""
     get = request.GET
     params = ReportParams()
+    if default_months and "since" not in get and "until" not in get:
+        params.since = timezone.localdate() - datetime.timedelta(days=round(default_months * 30.44))
     if get.get("measure") in MEASURES:
         params.measure = get["measure"]
     if get.get("level") in LEVELS:
@@ -366,7 +371,7 @@ def deal_explanation(request, opportunity_id: int):
     )
     if opportunity is None:
         raise Http404
-    params = _params(request)
+    params = _params(request, default_months=None)
     explanation = explain_deal(
         opportunity=opportunity, model=params.model, level=params.level, lookback_days=params.lookback_days
     )
