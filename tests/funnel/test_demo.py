@@ -47,3 +47,7 @@ def test_demo_leads_are_consistent_with_marketing_deals():
         last[object_id] = to_stage
     assert all(last[pk] == state for pk, state in Lead.objects.values_list("pk", "state"))
     assert Handoff.objects.filter(status="open").count() == states["mql"]
+    # The predictive score was trained on the demo's closed leads and explains itself.
+    scored = Lead.objects.filter(state__in=["mql", "sal", "sql"], win_probability__isnull=False)
+    assert scored.exists()
+    assert all(0 < p < 1 for p in scored.values_list("win_probability", flat=True))

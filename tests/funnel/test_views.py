@@ -128,3 +128,40 @@ def test_an_sql_becomes_an_opportunity_from_the_lead_page(client, rep, mql, make
     client.post(f"/funnel/leads/{lead.pk}/convert/", {"amount": "۱۲۰۰", "currency": "USD"})
     lead.refresh_from_db()
     assert lead.state == LeadState.OPPORTUNITY and lead.opportunity.amount == 1200
+
+
+def test_the_funnel_is_edited_by_publishing_a_new_version(client, head_of_marketing, rep):
+    import json
+
+    from hamsu.funnel.models import FunnelVersion
+
+    client.force_login(head_of_marketing.user)
+    page = client.get("/funnel/edit/")
+    stages = json.loads(page.context["form"].initial["stages"])
+    stages[0]["name"] = "Market awareness"
+    response = client.post("/funnel/edit/", {"stages": json.dumps([{"funnel": "nope"}]), "note": "bad"})
+    assert response.status_code == 200 and not FunnelVersion.objects.exists()
+    client.post("/funnel/edit/", {"stages": json.dumps(stages), "note": "rename"})
+    assert FunnelVersion.objects.get().number == 1
+    assert b"Market awareness" in client.get("/funnel/").content
+    client.force_login(rep.user)
+    assert client.get("/funnel/edit/").status_code == 403
+
+
+def test_settings_page_and_capture_form_creation(client, head_of_marketing, rep):
+    from hamsu.funnel.models import CaptureForm
+
+    client.force_login(head_of_marketing.user)
+    client.post(
+        "/funnel/settings/",
+        {
+            "name": "Webinar sign-up",
+            "allowed_origins": "https://www.arya.example\nhttps://events.arya.example",
+            "rate_limit_per_minute": 100,
+        },
+    )
+    form = CaptureForm.objects.get()
+    assert form.allowed_origins == ["https://www.arya.example", "https://events.arya.example"]
+    assert form.key.encode() in client.get("/funnel/settings/").content
+    client.force_login(rep.user)
+    assert form.key.encode() not in client.get("/funnel/settings/").content

@@ -520,3 +520,39 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
     # The demo history is already consistent; rules of engagement apply from here on.
     EngagementBookmark.objects.update_or_create(name="stage_events", defaults={"last_event_id": w.event_id})
     progress(f"leads: {result.rows['leads']:,}, lead stage events: {result.rows['lead_stage_events']:,}")
+    _train_and_score_open_leads(now, progress)
+
+
+def _train_and_score_open_leads(now: datetime.datetime, progress) -> None:
+    """Train the predictive score on the demo's won/lost leads and score the open ones,
+    so the seller sees a chance of winning and its reasons from the first login."""
+    from hamsu.funnel.services.scoring import (
+        active_model,
+        active_points_spec,
+        apply_score,
+        predictive_retrain,
+    )
+
+    try:
+        model = predictive_retrain()
+    except ValueError as error:  # too little variety at a tiny scale: no model, rule points only
+        progress(f"predictive lead score not trained: {error}")
+        return
+    if model is None:
+        return
+    scorer, spec = active_model(), active_points_spec()
+    from hamsu.analytics.lead_scoring.rules import Touch
+
+    open_leads = list(
+        Lead.objects.filter(state__in=["mql", "sal", "sql"])
+        .select_related("segment", "account")
+        .prefetch_related("touches")
+    )
+    for lead in open_leads:
+        apply_score(
+            lead, spec=spec, touches=[Touch(t.kind, t.at) for t in lead.touches.all()], now=now, model=scorer
+        )
+    Lead.objects.bulk_update(
+        open_leads, ["score", "score_reasons", "scored_at", "win_probability", "win_reasons"], batch_size=1000
+    )
+    progress(f"predictive lead score trained on {model.info.get('n_leads', 0):,} closed leads")

@@ -51,3 +51,30 @@ class DecisionForm(forms.Form):
         choices=[("1", _("Approve")), ("0", _("Reject"))], coerce=lambda v: v == "1"
     )
     comment = forms.CharField(label=_("comment"), max_length=300, required=False)
+
+
+class FunnelEditForm(forms.Form):
+    stages = forms.CharField(
+        label=_("stages (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 24, "dir": "ltr", "class": "font-monospace small"}),
+    )
+    note = forms.CharField(label=_("what changed"), max_length=300, required=False)
+
+    def clean_stages(self):
+        try:
+            return json.loads(self.cleaned_data["stages"])
+        except ValueError as error:
+            raise forms.ValidationError(_("This is not valid JSON: %(error)s") % {"error": error}) from error
+
+
+class CaptureFormForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=120)
+    allowed_origins = forms.CharField(
+        label=_("allowed origins"), required=False, help_text=_("One per line, e.g. https://www.example.com")
+    )
+    rate_limit_per_minute = forms.IntegerField(
+        label=_("rate limit per minute"), min_value=1, max_value=1_000_000, initial=600
+    )
+
+    def clean_allowed_origins(self):
+        return [line.strip() for line in self.cleaned_data["allowed_origins"].splitlines() if line.strip()]

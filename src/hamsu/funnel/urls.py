@@ -5,6 +5,8 @@ from hamsu.funnel import views
 app_name = "funnel"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("edit/", views.funnel_edit, name="edit"),
+    path("settings/", views.configuration, name="configuration"),
     path("inbox/", views.inbox, name="inbox"),
     path("queue/", views.queue, name="queue"),
     path("recycle/", views.recycle, name="recycle"),

@@ -390,3 +390,64 @@ def lead_convert(request, pk: int):
         _("Opportunity created from the lead."),
     )
     return redirect("funnel:lead", pk=pk)
+
+
+@login_required
+@permission_required("funnel.add_funnelversion", raise_exception=True)
+def funnel_edit(request):
+    import json
+
+    from hamsu.funnel.forms import FunnelEditForm
+    from hamsu.funnel.services.funnel import current_funnel_stages, funnel_version_publish
+
+    initial = {"stages": json.dumps(current_funnel_stages(), ensure_ascii=False, indent=2)}
+    form = FunnelEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            funnel_version_publish(
+                stages=form.cleaned_data["stages"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                via="ui",
+            )
+        except DomainError as error:
+            apply_domain_errors(form, error)
+        else:
+            messages.success(request, _("A new funnel version is published."))
+            return redirect("funnel:overview")
+    return render(request, "funnel/edit.html", {"form": form})
+
+
+@login_required
+@permission_required("funnel.view_routingrule", raise_exception=True)
+def configuration(request):
+    from hamsu.funnel.forms import CaptureFormForm
+    from hamsu.funnel.models import CaptureForm, EngagementFiring, EngagementRule, RoutingRule, SlaPolicy
+    from hamsu.funnel.services.capture import capture_form_create
+
+    form = CaptureFormForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("funnel.add_captureform"):
+            raise Http404
+        if form.is_valid():
+            try:
+                capture_form_create(actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_errors(form, error)
+            else:
+                messages.success(request, _("Capture form created."))
+                return redirect("funnel:configuration")
+    return render(
+        request,
+        "funnel/configuration.html",
+        {
+            "rules": RoutingRule.objects.select_related("segment", "team").order_by("position", "pk"),
+            "policies": SlaPolicy.objects.select_related("team", "calendar").order_by("name"),
+            "engagement_rules": EngagementRule.objects.order_by("position", "pk"),
+            "firings": EngagementFiring.objects.select_related("rule").order_by("-at", "-pk")[:20],
+            "forms": CaptureForm.objects.order_by("name")
+            if request.user.has_perm("funnel.view_captureform")
+            else [],
+            "capture_form": form,
+        },
+    )
