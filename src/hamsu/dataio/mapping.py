@@ -199,18 +199,20 @@ BUILT_IN_PRESETS: dict[str, dict] = {
 
 
 def guess_preset(kind: str, headers: list[str]) -> tuple[str, dict] | None:
-    """The built-in preset whose columns are all present (most columns wins)."""
-    present = {h.casefold() for h in headers}
+    """The built-in preset most of whose column names are present, spelled exactly as the
+    exporting CRM spells them (so Hamsu's own lower-case export headers are not mistaken
+    for a Salesforce file)."""
+    present = set(headers)
     best: tuple[int, str] | None = None
     for name, preset in BUILT_IN_PRESETS.items():
         if preset["kind"] != kind:
             continue
-        wanted = [c.casefold() for c in preset["columns"].values()]
+        wanted = list(preset["columns"].values())
         hits = sum(1 for c in wanted if c in present)
         if hits >= max(2, len(wanted) // 2) and (best is None or hits > best[0]):
             best = (hits, name)
     if best is None:
         return None
     preset = BUILT_IN_PRESETS[best[1]]
-    columns = {t: c for t, c in preset["columns"].items() if c.casefold() in present}
+    columns = {t: c for t, c in preset["columns"].items() if c in present}
     return best[1], {**preset, "columns": columns}

@@ -61,9 +61,6 @@ def _store(upload, filename: str) -> Path:
 
 def _auto_mapping(kind: str, headers: list[str]) -> dict:
     """A header that names a field (``email``, ``First name``…) maps to it; presets first."""
-    guessed = guess_preset(kind, headers)
-    if guessed:
-        return {**guessed[1], "preset": guessed[0]}
     from hamsu.dataio.importers import IMPORTERS
 
     targets = IMPORTERS[kind].TARGETS
@@ -72,6 +69,9 @@ def _auto_mapping(kind: str, headers: list[str]) -> dict:
         key = header.strip().lower().replace(" ", "_").replace("-", "_")
         if key in targets:
             columns[key] = header
+    guessed = guess_preset(kind, headers)
+    if guessed and len(guessed[1]["columns"]) > len(columns):
+        return {**guessed[1], "preset": guessed[0]}
     return {"kind": kind, "columns": columns}
 
 
