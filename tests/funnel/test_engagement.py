@@ -11,7 +11,7 @@ from hamsu.core.errors import ValidationFailed
 from hamsu.crm import services as crm
 from hamsu.crm.models import OpportunityParticipant
 from hamsu.directory.models import Function, RoleTitle
-from hamsu.funnel.models import EngagementFiring, FollowUpTask, LeadState, Notification
+from hamsu.funnel.models import EngagementFiring, FollowUpTask, LeadState, Notification, StageEvent
 from hamsu.funnel.services import engagement
 from hamsu.funnel.services import leads as lifecycle
 
@@ -68,10 +68,14 @@ def test_a_lost_lead_is_recycled_into_nurture(rules, mql, rep, make_account):
     )
     engagement.evaluate_rules_for_opportunity(deal, event="stage_changed")
     lead.refresh_from_db()
-    assert lead.state == LeadState.LOST
-    engagement.evaluate_rules_for_lead(lead, event="stage_changed")
-    lead.refresh_from_db()
     assert lead.state == LeadState.NURTURE and lead.queue == "recycle"
+    path = list(
+        StageEvent.objects.filter(object_type="lead", object_id=lead.pk)
+        .order_by("pk")
+        .values_list("to_stage", flat=True)
+    )
+    assert path[-2:] == ["lost", "nurture"]
+    engagement.evaluate_rules_for_lead(lead, event="stage_changed")
     assert EngagementFiring.objects.filter(object_type="lead", object_id=lead.pk).count() == 1
 
 

@@ -191,7 +191,9 @@ def evaluate_rules_for_opportunity(opportunity, *, actor=None, event: str = "any
 
     fired = []
     with transaction.atomic():
-        lead_close_from_opportunity(opportunity=opportunity, actor=actor, via="rule")
+        for lead in lead_close_from_opportunity(opportunity=opportunity, actor=actor, via="rule"):
+            # The lead's own rules follow its move (e.g. a lost lead is recycled into nurture).
+            evaluate_rules_for_lead(lead, actor=actor, event="stage_changed")
         facts = _opportunity_facts(opportunity)
         link = f"/crm/opportunities/{opportunity.pk}/"
         for rule in EngagementRule.objects.filter(is_active=True, subject="opportunity").order_by(
