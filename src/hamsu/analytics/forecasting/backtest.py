@@ -23,10 +23,13 @@ Methods:
 - ``learned_weighted``: per-deal P(won inside the period | stage, age) from a
   censoring-aware exit table; in ``bookings`` scope plus the expected value of deals that
   will arrive at the recent rate;
-- ``monte_carlo_p50``: the median of the simulated won value (same tables, same arrivals);
-  its P10/P90 are reported too;
+- ``monte_carlo_p50``: the median of the simulated won value (same tables, same arrivals,
+  the arrival rate itself varied by its own historical 13-week error); its P10/P90 are
+  reported too;
 - ``hubspot_default+new``: the CRM default plus new deals at the same recent rate and the
-  fixed entry probability, to separate "learned probabilities" from "counting new deals".
+  fixed entry probability, to separate "learned probabilities" from "counting new deals";
+- ``learned_weighted_cal`` / ``monte_carlo_cal_p50``: the same two with calendar-aware
+  (quarter-lag) exit tables — a variant added after the first results, reported as such.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ class _TableBook:
             self.terminal_only.append(True)
         else:
             mass = np.clip(np.diff(table.cif, axis=1, prepend=0.0), 0.0, None)
-            self.cum.append(np.minimum(np.cumsum(mass.T.ravel()), 1.0 - 1e-12))
+            self.cum.append(np.minimum(np.cumsum(mass.T.ravel()), 1.0 - 1e-9))
             self.n_dest.append(len(table.destinations))
             self.codes.append(
                 np.array(
