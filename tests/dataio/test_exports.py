@@ -68,9 +68,8 @@ def test_every_list_exports_in_both_formats(client, head_of_sales, rep, make_opp
 
 
 def test_exports_reimport_without_a_mapping(client, head_of_sales, rep, make_account, tmp_path):
-    from hamsu.dataio import services
-
     from hamsu.crm import services as crm
+    from hamsu.dataio import services
 
     crm.contact_create(
         actor=None,

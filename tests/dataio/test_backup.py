@@ -1,0 +1,89 @@
+"""Backup → flush → restore reproduces every row exactly."""
+
+from __future__ import annotations
+
+import datetime
+import zipfile
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+
+from hamsu.core.errors import ValidationFailed
+from hamsu.crm import services as crm
+from hamsu.crm.models import Contact
+from hamsu.dataio.backup import backed_up_models, backup_write, restore_path
+from hamsu.funnel.models import Lead
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every backed-up table; permissions by natural key, since a fresh
+    install numbers them anew."""
+    keys = {
+        p.pk: f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
+    result = {}
+    for model in backed_up_models():
+        fields = list(model._meta.concrete_fields)
+        rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields])
+        result[model._meta.label_lower] = [
+            tuple(
+                keys[v] if f.is_relation and f.related_model is Permission else v
+                for f, v in zip(fields, row, strict=True)
+            )
+            for row in rows
+        ]
+    return result
+
+
+def test_backup_flush_restore_reproduces_every_row(tmp_path, rep, make_opportunity, admin):
+    deal = make_opportunity(rep, name="Ünïcode — معامله", amount="1234.56", external_id="D-1")
+    crm.opportunity_move_stage(opportunity=deal, to_stage="qualifying", actor=rep.user, reason="call")
+    crm.contact_create(
+        actor=rep.user, last_name="رضایی", email="r@example.com", account=deal.account, owner=rep
+    )
+    Lead.objects.create(
+        email="lead@example.com", queue="marketing", score_reasons=[{"why": "webinar", "points": 5}]
+    )
+    before = snapshot()
+    assert before["crm.opportunity"] and before["funnel.stageevent"] and before["core.auditentry"]
+    assert before["core.user_groups"] and before["auth.group_permissions"]
+    path = tmp_path / "backup.zip"
+    call_command("backup", str(path))
+    with zipfile.ZipFile(path) as archive:
+        assert "manifest.json" in archive.namelist() and "tables/crm.opportunity.jsonl" in archive.namelist()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Contact.objects.exists()
+    call_command("restore", str(path))
+    after = snapshot()
+    for label, rows in before.items():
+        assert after[label] == rows, label
+
+
+def test_restore_refuses_an_instance_with_data(tmp_path, rep, make_account):
+    make_account(rep)
+    path = tmp_path / "b.zip"
+    backup_write(path)
+    with pytest.raises(ValidationFailed) as error:
+        restore_path(path)
+    assert "crm.account" in error.value.errors["instance"]
+
+
+def test_restore_refuses_what_is_not_a_backup(tmp_path):
+    path = tmp_path / "x.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(ValidationFailed, match="not a Hamsu backup"):
+        restore_path(path)
+
+
+def test_admin_downloads_a_backup_and_others_cannot(client, admin, rep):
+    client.force_login(rep.user)
+    assert client.get("/data/backup/").status_code == 403
+    client.force_login(admin.user)
+    response = client.get("/data/backup/")
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert datetime.date.today().strftime("%Y%m%d") in response["Content-Disposition"]
