@@ -222,3 +222,25 @@ def test_report_pages_default_to_the_last_twelve_months_and_say_so(client, marke
     assert 'name="since"' in response.content.decode()
     everything = client.get("/campaigns/attribution/?since=&until=")
     assert everything.context["params"].since is None
+
+
+def test_the_touchpoint_list_filters_by_account_and_respects_visibility(
+    client, rep, other_rep, world, make_account
+):
+    from hamsu.core.company import company_settings
+    from hamsu.core.models import Visibility
+
+    row = company_settings()
+    row.visibility = Visibility.OWN
+    row.save()
+    theirs = make_account(other_rep)
+    services.touchpoint_record(
+        actor=None,
+        kind="event",
+        occurred_at=datetime.datetime(2026, 1, 3, tzinfo=datetime.UTC),
+        account=theirs,
+    )
+    client.force_login(rep.user)
+    response = client.get(f"/campaigns/touchpoints/?account={world['contact'].account_id}")
+    assert len(response.context["touches"]) == 2
+    assert client.get(f"/campaigns/touchpoints/?account={theirs.pk}").context["touches"] == []

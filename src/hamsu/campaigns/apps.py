@@ -17,6 +17,13 @@ class CampaignsConfig(AppConfig):
                 "campaigns:list", _("Campaigns"), "megaphone", order=30, permission="campaigns.view_campaign"
             ),
             NavItem(
+                "campaigns:touchpoints",
+                _("Touchpoints"),
+                "hand-index",
+                order=33,
+                permission="campaigns.view_touchpoint",
+            ),
+            NavItem(
                 "campaigns:attribution",
                 _("Attribution"),
                 "diagram-3",

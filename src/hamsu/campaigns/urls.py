@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/costs/", views.cost_line_create, name="cost_line_create"),
     path("<int:pk>/costs/<int:line_id>/delete/", views.cost_line_delete, name="cost_line_delete"),
     path("spend/import/", views.spend_import, name="spend_import"),
+    path("touchpoints/", views.touchpoint_list, name="touchpoints"),
     path("touchpoints/import/", views.touchpoint_import, name="touchpoint_import"),
     path("attribution/", views.attribution, name="attribution"),
     path("closed-loop/", views.closed_loop_view, name="closed_loop"),

@@ -390,3 +390,23 @@ def deal_explanation(request, opportunity_id: int):
             "models": [(m, MODEL_LABELS[m]) for m in MODELS],
         },
     )
+
+
+@login_required
+@permission_required("campaigns.view_touchpoint", raise_exception=True)
+def touchpoint_list(request):
+    get = request.GET
+    filters = {name: int_or_none(get.get(name)) for name in ("campaign", "contact", "account")}
+    before_id = int_or_none(get.get("before"))
+    touches = selectors.touchpoint_list(user=request.user, limit=101, before_id=before_id, **filters)
+    more = len(touches) > 100
+    touches = touches[:100]
+    return render(
+        request,
+        "campaigns/touchpoints.html",
+        {
+            "touches": touches,
+            "filters": filters,
+            "next_before": touches[-1].pk if more and touches else None,
+        },
+    )
