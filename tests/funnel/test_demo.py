@@ -51,3 +51,10 @@ def test_demo_leads_are_consistent_with_marketing_deals():
     scored = Lead.objects.filter(state__in=["mql", "sal", "sql"], win_probability__isnull=False)
     assert scored.exists()
     assert all(0 < p < 1 for p in scored.values_list("win_probability", flat=True))
+    # Nothing happens after "now".
+    assert not StageEvent.objects.filter(
+        at__gt=datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC)
+    ).exists()
+    assert not Lead.objects.filter(
+        state_changed_at__gt=datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC)
+    ).exists()

@@ -298,10 +298,12 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
         state = "won" if stage == "won" else "lost" if stage == "lost" else "opportunity"
         changed = closed_at.get(opp_id) or t_opp
         recycled = state == "lost" and rng.random() < 0.33
+        # Recycled a day after the loss (or sooner, for a deal lost in the last day).
+        recycled_at = changed + min(D, (now - changed) / 2)
         follow = t_sal + datetime.timedelta(hours=float(rng.uniform(0.5, 20)))
         lead_id = new_lead(
             account_id=account_id, segment_id=int(deals["segment_id"][i]), state="nurture" if recycled else state,
-            changed=changed + D if recycled else changed, created=t_inq, owner_id=None if recycled else owner_id,
+            changed=recycled_at if recycled else changed, created=t_inq, owner_id=None if recycled else owner_id,
             team_id=None if recycled else team_id, queue="recycle" if recycled else "", opportunity_id=opp_id,
             touches=touches_between(t_inq, t_mql, int(rng.integers(2, 6))), recycle_count=int(recycled),
             accepted_at=t_sal, first_follow_up=follow, attempts=int(rng.integers(1, 5)), mql=True,
@@ -320,7 +322,7 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
         if state != "opportunity":
             w.event(lead_id, "opportunity", state, changed, "lost" if state == "lost" else "won")
         if recycled:
-            w.event(lead_id, "lost", "nurture", changed + D, "A lost lead is recycled into nurture")
+            w.event(lead_id, "lost", "nurture", recycled_at, "A lost lead is recycled into nurture")
         late = t_sal > due
         w.handoff(
             lead_id,
