@@ -22,7 +22,9 @@ def test_it_creates_an_opportunity_with_its_first_stage_event_and_audit(rep, mak
     events = list(StageEvent.objects.filter(opportunity=opp))
     assert [(e.from_stage, e.to_stage) for e in events] == [("", Stage.PROSPECTING)]
     assert events[0].actor == rep.user
-    assert AuditEntry.objects.filter(object_type="crm.opportunity", object_id=str(opp.pk), action="create").exists()
+    assert AuditEntry.objects.filter(
+        object_type="crm.opportunity", object_id=str(opp.pk), action="create"
+    ).exists()
     assert opp.team == rep.team  # denormalised for visibility
 
 
@@ -35,12 +37,22 @@ def test_it_computes_gross_profit_from_product_cost_and_base_amount(rep, make_op
 
 def test_moving_a_deal_writes_one_stage_event_in_the_same_transaction(rep, make_opportunity):
     opp = make_opportunity(rep)
-    services.opportunity_move_stage(opportunity=opp, to_stage=Stage.QUALIFYING, actor=rep.user, reason="budget confirmed")
+    services.opportunity_move_stage(
+        opportunity=opp, to_stage=Stage.QUALIFYING, actor=rep.user, reason="budget confirmed"
+    )
     services.opportunity_move_stage(opportunity=opp, to_stage=Stage.WON, actor=rep.user)
     opp.refresh_from_db()
     assert opp.stage == Stage.WON and opp.closed_at is not None and opp.probability == 100
-    moves = list(StageEvent.objects.filter(opportunity=opp).order_by("at", "id").values_list("from_stage", "to_stage", "reason"))
-    assert moves == [("", "prospecting", "created"), ("prospecting", "qualifying", "budget confirmed"), ("qualifying", "won", "")]
+    moves = list(
+        StageEvent.objects.filter(opportunity=opp)
+        .order_by("at", "id")
+        .values_list("from_stage", "to_stage", "reason")
+    )
+    assert moves == [
+        ("", "prospecting", "created"),
+        ("prospecting", "qualifying", "budget confirmed"),
+        ("qualifying", "won", ""),
+    ]
 
 
 def test_a_lost_deal_needs_a_reason_and_nothing_is_written_without_it(rep, make_opportunity):
@@ -63,10 +75,18 @@ def test_a_lost_deal_needs_a_reason_and_nothing_is_written_without_it(rep, make_
         ("expected_close", datetime.date(1900, 1, 1), "between"),
     ],
 )
-def test_bad_input_is_refused_with_a_field_error_and_no_partial_write(rep, make_account, field, value, message_part):
+def test_bad_input_is_refused_with_a_field_error_and_no_partial_write(
+    rep, make_account, field, value, message_part
+):
     account = make_account(rep)
-    data = {"name": "Bad", "account": account, "owner": rep, "amount": Decimal("10"), "currency": "USD",
-            "expected_close": datetime.date(2027, 1, 1)}
+    data = {
+        "name": "Bad",
+        "account": account,
+        "owner": rep,
+        "amount": Decimal("10"),
+        "currency": "USD",
+        "expected_close": datetime.date(2027, 1, 1),
+    }
     data[field] = value
     with pytest.raises(ValidationFailed) as error:
         services.opportunity_create(actor=rep.user, **data)
@@ -77,8 +97,15 @@ def test_bad_input_is_refused_with_a_field_error_and_no_partial_write(rep, make_
 
 def test_a_currency_without_a_rate_is_refused_not_guessed(rep, make_account):
     with pytest.raises(ValidationFailed) as error:
-        services.opportunity_create(actor=rep.user, name="x", account=make_account(rep), owner=rep, amount=Decimal("1"),
-                                    currency="JPY", expected_close=datetime.date(2027, 1, 1))
+        services.opportunity_create(
+            actor=rep.user,
+            name="x",
+            account=make_account(rep),
+            owner=rep,
+            amount=Decimal("1"),
+            currency="JPY",
+            expected_close=datetime.date(2027, 1, 1),
+        )
     assert "No exchange rate" in error.value.errors["currency"][0]
 
 
@@ -114,8 +141,12 @@ def test_an_activity_on_a_deal_lands_on_its_account_timeline_with_functions(rep,
     from hamsu.crm.selectors import account_timeline
 
     opp = make_opportunity(rep)
-    activity = services.activity_create(actor=rep.user, owner=rep, kind="meeting", subject="Demo", opportunity=opp,
-                                        participants=[marketer])
+    activity = services.activity_create(
+        actor=rep.user, owner=rep, kind="meeting", subject="Demo", opportunity=opp, participants=[marketer]
+    )
     assert activity.account == opp.account
-    assert set(activity.participations.values_list("function", flat=True)) == {"sales", "downstream_marketing"}
+    assert set(activity.participations.values_list("function", flat=True)) == {
+        "sales",
+        "downstream_marketing",
+    }
     assert any(row["kind"] == "activity" for row in account_timeline(opp.account))

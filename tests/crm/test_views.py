@@ -45,8 +45,16 @@ def _queries(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("url", ["/crm/opportunities/", "/crm/opportunities/?stage=prospecting&sort=-amount", "/crm/pipeline/",
-                                 "/crm/accounts/", "/crm/contacts/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/crm/opportunities/",
+        "/crm/opportunities/?stage=prospecting&sort=-amount",
+        "/crm/pipeline/",
+        "/crm/accounts/",
+        "/crm/contacts/",
+    ],
+)
 def test_list_pages_use_a_constant_number_of_queries(rep_client, rep, make_opportunity, url):
     for _ in range(3):
         make_opportunity(rep)
@@ -61,17 +69,28 @@ def test_list_pages_use_a_constant_number_of_queries(rep_client, rep, make_oppor
 
 def test_moving_a_card_on_the_board_writes_a_stage_event(rep_client, rep, make_opportunity):
     opp = make_opportunity(rep)
-    response = rep_client.post(f"/crm/opportunities/{opp.pk}/move/", {"stage": Stage.QUALIFYING}, HTTP_HX_REQUEST="true")
+    response = rep_client.post(
+        f"/crm/opportunities/{opp.pk}/move/", {"stage": Stage.QUALIFYING}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 204 and response["HX-Trigger"] == "pipeline-changed"
     assert StageEvent.objects.filter(opportunity=opp, to_stage=Stage.QUALIFYING, via="ui").exists()
 
 
 def test_the_opportunity_form_shows_field_level_errors_and_saves_nothing(rep_client, rep, make_account):
     account = make_account(rep)
-    response = rep_client.post("/crm/opportunities/new/", {
-        "name": "", "account": f"{account.name} [#{account.pk}]", "owner": rep.pk, "amount": "-5",
-        "currency": "USD", "quantity": 1, "source": "sales", "expected_close": "2027-13-45",
-    })
+    response = rep_client.post(
+        "/crm/opportunities/new/",
+        {
+            "name": "",
+            "account": f"{account.name} [#{account.pk}]",
+            "owner": rep.pk,
+            "amount": "-5",
+            "currency": "USD",
+            "quantity": 1,
+            "source": "sales",
+            "expected_close": "2027-13-45",
+        },
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert {"name", "amount", "expected_close"} <= set(errors)
@@ -80,10 +99,19 @@ def test_the_opportunity_form_shows_field_level_errors_and_saves_nothing(rep_cli
 
 def test_persian_digits_and_jalali_dates_are_accepted_in_forms(rep_client, rep, make_account):
     account = make_account(rep)
-    response = rep_client.post("/crm/opportunities/new/", {
-        "name": "قرارداد", "account": f"{account.name} [#{account.pk}]", "owner": rep.pk, "amount": "۱۲٬۵۰۰",
-        "currency": "USD", "quantity": 1, "source": "sales", "expected_close": "۱۴۰۵/۱۰/۱۱",
-    })
+    response = rep_client.post(
+        "/crm/opportunities/new/",
+        {
+            "name": "قرارداد",
+            "account": f"{account.name} [#{account.pk}]",
+            "owner": rep.pk,
+            "amount": "۱۲٬۵۰۰",
+            "currency": "USD",
+            "quantity": 1,
+            "source": "sales",
+            "expected_close": "۱۴۰۵/۱۰/۱۱",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     opp = Opportunity.objects.get(name="قرارداد")
     assert str(opp.amount) == "12500.00"
@@ -103,7 +131,7 @@ def test_under_own_visibility_lists_hide_other_peoples_deals(rep_client, rep, ot
 
 
 def test_csv_export_neutralises_formulas(rep_client, rep, make_opportunity):
-    make_opportunity(rep, name="=HYPERLINK(\"http://evil\")")
+    make_opportunity(rep, name='=HYPERLINK("http://evil")')
     export = b"".join(rep_client.get("/crm/opportunities/export.csv").streaming_content).decode()
     assert "'=HYPERLINK" in export
 
@@ -120,3 +148,31 @@ def test_persian_pages_are_right_to_left_with_jalali_dates(rep_client, rep, make
 def test_pages_need_a_login(client):
     response = client.get("/crm/pipeline/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("data", {"Data Platform renewal", "Big data"}),
+        ("plat ren", {"Data Platform renewal"}),
+        ("قرار", {"قرارداد پشتیبانی"}),
+        ("atform", set()),  # word prefixes, not arbitrary substrings
+        ('"; DROP', set()),  # operators typed by users are just words
+    ],
+)
+def test_search_matches_word_prefixes_in_any_script(rep_client, rep, make_opportunity, query, expected):
+    for name in ["Data Platform renewal", "Big data", "قرارداد پشتیبانی", "Field mobile"]:
+        make_opportunity(rep, name=name)
+    page = rep_client.get("/crm/opportunities/", {"q": query}).context["page"]
+    assert {o.name for o in page.items} == expected
+
+
+def test_search_follows_renames(rep_client, rep, make_opportunity):
+    from hamsu.crm import services
+
+    opp = make_opportunity(rep, name="Old name")
+    services.opportunity_update(opportunity=opp, actor=rep.user, name="Fresh title")
+    assert [o.name for o in rep_client.get("/crm/opportunities/", {"q": "fresh"}).context["page"].items] == [
+        "Fresh title"
+    ]
+    assert rep_client.get("/crm/opportunities/", {"q": "old"}).context["page"].items == []

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from hamsu.core.pagination import Page, keyset_page
 from hamsu.core.visibility import visible
+from hamsu.crm import search
 from hamsu.crm.models import Account, Activity, Contact, Opportunity
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.funnel.models import StageEvent
@@ -43,7 +44,7 @@ def opportunities_visible(user) -> QuerySet[Opportunity]:
 
 def _filter_opportunities(qs: QuerySet[Opportunity], f: OpportunityFilters) -> QuerySet[Opportunity]:
     if f.q:
-        qs = qs.filter(name__icontains=f.q.strip())
+        qs = search.filter_by_name(qs, f.q)
     if f.stage:
         qs = qs.filter(stage=f.stage)
     if f.open_only:
