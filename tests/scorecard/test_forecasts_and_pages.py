@@ -249,3 +249,31 @@ def test_pages_speak_persian_with_jalali_periods(client, history, head_of_sales)
     assert response.status_code == 200 and 'dir="rtl"' in page
     assert "عدد اصلی در برابر پیش‌بینی و واقعی" in page
     assert "۱۴۰۴/۱۰/۰۱" in page  # the Jalali quarter's first day, in Persian digits
+
+
+@pytest.mark.django_db
+def test_the_digest_sends_each_role_its_own_figures(history, rep, head_of_sales, marketer, mailoutbox):
+    from django.core.management import call_command
+
+    for person in (rep, head_of_sales, marketer):
+        person.user.email = f"{person.user.username}@example.com"
+        person.user.save()
+    aggregates.fill()
+    call_command("scorecard_digest")
+    by_to = {m.to[0]: m for m in mailoutbox}
+    assert set(by_to) == {rep.user.email, head_of_sales.user.email, marketer.user.email}
+    assert "Percent of quota achieved" in by_to[rep.user.email].body
+    assert "Marketing-qualified leads" not in by_to[rep.user.email].body
+    assert "Marketing-qualified leads: not measured yet" in by_to[marketer.user.email].body
+    assert "Forecast accuracy" in by_to[head_of_sales.user.email].body
+
+
+@pytest.mark.django_db
+def test_the_commands_fill_and_snapshot(history, capsys):
+    from django.core.management import call_command
+
+    call_command("scorecard_refresh")
+    call_command("forecast_snapshot", "--date", "2026-02-15", "--draws", "50")
+    out = capsys.readouterr().out
+    assert "stage events folded" in out and "forecast snapshot rows written" in out
+    assert ForecastSnapshot.objects.filter(taken_on=datetime.date(2026, 2, 15), scope="company").exists()

@@ -24,6 +24,13 @@ ZERO = Decimal("0")
 class Table:
     header: list[str]
     rows: list[list] = field(default_factory=list)
+    units: list[str] | None = None  # per column, for display only ("ratio" shows as %)
+
+    @property
+    def display(self):
+        units = self.units or []
+        for row in self.rows:
+            yield [(value, units[i] if i < len(units) else "") for i, value in enumerate(row)]
 
 
 def _f(value) -> float | None:
@@ -40,7 +47,10 @@ def overview(filters: selectors.Filters) -> dict:
     for _i in range(4):
         periods.append(periods[-1].previous())
     periods.reverse()
-    table = Table([_("Period"), _("Target"), _("Forecast"), _("Actual (won)"), _("Attainment")])
+    table = Table(
+        [_("Period"), _("Target"), _("Forecast"), _("Actual (won)"), _("Attainment")],
+        units=["", "money", "money", "money", "ratio"],
+    )
     series = {"periods": [], "target": [], "forecast": [], "actual": []}
     for period in periods:
         f = selectors.Filters(
@@ -117,7 +127,8 @@ def funnel(filters: selectors.Filters) -> dict:
     totals = selectors.stage_totals(filters)
     open_now = selectors.open_pipeline(filters)
     table = Table(
-        [
+        units=["", "count", "ratio", "ratio", "count", "days", "count", "money"],
+        header=[
             _("Stage"),
             _("Reached"),
             _("Conversion to next"),
@@ -126,7 +137,7 @@ def funnel(filters: selectors.Filters) -> dict:
             _("Mean days in stage"),
             _("Open now"),
             _("Open value"),
-        ]
+        ],
     )
     chart = []
     for i, stage in enumerate(SALES_ORDER):
@@ -186,7 +197,7 @@ def trends(filters: selectors.Filters, months: int = 12) -> dict:
     header = [_("Month"), _("Won"), _("Revenue won"), _("Win rate"), _("Sales cycle (days)")] + [
         _("Days in %(s)s") % {"s": Stage(s).label} for s in [x.value for x in OPEN_STAGES]
     ]
-    table = Table(header)
+    table = Table(header, units=["", "count", "money", "ratio", "days"] + ["days"] * len(OPEN_STAGES))
     chart = {
         "months": [p.key for p in span],
         "cycle": [],

@@ -42,3 +42,13 @@ def metric_value(value, unit: str):
     if unit == "money":
         return num(value)
     return num(value)
+
+
+@register.filter
+def cell_as(value, unit: str):
+    """A table cell shown in its column's unit (ratios as percentages)."""
+    if value is None or value == "":
+        return "—"
+    if unit in ("ratio", "days", "multiple"):
+        return metric_value(value, unit)
+    return cell(value)
