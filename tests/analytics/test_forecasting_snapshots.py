@@ -67,3 +67,17 @@ def test_quarters_and_weeks():
     assert quarter_label(D(2017, 8, 1)) == "2017Q3"
     weeks = weekly_snapshot_dates(D(2016, 12, 28), D(2017, 1, 15))
     assert weeks == [D(2017, 1, 1), D(2017, 1, 8), D(2017, 1, 15)]  # Sundays
+
+
+def test_a_reopened_deal_is_open_again_and_keeps_its_first_outcome():
+    ev = pl.DataFrame(
+        {
+            "object_id": ["R", "R", "R"],
+            "from_stage": [None, "Engaging", "lost"],
+            "to_stage": ["Engaging", "lost", "Engaging"],
+            "at": [D(2017, 1, 1), D(2017, 1, 10), D(2017, 2, 1)],
+        }
+    )
+    out = outcome_spells_as_of(ev, D(2017, 2, 11)).sort("entered_at")
+    assert out["outcome"].to_list() == ["lost", None]
+    assert out["days"].to_list() == [9, 10]

@@ -72,24 +72,30 @@ def outcome_spells_as_of(
     ev = _as_date_events(events).filter(pl.col("at") <= as_of)
     outcomes = (
         ev.filter(pl.col("to_stage").is_in(term))
-        .sort("at")
-        .group_by("object_id")
-        .agg(pl.col("to_stage").last().alias("outcome"), pl.col("at").last().alias("outcome_at"))
+        .select("object_id", pl.col("to_stage").alias("outcome"), pl.col("at").alias("outcome_at"))
+        .sort("outcome_at")
     )
-    entries = ev.filter(~pl.col("to_stage").is_in(term)).select(
-        "object_id", pl.col("to_stage").alias("stage"), pl.col("at").alias("entered_at")
+    entries = (
+        ev.filter(~pl.col("to_stage").is_in(term))
+        .select("object_id", pl.col("to_stage").alias("stage"), pl.col("at").alias("entered_at"))
+        .sort("entered_at")
     )
-    return (
-        entries.join(outcomes, on="object_id", how="left")
-        .filter(pl.col("outcome_at").is_null() | (pl.col("outcome_at") >= pl.col("entered_at")))
-        .select(
-            "object_id",
-            "stage",
-            "entered_at",
-            "outcome",
-            ((pl.col("outcome_at").fill_null(as_of) - pl.col("entered_at")).dt.total_days()).alias("days"),
-        )
+    # the first outcome on or after each entry: a deal re-opened after a loss is open again
+    joined = entries.join_asof(
+        outcomes,
+        left_on="entered_at",
+        right_on="outcome_at",
+        by="object_id",
+        strategy="forward",
+        check_sortedness=False,  # both sides are sorted on the time key above
     )
+    return joined.select(
+        "object_id",
+        "stage",
+        "entered_at",
+        "outcome",
+        ((pl.col("outcome_at").fill_null(as_of) - pl.col("entered_at")).dt.total_days()).alias("days"),
+    ).sort(["object_id", "entered_at"])
 
 
 def open_deals_as_of(
