@@ -17,6 +17,7 @@ from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
 from hamsu.core.validation import check_date_range, full_clean, raise_if
 from hamsu.core.visibility import can_see
+from hamsu.crm import hooks
 from hamsu.crm.models import (
     Account,
     Activity,
@@ -229,6 +230,7 @@ def opportunity_create(
     audit.record(
         actor=actor, action="create", instance=opportunity, changes=audit.snapshot(opportunity), via=via
     )
+    hooks.opportunity_changed(opportunity, actor=actor, event="created")
     return opportunity
 
 
@@ -320,6 +322,7 @@ def _move(opportunity: Opportunity, *, to_stage: str, actor, reason: str, via: s
         via=via,
         at=now,
     )
+    hooks.opportunity_changed(opportunity, actor=actor, event="stage_changed")
 
 
 @transaction.atomic
