@@ -51,19 +51,29 @@ class JourneyFrame:
         return self.deals - self.deals_touched
 
 
-def _rows(queryset: QuerySet, fields: list[str], *, datetimes: tuple[str, ...] = ()) -> list[tuple]:
-    """Fetch ``fields`` without building model instances or running field converters.
+def _frame(
+    queryset: QuerySet, columns: dict[str, str], schema: dict, *, datetimes: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """Fetch ``columns`` (frame name → model field) straight into a Polars frame.
 
-    On SQLite, datetime columns come back as text (Django's per-row datetime parsing
-    costs more than the query); ``_as_utc`` parses them in one vectorised pass.
+    No model instances and no per-row field converters: on SQLite, datetime columns come
+    back as text, which ``_as_utc`` parses in one vectorised pass. Rows arrive in chunks
+    so a few million touches never sit in memory as Python tuples all at once.
     """
+    fields = list(columns.values())
     if connection.vendor == "sqlite" and datetimes:
         queryset = queryset.annotate(**{f"{name}_text": Cast(name, TextField()) for name in datetimes})
         fields = [f"{name}_text" if name in datetimes else name for name in fields]
     sql, params = queryset.values_list(*fields).query.sql_with_params()
+    chunks = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        while rows := cursor.fetchmany(_FETCH_CHUNK):
+            chunks.append(pl.DataFrame(rows, schema=schema, orient="row", strict=False))
+    return pl.concat(chunks) if chunks else pl.DataFrame(schema=schema)
+
+
+_FETCH_CHUNK = 100_000
 
 
 def _fetched_time_dtype():
@@ -121,23 +131,26 @@ def journey_frame(
     base = opportunities if opportunities is not None else Opportunity.objects.all()
     scope = deals_in_scope(base.order_by(), measure=measure, since=since, until=until)
     ref_field = "created_at" if measure == "pipeline" else "closed_at"
-    opp_rows = _rows(
+    time_type = _fetched_time_dtype()
+    deals = _frame(
         scope,
-        ["id", "account_id", "stage", "amount_base", ref_field, "created_at"],
-        datetimes=tuple({ref_field, "created_at"}),
-    )
-    deals = pl.DataFrame(
-        opp_rows,
-        schema={
+        {
+            "opp": "id",
+            "account": "account_id",
+            "stage": "stage",
+            "amount": "amount_base",
+            "ref": ref_field,
+            "created": "created_at",
+        },
+        {
             "opp": pl.Int64,
             "account": pl.Int64,
             "stage": pl.String,
             "amount": pl.Float64,
-            "ref": _fetched_time_dtype(),
-            "created": _fetched_time_dtype(),
+            "ref": time_type,
+            "created": time_type,
         },
-        orient="row",
-        strict=False,
+        datetimes=tuple({ref_field, "created_at"}),
     ).with_columns(ref=_as_utc(pl.col("ref")), created=_as_utc(pl.col("created")))
     won = pl.lit(True) if measure == "pipeline" else pl.col("stage") == Stage.WON
     deals = deals.with_columns(won=won).with_columns(
@@ -149,38 +162,40 @@ def journey_frame(
         # A subset of deals: only their accounts' touches. For all deals the IN costs more
         # than it saves.
         touches_wanted = touches_wanted.filter(account_id__in=scope.values("account_id"))
-    touch_rows = _rows(
+    touches = _frame(
         touches_wanted,
-        ["account_id", "contact_id", "occurred_at", "channel", "campaign_id", "id", "kind"],
-        datetimes=("occurred_at",),
-    )
-    touches = pl.DataFrame(
-        touch_rows,
-        schema={
+        {
+            "account": "account_id",
+            "contact": "contact_id",
+            "ts": "occurred_at",
+            "channel": "channel",
+            "campaign_id": "campaign_id",
+            "touch": "id",
+            "kind": "kind",
+        },
+        {
             "account": pl.Int64,
             "contact": pl.Int64,
-            "ts": _fetched_time_dtype(),
+            "ts": time_type,
             "channel": pl.String,
             "campaign_id": pl.Int64,
             "touch": pl.Int64,
             "kind": pl.String,
         },
-        orient="row",
-        strict=False,
+        datetimes=("occurred_at",),
     ).with_columns(ts=_as_utc(pl.col("ts")))
 
-    # Every touch of an account meets every deal of that account; the lazy join lets
-    # Polars filter by the window without materialising all pairs at once.
-    keep = pl.col("ts") <= pl.col("ref")
+    # Every touch of an account meets every deal of that account that it precedes; an
+    # inequality join keeps only those pairs instead of materialising all of them.
+    candidates = deals.select("opp", "account", "ref", "created", "won", "value").rename(
+        {"account": "deal_account"}
+    )
+    predicates = [pl.col("account") == pl.col("deal_account"), pl.col("ts") <= pl.col("ref")]
     if lookback_days is not None:
-        keep &= pl.col("ts") >= pl.col("ref") - pl.duration(days=lookback_days)
-    joined = (
-        touches.lazy()
-        .join(
-            deals.lazy().select("opp", "account", "ref", "created", "won", "value"), on="account", how="inner"
-        )
-        .filter(keep)
-        .collect()
+        candidates = candidates.with_columns(window_start=pl.col("ref") - pl.duration(days=lookback_days))
+        predicates.append(pl.col("ts") >= pl.col("window_start"))
+    joined = touches.join_where(candidates, *predicates).drop(
+        "deal_account", *(["window_start"] if lookback_days is not None else [])
     )
 
     if level == "campaign":
