@@ -200,3 +200,28 @@ def test_at_the_target_the_moves_page_lists_practices_to_keep(leader_client, mak
     add_responses(round_, {"sales": [4, 4, 4], "marketing": [4, 4, 4]})  # 80: Integrated
     page = leader_client.get(reverse("alignment:moves") + "?target=Aligned")
     assert b"at-target" in page.content and b"status-rules" in page.content
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_overview_and_results_queries_do_not_grow_with_rounds_or_answers(
+    leader_client, make_round, add_responses
+):
+    for n in range(2):
+        add_responses(make_round(f"R{n}"), {"sales": [3] * 4, "marketing": [2] * 4})
+    last = make_round("Last")
+    add_responses(last, {"sales": [3] * 4, "marketing": [2] * 4})
+    overview = _queries(leader_client, reverse("alignment:index"))
+    detail = _queries(leader_client, reverse("alignment:round", args=[last.pk]))
+    for n in range(3):
+        add_responses(make_round(f"More {n}"), {"sales": [4] * 10, "marketing": [3] * 10})
+    add_responses(last, {"sales": [3] * 30, "marketing": [2] * 30})
+    assert _queries(leader_client, reverse("alignment:index")) == overview
+    assert _queries(leader_client, reverse("alignment:round", args=[last.pk])) == detail

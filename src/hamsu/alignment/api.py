@@ -11,7 +11,7 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from hamsu.alignment import moves, selectors, services
 from hamsu.alignment.advisor import Advice
@@ -257,7 +257,7 @@ def list_rounds(request):
 def create_round(request, payload: RoundIn):
     require_perm(request, "alignment.add_round")
     round_ = services.round_create(actor=request.user, via="api", **payload.dict())
-    return 201, selectors.round_get(round_.pk)
+    return Status(201, selectors.round_get(round_.pk))
 
 
 @router.get("/rounds/{round_id}", response={200: RoundOut, **ERRORS})
@@ -291,17 +291,20 @@ def invite(request, round_id: int, payload: InvitationsIn):
     )
     from hamsu.alignment.emails import survey_url
 
-    return 201, [
-        {
-            "id": i.invitation.pk,
-            "function": i.invitation.function,
-            "level": i.invitation.level,
-            "email": i.invitation.email,
-            "used": False,
-            "link": survey_url(i.token, request.build_absolute_uri("/")) if i.token else None,
-        }
-        for i in issued
-    ]
+    return Status(
+        201,
+        [
+            {
+                "id": i.invitation.pk,
+                "function": i.invitation.function,
+                "level": i.invitation.level,
+                "email": i.invitation.email,
+                "used": False,
+                "link": survey_url(i.token, request.build_absolute_uri("/")) if i.token else None,
+            }
+            for i in issued
+        ],
+    )
 
 
 @router.post("/rounds/{round_id}/reminders", response={202: dict, **ERRORS})
@@ -313,7 +316,7 @@ def remind(request, round_id: int):
         from hamsu.alignment.tasks import send_invitations
 
         send_invitations.enqueue(ids, request.build_absolute_uri("/"), True)
-    return 202, {"queued": len(ids)}
+    return Status(202, {"queued": len(ids)})
 
 
 @router.post("/rounds/{round_id}/import", response={201: ImportOut, **ERRORS})
@@ -330,7 +333,7 @@ def import_responses(request, round_id: int, payload: ImportIn):
             )
             errors.setdefault(key, []).append(e["message"])
         raise ValidationFailed(_("Nothing was imported: fix these rows and try again."), errors=errors)
-    return 201, {"created": report.created, "warnings": report.warnings}
+    return Status(201, {"created": report.created, "warnings": report.warnings})
 
 
 @router.get("/rounds/{round_id}/results", response={200: ResultsOut, **ERRORS})
@@ -432,7 +435,7 @@ def survey_save(request, token: str, payload: AnswersIn):
 @router.post("/survey/{token}/submit", response={201: SubmittedOut, **ERRORS}, auth=None)
 def survey_submit(request, token: str, payload: AnswersIn):
     services.survey_submit(token=token, answers=payload.answers)
-    return 201, {"status": "received"}
+    return Status(201, {"status": "received"})
 
 
 # ---------------------------------------------------------------- advisor, moves, action items
@@ -446,13 +449,16 @@ def create_assessment(request, payload: AssessmentIn):
         actor=request.user, via="api", current=current.value if current else None, **payload.dict()
     )
     advice = Advice(Relationship(a.recommended), list(a.reasons))
-    return 201, {
-        "id": a.pk,
-        "recommended": a.recommended,
-        "reasons": advice.reasons,
-        "reason_codes": a.reasons,
-        "created_at": a.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": a.pk,
+            "recommended": a.recommended,
+            "reasons": advice.reasons,
+            "reason_codes": a.reasons,
+            "created_at": a.created_at,
+        },
+    )
 
 
 @router.get("/moves", response={200: list[MoveOut], **ERRORS})
@@ -500,7 +506,7 @@ def create_action_item(request, payload: ActionItemIn):
         round=round_,
         via="api",
     )
-    return 201, item
+    return Status(201, item)
 
 
 @router.patch("/action-items/{item_id}", response={200: ActionItemOut, **ERRORS})

@@ -43,8 +43,17 @@ def round_get(pk: int) -> Round | None:
 
 
 def _answers(round_: Round) -> list[Answers]:
-    rows = Response.objects.filter(round=round_).values_list("function", *KEYS)
-    return [Answers(str(i), row[0], tuple(row[1:])) for i, row in enumerate(rows, start=1)]
+    return _answers_by_round([round_.pk]).get(round_.pk, [])
+
+
+def _answers_by_round(round_ids: list[int]) -> dict[int, list[Answers]]:
+    """Every round's answers in one query (the trend needs all rounds at once)."""
+    out: dict[int, list[Answers]] = {}
+    rows = Response.objects.filter(round_id__in=round_ids).values_list("round_id", "function", *KEYS)
+    for row in rows:
+        group = out.setdefault(row[0], [])
+        group.append(Answers(str(len(group) + 1), row[1], tuple(row[2:])))
+    return out
 
 
 @dataclass
@@ -105,9 +114,13 @@ class RoundResults:
 
 
 def round_results(
-    round_: Round, *, with_evidence: bool = True, now: datetime.datetime | None = None
+    round_: Round,
+    *,
+    with_evidence: bool = True,
+    now: datetime.datetime | None = None,
+    answers: list[Answers] | None = None,
 ) -> RoundResults:
-    answers = _answers(round_)
+    answers = _answers(round_) if answers is None else answers
     out = RoundResults(round=round_, n_responses=len(answers), enough=len(answers) >= round_.min_group_size)
     if not out.enough:
         return out
@@ -145,9 +158,11 @@ def round_trend(*, until: Round | None = None) -> tuple[list[TrendPoint], list[R
     rounds = Round.objects.order_by("opens_at", "id")
     if until is not None:
         rounds = rounds.filter(opens_at__lte=until.opens_at)
+    rounds = list(rounds)
+    answers = _answers_by_round([r.pk for r in rounds])
     points = []
     for round_ in rounds:
-        results = round_results(round_, with_evidence=False)
+        results = round_results(round_, with_evidence=False, answers=answers.get(round_.pk, []))
         if results.result is not None:
             points.append(TrendPoint(round_, results.result))
     deltas = trend([(str(p.round.pk), p.result) for p in points])
@@ -156,9 +171,13 @@ def round_trend(*, until: Round | None = None) -> tuple[list[TrendPoint], list[R
 
 def current_relationship() -> tuple[Relationship | None, Round | None]:
     """Today's relationship: the latest closed round with results, else the latest with results."""
-    for qs in (Round.objects.filter(status=Round.Status.CLOSED), Round.objects.all()):
-        for round_ in qs.order_by("-opens_at", "-id")[:5]:
-            results = round_results(round_, with_evidence=False)
+    recent = list(Round.objects.order_by("-opens_at", "-id")[:10])
+    answers = _answers_by_round([r.pk for r in recent])
+    for closed_only in (True, False):
+        for round_ in recent:
+            if closed_only and round_.status != Round.Status.CLOSED:
+                continue
+            results = round_results(round_, with_evidence=False, answers=answers.get(round_.pk, []))
             if results.result is not None:
                 return results.result.relationship, round_
     return None, None
