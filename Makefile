@@ -19,7 +19,7 @@ demo: install
 	$(HAMSU) demo --scale $(or $(SCALE),small)
 
 test: install browsers
-	$(VENV)/bin/python -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest tests -p no:cacheprovider -n $(or $(JOBS),2) --dist loadfile $(PYTEST_ARGS)
 
 install: $(VENV)/.synced assets messages
 
