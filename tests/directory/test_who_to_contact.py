@@ -97,3 +97,22 @@ def test_search_needs_the_directory_permission(client, make_person):
     nobody.user.groups.clear()
     client.force_login(nobody.user)
     assert client.get("/api/v1/people/search", {"q": "x"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_word_index_answers_like_the_scan_and_folds_persian_letters(people, rep, marketer, make_person):
+    from hamsu.collaboration import search_index
+
+    persian = make_person("علی کریمی")
+    before = [(m.person.pk, [r.text for r in m.reasons]) for m in who_to_contact(q="Pars Steel")]
+    assert search_index.rebuild() > 0
+    after = [(m.person.pk, [r.text for r in m.reasons]) for m in who_to_contact(q="Pars Steel")]
+    assert after == before
+    # Arabic yeh/kaf typed by the searcher still find the Persian spelling, by word prefix.
+    assert [m.person for m in who_to_contact(q="علي كريم")] == [persian]
+    # A renamed account is found once the refresh job has run.
+    people["account"].name = "Kavir Steel"
+    people["account"].save()
+    assert who_to_contact(q="Kavir") == []
+    search_index.refresh_changed()
+    assert rep in [m.person for m in who_to_contact(q="Kavir")]

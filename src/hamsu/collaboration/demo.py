@@ -266,6 +266,9 @@ def generate(*, spec, rng, ctx, now, result, progress) -> None:
     _plans(rng, ctx, today, top_by_segment, liaisons, marketers, result)
     _collateral(rng, ctx, now, segments, products, marketers, result)
     _events(rng, ctx, now, today, marketers, liaisons, result)
+    from hamsu.collaboration import search_index
+
+    result.rows["search_words"] = search_index.rebuild()
     # The next meeting's agenda, generated from the live demo data.
     upcoming = Meeting.objects.filter(starts_at__gte=now, series__isnull=False).order_by("starts_at").first()
     if upcoming is not None:

@@ -33,3 +33,11 @@ def build_feedback_digest(period_start: str, period_end: str) -> int:
         via="system",
     )
     return digest.pk
+
+
+@task()
+def refresh_search_index() -> int:
+    from hamsu.collaboration import search_index
+
+    accounts, people = search_index.refresh_changed()
+    return accounts + people

@@ -196,12 +196,35 @@ def _m2m(collector: _Collector, through, column: str, records: dict[int, str], k
         collector.add([person_id], kind, records[record_id])
 
 
-def _search_term(collector: _Collector, term: str) -> None:
+def _named(term: str, *, indexed: bool) -> tuple[list[Account], list[int]]:
+    """Accounts and people whose name (or e-mail) matches ``term``.
+
+    With the word index built (any real directory) this is two index range scans; a
+    small or brand-new installation without it falls back to a substring scan.
+    """
+    if indexed:
+        from hamsu.collaboration import search_index
+
+        account_ids = search_index.match("account", term, limit=MATCHED_RECORDS)
+        accounts = list(
+            Account.objects.filter(pk__in=account_ids).only("id", "name", "owner_id").order_by("name")
+        )
+        return accounts, search_index.match("person", term, limit=PER_DIMENSION)
     accounts = list(
         Account.objects.filter(name__icontains=term)
         .only("id", "name", "owner_id")
         .order_by("name")[:MATCHED_RECORDS]
     )
+    people = list(
+        Person.objects.filter(Q(full_name__icontains=term) | Q(email__istartswith=term)).values_list(
+            "pk", flat=True
+        )[:PER_DIMENSION]
+    )
+    return accounts, people
+
+
+def _search_term(collector: _Collector, term: str, *, indexed: bool) -> None:
+    accounts, people = _named(term, indexed=indexed)
     _accounts(collector, accounts)
     segments = dict(Segment.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
     _m2m(collector, Person.segments.through, "segment_id", segments, "segment")
@@ -221,19 +244,16 @@ def _search_term(collector: _Collector, term: str) -> None:
             "team",
             team_name,
         )
-    roles = _label_matches(term, RoleTitle.choices)
-    for role in roles[:3]:
+    for role in _label_matches(term, RoleTitle.choices)[:3]:
+        # Filtering on every function lets the (function, role_title) index serve the lookup.
         collector.add(
-            Person.objects.filter(role_title=role, is_active=True).values_list("pk", flat=True)[
-                :PER_DIMENSION
-            ],
+            Person.objects.filter(function__in=Function.values, role_title=role, is_active=True).values_list(
+                "pk", flat=True
+            )[:PER_DIMENSION],
             "role",
             str(RoleTitle(role).label),
         )
-    names = Person.objects.filter(Q(full_name__icontains=term) | Q(email__istartswith=term)).values_list(
-        "pk", flat=True
-    )[:PER_DIMENSION]
-    collector.add(names, "name", term)
+    collector.add(people, "name", term)
 
 
 def who_to_contact(
@@ -247,9 +267,10 @@ def who_to_contact(
     today = today or timezone.localdate()
     collector = _Collector()
     terms = _terms(q)
+    indexed = _index_built() if terms else False
     for index, term in enumerate(terms):
         before = len(collector.scores)
-        _search_term(collector, term)
+        _search_term(collector, term, indexed=indexed)
         # The whole phrase matched something: its single words would only add noise.
         if index == 0 and len(collector.scores) > before:
             break
@@ -290,6 +311,12 @@ def who_to_contact(
         matches.append(Match(person, score, collector.reasons[person.pk], available))
     matches.sort(key=lambda m: (-m.score, m.person.full_name, m.person.pk))
     return matches[:limit]
+
+
+def _index_built() -> bool:
+    from hamsu.collaboration import search_index
+
+    return search_index.is_built()
 
 
 def stale_profiles(*, days: int = 180, now: datetime.datetime | None = None):

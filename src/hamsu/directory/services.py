@@ -341,6 +341,11 @@ def people_import(
                 person.save(update_fields=["manager"])
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            from hamsu.collaboration import search_index
+
+            if search_index.is_built():
+                search_index.refresh_people([p.pk for p, _m in written])
     return report
 
 

@@ -1,0 +1,22 @@
+"""Build or refresh the word index of the "who to contact" search."""
+
+from django.core.management.base import BaseCommand
+
+from hamsu.collaboration import search_index
+
+
+class Command(BaseCommand):
+    help = "Refresh the people/account search index with recent changes, or --rebuild it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rebuild", action="store_true")
+
+    def handle(self, *args, rebuild, **options):
+        if rebuild:
+            self.stdout.write(f"Indexed {search_index.rebuild():,} words.")
+        else:
+            accounts, people = search_index.refresh_changed()
+            if accounts < 0:
+                self.stdout.write("No index yet: built it from scratch.")
+            else:
+                self.stdout.write(f"Refreshed {accounts:,} accounts and {people:,} people.")
