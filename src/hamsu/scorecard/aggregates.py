@@ -22,7 +22,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from hamsu.core.company import company_settings
@@ -141,8 +141,9 @@ def _fold_opportunity(
         deltas.move_open(progress.stage, _dims(progress), -1, -progress.amount)
     if opp is not None:
         progress.amount = opp["amount_base"]
-        for name in ("team_id", "segment_id", "product_id", "source", "owner_id"):
-            setattr(progress, name, opp[name])
+        for name in ("team_id", "segment_id", "product_id", "owner_id"):
+            setattr(progress, name, opp[name] or 0)  # 0: none (see StatMeasures)
+        progress.source = opp["source"]
         touched = (first_touch or {}).get(opp["account_id"])
         progress.influenced = progress.influenced or (touched is not None and touched <= at)
     dims = _dims(progress)
@@ -218,48 +219,85 @@ def _apply_first_wins(wins: list, deltas: _Deltas, calendar: str) -> None:
     CustomerFirstWin.objects.bulk_update(changed, ["won_at"], batch_size=5000)
 
 
-def _write_stats(model, deltas: dict, key_fields: tuple, fields: tuple) -> None:
-    if not deltas:
+def _adapt(value):
+    """Raw SQL parameters in the form the database backend stores them."""
+    ops = connection.ops
+    if isinstance(value, datetime.datetime):
+        return ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return ops.adapt_datefield_value(value)
+    if isinstance(value, Decimal):
+        return ops.adapt_decimalfield_value(value, 16, 2)
+    return value
+
+
+def _upsert(model, key_fields: tuple, fields: tuple, rows: list[tuple], *, add: bool) -> None:
+    """INSERT … ON CONFLICT (keys) DO UPDATE, adding to (or replacing) the stored values.
+
+    One statement per row batch on SQLite and PostgreSQL alike, instead of reading every
+    touched row back to update it — the fill's cost stays proportional to the new events.
+    """
+    if not rows:
         return
-    months = {key[0] for key in deltas}
-    existing = {
-        tuple(getattr(row, f) for f in key_fields): row for row in model.objects.filter(month__in=months)
-    }
-    to_update, to_create = [], []
-    for key, values in deltas.items():
-        row = existing.get(key)
-        if row is None:
-            row = model(**dict(zip(key_fields, key, strict=True)))
-            for name in fields:
-                setattr(row, name, values[name])
-            to_create.append(row)
-        else:
-            for name in fields:
-                setattr(row, name, getattr(row, name) + values[name])
-            to_update.append(row)
-    model.objects.bulk_create(to_create, batch_size=5000)
-    model.objects.bulk_update(to_update, list(fields), batch_size=5000)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [*key_fields, *fields]
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    keys = ", ".join(connection.ops.quote_name(c) for c in key_fields)
+    sets = ", ".join(
+        f"{connection.ops.quote_name(f)} = {table}.{connection.ops.quote_name(f)} + excluded.{connection.ops.quote_name(f)}"
+        if add
+        else f"{connection.ops.quote_name(f)} = excluded.{connection.ops.quote_name(f)}"
+        for f in fields
+    )
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 5000):
+            cursor.executemany(sql, [[_adapt(v) for v in row] for row in rows[i : i + 5000]])
+
+
+def _write_stats(model, deltas: dict, key_fields: tuple, fields: tuple) -> None:
+    _upsert(
+        model,
+        key_fields,
+        fields,
+        [(*key, *(values[f] for f in fields)) for key, values in deltas.items()],
+        add=True,
+    )
 
 
 def _write_open(deltas: dict) -> None:
-    if not deltas:
-        return
     key_fields = ("stage", "team_id", "segment_id", "product_id", "source", "owner_id")
-    existing = {tuple(getattr(r, f) for f in key_fields): r for r in OpenPipelineStat.objects.all()}
-    to_update, to_create = [], []
-    for key, (count, amount) in deltas.items():
-        row = existing.get(key)
-        if row is None:
-            to_create.append(
-                OpenPipelineStat(**dict(zip(key_fields, key, strict=True)), deals=count, amount=amount)
-            )
-        else:
-            row.deals += count
-            row.amount += amount
-            to_update.append(row)
-    OpenPipelineStat.objects.bulk_create(to_create, batch_size=5000)
-    OpenPipelineStat.objects.bulk_update(to_update, ["deals", "amount"], batch_size=5000)
+    _upsert(
+        OpenPipelineStat,
+        key_fields,
+        ("deals", "amount"),
+        [(*key, count, amount) for key, (count, amount) in deltas.items() if count or amount],
+        add=True,
+    )
     OpenPipelineStat.objects.filter(deals=0).delete()
+
+
+PROGRESS_FIELDS = (
+    "depth",
+    "stage",
+    "stage_at",
+    "first_at",
+    "amount",
+    "team_id",
+    "segment_id",
+    "product_id",
+    "source",
+    "owner_id",
+    "influenced",
+)
+
+
+def _write_progress(progress: dict) -> None:
+    rows = [
+        (p.object_type, p.object_id, *(getattr(p, f) for f in PROGRESS_FIELDS)) for p in progress.values()
+    ]
+    _upsert(DealProgress, ("object_type", "object_id"), PROGRESS_FIELDS, rows, add=False)
 
 
 def _first_campaign_touch(account_ids: set) -> dict:
@@ -291,9 +329,10 @@ def _first_campaign_touch(account_ids: set) -> dict:
 def _fold_batch(events: list[dict], calendar: str) -> None:
     opp_ids = {e["object_id"] for e in events if e["object_type"] == "opportunity"}
     lead_ids = {e["object_id"] for e in events if e["object_type"] == "lead"}
-    opps = {
-        row["id"]: row
-        for row in Opportunity.objects.filter(pk__in=opp_ids).values(
+    opps: dict[int, dict] = {}
+    opp_list = list(opp_ids)
+    for i in range(0, len(opp_list), 5000):
+        for row in Opportunity.objects.filter(pk__in=opp_list[i : i + 5000]).values(
             "id",
             "amount_base",
             "gross_profit",
@@ -303,8 +342,8 @@ def _fold_batch(events: list[dict], calendar: str) -> None:
             "source",
             "owner_id",
             "account_id",
-        )
-    }
+        ):
+            opps[row["id"]] = row
     first_touch = _first_campaign_touch({row["account_id"] for row in opps.values()})
     progress: dict[tuple, DealProgress] = {}
     for object_type, ids in (("opportunity", opp_ids), ("lead", lead_ids)):
@@ -314,7 +353,6 @@ def _fold_batch(events: list[dict], calendar: str) -> None:
                 object_type=object_type, object_id__in=id_list[i : i + 5000]
             ):
                 progress[(object_type, row.object_id)] = row
-    known = set(progress)
     deltas = _Deltas()
     wins: list = []
     for event in events:
@@ -327,22 +365,7 @@ def _fold_batch(events: list[dict], calendar: str) -> None:
         elif event["object_type"] == "lead":
             progress[key] = _fold_lead(event, progress.get(key), month, deltas)
     _apply_first_wins(wins, deltas, calendar)
-    fields = (
-        "depth",
-        "stage",
-        "stage_at",
-        "amount",
-        "team_id",
-        "segment_id",
-        "product_id",
-        "source",
-        "owner_id",
-        "influenced",
-    )
-    DealProgress.objects.bulk_create([p for k, p in progress.items() if k not in known], batch_size=5000)
-    DealProgress.objects.bulk_update(
-        [p for k, p in progress.items() if k in known], list(fields), batch_size=5000
-    )
+    _write_progress(progress)
     _write_stats(
         FunnelMonthStat,
         deltas.funnel,

@@ -35,7 +35,7 @@ def _round(value: float, step: int = 1000) -> Decimal:
 
 def generate(*, spec, rng, ctx, now, result, progress) -> None:
     started = time.perf_counter()
-    aggregates.fill(progress=None)
+    aggregates.fill(progress=progress)
     calendar = company_settings().fiscal_calendar
     today = timezone.localtime(now).date()
     current = period_containing(today, QUARTER, calendar)

@@ -349,7 +349,11 @@ class FillState(models.Model):
 
 
 class StatMeasures(models.Model):
-    """What every monthly stat row counts (see docs/scorecard.md for each definition)."""
+    """What every monthly stat row counts (see docs/scorecard.md for each definition).
+
+    Dimension ids use 0 for "none" rather than NULL: NULLs never collide in a unique
+    index, and the fill relies on INSERT … ON CONFLICT to add to existing rows.
+    """
 
     month = models.DateField()
     stage = models.CharField(max_length=32)
@@ -369,9 +373,9 @@ class StatMeasures(models.Model):
 class FunnelMonthStat(StatMeasures):
     """Per fiscal month, stage, team, segment, product, source and marketing influence."""
 
-    team_id = models.BigIntegerField(null=True)
-    segment_id = models.BigIntegerField(null=True)
-    product_id = models.BigIntegerField(null=True)
+    team_id = models.BigIntegerField(default=0)
+    segment_id = models.BigIntegerField(default=0)
+    product_id = models.BigIntegerField(default=0)
     source = models.CharField(max_length=16, blank=True)
     # A marketing campaign had touched the deal's account by the time of the event.
     influenced = models.BooleanField(default=False)
@@ -393,7 +397,7 @@ class SellerMonthStat(StatMeasures):
     """Per fiscal month, stage and seller (the deal's owner when the event was folded)."""
 
     owner_id = models.BigIntegerField()
-    team_id = models.BigIntegerField(null=True)
+    team_id = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -425,11 +429,11 @@ class OpenPipelineStat(models.Model):
     """The open pipeline now, per stage and dimensions (count and value)."""
 
     stage = models.CharField(max_length=32)
-    team_id = models.BigIntegerField(null=True)
-    segment_id = models.BigIntegerField(null=True)
-    product_id = models.BigIntegerField(null=True)
+    team_id = models.BigIntegerField(default=0)
+    segment_id = models.BigIntegerField(default=0)
+    product_id = models.BigIntegerField(default=0)
     source = models.CharField(max_length=16, blank=True)
-    owner_id = models.BigIntegerField(null=True)
+    owner_id = models.BigIntegerField(default=0)
     deals = models.IntegerField(default=0)
     amount = models.DecimalField(**MONEY, default=0)
 
@@ -455,11 +459,11 @@ class DealProgress(models.Model):
     stage_at = models.DateTimeField()
     first_at = models.DateTimeField()
     amount = models.DecimalField(**MONEY, default=0)
-    team_id = models.BigIntegerField(null=True)
-    segment_id = models.BigIntegerField(null=True)
-    product_id = models.BigIntegerField(null=True)
+    team_id = models.BigIntegerField(default=0)
+    segment_id = models.BigIntegerField(default=0)
+    product_id = models.BigIntegerField(default=0)
     source = models.CharField(max_length=16, blank=True)
-    owner_id = models.BigIntegerField(null=True)
+    owner_id = models.BigIntegerField(default=0)
     influenced = models.BooleanField(default=False)
 
     class Meta:
