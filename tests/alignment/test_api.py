@@ -144,3 +144,17 @@ def test_advisor_moves_and_action_items(api, marketer):
     assert patched.json()["status"] == "done"
     missing_owner = post(api, f"{API}/action-items", {"move": "meetings", "owner_id": 999999})
     assert missing_owner.status_code == 404
+
+
+def test_a_new_link_for_an_unanswered_invitation(api, client):
+    round_ = open_round(api)
+    [inv] = post(api, f"{API}/rounds/{round_['id']}/invitations", {"entries": [{"function": "sales"}]}).json()
+    response = post(api, f"{API}/invitations/{inv['id']}/link", {})
+    assert response.status_code == 201
+    old = inv["link"].rstrip("/").rsplit("/", 1)[1]
+    new = response.json()["link"].rstrip("/").rsplit("/", 1)[1]
+    assert client.get(f"{API}/survey/{old}").status_code == 404
+    assert client.get(f"{API}/survey/{new}").status_code == 200
+    assert post(client, f"{API}/survey/{new}/submit", {"answers": all_answers()}).status_code == 201
+    assert post(api, f"{API}/invitations/{inv['id']}/link", {}).status_code == 409
+    assert post(api, f"{API}/invitations/999999/link", {}).status_code == 404

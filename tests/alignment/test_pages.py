@@ -225,3 +225,14 @@ def test_overview_and_results_queries_do_not_grow_with_rounds_or_answers(
     add_responses(last, {"sales": [3] * 30, "marketing": [2] * 30})
     assert _queries(leader_client, reverse("alignment:index")) == overview
     assert _queries(leader_client, reverse("alignment:round", args=[last.pk])) == detail
+
+
+def test_a_lost_personal_link_can_be_replaced(leader_client, client, make_round, invite):
+    round_ = make_round()
+    invitation, old = invite(round_)
+    page = leader_client.post(reverse("alignment:invitation_link", args=[invitation.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="issued-links"' in html
+    new = html.split("/alignment/r/")[1].split("/")[0]
+    assert client.get(reverse("alignment:survey", args=[old])).status_code == 404
+    assert client.get(reverse("alignment:survey", args=[new])).status_code == 200

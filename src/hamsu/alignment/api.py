@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 
 from hamsu.alignment import moves, selectors, services
 from hamsu.alignment.advisor import Advice
-from hamsu.alignment.models import ActionItem, Assessment, Level, RespondentFunction, Round
+from hamsu.alignment.models import ActionItem, Assessment, Invitation, Level, RespondentFunction, Round
 from hamsu.alignment.statements import STATEMENTS
 from hamsu.analytics.diagnostic import Relationship
 from hamsu.api.permissions import require_perm
@@ -304,6 +304,30 @@ def invite(request, round_id: int, payload: InvitationsIn):
             }
             for i in issued
         ],
+    )
+
+
+class LinkOut(Schema):
+    invitation_id: int
+    link: str
+
+
+@router.post("/invitations/{invitation_id}/link", response={201: LinkOut, **ERRORS})
+def new_link(request, invitation_id: int):
+    """A new personal link for an unanswered invitation; the previous link stops working."""
+    require_perm(request, "alignment.change_round")
+    invitation = Invitation.objects.select_related("round").filter(pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound(
+            _("Invitation not found"),
+            errors={"invitation": [_("No invitation with id %(id)s.") % {"id": invitation_id}]},
+        )
+    services.round_check_open(invitation.round)
+    token = services.invitation_issue_link(invitation=invitation, actor=request.user, via="api")
+    from hamsu.alignment.emails import survey_url
+
+    return Status(
+        201, {"invitation_id": invitation.pk, "link": survey_url(token, request.build_absolute_uri("/"))}
     )
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("rounds/<int:pk>/import/", views.round_import, name="round_import"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/remind/", views.round_remind, name="round_remind"),
+    path("invitations/<int:pk>/link/", views.invitation_link, name="invitation_link"),
     path("r/<str:token>/", views.survey, name="survey"),
     path("advisor/", views.advisor_view, name="advisor"),
     path("moves/", views.moves_view, name="moves"),

@@ -24,7 +24,7 @@ from hamsu.alignment.forms import (
     InviteForm,
     RoundForm,
 )
-from hamsu.alignment.models import ActionItem, Level, RespondentFunction, Round
+from hamsu.alignment.models import ActionItem, Invitation, Level, RespondentFunction, Round
 from hamsu.alignment.statements import (
     ORDER,
     RELATIONSHIP_DESCRIPTIONS,
@@ -322,6 +322,31 @@ def round_invite(request, pk: int):
             "round": round_,
             "form": form,
             "issued_links": issued_links,
+            "invitations": round_.invitations.select_related("person").order_by("function", "email", "id"),
+        },
+    )
+
+
+@login_required
+@permission_required("alignment.change_round", raise_exception=True)
+@require_POST
+def invitation_link(request, pk: int):
+    """A new personal link for an unanswered invitation (the old one stops working)."""
+    invitation = get_object_or_404(Invitation.objects.select_related("round"), pk=pk)
+    round_ = invitation.round
+    try:
+        services.round_check_open(round_)
+        token = services.invitation_issue_link(invitation=invitation, actor=request.user, via="web")
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("alignment:round_invite", round_.pk)
+    return render(
+        request,
+        "alignment/invite.html",
+        {
+            "round": round_,
+            "form": InviteForm(),
+            "issued_links": [(invitation, request.build_absolute_uri(_survey_path(token)))],
             "invitations": round_.invitations.select_related("person").order_by("function", "email", "id"),
         },
     )
