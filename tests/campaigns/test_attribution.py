@@ -159,3 +159,29 @@ def test_the_in_database_route_builds_the_same_paths(world, measure, level, look
         )
 
     assert canonical(python) == canonical(database)
+
+
+def test_a_large_database_is_attributed_in_the_background(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from hamsu.campaigns.models import AttributionSnapshot
+
+    settings.HAMSU_ATTRIBUTION_INLINE_TOUCHES = 0  # pretend every database is large
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = compare_models(measure="revenue", lookback_days=None, background=True)
+    assert first.pending and first.credit == {}
+    assert len(callbacks) == 1  # one refresh enqueued (the immediate backend ran it)
+    cache.clear()
+    fresh = compare_models(measure="revenue", lookback_days=None, background=True)
+    assert not fresh.pending and not fresh.stale and fresh.computed_at is not None
+    assert sum(fresh.amount("linear", k) for k in fresh.keys) == pytest.approx(4000.0)
+    # New data: the old snapshot is shown, marked stale, while one refresh runs.
+    services.touchpoint_record(
+        actor=None, kind="page_view", occurred_at=day(11), account=world["won1"].account
+    )
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        stale = compare_models(measure="revenue", lookback_days=None, background=True)
+        again = compare_models(measure="revenue", lookback_days=None, background=True)
+    assert stale.stale and again.stale and len(callbacks) == 1
+    assert AttributionSnapshot.objects.count() == 1

@@ -244,3 +244,10 @@ def test_the_touchpoint_list_filters_by_account_and_respects_visibility(
     response = client.get(f"/campaigns/touchpoints/?account={world['contact'].account_id}")
     assert len(response.context["touches"]) == 2
     assert client.get(f"/campaigns/touchpoints/?account={theirs.pk}").context["touches"] == []
+
+
+def test_on_a_large_database_the_pages_say_figures_are_being_computed(client, marketer, world, settings):
+    settings.HAMSU_ATTRIBUTION_INLINE_TOUCHES = 0
+    client.force_login(marketer.user)
+    assert 'data-testid="pending"' in client.get("/campaigns/attribution/").content.decode()
+    assert 'data-testid="pending"' in client.get("/campaigns/closed-loop/").content.decode()

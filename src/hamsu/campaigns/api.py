@@ -377,6 +377,9 @@ class AttributionOut(Schema):
     value: float
     value_touched: float
     credit: list[Credit]
+    computed_at: datetime.datetime | None = Field(None, description="when these figures were computed")
+    stale: bool = Field(False, description="newer data is being included in the background")
+    pending: bool = Field(False, description="not computed yet; ask again in a minute")
 
 
 def _moment(day: datetime.date | None) -> datetime.datetime | None:
@@ -407,6 +410,7 @@ def attribution(
         since=_moment(since),
         until=_moment(until),
         models=(model,),
+        background=True,
     )
     if model in comparison.errors:
         from hamsu.core.errors import ValidationFailed
@@ -460,6 +464,9 @@ class ClosedLoopOut(Schema):
     roi: float | None
     by_campaign: list[ReturnRow]
     by_channel: list[ReturnRow]
+    returns_computed_at: datetime.datetime | None = None
+    returns_stale: bool = False
+    returns_pending: bool = False
 
 
 @router.get("/closed-loop", response={200: ClosedLoopOut, **ERRORS})
@@ -473,7 +480,9 @@ def closed_loop_report(
     """Sourced vs influenced pipeline and revenue, spend, cost per MQL/SQL/won deal
     (null when the lead funnel is not measured yet), ROI and ROAS by campaign and channel."""
     require_perm(request, "campaigns.view_campaign")
-    loop = closed_loop(since=_moment(since), until=_moment(until), model=model, lookback_days=lookback_days)
+    loop = closed_loop(
+        since=_moment(since), until=_moment(until), model=model, lookback_days=lookback_days, background=True
+    )
     return {
         "model": loop.model,
         "pipeline": {k: vars(v) for k, v in loop.pipeline.items()},
@@ -487,6 +496,9 @@ def closed_loop_report(
         "roi": loop.roi,
         "by_campaign": loop.by_campaign,
         "by_channel": loop.by_channel,
+        "returns_computed_at": loop.computed_at,
+        "returns_stale": loop.stale,
+        "returns_pending": loop.pending,
     }
 
 

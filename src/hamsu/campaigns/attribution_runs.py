@@ -11,15 +11,19 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.analytics import attribution as lib
 from hamsu.campaigns.journeys import JourneyFrame, journey_frame
-from hamsu.campaigns.models import Touchpoint
+from hamsu.campaigns.models import AttributionSnapshot, Touchpoint
 from hamsu.crm.models import Opportunity
 
 MODEL_LABELS = {
@@ -34,6 +38,9 @@ MODEL_LABELS = {
 }
 MODELS = tuple(name for name in MODEL_LABELS if name in lib.MODELS)
 CACHE_SECONDS = 300
+# Above this many touches the pages read snapshots computed in the background.
+INLINE_TOUCHES = 300_000
+REFRESH_GRACE = datetime.timedelta(minutes=10)
 # Exact Shapley over 2^18 coalitions takes about as long as 20,000 samples and has no
 # error bar; beyond 18 keys (campaign level) the library samples.
 MODEL_OPTIONS = {"shapley": {"max_exact": 18}}
@@ -55,6 +62,27 @@ class Comparison:
     value: float
     value_touched: float
     errors: dict[str, str] = field(default_factory=dict)
+    computed_at: datetime.datetime | None = None
+    stale: bool = False  # newer touches or deal changes are being included in the background
+    pending: bool = False  # not computed yet: the first computation runs in the background
+
+    @classmethod
+    def from_payload(cls, payload: dict, **extra) -> Comparison:
+        credit = payload.get("credit", {})
+        return cls(
+            measure=payload["measure"],
+            level=payload["level"],
+            models=tuple(payload["models"]),
+            keys=sorted({key for figures in credit.values() for key in figures}),
+            credit=credit,
+            deals=payload["deals"],
+            deals_touched=payload["deals_touched"],
+            conversions=payload["conversions"],
+            value=payload["value"],
+            value_touched=payload["value_touched"],
+            errors=payload.get("errors", {}),
+            **extra,
+        )
 
     def amount(self, model: str, key: str) -> float:
         entry = self.credit.get(model, {}).get(key, {})
@@ -105,6 +133,16 @@ def _cache_key(**params) -> str:
     return "campaigns:attr:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _params_key(params: dict) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+
+
+def _small_enough() -> bool:
+    """Below this many touches a comparison takes a few seconds: compute it in the request."""
+    limit = getattr(settings, "HAMSU_ATTRIBUTION_INLINE_TOUCHES", INLINE_TOUCHES)
+    return Touchpoint.objects.count() <= limit
+
+
 def compare_models(
     *,
     measure: str = "revenue",
@@ -115,28 +153,118 @@ def compare_models(
     until: datetime.datetime | None = None,
     models: tuple[str, ...] = MODELS,
     use_cache: bool = True,
+    background: bool = False,
 ) -> Comparison:
+    """Every model's credit on the same journeys.
+
+    With ``background=True`` (pages and the API), a large database is never attributed
+    inside the request: the last snapshot is returned, marked stale, while a task
+    computes a fresh one (or ``pending`` when there is none yet).
+    """
     params = {
         "measure": measure,
         "level": level,
         "journey": journey,
         "lookback": lookback_days,
-        "since": since,
-        "until": until,
-        "models": models,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "models": list(models),
     }
-    key = _cache_key(**params) if use_cache else None
-    if key:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    frame = journey_frame(
-        measure=measure, level=level, journey=journey, lookback_days=lookback_days, since=since, until=until
+    if not use_cache:
+        return _compute(params)
+    fingerprint = _fingerprint()
+    local_key = "campaigns:attr:" + _params_key({**params, "fingerprint": fingerprint})
+    cached = cache.get(local_key)
+    if cached is not None:
+        return cached
+    key = _params_key(params)
+    snapshot = AttributionSnapshot.objects.filter(key=key).first()
+    if snapshot is not None and snapshot.payload and snapshot.fingerprint == fingerprint:
+        comparison = Comparison.from_payload(snapshot.payload, computed_at=snapshot.computed_at)
+        cache.set(local_key, comparison, CACHE_SECONDS)
+        return comparison
+    if not background or _small_enough():
+        comparison = _store(key, params, fingerprint)
+        cache.set(local_key, comparison, CACHE_SECONDS)
+        return comparison
+    _request_refresh(key, params, snapshot)
+    if snapshot is not None and snapshot.payload:
+        return Comparison.from_payload(snapshot.payload, computed_at=snapshot.computed_at, stale=True)
+    return Comparison(
+        measure=measure,
+        level=level,
+        models=models,
+        keys=[],
+        credit={},
+        deals=0,
+        deals_touched=0,
+        conversions=0.0,
+        value=0.0,
+        value_touched=0.0,
+        pending=True,
     )
-    comparison = _run(frame, models)
-    if key:
-        cache.set(key, comparison, CACHE_SECONDS)
+
+
+def _compute(params: dict) -> Comparison:
+    frame = journey_frame(
+        measure=params["measure"],
+        level=params["level"],
+        journey=params["journey"],
+        lookback_days=params["lookback"],
+        since=datetime.datetime.fromisoformat(params["since"]) if params["since"] else None,
+        until=datetime.datetime.fromisoformat(params["until"]) if params["until"] else None,
+    )
+    return _run(frame, tuple(params["models"]))
+
+
+def _store(key: str, params: dict, fingerprint: str) -> Comparison:
+    """Compute and keep the result. Derived data (no audit entry): recomputing it from
+    touches and deals gives the same figures."""
+    started = time.perf_counter()
+    comparison = _compute(params)
+    comparison.computed_at = timezone.now()
+    AttributionSnapshot.objects.update_or_create(
+        key=key,
+        defaults={
+            "params": params,
+            "fingerprint": fingerprint,
+            "payload": comparison.to_dict(),
+            "computed_at": comparison.computed_at,
+            "seconds": time.perf_counter() - started,
+            "refresh_requested_at": None,
+        },
+    )
     return comparison
+
+
+def _request_refresh(key: str, params: dict, snapshot: AttributionSnapshot | None) -> None:
+    """Enqueue one refresh, not one per page load while it runs."""
+    now = timezone.now()
+    if (
+        snapshot is not None
+        and snapshot.refresh_requested_at
+        and now - snapshot.refresh_requested_at < REFRESH_GRACE
+    ):
+        return
+    AttributionSnapshot.objects.update_or_create(
+        key=key,
+        defaults={"params": params, "refresh_requested_at": now},
+        create_defaults={
+            "params": params,
+            "fingerprint": "",
+            "payload": {},
+            "computed_at": now,
+            "refresh_requested_at": now,
+        },
+    )
+    from hamsu.campaigns.tasks import attribution_refresh
+
+    transaction.on_commit(lambda: attribution_refresh.enqueue(params))
+
+
+def refresh_snapshot(params: dict) -> None:
+    """What the background task runs: compute with the state of the data right now."""
+    _store(_params_key(params), params, _fingerprint())
 
 
 def _run(frame: JourneyFrame, models: tuple[str, ...]) -> Comparison:

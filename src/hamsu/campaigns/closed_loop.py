@@ -42,6 +42,10 @@ class ClosedLoop:
     model: str
     by_campaign: list[dict] = field(default_factory=list)
     by_channel: list[dict] = field(default_factory=list)
+    # The attributed returns come from snapshots on a large database (see attribution_runs).
+    pending: bool = False
+    stale: bool = False
+    computed_at: datetime.datetime | None = None
 
     def _per(self, count: int | None) -> Decimal | None:
         if not count:
@@ -130,6 +134,7 @@ def closed_loop(
     until: datetime.datetime | None = None,
     model: str = "position_based",
     lookback_days: int | None = 180,
+    background: bool = False,
 ) -> ClosedLoop:
     deals = Opportunity.objects.order_by()
     pipeline = _splits(_period(deals, "created_at", since, until))
@@ -146,28 +151,36 @@ def closed_loop(
         sqls=_lead_count("sql", since, until),
         model=model,
     )
-    loop.by_campaign = _returns_by(
-        "campaign", lines, model=model, lookback_days=lookback_days, since=since, until=until
-    )
-    loop.by_channel = _returns_by(
-        "channel", lines, model=model, lookback_days=lookback_days, since=since, until=until
-    )
+    for level in ("campaign", "channel"):
+        rows, comparisons = _returns_by(
+            level,
+            lines,
+            model=model,
+            lookback_days=lookback_days,
+            since=since,
+            until=until,
+            background=background,
+        )
+        setattr(loop, f"by_{level}", rows)
+        loop.pending |= any(c.pending for c in comparisons)
+        loop.stale |= any(c.stale for c in comparisons)
+        stamps = [c.computed_at for c in comparisons if c.computed_at]
+        if stamps:
+            loop.computed_at = min([*stamps, loop.computed_at] if loop.computed_at else stamps)
     return loop
 
 
-def _returns_by(level: str, lines, *, model: str, lookback_days, since, until) -> list[dict]:
+def _returns_by(level: str, lines, *, model: str, lookback_days, since, until, background: bool = False):
     """Attributed revenue and pipeline against spend per campaign or channel: ROI, ROAS."""
-    revenue = compare_models(
-        measure="revenue", level=level, lookback_days=lookback_days, since=since, until=until, models=(model,)
-    )
-    pipeline = compare_models(
-        measure="pipeline",
-        level=level,
-        lookback_days=lookback_days,
-        since=since,
-        until=until,
-        models=(model,),
-    )
+    common = {
+        "level": level,
+        "lookback_days": lookback_days,
+        "since": since,
+        "until": until,
+        "models": (model,),
+    }
+    revenue = compare_models(measure="revenue", background=background, **common)
+    pipeline = compare_models(measure="pipeline", background=background, **common)
     if level == "campaign":
         by_id = dict(
             lines.order_by().values("campaign").annotate(t=Sum("amount_base")).values_list("campaign", "t")
@@ -203,4 +216,4 @@ def _returns_by(level: str, lines, *, model: str, lookback_days, since, until) -
             }
         )
     rows.sort(key=lambda row: (-row["revenue"], row["key"]))
-    return rows
+    return rows, (revenue, pipeline)

@@ -231,3 +231,29 @@ class Touchpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class AttributionSnapshot(models.Model):
+    """The last computed comparison of attribution models for one set of parameters.
+
+    Derived data, not a record of the business: on a large database the comparison takes
+    longer than a page load, so a background task fills this table and pages read it
+    (the pattern of pre-aggregated count tables). ``fingerprint`` says which state of
+    touches and deals it was computed from; a stale snapshot is shown with its age while
+    a fresh one is computed.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    params = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=200)
+    payload = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    refresh_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attribution snapshot")
+        verbose_name_plural = _("attribution snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -265,6 +265,7 @@ def attribution(request):
         lookback_days=params.lookback_days,
         since=params.moment(params.since),
         until=params.moment(params.until),
+        background=True,
     )
     rows = comparison.rows()
     models = [m for m in comparison.models if m not in comparison.errors]
@@ -307,6 +308,7 @@ def closed_loop_view(request):
         until=params.moment(params.until),
         model=params.model,
         lookback_days=params.lookback_days,
+        background=True,
     )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
