@@ -96,3 +96,15 @@ def test_api_export_honours_visibility(client, rep, other_rep, make_account, own
     response = client.get("/api/v1/data/exports/contacts", HTTP_AUTHORIZATION=f"Bearer {raw}")
     rows = csv_rows(response)
     assert [r[2] for r in rows[1:]] == ["Mine"]
+
+
+def test_fast_csv_rows_follow_safe_cell_exactly():
+    import datetime
+
+    from hamsu.core.http import safe_cell
+    from hamsu.dataio.exporters import csv_row
+
+    samples = ["=1+1", "+31", "-5", "@A1", "\tx", "\rx", "plain", "", "'quoted", "علی", "=HYPERLINK()"]
+    assert csv_row(samples) == [safe_cell(s) for s in samples]
+    moment = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    assert csv_row([None, 5, moment]) == ["", 5, moment.isoformat()]

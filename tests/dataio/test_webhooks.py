@@ -63,10 +63,9 @@ def endpoint(receiver, admin):
 
 
 def test_emit_delivers_a_signed_event_after_commit(receiver, endpoint, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            webhooks.emit("deal.won", {"opportunity_id": 7, "amount": "100.00"})
-            assert receiver.requests == []  # nothing leaves before the commit
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        webhooks.emit("deal.won", {"opportunity_id": 7, "amount": "100.00"})
+        assert receiver.requests == []  # nothing leaves before the commit
     [request] = receiver.requests
     headers = request["headers"]
     assert headers["X-Hamsu-Event"] == "deal.won"
@@ -108,9 +107,8 @@ def test_emit_outside_a_transaction_is_refused(endpoint):
 
 def test_failures_are_retried_with_backoff_then_fail(receiver, endpoint, django_capture_on_commit_callbacks):
     receiver.statuses = [500] * 20
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            webhooks.emit("deal.won", {"n": 1})
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        webhooks.emit("deal.won", {"n": 1})
     delivery = WebhookDelivery.objects.get()
     assert (
         delivery.status == DeliveryStatus.RETRYING
@@ -132,9 +130,8 @@ def test_replay_from_the_delivery_log_page(
     client, admin, receiver, endpoint, django_capture_on_commit_callbacks
 ):
     receiver.statuses = [503]
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            webhooks.emit("lead.mql", {"lead_id": 3})
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        webhooks.emit("lead.mql", {"lead_id": 3})
     delivery = WebhookDelivery.objects.get()
     client.force_login(admin.user)
     page = client.get(f"/data/webhooks/{endpoint.pk}/").content.decode()

@@ -8,7 +8,7 @@ import uuid
 from typing import Annotated
 
 from django.http import StreamingHttpResponse
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from hamsu.api.permissions import require_perm
@@ -116,7 +116,7 @@ def import_create(
         mapping=parsed,
         via="api",
     )
-    return 201, _job_out(job)
+    return Status(201, _job_out(job))
 
 
 @router.get("/imports/{pk}", response={200: ImportJobOut, **ERRORS})
@@ -139,7 +139,7 @@ def import_dry_run(request, pk: int):
     require_perm(request, "dataio.add_importjob")
     job = services.import_job_start(job=_job(request, pk), actor=request.user, dry_run=True, via="api")
     job.refresh_from_db()
-    return 202, _job_out(job)
+    return Status(202, _job_out(job))
 
 
 @router.post("/imports/{pk}/commit", response={202: ImportJobOut, **ERRORS})
@@ -147,7 +147,7 @@ def import_commit(request, pk: int):
     require_perm(request, "dataio.add_importjob")
     job = services.import_job_start(job=_job(request, pk), actor=request.user, dry_run=False, via="api")
     job.refresh_from_db()
-    return 202, _job_out(job)
+    return Status(202, _job_out(job))
 
 
 @router.get("/imports/{pk}/issues", response={200: list[IssueOut], **ERRORS})
@@ -229,7 +229,7 @@ def webhook_list(request):
 @router.post("/webhooks", response={201: EndpointOut, **ERRORS})
 def webhook_create(request, payload: EndpointIn):
     require_perm(request, "dataio.add_webhookendpoint")
-    return 201, services.webhook_endpoint_create(actor=request.user, via="api", **payload.dict())
+    return Status(201, services.webhook_endpoint_create(actor=request.user, via="api", **payload.dict()))
 
 
 @router.patch("/webhooks/{pk}", response={200: EndpointOut, **ERRORS})
@@ -244,7 +244,7 @@ def webhook_update(request, pk: int, payload: EndpointPatch):
 def webhook_delete(request, pk: int):
     require_perm(request, "dataio.delete_webhookendpoint")
     services.webhook_endpoint_delete(endpoint=_endpoint(pk), actor=request.user, via="api")
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/webhooks/{pk}/deliveries", response={200: list[DeliveryOut], **ERRORS})
@@ -261,4 +261,4 @@ def webhook_replay(request, pk: int):
         raise NotFound(f"No delivery {pk}", errors={"id": [f"No delivery with id {pk}."]})
     services.webhook_delivery_replay(delivery=delivery, actor=request.user, via="api")
     delivery.refresh_from_db()
-    return 202, delivery
+    return Status(202, delivery)

@@ -34,6 +34,7 @@ from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import CurrencyRate
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.dataio import parsing
+from hamsu.dataio.checks import FieldCheck
 from hamsu.dataio.mapping import Mapping
 from hamsu.dataio.readers import TableFile
 from hamsu.demo.bulk import insert_rows, reset_sequences
@@ -69,6 +70,9 @@ class Report:
     also_created_names: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def wants(self, kind: str) -> bool:
+        return self.stored.get(kind, 0) < MAX_STORED_ISSUES
+
     def add(self, row: int, column: str, kind: str, message: str) -> None:
         if self.stored.get(kind, 0) < MAX_STORED_ISSUES:
             self.issues.append(Issue(row, column, kind, message))
@@ -101,6 +105,8 @@ class Context:
         self.actor = actor
         self.dry_run = dry_run
         self.now = timezone.now()
+        # Adapted once: the SQLite driver would otherwise format it for every row.
+        self.now_db = connection.ops.adapt_datetimefield_value(self.now)
         self.report = report or Report()
         self._next_id: dict[type, int] = {}
         self._touched: set[type] = set()
@@ -343,7 +349,11 @@ class Importer:
         self.inserts: list[tuple] = []
         self.updates: list[tuple[int, dict, int]] = []
         self.fields = {f.name: f for f in self.model._meta.concrete_fields}
+        self.checks: dict[str, FieldCheck] = {}
         self.table = self.model._meta.db_table
+        # Translated once per run, not once per row.
+        self.t_nothing = _("%(reason)s; nothing to change.")
+        self.t_will_update = _("%(reason)s; will update: %(fields)s.")
 
     # ---------------------------------------------------------------- cells
 
@@ -360,11 +370,13 @@ class Importer:
 
     def clean(self, name: str, value, errors: list, *, target: str | None = None):
         """Validate with the model field itself: the checks full_clean runs in the services."""
-        try:
-            return self.fields[name].clean(value, None)
-        except ValidationError as error:
-            errors.append((target or name, "; ".join(error.messages)))
-            return value
+        check = self.checks.get(name)
+        if check is None:
+            check = self.checks[name] = FieldCheck(self.fields[name])
+        value, error = check(value)
+        if error:
+            errors.append((target or name, error))
+        return value
 
     def parse(self, func: Callable, cells: list, target: str, errors: list, *, field_name: str | None = None):
         raw = self.raw(cells, target)
@@ -435,18 +447,15 @@ class Importer:
             }
             if not changed:
                 self.report.unchanged += 1
-                self.report.add(
-                    number, "", "duplicate", _("%(reason)s; nothing to change.") % {"reason": reason}
-                )
+                if self.report.wants("duplicate"):
+                    self.report.add(number, "", "duplicate", self.t_nothing % {"reason": reason})
                 continue
             self.report.updated += 1
-            self.report.add(
-                number,
-                "",
-                "duplicate",
-                _("%(reason)s; will update: %(fields)s.")
-                % {"reason": reason, "fields": ", ".join(sorted(changed))},
-            )
+            if self.report.wants("duplicate"):
+                fields = ", ".join(sorted(changed))
+                self.report.add(
+                    number, "", "duplicate", self.t_will_update % {"reason": reason, "fields": fields}
+                )
             key = tuple(sorted(changed))
             by_columns.setdefault(key, []).append([changed[name] for name in key] + [pk])
         with connection.cursor() as cursor:
@@ -506,6 +515,11 @@ def run_import(
             errors={name: [_("Map a column to this field.")] for name in missing},
         )
     report = Report()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # A bigger page cache keeps the indexes of a large table in memory while the
+            # import writes to them (64 MB; the default is 2 MB).
+            cursor.execute("PRAGMA cache_size = -65536")
     try:
         with transaction.atomic():
             ctx = Context(actor=actor, dry_run=dry_run, report=report)
@@ -518,7 +532,7 @@ def run_import(
             for number, cells in rows:
                 report.total += 1
                 importer.process(number, cells)
-                if progress and (report.total % 1000 == 0) and time.monotonic() - last > 0.25:
+                if progress and (report.total % 1000 == 0) and time.monotonic() - last > 1:
                     last = time.monotonic()
                     progress(report.total, total_hint)
             importer.finish()

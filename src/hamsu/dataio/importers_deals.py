@@ -218,7 +218,7 @@ class OpportunityImporter(_ModelRows):
             return self.reject(number, errors)
 
         pk, label, target = self.match(
-            [(f"x:{external_id}" if external_id else "", _("external id"), "external_id")]
+            [(f"x:{external_id}" if external_id else "", self.l_external_id, "external_id")]
         )
         if pk is not None and self.duplicate_in_file(number, pk, label, target):
             return
@@ -547,7 +547,7 @@ class ActivityImporter(_ModelRows):
         if errors:
             return self.reject(number, errors)
         pk, label, target = self.match(
-            [(f"x:{external_id}" if external_id else "", _("external id"), "external_id")]
+            [(f"x:{external_id}" if external_id else "", self.l_external_id, "external_id")]
         )
         if pk is not None and self.duplicate_in_file(number, pk, label, target):
             return
@@ -650,8 +650,8 @@ class LeadImporter(_ModelRows):
         ext = values["external_id"]
         pk, label, target = self.match(
             [
-                (f"x:{ext}" if ext else "", _("external id"), "external_id"),
-                (f"e:{values['email']}" if values["email"] else "", _("e-mail"), "email"),
+                (f"x:{ext}" if ext else "", self.l_external_id, "external_id"),
+                (f"e:{values['email']}" if values["email"] else "", self.l_email, "email"),
             ]
         )
         if pk is not None and self.duplicate_in_file(number, pk, label, target):
