@@ -100,3 +100,19 @@ def test_the_command_imports_and_reports(make_round, tmp_path, capsys):
         call_command("diagnostic_import", str(round_.pk), str(bad))
     assert "line 2, s1" in capsys.readouterr().err
     assert Response.objects.count() == 3
+
+
+def test_an_anonymous_round_collects_by_links_or_by_import_never_both(make_round, invite):
+    from hamsu.core.errors import Conflict
+
+    by_links = make_round()
+    invite(by_links)
+    report = services.responses_import(round=by_links, actor=None, text=good_csv())
+    assert not report.ok and report.errors[0]["field"] == "round" and Response.objects.count() == 0
+    by_import = make_round()
+    services.responses_import(round=by_import, actor=None, text=good_csv())
+    with pytest.raises(Conflict):
+        invite(by_import)
+    named = make_round(anonymous=False)
+    invite(named)
+    assert services.responses_import(round=named, actor=None, text=good_csv()).ok

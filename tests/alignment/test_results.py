@@ -118,3 +118,24 @@ def test_results_page_query_count_does_not_grow_with_responses(
     add_responses(round_, {"sales": [3] * 40, "marketing": [2] * 40})
     with django_assert_max_num_queries(60):
         selectors.round_results(round_)
+
+
+def test_an_anonymous_round_answered_by_links_shows_results_only_once_closed(
+    make_round, invite, add_responses, leader
+):
+    from hamsu.alignment import services
+
+    round_ = make_round()
+    invite(round_)
+    add_responses(round_, {"sales": [3, 3, 3], "marketing": [2, 2, 2]})
+    live = selectors.round_results(round_)
+    assert live.hidden_until_closed and live.result is None and live.n_responses == 6
+    services.round_close(round=round_, actor=leader.user)
+    assert selectors.round_results(round_).result is not None
+
+
+def test_a_named_round_shows_results_while_open(make_round, invite, add_responses):
+    round_ = make_round(anonymous=False)
+    invite(round_)
+    add_responses(round_, {"sales": [3, 3, 3]})
+    assert selectors.round_results(round_).result is not None

@@ -121,6 +121,9 @@ class ResultsOut(Schema):
     round_id: int
     n_responses: int
     enough: bool
+    hidden_until_closed: bool = Field(
+        False, description="Anonymous round answered by links: results appear when it closes."
+    )
     total: float | None = None
     relationship: str | None = None
     confidence_interval: IntervalOut | None = None
@@ -364,7 +367,12 @@ def import_responses(request, round_id: int, payload: ImportIn):
 def results(request, round_id: int):
     require_perm(request, "alignment.view_round")
     res = selectors.round_results(_round(round_id))
-    out = {"round_id": round_id, "n_responses": res.n_responses, "enough": res.enough}
+    out = {
+        "round_id": round_id,
+        "n_responses": res.n_responses,
+        "enough": res.enough,
+        "hidden_until_closed": res.hidden_until_closed,
+    }
     r = res.result
     if r is None:
         return out

@@ -13,7 +13,7 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 
 from hamsu.alignment import evidence
-from hamsu.alignment.models import ActionItem, Assessment, RespondentFunction, Response, Round
+from hamsu.alignment.models import ActionItem, Assessment, Invitation, RespondentFunction, Response, Round
 from hamsu.alignment.privacy import pool_small_groups
 from hamsu.alignment.statements import STATEMENTS, Statement
 from hamsu.analytics.diagnostic import STATEMENTS as KEYS
@@ -74,6 +74,9 @@ class RoundResults:
     result: DiagnosticResult | None = None
     pooled: list[str] = field(default_factory=list)
     left_out: int = 0
+    # An anonymous round answered through links shows nothing until it closes: watching
+    # the figures move as one person's invitation turns "used" would reveal their answers.
+    hidden_until_closed: bool = False
     functions: list[str] = field(default_factory=list)
     rows: list[StatementRow] = field(default_factory=list)
 
@@ -113,15 +116,32 @@ class RoundResults:
         }
 
 
+def results_hidden_until_closed(round_: Round, has_invitations: bool | None = None) -> bool:
+    if not round_.anonymous or round_.status != Round.Status.OPEN:
+        return False
+    if has_invitations is None:
+        has_invitations = Invitation.objects.filter(round=round_).exists()
+    return has_invitations
+
+
+def _rounds_with_invitations(round_ids: list[int]) -> set[int]:
+    return set(
+        Invitation.objects.filter(round_id__in=round_ids).values_list("round_id", flat=True).distinct()
+    )
+
+
 def round_results(
     round_: Round,
     *,
     with_evidence: bool = True,
     now: datetime.datetime | None = None,
     answers: list[Answers] | None = None,
+    has_invitations: bool | None = None,
 ) -> RoundResults:
     answers = _answers(round_) if answers is None else answers
     out = RoundResults(round=round_, n_responses=len(answers), enough=len(answers) >= round_.min_group_size)
+    if out.enough and results_hidden_until_closed(round_, has_invitations):
+        out.enough, out.hidden_until_closed = False, True
     if not out.enough:
         return out
     protected = pool_small_groups(answers, round_.min_group_size)
@@ -160,9 +180,15 @@ def round_trend(*, until: Round | None = None) -> tuple[list[TrendPoint], list[R
         rounds = rounds.filter(opens_at__lte=until.opens_at)
     rounds = list(rounds)
     answers = _answers_by_round([r.pk for r in rounds])
+    invited = _rounds_with_invitations([r.pk for r in rounds])
     points = []
     for round_ in rounds:
-        results = round_results(round_, with_evidence=False, answers=answers.get(round_.pk, []))
+        results = round_results(
+            round_,
+            with_evidence=False,
+            answers=answers.get(round_.pk, []),
+            has_invitations=round_.pk in invited,
+        )
         if results.result is not None:
             points.append(TrendPoint(round_, results.result))
     deltas = trend([(str(p.round.pk), p.result) for p in points])
@@ -173,11 +199,17 @@ def current_relationship() -> tuple[Relationship | None, Round | None]:
     """Today's relationship: the latest closed round with results, else the latest with results."""
     recent = list(Round.objects.order_by("-opens_at", "-id")[:10])
     answers = _answers_by_round([r.pk for r in recent])
+    invited = _rounds_with_invitations([r.pk for r in recent])
     for closed_only in (True, False):
         for round_ in recent:
             if closed_only and round_.status != Round.Status.CLOSED:
                 continue
-            results = round_results(round_, with_evidence=False, answers=answers.get(round_.pk, []))
+            results = round_results(
+                round_,
+                with_evidence=False,
+                answers=answers.get(round_.pk, []),
+                has_invitations=round_.pk in invited,
+            )
             if results.result is not None:
                 return results.result.relationship, round_
     return None, None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hamsu.alignment import advisor, emails
 from hamsu.alignment.models import (
@@ -38,6 +39,10 @@ FUNCTION_OF_PERSON = {
     Function.REVENUE_LEADERSHIP: RespondentFunction.LEADERSHIP,
 }
 MAX_ROUND_DAYS = 366
+MIXING = gettext_noop(
+    "An anonymous round collects answers either through invitation links or by import, not both: "
+    "mixing them would let imported answers be used to work out the others."
+)
 
 
 # ---------------------------------------------------------------- rounds
@@ -136,6 +141,8 @@ def invitations_create(
     the others get a personal link returned here, once."""
     if round.status == Round.Status.CLOSED or round.closes_at <= timezone.now():
         raise Conflict(_("You cannot invite people to a closed round."), errors={"round": [_("Closed.")]})
+    if round.anonymous and round.responses.filter(imported=True).exists():
+        raise Conflict(_(MIXING), errors={"round": [_(MIXING)]})
     errors: dict[str, list[str]] = {}
     existing = set(round.invitations.exclude(email="").values_list("email", flat=True))
     seen: set[str] = set()
@@ -355,6 +362,11 @@ def responses_import(*, round: Round, actor, text: str, via: str = "") -> Import
     report = ImportReport()
     if round.status == Round.Status.CLOSED:
         report.errors.append({"line": None, "field": "round", "message": _("The round is closed.")})
+        return report
+    if round.anonymous and round.invitations.exists():
+        # Mixing would let whoever imports known answers work out the real ones by
+        # subtraction, so an anonymous round collects by links or by import, not both.
+        report.errors.append({"line": None, "field": "round", "message": _(MIXING)})
         return report
     try:
         parsed, notes = parse_responses_csv(text)
