@@ -177,3 +177,13 @@ def test_api_import_needs_the_permission(client, rep):
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.status_code == 403
+
+
+def test_import_page_in_persian_is_right_to_left(admin_client, admin):
+    ImportJob.objects.create(
+        kind="contacts", file_path="/x.csv", filename="x.csv", total_rows=1250, created_by=admin.user
+    )
+    admin_client.cookies["django_language"] = "fa"
+    html = admin_client.get("/data/imports/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert 'dir="rtl"' in html and "درون‌ریزی داده" in html
+    assert "۱٬۲۵۰" in html or "۱,۲۵۰" in html  # numbers in Persian digits
