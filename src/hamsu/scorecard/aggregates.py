@@ -219,16 +219,18 @@ def _apply_first_wins(wins: list, deltas: _Deltas, calendar: str) -> None:
     CustomerFirstWin.objects.bulk_update(changed, ["won_at"], batch_size=5000)
 
 
-def _adapt(value):
-    """Raw SQL parameters in the form the database backend stores them."""
-    ops = connection.ops
-    if isinstance(value, datetime.datetime):
-        return ops.adapt_datetimefield_value(value)
-    if isinstance(value, datetime.date):
-        return ops.adapt_datefield_value(value)
-    if isinstance(value, Decimal):
-        return ops.adapt_decimalfield_value(value, 16, 2)
-    return value
+def _adapter():
+    """A converter of raw SQL parameters to the form the backend stores them in.
+
+    Only datetimes need the backend's help (aware → what the ORM would write); dates,
+    Decimals and plain values go through the database driver's own adapters.
+    """
+    adapt_dt = connection.ops.adapt_datetimefield_value
+
+    def adapt(value):
+        return adapt_dt(value) if isinstance(value, datetime.datetime) else value
+
+    return adapt
 
 
 def _upsert(model, key_fields: tuple, fields: tuple, rows: list[tuple], *, add: bool) -> None:
@@ -251,9 +253,10 @@ def _upsert(model, key_fields: tuple, fields: tuple, rows: list[tuple], *, add: 
         for f in fields
     )
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+    adapt = _adapter()
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 5000):
-            cursor.executemany(sql, [[_adapt(v) for v in row] for row in rows[i : i + 5000]])
+            cursor.executemany(sql, [[adapt(v) for v in row] for row in rows[i : i + 5000]])
 
 
 def _write_stats(model, deltas: dict, key_fields: tuple, fields: tuple) -> None:
@@ -355,9 +358,14 @@ def _fold_batch(events: list[dict], calendar: str) -> None:
                 progress[(object_type, row.object_id)] = row
     deltas = _Deltas()
     wins: list = []
+    tz = timezone.get_current_timezone()
+    months: dict[datetime.date, datetime.date] = {}
     for event in events:
         key = (event["object_type"], event["object_id"])
-        month = bucket(timezone.localtime(event["at"]).date(), calendar)
+        day = event["at"].astimezone(tz).date()
+        month = months.get(day)
+        if month is None:
+            month = months[day] = bucket(day, calendar)
         if event["object_type"] == "opportunity":
             progress[key] = _fold_opportunity(
                 event, progress.get(key), opps.get(event["object_id"]), month, deltas, wins, first_touch
