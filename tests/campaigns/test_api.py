@@ -207,3 +207,18 @@ def test_someone_elses_deal_cannot_be_explained(client, rep, other_rep, make_opp
     row.save()
     deal = make_opportunity(other_rep)
     assert client.get(f"/api/v1/campaigns/deals/{deal.pk}/explanation", **bearer(rep)).status_code == 404
+
+
+def test_the_openapi_document_describes_the_campaign_endpoints(client, marketer):
+    schema = client.get("/api/v1/openapi.json", **bearer(marketer)).json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/campaigns/",
+        "/api/v1/campaigns/{campaign_id}",
+        "/api/v1/campaigns/{campaign_id}/costs",
+        "/api/v1/campaigns/touchpoints/batch",
+        "/api/v1/campaigns/attribution",
+        "/api/v1/campaigns/closed-loop",
+        "/api/v1/campaigns/deals/{opportunity_id}/explanation",
+    ):
+        assert path in paths, path
