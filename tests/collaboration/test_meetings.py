@@ -326,3 +326,20 @@ def test_the_calendar_feed_has_my_meetings_and_due_dates(client, head_of_sales, 
     assert f"UID:meeting-{meeting.pk}@hamsu" in text and "SUMMARY:Due: Case study" in text
     api = client.get(f"/api/v1/together/meetings/{meeting.pk}/ics")
     assert api.status_code == 200 and "BEGIN:VEVENT" in api.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_pages_speak_persian_right_to_left(client, rep, marketer):
+    services.meeting_create(
+        actor=rep.user,
+        title="Monthly",
+        starts_at=datetime.datetime(2027, 3, 21, 9, 0, tzinfo=datetime.UTC),
+        attendees=[marketer],
+    )
+    client.force_login(rep.user)
+    client.cookies["django_language"] = "fa"
+    page = client.get("/together/meetings/").content.decode()
+    assert 'dir="rtl"' in page and "جلسه‌های فروش و بازاریابی" in page
+    assert "۱۴۰۶/۰۱/۰۱" in page  # Nowruz 1406 in the Jalali calendar
+    search = client.get("/people/", {"q": "Mona"}).content.decode()
+    assert "با چه کسی تماس بگیرم" in search

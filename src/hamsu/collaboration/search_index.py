@@ -17,7 +17,6 @@ from hamsu.collaboration.models import SearchIndexState, SearchToken
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_TOKEN = 64
-MATCH_LIMIT = 2000
 BATCH = 5000
 
 
@@ -137,20 +136,22 @@ def refresh_changed() -> tuple[int, int]:
     return len(accounts), len(people)
 
 
-def _prefix(kind: str, word: str) -> set[int]:
-    return set(
-        SearchToken.objects.filter(kind=kind, token__gte=word, token__lt=word + "\uffff").values_list(
-            "object_id", flat=True
-        )[:MATCH_LIMIT]
-    )
+def _prefix(kind: str, word: str):
+    return SearchToken.objects.filter(kind=kind, token__gte=word, token__lt=word + "\uffff")
 
 
 def match(kind: str, phrase: str, *, limit: int) -> list[int]:
-    """Ids whose words begin with every word of ``phrase`` (smallest id first)."""
-    found: set[int] | None = None
+    """Ids whose words begin with every word of ``phrase``.
+
+    The words are intersected in the database (``IN`` subqueries), so a common first word
+    cannot crowd out the rows the later words would have kept.
+    """
+    found = None
     for word in words(phrase):
-        ids = _prefix(kind, word)
-        found = ids if found is None else found & ids
-        if not found:
-            return []
-    return sorted(found or ())[:limit]
+        if found is None:
+            found = _prefix(kind, word)
+        else:
+            found = found.filter(object_id__in=_prefix(kind, word).values("object_id"))
+    if found is None:
+        return []
+    return list(found.order_by().values_list("object_id", flat=True).distinct()[:limit])

@@ -72,6 +72,23 @@ WEIGHTS = {
 }
 
 
+# What a search result shows; loading only these keeps the final fetch small.
+SHOWN_FIELDS = [
+    "id",
+    "full_name",
+    "email",
+    "phone",
+    "function",
+    "role_title",
+    "team__name",
+    "languages",
+    "absent_until",
+    "is_active",
+    "profile_updated_at",
+    "manager_id",
+]
+
+
 @dataclass
 class Reason:
     kind: str
@@ -135,17 +152,19 @@ def _terms(q: str) -> list[str]:
     return terms
 
 
+_LABELS: dict[str, list[tuple[str, str, str]]] = {}
+
+
 def _label_matches(term: str, choices) -> list[str]:
     """Choice values whose label (English or the active language) contains ``term``."""
-    found = []
-    lowered = term.lower()
-    for value, label in choices:
-        labels = {str(label).lower()}
+    language = translation.get_language() or "en"
+    key = f"{language}:{id(choices)}"
+    if key not in _LABELS:
         with translation.override("en"):
-            labels.add(str(label).lower())
-        if any(lowered in text for text in labels):
-            found.append(value)
-    return found
+            english = {value: str(label).lower() for value, label in choices}
+        _LABELS[key] = [(value, str(label).lower(), english[value]) for value, label in choices]
+    lowered = term.lower()
+    return [value for value, local, english in _LABELS[key] if lowered in local or lowered in english]
 
 
 class _Collector:
@@ -236,23 +255,21 @@ def _search_term(collector: _Collector, term: str, *, indexed: bool) -> None:
     _m2m(collector, Person.products.through, "product_id", products, "product")
     tags = dict(ExpertiseTag.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
     _m2m(collector, Person.expertise.through, "expertisetag_id", tags, "expertise")
-    for team_id, team_name in Team.objects.filter(name__icontains=term).values_list("id", "name")[
-        :MATCHED_RECORDS
-    ]:
-        collector.add(
-            Person.objects.filter(team_id=team_id).values_list("pk", flat=True)[:PER_DIMENSION],
-            "team",
-            team_name,
-        )
-    for role in _label_matches(term, RoleTitle.choices)[:3]:
+    teams = dict(Team.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
+    if teams:
+        members = Person.objects.filter(team_id__in=list(teams)).order_by().values_list("pk", "team_id")
+        for person_id, team_id in members[:PER_DIMENSION]:
+            collector.add([person_id], "team", teams[team_id])
+    roles = _label_matches(term, RoleTitle.choices)[:3]
+    if roles:
         # Filtering on every function lets the (function, role_title) index serve the lookup.
-        collector.add(
-            Person.objects.filter(function__in=Function.values, role_title=role, is_active=True).values_list(
-                "pk", flat=True
-            )[:PER_DIMENSION],
-            "role",
-            str(RoleTitle(role).label),
+        holders = (
+            Person.objects.filter(function__in=Function.values, role_title__in=roles, is_active=True)
+            .order_by()
+            .values_list("pk", "role_title")
         )
+        for person_id, role in holders[:PER_DIMENSION]:
+            collector.add([person_id], "role", str(RoleTitle(role).label))
     collector.add(people, "name", term)
 
 
@@ -295,8 +312,13 @@ def who_to_contact(
     if not collector.scores:
         return []
     # Load only the best candidates (plus headroom for the filters below).
-    ranked_ids = sorted(collector.scores, key=lambda pk: -collector.scores[pk])[: max(limit * 5, 100)]
-    people = Person.objects.filter(pk__in=ranked_ids, is_active=True).select_related("team")
+    ranked_ids = sorted(collector.scores, key=lambda pk: -collector.scores[pk])[: limit * 3]
+    people = (
+        Person.objects.filter(pk__in=ranked_ids, is_active=True)
+        .select_related("team")
+        .only(*SHOWN_FIELDS)
+        .order_by()
+    )
     if filters.function:
         people = people.filter(function=filters.function)
     matches = []
