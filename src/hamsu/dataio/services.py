@@ -219,6 +219,15 @@ def import_job_execute(*, job_id: int, dry_run: bool, progress=None, strict: boo
         failed_line = error.line
     except ValidationFailed as error:
         message = "; ".join([error.message] + [f"{k}: {' '.join(v)}" for k, v in error.errors.items()])
+    except Exception as error:
+        # A bug must not leave the job "running" forever: record it, then let it surface.
+        clear_progress(job.file_path)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            message=f"Unexpected error: {error!r}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
     finally:
         clear_progress(job.file_path)
     with transaction.atomic():
