@@ -29,14 +29,17 @@ def brand_manager(make_person):
 
 
 def test_a_big_deal_involves_the_brand_manager_once(rules, rep, brand_manager, make_opportunity):
+    # The CRM runs the rules when the deal is created (crm.hooks); calling again fires nothing.
     deal = make_opportunity(rep, amount="2500000")
-    fired = engagement.evaluate_rules_for_opportunity(deal, event="created")
-    assert [f.rule.name for f in fired] == ["Deals of 2,000,000 or more involve a brand manager"]
+    firing = EngagementFiring.objects.get(object_type="opportunity", object_id=deal.pk)
+    assert firing.rule.name == "Deals of 2,000,000 or more involve a brand manager"
+    assert [o["action"] for o in firing.outcome] == ["add_participant", "create_task", "notify_owner"]
     assert OpportunityParticipant.objects.filter(
         opportunity=deal, person=brand_manager, role="brand_manager"
     ).exists()
     assert FollowUpTask.objects.filter(assignee=rep, object_id=deal.pk).count() == 1
     assert Notification.objects.filter(recipient=rep).exists()
+    assert engagement.evaluate_rules_for_opportunity(deal, event="created") == []
     assert engagement.evaluate_rules_for_opportunity(deal, event="stage_changed") == []
     assert FollowUpTask.objects.count() == 1
 
@@ -120,7 +123,6 @@ def test_notices_and_tasks_have_pages_and_api_twins(
     client, rules, rep, other_rep, brand_manager, make_opportunity
 ):
     deal = make_opportunity(rep, amount="2500000")
-    engagement.evaluate_rules_for_opportunity(deal, event="created")
     client.force_login(rep.user)
     assert b"Plan the deal with the brand manager" in client.get("/funnel/inbox/").content
     assert b"brand manager joins" in client.get("/funnel/notifications/").content

@@ -55,7 +55,7 @@ def lead_evaluate(*, lead: Lead, actor=None, via: str = "", now: datetime.dateti
     from hamsu.funnel.services.scoring import lead_score
 
     now = now or timezone.now()
-    lead = Lead.objects.select_for_update().select_related("segment", "account").get(pk=lead.pk)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("segment", "account").get(pk=lead.pk)
     lead_score(lead=lead, now=now)
     if lead.state in (LeadState.INQUIRY, LeadState.NURTURE):
         definition = lead_definition_in_effect(kind=DefinitionKind.MQL)
