@@ -122,7 +122,7 @@ def test_api_twin(client, head_of_sales):
 def test_notices_and_tasks_have_pages_and_api_twins(
     client, rules, rep, other_rep, brand_manager, make_opportunity
 ):
-    deal = make_opportunity(rep, amount="2500000")
+    make_opportunity(rep, amount="2500000")
     client.force_login(rep.user)
     assert b"Plan the deal with the brand manager" in client.get("/funnel/inbox/").content
     assert b"brand manager joins" in client.get("/funnel/notifications/").content
