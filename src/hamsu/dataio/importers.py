@@ -27,32 +27,34 @@ from hamsu.directory.models import Function, Person, RoleTitle
 class RowMemo:
     """id → the first row of this file that created or merged into it.
 
-    Ids created by one run are consecutive, so their rows sit in a 4-byte array indexed
-    by (id − first id) — a million rows cost 4 MB, not the ~100 MB of a dict.
+    Kept in a 4-byte array indexed by the id itself (0 = not seen): a million rows cost
+    4 MB, not the ~100 MB of a dict. Ids beyond LIMIT fall back to a dict.
     """
 
+    LIMIT = 50_000_000
+
     def __init__(self):
-        self.base: int | None = None
-        self.created = array("L")
+        self.rows = array("I")
         self.other: dict[int, int] = {}
 
     def __setitem__(self, pk: int, row: int) -> None:
-        if self.base is None:
-            self.base = pk
-        if pk - self.base == len(self.created):
-            self.created.append(row)
-        else:
+        if pk >= self.LIMIT:
             self.other[pk] = row
+            return
+        if pk >= len(self.rows):
+            grow = max(pk + 1, 2 * len(self.rows), 1024) - len(self.rows)
+            self.rows.frombytes(bytes(self.rows.itemsize * grow))
+        self.rows[pk] = row
 
     def get(self, pk: int) -> int | None:
-        if self.base is not None and 0 <= pk - self.base < len(self.created):
-            return self.created[pk - self.base]
+        if pk < len(self.rows):
+            return self.rows[pk] or None
         return self.other.get(pk)
 
     def setdefault(self, pk: int, row: int) -> int:
         found = self.get(pk)
         if found is None:
-            self.other[pk] = row
+            self[pk] = row
             return row
         return found
 
