@@ -236,3 +236,15 @@ def test_a_lost_personal_link_can_be_replaced(leader_client, client, make_round,
     new = html.split("/alignment/r/")[1].split("/")[0]
     assert client.get(reverse("alignment:survey", args=[old])).status_code == 404
     assert client.get(reverse("alignment:survey", args=[new])).status_code == 200
+
+
+def test_the_round_page_shows_who_has_answered_by_function(leader_client, make_round, invite):
+    from hamsu.alignment import services
+
+    round_ = make_round()
+    _inv, token = invite(round_, function="marketing")
+    invite(round_, function="sales")
+    services.survey_submit(token=token, answers={f"s{i}": 3 for i in range(1, 21)})
+    page = leader_client.get(reverse("alignment:round", args=[round_.pk]))
+    html = page.content.decode()
+    assert 'data-testid="progress"' in html and 'data-testid="company-score"' not in html

@@ -226,6 +226,16 @@ def action_items(*, status: str = "") -> QuerySet[ActionItem]:
     return qs.order_by("status", "due_on", "id")
 
 
+def invitation_progress(round_: Round) -> list[dict]:
+    """Invited and answered per function, for chasing the groups that lag behind."""
+    return list(
+        Invitation.objects.filter(round=round_)
+        .values("function")
+        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(used=True)))
+        .order_by("function")
+    )
+
+
 def named_responses(round_: Round) -> QuerySet[Response]:
     """Individual answers, only ever for rounds that were not anonymous."""
     if round_.anonymous:

@@ -162,6 +162,9 @@ def round_detail(request, pk: int):
             "chart": results.chart_data(),
             "trend": _trend_data(points),
             "delta": deltas[-1] if deltas and points and points[-1].round.pk == round_.pk else None,
+            "progress": selectors.invitation_progress(round_)
+            if request.user.has_perm("alignment.change_round")
+            else [],
             # Individual answers: named rounds only, and only for those who run rounds.
             "named": selectors.named_responses(round_)[:500]
             if request.user.has_perm("alignment.change_round")
