@@ -6,7 +6,6 @@ dominates, so the generator writes plain tuples straight to the tables instead.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -32,27 +31,15 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence], *,
     return count
 
 
-def _copy_text(value) -> str:
-    if value is None:
-        return r"\N"
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence], batch: int) -> int:
+    # psycopg adapts and escapes each row in C (write_row); values may be text, numbers or None.
     count = 0
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
-            buffer = io.StringIO()
             for row in rows:
-                buffer.write("\t".join(_copy_text(v) for v in row))
-                buffer.write("\n")
+                copy.write_row(row)
                 count += 1
-                if count % batch == 0:
-                    copy.write(buffer.getvalue())
-                    buffer = io.StringIO()
-            copy.write(buffer.getvalue())
     return count
 
 
