@@ -278,12 +278,26 @@ def sigkill(args) -> dict:
     retries = [0]
     stop = threading.Event()
 
+    kills = [0]
+
     def killer():
+        # Kill after a random number of acknowledged captures since the last restart, so a
+        # slow restart (workers warming up) cannot starve the run; also after --kill-every s.
         while not stop.is_set():
-            time.sleep(random.uniform(args.kill_every * 0.5, args.kill_every * 1.5))
+            with lock:
+                baseline = len(acknowledged)
+            wanted = random.randint(max(1, args.kill_after // 2), args.kill_after * 3 // 2)
+            since = time.perf_counter()
+            while not stop.is_set():
+                time.sleep(0.05)
+                with lock:
+                    done = len(acknowledged) - baseline
+                if done >= wanted or (done > 0 and time.perf_counter() - since > args.kill_every):
+                    break
             if stop.is_set():
                 break
             _kill(server["proc"])
+            kills[0] += 1
             server["proc"] = _start_server(bind, args.workers)
 
     def worker():
@@ -330,6 +344,7 @@ def sigkill(args) -> dict:
         "lost": args.captures - len(set(stored)),
         "duplicates": len(stored) - len(set(stored)),
         "client_retries": retries[0],
+        "server_kills": kills[0],
         "seconds": round(wall, 1),
     }
     print(json.dumps(result))
@@ -440,7 +455,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--captures", type=int, default=100_000)
     p.add_argument("--threads", type=int, default=32)
     p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--kill-every", type=float, default=20.0, help="seconds between kills (on average)")
+    p.add_argument("--kill-every", type=float, default=20.0, help="kill at least this often (seconds) once captures flow")
+    p.add_argument("--kill-after", type=int, default=2000, help="kill after about this many acknowledged captures")
     p = sub.add_parser("sla")
     p.add_argument("--handoffs", type=int, default=100_000)
     p.add_argument("--spread", type=float, default=60.0)

@@ -67,6 +67,34 @@ LEAD_COLUMNS = [
     "follow_up_attempts", "external_id", "created_at", "updated_at",
 ]  # fmt: skip
 
+EVENT_COLUMNS = [
+    "id",
+    "object_type",
+    "object_id",
+    "opportunity_id",
+    "from_stage",
+    "to_stage",
+    "at",
+    "actor_id",
+    "reason",
+    "via",
+]
+HANDOFF_COLUMNS = [
+    "id", "lead_id", "team_id", "owner_id", "policy_id", "status", "opened_at", "due_at", "closed_at", "escalated_at",
+    "escalation_claim",
+]  # fmt: skip
+ASSIGNMENT_COLUMNS = [
+    "id",
+    "lead_id",
+    "person_id",
+    "team_id",
+    "queue",
+    "rule_id",
+    "explanation",
+    "actor_id",
+    "at",
+]
+FLUSH_EVERY = 50_000
 H = datetime.timedelta(hours=1)
 D = datetime.timedelta(days=1)
 
@@ -161,6 +189,23 @@ class _Writer:
         self.handoff_id = Handoff.objects.aggregate(m=Max("id"))["m"] or 0
         self.touch_id = LeadTouch.objects.aggregate(m=Max("id"))["m"] or 0
         self.assign_id = LeadAssignment.objects.aggregate(m=Max("id"))["m"] or 0
+        self.leads, self.events, self.handoffs, self.touches, self.assignments = [], [], [], [], []
+
+    COUNTS = ("leads", "lead_stage_events", "handoffs", "lead_touches", "lead_assignments")
+
+    def flush(self, result, *, every: int = 0) -> None:
+        """Write what is buffered (once at least ``every`` leads wait), keeping memory flat."""
+        if len(self.leads) < every or not (self.leads or self.events):
+            return
+        tables = [
+            ("funnel_lead", LEAD_COLUMNS, self.leads),
+            ("funnel_stageevent", EVENT_COLUMNS, self.events),
+            ("funnel_handoff", HANDOFF_COLUMNS, self.handoffs),
+            ("funnel_leadtouch", ["id", "lead_id", "kind", "at", "source"], self.touches),
+            ("funnel_leadassignment", ASSIGNMENT_COLUMNS, self.assignments),
+        ]
+        for name, (table, columns, rows) in zip(self.COUNTS, tables, strict=True):
+            result.rows[name] = result.rows.get(name, 0) + insert_rows(table, columns, rows)
         self.leads, self.events, self.handoffs, self.touches, self.assignments = [], [], [], [], []
 
     def event(self, lead_id, frm, to, at, reason=""):
@@ -335,6 +380,7 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
             t_sal,
             due + datetime.timedelta(minutes=1) if late else None,
         )
+        w.flush(result, every=FLUSH_EVERY)
 
     # ---- 2. the rest of the waterfall, spread over the same two years
     m = max(len(marketing), 20)
@@ -349,6 +395,7 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
 
     # Inquiries that never qualified: still inquiries, nurtured, or disqualified by marketing.
     for _ in range(int(m * 2.0)):
+        w.flush(result, every=FLUSH_EVERY)
         account_id, segment_id, _o, _t = random_account()
         t_inq = when()
         fate = rng.choice(3, p=[0.55, 0.3, 0.15])
@@ -371,6 +418,7 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
     # MQLs sales returned with a reason (some after accepting and trying to reach them).
     reasons = np.array(list(RETURN_LABELS))
     for _ in range(int(m * 0.9)):
+        w.flush(result, every=FLUSH_EVERY)
         account_id, segment_id, owner_id, team_id = random_account()
         t_inq = when()
         t_mql = t_inq + datetime.timedelta(days=float(rng.uniform(1, 30)))
@@ -474,48 +522,7 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
             None,
         )
 
-    result.rows["leads"] = insert_rows("funnel_lead", LEAD_COLUMNS, w.leads)
-    result.rows["lead_stage_events"] = insert_rows(
-        "funnel_stageevent",
-        [
-            "id",
-            "object_type",
-            "object_id",
-            "opportunity_id",
-            "from_stage",
-            "to_stage",
-            "at",
-            "actor_id",
-            "reason",
-            "via",
-        ],
-        w.events,
-    )
-    result.rows["handoffs"] = insert_rows(
-        "funnel_handoff",
-        [
-            "id",
-            "lead_id",
-            "team_id",
-            "owner_id",
-            "policy_id",
-            "status",
-            "opened_at",
-            "due_at",
-            "closed_at",
-            "escalated_at",
-            "escalation_claim",
-        ],
-        w.handoffs,
-    )
-    result.rows["lead_touches"] = insert_rows(
-        "funnel_leadtouch", ["id", "lead_id", "kind", "at", "source"], w.touches
-    )
-    result.rows["lead_assignments"] = insert_rows(
-        "funnel_leadassignment",
-        ["id", "lead_id", "person_id", "team_id", "queue", "rule_id", "explanation", "actor_id", "at"],
-        w.assignments,
-    )
+    w.flush(result)
     reset_sequences(Lead, StageEvent, Handoff, LeadTouch, LeadAssignment)
     from hamsu.funnel.models import EngagementBookmark
 
