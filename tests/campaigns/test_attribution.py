@@ -185,3 +185,26 @@ def test_a_large_database_is_attributed_in_the_background(
         again = compare_models(measure="revenue", lookback_days=None, background=True)
     assert stale.stale and again.stale and len(callbacks) == 1
     assert AttributionSnapshot.objects.count() == 1
+
+
+def test_sqlite_time_text_is_read_in_every_form_django_and_raw_inserts_write():
+    import polars as pl
+
+    from hamsu.campaigns.journeys import _as_utc
+
+    text = [
+        "2026-05-01 10:00:00",
+        "2026-05-01 10:00:00.123456",
+        "2026-05-01 10:00:00.5",
+        "2026-05-01 10:00:00+00:00",
+        "2026-05-01T10:00:00.000001+00:00",
+    ]
+    parsed = pl.DataFrame({"t": text}).select(_as_utc(pl.col("t")))["t"].to_list()
+    base = datetime.datetime(2026, 5, 1, 10, 0)
+    assert parsed == [
+        base,
+        base.replace(microsecond=123456),
+        base.replace(microsecond=500000),
+        base,
+        base.replace(microsecond=1),
+    ]

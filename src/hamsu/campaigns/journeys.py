@@ -85,10 +85,12 @@ def _as_utc(column: pl.Expr) -> pl.Expr:
     """Naive UTC microsecond datetimes from either database's representation."""
     if connection.vendor != "sqlite":
         return column.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.cast_time_unit("us")
-    # Django writes "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; raw inserts may add "+00:00".
-    parts = column.str.extract_groups(r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?")
-    text = pl.format("{} {}{}", parts.struct[0], parts.struct[1], parts.struct[2].fill_null(".0"))
-    return text.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
+    # Django writes "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; raw inserts may add "+00:00"
+    # or use a "T". Seconds by a fixed format (fast), then the fraction added on.
+    seconds = column.str.slice(0, 19).str.replace("T", " ", literal=True)
+    whole = seconds.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us")
+    fraction = column.str.extract(r"^.{19}\.(\d{1,6})").str.pad_end(6, "0").cast(pl.Int64).fill_null(0)
+    return whole + pl.duration(microseconds=fraction)
 
 
 def _naive_utc(moment: datetime.datetime) -> datetime.datetime:
