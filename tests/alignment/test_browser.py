@@ -50,8 +50,8 @@ def test_answer_on_a_phone_in_persian_save_and_come_back(
     assert page.locator("html").get_attribute("dir") == "rtl"
     for i in range(1, 11):
         page.locator(f"label[for=s{i}-4]").tap()
-    page.get_by_test_id("save").tap()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("save").tap()
     page.goto(url)  # later, same link
     assert page.locator("#s5-4").is_checked()
     for i in range(11, 21):

@@ -24,7 +24,7 @@
     chart.setOption({
       textStyle: { fontFamily: font },
       tooltip: { trigger: "axis" },
-      legend: { data: [names.total, names.sales, names.marketing], top: 0 },
+      legend: { data: [names.total, names.sales, names.marketing], top: 0, align: rtl ? "right" : "auto" },
       grid: { left: 40, right: 40, bottom: 30, top: 36 },
       xAxis: { type: "category", data: t.labels, inverse: rtl },
       yAxis: { type: "value", min: 20, max: 100, position: rtl ? "right" : "left",
