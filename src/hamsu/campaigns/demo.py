@@ -14,6 +14,7 @@ import datetime
 from decimal import Decimal
 
 import numpy as np
+import polars as pl
 
 from hamsu.campaigns.models import Campaign, CampaignStatus, CostLine
 from hamsu.demo.bulk import insert_rows
@@ -157,44 +158,45 @@ def _touchpoints(campaigns: list[Campaign], rng, ctx, now: datetime.datetime) ->
     contact = account[deal] * 3 + rng.integers(0, 3, size=total) + 1
 
     channels = np.array([c[0] for c in CAMPAIGNS])
-    kinds = np.array([c[6] for c in CAMPAIGNS], dtype=object)
-    kind = kinds[camp]
     # The lead of a marketing-sourced deal was created by a form fill just before the deal.
-    kind = np.where(marketing[deal] & last & (channels[camp] != "sales"), "form_fill", kind)
-    campaign_ids = np.array([c.pk for c in campaigns])[camp]
-    sources = np.array([c.utm_source for c in campaigns], dtype=object)[camp]
-    mediums = np.array([c.utm_medium for c in campaigns], dtype=object)[camp]
-    codes = np.array([c.utm_campaign for c in campaigns], dtype=object)[camp]
-    urls = np.array(
-        [
-            f"https://arya.example/lp/{c.utm_campaign}?utm_source={c.utm_source}&utm_medium={c.utm_medium}"
-            f"&utm_campaign={c.utm_campaign}"
-            if c.utm_campaign
-            else ""
-            for c in campaigns
-        ],
-        dtype=object,
-    )[camp]
-    stamps = np.datetime_as_string((occurred * 1e6).astype("datetime64[us]"), unit="s")
-    stamps = np.char.replace(stamps, "T", " ")
+    form_fill = marketing[deal] & last & (channels[camp] != "sales")
+    urls = [
+        f"https://arya.example/lp/{c.utm_campaign}?utm_source={c.utm_source}&utm_medium={c.utm_medium}"
+        f"&utm_campaign={c.utm_campaign}"
+        if c.utm_campaign
+        else ""
+        for c in campaigns
+    ]
+
+    camp_list = camp.tolist()
+
+    def per_campaign(values: list) -> list:
+        # Indexing a short Python list reuses its string objects: no new string per row.
+        return [values[i] for i in camp_list]
+
+    kinds = [c[6] for c in CAMPAIGNS]
+    kind = ["form_fill" if f else kinds[i] for i, f in zip(camp_list, form_fill.tolist(), strict=True)]
+    stamps = pl.from_epoch(pl.Series((occurred * 1e6).astype(np.int64)), time_unit="us").dt.strftime(
+        "%Y-%m-%d %H:%M:%S"
+    )
     recorded = now.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
-    # Plain Python lists zipped together: indexing NumPy arrays element by element costs
-    # more than the insert itself at a few million rows.
+    # Plain Python lists zipped together: indexing arrays element by element costs more
+    # than the insert itself at a few million rows.
     blank = [""] * total
     rows = zip(
-        kind.tolist(),
-        stamps.tolist(),
-        channels[camp].tolist(),
-        campaign_ids.tolist(),
+        kind,
+        stamps.to_list(),
+        per_campaign(channels.tolist()),
+        per_campaign([c.pk for c in campaigns]),
         contact.tolist(),
         (account[deal] + 1).tolist(),
-        sources.tolist(),
-        mediums.tolist(),
-        codes.tolist(),
+        per_campaign([c.utm_source for c in campaigns]),
+        per_campaign([c.utm_medium for c in campaigns]),
+        per_campaign([c.utm_campaign for c in campaigns]),
         blank,
         blank,
-        urls.tolist(),
+        per_campaign(urls),
         blank,
         [recorded] * total,
         strict=True,
