@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 # Arabic letter forms Persian keyboards and copied text mix in, mapped to the Persian ones.
 _LETTERS = str.maketrans(
@@ -82,10 +84,14 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text.lower()).strip()
 
 
-STOP_WORDS = frozenset(normalise(word) for word in _STOP_TEXT.split())
+STOP_WORDS = frozenset(part for word in _STOP_TEXT.split() for part in normalise(word).split())
 
 
 SMALL_CORPUS = 5000
+LATENT_DIMENSIONS = 64
+# Theme labels are read off at most this many distinct notes (a sample is plenty to find the
+# over-represented words, and the word vectoriser is the slowest step on big digests).
+LABEL_SAMPLE = 10_000
 
 
 @dataclass
@@ -100,13 +106,15 @@ def default_theme_count(n: int) -> int:
     return max(2, min(15, round(math.sqrt(n / 4))))
 
 
-def _label_terms(docs: list[str], labels: np.ndarray, k: int, per_theme: int = 4) -> list[list[str]]:
+def _label_terms(
+    docs: list[str], labels: np.ndarray, weights: np.ndarray, k: int, per_theme: int = 4
+) -> list[list[str]]:
     words = TfidfVectorizer(
         analyzer="word",
         token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
-        stop_words=list(STOP_WORDS),
+        stop_words=sorted(STOP_WORDS),
         ngram_range=(1, 2),
-        min_df=2 if len(docs) >= 10 else 1,
+        min_df=1,
         max_features=30_000,
         sublinear_tf=True,
         dtype=np.float32,
@@ -116,15 +124,16 @@ def _label_terms(docs: list[str], labels: np.ndarray, k: int, per_theme: int = 4
     except ValueError:  # nothing but stop words
         return [[] for _ in range(k)]
     vocabulary = np.array(words.get_feature_names_out())
-    overall = np.asarray(matrix.mean(axis=0)).ravel()
+    # Means weighted by how many notes share each distinct text.
+    overall = np.asarray(matrix.T @ weights).ravel() / weights.sum()
     result = []
     for cluster in range(k):
-        rows = matrix[labels == cluster]
-        if rows.shape[0] == 0:
+        mask = labels == cluster
+        if not mask.any():
             result.append([])
             continue
         # Over-representation: what this theme says much more than feedback in general.
-        score = np.asarray(rows.mean(axis=0)).ravel() - overall
+        score = np.asarray(matrix[mask].T @ weights[mask]).ravel() / weights[mask].sum() - overall
         chosen: list[str] = []
         for index in np.argsort(-score)[: per_theme * 6]:
             term = str(vocabulary[index])
@@ -140,6 +149,27 @@ def _label_terms(docs: list[str], labels: np.ndarray, k: int, per_theme: int = 4
     return result
 
 
+def _vectors(docs: list[str]):
+    """TF-IDF over character n-grams; above SMALL_CORPUS distinct texts, reduced to
+    LATENT_DIMENSIONS with truncated SVD (latent semantic analysis) so k-means runs on a
+    small dense matrix instead of thousands of sparse columns."""
+    n = len(docs)
+    vectoriser = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        min_df=2 if n >= 10 else 1,
+        max_df=0.5 if n >= 10 else 1.0,
+        max_features=30_000,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    matrix = vectoriser.fit_transform(docs)
+    if n <= SMALL_CORPUS or matrix.shape[1] <= LATENT_DIMENSIONS:
+        return matrix
+    reduced = TruncatedSVD(n_components=LATENT_DIMENSIONS, n_iter=2, random_state=0).fit_transform(matrix)
+    return normalize(reduced).astype(np.float32)
+
+
 def cluster_texts(
     texts: list[str], *, n_themes: int | None = None, seed: int = 0, examples: int = 3
 ) -> list[Theme]:
@@ -148,22 +178,19 @@ def cluster_texts(
     keep = np.array([i for i, d in enumerate(docs) if d], dtype=np.int64)
     if keep.size == 0:
         return []
-    kept_docs = [docs[i] for i in keep]
-    n = len(kept_docs)
-    k = min(n_themes or default_theme_count(n), n)
-    vectoriser = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        min_df=2 if n >= 10 else 1,
-        max_df=0.5 if n >= 10 else 1.0,
-        max_features=60_000,
-        sublinear_tf=True,
-        dtype=np.float32,
+    # Identical texts always share a theme: cluster each distinct text once, weighted by
+    # how often it occurs (call-report boilerplate and repeated phrases are common).
+    distinct, inverse, counts = np.unique(
+        np.array([docs[i] for i in keep], dtype=object), return_inverse=True, return_counts=True
     )
-    matrix = vectoriser.fit_transform(kept_docs)
+    distinct_docs = [str(d) for d in distinct]
+    weights = counts.astype(np.float64)
+    n = len(distinct_docs)
+    k = min(n_themes or default_theme_count(len(keep)), n)
+    vectors = _vectors(distinct_docs)
     if k <= 1:
         labels = np.zeros(n, dtype=np.int64)
-        centres = np.asarray(matrix.mean(axis=0))
+        centres = np.asarray(vectors.mean(axis=0))
     else:
         # Full k-means is steadier on a month's few hundred notes; mini-batches keep tens of
         # thousands of notes well inside the digest's time budget.
@@ -173,23 +200,28 @@ def cluster_texts(
             model = MiniBatchKMeans(
                 n_clusters=k, random_state=seed, n_init=3, batch_size=4096, max_no_improvement=20
             )
-        labels = model.fit_predict(matrix)
+        labels = model.fit_predict(vectors, sample_weight=weights)
         centres = model.cluster_centers_
-    terms = _label_terms(kept_docs, labels, k)
+    sample = np.arange(n)
+    if n > LABEL_SAMPLE:
+        sample = np.sort(np.random.default_rng(seed).choice(n, size=LABEL_SAMPLE, replace=False))
+    terms = _label_terms([distinct_docs[i] for i in sample], labels[sample], weights[sample], k)
     themes = []
     for cluster in range(k):
         members = np.flatnonzero(labels == cluster)
         if members.size == 0:
             continue
-        closeness = np.asarray(matrix[members] @ centres[cluster].T).ravel()
-        best = members[np.argsort(-closeness)[:examples]]
+        closeness = np.asarray(vectors[members] @ centres[cluster].T).ravel()
+        best_distinct = members[np.argsort(-closeness)[:examples]]
+        note_members = keep[np.isin(inverse, members)]
+        example_notes = [int(keep[np.flatnonzero(inverse == d)[0]]) for d in best_distinct]
         top = terms[cluster]
         themes.append(
             Theme(
-                label=" · ".join(top[:3]) if top else kept_docs[int(best[0])][:60],
+                label=" · ".join(top[:3]) if top else distinct_docs[int(best_distinct[0])][:60],
                 top_terms=top,
-                members=keep[members].tolist(),
-                examples=keep[best].tolist(),
+                members=note_members.tolist(),
+                examples=example_notes,
             )
         )
     themes.sort(key=lambda t: -len(t.members))
