@@ -222,3 +222,27 @@ def test_the_openapi_document_describes_the_campaign_endpoints(client, marketer)
         "/api/v1/campaigns/deals/{opportunity_id}/explanation",
     ):
         assert path in paths, path
+
+
+def test_a_campaign_with_spend_cannot_be_deleted_but_one_without_can(
+    client, marketer, head_of_sales, make_person
+):
+    from hamsu.core import roles
+
+    head = make_person("Maryam Head", role=roles.HEAD_OF_MARKETING)
+    spent = services.campaign_create(actor=marketer.user, name="Spent", channel="email")
+    services.cost_line_create(
+        actor=marketer.user,
+        campaign=spent,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 1, 31),
+        amount="10",
+    )
+    empty = services.campaign_create(actor=marketer.user, name="Empty", channel="email")
+    auth = bearer(head)
+    assert client.delete(f"/api/v1/campaigns/{empty.pk}", **bearer(marketer)).status_code == 403
+    refused = client.delete(f"/api/v1/campaigns/{spent.pk}", **auth)
+    assert refused.status_code == 409 and refused.json()["errors"][0]["field"] == "campaign"
+    assert client.delete(f"/api/v1/campaigns/{empty.pk}", **auth).status_code == 204
+    assert list(Campaign.objects.values_list("name", flat=True)) == ["Spent"]
+    assert CostLine.objects.count() == 1

@@ -23,7 +23,7 @@ from hamsu.campaigns.models import (
 from hamsu.campaigns.utm import UTM_KEYS, channel_for_medium, clean_utm, parse_utm
 from hamsu.core import audit
 from hamsu.core.company import to_base_currency
-from hamsu.core.errors import ValidationFailed
+from hamsu.core.errors import Conflict, ValidationFailed
 from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
 from hamsu.core.validation import check_date_range, full_clean, raise_if
 from hamsu.crm.models import Account, Contact
@@ -126,7 +126,16 @@ def _campaign_save(
 
 @transaction.atomic
 def campaign_delete(*, campaign: Campaign, actor, via: str = "") -> None:
-    """Touchpoints keep their channel and UTM data; only the link to the campaign goes."""
+    """Touchpoints keep their channel and UTM data; only the link to the campaign goes.
+    A campaign with recorded spend is refused: cancel it instead, so the spend history
+    (and every ROI figure built on it) stays."""
+    if CostLine.objects.filter(campaign=campaign).exists():
+        raise Conflict(
+            _("This campaign has recorded spend; set its status to cancelled instead."),
+            errors={
+                "campaign": [_("This campaign has recorded spend; set its status to cancelled instead.")]
+            },
+        )
     audit.record(actor=actor, action="delete", instance=campaign, changes=audit.snapshot(campaign), via=via)
     campaign.delete()
 
