@@ -18,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="Only prepare the database; do not start servers."
         )
+        parser.add_argument(
+            "--extensions",
+            default=",".join(generator.EXTENSION_APPS),
+            help="Comma-separated apps that add their demo data (default: all). Benchmarks of one area use fewer.",
+        )
 
-    def handle(self, *args, scale, seed, bind, no_serve, **options):
+    def handle(self, *args, scale, seed, bind, no_serve, extensions, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if generator.demo_exists():
@@ -27,7 +32,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Generating the demo company at scale '{scale}' (seed {seed})…")
             result = generator.generate(
-                scale=scale, seed=seed, progress=lambda m: self.stdout.write(f"  {m}")
+                scale=scale,
+                seed=seed,
+                progress=lambda m: self.stdout.write(f"  {m}"),
+                extensions=[name for name in extensions.split(",") if name],
             )
             rate = result.total_rows / result.seconds if result.seconds else 0
             self.stdout.write(
