@@ -196,7 +196,11 @@ def business_calendar_create(*, actor, via: str = "", **data) -> BusinessCalenda
     _check_calendar(calendar)
     full_clean(calendar)
     calendar.save()
-    audit.record(actor=actor, action="create", instance=calendar, changes=audit.snapshot(calendar), via=via)
+    # Times of day are not JSON; the audit log keeps them as text.
+    changes = {
+        k: v.isoformat() if isinstance(v, datetime.time) else v for k, v in audit.snapshot(calendar).items()
+    }
+    audit.record(actor=actor, action="create", instance=calendar, changes=changes, via=via)
     return calendar
 
 
