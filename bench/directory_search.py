@@ -170,16 +170,23 @@ def run(runs: int) -> dict:
     from hamsu.directory.selectors import who_to_contact
 
     timings: dict[str, list[float]] = {q: [] for q in QUERIES}
+    cpu: list[float] = []
     for q in QUERIES:  # warm the page cache and statistics
         who_to_contact(q=q)
     for n in range(runs):
         q = QUERIES[n % len(QUERIES)]
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         who_to_contact(q=q, limit=20)
         timings[q].append((time.perf_counter() - started) * 1000)
+        # CPU time of this process (SQLite runs in it): what a search costs when it is not
+        # queueing behind other processes for a core.
+        cpu.append((time.process_time() - started_cpu) * 1000)
     every = sorted(t for values in timings.values() for t in values)
     p95 = every[int(len(every) * 0.95) - 1]
+    cpu.sort()
     return {
+        "cpu_p50_ms": statistics.median(cpu),
+        "cpu_p95_ms": cpu[int(len(cpu) * 0.95) - 1],
         "runs": len(every),
         "p50_ms": statistics.median(every),
         "p95_ms": p95,
@@ -214,7 +221,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"search index: {words:,} words in {time.perf_counter() - started:.1f}s")
         result = run(args.runs)
     print(f"who_to_contact over {args.people:,} people: {result['runs']} searches")
-    print(f"  p50 {result['p50_ms']:.1f} ms   p95 {result['p95_ms']:.1f} ms   max {result['max_ms']:.1f} ms")
+    print(
+        f"  wall: p50 {result['p50_ms']:.1f} ms   p95 {result['p95_ms']:.1f} ms   max {result['max_ms']:.1f} ms"
+    )
+    print(
+        f"  cpu:  p50 {result['cpu_p50_ms']:.1f} ms   p95 {result['cpu_p95_ms']:.1f} ms   (load average {os.getloadavg()[0]:.1f})"
+    )
     for q, ms in result["by_query_p95"].items():
         print(f"  {ms:7.1f} ms  {q}")
     return 0 if result["p95_ms"] < 50 else 1

@@ -105,19 +105,27 @@ def main(argv: list[str] | None = None) -> int:
 
         from hamsu.collaboration.digest import build_digest
         from hamsu.collaboration.models import FeedbackNote, FeedbackTheme
+        from hamsu.directory.models import Person, Team
 
+        # A kept database is reset to a fresh run.
         FeedbackTheme.objects.all().delete()
         FeedbackNote.objects.all().delete()
+        Person.objects.filter(email__endswith="@bench.example").delete()
+        Team.objects.filter(name="Bench sales").delete()
         started = time.perf_counter()
         truth = fill(args.notes, args.seed)
         print(f"wrote {len(truth):,} notes in {time.perf_counter() - started:.1f}s")
         today = timezone.localdate()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         digest = build_digest(
             period_start=today - datetime.timedelta(days=400), period_end=today, n_themes=args.themes
         )
         seconds = time.perf_counter() - started
-        print(f"digest of {digest.note_count:,} notes built in {seconds:.1f}s")
+        cpu = time.process_time() - started_cpu
+        print(
+            f"digest of {digest.note_count:,} notes built in {seconds:.1f}s wall, {cpu:.1f}s CPU "
+            f"(load average {os.getloadavg()[0]:.1f})"
+        )
         through = FeedbackTheme.notes.through
         members: dict[int, list[int]] = {}
         for theme_id, note_id in through.objects.values_list("feedbacktheme_id", "feedbacknote_id"):

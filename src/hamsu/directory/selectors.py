@@ -27,6 +27,13 @@ PER_DIMENSION = 300
 MATCHED_RECORDS = 25
 # Words of the question itself, not of its subject ("who do I talk to about …").
 QUESTION_WORDS = {
+    "do",
+    "to",
+    "i",
+    "ask",
+    "should",
+    "someone",
+    "anyone",
     "who",
     "whom",
     "talk",
@@ -141,13 +148,23 @@ def person_list(*, q: str = "", function: str = "", cursor: str | None = None, l
 
 
 def _terms(q: str) -> list[str]:
-    """The whole phrase first, then its meaningful words (two letters or more)."""
+    """The subject of the question first, then its meaningful words.
+
+    "who do I talk to about Pars Steel" asks about "Pars Steel"; a query made only of
+    question words ("Product 7" minus "product" leaves a lone digit) is taken as typed.
+    """
     phrase = " ".join(q.split())[:100]
     if not phrase:
         return []
-    words = [w for w in re.split(r"[\s,;/]+", phrase) if len(w) >= 2 and w.lower() not in QUESTION_WORDS]
+    words = [
+        w
+        for w in re.split(r"[\s,;/]+", phrase)
+        if (len(w) >= 2 or w.isdigit()) and w.lower() not in QUESTION_WORDS
+    ]
     subject = " ".join(words)
-    terms = [subject] if subject else []
+    if not subject or subject.isdigit():
+        subject, words = phrase, []
+    terms = [subject]
     terms += [w for w in words if w != subject and len(w) >= 3]
     return terms
 
