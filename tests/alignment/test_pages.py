@@ -248,3 +248,26 @@ def test_the_round_page_shows_who_has_answered_by_function(leader_client, make_r
     page = leader_client.get(reverse("alignment:round", args=[round_.pk]))
     html = page.content.decode()
     assert 'data-testid="progress"' in html and 'data-testid="company-score"' not in html
+
+
+def test_a_seller_sees_the_advisor_but_cannot_answer_it_or_adopt_moves(client, rep, marketer):
+    from hamsu.alignment.models import Assessment
+
+    client.force_login(rep.user)
+    assert client.get(reverse("alignment:advisor")).status_code == 200
+    body = {
+        "company_size": "small",
+        "marketing_role": "support",
+        "cycle_length": "short",
+        "complexity": "simple",
+        "market": "commoditising",
+        "pace": "stable",
+    }
+    assert client.post(reverse("alignment:advisor"), body).status_code == 403
+    assert (
+        client.post(
+            reverse("alignment:adopt", args=["meetings"]), {"title": "x", "owner": marketer.pk}
+        ).status_code
+        == 403
+    )
+    assert not Assessment.objects.exists() and not ActionItem.objects.exists()

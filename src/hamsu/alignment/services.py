@@ -4,6 +4,7 @@ action items. Each runs in one transaction with its audit entry."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -156,7 +157,8 @@ def invitations_create(
             errors.setdefault(f"entries.{n}.email", []).append(
                 _("%(email)s is already invited to this round.") % {"email": entry.email}
             )
-        seen.add(entry.email) if entry.email else None
+        if entry.email:
+            seen.add(entry.email)
     if not entries:
         errors.setdefault("entries", []).append(_("Add at least one person or link."))
     raise_if(errors)
@@ -341,7 +343,8 @@ class ImportReport:
         return not self.errors
 
 
-_LINE = __import__("re").compile(r"^line (\d+)(?:, column (\w+))?: (.*)$")
+# The pure parser words its problems "line N, column C: message"; split them for the report.
+_LINE = re.compile(r"^line (\d+)(?:, column (\w+))?: (.*)$")
 
 
 def _problem_row(problem: str) -> dict:

@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -448,7 +448,7 @@ def advisor_view(request):
     form = AssessmentForm(request.POST or None, instance=None)
     if request.method == "POST":
         if not request.user.has_perm("alignment.add_assessment"):
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             services.assessment_create(
                 actor=request.user, current=current.value if current else None, via="web", **form.cleaned_data
