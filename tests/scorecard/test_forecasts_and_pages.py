@@ -231,6 +231,7 @@ def test_api_twins_of_metrics_forecast_and_calls(client, history, rep, manager):
     forecast = client.get("/api/v1/scorecard/forecast?period=2026-Q1").json()
     assert forecast["calls_commit"] == "90.00" and Decimal(forecast["won_to_date"]) == 5000
     assert client.get("/api/v1/scorecard/forecast/accuracy").json()["measured"] is False
+    assert client.get("/api/v1/scorecard/forecast/accuracy?period=2026-13").status_code == 422
     assert ForecastCall.objects.get().override_by == manager.user
 
 

@@ -454,7 +454,7 @@ def forecast_snapshots(request, period: PeriodKey | None = None):
 def forecast_accuracy(request, period: PeriodKey | None = None):
     """Error and bias per method and horizon against actuals (shape in docs/scorecard.md)."""
     require_perm(request, "scorecard.view_forecastsnapshot")
-    return selectors.forecast_accuracy(period)
+    return selectors.forecast_accuracy(services.period_from_key(period) if period else None)
 
 
 class CallIn(Schema):
