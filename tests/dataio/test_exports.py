@@ -108,3 +108,12 @@ def test_fast_csv_rows_follow_safe_cell_exactly():
     assert csv_row(samples) == [safe_cell(s) for s in samples]
     moment = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
     assert csv_row([None, 5, moment]) == ["", 5, moment.isoformat()]
+
+
+def test_export_page_lists_what_the_role_may_export(client, head_of_sales, rep, admin):
+    client.force_login(rep.user)
+    html = client.get("/data/exports/").content.decode()
+    assert "/data/exports/contacts.csv" in html and "<th>Opportunities</th>" in html
+    assert "/data/backup/" not in html  # only administrators back up
+    client.force_login(admin.user)
+    assert "/data/backup/" in client.get("/data/exports/").content.decode()

@@ -171,7 +171,9 @@ def import_report(request, pk: int):
 @login_required
 def export_index(request):
     kinds = [
-        (kind, spec) for kind, spec in selectors.EXPORTS.items() if request.user.has_perm(spec.permission)
+        (kind, spec.model._meta.verbose_name_plural)
+        for kind, spec in selectors.EXPORTS.items()
+        if request.user.has_perm(spec.permission)
     ]
     return render(
         request,
