@@ -63,6 +63,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The address people reach Hamsu at, for links in e-mails (invitations, digests, alerts).
+BASE_URL = env_str("HAMSU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEBUG = env_bool("HAMSU_DEBUG", False)
 ALLOWED_HOSTS = env_list("HAMSU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("HAMSU_CSRF_TRUSTED_ORIGINS", "")
