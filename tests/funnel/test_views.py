@@ -165,3 +165,23 @@ def test_settings_page_and_capture_form_creation(client, head_of_marketing, rep)
     assert form.key.encode() in client.get("/funnel/settings/").content
     client.force_login(rep.user)
     assert form.key.encode() not in client.get("/funnel/settings/").content
+
+
+def test_queue_and_recycle_pool_queries_do_not_grow_with_rows(client, manager, marketer, make_lead, policy):
+    def fill(n):
+        for _ in range(n):
+            lead = lifecycle.lead_mark_mql(lead=make_lead(company="Acme"), actor=None)
+            lifecycle.lead_assign(lead=lead, person=manager, actor=manager.user)
+            lifecycle.lead_return(lead=lead, actor=manager.user, reason="not_now")
+            lifecycle.lead_mark_mql(lead=make_lead(), actor=None)
+
+    counts = []
+    for n in (2, 6):
+        fill(n)
+        for user, url in ((manager, "/funnel/queue/"), (marketer, "/funnel/recycle/")):
+            client.force_login(user.user)
+            client.get(url)  # warm up
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append((url, len(queries)))
+    assert counts[:2] == counts[2:]

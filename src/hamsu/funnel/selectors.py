@@ -115,7 +115,7 @@ def handoff_queue(*, user, limit: int = 200) -> list[Lead]:
             | Q(owner__isnull=True, team__isnull=True)
         )
     return list(
-        qs.select_related("owner", "segment", "team")
+        qs.select_related("owner", "segment", "team", "account")
         .annotate(due_at=_open_handoff_due())
         .order_by("due_at", "pk")[:limit]
     )
@@ -125,7 +125,7 @@ def recycle_pool(*, limit: int = 200) -> list[Lead]:
     """Returned, lost-and-recycled and disqualified leads waiting for marketing."""
     return list(
         Lead.objects.filter(queue=LeadQueue.RECYCLE)
-        .select_related("segment")
+        .select_related("segment", "account")
         .order_by("-state_changed_at", "-pk")[:limit]
     )
 

@@ -98,7 +98,8 @@ def queue(request):
         "funnel/queue.html",
         {
             "leads": selectors.handoff_queue(user=request.user),
-            "assign_form": AssignForm(),
+            # Evaluated once: the template lists the same sellers on every row.
+            "sellers": list(AssignForm().fields["person"].queryset.values_list("pk", "full_name")),
             "now": timezone.now(),
         },
     )
