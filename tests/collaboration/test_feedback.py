@@ -146,11 +146,15 @@ def test_the_seller_sees_what_became_of_their_feedback(client, rep, marketer):
     services.feedback_theme_act(
         theme=theme, actor=marketer.user, status="declined", action_taken="Not this year"
     )
+    client.force_login(marketer.user)
+    services.feedback_create(actor=rep.user, competitor="Acme", outcome_reason="price")
+    assert "Acme (1)" in client.get(f"/together/feedback/digests/{digest.pk}/").content.decode()
     client.force_login(rep.user)
     page = client.get("/together/feedback/mine/").content.decode()
     assert "Not this year" in page
     api = client.get("/api/v1/together/feedback/mine").json()
-    assert api[0]["themes"][0]["action_taken"] == "Not this year"
+    answered = next(n for n in api if n["id"] == note.pk)
+    assert answered["themes"][0]["action_taken"] == "Not this year"
 
 
 @pytest.mark.django_db

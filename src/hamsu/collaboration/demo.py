@@ -339,7 +339,11 @@ def _liaisons_and_profiles(rng, ctx, teams, liaisons, marketers, top_by_segment,
 
 def _meetings(rng, ctx, now, today, heads, managers, liaisons, marketers, account_names, result) -> None:
     head_sales = ctx["people"]["head.sales"]
-    members = list({p.pk: p for p in heads + managers + list(liaisons.values()) + marketers[:4]}.values())
+    # Every demo login that works with the sales teams sits in the monthly meeting.
+    logins = [ctx["people"][name] for name in ("upstream", "downstream", "liaison") if name in ctx["people"]]
+    members = list(
+        {p.pk: p for p in heads + managers + list(liaisons.values()) + marketers[:4] + logins}.values()
+    )
     first = (now - datetime.timedelta(days=365)).replace(day=10, hour=10, minute=0, second=0, microsecond=0)
     monthly = MeetingSeries.objects.create(
         title="Monthly sales–marketing meeting",
@@ -359,6 +363,8 @@ def _meetings(rng, ctx, now, today, heads, managers, liaisons, marketers, accoun
     ]
     if enterprise.pk in liaisons:
         review_members.append(liaisons[enterprise.pk])
+    if "rep" in ctx["people"]:
+        review_members.append(ctx["people"]["rep"])  # the demo seller sees a key-account review
     quarterly = MeetingSeries.objects.create(
         title="Enterprise key-account review",
         cadence=Cadence.QUARTERLY,

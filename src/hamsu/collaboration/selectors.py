@@ -203,6 +203,16 @@ def digest_detail(pk: int) -> tuple[FeedbackDigest | None, list[FeedbackTheme], 
         ).count()
     )
     digest.lead_quality_count = lead_quality
+    # Competitor names are kept out of the themes; marketing still sees who sellers meet.
+    digest.competitors = list(
+        FeedbackNote.objects.filter(
+            created_at__date__gte=digest.period_start, created_at__date__lte=digest.period_end
+        )
+        .exclude(competitor="")
+        .values("competitor")
+        .annotate(n=Count("id"))
+        .order_by("-n", "competitor")[:10]
+    )
     return digest, themes, examples
 
 
