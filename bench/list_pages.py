@@ -36,7 +36,8 @@ PAGES = [
     ("list, by amount", "/crm/opportunities/?sort=-amount"),
     ("list, filter stage", "/crm/opportunities/?stage=negotiation"),
     ("list, filter team+segment", "/crm/opportunities/?team={team}&segment={segment}"),
-    ("list, search name", "/crm/opportunities/?q=account+%2312345"),
+    ("list, search name (word prefix)", "/crm/opportunities/?q=HAS+account+12345"),
+    ("list, search rare word", "/crm/opportunities/?q=zzzz"),
     ("list, page 2 (cursor)", "{next_page}"),
     ("pipeline board", "/crm/pipeline/"),
     ("pipeline board, filter team", "/crm/pipeline/?team={team}"),
@@ -53,11 +54,16 @@ def main() -> None:
     client = Client()
     assert client.login(username=args.user, password="hamsu-demo"), "load the demo company first"
     opp = Opportunity.objects.order_by("id").values("team_id", "segment_id").first()
-    first = client.get("/crm/opportunities/")
+    from django.contrib.auth import get_user_model
+
+    from hamsu.crm.selectors import OpportunityFilters, opportunity_list
+
+    user = get_user_model().objects.get(username=args.user)
+    first = opportunity_list(user=user, filters=OpportunityFilters())
     fill = {
         "team": opp["team_id"],
         "segment": opp["segment_id"],
-        "next_page": f"/crm/opportunities/?cursor={first.context['page'].next_cursor}",
+        "next_page": f"/crm/opportunities/?cursor={first.next_cursor}",
     }
     print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']})")
     print(f"opportunities: {Opportunity.objects.count():,}  stage events: {StageEvent.objects.count():,}")

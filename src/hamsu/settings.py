@@ -208,6 +208,15 @@ EMAIL_HOST_PASSWORD = env_str("HAMSU_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("HAMSU_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("HAMSU_DEFAULT_FROM_EMAIL", "hamsu@localhost")
 
+# Rate limits and cached results must be shared by every web process in production:
+# point these at Redis/Memcached or use django.core.cache.backends.db.DatabaseCache.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("HAMSU_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("HAMSU_CACHE_LOCATION", "hamsu"),
+    }
+}
+
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 LOGGING = {

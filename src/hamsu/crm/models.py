@@ -231,6 +231,7 @@ class Opportunity(models.Model):
             models.Index(fields=["expected_close", "id"], name="opp_close_idx"),
             models.Index(fields=["name", "id"], name="opp_name_idx"),
             models.Index(fields=["stage", "amount_base"], name="opp_stage_amount_idx"),
+            models.Index(fields=["stage", "created_at", "id"], name="opp_stage_created_idx"),
             models.Index(fields=["owner", "stage"], name="opp_owner_stage_idx"),
             models.Index(fields=["team", "stage"], name="opp_team_stage_idx"),
             models.Index(fields=["account", "created_at"], name="opp_account_idx"),

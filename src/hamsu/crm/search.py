@@ -20,6 +20,7 @@ from hamsu.core.dates import to_ascii_digits
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 8
+FEW_MATCHES = 2000
 
 SQLITE_SETUP = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS crm_opportunity_search USING fts5("

@@ -42,7 +42,10 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, no_worker, **options):
         children = [subprocess.Popen(gunicorn_args(bind, workers))]
         if not no_worker:
-            children.append(subprocess.Popen([sys.executable, "-m", "hamsu.cli", "worker"]))
+            # The task worker, plus the two clocks Django's task framework has no scheduler
+            # for: SLA breach escalation and outbound webhook delivery.
+            for command in (["worker"], ["sla_check", "--loop"], ["webhooks", "--loop", "30"]):
+                children.append(subprocess.Popen([sys.executable, "-m", "hamsu.cli", *command]))
 
         def stop(*_args):
             for child in children:
