@@ -65,6 +65,20 @@ def filter_by_name(queryset: QuerySet, text: str) -> QuerySet:
         )
     if connection.vendor == "postgresql":
         query = " & ".join(re.sub(r"[^\w]", "", word) + ":*" for word in words if re.sub(r"[^\w]", "", word))
+        # PostgreSQL cannot estimate how many names a prefix matches. A rare word is best
+        # served by the GIN index alone, a common one by walking the sort index and stopping
+        # at the first page: ask the index first, and choose. OFFSET 0 fences the probe from
+        # its LIMIT so the planner uses the GIN index rather than a sequential scan it hopes
+        # to stop early (which, for a rare word, reads the whole table).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM (SELECT id FROM crm_opportunity WHERE to_tsvector('simple', name) @@ "
+                "to_tsquery('simple', %s) OFFSET 0) AS matches LIMIT %s",
+                [query, FEW_MATCHES + 1],
+            )
+            few = [row[0] for row in cursor.fetchall()]
+        if len(few) <= FEW_MATCHES:
+            return queryset.filter(id__in=few)
         return queryset.extra(
             where=["to_tsvector('simple', crm_opportunity.name) @@ to_tsquery('simple', %s)"], params=[query]
         )

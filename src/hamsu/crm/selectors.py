@@ -23,7 +23,8 @@ OPPORTUNITY_SORTS = {
 }
 ACCOUNT_SORTS = {"name": "name", "created": "created_at"}
 CONTACT_SORTS = {"name": "last_name", "created": "created_at"}
-BOARD_CARDS_PER_STAGE = 20
+# Enough cards to act on at a glance; the column links to the full, filtered list.
+BOARD_CARDS_PER_STAGE = 12
 
 
 @dataclass(frozen=True)
