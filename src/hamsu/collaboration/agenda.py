@@ -33,7 +33,7 @@ from hamsu.funnel.models import StageEvent
 TOP_ROWS = 15
 # How many recent exits per stage estimate "the usual time in stage": enough for a
 # stable median, few enough to stay fast on millions of stage events.
-MEDIAN_SAMPLE = 2000
+MEDIAN_SAMPLE = 500
 # A deal is "at risk" once it has sat in its stage this many times longer than usual.
 STALL_FACTOR = 1.5
 
