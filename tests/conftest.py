@@ -29,6 +29,17 @@ def _fast_passwords(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # A request in Persian activates it for the thread; start every test in English so
+    # one test's language never leaks into the next one's messages.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def teams(db):
     return {

@@ -15,7 +15,8 @@ from hamsu.crm.models import Contact
 from hamsu.dataio.backup import backed_up_models, backup_write, restore_path
 from hamsu.funnel.models import Lead
 
-pytestmark = pytest.mark.django_db
+# Restore flushes tables, which PostgreSQL refuses inside the test's own transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def snapshot() -> dict[str, list[tuple]]:

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hamsu.collaboration.models import (
@@ -78,8 +79,8 @@ def liaison_page(*, user, liaison: Person, now: datetime.datetime | None = None)
         active_assignments(timezone.localdate(now)).filter(liaison=liaison).select_related("team")
     )
     team_ids = [a.team_id for a in assignments]
-    won = Sum("opportunities__amount_base", filter=Q(opportunities__stage=Stage.WON))
-    pipeline = Sum("opportunities__amount_base", filter=Q(opportunities__stage__in=OPEN_STAGES))
+    won = Coalesce(Sum("opportunities__amount_base", filter=Q(opportunities__stage=Stage.WON)), Value(Decimal("0")))
+    pipeline = Coalesce(Sum("opportunities__amount_base", filter=Q(opportunities__stage__in=OPEN_STAGES)), Value(Decimal("0")))
     key_accounts = list(
         visible(Account.objects.filter(team_id__in=team_ids), user)
         .annotate(won=won, pipeline=pipeline)
@@ -231,8 +232,10 @@ def top_accounts(*, user, per_segment: int = 10) -> dict:
     """The top accounts of each segment by revenue (won) and potential (open pipeline)."""
     from hamsu.crm.models import Segment
 
-    won = Sum("amount_base", filter=Q(stage=Stage.WON))
-    pipeline = Sum("amount_base", filter=Q(stage__in=OPEN_STAGES))
+    # Coalesce: an account with no won deal ranks as 0 on every database (PostgreSQL puts
+    # NULL first in a descending sort, SQLite last).
+    won = Coalesce(Sum("amount_base", filter=Q(stage=Stage.WON)), Value(Decimal("0")))
+    pipeline = Coalesce(Sum("amount_base", filter=Q(stage__in=OPEN_STAGES)), Value(Decimal("0")))
     result = {}
     segments = list(Segment.objects.order_by("name"))
     for segment in segments:

@@ -11,11 +11,16 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 
 
+def _names(columns: Sequence[str]) -> str:
+    # Quoted: a column may be a reserved word (e.g. "column", "row").
+    return ", ".join(connection.ops.quote_name(name) for name in columns)
+
+
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence], *, batch: int = 100_000) -> int:
     if connection.vendor == "postgresql":
         return _copy(table, columns, rows, batch)
     placeholders = ", ".join(["%s"] * len(columns))
-    sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({placeholders})'
+    sql = f'INSERT INTO "{table}" ({_names(columns)}) VALUES ({placeholders})'
     count = 0
     chunk: list[Sequence] = []
     with connection.cursor() as cursor:
@@ -36,7 +41,7 @@ def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence], batch: i
     count = 0
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
+        with raw.copy(f'COPY "{table}" ({_names(columns)}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)
                 count += 1
