@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import os
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -53,7 +55,9 @@ def teams(db):
 def make_person(db, django_user_model):
     """A directory person, with a login in the given role groups when ``role`` is set."""
 
-    def make(name=None, *, role=None, function=Function.SALES, title=RoleTitle.SALES_REP, team=None, manager=None):
+    def make(
+        name=None, *, role=None, function=Function.SALES, title=RoleTitle.SALES_REP, team=None, manager=None
+    ):
         n = next(_counter)
         name = name or f"Person {n}"
         user = None
@@ -62,7 +66,13 @@ def make_person(db, django_user_model):
             user = django_user_model.objects.create_user(username=f"user{n}", password="pw")
             user.groups.add(Group.objects.get(name=role))
         return Person.objects.create(
-            user=user, full_name=name, email=f"p{n}@example.com", function=function, role_title=title, team=team, manager=manager
+            user=user,
+            full_name=name,
+            email=f"p{n}@example.com",
+            function=function,
+            role_title=title,
+            team=team,
+            manager=manager,
         )
 
     return make
@@ -86,8 +96,11 @@ def head_of_sales(make_person, teams):
 @pytest.fixture
 def marketer(make_person, teams):
     return make_person(
-        "Mona Marketer", role=roles.DOWNSTREAM_MARKETER, function=Function.DOWNSTREAM_MARKETING,
-        title=RoleTitle.CAMPAIGN_MANAGER, team=teams["marketing"],
+        "Mona Marketer",
+        role=roles.DOWNSTREAM_MARKETER,
+        function=Function.DOWNSTREAM_MARKETING,
+        title=RoleTitle.CAMPAIGN_MANAGER,
+        team=teams["marketing"],
     )
 
 
@@ -96,14 +109,18 @@ def catalogue(db):
     CurrencyRate.objects.create(currency="EUR", rate_to_base=Decimal("1.10"))
     CurrencyRate.objects.create(currency="IRR", rate_to_base=Decimal("0.0000238"))
     segment = Segment.objects.create(name="Manufacturing")
-    product = Product.objects.create(name="Suite", code="S", list_price=Decimal("1000"), unit_cost=Decimal("300"))
+    product = Product.objects.create(
+        name="Suite", code="S", list_price=Decimal("1000"), unit_cost=Decimal("300")
+    )
     return {"segment": segment, "product": product}
 
 
 @pytest.fixture
 def make_account(db, catalogue):
     def make(owner, name=None):
-        return crm.account_create(actor=None, name=name or f"Account {next(_counter)}", owner=owner, segment=catalogue["segment"])
+        return crm.account_create(
+            actor=None, name=name or f"Account {next(_counter)}", owner=owner, segment=catalogue["segment"]
+        )
 
     return make
 
@@ -124,3 +141,44 @@ def make_opportunity(db, catalogue, make_account):
         )
 
     return make
+
+
+# ---------------------------------------------------------------- browser tests
+# Playwright driving Debian's Chromium against the live test server; one browser per
+# session, shared by every browser test (Playwright allows one sync instance per thread).
+
+CHROMIUM = os.environ.get("HAMSU_CHROMIUM", "/usr/bin/chromium")
+# Flags for a sandboxed, offline machine: no GPU, no background calls home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
+# body are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.skip(f"Chromium not found at {CHROMIUM}; `make test` installs it on Debian (as root).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
