@@ -23,7 +23,8 @@ from hamsu.scorecard import aggregates, jobs, selectors, services
 from hamsu.scorecard.models import CostEntry, ForecastCall, FunnelPlan, PlanStatus, Target, TargetScope
 from hamsu.scorecard.periods import MONTH, QUARTER, period_containing
 
-BACKFILL_WEEKS = {"tiny": 60, "small": 60, "medium": 26, "large": 8}
+# `make demo` runs at small scale: half a year of weekly snapshots keeps it to a couple of minutes.
+BACKFILL_WEEKS = {"tiny": 60, "small": 26, "medium": 26, "large": 8}
 # Per-product snapshots multiply the back-fill by the number of products: small scales only.
 PRODUCT_SNAPSHOTS = {"tiny", "small"}
 DRAWS = {"tiny": 300, "small": 300, "medium": 200, "large": 100}
