@@ -16,7 +16,7 @@ def tokens(request):
         try:
             _token, raw = services.token_create(user=request.user, name=request.POST.get("name", ""))
         except DomainError as error:
-            messages.error(request, "; ".join(m for ms in error.errors.values() for m in ms) or error.message)
+            messages.error(request, error.summary())
     return render(
         request, "api/tokens.html", {"tokens": ApiToken.objects.filter(user=request.user), "raw": raw}
     )

@@ -13,6 +13,10 @@ class DomainError(Exception):
         self.message = message
         self.errors = errors or {}
 
+    def summary(self) -> str:
+        """Every field message on one line (for flash messages and htmx replies)."""
+        return "; ".join(m for messages in self.errors.values() for m in messages) or self.message
+
 
 class ValidationFailed(DomainError):
     status = 422

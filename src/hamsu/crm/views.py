@@ -61,7 +61,7 @@ def opportunity_list(request):
         )
     )
     if error:
-        messages.error(request, "; ".join(m for ms in error.errors.values() for m in ms) or error.message)
+        messages.error(request, error.summary())
         return redirect("crm:opportunities")
     template = (
         "crm/_opportunity_rows.html"
@@ -192,7 +192,7 @@ def opportunity_move(request, pk: int):
                 via="ui",
             )
         except DomainError as error:
-            error_text = "; ".join(m for ms in error.errors.values() for m in ms) or error.message
+            error_text = error.summary()
     else:
         error_text = "; ".join(m for ms in form.errors.values() for m in ms)
     if request.htmx:
