@@ -555,6 +555,58 @@ def update_routing_rule(request, rule_id: int, payload: RoutingRuleIn):
     )
 
 
+class MoveIn(Schema):
+    direction: Annotated[str, Field(pattern=r"^(up|down)$")]
+
+
+class RuleTraceOut(Schema):
+    rule_id: int
+    name: str
+    is_active: bool
+    matches: bool
+    why: str
+
+
+class RoutingPreviewOut(Schema):
+    person_id: int | None
+    team_id: int | None
+    rule_id: int | None
+    explanation: str
+    trace: list[RuleTraceOut]
+
+
+@router.post("/routing-rules/{rule_id}/move", response={200: RoutingRuleOut, **ERRORS})
+def move_routing_rule(request, rule_id: int, payload: MoveIn):
+    require_perm(request, "funnel.change_routingrule")
+    return routing_services.routing_rule_move(
+        rule=_get(RoutingRule, rule_id, "rule"), direction=payload.direction, actor=request.user, via="api"
+    )
+
+
+@router.get("/routing-preview", response={200: RoutingPreviewOut, **ERRORS})
+def preview_routing(request, lead_id: int):
+    """Which rule would take this lead now, and why — nothing is assigned."""
+    require_perm(request, "funnel.change_routingrule")
+    preview = routing_services.routing_preview(lead=_lead(request, lead_id))
+    decision = preview.decision
+    return {
+        "person_id": decision.person.pk if decision.person else None,
+        "team_id": getattr(decision.team, "pk", None),
+        "rule_id": decision.rule.pk if decision.rule else None,
+        "explanation": decision.explanation,
+        "trace": [
+            {
+                "rule_id": t.rule.pk,
+                "name": t.rule.name,
+                "is_active": t.rule.is_active,
+                "matches": t.matches,
+                "why": t.why,
+            }
+            for t in preview.trace
+        ],
+    }
+
+
 # ---------------------------------------------------------------- SLA
 
 
@@ -642,6 +694,43 @@ def create_policy(request, payload: PolicyIn):
     return 201, handoff_services.sla_policy_create(actor=request.user, via="api", **data)
 
 
+class PolicyPatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    team_id: int | None = None
+    calendar_id: int | None = None
+    accept_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] | None = None
+    follow_up_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] | None = None
+    min_attempts: Annotated[int, Field(ge=0, le=100)] | None = None
+    mql_target_per_month: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    acceptance_rate_target: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
+
+
+@router.patch("/sla-policies/{policy_id}", response={200: PolicyOut, **ERRORS})
+def update_policy(request, policy_id: int, payload: PolicyPatch):
+    """Fields left out stay as they are; ``"team_id": null`` makes it the default policy."""
+    require_perm(request, "funnel.change_slapolicy")
+    policy = _get(SlaPolicy, policy_id, "policy")
+    data = payload.dict(exclude_unset=True)
+    if "team_id" in data:
+        data["team"] = _get(Team, data.pop("team_id"), "team_id")
+    if "calendar_id" in data:
+        if data["calendar_id"] is None:
+            raise ValidationFailed(
+                "Calendar required", errors={"calendar_id": ["A policy needs a calendar."]}
+            )
+        data["calendar"] = _get(BusinessCalendar, data.pop("calendar_id"), "calendar_id")
+    return handoff_services.sla_policy_update(policy=policy, actor=request.user, via="api", **data)
+
+
+@router.delete("/sla-policies/{policy_id}", response={204: None, **ERRORS})
+def retire_policy(request, policy_id: int):
+    require_perm(request, "funnel.change_slapolicy")
+    handoff_services.sla_policy_retire(
+        policy=_get(SlaPolicy, policy_id, "policy"), actor=request.user, via="api"
+    )
+    return 204, None
+
+
 @router.get("/sla", response={200: list[AdherenceOut], **ERRORS})
 def sla_report(request, start: datetime.date | None = None, end: datetime.date | None = None):
     require_perm(request, "funnel.view_handoff")
@@ -707,6 +796,34 @@ def list_engagement_rules(request):
 def create_engagement_rule(request, payload: EngagementRuleIn):
     require_perm(request, "funnel.add_engagementrule")
     return 201, engagement_services.engagement_rule_create(actor=request.user, via="api", **payload.dict())
+
+
+class EngagementRulePatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=160)] | None = None
+    subject: str | None = None
+    event: str | None = None
+    conditions: dict | None = None
+    actions: list[dict] | None = None
+    position: Annotated[int, Field(ge=0, le=32000)] | None = None
+    is_active: bool | None = None
+
+
+@router.patch("/engagement-rules/{rule_id}", response={200: EngagementRuleOut, **ERRORS})
+def update_engagement_rule(request, rule_id: int, payload: EngagementRulePatch):
+    """Fields left out stay as they are; ``"is_active": false`` deactivates the rule."""
+    require_perm(request, "funnel.change_engagementrule")
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "conditions"}
+    return engagement_services.engagement_rule_update(
+        rule=_get(EngagementRule, rule_id, "rule"), actor=request.user, via="api", **data
+    )
+
+
+@router.post("/engagement-rules/{rule_id}/move", response={200: EngagementRuleOut, **ERRORS})
+def move_engagement_rule(request, rule_id: int, payload: MoveIn):
+    require_perm(request, "funnel.change_engagementrule")
+    return engagement_services.engagement_rule_move(
+        rule=_get(EngagementRule, rule_id, "rule"), direction=payload.direction, actor=request.user, via="api"
+    )
 
 
 @router.get("/engagement-firings", response={200: list[FiringOut], **ERRORS})

@@ -26,6 +26,7 @@ from hamsu.funnel.models import (
     Notification,
     StageEvent,
 )
+from hamsu.funnel.services import ordering
 
 ACTIONS = {"add_participant", "create_task", "notify_owner", "suggest_collateral", "recycle_to_nurture"}
 PARTICIPANT_TITLES = {
@@ -63,15 +64,75 @@ DEFAULT_RULES = [
 ]
 
 
-def validate_actions(actions) -> list[str]:
+# The facts each kind of rule can test (see _opportunity_facts and scoring.lead_facts):
+# a condition on a field the subject does not have could never be true.
+SUBJECT_FIELDS = {
+    "opportunity": ("amount", "stage", "source", "segment", "country"),
+    "lead": (
+        "segment",
+        "country",
+        "title",
+        "company",
+        "email_domain",
+        "origin",
+        "size_band",
+        "employees",
+        "score",
+        "win_probability",
+        "state",
+    ),
+}
+# Actions the evaluator carries out for each subject (the others would silently do nothing).
+SUBJECT_ACTIONS = {
+    "opportunity": ("add_participant", "create_task", "notify_owner", "suggest_collateral"),
+    "lead": ("create_task", "notify_owner", "recycle_to_nurture"),
+}
+RULE_FIELDS = ("name", "subject", "event", "conditions", "actions", "position", "is_active")
+
+
+def validate_conditions(conditions, subject: str | None = None) -> list[str]:
+    """Problems in a rule's conditions, in the reader's language ([] when it is fine)."""
+    from hamsu.funnel.rule_text import problem_text
+
+    if conditions in (None, {}):
+        return []
+    fields = rule_language.FIELDS
+    if subject in SUBJECT_FIELDS:
+        fields = {name: rule_language.FIELDS[name] for name in SUBJECT_FIELDS[subject]}
+    try:
+        rule_language.validate(conditions, fields=fields)
+    except rule_language.RuleError as error:
+        return [problem_text(path, message) for path, message in error.problems]
+    if _counts_touches(conditions):
+        # The evaluator gives rules of engagement the record's fields, not its touch history.
+        return [_("Rules of engagement test fields; counting touches is for lead definitions.")]
+    return []
+
+
+def _counts_touches(node) -> bool:
+    if not isinstance(node, dict):
+        return False
+    if "touches" in node:
+        return True
+    children = node.get("all") or node.get("any") or ([node["not"]] if "not" in node else [])
+    return any(_counts_touches(child) for child in children)
+
+
+def validate_actions(actions, subject: str | None = None) -> list[str]:
     problems = []
     if not isinstance(actions, list) or not actions:
         return [_("Give a non-empty list of actions.")]
+    allowed = SUBJECT_ACTIONS.get(subject, ACTIONS)
     for i, action in enumerate(actions):
         if not isinstance(action, dict) or action.get("type") not in ACTIONS:
             problems.append(
                 _("action %(i)s: type must be one of %(types)s")
                 % {"i": i, "types": ", ".join(sorted(ACTIONS))}
+            )
+        elif action["type"] not in allowed:
+            problems.append(
+                _("action %(i)s: %(type)s does nothing for this kind of record; use one of %(types)s")
+                % {"i": i, "type": action["type"], "types": ", ".join(allowed)}
             )
         elif action["type"] == "add_participant" and action.get("role") not in PARTICIPANT_TITLES:
             problems.append(
@@ -80,40 +141,108 @@ def validate_actions(actions) -> list[str]:
             )
         elif action["type"] == "create_task" and not str(action.get("subject", "")).strip():
             problems.append(_("action %(i)s: a task needs a subject") % {"i": i})
+        elif action["type"] == "create_task" and not _days_ok(action.get("due_in_days", 3)):
+            problems.append(_("action %(i)s: due_in_days is a whole number from 0 to 365") % {"i": i})
+        elif "message" in action and not isinstance(action["message"], str):
+            problems.append(_("action %(i)s: the message is text") % {"i": i})
     return problems
 
 
-@transaction.atomic
-def engagement_rule_create(
-    *, actor, via: str = "", name: str, subject: str, event: str, conditions, actions, position: int = 0
-) -> EngagementRule:
+def _days_ok(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 365
+
+
+def _check_rule(rule: EngagementRule) -> None:
     errors: dict[str, list[str]] = {}
-    if not (name or "").strip():
+    if not (rule.name or "").strip():
         errors["name"] = [_("Give the rule a name.")]
-    if subject not in EngagementRule.Subject.values:
+    if rule.subject not in EngagementRule.Subject.values:
         errors["subject"] = [_("Choose opportunity or lead.")]
-    if event not in EngagementRule.Event.values:
+    if rule.event not in EngagementRule.Event.values:
         errors["event"] = [_("Choose created, stage_changed or any.")]
-    if conditions:
-        try:
-            rule_language.validate(conditions)
-        except rule_language.RuleError as error:
-            errors["conditions"] = [f"{p}: {m}" for p, m in error.problems]
-    problems = validate_actions(actions)
+    problems = validate_conditions(rule.conditions, rule.subject)
+    if problems:
+        errors["conditions"] = problems
+    problems = validate_actions(rule.actions, rule.subject)
     if problems:
         errors["actions"] = problems
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
-    rule = EngagementRule.objects.create(
-        name=name.strip(),
+    rule.name = rule.name.strip()
+    rule.conditions = rule.conditions or {}
+
+
+@transaction.atomic
+def engagement_rule_create(
+    *,
+    actor,
+    via: str = "",
+    name: str,
+    subject: str,
+    event: str,
+    conditions,
+    actions,
+    position: int | None = None,
+    is_active: bool = True,
+) -> EngagementRule:
+    """A new rule; without a position it is tried after the existing ones."""
+    rule = EngagementRule(
+        name=name or "",
         subject=subject,
         event=event,
-        conditions=conditions or {},
+        conditions=conditions,
         actions=actions,
-        position=position,
+        position=ordering.next_position(EngagementRule) if position is None else position,
+        is_active=is_active,
     )
+    _check_rule(rule)
+    rule.save()
     audit.record(actor=actor, action="create", instance=rule, changes=audit.snapshot(rule), via=via)
     return rule
+
+
+@transaction.atomic
+def engagement_rule_update(*, rule: EngagementRule, actor, via: str = "", **data) -> EngagementRule:
+    """Change any of a rule's fields (``is_active=False`` deactivates it); nothing is
+    saved unless the whole rule is valid. Past firings keep pointing at the rule."""
+    unknown = set(data) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown fields"), errors={k: [_("This field cannot be set.")] for k in sorted(unknown)}
+        )
+    before = audit.snapshot(rule)
+    for key, value in data.items():
+        setattr(rule, key, value)
+    try:
+        _check_rule(rule)
+    except ValidationFailed:
+        rule.refresh_from_db()  # the caller's object goes back to what is stored
+        raise
+    rule.save()
+    audit.record(
+        actor=actor, action="update", instance=rule, changes=audit.diff(before, audit.snapshot(rule)), via=via
+    )
+    return rule
+
+
+def engagement_rule_move(*, rule: EngagementRule, direction: str, actor, via: str = "") -> EngagementRule:
+    return ordering.move(rule, direction=direction, actor=actor, via=via)
+
+
+def subject_facts(obj) -> dict:
+    """The facts a rule of engagement sees for a lead or an opportunity."""
+    from hamsu.funnel.services.scoring import lead_facts
+
+    return lead_facts(obj) if isinstance(obj, Lead) else _opportunity_facts(obj)
+
+
+def engagement_rule_preview(*, rule: EngagementRule, obj) -> tuple[bool, dict]:
+    """Whether the rule's conditions hold for ``obj`` now, and the facts they were tested on.
+
+    Changes nothing: no action runs and no firing is logged.
+    """
+    facts = subject_facts(obj)
+    return (not rule.conditions or rule_language.evaluate(rule.conditions, facts)), facts
 
 
 def engagement_rules_install_defaults(*, actor=None) -> int:

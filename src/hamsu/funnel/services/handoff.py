@@ -204,15 +204,74 @@ def business_calendar_create(*, actor, via: str = "", **data) -> BusinessCalenda
     return calendar
 
 
-@transaction.atomic
-def sla_policy_create(*, actor, via: str = "", **data) -> SlaPolicy:
-    unknown = set(data) - set(POLICY_FIELDS)
+def _reject_unknown(data: dict, allowed: list[str]) -> None:
+    unknown = set(data) - set(allowed)
     if unknown:
         raise ValidationFailed(
             _("Unknown fields"), errors={k: [_("This field cannot be set.")] for k in sorted(unknown)}
         )
+
+
+def _check_policy(policy: SlaPolicy) -> None:
+    """What the model alone does not say: sensible clocks and targets, one policy per
+    name, and one default (team-less) policy — two would make "the default" a guess."""
+    errors: dict[str, list[str]] = {}
+    for field in ("accept_within_hours", "follow_up_within_hours"):
+        value = getattr(policy, field)
+        if value is not None and not Decimal("0") < Decimal(value) <= Decimal("1000"):
+            errors[field] = [_("Give a number of business hours above 0 and at most 1,000.")]
+    rate = policy.acceptance_rate_target
+    if rate is not None and not Decimal("0") <= Decimal(rate) <= Decimal("100"):
+        errors["acceptance_rate_target"] = [_("Give a percentage from 0 to 100.")]
+    others = SlaPolicy.objects.exclude(pk=policy.pk)
+    if policy.name and others.filter(name=policy.name.strip()).exists():
+        errors["name"] = [_("Another SLA policy already has this name.")]
+    if policy.team_id is None and others.filter(team__isnull=True).exists():
+        errors["team"] = [_("There is already a default policy for all teams; choose a team.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+
+
+@transaction.atomic
+def sla_policy_create(*, actor, via: str = "", **data) -> SlaPolicy:
+    _reject_unknown(data, POLICY_FIELDS)
     policy = SlaPolicy(**data)
+    _check_policy(policy)
     full_clean(policy)
     policy.save()
     audit.record(actor=actor, action="create", instance=policy, changes=audit.snapshot(policy), via=via)
     return policy
+
+
+@transaction.atomic
+def sla_policy_update(*, policy: SlaPolicy, actor, via: str = "", **data) -> SlaPolicy:
+    """Change a policy. Open handoffs keep the deadline they were given; new handoffs
+    (and follow-up measurements) use the new figures."""
+    _reject_unknown(data, POLICY_FIELDS)
+    before = audit.snapshot(policy)
+    for key, value in data.items():
+        setattr(policy, key, value)
+    try:
+        _check_policy(policy)
+        full_clean(policy)
+    except ValidationFailed:
+        policy.refresh_from_db()
+        raise
+    policy.save()
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=policy,
+        changes=audit.diff(before, audit.snapshot(policy)),
+        via=via,
+    )
+    return policy
+
+
+@transaction.atomic
+def sla_policy_retire(*, policy: SlaPolicy, actor, via: str = "") -> None:
+    """Remove a policy: its team falls back to the default policy (or, without one, to
+    eight business hours Monday to Friday). Handoffs it timed keep their deadlines; the
+    audit log keeps the policy's last figures."""
+    audit.record(actor=actor, action="delete", instance=policy, changes=audit.snapshot(policy), via=via)
+    policy.delete()

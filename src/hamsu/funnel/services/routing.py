@@ -21,6 +21,7 @@ from hamsu.core.errors import ValidationFailed
 from hamsu.core.validation import full_clean
 from hamsu.directory.models import Function, Person, RoleTitle
 from hamsu.funnel.models import Lead, LeadState, RoundRobinCursor, RoutingRule, RoutingRuleKind
+from hamsu.funnel.services import ordering
 
 OPEN_LOAD_STATES = (LeadState.MQL, LeadState.SAL)
 SELLER_TITLES = (RoleTitle.SALES_REP, RoleTitle.SDR)
@@ -79,6 +80,53 @@ def _round_robin(team, capacity: int | None, today: datetime.date) -> tuple[Pers
     return None, skipped
 
 
+def rule_criteria(rule: RoutingRule, lead: Lead, *, explain: bool = False) -> tuple[bool, str]:
+    """Whether ``rule`` covers ``lead`` at all (before anyone's availability), and why.
+
+    ``route_lead`` and the rule preview both ask this, so the preview can never tell a
+    different story from the routing itself. Routing runs on every captured lead, so the
+    sentence (which reads related names) is only written when ``explain`` is asked for.
+    """
+    kind = rule.kind
+    if kind == RoutingRuleKind.ACCOUNT_OWNER:
+        matches = bool(lead.account_id and lead.account.owner_id)
+    elif rule.team_id is None:
+        return False, _("the rule names no team") if explain else ""
+    elif kind == RoutingRuleKind.SEGMENT:
+        matches = rule.segment_id is not None and lead.segment_id == rule.segment_id
+    elif kind == RoutingRuleKind.TERRITORY:
+        matches = (lead.country or "").upper() in [c.upper() for c in rule.countries]
+    else:
+        matches = True
+    if not explain:
+        return matches, ""
+    return matches, _criteria_sentence(rule, lead, matches)
+
+
+def _criteria_sentence(rule: RoutingRule, lead: Lead, matches: bool) -> str:
+    if rule.kind == RoutingRuleKind.ACCOUNT_OWNER:
+        if matches:
+            return _("the account %(account)s has an owner, %(person)s") % {
+                "account": lead.account.name,
+                "person": lead.account.owner.full_name,
+            }
+        return _("the lead has no account with an owner")
+    if rule.kind == RoutingRuleKind.SEGMENT:
+        wanted = rule.segment.name if rule.segment_id else "—"
+        if matches:
+            return _("the segment is %(segment)s") % {"segment": wanted}
+        return _("the lead's segment is %(segment)s, not %(wanted)s") % {
+            "segment": lead.segment.name if lead.segment_id else "—",
+            "wanted": wanted,
+        }
+    if rule.kind == RoutingRuleKind.TERRITORY:
+        country = (lead.country or "").upper() or "—"
+        if matches:
+            return _("country %(c)s is in the territory") % {"c": country}
+        return _("country %(c)s is not in %(list)s") % {"c": country, "list": ", ".join(rule.countries)}
+    return _("round robin takes every lead")
+
+
 def route_lead(*, lead: Lead, at: datetime.datetime | None = None) -> RoutingDecision:
     """Decide the owner of ``lead``. Call inside the transaction that assigns it."""
     today = timezone.localdate(at or timezone.now())
@@ -86,10 +134,10 @@ def route_lead(*, lead: Lead, at: datetime.datetime | None = None) -> RoutingDec
     fallback_team = None
     fallback_rule = None
     for rule in RoutingRule.objects.filter(is_active=True).select_related("team").order_by("position", "pk"):
+        if not rule_criteria(rule, lead)[0]:
+            continue
         if rule.kind == RoutingRuleKind.ACCOUNT_OWNER:
-            owner = lead.account.owner if lead.account_id and lead.account.owner_id else None
-            if owner is None:
-                continue
+            owner = lead.account.owner
             load = _open_load([owner.pk]).get(owner.pk, 0)
             why_not = _unavailable_reason(owner, today, load, rule.capacity)
             if not why_not:
@@ -103,16 +151,6 @@ def route_lead(*, lead: Lead, at: datetime.datetime | None = None) -> RoutingDec
             notes.append(
                 _("account owner %(person)s is %(why)s") % {"person": owner.full_name, "why": why_not}
             )
-            continue
-        if rule.team_id is None:
-            continue
-        if rule.kind == RoutingRuleKind.SEGMENT and (
-            rule.segment_id is None or lead.segment_id != rule.segment_id
-        ):
-            continue
-        if rule.kind == RoutingRuleKind.TERRITORY and (lead.country or "").upper() not in [
-            c.upper() for c in rule.countries
-        ]:
             continue
         person, skipped = _round_robin(rule.team, rule.capacity, today)
         notes.extend(skipped)
@@ -177,6 +215,7 @@ def routing_rule_create(*, actor, via: str = "", **data) -> RoutingRule:
         raise ValidationFailed(
             _("Unknown fields"), errors={k: [_("This field cannot be set.")] for k in sorted(unknown)}
         )
+    data.setdefault("position", ordering.next_position(RoutingRule))
     rule = RoutingRule(**data)
     _validate_rule(rule)
     full_clean(rule)
@@ -202,6 +241,50 @@ def routing_rule_update(*, rule: RoutingRule, actor, via: str = "", **data) -> R
         actor=actor, action="update", instance=rule, changes=audit.diff(before, audit.snapshot(rule)), via=via
     )
     return rule
+
+
+def routing_rule_move(*, rule: RoutingRule, direction: str, actor, via: str = "") -> RoutingRule:
+    """One step up or down in the order the rules are tried."""
+    return ordering.move(rule, direction=direction, actor=actor, via=via)
+
+
+# ---------------------------------------------------------------- preview
+
+
+@dataclass
+class RuleTrace:
+    rule: RoutingRule
+    matches: bool
+    why: str
+
+
+@dataclass
+class RoutingPreview:
+    trace: list[RuleTrace]
+    decision: RoutingDecision
+
+
+class _DryRun(Exception):
+    pass
+
+
+def routing_preview(*, lead: Lead) -> RoutingPreview:
+    """What routing would decide for ``lead`` now, without assigning anything.
+
+    ``route_lead`` itself runs (so the explanation is the real one) inside a savepoint
+    that is always rolled back: round robin moves its cursor when it picks someone, and
+    a preview must not change whose turn is next.
+    """
+    rules = RoutingRule.objects.select_related("team", "segment").order_by("position", "pk")
+    trace = [RuleTrace(rule, *rule_criteria(rule, lead, explain=True)) for rule in rules]
+    outcome: list[RoutingDecision] = []
+    try:
+        with transaction.atomic():
+            outcome.append(route_lead(lead=lead))
+            raise _DryRun
+    except _DryRun:
+        pass
+    return RoutingPreview(trace=trace, decision=outcome[0])
 
 
 def seller_capacity_overview(team_ids: list[int] | None = None) -> list[dict]:
