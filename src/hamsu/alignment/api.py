@@ -7,13 +7,13 @@ token is the credential, exactly as for the web page.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from hamsu.alignment import moves, selectors, services
+from hamsu.alignment import moves, pdf, report, selectors, services
 from hamsu.alignment.advisor import Advice
 from hamsu.alignment.models import ActionItem, Assessment, Invitation, Level, RespondentFunction, Round
 from hamsu.alignment.statements import STATEMENTS
@@ -420,6 +420,23 @@ def results(request, round_id: int):
         ],
     )
     return out
+
+
+@router.get(
+    "/rounds/{round_id}/report.pdf",
+    response={200: None, **ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The round's report as a PDF, the same as the page's Download PDF.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def report_pdf(request, round_id: int, lang: Literal["en", "fa"] | None = None):
+    require_perm(request, "alignment.view_round")
+    return pdf.download(_round(round_id), report.report_language(lang))
 
 
 @router.get("/trend", response={200: list[TrendPointOut], **ERRORS})

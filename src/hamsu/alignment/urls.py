@@ -8,6 +8,7 @@ urlpatterns = [
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/report/", views.round_report, name="report"),
+    path("rounds/<int:pk>/report.pdf", views.round_report_pdf, name="report_pdf"),
     path("rounds/<int:pk>/invite/", views.round_invite, name="round_invite"),
     path("rounds/<int:pk>/import/", views.round_import, name="round_import"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),

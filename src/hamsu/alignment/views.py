@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from hamsu.alignment import advisor, moves, selectors, services
+from hamsu.alignment import advisor, moves, pdf, report, selectors, services
 from hamsu.alignment.forms import (
     ActionStatusForm,
     AdoptForm,
@@ -180,35 +180,36 @@ def round_detail(request, pk: int):
 def round_report(request, pk: int):
     """The printable report, in the language asked for (?lang=fa|en)."""
     round_ = _round_or_404(pk)
-    language = (
-        request.GET.get("lang") if request.GET.get("lang") in ("en", "fa") else translation.get_language()
-    )
+    language = report.report_language(request.GET.get("lang"))
     with translation.override(language):
-        results = selectors.round_results(round_)
-        points, _deltas = selectors.round_trend(until=round_)
-        current = results.relationship
-        assessment = selectors.latest_assessment()
-        target = Relationship(assessment.recommended) if assessment else None
-        next_moves = moves.moves_between(current, target) if current and target else []
+        contents = report.report_contents(round_, language)
         response = render(
             request,
             "alignment/report.html",
             {
                 "round": round_,
-                "results": results,
-                "chart": results.chart_data(),
-                "trend": _trend_data(points),
-                "assessment": assessment,
-                "target": target,
-                "next_moves": next_moves,
+                "results": contents.results,
+                "chart": contents.results.chart_data(),
+                "trend": _trend_data(contents.trend),
+                "assessment": contents.assessment,
+                "target": contents.target,
+                "next_moves": contents.next_moves,
                 "bands": _bands(),
                 "source": SOURCE,
                 "report_language": language,
-                "report_bidi": language == "fa",
+                "report_bidi": contents.rtl,
                 **_labels(),
             },
         )
     return response
+
+
+@login_required
+@permission_required("alignment.view_round", raise_exception=True)
+def round_report_pdf(request, pk: int):
+    """The same report as a PDF made on the server (?lang=fa|en), for download."""
+    round_ = _round_or_404(pk)
+    return pdf.download(round_, report.report_language(request.GET.get("lang")))
 
 
 @login_required
