@@ -22,6 +22,13 @@ class FunnelConfig(AppConfig):
                 permission="funnel.view_leaddefinition",
             ),
             NavItem("funnel:sla", _("Handoff SLA"), "stopwatch", order=23, permission="funnel.view_handoff"),
+            NavItem(
+                "funnel:rules_routing",
+                _("Funnel rules"),
+                "signpost-split",
+                order=24,
+                permission="funnel.view_routingrule",
+            ),
             NavItem("funnel:notifications", _("Notifications"), "bell", order=90),
         )
         extend_roles()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hamsu.funnel import views
+from hamsu.funnel import views, views_rules
 
 app_name = "funnel"
 urlpatterns = [
@@ -25,4 +25,22 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
+    # Rule pages: routing, SLA policies and calendars, rules of engagement (views_rules.py).
+    path("rules/routing/", views_rules.routing_list, name="rules_routing"),
+    path("rules/routing/new/", views_rules.routing_create, name="rules_routing_create"),
+    path("rules/routing/test/", views_rules.routing_test, name="rules_routing_test"),
+    path("rules/routing/<int:pk>/", views_rules.routing_edit, name="rules_routing_edit"),
+    path("rules/routing/<int:pk>/move/", views_rules.routing_move, name="rules_routing_move"),
+    path("rules/routing/<int:pk>/active/", views_rules.routing_active, name="rules_routing_active"),
+    path("rules/sla/", views_rules.sla_list, name="rules_sla"),
+    path("rules/sla/new/", views_rules.sla_create, name="rules_sla_create"),
+    path("rules/sla/<int:pk>/", views_rules.sla_edit, name="rules_sla_edit"),
+    path("rules/sla/<int:pk>/retire/", views_rules.sla_retire, name="rules_sla_retire"),
+    path("rules/calendars/new/", views_rules.calendar_create, name="rules_calendar_create"),
+    path("rules/engagement/", views_rules.engagement_list, name="rules_engagement"),
+    path("rules/engagement/new/", views_rules.engagement_create, name="rules_engagement_create"),
+    path("rules/engagement/<int:pk>/", views_rules.engagement_edit, name="rules_engagement_edit"),
+    path("rules/engagement/<int:pk>/move/", views_rules.engagement_move, name="rules_engagement_move"),
+    path("rules/engagement/<int:pk>/active/", views_rules.engagement_active, name="rules_engagement_active"),
+    path("rules/engagement/<int:pk>/test/", views_rules.engagement_test, name="rules_engagement_test"),
 ]
