@@ -486,7 +486,7 @@ def test_the_rule_pages_render_right_to_left_in_persian(client, head_of_marketin
         body = text(client.get(url))
         assert 'dir="rtl"' in body and 'lang="fa"' in body, url
     body = text(client.get(ENGAGEMENT))
-    assert "قواعد تعامل" in body  # "Rules of engagement"
+    assert "قواعد همکاری" in body  # "Rules of engagement"
     assert "وضعیت سرنخ" in body  # the readable condition, in Persian too
     response = client.post(
         f"{ENGAGEMENT}new/",
