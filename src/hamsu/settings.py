@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hamsu.api.middleware.ApiPayloadLimitMiddleware",
+    # The public lead-capture endpoint needs no session, CSRF, auth or messages: answered here.
+    "hamsu.funnel.capture_http.CaptureFastPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

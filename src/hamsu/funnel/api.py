@@ -7,19 +7,16 @@ Every handler parses, calls the same selector or service as the UI, and serialis
 from __future__ import annotations
 
 import datetime
-import json
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema
 
 from hamsu.api.permissions import require_perm
-from hamsu.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from hamsu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory.models import Person, Team
-from hamsu.funnel import selectors
-from hamsu.funnel.capture_http import allowed_origin, cors_headers, over_rate_limit
+from hamsu.funnel import capture_http, selectors
 from hamsu.funnel.models import (
     BusinessCalendar,
     CaptureBatch,
@@ -910,73 +907,22 @@ def create_capture_form(request, payload: CaptureFormIn):
     return 201, capture_services.capture_form_create(actor=request.user, **payload.dict())
 
 
-def _problem(status: int, title: str, errors: dict[str, list[str]] | None = None) -> JsonResponse:
-    body = {
-        "type": f"https://hamsu.dev/problems/{status}",
-        "title": title,
-        "status": status,
-        "detail": title,
-        "errors": [{"field": f, "message": m} for f, ms in (errors or {}).items() for m in ms],
-    }
-    return JsonResponse(body, status=status, content_type="application/problem+json")
-
-
-def _payload(request) -> Any:
-    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        data: dict[str, Any] = request.POST.dict()
-        if data.get("employees", "").isdigit():
-            data["employees"] = int(data["employees"])
-        return data
-    try:
-        return json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 @router.api_operation(["OPTIONS"], "/capture/{form_key}", auth=None, include_in_schema=False)
 def capture_preflight(request, form_key: str):
-    form = CaptureForm.objects.filter(key=form_key, is_active=True).first()
-    response = HttpResponse(status=204)
-    origin = request.headers.get("Origin", "")
-    if form is not None and allowed_origin(form, origin):
-        for name, value in cors_headers(origin, preflight=True).items():
-            response[name] = value
-    return response
+    return capture_http.preflight(request, form_key)
 
 
-@router.post("/capture/{form_key}", auth=None, response={200: dict, 201: dict, **ERRORS, 429: Problem})
+@router.post("/capture/{form_key}", auth=None, response={202: dict, **ERRORS, 429: Problem})
 def capture(request, form_key: str):
     """Public endpoint for web forms and tools: the form's key is in the path; send an
-    ``Idempotency-Key`` header so a retry never makes a second lead. JSON or form-encoded."""
-    origin = request.headers.get("Origin", "")
-    form = CaptureForm.objects.filter(key=form_key, is_active=True).first()
-    if form is None:
-        response = _problem(404, "Unknown form", {"form_key": ["No active form has this key."]})
-    elif origin and not allowed_origin(form, origin):
-        response = _problem(
-            403, "Origin not allowed", {"Origin": [f"{origin} is not on this form's allow-list."]}
-        )
-    elif over_rate_limit(form):
-        response = _problem(
-            429, "Too many submissions", {"form_key": [f"At most {form.rate_limit_per_minute} per minute."]}
-        )
-        response["Retry-After"] = "60"
-    else:
-        payload = _payload(request)
-        try:
-            status, reply, replayed = capture_services.lead_capture_idempotent(
-                payload=payload, form=form, key=request.headers.get("Idempotency-Key", "").strip()
-            )
-        except DomainError as error:
-            response = _problem(error.status, error.message, error.errors)
-        else:
-            response = JsonResponse(reply, status=status)
-            if replayed:
-                response["Idempotent-Replayed"] = "true"
-    if form is not None and origin and allowed_origin(form, origin):
-        for name, value in cors_headers(origin).items():
-            response[name] = value
-    return response
+    ``Idempotency-Key`` header so a retry never makes a second lead. JSON or form-encoded.
+
+    202 ``{"id": …, "status": "accepted"}`` means the submission is stored durably; the
+    worker turns it into a lead within seconds. A retry with the same key gets the same
+    reply (``Idempotent-Replayed: true``). Usually answered by
+    ``capture_http.CaptureFastPathMiddleware`` before it reaches this route (same handler).
+    """
+    return capture_http.capture(request, form_key)
 
 
 @router.post("/capture-batches", response={202: BatchOut, 200: BatchOut, **ERRORS})

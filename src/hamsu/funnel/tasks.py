@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
 from django_tasks import task
 
 
@@ -15,10 +18,27 @@ def reevaluate_leads(run_id: int) -> dict:
 
 @task()
 def process_capture_batch(batch_id: int) -> dict:
-    from hamsu.funnel.services.capture import capture_batch_process
+    from hamsu.funnel.services.capture_process import capture_batch_process
 
     batch = capture_batch_process(batch_id=batch_id)
     return {"processed": batch.processed, "failed": batch.failed}
+
+
+# A web process queues this at most once a second while captures arrive (see
+# ``capture.wake_worker``), so a capture stored just after a drain's last look could wait
+# for the next capture. A drain that found work therefore looks once more a second later:
+# every capture is either seen by a running drain or by that follow-up.
+FOLLOW_UP = datetime.timedelta(seconds=1)
+
+
+@task()
+def process_capture_intake() -> dict:
+    from hamsu.funnel.services.capture_process import capture_intake_drain
+
+    handled = capture_intake_drain()
+    if handled and process_capture_intake.get_backend().supports_defer:
+        process_capture_intake.using(run_after=timezone.now() + FOLLOW_UP).enqueue()
+    return {"processed": handled}
 
 
 @task()

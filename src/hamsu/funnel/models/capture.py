@@ -35,22 +35,42 @@ class CaptureForm(models.Model):
 
 
 class CaptureRequest(models.Model):
-    """The reply given to one Idempotency-Key, replayed when the client retries."""
+    """One single capture, stored durably before the 202 reply: the intake the worker turns
+    into leads in batches.
+
+    ``(form, key)`` is unique for requests sent with an ``Idempotency-Key``, so a client's
+    retry (after a timeout, a lost reply or a server killed mid-request) finds the first row
+    instead of writing a second one. Requests without a key store NULL, which never
+    collides. The row is kept after processing: it answers later retries and links the lead.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     form = models.ForeignKey(CaptureForm, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, null=True, blank=True)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     lead = models.ForeignKey(
         "funnel.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField(default=dict)
+    error = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["form", "key"], name="uniq_capture_idempotency")]
+        indexes = [
+            # The worker's claim query: the oldest pending rows, without scanning done ones.
+            models.Index(
+                fields=["id"], condition=models.Q(status="pending"), name="capture_request_pending_idx"
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.key
+        return self.key or f"#{self.pk}"
 
 
 class CaptureBatch(models.Model):

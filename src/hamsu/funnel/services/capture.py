@@ -1,21 +1,35 @@
-"""Lead capture: one form fill becomes an upserted contact and account, a touchpoint, a
-scored and evaluated lead, routed if it qualifies — all in one transaction, so a 2xx
-reply means the lead is stored; bulk submissions are stored durably first and worked
-through by a background job."""
+"""Lead capture, in two steps so a capture is cheap to accept and safe to retry.
+
+1. **Intake**, in the web request (this module): the submission is checked field by field
+   — the same errors a synchronous capture gave — and stored as ONE row: a
+   ``CaptureRequest`` for a single capture (unique per form and Idempotency-Key), or the
+   ``CaptureItem`` rows of a ``CaptureBatch`` for the bulk endpoint (one multi-row insert,
+   COPY on PostgreSQL). The 2xx reply means that row is committed: durably stored.
+2. **Processing**, in the worker (``capture_process``): intake rows are claimed in chunks
+   and turned into leads — contact and account de-duplicated by e-mail and domain, the
+   touch, the campaign touchpoint, the score, the MQL definition, and routing plus handoff
+   for leads that qualify — in one transaction per chunk that also marks the rows done.
+"""
 
 from __future__ import annotations
 
 import datetime
+import json
+import logging
+import threading
+import time
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, MaxLengthValidator
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamsu.core.errors import ValidationFailed
-from hamsu.crm.models import Account, Contact, Segment
-from hamsu.funnel.models import CaptureBatch, CaptureForm, CaptureItem, CaptureRequest, Lead, LeadState
-from hamsu.funnel.services import leads as lifecycle
+from hamsu.funnel.models import CaptureBatch, CaptureForm, CaptureItem, CaptureRequest
+
+logger = logging.getLogger(__name__)
 
 FREE_MAIL = {
     "gmail.com",
@@ -51,82 +65,29 @@ CAPTURE_FIELDS = {
     "external_id",
 }
 BULK_LIMIT = 5000
+KEY_LIMIT = 200
+# A stored capture wakes the worker at most this often per web process (one task row a
+# second, not one per capture); the worker drains everything pending when it runs.
+WAKE_EVERY = 1.0
+_email_validator = EmailValidator()
+_domain_length = MaxLengthValidator(200)  # crm.Account.domain
 
 
-def _domain_of(email: str) -> str:
-    domain = email.rsplit("@", 1)[-1].lower() if "@" in email else ""
+def domain_of(email: str) -> str:
+    """The company domain of an e-mail, as accounts store it ("" for free-mail senders)."""
+    domain = email.rsplit("@", 1)[-1].lower().removeprefix("www.") if "@" in email else ""
     return "" if domain in FREE_MAIL else domain
 
 
-def _serialise_on(key: str) -> None:
-    """On PostgreSQL two captures of one new e-mail must not both create the contact."""
-    if connection.vendor == "postgresql" and key:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+def touch_kind_of(data: dict, form: CaptureForm | None) -> str:
+    return data.get("touch_kind") or (form.touch_kind if form else "form_fill")
 
 
-def _upsert_account(*, domain: str, company: str, country: str, employees, segment) -> Account | None:
-    account = None
-    if domain:
-        account = Account.objects.filter(domain=domain).order_by("pk").first()
-    if account is None and company and not domain:
-        account = Account.objects.filter(name__iexact=company).order_by("pk").first()
-    if account is not None or not (domain or company):
-        return account
-    from hamsu.crm import services as crm
+def campaign_kind_of(kind: str) -> str:
+    """The campaigns app's touchpoint kind for a capture's touch kind."""
+    from hamsu.campaigns.models import TouchpointKind
 
-    return crm.account_create(
-        actor=None,
-        via="capture",
-        name=(company or domain)[:200],
-        domain=domain,
-        country=country,
-        employees=employees,
-        segment=segment,
-    )
-
-
-def _upsert_contact(*, data: dict, account: Account | None) -> Contact | None:
-    email = data.get("email", "")
-    if not email:
-        return None
-    contact = Contact.objects.filter(email=email).order_by("pk").first()
-    if contact is not None:
-        return contact
-    from hamsu.crm import services as crm
-
-    return crm.contact_create(
-        actor=None,
-        via="capture",
-        account=account,
-        first_name=data.get("first_name", "")[:100],
-        last_name=(data.get("last_name") or email.split("@")[0])[:100],
-        email=email,
-        phone=data.get("phone", "")[:40],
-        title=data.get("title", "")[:120],
-        country=data.get("country", ""),
-    )
-
-
-def _record_touchpoint(*, kind: str, at, contact, account, data: dict) -> None:
-    """Give the campaigns app its attribution record when it offers the service."""
-    try:
-        from hamsu.campaigns.models import TouchpointKind
-        from hamsu.campaigns.services import touchpoint_record
-    except ImportError:  # the campaigns app is optional for capture
-        return
-    campaign_kind = kind if kind in TouchpointKind.values else ("form_fill" if "request" in kind else "other")
-    touchpoint_record(
-        actor=None,
-        kind=campaign_kind,
-        occurred_at=at,
-        contact=contact,
-        account=account,
-        utm=data.get("utm") or None,
-        landing_url=data.get("landing_url", ""),
-        external_id=data.get("external_id", ""),
-        via="capture",
-    )
+    return kind if kind in TouchpointKind.values else ("form_fill" if "request" in kind else "other")
 
 
 def clean_capture(payload: Any) -> dict:
@@ -193,120 +154,174 @@ def clean_capture(payload: Any) -> dict:
     return data
 
 
-@transaction.atomic
-def lead_capture(
-    *, payload: dict, form: CaptureForm | None = None, via: str = "capture"
-) -> tuple[Lead, bool]:
-    """Capture one submission; returns (lead, created). Everything or nothing is written."""
+def _record_errors(data: dict) -> dict[str, list[str]]:
+    """What the CRM and lead models would refuse when the worker writes the rows, with the
+    messages their validation gives, so an acknowledged capture never fails later."""
+    errors: dict[str, list[str]] = {}
+    if data["email"]:
+        try:
+            _email_validator(data["email"])
+        except ValidationError as error:
+            errors.setdefault("email", []).extend(error.messages)
+        try:
+            _domain_length(domain_of(data["email"]))
+        except ValidationError as error:
+            errors.setdefault("domain", []).extend(error.messages)
+    return errors
+
+
+def _touchpoint_errors(data: dict, form: CaptureForm | None) -> dict[str, list[str]]:
+    """The campaign touchpoint's own checks (landing page, time), without a database trip."""
+    try:
+        from hamsu.campaigns.services import _touchpoint_build
+    except ImportError:  # the campaigns app is optional for capture
+        return {}
+    errors: dict[str, list[str]] = {}
+    _touchpoint_build(
+        kind=campaign_kind_of(touch_kind_of(data, form)),
+        occurred_at=data.get("occurred_at") or timezone.now(),
+        channel="",
+        campaign=None,
+        contact_id=None,
+        account_id=None,
+        utm=data.get("utm") or None,
+        landing_url=data.get("landing_url", ""),
+        external_id=data.get("external_id", ""),
+        campaign_by_code=lambda _code: None,
+        errors=errors,
+    )
+    return errors
+
+
+def validate_capture(payload: Any, form: CaptureForm | None = None) -> dict:
+    """Every check a capture passes before it is accepted; raise ValidationFailed with field
+    errors (in the order a synchronous capture met them: fields, records, touchpoint)."""
     data = clean_capture(payload)
-    now = timezone.now()
-    at = data.get("occurred_at") or now
-    _serialise_on(data["email"] or data.get("phone", ""))
-    segment = None
-    if data.get("segment"):
-        segment = Segment.objects.filter(name__iexact=str(data["segment"])).first()
-    domain = _domain_of(data["email"])
-    account = _upsert_account(
-        domain=domain,
-        company=data.get("company", ""),
-        country=data["country"],
-        employees=data.get("employees"),
-        segment=segment,
-    )
-    contact = _upsert_contact(data=data, account=account)
-    if segment is None and account is not None:
-        segment = account.segment
-    kind = data.get("touch_kind") or (form.touch_kind if form else "form_fill")
-    origin = data.get("origin") or (form.origin if form else "") or kind
-    existing = (
-        Lead.objects.select_for_update()
-        .filter(email=data["email"])
-        .exclude(state=LeadState.WON)
-        .order_by("-pk")
-        .first()
-        if data["email"]
-        else None
-    )
-    created = existing is None
-    if existing is None:
-        lead = lifecycle.lead_create(
-            actor=None,
-            via=via,
-            contact=contact,
-            account=account,
-            evaluate=False,
-            at=min(at, now),
-            email=data["email"],
-            first_name=data.get("first_name", ""),
-            last_name=data.get("last_name", ""),
-            company=data.get("company", "") or (account.name if account else ""),
-            title=data.get("title", ""),
-            phone=data.get("phone", ""),
-            country=data["country"],
-            employees=data.get("employees"),
-            segment=segment,
-            origin=origin,
-        )
-    else:
-        lead = existing
-        if lead.state in (LeadState.LOST, LeadState.DISQUALIFIED):
-            # A returning lost or disqualified lead who raises a hand again is nurtured anew.
-            lead = lifecycle.lead_recycle(
-                lead=lead, actor=None, via=via, reason=_("came back through %(kind)s") % {"kind": kind}
-            )
-    lifecycle.lead_touch_record(lead=lead, kind=kind, at=at, source=(form.name if form else via))
-    _record_touchpoint(kind=kind, at=at, contact=contact, account=account, data=data)
-    from hamsu.funnel.services.definitions import lead_evaluate
-
-    lead = lead_evaluate(lead=lead, actor=None, via=via, now=now)
-    return lead, created
+    for check in (_record_errors, lambda d: _touchpoint_errors(d, form)):
+        errors = check(data)
+        if errors:
+            raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+    return data
 
 
-def capture_reply(lead: Lead, created: bool) -> dict:
-    return {
-        "lead_id": lead.pk,
-        "created": created,
-        "state": lead.state,
-        "owner_id": lead.owner_id,
-        "queue": lead.queue,
-    }
+# ---------------------------------------------------------------- single captures: intake
 
 
-@transaction.atomic
-def lead_capture_idempotent(*, payload: dict, form: CaptureForm | None, key: str) -> tuple[int, dict, bool]:
-    """Capture once per (form, Idempotency-Key): a retry gets the first reply back.
+def capture_reply(row_id: int) -> dict:
+    return {"id": row_id, "status": "accepted"}
 
-    The key row is inserted first, in the same transaction as the lead, so a concurrent
-    retry waits on it and then replays; a failed capture rolls the key back with it.
+
+def _insert_request(*, form: CaptureForm | None, key: str | None, payload: Any) -> tuple[int, bool]:
+    """One INSERT (one round trip in autocommit); on a key seen before, the first row's id.
+
+    ``ON CONFLICT DO NOTHING`` rather than catching IntegrityError: no savepoint needed,
+    and a concurrent retry of the same key waits for the first insert, then finds it.
     """
-    if not key:
-        lead, created = lead_capture(payload=payload, form=form)
-        return (201 if created else 200), capture_reply(lead, created), False
-    if len(key) > 200:
+    table = connection.ops.quote_name(CaptureRequest._meta.db_table)
+    q = connection.ops.quote_name
+    json_param = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({q('form_id')}, {q('key')}, {q('payload')}, {q('status')}, "
+            f"{q('error')}, {q('created_at')}) VALUES (%s, %s, {json_param}, %s, {json_param}, %s) "
+            f"ON CONFLICT ({q('form_id')}, {q('key')}) DO NOTHING RETURNING {q('id')}",
+            [
+                form.pk if form else None,
+                key,
+                json.dumps(payload),
+                CaptureRequest.Status.PENDING,
+                "{}",
+                created_at,
+            ],
+        )
+        row = cursor.fetchone()
+        if row is not None:
+            return row[0], False
+        cursor.execute(
+            f"SELECT {q('id')} FROM {table} WHERE {q('form_id')} = %s AND {q('key')} = %s",
+            [form.pk if form else None, key],
+        )
+        return cursor.fetchone()[0], True
+
+
+def capture_intake_store(*, payload: Any, form: CaptureForm | None, key: str = "") -> tuple[int, dict, bool]:
+    """Check one submission and store it durably; returns (status, reply, replayed).
+
+    202 means the row is committed: the worker will turn it into a lead. A retry with an
+    Idempotency-Key already stored gets the first reply back and writes nothing; a
+    submission with field errors writes nothing either (and does not burn its key).
+    """
+    if len(key) > KEY_LIMIT:
         raise ValidationFailed(
             _("Idempotency-Key too long"), errors={"Idempotency-Key": [_("At most 200 characters.")]}
         )
+    validate_capture(payload, form)
+    row_id, replayed = _insert_request(form=form, key=key or None, payload=payload)
+    if not replayed:
+        transaction.on_commit(wake_worker)
+    return 202, capture_reply(row_id), replayed
+
+
+_wake_lock = threading.Lock()
+_last_wake = 0.0
+
+
+def wake_worker(*, force: bool = False) -> None:
+    """Queue one intake drain, at most every WAKE_EVERY seconds from this process.
+
+    Best effort by design: the capture is already committed; if the task cannot be queued
+    now, the next capture (or ``hamsu capture_drain``) picks the row up.
+    """
+    global _last_wake
+    with _wake_lock:
+        now = time.monotonic()
+        if not force and now - _last_wake < WAKE_EVERY:
+            return
+        _last_wake = now
     try:
-        with transaction.atomic():
-            record = CaptureRequest.objects.create(form=form, key=key, status_code=0)
-    except IntegrityError:
-        previous = CaptureRequest.objects.get(form=form, key=key)
-        return previous.status_code, previous.response, True
-    lead, created = lead_capture(payload=payload, form=form)
-    status = 201 if created else 200
-    reply = capture_reply(lead, created)
-    CaptureRequest.objects.filter(pk=record.pk).update(lead=lead, status_code=status, response=reply)
-    return status, reply, False
+        from hamsu.funnel.tasks import process_capture_intake
+
+        process_capture_intake.enqueue()
+    except Exception:  # noqa: BLE001 - see the docstring: the next capture retries
+        logger.exception("could not queue the capture intake drain")
+        with _wake_lock:
+            _last_wake = 0.0
 
 
-# ---------------------------------------------------------------- bulk
+# ---------------------------------------------------------------- bulk: intake
+
+
+def _insert_items(batch: CaptureBatch, payloads: list) -> None:
+    """All of a batch's rows in one statement: COPY on PostgreSQL, a multi-row INSERT elsewhere."""
+    rows = (
+        (batch.pk, position, json.dumps(p if isinstance(p, dict) else {"_invalid": p}))
+        for position, p in enumerate(payloads)
+    )
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(CaptureItem._meta.db_table)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {table} (batch_id, position, payload, status, error) FROM STDIN"
+            ) as copy,
+        ):
+            for batch_id, position, payload in rows:
+                copy.write_row((batch_id, position, payload, CaptureItem.Status.PENDING, "{}"))
+        return
+    CaptureItem.objects.bulk_create(
+        [
+            CaptureItem(batch=batch, position=position, payload=json.loads(payload))
+            for _b, position, payload in rows
+        ]
+    )
 
 
 @transaction.atomic
 def capture_batch_create(
     *, payloads: list, actor, form: CaptureForm | None = None, idempotency_key: str = ""
 ) -> tuple[CaptureBatch, bool]:
-    """Store a batch durably (one insert) and queue it; returns (batch, replayed)."""
+    """Store a batch durably (one insert of its rows) and queue it; returns (batch, replayed)."""
     if not isinstance(payloads, list) or not payloads:
         raise ValidationFailed(
             _("Nothing to capture"), errors={"leads": [_("Send a non-empty list of leads.")]}
@@ -325,61 +340,14 @@ def capture_batch_create(
         total=len(payloads),
         idempotency_key=idempotency_key[:200],
     )
-    CaptureItem.objects.bulk_create(
-        [
-            CaptureItem(batch=batch, position=i, payload=p if isinstance(p, dict) else {"_invalid": p})
-            for i, p in enumerate(payloads)
-        ],
-        batch_size=1000,
-    )
+    _insert_items(batch, payloads)
     from hamsu.funnel.tasks import process_capture_batch
 
     transaction.on_commit(lambda: process_capture_batch.enqueue(batch.pk))
     return batch, False
 
 
-def capture_batch_process(*, batch_id: int) -> CaptureBatch:
-    """Work through a batch's pending items, each in its own transaction (safe to re-run)."""
-    batch = CaptureBatch.objects.select_related("form").get(pk=batch_id)
-    for item in (
-        CaptureItem.objects.filter(batch=batch, status=CaptureItem.Status.PENDING)
-        .order_by("position")
-        .iterator(chunk_size=500)
-    ):
-        try:
-            with transaction.atomic():
-                lead, _created = lead_capture(payload=item.payload, form=batch.form, via="bulk")
-                CaptureItem.objects.filter(pk=item.pk).update(status=CaptureItem.Status.DONE, lead=lead)
-        except ValidationFailed as error:
-            CaptureItem.objects.filter(pk=item.pk).update(
-                status=CaptureItem.Status.FAILED, error=error.errors
-            )
-    with transaction.atomic():
-        counts = {
-            row: CaptureItem.objects.filter(batch=batch, status=row).count()
-            for row in CaptureItem.Status.values
-        }
-        CaptureBatch.objects.filter(pk=batch.pk).update(
-            processed=counts["done"] + counts["failed"],
-            failed=counts["failed"],
-            status=CaptureBatch.Status.DONE if counts["pending"] == 0 else CaptureBatch.Status.QUEUED,
-            finished_at=timezone.now() if counts["pending"] == 0 else None,
-        )
-    batch.refresh_from_db()
-    return batch
-
-
-def capture_drain() -> int:
-    """Process every batch still queued (after a crash, the worker picks up here)."""
-    done = 0
-    for batch_id in (
-        CaptureBatch.objects.filter(status=CaptureBatch.Status.QUEUED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    ):
-        capture_batch_process(batch_id=batch_id)
-        done += 1
-    return done
+# ---------------------------------------------------------------- capture forms
 
 
 @transaction.atomic
