@@ -249,6 +249,32 @@ class Opportunity(models.Model):
         return self.stage in (Stage.WON, Stage.LOST)
 
 
+class PipelineTotal(models.Model):
+    """Deal count and value per (stage, owner, team, segment, source), kept by triggers.
+
+    Read-only from Python: ``hamsu.crm.pipeline_totals`` creates the table and the triggers
+    on ``crm_opportunity`` that keep it current. Unmanaged, so backups skip it (a restore
+    rebuilds it through the triggers) and migrations do not own its schema.
+    """
+
+    stage = models.CharField(max_length=32, choices=Stage.choices)
+    owner = models.ForeignKey(
+        "directory.Person", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    team_key = models.BigIntegerField(help_text="team id, 0 for none")
+    segment_key = models.BigIntegerField(help_text="segment id, 0 for none")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    n = models.BigIntegerField()
+    total = models.DecimalField(max_digits=20, decimal_places=2)
+
+    class Meta:
+        managed = False
+        db_table = "crm_pipeline_total"
+
+    def __str__(self) -> str:
+        return f"{self.stage}: {self.n} deals, {self.total}"
+
+
 class DealRole(models.TextChoices):
     OWNER = "owner", _("Owner")
     CO_SELLER = "co_seller", _("Co-seller")

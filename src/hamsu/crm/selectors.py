@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from hamsu.core.pagination import Page, keyset_page
 from hamsu.core.visibility import visible
 from hamsu.crm import search
-from hamsu.crm.models import Account, Activity, Contact, Opportunity
+from hamsu.crm.models import Account, Activity, Contact, Opportunity, PipelineTotal
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.funnel.models import StageEvent
 
@@ -25,6 +25,7 @@ ACCOUNT_SORTS = {"name": "name", "created": "created_at"}
 CONTACT_SORTS = {"name": "last_name", "created": "created_at"}
 # Enough cards to act on at a glance; the column links to the full, filtered list.
 BOARD_CARDS_PER_STAGE = 12
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -100,14 +101,9 @@ class BoardColumn:
 
 
 def pipeline_board(*, user, filters: OpportunityFilters) -> list[BoardColumn]:
-    """Open stages with their count, total and largest deals — one aggregate + one query per stage."""
+    """Open stages with their count, total and largest deals — one totals query + one per stage."""
     base = _filter_opportunities(opportunities_visible(user), filters)
-    totals = {
-        row["stage"]: row
-        for row in base.filter(stage__in=OPEN_STAGES)
-        .values("stage")
-        .annotate(n=Count("id"), total=Sum("amount_base"))
-    }
+    totals = _stage_totals(user=user, filters=filters, base=base)
     columns = []
     for stage in OPEN_STAGES:
         cards = list(
@@ -115,17 +111,37 @@ def pipeline_board(*, user, filters: OpportunityFilters) -> list[BoardColumn]:
             .select_related("account", "owner")
             .order_by("-amount_base", "-id")[:BOARD_CARDS_PER_STAGE]
         )
-        row = totals.get(stage.value, {})
+        count, total = totals.get(stage.value, (0, Decimal("0")))
         columns.append(
-            BoardColumn(
-                stage=stage.value,
-                label=Stage(stage).label,
-                count=row.get("n", 0),
-                total=row.get("total") or Decimal("0"),
-                cards=cards,
-            )
+            BoardColumn(stage=stage.value, label=Stage(stage).label, count=count, total=total, cards=cards)
         )
     return columns
+
+
+def _stage_totals(*, user, filters: OpportunityFilters, base) -> dict[str, tuple[int, Decimal]]:
+    """Count and value of open deals per stage under the board's filters and visibility.
+
+    Filters on the totals' dimensions (and visibility, which is by owner and team) read
+    the trigger-kept totals; a name search or an account narrows the deals themselves, so
+    those sum the deals directly.
+    """
+    if filters.q or filters.account:
+        rows = (
+            base.filter(stage__in=OPEN_STAGES)
+            .values_list("stage")
+            .annotate(n=Count("id"), total=Sum("amount_base"))
+        )
+    else:
+        qs = visible(PipelineTotal.objects.filter(stage__in=OPEN_STAGES), user, team_field="team_key")
+        if filters.stage:
+            qs = qs.filter(stage=filters.stage)
+        for field, column in (("owner", "owner_id"), ("team", "team_key"), ("segment", "segment_key")):
+            if value := getattr(filters, field):
+                qs = qs.filter(**{column: value})
+        if filters.source:
+            qs = qs.filter(source=filters.source)
+        rows = qs.values_list("stage").annotate(n=Sum("n"), total=Sum("total"))
+    return {stage: (n or 0, Decimal(total or 0).quantize(CENT)) for stage, n, total in rows}
 
 
 def opportunity_detail(*, user, pk: int) -> Opportunity | None:

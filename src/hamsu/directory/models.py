@@ -126,8 +126,15 @@ class Person(models.Model):
         return self.full_name
 
     def visible_team_ids(self) -> list[int]:
-        """Own team plus every team this person manages (a manager sees their reports' work)."""
-        ids = set(self.managed_teams.values_list("pk", flat=True))
-        if self.team_id:
-            ids.add(self.team_id)
-        return sorted(ids)
+        """Own team plus every team this person manages (a manager sees their reports' work).
+
+        Kept on the instance: a page applies visibility to several tables in one request
+        (deals and their totals, say) and the person is cached on the request's user.
+        """
+        cached = self.__dict__.get("_visible_team_ids")
+        if cached is None or cached[0] != self.team_id:
+            ids = set(self.managed_teams.values_list("pk", flat=True))
+            if self.team_id:
+                ids.add(self.team_id)
+            cached = self.__dict__["_visible_team_ids"] = (self.team_id, sorted(ids))
+        return list(cached[1])
