@@ -123,7 +123,7 @@ def test_routing_rule_create_edit_reorder_and_deactivate_through_the_pages(
     client.post(f"{ROUTING}{gulf.pk}/active/", {"active": "0"})
     gulf.refresh_from_db()
     assert gulf.is_active is False
-    assert 'data-testid="activate-%d"' % gulf.pk in text(client.get(ROUTING))
+    assert f'data-testid="activate-{gulf.pk}"' in text(client.get(ROUTING))
     client.post(f"{ROUTING}{gulf.pk}/active/", {"active": "1"})
     gulf.refresh_from_db()
     assert gulf.is_active is True
@@ -324,7 +324,7 @@ def test_engagement_rule_create_edit_reorder_and_deactivate_through_the_pages(cl
     assert list(EngagementRule.objects.order_by("position", "pk"))[-1] == rule
 
     listing = text(client.get(ENGAGEMENT))
-    assert "amount ≥ 2000000" in listing
+    assert "amount ≥ 2,000,000" in listing
     assert (
         "add a brand manager to the deal" in listing
         and "“Plan the deal” for the owner, due in 5 days" in listing
@@ -347,7 +347,7 @@ def test_engagement_rule_create_edit_reorder_and_deactivate_through_the_pages(cl
     assert client.post(f"{ENGAGEMENT}{rule.pk}/", changed).status_code == 302
     rule.refresh_from_db()
     assert rule.conditions["all"][0]["value"] == 5_000_000
-    assert "amount ≥ 5000000 and country is one of IR, AE" in text(client.get(ENGAGEMENT))
+    assert "amount ≥ 5,000,000 and country is one of IR, AE" in text(client.get(ENGAGEMENT))
 
     client.post(f"{ENGAGEMENT}{rule.pk}/move/", {"direction": "up"})
     order = list(EngagementRule.objects.order_by("position", "pk").values_list("pk", flat=True))

@@ -353,12 +353,12 @@ class EngagementRuleForm(forms.Form):
         label=_("and these conditions hold (JSON)"),
         required=False,
         widget=forms.Textarea(attrs=_JSON_AREA),
-        help_text=_('Leave empty for "always". e.g. {"field": "amount", "op": "gte", "value": 2000000}'),
+        help_text=_("Leave empty for “always”. Fields, operators and examples are listed beside the form."),
     )
     actions = forms.CharField(
         label=_("then (JSON list of actions)"),
         widget=forms.Textarea(attrs=_JSON_AREA),
-        help_text=_('e.g. [{"type": "notify_owner", "message": "Bring in the brand manager"}]'),
+        help_text=_("One or more actions; the examples beside the form show each kind."),
     )
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
 

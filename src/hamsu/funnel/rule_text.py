@@ -70,13 +70,23 @@ def _value_labels(field: str) -> Mapping[str, Any]:
     return {}
 
 
+def number(value: Any) -> str:
+    """A number grouped and in the page's digits (Persian digits on a Persian page)."""
+    from hamsu.core import dates
+    from hamsu.core.templatetags.hamsu import num
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int):
+        return num(value)
+    text = f"{value:g}"
+    return dates.to_persian_digits(text) if dates.uses_jalali() else text
+
+
 def _show(field: str, value: Any) -> str:
     labels = _value_labels(field)
     values = value if isinstance(value, list) else [value]
-    return ", ".join(
-        str(labels.get(v, v)) if isinstance(v, str) else f"{v:g}" if isinstance(v, float) else str(v)
-        for v in values
-    )
+    return ", ".join(str(labels.get(v, v)) if isinstance(v, str) else number(v) for v in values)
 
 
 def describe_condition(node: Any, *, top: bool = True) -> str:
@@ -96,11 +106,11 @@ def describe_condition(node: Any, *, top: bool = True) -> str:
         if spec.get("within_days"):
             text = _("number of %(kind)s touches in the last %(days)s days") % {
                 "kind": kind,
-                "days": spec["within_days"],
+                "days": number(spec["within_days"]),
             }
         else:
             text = _("number of %(kind)s touches") % {"kind": kind}
-        return f"{text} {OPERATOR_LABELS.get(op, op)} {node['value']}"
+        return f"{text} {OPERATOR_LABELS.get(op, op)} {number(node['value'])}"
     field = str(FIELD_LABELS.get(node["field"], node["field"]))
     if op == "present":
         return _("%(field)s is set") % {"field": field}
@@ -124,7 +134,7 @@ def describe_actions(actions: list[dict]) -> list[str]:
         elif kind == "create_task":
             lines.append(
                 _("create the task “%(subject)s” for the owner, due in %(days)s days")
-                % {"subject": action.get("subject", ""), "days": action.get("due_in_days", 3)}
+                % {"subject": action.get("subject", ""), "days": number(action.get("due_in_days", 3))}
             )
         elif kind == "notify_owner":
             message = action.get("message")
@@ -162,7 +172,7 @@ def describe_routing_target(rule) -> str:
     else:
         text = _("nobody (no team chosen)")
     if rule.capacity:
-        text += " · " + _("at most %(n)s open leads each") % {"n": rule.capacity}
+        text += " · " + _("at most %(n)s open leads each") % {"n": number(rule.capacity)}
     return text
 
 
@@ -201,7 +211,7 @@ def describe_calendar(calendar) -> str:
         "tz": calendar.timezone,
     }
     if holidays:
-        text += " · " + _("%(n)s holidays") % {"n": holidays}
+        text += " · " + _("%(n)s holidays") % {"n": number(holidays)}
     return text
 
 
@@ -253,4 +263,5 @@ def problem_text(path: str, message: str) -> str:
             break
     else:
         text = message  # a message this table does not know yet: English beats nothing
-    return f"{path}: {text}"
+    # The path is left-to-right code inside what may be a right-to-left sentence: isolate it.
+    return f"\u2066{path}\u2069: {text}"
