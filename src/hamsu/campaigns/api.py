@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.campaigns import selectors, services
 from hamsu.campaigns.attribution_runs import MODELS, compare_models, explain_deal
 from hamsu.campaigns.closed_loop import closed_loop
@@ -31,22 +32,8 @@ ModelName = Literal[
 ]
 
 
-class Problem(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict]
-
-
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
-
-
 def _get(model, pk, label):
-    instance = model.objects.filter(pk=pk).first() if pk is not None else None
-    if pk is not None and instance is None:
-        raise NotFound(f"No {label} {pk}", errors={f"{label}_id": [f"No {label} with id {pk}."]})
-    return instance
+    return get_or_404(model, pk, label, field=f"{label}_id")
 
 
 _LOOKUPS = {

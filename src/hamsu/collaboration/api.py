@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import ical, selectors, services
 from hamsu.collaboration.models import (
     AccountPlan,
@@ -42,26 +43,11 @@ router = Router(tags=["collaboration"])
 PREFIX = "together"
 
 
-class Problem(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict]
-
-
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 Text = Annotated[str, Field(max_length=2000)]
 Title = Annotated[str, Field(min_length=1, max_length=300)]
 
 
-def _get(model, pk, label):
-    if pk is None:
-        return None
-    instance = model.objects.filter(pk=pk).first()
-    if instance is None:
-        raise NotFound(f"No {label} {pk}", errors={label: [f"No {label} with id {pk}."]})
-    return instance
+_get = get_or_404
 
 
 def _many(model, ids, label):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS, Limit, get_or_404
 from hamsu.core.errors import NotFound
 from hamsu.crm import selectors, services
 from hamsu.crm.models import (
@@ -31,25 +32,9 @@ PREFIX = ""
 
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD, IRR")]
-Limit = Annotated[int, Field(ge=1, le=200)]
 
 
-class Problem(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict]
-
-
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
-
-
-def _get(model, pk, label):
-    instance = model.objects.filter(pk=pk).first() if pk is not None else None
-    if pk is not None and instance is None:
-        raise NotFound(f"No {label} {pk}", errors={label: [f"No {label} with id {pk}."]})
-    return instance
+_get = get_or_404
 
 
 # ---------------------------------------------------------------- schemas

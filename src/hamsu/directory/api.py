@@ -9,6 +9,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS
 from hamsu.core.errors import NotFound
 from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Product, Segment
@@ -17,17 +18,6 @@ from hamsu.directory.models import Function, Person
 
 router = Router(tags=["directory"])
 PREFIX = "people"
-
-
-class Problem(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict]
-
-
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 class PersonOut(Schema):
