@@ -333,6 +333,7 @@ def test_engagement_rule_create_edit_reorder_and_deactivate_through_the_pages(cl
 
     edit = text(client.get(f"{ENGAGEMENT}{rule.pk}/"))
     assert "&quot;amount&quot;" in edit  # the stored JSON, ready to edit
+    assert "As saved, the rule reads:" in edit and "amount ≥ 2,000,000" in edit
     changed = {
         **BIG_DEAL,
         "conditions": json.dumps(

@@ -430,7 +430,15 @@ def engagement_edit(request, pk: int):
         title=_("Rule of engagement “%(name)s”") % {"name": rule.name},
         section="engagement",
         cancel="funnel:rules_engagement",
-        extra={**_engagement_reference(), "test_url": "funnel:rules_engagement_test", "rule": rule},
+        extra={
+            **_engagement_reference(),
+            "test_url": "funnel:rules_engagement_test",
+            "rule": rule,
+            "reads_as": {
+                "conditions": _safe_condition_text(rule.conditions),
+                "actions": rule_text.describe_actions(rule.actions),
+            },
+        },
     )
 
 
