@@ -172,6 +172,8 @@ def _record_errors(data: dict) -> dict[str, list[str]]:
 
 def _touchpoint_errors(data: dict, form: CaptureForm | None) -> dict[str, list[str]]:
     """The campaign touchpoint's own checks (landing page, time), without a database trip."""
+    if not (data.get("landing_url") or data.get("occurred_at")):
+        return {}  # the kind is always a known one and "now" is always a valid time
     try:
         from hamsu.campaigns.services import _touchpoint_build
     except ImportError:  # the campaigns app is optional for capture
