@@ -569,3 +569,24 @@ def test_api_twins_use_the_same_services(
         ).status_code
         == 403
     )
+
+
+def test_a_rule_stored_before_the_checks_can_still_be_switched_off(client, head_of_sales, head_of_marketing):
+    # e.g. a lead rule testing a deal's field, saved through the admin or an older version.
+    legacy = EngagementRule.objects.create(
+        name="Legacy", subject="lead", conditions={"field": "amount", "op": "gte", "value": 1}, actions=[]
+    )
+    broken = RoutingRule.objects.create(name="No team", kind=RoutingRuleKind.SEGMENT)
+    client.force_login(head_of_marketing.user)
+    assert client.get(ENGAGEMENT).status_code == 200
+    client.post(f"{ENGAGEMENT}{legacy.pk}/active/", {"active": "0"})
+    legacy.refresh_from_db()
+    assert legacy.is_active is False
+    # Switching it back on is a change like any other: it must be valid then.
+    client.post(f"{ENGAGEMENT}{legacy.pk}/active/", {"active": "1"})
+    legacy.refresh_from_db()
+    assert legacy.is_active is False
+    client.force_login(head_of_sales.user)
+    client.post(f"{ROUTING}{broken.pk}/active/", {"active": "0"})
+    broken.refresh_from_db()
+    assert broken.is_active is False

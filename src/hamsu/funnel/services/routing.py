@@ -234,8 +234,11 @@ def routing_rule_update(*, rule: RoutingRule, actor, via: str = "", **data) -> R
     before = audit.snapshot(rule)
     for key, value in data.items():
         setattr(rule, key, value)
-    _validate_rule(rule)
-    full_clean(rule)
+    # Switching a rule off never depends on the rest of it being valid (a rule stored
+    # through the admin, or before a check was added, must still be stoppable).
+    if data != {"is_active": False}:
+        _validate_rule(rule)
+        full_clean(rule)
     rule.save()
     audit.record(
         actor=actor, action="update", instance=rule, changes=audit.diff(before, audit.snapshot(rule)), via=via
