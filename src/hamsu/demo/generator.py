@@ -307,6 +307,10 @@ def _reference_data(spec: Scale, rng, result: Result) -> dict:
     settings_row = CompanySettings.objects.order_by("pk").first() or CompanySettings()
     settings_row.name = "Arya Systems"
     settings_row.base_currency = "USD"
+    # The model's default (2M) suits a large enterprise; the demo's deals top out near 1M, so
+    # with it no deal would ever be "big" and the meeting agenda's first section would be empty.
+    # At 250k about one open deal in forty needs marketing at the table.
+    settings_row.big_deal_threshold = Decimal("250000")
     settings_row.save()
     for code, rate in (
         ("EUR", "1.08"),
