@@ -97,10 +97,12 @@ class CaptureFormForm(forms.Form):
 _JSON_AREA = {"rows": 6, "dir": "ltr", "class": "font-monospace small", "spellcheck": "false"}
 
 
-def _sales_teams():
-    from hamsu.directory.models import Team
+def _sales_teams(current=None):
+    """Sales teams, plus the team a stored rule or policy already names (so editing it
+    never fails on a choice the form itself left out)."""
+    from django.db.models import Q
 
-    return Team.objects.filter(function=Function.SALES).order_by("name")
+    return Team.objects.filter(Q(function=Function.SALES) | Q(pk=current)).order_by("name")
 
 
 def _parse_json(text: str, *, empty):
@@ -146,7 +148,7 @@ class RoutingRuleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = _sales_teams()
+        self.fields["team"].queryset = _sales_teams(self.initial.get("team"))
         self.fields["segment"].queryset = Segment.objects.order_by("name")
 
     @staticmethod
@@ -215,7 +217,7 @@ class SlaPolicyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = _sales_teams()
+        self.fields["team"].queryset = _sales_teams(self.initial.get("team"))
         self.fields["calendar"].queryset = BusinessCalendar.objects.order_by("name")
 
     # The model's defaults: eight business hours to answer, sixteen to follow up.
