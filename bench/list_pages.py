@@ -41,6 +41,8 @@ PAGES = [
     ("list, page 2 (cursor)", "{next_page}"),
     ("pipeline board", "/crm/pipeline/"),
     ("pipeline board, filter team", "/crm/pipeline/?team={team}"),
+    ("pipeline board, filter segment", "/crm/pipeline/?segment={segment}"),
+    ("pipeline board, search name", "/crm/pipeline/?q=HAS+account+12345"),
     ("API list", "/api/v1/opportunities?limit=50"),
     ("API list, filter stage", "/api/v1/opportunities?stage=decision&limit=50"),
 ]
