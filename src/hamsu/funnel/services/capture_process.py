@@ -45,11 +45,12 @@ from hamsu.funnel.models import (
     LeadTouch,
     StageEvent,
 )
+from hamsu.funnel.services import bulk_rows
 from hamsu.funnel.services.capture import campaign_kind_of, domain_of, touch_kind_of, validate_capture
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 500
+CHUNK = 1000
 # Errors that say nothing about the rows (lost connection, deadlock, database locked):
 # the chunk stays pending for the next run instead of being marked failed.
 TRANSIENT = (OperationalError, InterfaceError)
@@ -160,7 +161,7 @@ def _accounts(work: list[_Work], audit_rows: list) -> None:
             by_name.setdefault(account.name.lower(), account)
         w.account = account
     if new:
-        Account.objects.bulk_create(new)
+        bulk_rows.insert(Account, new)
         audit_rows.extend(_audit_row(a, "capture") for a in new)
 
 
@@ -190,7 +191,7 @@ def _contacts(work: list[_Work], audit_rows: list) -> None:
             by_email[email] = contact
         w.contact = contact
     if new:
-        Contact.objects.bulk_create(new)
+        bulk_rows.insert(Contact, new)
         audit_rows.extend(_audit_row(c, "capture") for c in new)
 
 
@@ -376,18 +377,21 @@ def capture_entries(entries: list[Entry], *, now: datetime.datetime | None = Non
     _score(list(leads.values()), touches, now)
     via_of_new = {id(w.lead): w.entry.via for w in work if w.created}
     if new_leads:
-        Lead.objects.bulk_create(new_leads)
-        StageEvent.objects.bulk_create(
-            StageEvent(
-                object_type=StageEvent.ObjectType.LEAD,
-                object_id=lead.pk,
-                from_stage="",
-                to_stage=LeadState.INQUIRY,
-                reason=_("created"),
-                via=via_of_new[id(lead)],
-                at=lead.created_at,
-            )
-            for lead in new_leads
+        bulk_rows.insert(Lead, new_leads)
+        bulk_rows.insert(
+            StageEvent,
+            [
+                StageEvent(
+                    object_type=StageEvent.ObjectType.LEAD,
+                    object_id=lead.pk,
+                    from_stage="",
+                    to_stage=LeadState.INQUIRY,
+                    reason=_("created"),
+                    via=via_of_new[id(lead)],
+                    at=lead.created_at,
+                )
+                for lead in new_leads
+            ],
         )
         audit_rows.extend(_audit_row(lead, via_of_new[id(lead)]) for lead in new_leads)
     existing = [lead for key, lead in leads.items() if key in known_keys]
@@ -397,10 +401,10 @@ def capture_entries(entries: list[Entry], *, now: datetime.datetime | None = Non
         Lead.objects.bulk_update(
             existing, ["score", "score_reasons", "scored_at", "win_probability", "win_reasons", "updated_at"]
         )
-    LeadTouch.objects.bulk_create(new_touches)
+    bulk_rows.insert(LeadTouch, new_touches)
     _touchpoints(work)
     if audit_rows:
-        AuditEntry.objects.bulk_create(audit_rows)
+        bulk_rows.insert(AuditEntry, audit_rows)
     _qualify(list(leads.values()), touches, work, now)
     for w in work:
         outcomes[w.index] = Outcome(lead=w.lead, created=w.created)
@@ -430,18 +434,45 @@ def _claim(queryset: QuerySet, limit: int) -> list:
     return list(queryset[:limit])
 
 
+def _mark(rows: list, outcomes: list[Outcome], now: datetime.datetime) -> None:
+    """Rows done with their leads, or failed with their field errors (same transaction)."""
+    model = type(rows[0])
+    stamped = model is CaptureRequest
+    done = [(row.pk, o.lead.pk) for row, o in zip(rows, outcomes, strict=True) if not o.errors]
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if outcome.errors:
+            model.objects.filter(pk=row.pk).update(
+                status="failed", error=outcome.errors, **({"processed_at": now} if stamped else {})
+            )
+    if not done:
+        return
+    if connection.vendor == "postgresql":
+        # One UPDATE joined to the (id, lead) pairs; the ORM's bulk_update builds a CASE
+        # per field and row, which cost more than capturing the rows.
+        table = connection.ops.quote_name(model._meta.db_table)
+        stamp = ", processed_at = %s" if stamped else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS t SET status = 'done', error = '{{}}'::jsonb, lead_id = v.lead{stamp} "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, lead) WHERE t.id = v.id",
+                ([now] if stamped else [])
+                + [bulk_rows.int_array([d[0] for d in done]), bulk_rows.int_array([d[1] for d in done])],
+            )
+        return
+    marked = []
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if not outcome.errors:
+            row.status, row.error, row.lead = "done", {}, outcome.lead
+            if stamped:
+                row.processed_at = now
+            marked.append(row)
+    model.objects.bulk_update(marked, ["status", "error", "lead"] + (["processed_at"] if stamped else []))
+
+
 def _capture_rows(rows: list, *, form_of: Callable[[Any], CaptureForm | None], via: str) -> None:
     now = timezone.now()
     outcomes = capture_entries([Entry(payload=r.payload, form=form_of(r), via=via) for r in rows], now=now)
-    model = type(rows[0])
-    for row, outcome in zip(rows, outcomes, strict=True):
-        row.status = "failed" if outcome.errors else "done"
-        row.error = outcome.errors or {}
-        row.lead = outcome.lead
-        if model is CaptureRequest:
-            row.processed_at = now
-    fields = ["status", "error", "lead"] + (["processed_at"] if model is CaptureRequest else [])
-    model.objects.bulk_update(rows, fields)
+    _mark(rows, outcomes, now)
 
 
 def _process_chunk(queryset: QuerySet, *, form_of, via: str, limit: int = CHUNK) -> int:
