@@ -38,3 +38,8 @@ class CampaignsConfig(AppConfig):
                 permission="campaigns.view_campaign",
             ),
         )
+        # Links on the CRM's deal and account pages ("Related"); the CRM does not import campaigns.
+        from hamsu.campaigns.record_links import PROVIDERS
+        from hamsu.core import record_links
+
+        record_links.register(*PROVIDERS)

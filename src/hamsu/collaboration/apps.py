@@ -22,3 +22,8 @@ class CollaborationConfig(AppConfig):
             ),
             NavItem("collaboration:notifications", _("Notifications"), "bell", order=200),
         )
+        # Links on the CRM's deal and account pages ("Related"); the CRM does not import collaboration.
+        from hamsu.collaboration.record_links import PROVIDERS
+        from hamsu.core import record_links
+
+        record_links.register(*PROVIDERS)

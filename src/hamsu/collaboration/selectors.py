@@ -182,6 +182,20 @@ def my_feedback(person, *, limit: int = 100) -> list[FeedbackNote]:
     )
 
 
+def feedback_on_deal(*, user, opportunity, limit: int = 100) -> list[FeedbackNote]:
+    """The notes sellers left on one deal that ``user`` may read, newest first, with what
+    became of them (the record page's "Related" card links here)."""
+    return list(
+        feedback_visible(user)
+        .filter(opportunity=opportunity)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("themes", queryset=FeedbackTheme.objects.select_related("digest", "acted_by"))
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 def digest_list() -> list[FeedbackDigest]:
     return list(FeedbackDigest.objects.annotate(n_themes=Count("themes")).order_by("-period_end", "-id")[:50])
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
     path("feedback/new/", views.feedback_create, name="feedback_create"),
     path("feedback/mine/", views.my_feedback, name="my_feedback"),
+    path("feedback/deals/<int:opportunity_id>/", views.deal_feedback, name="deal_feedback"),
     path("feedback/digests/", views.digests, name="digests"),
     path("feedback/digests/<int:pk>/", views.digest_detail, name="digest"),
     path("feedback/themes/<int:pk>/act/", views.theme_act, name="theme_act"),

@@ -28,7 +28,7 @@ from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
 from hamsu.core.visibility import person_of
-from hamsu.crm.selectors import opportunities_visible
+from hamsu.crm.selectors import account_detail, opportunities_visible
 from hamsu.crm.stages import Stage
 from hamsu.directory.models import Person
 
@@ -388,11 +388,7 @@ def my_calendar(request):
 @login_required
 @permission_required("collaboration.add_feedbacknote", raise_exception=True)
 def feedback_create(request):
-    initial = {}
-    opportunity_id = int_or_none(request.GET.get("opportunity"))
-    if opportunity_id:
-        initial["opportunity"] = opportunity_id
-    form = f.FeedbackForm(request.POST or None, initial=initial)
+    form = f.FeedbackForm(request.POST or None, initial=_feedback_initial(request))
     done = _submit(
         request,
         form,
@@ -401,6 +397,43 @@ def feedback_create(request):
         redirect_to=reverse("collaboration:my_feedback"),
     )
     return done or render(request, "collaboration/feedback_form.html", {"form": form})
+
+
+def _feedback_initial(request) -> dict:
+    """``?opportunity=`` / ``?account=`` pre-fill the form (a deal's or an account's
+    "Related" card links here), only with a record the user may see: the field shows
+    the record's name. The service files a deal's note under the deal's account."""
+    initial = {}
+    opportunity_id = int_or_none(request.GET.get("opportunity"))
+    if opportunity_id:
+        opportunity = opportunities_visible(request.user).filter(pk=opportunity_id).first()
+        if opportunity is not None:
+            initial["opportunity"] = opportunity
+    account_id = int_or_none(request.GET.get("account"))
+    if account_id:
+        account = account_detail(user=request.user, pk=account_id)
+        if account is not None:
+            initial["account"] = account
+    return initial
+
+
+@login_required
+@permission_required("crm.view_opportunity", raise_exception=True)
+def deal_feedback(request, opportunity_id: int):
+    """What sellers said about one deal (reached from the deal's "Related" card)."""
+    opportunity = (
+        opportunities_visible(request.user).select_related("account").filter(pk=opportunity_id).first()
+    )
+    if opportunity is None:
+        raise Http404
+    return render(
+        request,
+        "collaboration/deal_feedback.html",
+        {
+            "opportunity": opportunity,
+            "notes": selectors.feedback_on_deal(user=request.user, opportunity=opportunity),
+        },
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamsu.core import record_links
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import csv_response, int_or_none
@@ -120,6 +121,7 @@ def opportunity_detail(request, pk: int):
             "move_form": MoveForm(initial={"stage": opportunity.stage}),
             "activity_form": ActivityForm(),
             "open_stages": OPEN_STAGES,
+            "related_links": record_links.links_for(record_links.OPPORTUNITY, opportunity, request.user),
         },
     )
 
@@ -275,6 +277,7 @@ def account_detail(request, pk: int):
             "opportunities": opportunities,
             "contacts": contacts,
             "timeline": selectors.account_timeline(account),
+            "related_links": record_links.links_for(record_links.ACCOUNT, account, request.user),
         },
     )
 

@@ -32,3 +32,8 @@ class FunnelConfig(AppConfig):
             NavItem("funnel:notifications", _("Notifications"), "bell", order=90),
         )
         extend_roles()
+        # Links on the CRM's deal and account pages ("Related"); the CRM does not import funnel.
+        from hamsu.core import record_links
+        from hamsu.funnel.record_links import PROVIDERS
+
+        record_links.register(*PROVIDERS)

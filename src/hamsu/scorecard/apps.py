@@ -45,3 +45,8 @@ class ScorecardConfig(AppConfig):
         roles.extend(roles.DOWNSTREAM_MARKETER, view + ["scorecard.add_costentry"])
         roles.extend(roles.LIAISON, view)
         roles.extend(roles.ADMINISTRATOR, view + targets + costs + ["scorecard.delete_costentry"])
+        # Links on the CRM's deal and account pages ("Related"); the CRM does not import scorecard.
+        from hamsu.core import record_links
+        from hamsu.scorecard.record_links import PROVIDERS
+
+        record_links.register(*PROVIDERS)
