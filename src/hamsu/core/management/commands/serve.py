@@ -9,6 +9,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+WORKER_NICE = 10
+
 
 def gunicorn_args(bind: str, workers: int, threads: int = 8) -> list[str]:
     # --preload imports the app once in the master, so a (re)started server forks ready
@@ -51,7 +53,14 @@ class Command(BaseCommand):
             # The task worker, plus the two clocks Django's task framework has no scheduler
             # for: SLA breach escalation and outbound webhook delivery.
             for command in (["worker"], ["sla_check", "--loop"], ["webhooks", "--loop", "30"]):
-                children.append(subprocess.Popen([sys.executable, "-m", "hamsu.cli", *command]))
+                children.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "hamsu.cli", *command],
+                        # Queued work (lead capture processing, re-evaluation) yields the CPU
+                        # to web requests during a burst and catches up after it.
+                        preexec_fn=(lambda: os.nice(WORKER_NICE)) if command == ["worker"] else None,
+                    )
+                )
 
         def stop(*_args):
             for child in children:
