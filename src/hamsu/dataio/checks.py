@@ -7,6 +7,11 @@ The fast path accepts a value only when it passes the very checks those validato
 (length ≤ max_length, not blank unless allowed, no NUL character, and for e-mail a
 pattern that is a strict subset of Django's EmailValidator). Anything else goes to
 ``field.clean`` itself, so every rejection — and its message — is Django's own.
+
+``column`` makes the same decision for a whole column of a chunk at once: the length,
+blank and NUL checks are one C-level pass over the column (``max(map(len, …))``,
+``"" in …``, ``"\x00" in "".join(…)``), and only the values a pass flags — normally none —
+are looked at one by one.
 """
 
 from __future__ import annotations
@@ -58,4 +63,63 @@ class FieldCheck:
         try:
             return self.field.clean(value, None), None
         except ValidationError as error:
-            return value, "; ".join(error.messages)
+            return value, _message(error)
+
+    def column(self, values: list[str]) -> dict[int, str]:
+        """position → Django's message, for the values of a column (all ``str``) that fail."""
+        if not self.fast:
+            found = {}
+            for position, value in enumerate(values):
+                _value, error = self(value)
+                if error:
+                    found[position] = error
+            return found
+        suspects: set[int] = set()
+        limit = self.max_length
+        if limit is not None and values and max(map(len, values)) > limit:
+            suspects.update(i for i, value in enumerate(values) if len(value) > limit)
+        if not self.blank and "" in values:
+            suspects.update(i for i, value in enumerate(values) if not value)
+        if self.email:
+            matches = list(map(_SIMPLE_EMAIL.fullmatch, values))
+            # The pattern never matches "": as many misses as empty cells means none failed.
+            if matches.count(None) > values.count(""):
+                suspects.update(
+                    i for i, (value, m) in enumerate(zip(values, matches, strict=True)) if value and m is None
+                )
+        elif "\x00" in "".join(values):
+            suspects.update(i for i, value in enumerate(values) if "\x00" in value)
+        found = {}
+        for position in sorted(suspects):
+            try:
+                self.field.clean(values[position], None)
+            except ValidationError as error:
+                found[position] = _message(error)
+        return found
+
+
+def _message(error: ValidationError) -> str:
+    """The messages, with every traceback in the error dropped.
+
+    A ValidationError lists itself in its own ``error_list`` (and field.clean wraps the
+    validators' errors, each listing itself too), so it lives until the cycle collector
+    runs; through a traceback's frames it would keep the caller's whole chunk — every
+    row, every cell — alive with it, and the collector would walk it again and again.
+    """
+    drop_tracebacks(error)
+    return "; ".join(error.messages)
+
+
+def drop_tracebacks(error: BaseException) -> None:
+    pending, done = [error], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in done:
+            continue
+        done.add(id(current))
+        current.__traceback__ = None
+        pending.extend(
+            e
+            for e in (current.__context__, current.__cause__, *getattr(current, "error_list", ()))
+            if isinstance(e, BaseException)
+        )

@@ -11,13 +11,20 @@ Why bulk writes do not bypass the CRM's invariants (docs/dataio.md says more):
   instead of one per row, and every opportunity gets its stage events — with the
   historical timestamps when the file has them — exactly as the services would write;
 - the whole file is one transaction, so a crash or a file error half-way leaves nothing.
+
+Rows arrive in chunks of CHUNK (``TableFile.chunks``); an importer either handles a
+whole chunk at once (contacts: column-wise checks, one key lookup per chunk) or, by
+default, row by row through ``process``. Chunks change nothing about the transaction:
+they are written as they are processed, and the commit comes after the last one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,14 +41,16 @@ from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import CurrencyRate
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.dataio import parsing
-from hamsu.dataio.checks import FieldCheck
+from hamsu.dataio.bulk import insert_rows
+from hamsu.dataio.checks import FieldCheck, drop_tracebacks
 from hamsu.dataio.mapping import Mapping
 from hamsu.dataio.readers import TableFile
-from hamsu.demo.bulk import insert_rows, reset_sequences
+from hamsu.demo.bulk import reset_sequences
 from hamsu.directory.models import Function, Person, RoleTitle, Team
 
 MAX_STORED_ISSUES = 2000  # per kind of issue; the counts stay exact beyond it
 BATCH = 5000
+CHUNK = 5000  # rows read and handed to the importer at a time
 
 
 class DryRunRollback(Exception):
@@ -107,6 +116,7 @@ class Context:
         self.now = timezone.now()
         # Adapted once: the SQLite driver would otherwise format it for every row.
         self.now_db = connection.ops.adapt_datetimefield_value(self.now)
+        self.adapt_datetime = connection.ops.adapt_datetimefield_value
         self.report = report or Report()
         self._next_id: dict[type, int] = {}
         self._touched: set[type] = set()
@@ -126,15 +136,23 @@ class Context:
         The import runs in one transaction that holds the database's write lock (SQLite
         runs IMMEDIATE transactions; on PostgreSQL the table is locked), so max+1 is safe.
         """
+        value = self.peek_id(model)
+        self._next_id[model] = value + 1
+        return value
+
+    def peek_id(self, model: type[models.Model]) -> int:
+        """The id ``new_id`` would give next, without taking it (see ``take_ids``)."""
         if model not in self._next_id:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(f'LOCK TABLE "{model._meta.db_table}" IN EXCLUSIVE MODE')
             self._next_id[model] = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
             self._touched.add(model)
-        value = self._next_id[model]
-        self._next_id[model] = value + 1
-        return value
+        return self._next_id[model]
+
+    def take_ids(self, model: type[models.Model], count: int) -> None:
+        """Mark ``count`` ids from ``peek_id`` on as used (a chunk numbers its rows itself)."""
+        self._next_id[model] = self.peek_id(model) + count
 
     def finish(self) -> None:
         reset_sequences(*self._touched)
@@ -354,6 +372,15 @@ class Importer:
         # Translated once per run, not once per row.
         self.t_nothing = _("%(reason)s; nothing to change.")
         self.t_will_update = _("%(reason)s; will update: %(fields)s.")
+        # CSV cells are always str; XLSX ones may be numbers, dates or None.
+        self.text_cells = False
+
+    def process_chunk(self, numbers: list[int], rows: list[list]) -> None:
+        """A chunk of rows (``numbers`` as the spreadsheet shows them); row by row unless
+        the importer does better."""
+        process = self.process
+        for number, cells in zip(numbers, rows, strict=True):
+            process(number, cells)
 
     # ---------------------------------------------------------------- cells
 
@@ -389,6 +416,7 @@ class Importer:
             try:
                 self.fields[field_name].run_validators(value)
             except ValidationError as error:
+                drop_tracebacks(error)  # see checks._message: it would keep the chunk alive
                 errors.append((target, "; ".join(error.messages)))
                 return None
         return value
@@ -486,6 +514,22 @@ def _differs(stored, incoming) -> bool:
 ProgressCallback = Callable[[int, int], None]
 
 
+@contextlib.contextmanager
+def fewer_gc_passes(threshold: int = 50_000) -> Iterator[None]:
+    """Run the cycle collector every ``threshold`` allocations instead of every 700.
+
+    An import allocates millions of short-lived lists and tuples (rows, cells, insert
+    tuples) and no cycles to speak of; with the default threshold the collector walks the
+    chunk in flight over and over — measured at a third of the CSV reading time.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(max(threshold, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run_import(
     *,
     table: TableFile,
@@ -521,18 +565,17 @@ def run_import(
             # import writes to them (64 MB; the default is 2 MB).
             cursor.execute("PRAGMA cache_size = -65536")
     try:
-        with transaction.atomic():
+        with fewer_gc_passes(), transaction.atomic():
             ctx = Context(actor=actor, dry_run=dry_run, report=report)
             importer = importer_class(ctx, mapping, index)
             if hasattr(importer, "attach_headers"):
                 importer.attach_headers(table.headers)
+            importer.text_cells = table.format == "csv"
             last = time.monotonic()
-            rows = table.rows()
-            next(rows)  # the header
-            for number, cells in rows:
-                report.total += 1
-                importer.process(number, cells)
-                if progress and (report.total % 1000 == 0) and time.monotonic() - last > 1:
+            for numbers, rows in table.chunks(CHUNK):
+                report.total += len(rows)
+                importer.process_chunk(numbers, rows)
+                if progress and time.monotonic() - last > 1:
                     last = time.monotonic()
                     progress(report.total, total_hint)
             importer.finish()

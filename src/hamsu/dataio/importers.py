@@ -8,110 +8,17 @@ the same file is imported once, from the first row, and reported as a duplicate.
 
 from __future__ import annotations
 
-from array import array
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from hamsu.crm.models import Account, Contact, Product, size_band_for
+from hamsu.crm.models import Account, Product, size_band_for
 from hamsu.dataio import parsing
-from hamsu.dataio.checks import FieldCheck
-from hamsu.dataio.engine import Context, Importer
-from hamsu.dataio.mapping import Mapping
+from hamsu.dataio.engine import Importer
+from hamsu.dataio.keyed import RowMemo, _Keyed  # noqa: F401 - RowMemo re-exported
 from hamsu.directory.models import Function, Person, RoleTitle
-
-
-class RowMemo:
-    """id → the first row of this file that created or merged into it.
-
-    Kept in a 4-byte array indexed by the id itself (0 = not seen): a million rows cost
-    4 MB, not the ~100 MB of a dict. Ids beyond LIMIT fall back to a dict.
-    """
-
-    LIMIT = 50_000_000
-
-    def __init__(self):
-        self.rows = array("I")
-        self.other: dict[int, int] = {}
-
-    def __setitem__(self, pk: int, row: int) -> None:
-        if pk >= self.LIMIT:
-            self.other[pk] = row
-            return
-        if pk >= len(self.rows):
-            grow = max(pk + 1, 2 * len(self.rows), 1024) - len(self.rows)
-            self.rows.frombytes(bytes(self.rows.itemsize * grow))
-        self.rows[pk] = row
-
-    def get(self, pk: int) -> int | None:
-        if pk < len(self.rows):
-            return self.rows[pk] or None
-        return self.other.get(pk)
-
-    def setdefault(self, pk: int, row: int) -> int:
-        found = self.get(pk)
-        if found is None:
-            self[pk] = row
-            return row
-        return found
-
-
-class _Keyed(Importer):
-    """Shared de-duplication: keys (``x:external``, ``e:email``…) → id, and which ids this
-    run created (so a repeat inside the file is told apart from an existing record)."""
-
-    def __init__(self, ctx: Context, mapping: Mapping, index: dict[str, int]):
-        super().__init__(ctx, mapping, index)
-        self.keys: dict[str, int] = {}
-        self.l_external_id, self.l_email, self.l_name, self.l_domain, self.l_code = (
-            _("external id"),
-            _("e-mail"),
-            _("name"),
-            _("domain"),
-            _("code"),
-        )
-        # Records this run created or merged into → the first row that did it.
-        self.seen_at_row = RowMemo()
-
-    def match(self, candidates: list[tuple[str, str, str]]) -> tuple[int | None, str, str]:
-        """(id, what matched, column) for the first key found."""
-        for key, label, target in candidates:
-            if key and key in self.keys:
-                return self.keys[key], label, target
-        return None, "", ""
-
-    def update(self, pk: int, values: dict, number: int, reason: str) -> None:
-        # A later row matching the same record is a repeat within the file, not a second merge.
-        self.seen_at_row.setdefault(pk, number)
-        super().update(pk, values, number, reason)
-
-    def duplicate_in_file(self, number: int, pk: int, label: str, target: str) -> bool:
-        first = self.seen_at_row.get(pk)
-        if first is None:
-            return False
-        self.report.duplicates += 1
-        self.report.add(
-            number,
-            self.column_name(target),
-            "duplicate",
-            _("Same %(what)s as row %(row)s: imported once, from row %(row)s.")
-            % {"what": label, "row": first},
-        )
-        return True
-
-    def owner_of(self, cells, errors) -> tuple | None:
-        text = self.cell(cells, "owner")
-        if not text:
-            default = self.options.get("default_owner", "")
-            return self.ctx.person(default) if default else None
-        owner = self.ctx.person(text)
-        if owner is None:
-            errors.append(("owner", _("No person “%(name)s” in the directory.") % {"name": text}))
-        return owner
-
 
 # ---------------------------------------------------------------- accounts
 
@@ -266,154 +173,6 @@ class AccountImporter(_Keyed):
 
             with connection.cursor() as cursor:
                 cursor.executemany(f'UPDATE "{self.table}" SET "parent_id" = %s WHERE "id" = %s', links)
-
-
-# ---------------------------------------------------------------- contacts
-
-
-class ContactImporter(_Keyed):
-    kind = "contacts"
-    model = Contact
-    TARGETS = {
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "title",
-        "country",
-        "owner",
-        "account",
-        "account_external_id",
-        "account_domain",
-        "external_id",
-        "created_at",
-    }
-    REQUIRED = {"last_name"}
-    INSERT_COLUMNS = [
-        "id",
-        "account_id",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "title",
-        "country",
-        "owner_id",
-        "team_id",
-        "external_id",
-        "created_at",
-        "updated_at",
-    ]
-    TEXT = ("first_name", "last_name", "phone", "title", "external_id", "email", "country")
-
-    def __init__(self, ctx, mapping, index):
-        super().__init__(ctx, mapping, index)
-        # Two plain dicts keyed by the cell values themselves: no prefixed copies of a
-        # million strings (memory), no f-string per lookup (time).
-        self.by_external_id: dict[str, int] = {}
-        self.by_email: dict[str, int] = {}
-        contacts = Contact.objects.values_list("pk", "external_id", "email")
-        for pk, ext, email in contacts.iterator(chunk_size=20_000):
-            if ext:
-                self.by_external_id.setdefault(ext, pk)
-            if email:
-                self.by_email.setdefault(email, pk)
-        self.create_accounts = self.options.get("create_missing_accounts", True)
-        # The hot loop: per field its column, default and check (the model field's own).
-        self.text_fields = [
-            (
-                name,
-                self.index.get(name),
-                parsing.text(mapping.defaults.get(name, "")),
-                FieldCheck(self.fields[name]),
-            )
-            for name in self.TEXT
-        ]
-        self.has_accounts = bool({"account", "account_external_id", "account_domain"} & set(index))
-        self.has_owner = "owner" in index or bool(self.options.get("default_owner"))
-        self.t_match = _("Matches contact #%(id)s by %(what)s")
-
-    def process(self, number: int, cells: list) -> None:
-        errors: list = []
-        values = {}
-        width = len(cells)
-        for name, index, default, check in self.text_fields:
-            value = cells[index] if index is not None and index < width else None
-            value = value.strip() if value.__class__ is str else parsing.text(value)
-            if not value:
-                value = default
-            elif name == "email":
-                value = value.lower()
-            elif name == "country":
-                value = value.upper()
-            value, error = check(value)
-            if error:
-                errors.append((name, error))
-            values[name] = value
-        created_at = (
-            self.parse(parsing.moment, cells, "created_at", errors) if "created_at" in self.index else None
-        )
-        owner = self.owner_of(cells, errors) if self.has_owner else None
-        if errors:
-            return self.reject(number, errors)
-        external_id = values["external_id"]
-        email = values["email"]
-        pk = None
-        if external_id:
-            pk = self.by_external_id.get(external_id)
-            label, target = self.l_external_id, "external_id"
-        if pk is None and email:
-            pk = self.by_email.get(email)
-            label, target = self.l_email, "email"
-        if pk is not None and self.duplicate_in_file(number, pk, label, target):
-            return
-        account_id = self._account(cells, owner, number, errors) if self.has_accounts else None
-        if errors:
-            return self.reject(number, errors)
-        if pk is not None:
-            values.update(
-                account=account_id, owner=owner[0] if owner else None, team=owner[1] if owner else None
-            )
-            self.report.duplicates += 1
-            self.update(pk, values, number, self.t_match % {"id": pk, "what": label})
-            return
-        pk = self.ctx.new_id(Contact)
-        self.seen_at_row[pk] = number
-        if external_id:
-            self.by_external_id[external_id] = pk
-        if email:
-            self.by_email.setdefault(email, pk)
-        self.insert(
-            (
-                pk,
-                account_id,
-                values["first_name"],
-                values["last_name"],
-                email,
-                values["phone"],
-                values["title"],
-                values["country"],
-                owner[0] if owner else None,
-                owner[1] if owner else None,
-                external_id,
-                connection.ops.adapt_datetimefield_value(created_at) if created_at else self.ctx.now_db,
-                self.ctx.now_db,
-            )
-        )
-
-    def _account(self, cells, owner, number, errors) -> int | None:
-        name = self.cell(cells, "account")
-        external_id = self.cell(cells, "account_external_id")
-        domain = parsing.domain_of(self.cell(cells, "account_domain"))
-        if not (name or external_id or domain):
-            return None
-        found = self.ctx.account(external_id=external_id, domain=domain, name=name)
-        if found:
-            return found[0]
-        if not (self.create_accounts and name):
-            errors.append(("account", _("No account “%(name)s”.") % {"name": name or external_id or domain}))
-            return None
-        return self.ctx.account_create(name=name, owner=owner, external_id=external_id)[0]
 
 
 # ---------------------------------------------------------------- people
@@ -596,7 +355,8 @@ class ProductImporter(_Keyed):
         self.flush()
 
 
-# The deal-side importers subclass _Keyed, so they are imported once it exists.
+# The contact and deal-side importers subclass _Keyed, so they are imported once it exists.
+from hamsu.dataio.importers_contacts import ContactImporter  # noqa: E402
 from hamsu.dataio.importers_deals import ActivityImporter, LeadImporter, OpportunityImporter  # noqa: E402
 
 IMPORTERS: dict[str, type[Importer]] = {

@@ -15,9 +15,9 @@ from hamsu.core.validation import EARLIEST_DATE, LATEST_DATE
 from hamsu.crm.models import Activity, Contact, DealRole, Opportunity, Source
 from hamsu.crm.stages import CLOSED_STAGES, DEFAULT_PROBABILITY, STAGE_ORDER, Stage
 from hamsu.dataio import parsing
-from hamsu.dataio.importers import _Keyed
+from hamsu.dataio.bulk import insert_rows
+from hamsu.dataio.keyed import _Keyed
 from hamsu.dataio.models import ImportedRecord, ImportKind
-from hamsu.demo.bulk import insert_rows
 from hamsu.directory.models import Function, RoleTitle
 from hamsu.funnel.models import Lead, LeadQueue, LeadState, LeadTouch, StageEvent
 

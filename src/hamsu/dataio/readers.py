@@ -1,9 +1,13 @@
 """Read CSV and XLSX files as a stream of rows, with a specific message for each way a
 file can be broken (encoding, delimiter, quoting, headers, emptiness).
 
-Nothing here reads a whole file into memory: CSV is decoded incrementally through a
-TextIOWrapper and parsed by the csv module line by line; XLSX is opened with openpyxl's
-read-only (streaming) mode.
+Nothing here reads a whole file into memory: CSV is decoded incrementally and parsed by
+the csv module line by line; XLSX is opened with openpyxl's read-only (streaming) mode.
+
+Two ways through a CSV file: ``rows()`` decodes line by line so a bad byte or a broken
+quote is reported on its own line, and ``chunks()`` — the import's hot path — lets C
+code (TextIOWrapper, csv.reader, islice) do all the per-row work and, should the file
+turn out to be broken, reads it again the careful way to say exactly where.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -52,6 +57,17 @@ class TableFile:
             yield from _xlsx_rows(self.path)
         else:
             yield from _csv_rows(self.path, self.encoding, self.delimiter)
+
+    def chunks(self, size: int) -> Iterator[tuple[list[int], list[list]]]:
+        """The rows after the header in lists of up to ``size``: (row numbers, rows), the
+        same rows and numbers ``rows()`` gives. CSV cells are always ``str``."""
+        if self.format == "xlsx":
+            rows = self.rows()
+            next(rows, None)  # the header
+            while batch := list(islice(rows, size)):
+                yield [number for number, _row in batch], [row for _number, row in batch]
+        else:
+            yield from _csv_chunks(self.path, self.encoding, self.delimiter, size)
 
     def estimate_rows(self) -> int:
         """A fast count for the progress bar (newlines; XLSX: the sheet's dimension)."""
@@ -240,6 +256,50 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
             yield number, row
     finally:
         raw.close()
+
+
+def _csv_chunks(
+    path: Path, encoding: str, delimiter: str, size: int
+) -> Iterator[tuple[list[int], list[list]]]:
+    utf16 = codecs.lookup(encoding).name.startswith("utf-16")
+    persian = codecs.lookup(encoding).name == "cp1256"
+    raw = open(path, "rb")  # noqa: SIM115 - closed in finally, the generator owns it
+    try:
+        # newline="\n": lines end where _decoded_lines ends them (a lone CR stays inside
+        # its line), so csv.reader sees exactly what the careful path gives it.
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="" if utf16 else "\n")
+        lines = (line.translate(_PERSIAN_LETTERS) for line in text) if persian else text
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        number = 0
+        header_pending = True
+        while True:
+            try:
+                batch = list(islice(reader, size))
+            except (csv.Error, UnicodeDecodeError) as error:
+                failure = error
+                break  # diagnosed below, by the careful reader
+            if not batch:
+                return
+            numbers = list(range(number + 1, number + 1 + len(batch)))
+            number += len(batch)
+            if min(map(len, batch)) <= 1:  # a blank line parses as [] (or [""]): not a row
+                keep = [i for i, row in enumerate(batch) if row and (len(row) > 1 or row[0].strip())]
+                if len(keep) < len(batch):
+                    batch = [batch[i] for i in keep]
+                    numbers = [numbers[i] for i in keep]
+            if header_pending and batch:
+                header_pending = False
+                batch, numbers = batch[1:], numbers[1:]
+            if batch:
+                yield numbers, batch
+    finally:
+        raw.close()
+    # The file is broken somewhere: the careful reader names the line and the reason.
+    for _row in _csv_rows(path, encoding, delimiter):
+        pass
+    raise ImportFileError(  # not reached unless the two readers disagree
+        _("The file is not valid %(encoding)s (%(reason)s).") % {"encoding": encoding, "reason": failure}
+    )
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
