@@ -189,3 +189,43 @@ def test_marketing_influence_comes_from_campaign_touches_before_the_event(histor
     }
     assert values["marketing_influenced_pipeline"]["value"] == first.amount_base
     assert values["marketing_influenced_revenue"]["value"] == first.amount_base
+
+
+def _every_aggregate() -> dict:
+    from hamsu.scorecard.models import (
+        CustomerFirstWin,
+        DealProgress,
+        LeadMonthStat,
+        OpenPipelineStat,
+        SellerMonthStat,
+    )
+
+    tables = {}
+    for model in (
+        FunnelMonthStat,
+        SellerMonthStat,
+        LeadMonthStat,
+        OpenPipelineStat,
+        DealProgress,
+        CustomerFirstWin,
+    ):
+        fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+        tables[model.__name__] = sorted(model.objects.values_list(*fields))
+    return tables
+
+
+@pytest.mark.django_db
+def test_a_rebuild_object_by_object_equals_folding_the_log_in_order(history, rep):
+    # The rebuild reads the log by ranges of object ids; the fill reads it by event id.
+    open_deal = Opportunity.objects.get(amount_base=Decimal("1500.00"))
+    crm.opportunity_move_stage(
+        opportunity=open_deal, to_stage="qualifying", actor=None, at=aware(2026, 3, 20)
+    )
+    aggregates.fill(batch_size=3)
+    folded = _every_aggregate()
+    aggregates.rebuild(batch_size=2)
+    assert _every_aggregate() == folded
+    state = FillState.objects.get(stat="funnel")
+    assert state.last_event_id == StageEvent.objects.latest("id").id
+    assert state.events_folded == StageEvent.objects.count()
+    assert aggregates.fill() == 0

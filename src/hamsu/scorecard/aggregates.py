@@ -23,6 +23,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from hamsu.core.company import company_settings
@@ -108,7 +109,57 @@ def _seconds(later: datetime.datetime, earlier: datetime.datetime) -> int:
     return max(0, int((later - earlier).total_seconds()))
 
 
-def _dims(progress: DealProgress) -> dict:
+class _Progress:
+    """What the fill knows of one deal or lead (a ``DealProgress`` row without the ORM).
+
+    Millions of these pass through a rebuild; a slotted object costs a fraction of a
+    model instance to create, and rows are read and written as plain tuples.
+    """
+
+    __slots__ = (
+        "object_type",
+        "object_id",
+        *("depth", "stage", "stage_at", "first_at", "amount"),
+        "team_id",
+        "segment_id",
+        "product_id",
+        "source",
+        "owner_id",
+        "influenced",
+    )
+
+    def __init__(
+        self,
+        object_type,
+        object_id,
+        depth=-1,
+        stage="",
+        stage_at=None,
+        first_at=None,
+        amount=ZERO,
+        team_id=0,
+        segment_id=0,
+        product_id=0,
+        source="",
+        owner_id=0,
+        influenced=False,
+    ):
+        self.object_type = object_type
+        self.object_id = object_id
+        self.depth = depth
+        self.stage = stage
+        self.stage_at = stage_at
+        self.first_at = first_at
+        self.amount = amount
+        self.team_id = team_id
+        self.segment_id = segment_id
+        self.product_id = product_id
+        self.source = source
+        self.owner_id = owner_id
+        self.influenced = influenced
+
+
+def _dims(progress: _Progress) -> dict:
     return {
         "team_id": progress.team_id,
         "segment_id": progress.segment_id,
@@ -120,19 +171,12 @@ def _dims(progress: DealProgress) -> dict:
 
 
 def _fold_opportunity(
-    event: dict, progress: DealProgress | None, opp: dict | None, month, deltas, wins, first_touch=None
-) -> DealProgress:
+    event: dict, progress: _Progress | None, opp: dict | None, month, deltas, wins, first_touch=None
+) -> _Progress:
     at = event["at"]
     to = event["to_stage"]
     if progress is None:
-        progress = DealProgress(
-            object_type="opportunity",
-            object_id=event["object_id"],
-            depth=-1,
-            stage="",
-            stage_at=at,
-            first_at=at,
-        )
+        progress = _Progress("opportunity", event["object_id"], stage_at=at, first_at=at)
     elif progress.stage in OPEN:
         # Leaving an open stage: one completed stay, and the deal leaves that stage's pipeline.
         deltas.add(
@@ -171,13 +215,11 @@ def _fold_opportunity(
     return progress
 
 
-def _fold_lead(event: dict, progress: DealProgress | None, month, deltas) -> DealProgress:
+def _fold_lead(event: dict, progress: _Progress | None, month, deltas) -> _Progress:
     at = event["at"]
     to = event["to_stage"]
     if progress is None:
-        progress = DealProgress(
-            object_type="lead", object_id=event["object_id"], depth=-1, stage="", stage_at=at, first_at=at
-        )
+        progress = _Progress("lead", event["object_id"], stage_at=at, first_at=at)
     elif progress.stage:
         row = deltas.lead[(month, progress.stage)]
         row["exits"] += 1
@@ -254,9 +296,18 @@ def _upsert(model, key_fields: tuple, fields: tuple, rows: list[tuple], *, add: 
     )
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT ({keys}) DO UPDATE SET {sets}"
     adapt = _adapter()
+    # Only datetime columns need converting; find them once instead of testing every value.
+    temporal = [
+        i for i in range(len(columns)) if any(isinstance(row[i], datetime.datetime) for row in rows[:100])
+    ]
+    if temporal:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for i in temporal:
+                row[i] = adapt(row[i])
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 5000):
-            cursor.executemany(sql, [[adapt(v) for v in row] for row in rows[i : i + 5000]])
+            cursor.executemany(sql, rows[i : i + 5000])
 
 
 def _write_stats(model, deltas: dict, key_fields: tuple, fields: tuple) -> None:
@@ -303,24 +354,30 @@ def _write_progress(progress: dict) -> None:
     _upsert(DealProgress, ("object_type", "object_id"), PROGRESS_FIELDS, rows, add=False)
 
 
-def _first_campaign_touch(account_ids: set) -> dict:
+def _first_campaign_touch(account_ids: set | None) -> dict:
     """Each account's first marketing-campaign touch (sales calls are not marketing's).
 
     Read from the campaigns app when it is installed; without it nothing is influenced.
     """
     from django.apps import apps
-    from django.db.models import Min
 
     try:
         touchpoint = apps.get_model("campaigns", "Touchpoint")
     except LookupError:
         return {}
+    marketing = touchpoint.objects.filter(campaign__isnull=False).exclude(kind="sales_call")
+    if account_ids is None:  # every account (a rebuild): one grouped scan
+        return dict(
+            marketing.filter(account_id__isnull=False)
+            .values("account_id")
+            .annotate(first=Min("occurred_at"))
+            .values_list("account_id", "first")
+        )
     ids = [a for a in account_ids if a]
     out: dict = {}
     for i in range(0, len(ids), 5000):
         rows = (
-            touchpoint.objects.filter(account_id__in=ids[i : i + 5000], campaign__isnull=False)
-            .exclude(kind="sales_call")
+            marketing.filter(account_id__in=ids[i : i + 5000])
             .values("account_id")
             .annotate(first=Min("occurred_at"))
             .values_list("account_id", "first")
@@ -329,33 +386,60 @@ def _first_campaign_touch(account_ids: set) -> dict:
     return out
 
 
-def _fold_batch(events: list[dict], calendar: str) -> None:
+OPP_FIELDS = (
+    "id",
+    "amount_base",
+    "gross_profit",
+    "team_id",
+    "segment_id",
+    "product_id",
+    "source",
+    "owner_id",
+    "account_id",
+)
+
+
+def _opportunity_rows(qs) -> dict[int, dict]:
+    return {row[0]: dict(zip(OPP_FIELDS, row, strict=True)) for row in qs.values_list(*OPP_FIELDS)}
+
+
+def _known_progress(object_type: str, ids: set) -> dict[tuple, _Progress]:
+    known: dict[tuple, _Progress] = {}
+    id_list = list(ids)
+    for i in range(0, len(id_list), 5000):
+        rows = DealProgress.objects.filter(object_type=object_type, object_id__in=id_list[i : i + 5000])
+        for row in rows.values_list("object_type", "object_id", *PROGRESS_FIELDS):
+            known[(object_type, row[1])] = _Progress(*row)
+    return known
+
+
+def _fold_batch(
+    events: list[dict],
+    calendar: str,
+    *,
+    fresh: bool = False,
+    opps: dict[int, dict] | None = None,
+    first_touch: dict | None = None,
+) -> None:
+    """Fold ``events`` (in id order per object) into the aggregates.
+
+    ``fresh``: no object in ``events`` has been folded before (a rebuild), so there is no
+    progress to read back. A rebuild also passes the deals and first touches it already
+    read for the whole range, instead of looking them up id by id.
+    """
     opp_ids = {e["object_id"] for e in events if e["object_type"] == "opportunity"}
     lead_ids = {e["object_id"] for e in events if e["object_type"] == "lead"}
-    opps: dict[int, dict] = {}
-    opp_list = list(opp_ids)
-    for i in range(0, len(opp_list), 5000):
-        for row in Opportunity.objects.filter(pk__in=opp_list[i : i + 5000]).values(
-            "id",
-            "amount_base",
-            "gross_profit",
-            "team_id",
-            "segment_id",
-            "product_id",
-            "source",
-            "owner_id",
-            "account_id",
-        ):
-            opps[row["id"]] = row
-    first_touch = _first_campaign_touch({row["account_id"] for row in opps.values()})
-    progress: dict[tuple, DealProgress] = {}
-    for object_type, ids in (("opportunity", opp_ids), ("lead", lead_ids)):
-        id_list = list(ids)
-        for i in range(0, len(id_list), 5000):
-            for row in DealProgress.objects.filter(
-                object_type=object_type, object_id__in=id_list[i : i + 5000]
-            ):
-                progress[(object_type, row.object_id)] = row
+    if opps is None:
+        opps = {}
+        opp_list = list(opp_ids)
+        for i in range(0, len(opp_list), 5000):
+            opps.update(_opportunity_rows(Opportunity.objects.filter(pk__in=opp_list[i : i + 5000])))
+    if first_touch is None:
+        first_touch = _first_campaign_touch({row["account_id"] for row in opps.values()})
+    progress: dict[tuple, _Progress] = {}
+    if not fresh:
+        progress.update(_known_progress("opportunity", opp_ids))
+        progress.update(_known_progress("lead", lead_ids))
     deltas = _Deltas()
     wins: list = []
     tz = timezone.get_current_timezone()
@@ -419,7 +503,15 @@ def fill(*, batch_size: int = 50_000, progress=None) -> int:
 
 
 def rebuild(*, batch_size: int = 50_000, progress=None) -> int:
-    """Empty every aggregate and fold the whole stage-event log again."""
+    """Empty every aggregate and fold the whole stage-event log again.
+
+    A rebuild reads the log object by object (ranges of deal and lead ids, each object's
+    events in id order, which is the order ``fill`` would have folded them in), so no
+    object's progress has to be read back between batches, and the deals of a range are
+    read with one range query. Then the bookmark moves to the last event that existed when
+    the rebuild began; anything newer is left to the next ``fill``.
+    """
+    calendar = company_settings().fiscal_calendar
     with transaction.atomic():
         for model in (
             FunnelMonthStat,
@@ -430,18 +522,52 @@ def rebuild(*, batch_size: int = 50_000, progress=None) -> int:
             CustomerFirstWin,
         ):
             model.objects.all().delete()
+        last = StageEvent.objects.order_by("-id").values("id", "at").first() or {"id": 0, "at": None}
         FillState.objects.update_or_create(
             stat=STAT,
             defaults={
                 "last_event_id": 0,
                 "last_event_at": None,
                 "events_folded": 0,
-                "calendar": company_settings().fiscal_calendar,
+                "calendar": calendar,
                 "rebuilt_at": timezone.now(),
                 "updated_at": timezone.now(),
             },
         )
-    return fill(batch_size=batch_size, progress=progress)
+    first_touch = _first_campaign_touch(None)
+    total = 0
+    for object_type in (StageEvent.ObjectType.OPPORTUNITY, StageEvent.ObjectType.LEAD):
+        events_of_type = StageEvent.objects.filter(object_type=object_type, id__lte=last["id"])
+        bounds = events_of_type.aggregate(lo=Min("object_id"), hi=Max("object_id"), n=Count("id"))
+        if not bounds["n"]:
+            continue
+        # Ranges of object ids holding about ``batch_size`` events each.
+        span = max(1, (bounds["hi"] - bounds["lo"] + 1) * batch_size // bounds["n"])
+        for lo in range(bounds["lo"], bounds["hi"] + 1, span):
+            hi = lo + span
+            events = list(
+                events_of_type.filter(object_id__gte=lo, object_id__lt=hi)
+                .order_by("object_id", "id")
+                .values("id", "object_type", "object_id", "from_stage", "to_stage", "at")
+            )
+            if not events:
+                continue
+            with transaction.atomic():
+                opps = None
+                if object_type == StageEvent.ObjectType.OPPORTUNITY:
+                    opps = _opportunity_rows(Opportunity.objects.filter(pk__gte=lo, pk__lt=hi))
+                _fold_batch(events, calendar, fresh=True, opps=opps, first_touch=first_touch)
+                FillState.objects.filter(stat=STAT).update(
+                    events_folded=F("events_folded") + len(events), updated_at=timezone.now()
+                )
+            total += len(events)
+            if progress:
+                progress(f"scorecard aggregates: {total:,} events folded (rebuild)")
+    FillState.objects.filter(stat=STAT).update(
+        last_event_id=last["id"], last_event_at=last["at"], updated_at=timezone.now()
+    )
+    # Events written while the rebuild ran (ids above ``last``) fold in the usual way.
+    return total + fill(batch_size=batch_size, progress=progress)
 
 
 def fill_state() -> FillState | None:
