@@ -502,7 +502,7 @@ def fill(*, batch_size: int = 50_000, progress=None) -> int:
     return total
 
 
-def rebuild(*, batch_size: int = 50_000, progress=None) -> int:
+def rebuild(*, batch_size: int = 50_000, progress=None, upto_id: int | None = None) -> int:
     """Empty every aggregate and fold the whole stage-event log again.
 
     A rebuild reads the log object by object (ranges of deal and lead ids, each object's
@@ -522,7 +522,10 @@ def rebuild(*, batch_size: int = 50_000, progress=None) -> int:
             CustomerFirstWin,
         ):
             model.objects.all().delete()
-        last = StageEvent.objects.order_by("-id").values("id", "at").first() or {"id": 0, "at": None}
+        log = StageEvent.objects.order_by("-id")
+        if upto_id is not None:  # benchmarks: leave the rest of the log for an incremental fill
+            log = log.filter(id__lte=upto_id)
+        last = log.values("id", "at").first() or {"id": 0, "at": None}
         FillState.objects.update_or_create(
             stat=STAT,
             defaults={
@@ -566,6 +569,8 @@ def rebuild(*, batch_size: int = 50_000, progress=None) -> int:
     FillState.objects.filter(stat=STAT).update(
         last_event_id=last["id"], last_event_at=last["at"], updated_at=timezone.now()
     )
+    if upto_id is not None:
+        return total
     # Events written while the rebuild ran (ids above ``last``) fold in the usual way.
     return total + fill(batch_size=batch_size, progress=progress)
 
