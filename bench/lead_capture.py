@@ -134,7 +134,7 @@ def _percentiles(values: list[float]) -> dict:
 def start_server(
     bind: str, *, workers: int, threads: int, worker: bool, log: str, direct: bool = False
 ) -> list[subprocess.Popen]:
-    """The production server in a process group of its own (a SIGKILL takes every child).
+    """The production server, each process leading its own group (a SIGKILL takes every child).
 
     ``hamsu serve`` by default; ``direct`` starts the same gunicorn command line and
     ``hamsu worker`` without the ``serve`` wrapper (which imports Django once more before
@@ -160,7 +160,7 @@ def start_server(
                     cwd=ROOT,
                     stdout=out,
                     stderr=out,
-                    process_group=web.pid,
+                    start_new_session=True,
                     preexec_fn=lambda: os.nice(WORKER_NICE),
                 )
             )
@@ -168,8 +168,9 @@ def start_server(
 
 
 def kill_server(procs: list[subprocess.Popen], sig=signal.SIGKILL) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(procs[0].pid, sig)
+    for proc in procs:  # each leads a process group: gunicorn's holds its web workers
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
     for proc in procs:
         proc.wait()
 

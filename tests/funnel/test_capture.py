@@ -246,6 +246,19 @@ def test_a_stored_capture_wakes_the_worker(client, form, django_capture_on_commi
     assert lead_of(response).email == "now@pars.example"
 
 
+def test_the_drain_job_works_through_everything_queued(client, form):
+    from hamsu.funnel.services.capture_process import capture_intake_drain
+    from hamsu.funnel.tasks import process_capture_intake
+
+    for i in range(3):
+        post(client, form, {"email": f"q{i}@pars.example"})
+    # Out of time before it starts: nothing is half done, everything stays queued.
+    assert capture_intake_drain(until=0) == 0
+    assert CaptureRequest.objects.filter(status="pending").count() == 3
+    process_capture_intake.enqueue()  # the immediate test backend runs it now
+    assert Lead.objects.count() == 3 and not CaptureRequest.objects.filter(status="pending").exists()
+
+
 def test_a_qualifying_capture_is_routed_and_handed_off(client, form, round_robin, policy, rep):
     response = post(
         client,

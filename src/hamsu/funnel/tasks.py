@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 from django.utils import timezone
 from django_tasks import task
@@ -27,16 +28,20 @@ def process_capture_batch(batch_id: int) -> dict:
 # A web process queues this at most once a second while captures arrive (see
 # ``capture.wake_worker``), so a capture stored just after a drain's last look could wait
 # for the next capture. A drain that found work therefore looks once more a second later:
-# every capture is either seen by a running drain or by that follow-up.
+# every capture is either seen by a running drain or by that follow-up. A long backlog is
+# worked through in slices of SLICE, each queueing the next, so other jobs are not held up.
 FOLLOW_UP = datetime.timedelta(seconds=1)
+SLICE = 10.0
 
 
 @task()
 def process_capture_intake() -> dict:
-    from hamsu.funnel.services.capture_process import capture_intake_drain
+    from hamsu.funnel.services.capture_process import capture_intake_drain, capture_intake_pending
 
-    handled = capture_intake_drain()
-    if handled and process_capture_intake.get_backend().supports_defer:
+    handled = capture_intake_drain(until=time.monotonic() + SLICE)
+    if handled and capture_intake_pending():
+        process_capture_intake.enqueue()
+    elif handled and process_capture_intake.get_backend().supports_defer:
         process_capture_intake.using(run_after=timezone.now() + FOLLOW_UP).enqueue()
     return {"processed": handled}
 

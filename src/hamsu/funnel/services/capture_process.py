@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -514,8 +515,13 @@ def _process_chunk(queryset: QuerySet, *, form_of, via: str, limit: int = CHUNK)
 # ---------------------------------------------------------------- draining
 
 
-def capture_intake_drain(*, limit: int = CHUNK) -> int:
-    """Turn every pending single capture into its lead; returns how many were handled."""
+def capture_intake_pending() -> bool:
+    return CaptureRequest.objects.filter(status=CaptureRequest.Status.PENDING).exists()
+
+
+def capture_intake_drain(*, limit: int = CHUNK, until: float | None = None) -> int:
+    """Turn pending single captures into leads, chunk by chunk, until none is left (or
+    ``time.monotonic()`` passes ``until``); returns how many were handled."""
     forms: dict[int, CaptureForm | None] = {}
 
     def form_of(row: CaptureRequest) -> CaptureForm | None:
@@ -526,11 +532,12 @@ def capture_intake_drain(*, limit: int = CHUNK) -> int:
         return forms[row.form_id]
 
     handled = 0
-    while True:
+    while until is None or time.monotonic() < until:
         n = _process_chunk(CaptureRequest.objects.order_by("pk"), form_of=form_of, via="capture", limit=limit)
         if not n:
-            return handled
+            break
         handled += n
+    return handled
 
 
 def capture_batch_process(*, batch_id: int, limit: int = CHUNK) -> CaptureBatch:
