@@ -1,12 +1,19 @@
 """Benchmark: import N contacts from CSV through the real import path (validation with the
 model fields, de-duplication by external id and e-mail, bulk insert, one transaction).
 
-    .venv/bin/python bench/import_contacts.py [--rows 1000000] [--db /tmp/bench.sqlite3]
+    .venv/bin/python bench/import_contacts.py [--rows 1000000]
+    .venv/bin/python bench/import_contacts.py --rows 1000000 \\
+        --database-url postgres://hamsu:hamsu@127.0.0.1:5432/hamsu_dataio --reset
 
-The CSV is generated first (streamed to a temporary file; 0.5 % of rows repeat an earlier
-e-mail, 0.1 % carry an invalid e-mail), then imported twice: once into the empty database
-(all inserts) and once more (all matches: the idempotent re-import). Peak memory is the
-process's maximum resident set size, measured in a fresh subprocess per run.
+Self-contained: it generates the CSV (a HubSpot-style export streamed to a temporary
+file; 0.5 % of rows repeat an earlier e-mail, 0.1 % carry an invalid e-mail), migrates
+the database (by default a fresh SQLite file in a temporary directory; on PostgreSQL give
+a database of its own — ``--reset`` empties its contacts first), then imports the file
+twice, each time in a fresh process: into the empty table (all inserts) and again (every
+row matched: the idempotent re-import). ``--dry-run`` adds a dry run of the first import.
+
+Each run reports rows/s on the wall clock, CPU seconds, peak RSS and where the rest of
+the wall time went (see dataio_measure.py), then the load average.
 """
 
 from __future__ import annotations
@@ -14,9 +21,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +30,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import dataio_measure  # noqa: E402
+
+TABLES = ["crm_contact", "dataio_importissue", "dataio_importjob"]
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
@@ -54,69 +65,80 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             )
 
 
-def run_import(path: str, db: str) -> dict:
-    """Runs in a subprocess: Django set up, one import, timings and peak memory."""
-    os.environ["HAMSU_DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamsu.settings")
+def child(command: str, path: str, reset: bool) -> dict:
+    """Runs in a fresh process (so peak RSS is this run's): Django set up, one import."""
     import django
 
     django.setup()
+    if command == "prepare":
+        dataio_measure.check_or_reset(TABLES, reset=reset)
+        return {}
     from hamsu.dataio import services
 
-    started = time.perf_counter()
-    cpu_started = time.process_time()
-    job = services.import_job_create(actor=None, kind="contacts", path=path, via="cli")
-    job = services.import_job_execute(job_id=job.pk, dry_run=False)
-    elapsed = time.perf_counter() - started
-    cpu = time.process_time() - cpu_started
-    return {
-        "status": job.status,
-        "rows": job.total_rows,
-        "created": job.created_count,
-        "updated": job.updated_count,
-        "unchanged": job.unchanged_count,
-        "duplicates": job.duplicate_count,
-        "errors": job.error_count,
-        "seconds": round(elapsed, 2),
-        "rows_per_second": round(job.total_rows / elapsed),
-        # The machine is shared: CPU seconds say what the import costs, wall time what it took.
-        "cpu_seconds": round(cpu, 2),
-        "rows_per_cpu_second": round(job.total_rows / cpu),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-    }
+    result: dict = {}
+    with dataio_measure.measured(result):
+        job = services.import_job_create(actor=None, kind="contacts", path=path, via="cli")
+        job = services.import_job_execute(job_id=job.pk, dry_run=command == "dry-run")
+        result.update(
+            status=job.status,
+            rows=job.total_rows,
+            created=job.created_count,
+            updated=job.updated_count,
+            unchanged=job.unchanged_count,
+            duplicates=job.duplicate_count,
+            errors=job.error_count,
+        )
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--db", default="")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--database-url", default="", help="default: a new SQLite file in a temporary directory"
+    )
+    parser.add_argument(
+        "--reset", action="store_true", help="empty the contacts of an existing database first"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="also time a dry run before the first import")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(run_import(*args.child)))
+        command, path, reset = args.child
+        print(json.dumps(child(command, path, reset == "1")))
         return 0
-    workdir = Path(tempfile.mkdtemp(prefix="hamsu-bench-"))
-    db = args.db or str(workdir / "bench.sqlite3")
+    workdir = Path(tempfile.mkdtemp(prefix="hamsu-import-bench-"))
+    url = args.database_url or dataio_measure.sqlite_url(str(workdir / "bench.sqlite3"))
     csv_path = workdir / "contacts.csv"
     started = time.perf_counter()
     generate(csv_path, args.rows)
     print(
-        f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
+        f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) "
+        f"in {time.perf_counter() - started:.1f} s"
     )
-    env = {**os.environ, "HAMSU_DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "hamsu.settings"}
-    subprocess.run([sys.executable, "-m", "django", "migrate", "-v0"], check=True, env=env, cwd=ROOT)
-    for label in ("first import (inserts)", "re-import (all matched)"):
+    env = dataio_measure.migrate(url, ROOT)
+    print(f"database: {url.split('@')[-1]}; {dataio_measure.machine()}")
+
+    def run(command: str) -> dict:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(csv_path), db],
+            [sys.executable, __file__, "--child", command, str(csv_path), "1" if args.reset else "0"],
             check=True,
             env=env,
             cwd=ROOT,
             capture_output=True,
             text=True,
         )
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{label}: {json.dumps(result)}")
-    print(f"load average: {os.getloadavg()}, cpus: {os.cpu_count()}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    run("prepare")
+    runs = [("dry run (rolled back)", "dry-run")] if args.dry_run else []
+    runs += [("first import (inserts)", "import"), ("re-import (all matched)", "import")]
+    for label, command in runs:
+        print(f"{label}: {json.dumps(run(command))}")
+        print(f"  {dataio_measure.machine()}")
+    shutil.rmtree(workdir)  # the CSV, and the SQLite database unless one was given
     return 0
 
 

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from hamsu.api.permissions import require_perm
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.dataio import selectors, services
-from hamsu.dataio.exporters import csv_chunks
+from hamsu.dataio.exporters import csv_stream
 from hamsu.dataio.models import ImportJob, WebhookDelivery, WebhookEndpoint
 
 router = Router(tags=["data"])
@@ -164,7 +164,7 @@ def export(request, kind: str):
         raise NotFound(f"No export {kind}", errors={"kind": [", ".join(selectors.EXPORTS)]})
     require_perm(request, spec.permission)
     response = StreamingHttpResponse(
-        csv_chunks(spec.header, selectors.export_rows(user=request.user, kind=kind)),
+        csv_stream(spec.header, selectors.export_columns(user=request.user, kind=kind)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'

@@ -20,11 +20,9 @@ they are written as they are processed, and the commit comes after the last one.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -43,6 +41,7 @@ from hamsu.crm.models import Account, Product, Segment
 from hamsu.dataio import parsing
 from hamsu.dataio.bulk import insert_rows
 from hamsu.dataio.checks import FieldCheck, drop_tracebacks
+from hamsu.dataio.collector import fewer_gc_passes
 from hamsu.dataio.mapping import Mapping
 from hamsu.dataio.readers import TableFile
 from hamsu.demo.bulk import reset_sequences
@@ -512,22 +511,6 @@ def _differs(stored, incoming) -> bool:
 
 
 ProgressCallback = Callable[[int, int], None]
-
-
-@contextlib.contextmanager
-def fewer_gc_passes(threshold: int = 50_000) -> Iterator[None]:
-    """Run the cycle collector every ``threshold`` allocations instead of every 700.
-
-    An import allocates millions of short-lived lists and tuples (rows, cells, insert
-    tuples) and no cycles to speak of; with the default threshold the collector walks the
-    chunk in flight over and over — measured at a third of the CSV reading time.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(max(threshold, before[0]), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def run_import(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from django.db import connections, models
 from django.db.models import QuerySet
+from django.db.models.functions import Cast
+from django.db.models.sql.constants import MULTI
 
 from hamsu.core.visibility import visible
 from hamsu.crm.models import Account, Activity, Contact, Opportunity
+from hamsu.dataio.collector import fewer_gc_passes
 from hamsu.dataio.models import ImportIssue, ImportJob, ImportPreset, WebhookDelivery, WebhookEndpoint
 from hamsu.dataio.progress import read_progress
 from hamsu.directory.models import Person
@@ -251,8 +255,110 @@ def export_queryset(*, user, kind: str) -> QuerySet:
 
 
 def export_rows(*, user, kind: str, chunk_size: int = 5000) -> Iterator[tuple]:
+    """Typed rows (datetimes as aware datetimes): for XLSX, which stores them as dates."""
     spec = EXPORTS[kind]
     return export_queryset(user=user, kind=kind).values_list(*spec.columns).iterator(chunk_size=chunk_size)
+
+
+def _field_at(model: type[models.Model], path: str) -> models.Field:
+    field = None
+    for part in path.split("__"):
+        field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+    return field
+
+
+def export_columns(*, user, kind: str, chunk_size: int = 5000) -> Iterator[list[Sequence]]:
+    """The rows of ``export_rows`` for CSV, a chunk of up to ``chunk_size`` at a time and
+    column by column (``columns[i][r]`` is row r's value i: the CSV writer zips them back
+    into rows in C). A datetime arrives as the text ``isoformat()`` gives for it (UTC,
+    ``+00:00``), every other value as the ORM gives it.
+
+    Why not ``export_rows``: at a million rows the ORM's per-value conversion of the
+    datetime column (SQLite: parse the stored text, make it aware; then ``isoformat``
+    back to text) and its per-row converter loop cost as much as everything else. Here
+    SQLite hands over the stored text (``CAST … AS text``: no declared type, so no
+    parsing), which already is the ISO form but for the ``T`` and the offset; PostgreSQL's
+    driver builds the datetimes in C. Only columns that need a converter get one.
+    """
+    spec = EXPORTS[kind]
+    queryset = export_queryset(user=user, kind=kind)
+    connection = connections[queryset.db]
+    sqlite = connection.vendor == "sqlite"
+    fields = [_field_at(spec.model, path) for path in spec.columns]
+    stamped = [i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)]
+    columns = [
+        Cast(path, output_field=models.TextField()) if sqlite and i in stamped else path
+        for i, path in enumerate(spec.columns)
+    ]
+    with fewer_gc_passes():
+        compiler = queryset.values_list(*columns).query.get_compiler(using=queryset.db)
+        chunks = compiler.execute_sql(
+            MULTI, chunked_fetch=connection.features.can_use_chunked_reads, chunk_size=chunk_size
+        )
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        fixes = dict.fromkeys(stamped, _stored_datetime_text(connection) if sqlite else _datetime_text)
+        for i, (functions, expression) in converters.items():
+            if i not in fixes:
+                fixes[i] = _converting(functions, expression, connection)
+        try:
+            for rows in chunks:
+                cells = list(zip(*rows, strict=True))
+                for i, fix in fixes.items():
+                    cells[i] = fix(cells[i])
+                yield cells
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()  # the server-side cursor, when a download stops half-way
+
+
+def _stored_datetime_text(connection):
+    """SQLite stores ``2024-01-02 03:04:05[.ffffff]`` (naive, in the connection's time
+    zone, UTC unless configured otherwise): that text with a ``T`` and ``+00:00`` is what
+    ``isoformat()`` gives for the aware datetime the ORM would make of it."""
+    from django.conf import settings
+    from django.utils.dateparse import parse_datetime
+    from django.utils.timezone import is_naive, make_aware
+
+    def as_orm_would(value):
+        if value is None:
+            return None
+        parsed = parse_datetime(value) if isinstance(value, str) else value
+        if parsed is None:
+            return value
+        if settings.USE_TZ and is_naive(parsed):
+            parsed = make_aware(parsed, connection.timezone)
+        return parsed.isoformat()
+
+    if not (settings.USE_TZ and connection.timezone_name == "UTC"):
+        return lambda values: [as_orm_would(value) for value in values]
+
+    def convert(values) -> list:
+        return [
+            (value.replace(" ", "T", 1) + "+00:00")
+            if value.__class__ is str and len(value) in (19, 26)
+            else as_orm_would(value)
+            for value in values
+        ]
+
+    return convert
+
+
+def _datetime_text(values) -> list:
+    return [None if value is None else value.isoformat() for value in values]
+
+
+def _converting(functions, expression, connection):
+    def convert(values) -> list:
+        out = []
+        for value in values:
+            for function in functions:
+                value = function(value, expression, connection)
+            out.append(value)
+        return out
+
+    return convert
 
 
 # ---------------------------------------------------------------- webhooks

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hamsu.core.errors import DomainError
 from hamsu.dataio import selectors, services
-from hamsu.dataio.exporters import csv_chunks, xlsx_tempfile
+from hamsu.dataio.exporters import csv_chunks, csv_stream, xlsx_tempfile
 from hamsu.dataio.importers import IMPORTERS
 from hamsu.dataio.mapping import BUILT_IN_PRESETS
 from hamsu.dataio.models import (
@@ -189,14 +189,15 @@ def export_download(request, kind: str, fmt: str):
         raise Http404
     if not request.user.has_perm(spec.permission):
         return HttpResponse(status=403)
-    rows = selectors.export_rows(user=request.user, kind=kind)
     stamp = timezone.now().strftime("%Y%m%d")
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_chunks(spec.header, rows), content_type="text/csv; charset=utf-8"
+            csv_stream(spec.header, selectors.export_columns(user=request.user, kind=kind)),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
         return response
+    rows = selectors.export_rows(user=request.user, kind=kind)
     handle = xlsx_tempfile(spec.header, rows, title=kind)
     return FileResponse(handle, as_attachment=True, filename=f"{kind}-{stamp}.xlsx")
 
