@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from hamsu.collaboration import services
 from hamsu.collaboration.clustering import cluster_texts, normalise
-from hamsu.collaboration.models import FeedbackNote, FeedbackTheme, Notification, ThemeStatus
+from hamsu.collaboration.models import FeedbackNote, FeedbackTheme, ThemeStatus
 from hamsu.core.errors import PermissionDenied, ValidationFailed
+from hamsu.core.models import Notification
 from hamsu.crm import services as crm
 from hamsu.crm.models import ActivityKind
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from hamsu.collaboration import services
 from hamsu.collaboration.agenda import median_days_in_stage
 from hamsu.collaboration.ical import CalendarItem, calendar, fold
-from hamsu.collaboration.models import ActionItem, ActionStatus, Meeting, Notification
+from hamsu.collaboration.models import ActionItem, ActionStatus, Meeting
 from hamsu.core.errors import PermissionDenied, ValidationFailed
-from hamsu.core.models import CompanySettings
+from hamsu.core.models import CompanySettings, Notification
 from hamsu.crm import services as crm
 from hamsu.crm.stages import Stage
 

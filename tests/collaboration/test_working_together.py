@@ -9,9 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from hamsu.collaboration import selectors, services
-from hamsu.collaboration.models import AccountPlan, CollateralUse, Notification
+from hamsu.collaboration.models import AccountPlan, CollateralUse
 from hamsu.core.errors import PermissionDenied, ValidationFailed
-from hamsu.core.models import CompanySettings, Visibility
+from hamsu.core.models import CompanySettings, Notification, Visibility
 from hamsu.crm import services as crm
 from hamsu.crm.stages import Stage
 

@@ -8,9 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from hamsu.collaboration.models import Notification
 from hamsu.core import roles
-from hamsu.core.models import AuditEntry
+from hamsu.core.models import AuditEntry, Notification
 from hamsu.directory.models import Person
 
 

@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 
 from hamsu.core.errors import ValidationFailed
+from hamsu.core.models import Notification
 from hamsu.crm import services as crm
 from hamsu.crm.models import OpportunityParticipant
 from hamsu.directory.models import Function, RoleTitle
-from hamsu.funnel.models import EngagementFiring, FollowUpTask, LeadState, Notification, StageEvent
+from hamsu.funnel.models import EngagementFiring, FollowUpTask, LeadState, StageEvent
 from hamsu.funnel.services import engagement
 from hamsu.funnel.services import leads as lifecycle
 
@@ -125,7 +126,7 @@ def test_notices_and_tasks_have_pages_and_api_twins(
     make_opportunity(rep, amount="2500000")
     client.force_login(rep.user)
     assert b"Plan the deal with the brand manager" in client.get("/funnel/inbox/").content
-    assert b"brand manager joins" in client.get("/funnel/notifications/").content
+    assert b"brand manager joins" in client.get("/funnel/notifications/", follow=True).content
     notices = client.get("/api/v1/funnel/notifications").json()
     assert notices and notices[0]["read_at"] is None
     assert client.post("/api/v1/funnel/notifications/read", data={}, content_type="application/json").json()[

@@ -10,8 +10,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from hamsu.core.models import Notification
 from hamsu.funnel import selectors
-from hamsu.funnel.models import Handoff, Notification
+from hamsu.funnel.models import Handoff
 from hamsu.funnel.services import handoff as handoffs
 from hamsu.funnel.services import leads as lifecycle
 

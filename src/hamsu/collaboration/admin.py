@@ -32,7 +32,6 @@ class FeedbackThemeAdmin(admin.ModelAdmin):
 
 
 for model in (
-    models.Notification,
     models.LiaisonAssignment,
     models.MeetingSeries,
     models.FeedbackDigest,

@@ -32,8 +32,9 @@ from hamsu.collaboration.models import (
     PlanStatus,
     ThemeStatus,
 )
-from hamsu.collaboration.notify import mark_read
+from hamsu.core import selectors as core_selectors
 from hamsu.core.errors import NotFound
+from hamsu.core.notify import mark_read
 from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Contact, Opportunity, Product, Segment
 from hamsu.crm.stages import Stage
@@ -73,14 +74,12 @@ class ReadIn(Schema):
 
 @router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
 def list_notifications(request, unread: bool = False):
-    return selectors.notifications_for(person_of(request.user), unread_only=unread, limit=200)
+    return core_selectors.notifications_for(person_of(request.user), unread_only=unread, limit=200)
 
 
 @router.post("/notifications/read", response={200: dict, **ERRORS})
 def read_notifications(request, payload: ReadIn):
-    me = person_of(request.user)
-    count = mark_read(person=me, ids=payload.ids) if me else 0
-    return {"marked": count}
+    return {"marked": mark_read(person=person_of(request.user), ids=payload.ids)}
 
 
 # ---------------------------------------------------------------- liaisons

@@ -43,8 +43,8 @@ from hamsu.collaboration.models import (
     Stakeholder,
     ThemeStatus,
 )
-from hamsu.collaboration.notify import notify
 from hamsu.collaboration.services import add_months
+from hamsu.core.notify import notify
 from hamsu.crm.models import Account, Opportunity
 from hamsu.directory.models import Function, Person, RoleTitle, Team
 

@@ -1,6 +1,6 @@
 """Working together (Defined → Aligned): liaisons, meetings with agendas and action items,
 sales feedback and its themes, key-account playbooks, collateral, joint events and
-rotations, and in-app notifications."""
+rotations. (In-app notifications are ``hamsu.core``'s: one inbox for every app.)"""
 
 from __future__ import annotations
 
@@ -8,35 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-# ---------------------------------------------------------------- notifications
-
-
-class Notification(models.Model):
-    """An in-app message to one person (the bell); the same text may also go by e-mail."""
-
-    recipient = models.ForeignKey(
-        "directory.Person",
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    kind = models.CharField(_("kind"), max_length=40)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed = models.BooleanField(_("e-mailed"), default=False)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="notif_inbox_idx")]
-
-    def __str__(self) -> str:
-        return self.title
-
 
 # ---------------------------------------------------------------- liaisons
 

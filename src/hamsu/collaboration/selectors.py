@@ -22,7 +22,6 @@ from hamsu.collaboration.models import (
     JointEvent,
     LiaisonAssignment,
     Meeting,
-    Notification,
     ThemeStatus,
 )
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
@@ -30,22 +29,6 @@ from hamsu.core.visibility import person_of, visible
 from hamsu.crm.models import Account, Opportunity
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.directory.models import Function, Person
-
-# ---------------------------------------------------------------- notifications
-
-
-def notifications_for(person, *, unread_only: bool = False, limit: int = 50) -> list[Notification]:
-    if person is None:
-        return []
-    qs = Notification.objects.filter(recipient=person)
-    if unread_only:
-        qs = qs.filter(read_at__isnull=True)
-    return list(qs.order_by("-created_at", "-id")[:limit])
-
-
-def unread_count(person) -> int:
-    return Notification.objects.filter(recipient=person, read_at__isnull=True).count() if person else 0
-
 
 # ---------------------------------------------------------------- liaisons
 

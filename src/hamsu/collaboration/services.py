@@ -46,9 +46,9 @@ from hamsu.collaboration.models import (
     Stakeholder,
     ThemeStatus,
 )
-from hamsu.collaboration.notify import notify
 from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied, ValidationFailed
+from hamsu.core.notify import notify
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
 from hamsu.core.validation import check_date_range, full_clean, raise_if
 from hamsu.core.visibility import can_see, person_of
@@ -1055,7 +1055,7 @@ NUDGE_EVERY_DAYS = 30
 @transaction.atomic
 def profiles_nudge_stale(*, days: int = STALE_AFTER_DAYS, now: datetime.datetime | None = None) -> int:
     """Ask everyone whose profile is older than ``days`` to check it — at most monthly."""
-    from hamsu.collaboration.models import Notification
+    from hamsu.core.models import Notification
     from hamsu.directory.selectors import stale_profiles
 
     now = now or timezone.now()

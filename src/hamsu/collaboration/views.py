@@ -24,9 +24,11 @@ from hamsu.collaboration.models import (
     Meeting,
     PlanItem,
 )
+from hamsu.core import selectors as inbox
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
+from hamsu.core.notify import mark_read
 from hamsu.core.visibility import person_of
 from hamsu.crm.selectors import account_detail, opportunities_visible
 from hamsu.crm.stages import Stage
@@ -85,19 +87,15 @@ def notifications(request):
     return render(
         request,
         "collaboration/notifications.html",
-        {"items": selectors.notifications_for(me, limit=100), "unread": selectors.unread_count(me)},
+        {"items": inbox.notifications_for(me, limit=100), "unread": inbox.unread_count(me)},
     )
 
 
 @login_required
 @require_POST
 def notifications_read(request):
-    from hamsu.collaboration.notify import mark_read
-
-    me = person_of(request.user)
-    if me is not None:
-        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
-        mark_read(person=me, ids=ids)
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    mark_read(person=person_of(request.user), ids=ids)
     return redirect("collaboration:notifications")
 
 

@@ -1,11 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from hamsu.core.models import AuditEntry, CompanySettings, CurrencyRate, User
+from hamsu.core.models import AuditEntry, CompanySettings, CurrencyRate, Notification, User
 
 admin.site.register(User, UserAdmin)
 admin.site.register(CompanySettings)
 admin.site.register(CurrencyRate)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient"]
 
 
 @admin.register(AuditEntry)

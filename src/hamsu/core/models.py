@@ -1,4 +1,5 @@
-"""Shared models: the user, company settings, currency rates and the audit log."""
+"""Shared models: the user, company settings, currency rates, the audit log and the
+in-app notifications every app writes."""
 
 from __future__ import annotations
 
@@ -138,3 +139,33 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class Notification(models.Model):
+    """An in-app message to one person — the bell. Every app writes here through
+    ``hamsu.core.notify`` (the funnel's SLA escalations and rule alerts as much as the
+    collaboration pages' invitations), so there is one inbox to look at."""
+
+    recipient = models.ForeignKey(
+        "directory.Person",
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"], name="core_notification_inbox_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

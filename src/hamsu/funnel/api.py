@@ -13,7 +13,10 @@ from typing import Annotated, Any
 from ninja import Field, Query, Router, Schema
 
 from hamsu.api.permissions import require_perm
+from hamsu.core import selectors as core_selectors
 from hamsu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from hamsu.core.notify import mark_read
+from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory.models import Person, Team
 from hamsu.funnel import capture_http, selectors
@@ -962,6 +965,9 @@ def capture_batch_errors(request, batch_id: int):
 
 
 class NotificationOut(Schema):
+    """The shared inbox's rows (``/together/notifications`` lists the same ones); this
+    older twin calls the row's ``url`` ``link``, as it always has."""
+
     id: int
     kind: str
     title: str
@@ -969,6 +975,10 @@ class NotificationOut(Schema):
     link: str
     created_at: datetime.datetime
     read_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_link(obj) -> str:
+        return obj.url
 
 
 class TaskOut(Schema):
@@ -985,8 +995,6 @@ class ReadIn(Schema):
 
 
 def _me(request):
-    from hamsu.core.visibility import person_of
-
     person = person_of(request.user)
     if person is None:
         raise NotFound("No person", errors={"user": ["This login has no directory person."]})
@@ -995,12 +1003,12 @@ def _me(request):
 
 @router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
 def my_notifications(request):
-    return selectors.my_notifications(user=request.user)
+    return core_selectors.notifications_for(person_of(request.user), limit=50)
 
 
 @router.post("/notifications/read", response={200: dict, **ERRORS})
 def read_notifications(request, payload: ReadIn):
-    return {"marked": engagement_services.notifications_mark_read(person=_me(request), ids=payload.ids)}
+    return {"marked": mark_read(person=_me(request), ids=payload.ids)}
 
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS})

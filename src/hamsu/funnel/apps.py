@@ -29,7 +29,6 @@ class FunnelConfig(AppConfig):
                 order=24,
                 permission="funnel.view_routingrule",
             ),
-            NavItem("funnel:notifications", _("Notifications"), "bell", order=90),
         )
         extend_roles()
         # Links on the CRM's deal and account pages ("Related"); the CRM does not import funnel.

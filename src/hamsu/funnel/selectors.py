@@ -23,7 +23,6 @@ from hamsu.funnel.models import (
     LeadDefinition,
     LeadQueue,
     LeadState,
-    Notification,
     SlaPolicy,
     StageEvent,
 )
@@ -307,16 +306,8 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
     return sorted(by_team.values(), key=lambda f: f.team)
 
 
-# ---------------------------------------------------------------- my notices and tasks
-
-
-def my_notifications(*, user, limit: int = 50) -> list[Notification]:
-    person = person_of(user)
-    if person is None:
-        return []
-    return list(
-        Notification.objects.filter(recipient=person).order_by("read_at", "-created_at", "-pk")[:limit]
-    )
+# ---------------------------------------------------------------- my tasks
+# (My notices are the shared inbox: hamsu.core.selectors.notifications_for.)
 
 
 def my_tasks(*, user, limit: int = 50) -> list[FollowUpTask]:

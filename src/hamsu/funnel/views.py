@@ -338,16 +338,8 @@ def sla(request):
 
 @login_required
 def notifications(request):
-    from hamsu.core.visibility import person_of
-    from hamsu.funnel.services.engagement import notifications_mark_read
-
-    person = person_of(request.user)
-    if request.method == "POST" and person is not None:
-        notifications_mark_read(person=person)
-        return redirect("funnel:notifications")
-    return render(
-        request, "funnel/notifications.html", {"items": selectors.my_notifications(user=request.user)}
-    )
+    """The funnel's notices are in the one inbox every app writes to; old links land there."""
+    return redirect("collaboration:notifications")
 
 
 @login_required

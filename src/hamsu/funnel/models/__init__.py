@@ -14,7 +14,6 @@ from hamsu.funnel.models.engagement import (
     EngagementFiring,
     EngagementRule,
     FollowUpTask,
-    Notification,
 )
 from hamsu.funnel.models.events import STAGE_LABELS, StageEvent, stage_label
 from hamsu.funnel.models.funnel import FunnelKind, FunnelStage, FunnelVersion, OwningFunction
@@ -56,7 +55,6 @@ __all__ = [
     "LeadQueue",
     "LeadState",
     "LeadTouch",
-    "Notification",
     "OwningFunction",
     "PredictiveModel",
     "ReturnReason",

@@ -1,4 +1,5 @@
-"""Rules of engagement ("when … then …"), their firing log, tasks and in-app notices."""
+"""Rules of engagement ("when … then …"), their firing log and tasks. (Their in-app
+notices are ``hamsu.core.models.Notification`` rows: the one inbox every app writes.)"""
 
 from __future__ import annotations
 
@@ -91,21 +92,3 @@ class FollowUpTask(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-
-class Notification(models.Model):
-    recipient = models.ForeignKey("directory.Person", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=40)
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("details"), blank=True)
-    link = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox_idx")]
-
-    def __str__(self) -> str:
-        return self.title

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from hamsu.core import audit
 from hamsu.core.errors import ValidationFailed
+from hamsu.core.notify import notify
 from hamsu.directory.models import Person, RoleTitle
 from hamsu.funnel import rule_language
 from hamsu.funnel.models import (
@@ -23,7 +24,6 @@ from hamsu.funnel.models import (
     FollowUpTask,
     Lead,
     LeadState,
-    Notification,
     StageEvent,
 )
 from hamsu.funnel.services import ordering
@@ -289,8 +289,8 @@ def _fire(
 
 
 def _notify(person: Person | None, *, title: str, body: str = "", link: str = "", kind: str = "rule") -> None:
-    if person is not None:
-        Notification.objects.create(recipient=person, kind=kind, title=title[:300], body=body, link=link)
+    # In the shared inbox (the bell), not by e-mail: rules fire on every deal change.
+    notify(recipients=[person], kind=kind, title=title, body=body, url=link, email=False)
 
 
 def _collateral_for(stage_code: str) -> list[dict]:
@@ -493,15 +493,6 @@ def engagement_catch_up(*, limit: int = 10_000) -> int:
         bookmark.last_event_id = events[-1]["pk"]
         bookmark.save(update_fields=["last_event_id"])
     return len(events)
-
-
-@transaction.atomic
-def notifications_mark_read(*, person, ids: list[int] | None = None) -> int:
-    """Mark the person's notices read (all unread ones when ``ids`` is None)."""
-    qs = Notification.objects.filter(recipient=person, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -6,17 +6,17 @@ import datetime
 import uuid
 from decimal import Decimal
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamsu.core import audit
 from hamsu.core.errors import ValidationFailed
+from hamsu.core.notify import Notice, deliver
 from hamsu.core.validation import full_clean
 from hamsu.directory.models import Person, RoleTitle
 from hamsu.funnel.calendars import CalendarSpec
-from hamsu.funnel.models import BusinessCalendar, Handoff, HandoffStatus, Lead, Notification, SlaPolicy
+from hamsu.funnel.models import BusinessCalendar, Handoff, HandoffStatus, Lead, SlaPolicy
 
 # Without any policy configured: eight working hours, Monday to Friday 9–17 UTC.
 FALLBACK_CALENDAR = CalendarSpec()
@@ -94,7 +94,8 @@ def sla_check(*, now: datetime.datetime | None = None) -> int:
     One UPDATE claims the breaches by stamping them with a fresh token; only this run's
     token is read back, so two workers running at the same moment never escalate the
     same breach twice, and a breach escalated once is never claimed again. The in-app
-    notices are written in the same transaction; e-mails go out after it commits.
+    notices (the same bell every app writes to) are written in the same transaction;
+    e-mails go out after it commits.
     """
     now = now or timezone.now()
     token = uuid.uuid4().hex
@@ -116,7 +117,7 @@ def sla_check(*, now: datetime.datetime | None = None) -> int:
             team_id__in=team_ids, role_title=RoleTitle.MARKETING_LIAISON, is_active=True
         ):
             liaisons.setdefault(person.team_id, []).append(person)
-        notices, mails = [], []
+        notices = []
         for handoff in handoffs:
             lead = handoff.lead
             title = _("SLA breached: lead %(lead)s was not accepted or returned in time") % {"lead": lead}
@@ -124,26 +125,12 @@ def sla_check(*, now: datetime.datetime | None = None) -> int:
                 "due": handoff.due_at.isoformat(timespec="minutes"),
                 "owner": handoff.owner or _("nobody (handoff queue)"),
             }
-            for person in _escalation_recipients(handoff, managers, liaisons):
-                notices.append(
-                    Notification(
-                        recipient=person,
-                        kind="sla_breach",
-                        title=title[:300],
-                        body=body,
-                        link=f"/funnel/leads/{lead.pk}/",
-                    )
-                )
-                if person.email:
-                    mails.append((str(title), body, person.email))
-        Notification.objects.bulk_create(notices, batch_size=2000)
-        transaction.on_commit(lambda: _send(mails))
+            notices += [
+                Notice(person, "sla_breach", title, body, f"/funnel/leads/{lead.pk}/")
+                for person in _escalation_recipients(handoff, managers, liaisons)
+            ]
+        deliver(notices)
     return claimed
-
-
-def _send(mails: list[tuple[str, str, str]]) -> None:
-    for subject, body, to in mails:
-        send_mail(subject, body, None, [to], fail_silently=True)
 
 
 # ---------------------------------------------------------------- calendars and policies
