@@ -262,7 +262,7 @@ def _sla(side: str):
         from django.utils import timezone
 
         try:
-            from hamsu.funnel.selectors import sla_adherence
+            from hamsu.funnel.sla_counts import sla_counts
         except ImportError as error:
             raise NotMeasured(_("Handoff SLAs are not recorded yet (the funnel app).")) from error
         tz = timezone.get_current_timezone()
@@ -270,7 +270,7 @@ def _sla(side: str):
         end = datetime.datetime.combine(
             c.f.period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
         )
-        figures = sla_adherence(start=start, end=end)
+        figures = sla_counts(start=start, end=end)
         if side == "sales":
             return _ratio(sum(f.on_time for f in figures), sum(f.handoffs_closed for f in figures))
         return _ratio(sum(f.mqls for f in figures), sum(f.mql_target for f in figures))
@@ -658,7 +658,7 @@ def _build() -> list[Metric]:
             "ratio",
             "month",
             _("MQLs handed to sales divided by the MQLs marketing committed to in the SLA, in the period."),
-            "sum(mqls) / sum(mql_target) over funnel.selectors.sla_adherence()",
+            "sum(mqls) / sum(mql_target) over funnel.sla_counts.sla_counts()",
             _sla("marketing"),
         ),
         Metric(
@@ -672,7 +672,7 @@ def _build() -> list[Metric]:
             _(
                 "Handoffs sales accepted or returned within the SLA divided by handoffs decided, in the period."
             ),
-            "sum(on_time) / sum(handoffs_closed) over funnel.selectors.sla_adherence()",
+            "sum(on_time) / sum(handoffs_closed) over funnel.sla_counts.sla_counts()",
             _sla("sales"),
         ),
         Metric(
