@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from statistics import median
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from hamsu.core.pagination import Page, keyset_page
@@ -233,77 +233,74 @@ class SideFigures:
 
 def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[SideFigures]:
     """Marketing's MQL volume and acceptance rate, sales' response time and follow-up depth,
-    per sales team, for handoffs opened in [start, end)."""
-    from hamsu.funnel.services.handoff import calendar_spec, policy_for
+    per sales team, for handoffs opened in [start, end).
 
-    months = max((end - start).days / 30.4, 1 / 30.4)
-    handoffs = list(
-        Handoff.objects.filter(opened_at__gte=start, opened_at__lt=end)
-        .select_related("team", "lead")
-        .only(
-            "team__name",
-            "status",
-            "opened_at",
-            "due_at",
-            "closed_at",
-            "escalated_at",
-            "lead__state",
-            "lead__accepted_at",
-            "lead__first_follow_up_at",
-            "lead__follow_up_attempts",
-            "lead__return_reason",
-            "team_id",
-        )
-    )
-    now = timezone.now()
-    by_team: dict[int | None, SideFigures] = {}
+    The counts come from the database (``sla_counts``); only the follow-up times, which are
+    measured in each team's business hours, are worked out here, over the accepted handoffs
+    that have a follow-up — read as plain values, not model instances.
+    """
+    from hamsu.funnel.services.handoff import calendar_spec, policy_for
+    from hamsu.funnel.sla_counts import sla_counts
+
+    counted = sla_counts(start=start, end=end)
+    in_period = Handoff.objects.filter(opened_at__gte=start, opened_at__lt=end)
     follow_ups: dict[int | None, list[float]] = {}
     follow_on_time: dict[int | None, list[bool]] = {}
-    attempts: dict[int | None, list[int]] = {}
     policies: dict[int | None, SlaPolicy | None] = {}
-    for h in handoffs:
-        if h.team_id not in policies:
-            policies[h.team_id] = policy_for(h.team_id)
-        policy = policies[h.team_id]
-        fig = by_team.setdefault(
-            h.team_id,
-            SideFigures(
-                team=h.team.name if h.team_id else "—",
-                mql_target=round(policy.mql_target_per_month * months) if policy else 0,
-                acceptance_target=float(policy.acceptance_rate_target) if policy else 0.0,
-                min_attempts=policy.min_attempts if policy else 0,
-            ),
+    specs: dict[int, object] = {}
+    rows = in_period.filter(
+        status=HandoffStatus.ACCEPTED, lead__accepted_at__isnull=False, lead__first_follow_up_at__isnull=False
+    ).values_list("team_id", "lead__accepted_at", "lead__first_follow_up_at")
+    for team_id, accepted_at, followed_at in rows.iterator(chunk_size=5000):
+        if team_id not in policies:
+            policies[team_id] = policy_for(team_id)
+        policy = policies[team_id]
+        if policy is None:
+            continue
+        spec = specs.get(policy.pk)
+        if spec is None:
+            spec = specs[policy.pk] = calendar_spec(policy.calendar)
+        hours = spec.business_seconds_between(accepted_at, followed_at) / 3600
+        follow_ups.setdefault(team_id, []).append(hours)
+        follow_on_time.setdefault(team_id, []).append(hours <= float(policy.follow_up_within_hours))
+    attempts = dict(
+        in_period.filter(
+            status=HandoffStatus.RETURNED,
+            lead__return_reason__in=("bad_fit", "wrong_contact", "duplicate", "no_budget", "not_now"),
         )
-        fig.mqls += 1
-        if h.status == HandoffStatus.ACCEPTED:
-            fig.accepted += 1
-        elif h.status == HandoffStatus.RETURNED:
-            fig.returned += 1
-            if h.lead.return_reason in ("bad_fit", "wrong_contact", "duplicate", "no_budget", "not_now"):
-                attempts.setdefault(h.team_id, []).append(h.lead.follow_up_attempts)
-        if h.closed_at and h.status in (HandoffStatus.ACCEPTED, HandoffStatus.RETURNED):
-            fig.handoffs_closed += 1
-            fig.on_time += h.closed_at <= h.due_at
-        if h.escalated_at:
-            fig.breaches += 1
-        if h.status == HandoffStatus.OPEN and h.due_at < now:
-            fig.open_overdue += 1
-        lead = h.lead
-        if h.status == HandoffStatus.ACCEPTED and lead.accepted_at and lead.first_follow_up_at and policy:
-            spec = calendar_spec(policy.calendar)
-            hours = spec.business_seconds_between(lead.accepted_at, lead.first_follow_up_at) / 3600
-            follow_ups.setdefault(h.team_id, []).append(hours)
-            follow_on_time.setdefault(h.team_id, []).append(hours <= float(policy.follow_up_within_hours))
-    for team_id, fig in by_team.items():
-        decided = fig.accepted + fig.returned
-        fig.acceptance_rate = fig.accepted / decided * 100 if decided else None
-        fig.on_time_rate = fig.on_time / fig.handoffs_closed * 100 if fig.handoffs_closed else None
-        if follow_ups.get(team_id):
-            fig.follow_up_hours_median = median(follow_ups[team_id])
-            fig.follow_up_on_time_rate = sum(follow_on_time[team_id]) / len(follow_on_time[team_id]) * 100
-        if attempts.get(team_id):
-            fig.attempts_before_disqualify = sum(attempts[team_id]) / len(attempts[team_id])
-    return sorted(by_team.values(), key=lambda f: f.team)
+        .values("team_id")
+        .annotate(mean=Avg("lead__follow_up_attempts"))
+        .values_list("team_id", "mean")
+        .order_by()
+    )
+    out = []
+    for c in counted:
+        if c.team_id not in policies:
+            policies[c.team_id] = policy_for(c.team_id)
+        policy = policies[c.team_id]
+        fig = SideFigures(
+            team=c.team,
+            mqls=c.mqls,
+            mql_target=c.mql_target,
+            accepted=c.accepted,
+            returned=c.returned,
+            acceptance_rate=c.acceptance_rate,
+            acceptance_target=c.acceptance_target,
+            handoffs_closed=c.handoffs_closed,
+            on_time=c.on_time,
+            on_time_rate=c.on_time / c.handoffs_closed * 100 if c.handoffs_closed else None,
+            breaches=c.breaches,
+            open_overdue=c.open_overdue,
+            min_attempts=policy.min_attempts if policy else 0,
+        )
+        if follow_ups.get(c.team_id):
+            fig.follow_up_hours_median = median(follow_ups[c.team_id])
+            on_time = follow_on_time[c.team_id]
+            fig.follow_up_on_time_rate = sum(on_time) / len(on_time) * 100
+        if attempts.get(c.team_id) is not None:
+            fig.attempts_before_disqualify = float(attempts[c.team_id])
+        out.append(fig)
+    return out
 
 
 # ---------------------------------------------------------------- my tasks
