@@ -1,70 +1,69 @@
 """Benchmark: export N contacts to CSV (and a smaller XLSX) through the real export path
-(visibility filter, values_list streaming, formula neutralising).
+(visibility filter, column-wise chunks, formula neutralising — what the export page and
+``GET /api/v1/data/exports/contacts`` run).
 
     .venv/bin/python bench/export_rows.py [--rows 1000000] [--xlsx-rows 100000]
+    .venv/bin/python bench/export_rows.py --rows 1000000 \\
+        --database-url postgres://hamsu:hamsu@127.0.0.1:5432/hamsu_dataio --reset
 
-Contacts are inserted first with the demo's bulk writer into a fresh SQLite file; the
-export then runs as a head of sales (sees everything) and as a sales rep under "own
-records" visibility (the filtered query).
+Self-contained: it migrates the database (by default a fresh SQLite file in a temporary
+directory; on PostgreSQL a database of its own — ``--reset`` empties its contacts),
+inserts the contacts with the demo's bulk writer (0.1 % with a formula in the last name,
+every phone starting with "+", which the export must neutralise too), then times, each in
+a fresh process: CSV as a head of sales (sees every row), CSV as a sales rep under "own
+records" visibility (the filtered query), and XLSX as the head of sales for the first
+``--xlsx-rows`` rows. ``--compare`` also times the row-by-row ORM path the page used
+before (export_rows → write_csv), for a before/after on the same machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import dataio_measure  # noqa: E402
+
+TABLES = ["crm_contact"]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--xlsx-rows", type=int, default=100_000)
-    args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="hamsu-export-bench-"))
-    os.environ["HAMSU_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamsu.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def setup(rows: int, reset: bool) -> dict:
+    from django.contrib.auth.models import Group
     from django.db import connection, transaction
     from django.utils import timezone
 
     from hamsu.core import roles
-    from hamsu.dataio.exporters import write_csv, write_xlsx
-    from hamsu.dataio.selectors import EXPORTS, export_rows
+    from hamsu.core.company import company_settings
+    from hamsu.core.models import User, Visibility
     from hamsu.demo.bulk import insert_rows
     from hamsu.directory.models import Person, RoleTitle, Team
 
-    call_command("migrate", verbosity=0)
+    dataio_measure.check_or_reset(TABLES, reset=reset)
     roles.sync_role_groups()
-    from django.contrib.auth.models import Group
-
-    from hamsu.core.models import User
-
-    team = Team.objects.create(name="Bench", function="sales")
+    team, _ = Team.objects.get_or_create(name="Bench", defaults={"function": "sales"})
     people = []
     for name, role in (("Head", roles.HEAD_OF_SALES), ("Rep", roles.SALES_REP)):
-        user = User.objects.create_user(username=name.lower())
+        user, _ = User.objects.get_or_create(username=f"bench-{name.lower()}")
         user.groups.add(Group.objects.get(name=role))
-        people.append(
-            Person.objects.create(
-                user=user,
-                full_name=name,
-                email=f"{name}@bench.example",
-                function="sales",
-                role_title=RoleTitle.SALES_REP,
-                team=team,
-            )
+        person, _ = Person.objects.get_or_create(
+            email=f"{name.lower()}@bench.example",
+            defaults={
+                "user": user,
+                "full_name": name,
+                "function": "sales",
+                "role_title": RoleTitle.SALES_REP,
+                "team": team,
+            },
         )
+        people.append(person)
     head, rep = people
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     started = time.perf_counter()
@@ -98,44 +97,95 @@ def main(argv: list[str] | None = None) -> int:
                     now,
                     now,
                 )
-                for i in range(args.rows)
+                for i in range(rows)
             ),
         )
-    print(f"inserted {args.rows:,} contacts in {time.perf_counter() - started:.1f} s")
-    from hamsu.core.models import CompanySettings, Visibility
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE crm_contact")
+    settings = company_settings()
+    settings.visibility = Visibility.OWN
+    settings.save()
+    return {"inserted": rows, "seconds": round(time.perf_counter() - started, 1)}
 
-    CompanySettings.objects.create(visibility=Visibility.OWN)
+
+def export(kind: str, who: str, path: str, limit: int) -> dict:
+    from hamsu.core.models import User
+    from hamsu.dataio.exporters import write_csv, write_csv_columns, write_xlsx
+    from hamsu.dataio.selectors import EXPORTS, export_columns, export_rows
+
+    user = User.objects.get(username=f"bench-{who}")
     spec = EXPORTS["contacts"]
-    results = {}
-    for label, person in (("csv, head of sales (all rows)", head), ("csv, sales rep (own rows)", rep)):
-        path = workdir / "contacts.csv"
-        started, cpu = time.perf_counter(), time.process_time()
-        count = write_csv(str(path), spec.header, export_rows(user=person.user, kind="contacts"))
-        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-        results[label] = {
-            "rows": count,
-            "seconds": round(wall, 2),
-            "rows_per_second": round(count / wall),
-            "cpu_seconds": round(cpu, 2),
-            "rows_per_cpu_second": round(count / cpu),
-            "mb": round(path.stat().st_size / 1e6),
-        }
-    rows = export_rows(user=head.user, kind="contacts")
-    limited = (row for _n, row in zip(range(args.xlsx_rows), rows, strict=False))
-    started, cpu = time.perf_counter(), time.process_time()
-    count = write_xlsx(workdir / "contacts.xlsx", spec.header, limited, title="contacts")
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    results["xlsx, head of sales"] = {
-        "rows": count,
-        "seconds": round(wall, 2),
-        "rows_per_second": round(count / wall),
-        "cpu_seconds": round(cpu, 2),
-    }
-    for label, result in results.items():
-        print(f"{label}: {json.dumps(result)}")
-    print(
-        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; load average {os.getloadavg()}, cpus {os.cpu_count()}"
+    result: dict = {}
+    with dataio_measure.measured(result):
+        if kind == "csv":
+            count = write_csv_columns(path, spec.header, export_columns(user=user, kind="contacts"))
+        elif kind == "csv-orm-rows":
+            count = write_csv(path, spec.header, export_rows(user=user, kind="contacts"))
+        else:
+            rows = export_rows(user=user, kind="contacts")
+            limited = (row for _n, row in zip(range(limit), rows, strict=False))
+            count = write_xlsx(path, spec.header, limited, title="contacts")
+        result["rows"] = count
+    result["file_mb"] = round(Path(path).stat().st_size / 1e6)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--database-url", default="", help="default: a new SQLite file in a temporary directory"
+    )
+    parser.add_argument(
+        "--reset", action="store_true", help="empty the contacts of an existing database first"
+    )
+    parser.add_argument("--compare", action="store_true", help="also time the row-by-row ORM path")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        import django
+
+        django.setup()
+        command, who, path, number = args.child
+        if command == "setup":
+            print(json.dumps(setup(int(number), who == "reset")))
+        else:
+            print(json.dumps(export(command, who, path, int(number))))
+        return 0
+    workdir = Path(tempfile.mkdtemp(prefix="hamsu-export-bench-"))
+    url = args.database_url or dataio_measure.sqlite_url(str(workdir / "bench.sqlite3"))
+    env = dataio_measure.migrate(url, ROOT)
+
+    def child(*values) -> dict:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", *map(str, values)],
+            check=True,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    made = child("setup", "reset" if args.reset else "keep", "-", args.rows)
+    print(f"inserted {made['inserted']:,} contacts in {made['seconds']} s; database: {url.split('@')[-1]}")
+    runs = [
+        ("csv, head of sales (all rows)", "csv", "head", "contacts.csv"),
+        ("csv, sales rep (own rows)", "csv", "rep", "contacts.csv"),
+        ("xlsx, head of sales", "xlsx", "head", "contacts.xlsx"),
+    ]
+    if args.compare:
+        runs.insert(1, ("csv via ORM rows (before), head of sales", "csv-orm-rows", "head", "contacts.csv"))
+    for label, command, who, name in runs:
+        print(f"  {dataio_measure.machine()}")
+        result = child(command, who, workdir / name, args.xlsx_rows)
+        print(f"{label}: {json.dumps(result)}")
+    print(f"  {dataio_measure.machine()}")
+    shutil.rmtree(workdir)
     return 0
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import connections, models
-from django.db.models import QuerySet
+from django.db.models import Func, QuerySet
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 
@@ -276,20 +276,22 @@ def export_columns(*, user, kind: str, chunk_size: int = 5000) -> Iterator[list[
     ``+00:00``), every other value as the ORM gives it.
 
     Why not ``export_rows``: at a million rows the ORM's per-value conversion of the
-    datetime column (SQLite: parse the stored text, make it aware; then ``isoformat``
-    back to text) and its per-row converter loop cost as much as everything else. Here
-    SQLite hands over the stored text (``CAST … AS text``: no declared type, so no
-    parsing), which already is the ISO form but for the ``T`` and the offset; PostgreSQL's
-    driver builds the datetimes in C. Only columns that need a converter get one.
+    datetime column (parse the text, make it aware — on PostgreSQL in Django's Python
+    loader — then ``isoformat`` back to text) and its per-row converter loop cost as much
+    as everything else. Here SQLite hands over the stored text (``CAST … AS text``: no
+    declared type, so no parsing), which already is the ISO form but for the ``T`` and
+    the offset, and PostgreSQL formats it (``IsoUtc``). Only columns that need a
+    converter get one.
     """
     spec = EXPORTS[kind]
     queryset = export_queryset(user=user, kind=kind)
     connection = connections[queryset.db]
-    sqlite = connection.vendor == "sqlite"
+    vendor = connection.vendor
     fields = [_field_at(spec.model, path) for path in spec.columns]
     stamped = [i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)]
+    as_text = {"sqlite": lambda path: Cast(path, output_field=models.TextField()), "postgresql": IsoUtc}
     columns = [
-        Cast(path, output_field=models.TextField()) if sqlite and i in stamped else path
+        as_text[vendor](path) if vendor in as_text and i in stamped else path
         for i, path in enumerate(spec.columns)
     ]
     with fewer_gc_passes():
@@ -298,7 +300,11 @@ def export_columns(*, user, kind: str, chunk_size: int = 5000) -> Iterator[list[
             MULTI, chunked_fetch=connection.features.can_use_chunked_reads, chunk_size=chunk_size
         )
         converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
-        fixes = dict.fromkeys(stamped, _stored_datetime_text(connection) if sqlite else _datetime_text)
+        fixes = {}
+        if vendor == "sqlite":
+            fixes = dict.fromkeys(stamped, _stored_datetime_text(connection))
+        elif vendor != "postgresql":
+            fixes = dict.fromkeys(stamped, _datetime_text)
         for i, (functions, expression) in converters.items():
             if i not in fixes:
                 fixes[i] = _converting(functions, expression, connection)
@@ -311,6 +317,18 @@ def export_columns(*, user, kind: str, chunk_size: int = 5000) -> Iterator[list[
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()  # the server-side cursor, when a download stops half-way
+
+
+class IsoUtc(Func):
+    """PostgreSQL: a timestamptz as the text ``isoformat()`` gives for it in UTC —
+    microseconds only when there are any, as Python writes them."""
+
+    output_field = models.TextField()
+    template = (
+        "CASE WHEN date_trunc('second', %(expressions)s) = %(expressions)s "
+        """THEN to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"') """
+        """ELSE to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"') END"""
+    )
 
 
 def _stored_datetime_text(connection):
