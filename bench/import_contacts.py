@@ -10,7 +10,9 @@ file; 0.5 % of rows repeat an earlier e-mail, 0.1 % carry an invalid e-mail), mi
 the database (by default a fresh SQLite file in a temporary directory; on PostgreSQL give
 a database of its own — ``--reset`` empties its contacts first), then imports the file
 twice, each time in a fresh process: into the empty table (all inserts) and again (every
-row matched: the idempotent re-import). ``--dry-run`` adds a dry run of the first import.
+row matched: the idempotent re-import). ``--dry-run`` adds a dry run of the first import;
+``--companies N`` adds a "Company Name" column naming N companies, which the import
+creates as accounts the first time a row names them.
 
 Each run reports rows/s on the wall clock, CPU seconds, peak RSS and where the rest of
 the wall time went (see dataio_measure.py), then the load average.
@@ -34,17 +36,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dataio_measure  # noqa: E402
 
-TABLES = ["crm_contact", "dataio_importissue", "dataio_importjob"]
+TABLES = ["crm_contact", "crm_account", "dataio_importissue", "dataio_importjob"]
 
 
-def generate(path: Path, rows: int, seed: int = 7) -> None:
+def generate(path: Path, rows: int, seed: int = 7, companies: int = 0) -> None:
     rng = random.Random(seed)
     first = ["Sara", "Omid", "Lina", "Reza", "Mina", "Arash", "Nika", "Kian", "Zoë", "Ali"]
     last = ["Ahmadi", "Karimi", "Moradi", "Rezaei", "Hosseini", "Smith", "Novak", "García", "Ivanova", "Chen"]
     titles = ["CTO", "Buyer", "Head of IT", "Procurement", "CFO", ""]
+    header = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Job Title"]
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Job Title"])
+        writer.writerow(header + (["Company Name"] if companies else []))
         for i in range(rows):
             roll = rng.random()
             if roll < 0.005 and i > 10:
@@ -53,16 +56,17 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
                 email = f"broken-{i}-at-example"
             else:
                 email = f"user{i}@example.com"
-            writer.writerow(
-                [
-                    f"HS{i}",
-                    rng.choice(first),
-                    rng.choice(last),
-                    email,
-                    f"+98 21 {rng.randrange(10**7):07d}",
-                    rng.choice(titles),
-                ]
-            )
+            row = [
+                f"HS{i}",
+                rng.choice(first),
+                rng.choice(last),
+                email,
+                f"+98 21 {rng.randrange(10**7):07d}",
+                rng.choice(titles),
+            ]
+            if companies:  # accounts the import creates as it meets them (one per name)
+                row.append(f"Company {rng.randrange(companies)}")
+            writer.writerow(row)
 
 
 def child(command: str, path: str, reset: bool) -> dict:
@@ -103,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         "--reset", action="store_true", help="empty the contacts of an existing database first"
     )
     parser.add_argument("--dry-run", action="store_true", help="also time a dry run before the first import")
+    parser.add_argument(
+        "--companies", type=int, default=0, help="add a Company Name column with this many distinct companies"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -113,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url or dataio_measure.sqlite_url(str(workdir / "bench.sqlite3"))
     csv_path = workdir / "contacts.csv"
     started = time.perf_counter()
-    generate(csv_path, args.rows)
+    generate(csv_path, args.rows, companies=args.companies)
     print(
         f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) "
         f"in {time.perf_counter() - started:.1f} s"

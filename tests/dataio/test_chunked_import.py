@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hamsu.crm.models import Contact
+from hamsu.crm.models import Account, Contact
 from hamsu.dataio import engine, services
 from hamsu.dataio.checks import FieldCheck
 from hamsu.dataio.keyed import RowMemo
@@ -276,3 +276,43 @@ def test_row_memo_keeps_ids_beyond_its_array():
         9,
         4,
     ]
+
+
+def test_accounts_named_by_contacts_are_created_once_across_chunks(write, small_chunks, rep):
+    text = (
+        "external_id,last_name,email,account,owner\n"
+        f"A1,One,a1@example.com,Acme,{rep.email}\n"
+        "A2,Two,a2@example.com,Acme,\n"
+        "A3,Three,a3@example.com,Globex,\n"
+        "A4,Four,a4@example.com,acme,\n"  # next chunk, other case: the same account
+        "A1,Again,a1@example.com,Initech,\n"  # a repeat: its new company is not created
+        "A6,Six,a6@example.com,,\n"
+    )
+    job = run(write("c.csv", text))
+    assert (job.created_count, job.duplicate_count, job.error_count) == (5, 1, 0)
+    assert job.summary["also_created"] == {"accounts": 2}
+    assert sorted(Account.objects.values_list("name", flat=True)) == ["Acme", "Globex"]
+    acme = Account.objects.get(name="Acme")
+    assert acme.owner == rep and acme.team == rep.team  # from the first row that named it
+    assert Contact.objects.filter(account=acme).count() == 3
+    assert Contact.objects.get(external_id="A6").account is None
+
+
+def test_contacts_naming_unknown_accounts_are_refused_when_creation_is_off(write, small_chunks):
+    text = "last_name,account\nOne,Nowhere\nTwo,\n"
+    job = run(
+        write("c.csv", text),
+        {
+            "columns": {"last_name": "last_name", "account": "account"},
+            "options": {"create_missing_accounts": False},
+        },
+    )
+    assert (job.created_count, job.error_count) == (1, 1)
+    assert issues(job, "error") == [(2, "account", "No account “Nowhere”.")]
+    assert Account.objects.count() == 0
+
+
+def test_new_account_rows_cover_every_account_column():
+    from hamsu.dataio.importers_contacts import ACCOUNT_COLUMNS
+
+    assert sorted(ACCOUNT_COLUMNS) == sorted(f.column for f in Account._meta.concrete_fields)

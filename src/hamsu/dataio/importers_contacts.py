@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from hamsu.crm.models import Contact
+from hamsu.crm.models import Account, Contact
 from hamsu.dataio import parsing
 from hamsu.dataio.bulk import insert_rows, rows_with_keys
 from hamsu.dataio.checks import FieldCheck
@@ -55,6 +55,24 @@ STORED_AT = {
     "team": 10,
 }
 ATTNAMES = {"account": "account_id", "owner": "owner_id", "team": "team_id"}
+# Accounts a contact names that are not in the CRM yet (the AccountImporter's columns).
+ACCOUNT_COLUMNS = [
+    "id",
+    "name",
+    "domain",
+    "segment_id",
+    "industry",
+    "employees",
+    "size_band",
+    "annual_revenue",
+    "country",
+    "owner_id",
+    "team_id",
+    "parent_id",
+    "external_id",
+    "created_at",
+    "updated_at",
+]
 
 
 class ContactImporter(_Keyed):
@@ -117,11 +135,8 @@ class ContactImporter(_Keyed):
 
     # ---------------------------------------------------------------- the chunk
 
-    def _columns(self, rows: list[list]) -> tuple[dict[str, list[str]], dict[int, list]]:
+    def _columns(self, cells: list[tuple], count: int) -> tuple[dict[str, list[str]], dict[int, list]]:
         """Each text field as a cleaned column, and the errors by row position."""
-        count = len(rows)
-        # One C-level transpose; rows are at least self.width long (process_chunk pads).
-        cells = list(zip(*rows, strict=False)) if self.width else []
         clean = str.strip if self.text_cells else parsing.text
         columns: dict[str, list[str]] = {}
         errors: dict[int, list] = {}
@@ -150,28 +165,102 @@ class ContactImporter(_Keyed):
             columns[name] = column
         return columns, errors
 
+    def _text(self, cells: list[tuple], target: str, count: int) -> list[str]:
+        """A column as ``Importer.cell`` reads each cell: text, default if empty, alias."""
+        index = self.index.get(target)
+        default = parsing.text(self.mapping.defaults.get(target, ""))
+        if index is None:
+            column = [default] * count
+        else:
+            column = list(map(str.strip if self.text_cells else parsing.text, cells[index]))
+            if default and "" in column:
+                column = [value or default for value in column]
+        aliases = self.mapping.values.get(target)
+        if aliases:
+            column = [aliases.get(value.casefold(), value) if value else value for value in column]
+        return column
+
+    def _owners(self, cells: list[tuple], count: int, errors: dict[int, list]) -> list:
+        """The owner of each row (``owner_of``'s rule), each distinct name looked up once."""
+        default = self.options.get("default_owner", "")
+        found: dict[str, tuple] = {}
+        owners = []
+        for position, text in enumerate(self._text(cells, "owner", count)):
+            if text not in found:
+                if not text:
+                    found[text] = (self.ctx.person(default) if default else None, None)
+                else:
+                    owner = self.ctx.person(text)
+                    message = None if owner else _("No person “%(name)s” in the directory.") % {"name": text}
+                    found[text] = (owner, message)
+            owner, message = found[text]
+            if message:
+                errors.setdefault(position, []).append(("owner", message))
+            owners.append(owner)
+        return owners
+
+    def _accounts(self, cells: list[tuple], count: int, valid) -> list:
+        """Per row: the account's id, None (no account named), or — for an account not in
+        the CRM yet — its (name, external id, domain), created when a row gets to it."""
+        names = self._text(cells, "account", count)
+        external_ids = self._text(cells, "account_external_id", count)
+        domains = list(map(parsing.domain_of, self._text(cells, "account_domain", count)))
+        resolved: dict[tuple, object] = {("", "", ""): None}
+        accounts: list = [None] * count
+        for position in valid:
+            key = (names[position], external_ids[position], domains[position])
+            if key not in resolved:
+                found = self.ctx.account(external_id=key[1], domain=key[2], name=key[0])
+                resolved[key] = found[0] if found else key
+            accounts[position] = resolved[key]
+        return accounts
+
+    def _account_for(self, key: tuple, owner, number: int) -> int | None:
+        """The account a row names that was not in the CRM when its chunk began; None
+        (and the row rejected) when it may not be created."""
+        name, external_id, domain = key
+        found = self.ctx.account(external_id=external_id, domain=domain, name=name)
+        if found:  # an earlier row of this chunk created it
+            return found[0]
+        if not (self.create_accounts and name):
+            message = _("No account “%(name)s”.") % {"name": name or external_id or domain}
+            self.reject(number, [("account", message)])
+            return None
+        pk = self.ctx.new_id(Account)
+        name, external_id, now = name[:200], external_id[:100], self.ctx.now_db
+        owner_id, team_id = (owner[0], owner[1]) if owner else (None, None)
+        # ACCOUNT_COLUMNS: what ctx.account_create would store, model defaults included.
+        self.new_accounts.append(
+            (pk, name, "", None, "", None, "", None, "", owner_id, team_id, None, external_id, now, now)
+        )
+        self.ctx.remember_account(pk, None, name=name, external_id=external_id)
+        self.report.note_created("accounts", name)
+        return pk
+
     def process_chunk(self, numbers: list[int], rows: list[list]) -> None:
         width = self.width
         if width and min(map(len, rows)) < width:
             # Short rows (trailing cells missing) read as empty cells.
             rows = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in rows]
-        columns, errors = self._columns(rows)
+        count = len(rows)
+        # One C-level transpose; rows are at least self.width long (padded above).
+        cells = list(zip(*rows, strict=False)) if width else []
+        columns, errors = self._columns(cells, count)
         created: dict[int, object] = {}
-        owners: dict[int, tuple | None] = {}
-        if self.has_created or self.has_owner:
-            for position, cells in enumerate(rows):
+        if self.has_created:
+            for position, row in enumerate(rows):
                 row_errors = errors.get(position, [])
-                if self.has_created:
-                    created[position] = self.parse(parsing.moment, cells, "created_at", row_errors)
-                if self.has_owner:
-                    owners[position] = self.owner_of(cells, row_errors)
+                created[position] = self.parse(parsing.moment, row, "created_at", row_errors)
                 if row_errors:
                     errors[position] = row_errors
+        owners = self._owners(cells, count, errors) if self.has_owner else None
         for position in sorted(errors):
             self.reject(numbers[position], errors[position])
 
         external_ids, emails = columns["external_id"], columns["email"]
-        valid = [p for p in range(len(rows)) if p not in errors] if errors else range(len(rows))
+        valid = [p for p in range(count) if p not in errors] if errors else range(count)
+        accounts = self._accounts(cells, count, valid) if self.has_accounts else None
+        self.new_accounts: list[tuple] = []
         by_external_id: dict[str, tuple] = {}
         for stored in rows_with_keys(
             self.table, STORED, "external_id", {external_ids[p] for p in valid} - {""}
@@ -216,14 +305,14 @@ class ContactImporter(_Keyed):
                 if first:
                     self.repeated(number, first, label, target)
                     continue
-            owner = owners.get(position) if has_owner else None
+            owner = owners[position] if has_owner else None
             account_id = None
             if has_accounts:
-                row_errors: list = []
-                account_id = self._account(rows[position], owner, number, row_errors)
-                if row_errors:
-                    self.reject(number, row_errors)
-                    continue
+                account_id = accounts[position]
+                if account_id.__class__ is tuple:
+                    account_id = self._account_for(account_id, owner, number)
+                    if account_id is None:
+                        continue  # rejected: no such account
             if pk is not None:
                 chunk_rows[pk] = number
                 values = {
@@ -275,6 +364,8 @@ class ContactImporter(_Keyed):
             )
         seen.update(chunk_rows)
         self.report.duplicates += len(chunk_rows) - len(inserts)  # the merges
+        if self.new_accounts:  # before the contacts that name them
+            insert_rows(Account._meta.db_table, ACCOUNT_COLUMNS, self.new_accounts)
         if inserts:
             self.ctx.take_ids(Contact, len(inserts))
             insert_rows(self.table, self.INSERT_COLUMNS, inserts)
@@ -309,20 +400,6 @@ class ContactImporter(_Keyed):
                 cursor.executemany(
                     f'UPDATE "{self.table}" SET {assignments}, "updated_at" = %s WHERE "id" = %s', rows
                 )
-
-    def _account(self, cells, owner, number, errors) -> int | None:
-        name = self.cell(cells, "account")
-        external_id = self.cell(cells, "account_external_id")
-        domain = parsing.domain_of(self.cell(cells, "account_domain"))
-        if not (name or external_id or domain):
-            return None
-        found = self.ctx.account(external_id=external_id, domain=domain, name=name)
-        if found:
-            return found[0]
-        if not (self.create_accounts and name):
-            errors.append(("account", _("No account “%(name)s”.") % {"name": name or external_id or domain}))
-            return None
-        return self.ctx.account_create(name=name, owner=owner, external_id=external_id)[0]
 
     def finish(self) -> None:
         """Every chunk is written as it is processed."""
