@@ -603,14 +603,15 @@ def sigkill(args) -> dict:
     async def killer(done: asyncio.Event):
         loop = asyncio.get_running_loop()
         while not done.is_set():
+            while state["killed_at"] is not None and not done.is_set():
+                await asyncio.sleep(0.1)  # restarting: wait for its first 202
+            # Serve for a random while, then die at a random moment of the traffic.
             try:
                 await asyncio.wait_for(done.wait(), random.uniform(args.kill_min, args.kill_max))
                 return
             except TimeoutError:
                 pass
-            if state["killed_at"] is not None:
-                continue  # still restarting from the last kill
-            # The whole process group: gunicorn master, web workers, task worker; no cleanup.
+            # The whole server: gunicorn master, web workers, task worker; no cleanup.
             await loop.run_in_executor(None, kill_server, server["procs"])
             state["kills"] += 1
             state["killed_at"] = time.perf_counter()
@@ -811,8 +812,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--captures", type=int, default=100_000)
     p.add_argument("--concurrency", type=int, default=64)
     p.add_argument("--timeout", type=float, default=15.0, help="client timeout per attempt (s)")
-    p.add_argument("--kill-min", type=float, default=8.0, help="seconds between kills, at least")
-    p.add_argument("--kill-max", type=float, default=20.0, help="seconds between kills, at most")
+    p.add_argument("--kill-min", type=float, default=10.0, help="seconds of serving before a kill, at least")
+    p.add_argument("--kill-max", type=float, default=30.0, help="seconds of serving before a kill, at most")
     p.add_argument("--drain-timeout", type=float, default=1800.0)
     p = sub.add_parser("sla")
     p.add_argument("--handoffs", type=int, default=100_000)

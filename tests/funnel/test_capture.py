@@ -184,6 +184,13 @@ def test_what_the_records_would_refuse_is_refused_before_the_202(client, form, d
     assert not CaptureRequest.objects.exists()
 
 
+def test_a_nul_character_is_a_field_error_not_a_server_error(client, form):
+    response = post(client, form, {"email": "nul@pars.example", "first_name": "Sa\x00ra"})
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"first_name"}
+    assert not CaptureRequest.objects.exists()
+
+
 def test_unknown_key_and_foreign_origin_are_refused(client, form):
     assert (
         client.post("/api/v1/funnel/capture/nope", data={}, content_type="application/json").status_code
@@ -386,6 +393,22 @@ def test_a_big_batch_is_stored_in_order_and_processed_in_chunks(client, marketer
     # Running it again (a duplicate job, a drain after a crash) changes nothing.
     capture_batch_process(batch_id=batch.pk)
     assert Lead.objects.count() == 1199 and LeadTouch.objects.count() == 1199
+
+
+def test_a_bulk_row_with_a_nul_character_fails_alone(client, marketer):
+    from hamsu.funnel.services.capture_process import capture_batch_process
+
+    client.force_login(marketer.user)
+    leads = [{"email": "ok@nul.example"}, {"email": "bad@nul.example", "utm": {"source": "a\x00b"}}]
+    response = client.post(
+        "/api/v1/funnel/capture-batches", data={"leads": leads}, content_type="application/json"
+    )
+    assert response.status_code == 202
+    batch = capture_batch_process(batch_id=CaptureBatch.objects.get().pk)
+    assert batch.processed == 2 and batch.failed == 1
+    assert list(Lead.objects.values_list("email", flat=True)) == ["ok@nul.example"]
+    failed = CaptureItem.objects.get(status="failed")
+    assert failed.position == 1 and set(failed.error) == {"utm"}
 
 
 def test_a_queued_batch_survives_and_is_drained(marketer):

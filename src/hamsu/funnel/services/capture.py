@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, MaxLengthValidator
+from django.core.validators import EmailValidator, MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,12 +90,35 @@ def campaign_kind_of(kind: str) -> str:
     return kind if kind in TouchpointKind.values else ("form_fill" if "request" in kind else "other")
 
 
+def _nul_fields(payload: dict) -> list[str]:
+    """Fields holding a NUL character anywhere: PostgreSQL can store none in text or JSON."""
+    if "\\u0000" not in json.dumps(payload):
+        return []
+    return sorted(str(k).replace("\x00", "") for k, v in payload.items() if "\\u0000" in json.dumps([k, v]))
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 def clean_capture(payload: Any) -> dict:
     """Check one submission; raise ValidationFailed with field errors."""
     errors: dict[str, list[str]] = {}
     if not isinstance(payload, dict):
         raise ValidationFailed(
             _("Please correct the errors below."), errors={"body": [_("Send a JSON object.")]}
+        )
+    nul = _nul_fields(payload)
+    if nul:
+        message = str(ProhibitNullCharactersValidator.message)
+        raise ValidationFailed(
+            _("Please correct the errors below."), errors={name: [message] for name in nul}
         )
     unknown = set(payload) - CAPTURE_FIELDS
     if unknown:
@@ -284,22 +307,49 @@ def wake_worker(*, force: bool = False) -> None:
     try:
         from hamsu.funnel.tasks import process_capture_intake
 
-        process_capture_intake.enqueue()
+        if not _drain_waiting(process_capture_intake):
+            process_capture_intake.enqueue()
     except Exception:  # noqa: BLE001 - see the docstring: the next capture retries
         logger.exception("could not queue the capture intake drain")
         with _wake_lock:
             _last_wake = 0.0
 
 
+def _drain_waiting(task) -> bool:
+    """Whether a drain is queued and not started yet: it will see every row committed now,
+    so another one would only pile up while the worker is busy (the database backend)."""
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:
+        return False
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(status="READY", task_path=task.module_path).exists()
+
+
 # ---------------------------------------------------------------- bulk: intake
+
+
+def _item_row(position: int, payload: Any) -> tuple[int, str, str, dict]:
+    """(position, payload JSON, status, error) of one bulk row as it is stored.
+
+    A row with a NUL character cannot be stored as sent (PostgreSQL refuses it in JSON);
+    it is stored without them and already failed, with the field error a single capture
+    would get, so the rest of the batch is accepted.
+    """
+    payload = payload if isinstance(payload, dict) else {"_invalid": payload}
+    text = json.dumps(payload)
+    if "\\u0000" not in text:
+        return position, text, CaptureItem.Status.PENDING, {}
+    message = str(ProhibitNullCharactersValidator.message)
+    error = {name: [message] for name in _nul_fields(payload)} or {"body": [message]}
+    return position, json.dumps(_without_nul(payload)), CaptureItem.Status.FAILED, error
 
 
 def _insert_items(batch: CaptureBatch, payloads: list) -> None:
     """All of a batch's rows in one statement: COPY on PostgreSQL, a multi-row INSERT elsewhere."""
-    rows = (
-        (batch.pk, position, json.dumps(p if isinstance(p, dict) else {"_invalid": p}))
-        for position, p in enumerate(payloads)
-    )
+    rows = [_item_row(position, p) for position, p in enumerate(payloads)]
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(CaptureItem._meta.db_table)
         with (
@@ -308,13 +358,15 @@ def _insert_items(batch: CaptureBatch, payloads: list) -> None:
                 f"COPY {table} (batch_id, position, payload, status, error) FROM STDIN"
             ) as copy,
         ):
-            for batch_id, position, payload in rows:
-                copy.write_row((batch_id, position, payload, CaptureItem.Status.PENDING, "{}"))
+            for position, payload, status, error in rows:
+                copy.write_row((batch.pk, position, payload, status, json.dumps(error)))
         return
     CaptureItem.objects.bulk_create(
         [
-            CaptureItem(batch=batch, position=position, payload=json.loads(payload))
-            for _b, position, payload in rows
+            CaptureItem(
+                batch=batch, position=position, payload=json.loads(payload), status=status, error=error
+            )
+            for position, payload, status, error in rows
         ]
     )
 
