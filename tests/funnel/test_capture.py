@@ -96,6 +96,17 @@ def test_a_second_fill_reuses_contact_account_and_lead(client, form):
     assert LeadTouch.objects.filter(lead__email="a@pars.example").count() == 2
 
 
+def test_a_returning_lead_is_rescored_with_all_its_touches(client, form):
+    first = post(client, form, {"email": "again@pars.example", "touch_kind": "webinar"})
+    capture_drain()
+    before = lead_of(first).score
+    second = post(client, form, {"email": "again@pars.example", "touch_kind": "webinar"})
+    capture_drain()
+    lead = lead_of(second)
+    assert lead == lead_of(first) and lead.touches.count() == 2
+    assert lead.score > before and any(r["touches"] == 2 for r in lead.score_reasons)
+
+
 def test_fills_processed_one_by_one_or_in_one_chunk_end_the_same(client, form):
     form.rate_limit_per_minute = 100
     form.save()

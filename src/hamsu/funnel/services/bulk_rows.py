@@ -45,6 +45,37 @@ def insert(model: type[Model], objs: Sequence[Model]) -> None:
                 copy.write_row(row)
 
 
+def update(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -> None:
+    """Write ``fields`` of saved ``objs`` back: COPY into a scratch table, one UPDATE … FROM.
+
+    (The ORM's bulk_update builds a CASE per field and row; at a thousand rows that costs
+    about a second of CPU.)
+    """
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, fields)
+        return
+    opts = model._meta
+    targets = [opts.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table, scratch = quote(opts.db_table), quote(f"bulk_{opts.db_table}")
+    columns = ", ".join(quote(f.column) for f in [opts.pk, *targets])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {scratch} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    (obj.pk, *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in targets))
+                )
+        assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in targets)
+        pk = quote(opts.pk.column)
+        cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {scratch} AS s WHERE t.{pk} = s.{pk}")
+        cursor.execute(f"DROP TABLE {scratch}")
+
+
 def int_array(values: Sequence[int | None]) -> str:
     """A PostgreSQL array literal of integers (cheaper than binding a list value by value)."""
     return "{" + ",".join("NULL" if v is None else str(int(v)) for v in values) + "}"

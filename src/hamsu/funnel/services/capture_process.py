@@ -399,8 +399,10 @@ def capture_entries(entries: list[Entry], *, now: datetime.datetime | None = Non
     if existing:
         for lead in existing:
             lead.updated_at = now
-        Lead.objects.bulk_update(
-            existing, ["score", "score_reasons", "scored_at", "win_probability", "win_reasons", "updated_at"]
+        bulk_rows.update(
+            Lead,
+            existing,
+            ["score", "score_reasons", "scored_at", "win_probability", "win_reasons", "updated_at"],
         )
     bulk_rows.insert(LeadTouch, new_touches)
     _touchpoints(work)
