@@ -316,3 +316,20 @@ def test_new_account_rows_cover_every_account_column():
     from hamsu.dataio.importers_contacts import ACCOUNT_COLUMNS
 
     assert sorted(ACCOUNT_COLUMNS) == sorted(f.column for f in Account._meta.concrete_fields)
+
+
+def test_key_lookup_finds_rows_and_leaves_the_planner_settings_as_they_were():
+    from django.db import transaction
+
+    from hamsu.dataio.bulk import rows_with_keys
+
+    with transaction.atomic():
+        a = Contact.objects.create(last_name="A", email="a@example.com", external_id="K1")
+        b = Contact.objects.create(last_name="B", email="a@example.com", external_id="K2")
+        found = rows_with_keys("crm_contact", ["id", "email"], "email", ["a@example.com", "none@example.com"])
+        assert found == [(a.pk, "a@example.com"), (b.pk, "a@example.com")]  # oldest first
+        assert rows_with_keys("crm_contact", ["id"], "external_id", []) == []
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('enable_seqscan')")
+                assert cursor.fetchone()[0] == "on"
