@@ -294,7 +294,11 @@ def _upsert(model, key_fields: tuple, fields: tuple, rows: list[tuple], *, add: 
         else f"{connection.ops.quote_name(f)} = excluded.{connection.ops.quote_name(f)}"
         for f in fields
     )
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+    conflict = f"ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+    if connection.vendor == "postgresql":
+        _upsert_by_copy(table, columns, names, conflict, rows)
+        return
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}"
     adapt = _adapter()
     # Only datetime columns need converting; find them once instead of testing every value.
     temporal = [
@@ -308,6 +312,25 @@ def _upsert(model, key_fields: tuple, fields: tuple, rows: list[tuple], *, add: 
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[i : i + 5000])
+
+
+def _upsert_by_copy(table: str, columns: list[str], names: str, conflict: str, rows: list[tuple]) -> None:
+    """PostgreSQL: COPY the rows into a scratch table, then one INSERT … SELECT … ON CONFLICT.
+
+    Sent one by one (even pipelined), each upsert is planned and executed on its own: about
+    170 µs a row on this machine, which made the server the bottleneck of a rebuild (11 of a
+    batch's 15 s). One statement over a copied table costs a few µs a row.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS scorecard_upsert_rows")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE scorecard_upsert_rows AS SELECT {names} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY scorecard_upsert_rows ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM scorecard_upsert_rows {conflict}")
+        cursor.execute("DROP TABLE scorecard_upsert_rows")
 
 
 def _write_stats(model, deltas: dict, key_fields: tuple, fields: tuple) -> None:
