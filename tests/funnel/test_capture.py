@@ -422,6 +422,19 @@ def test_a_bulk_row_with_a_nul_character_fails_alone(client, marketer):
     assert failed.position == 1 and set(failed.error) == {"utm"}
 
 
+def test_the_drain_job_also_picks_up_a_batch_whose_job_died(client, form):
+    from hamsu.funnel.tasks import process_capture_intake
+
+    batch = CaptureBatch.objects.create(total=2)  # stored, but its job never finished
+    CaptureItem.objects.create(batch=batch, position=0, payload={"email": "b0@orphan.example"})
+    CaptureItem.objects.create(batch=batch, position=1, payload={"email": "b1@orphan.example"})
+    post(client, form, {"email": "single@orphan.example"})
+    process_capture_intake.enqueue()
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.processed == 2
+    assert Lead.objects.count() == 3
+
+
 def test_a_queued_batch_survives_and_is_drained(marketer):
     batch = CaptureBatch.objects.create(total=1)
     CaptureItem.objects.create(batch=batch, position=0, payload={"email": "late@pars.example"})

@@ -19,9 +19,12 @@ def reevaluate_leads(run_id: int) -> dict:
 
 @task()
 def process_capture_batch(batch_id: int) -> dict:
-    from hamsu.funnel.services.capture_process import capture_batch_process
+    from hamsu.funnel.services.capture import wake_worker
+    from hamsu.funnel.services.capture_process import capture_batch_process, capture_pending
 
     batch = capture_batch_process(batch_id=batch_id)
+    if capture_pending():  # e.g. a batch whose own job died with a killed worker
+        wake_worker(force=True)
     return {"processed": batch.processed, "failed": batch.failed}
 
 
@@ -36,10 +39,12 @@ SLICE = 10.0
 
 @task()
 def process_capture_intake() -> dict:
-    from hamsu.funnel.services.capture_process import capture_intake_drain, capture_intake_pending
+    """Drain pending captures: single ones first, then batches left queued (a batch whose
+    own job died with its worker is picked up here)."""
+    from hamsu.funnel.services.capture_process import capture_drain, capture_pending
 
-    handled = capture_intake_drain(until=time.monotonic() + SLICE)
-    if handled and capture_intake_pending():
+    handled = capture_drain(until=time.monotonic() + SLICE)
+    if handled and capture_pending():
         process_capture_intake.enqueue()
     elif handled and process_capture_intake.get_backend().supports_defer:
         process_capture_intake.using(run_after=timezone.now() + FOLLOW_UP).enqueue()

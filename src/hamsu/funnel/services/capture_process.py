@@ -542,12 +542,14 @@ def capture_intake_drain(*, limit: int = CHUNK, until: float | None = None) -> i
     return handled
 
 
-def capture_batch_process(*, batch_id: int, limit: int = CHUNK) -> CaptureBatch:
-    """Work through a batch's pending items chunk by chunk (safe to re-run, or to run twice)."""
+def capture_batch_process(*, batch_id: int, limit: int = CHUNK, until: float | None = None) -> CaptureBatch:
+    """Work through a batch's pending items chunk by chunk (safe to re-run, or to run twice
+    at once), until none is left or ``time.monotonic()`` passes ``until``."""
     batch = CaptureBatch.objects.select_related("form").get(pk=batch_id)
     items = CaptureItem.objects.filter(batch=batch).order_by("position")
-    while _process_chunk(items, form_of=lambda _row: batch.form, via="bulk", limit=limit):
-        pass
+    while until is None or time.monotonic() < until:
+        if not _process_chunk(items, form_of=lambda _row: batch.form, via="bulk", limit=limit):
+            break
     counts = dict.fromkeys(CaptureItem.Status.values, 0)
     counts |= dict(CaptureItem.objects.filter(batch=batch).values_list("status").annotate(n=Count("pk")))
     CaptureBatch.objects.filter(pk=batch.pk).update(
@@ -560,16 +562,25 @@ def capture_batch_process(*, batch_id: int, limit: int = CHUNK) -> CaptureBatch:
     return batch
 
 
-def capture_drain() -> int:
-    """Everything still pending: single captures and queued batches (after a crash, the
-    worker or ``hamsu capture_drain`` picks up here). Returns captures handled."""
-    handled = capture_intake_drain()
+def capture_pending() -> bool:
+    """Whether any capture waits: a single one in the intake, or a batch still queued."""
+    return capture_intake_pending() or CaptureBatch.objects.filter(status=CaptureBatch.Status.QUEUED).exists()
+
+
+def capture_drain(*, until: float | None = None) -> int:
+    """Everything pending, single captures first, then queued batches oldest first: the
+    worker's sweep (also what a batch whose job died with its worker needs) and
+    ``hamsu capture_drain``. Stops when ``time.monotonic()`` passes ``until``; returns
+    the captures handled."""
+    handled = capture_intake_drain(until=until)
     for batch_id in (
         CaptureBatch.objects.filter(status=CaptureBatch.Status.QUEUED)
         .order_by("pk")
         .values_list("pk", flat=True)
     ):
+        if until is not None and time.monotonic() >= until:
+            break
         before = CaptureItem.objects.filter(batch_id=batch_id, status="pending").count()
-        capture_batch_process(batch_id=batch_id)
-        handled += before
+        batch = capture_batch_process(batch_id=batch_id, until=until)
+        handled += before - (batch.total - batch.processed)
     return handled
