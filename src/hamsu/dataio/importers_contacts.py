@@ -129,6 +129,7 @@ class ContactImporter(_Keyed):
         self.has_owner = "owner" in index or bool(self.options.get("default_owner"))
         self.has_created = "created_at" in index
         self.t_match = _("Matches contact #%(id)s by %(what)s")
+        self.new_accounts: list[tuple] = []  # this chunk's, written before its contacts
 
     def process(self, number: int, cells: list) -> None:
         self.process_chunk([number], [cells])
@@ -260,7 +261,7 @@ class ContactImporter(_Keyed):
         external_ids, emails = columns["external_id"], columns["email"]
         valid = [p for p in range(count) if p not in errors] if errors else range(count)
         accounts = self._accounts(cells, count, valid) if self.has_accounts else None
-        self.new_accounts: list[tuple] = []
+        self.new_accounts = []
         by_external_id: dict[str, tuple] = {}
         for stored in rows_with_keys(
             self.table, STORED, "external_id", {external_ids[p] for p in valid} - {""}
