@@ -270,7 +270,11 @@ def _sla(side: str):
         end = datetime.datetime.combine(
             c.f.period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
         )
-        figures = sla_counts(start=start, end=end)
+        # Both sides' metrics read the same counts: ask the database once per page.
+        cache = c.__dict__.setdefault("_sla_counts", {})
+        if (start, end) not in cache:
+            cache[(start, end)] = sla_counts(start=start, end=end)
+        figures = cache[(start, end)]
         if side == "sales":
             return _ratio(sum(f.on_time for f in figures), sum(f.handoffs_closed for f in figures))
         return _ratio(sum(f.mqls for f in figures), sum(f.mql_target for f in figures))
