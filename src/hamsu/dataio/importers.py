@@ -40,23 +40,7 @@ class AccountImporter(_Keyed):
         "created_at",
     }
     REQUIRED = {"name"}
-    INSERT_COLUMNS = [
-        "id",
-        "name",
-        "domain",
-        "segment_id",
-        "industry",
-        "employees",
-        "size_band",
-        "annual_revenue",
-        "country",
-        "owner_id",
-        "team_id",
-        "parent_id",
-        "external_id",
-        "created_at",
-        "updated_at",
-    ]
+    INSERT_COLUMNS = [f.column for f in Account._meta.concrete_fields]
 
     def __init__(self, ctx, mapping, index):
         super().__init__(ctx, mapping, index)

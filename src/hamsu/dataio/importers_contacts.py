@@ -56,23 +56,8 @@ STORED_AT = {
 }
 ATTNAMES = {"account": "account_id", "owner": "owner_id", "team": "team_id"}
 # Accounts a contact names that are not in the CRM yet (the AccountImporter's columns).
-ACCOUNT_COLUMNS = [
-    "id",
-    "name",
-    "domain",
-    "segment_id",
-    "industry",
-    "employees",
-    "size_band",
-    "annual_revenue",
-    "country",
-    "owner_id",
-    "team_id",
-    "parent_id",
-    "external_id",
-    "created_at",
-    "updated_at",
-]
+# Every column of an account, in the model's order (what insert_rows writes positionally).
+ACCOUNT_COLUMNS = [f.column for f in Account._meta.concrete_fields]
 
 
 class ContactImporter(_Keyed):
