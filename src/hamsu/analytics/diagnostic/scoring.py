@@ -41,7 +41,10 @@ from enum import StrEnum
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+
+# scipy.stats is imported where it is used: importing it costs seconds, and this module is
+# imported when Django starts (the alignment app), so a restarted server would pay it before
+# answering its first request, for pages that never compute an interval.
 
 STATEMENTS: tuple[str, ...] = tuple(f"s{i}" for i in range(1, 21))
 """Column names of the 20 statements, in order."""
@@ -238,6 +241,8 @@ def mean_with_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, C
     if arr.size < 2:
         return mean, None
     sem = float(arr.std(ddof=1) / math.sqrt(arr.size))
+    from scipy import stats
+
     half = float(stats.t.ppf(0.5 + level / 2, df=arr.size - 1)) * sem
     return mean, ConfidenceInterval(mean - half, mean + half, level)
 
@@ -293,6 +298,8 @@ def _p_value(a: np.ndarray, b: np.ndarray, test: Literal["welch", "mannwhitney"]
     """
     if a.size < 2 or b.size < 2:
         return None
+    from scipy import stats
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if test == "welch":
