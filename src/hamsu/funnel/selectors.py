@@ -4,7 +4,7 @@ and both sides' SLA adherence. Record visibility is applied here."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from statistics import median
 
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
@@ -23,7 +23,6 @@ from hamsu.funnel.models import (
     LeadDefinition,
     LeadQueue,
     LeadState,
-    SlaPolicy,
     StageEvent,
 )
 from hamsu.funnel.services.funnel import current_funnel_stages
@@ -239,22 +238,20 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
     measured in each team's business hours, are worked out here, over the accepted handoffs
     that have a follow-up — read as plain values, not model instances.
     """
-    from hamsu.funnel.services.handoff import calendar_spec, policy_for
-    from hamsu.funnel.sla_counts import sla_counts
+    from hamsu.funnel.services.handoff import calendar_spec
+    from hamsu.funnel.sla_counts import SlaCounts, sla_counts
 
     counted = sla_counts(start=start, end=end)
+    policies = {c.team_id: c.policy for c in counted}
     in_period = Handoff.objects.filter(opened_at__gte=start, opened_at__lt=end)
     follow_ups: dict[int | None, list[float]] = {}
     follow_on_time: dict[int | None, list[bool]] = {}
-    policies: dict[int | None, SlaPolicy | None] = {}
     specs: dict[int, object] = {}
     rows = in_period.filter(
         status=HandoffStatus.ACCEPTED, lead__accepted_at__isnull=False, lead__first_follow_up_at__isnull=False
     ).values_list("team_id", "lead__accepted_at", "lead__first_follow_up_at")
     for team_id, accepted_at, followed_at in rows.iterator(chunk_size=5000):
-        if team_id not in policies:
-            policies[team_id] = policy_for(team_id)
-        policy = policies[team_id]
+        policy = policies.get(team_id)
         if policy is None:
             continue
         spec = specs.get(policy.pk)
@@ -273,25 +270,14 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
         .values_list("team_id", "mean")
         .order_by()
     )
+    # SideFigures is SlaCounts (minus its keys) plus the follow-up figures measured here.
+    shared = [f.name for f in fields(SideFigures) if f.name in {g.name for g in fields(SlaCounts)}]
     out = []
     for c in counted:
-        if c.team_id not in policies:
-            policies[c.team_id] = policy_for(c.team_id)
-        policy = policies[c.team_id]
         fig = SideFigures(
-            team=c.team,
-            mqls=c.mqls,
-            mql_target=c.mql_target,
-            accepted=c.accepted,
-            returned=c.returned,
-            acceptance_rate=c.acceptance_rate,
-            acceptance_target=c.acceptance_target,
-            handoffs_closed=c.handoffs_closed,
-            on_time=c.on_time,
+            **{name: getattr(c, name) for name in shared},
             on_time_rate=c.on_time / c.handoffs_closed * 100 if c.handoffs_closed else None,
-            breaches=c.breaches,
-            open_overdue=c.open_overdue,
-            min_attempts=policy.min_attempts if policy else 0,
+            min_attempts=c.policy.min_attempts if c.policy else 0,
         )
         if follow_ups.get(c.team_id):
             fig.follow_up_hours_median = median(follow_ups[c.team_id])

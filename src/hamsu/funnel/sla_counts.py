@@ -11,7 +11,7 @@ one for the policies, whatever the volume.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -35,6 +35,9 @@ class SlaCounts:
     on_time: int = 0
     breaches: int = 0
     open_overdue: int = 0
+    # The policy the team's handoffs are held to (its own, else the default), for callers
+    # that need more of it than the targets above.
+    policy: SlaPolicy | None = field(default=None, repr=False, compare=False)
 
 
 def sla_counts(*, start: datetime.datetime, end: datetime.datetime) -> list[SlaCounts]:
@@ -56,8 +59,10 @@ def sla_counts(*, start: datetime.datetime, end: datetime.datetime) -> list[SlaC
         )
         .order_by()
     )
-    policies = {p.team_id: p for p in SlaPolicy.objects.all()}
-    default = min((p for p in policies.values() if p.team_id is None), key=lambda p: p.pk, default=None)
+    # Every policy at once (there are a handful): the team's own, else the default —
+    # the rule ``services.handoff.policy_for`` applies to one team at a time.
+    policies = {p.team_id: p for p in SlaPolicy.objects.select_related("calendar").order_by("-pk")}
+    default = policies.get(None)
     months = max((end - start).days / 30.4, 1 / 30.4)
     out = []
     for row in rows:
@@ -77,6 +82,7 @@ def sla_counts(*, start: datetime.datetime, end: datetime.datetime) -> list[SlaC
                 on_time=row["on_time"],
                 breaches=row["breaches"],
                 open_overdue=row["open_overdue"],
+                policy=policy,
             )
         )
     return sorted(out, key=lambda f: f.team)
