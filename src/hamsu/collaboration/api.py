@@ -48,11 +48,8 @@ Text = Annotated[str, Field(max_length=2000)]
 Title = Annotated[str, Field(min_length=1, max_length=300)]
 
 
-_get = get_or_404
-
-
 def _many(model, ids, label):
-    return [_get(model, pk, label) for pk in ids]
+    return [get_or_404(model, pk, label) for pk in ids]
 
 
 # ---------------------------------------------------------------- notifications
@@ -159,8 +156,8 @@ def assign_liaison(request, payload: LiaisonIn):
         201,
         services.liaison_assign(
             actor=request.user,
-            liaison=_get(Person, payload.liaison_id, "liaison_id"),
-            team=_get(Team, payload.team_id, "team_id"),
+            liaison=get_or_404(Person, payload.liaison_id, "liaison_id"),
+            team=get_or_404(Team, payload.team_id, "team_id"),
             starts_on=payload.starts_on,
             ends_on=payload.ends_on,
             note=payload.note,
@@ -172,14 +169,14 @@ def assign_liaison(request, payload: LiaisonIn):
 @router.post("/liaisons/{assignment_id}/end", response={200: LiaisonOut, **ERRORS})
 def end_liaison(request, assignment_id: int, payload: EndIn):
     require_perm(request, "collaboration.change_liaisonassignment")
-    assignment = _get(LiaisonAssignment, assignment_id, "assignment")
+    assignment = get_or_404(LiaisonAssignment, assignment_id, "assignment")
     return services.liaison_end(assignment=assignment, actor=request.user, ends_on=payload.ends_on, via="api")
 
 
 @router.get("/liaisons/person/{person_id}", response={200: LiaisonPageOut, **ERRORS})
 def liaison_page(request, person_id: int):
     require_perm(request, "collaboration.view_liaisonassignment")
-    page = selectors.liaison_page(user=request.user, liaison=_get(Person, person_id, "person"))
+    page = selectors.liaison_page(user=request.user, liaison=get_or_404(Person, person_id, "person"))
     return {
         "liaison_id": page.liaison.pk,
         "teams": page.assignments,
@@ -329,7 +326,7 @@ def create_series(request, payload: SeriesIn):
             title=payload.title,
             cadence=payload.cadence,
             first_at=payload.first_at,
-            team=_get(Team, payload.team_id, "team_id"),
+            team=get_or_404(Team, payload.team_id, "team_id"),
             members=_many(Person, payload.member_ids, "member_ids"),
             duration_minutes=payload.duration_minutes,
             location=payload.location,
@@ -387,7 +384,7 @@ def add_action(request, meeting_id: int, payload: ActionIn):
             meeting=_meeting(request, meeting_id),
             actor=request.user,
             title=payload.title,
-            owner=_get(Person, payload.owner_id, "owner_id"),
+            owner=get_or_404(Person, payload.owner_id, "owner_id"),
             due_on=payload.due_on,
             via="api",
         ),
@@ -402,7 +399,7 @@ def my_actions(request):
 @router.patch("/action-items/{item_id}", response={200: ActionOut, **ERRORS})
 def update_action(request, item_id: int, payload: ActionPatch):
     require_perm(request, "collaboration.change_actionitem")
-    item = _get(ActionItem, item_id, "action_item")
+    item = get_or_404(ActionItem, item_id, "action_item")
     if selectors.meeting_detail(user=request.user, pk=item.meeting_id) is None and item.owner != person_of(
         request.user
     ):
@@ -412,7 +409,7 @@ def update_action(request, item_id: int, payload: ActionPatch):
         actor=request.user,
         status=payload.status,
         due_on=payload.due_on,
-        owner=_get(Person, payload.owner_id, "owner_id"),
+        owner=get_or_404(Person, payload.owner_id, "owner_id"),
         via="api",
     )
 
@@ -507,8 +504,8 @@ def create_feedback(request, payload: FeedbackIn):
         201,
         services.feedback_create(
             actor=request.user,
-            account=_get(Account, data.pop("account_id"), "account_id"),
-            opportunity=_get(Opportunity, data.pop("opportunity_id"), "opportunity_id"),
+            account=get_or_404(Account, data.pop("account_id"), "account_id"),
+            opportunity=get_or_404(Opportunity, data.pop("opportunity_id"), "opportunity_id"),
             via="api",
             **data,
         ),
@@ -563,7 +560,7 @@ def get_digest(request, digest_id: int):
 @router.post("/themes/{theme_id}/act", response={200: ThemeOut, **ERRORS})
 def act_on_theme(request, theme_id: int, payload: ThemeActIn):
     require_perm(request, "collaboration.change_feedbacktheme")
-    theme = _get(FeedbackTheme, theme_id, "theme")
+    theme = get_or_404(FeedbackTheme, theme_id, "theme")
     return services.feedback_theme_act(
         theme=theme, actor=request.user, status=payload.status, action_taken=payload.action_taken, via="api"
     )
@@ -720,9 +717,9 @@ def create_plan(request, payload: PlanIn):
         201,
         services.account_plan_create(
             actor=request.user,
-            account=_get(Account, payload.account_id, "account_id"),
-            sales_owner=_get(Person, payload.sales_owner_id, "sales_owner_id"),
-            marketing_owner=_get(Person, payload.marketing_owner_id, "marketing_owner_id"),
+            account=get_or_404(Account, payload.account_id, "account_id"),
+            sales_owner=get_or_404(Person, payload.sales_owner_id, "sales_owner_id"),
+            marketing_owner=get_or_404(Person, payload.marketing_owner_id, "marketing_owner_id"),
             objectives=payload.objectives,
             status=payload.status,
             via="api",
@@ -741,9 +738,9 @@ def update_plan(request, plan_id: int, payload: PlanPatch):
     require_perm(request, "collaboration.change_accountplan")
     data = payload.dict(exclude_unset=True)
     if "sales_owner_id" in data:
-        data["sales_owner"] = _get(Person, data.pop("sales_owner_id"), "sales_owner_id")
+        data["sales_owner"] = get_or_404(Person, data.pop("sales_owner_id"), "sales_owner_id")
     if "marketing_owner_id" in data:
-        data["marketing_owner"] = _get(Person, data.pop("marketing_owner_id"), "marketing_owner_id")
+        data["marketing_owner"] = get_or_404(Person, data.pop("marketing_owner_id"), "marketing_owner_id")
     return services.account_plan_update(plan=_plan(request, plan_id), actor=request.user, via="api", **data)
 
 
@@ -757,7 +754,7 @@ def add_plan_item(request, plan_id: int, payload: PlanItemIn):
             actor=request.user,
             kind=payload.kind,
             title=payload.title,
-            owner=_get(Person, payload.owner_id, "owner_id"),
+            owner=get_or_404(Person, payload.owner_id, "owner_id"),
             due_on=payload.due_on,
             via="api",
         ),
@@ -767,7 +764,7 @@ def add_plan_item(request, plan_id: int, payload: PlanItemIn):
 @router.patch("/plan-items/{item_id}", response={200: PlanItemOut, **ERRORS})
 def update_plan_item(request, item_id: int, payload: PlanItemPatch):
     require_perm(request, "collaboration.change_accountplan")
-    item = _get(PlanItem, item_id, "item")
+    item = get_or_404(PlanItem, item_id, "item")
     _plan(request, item.plan_id)
     return services.plan_item_update(item=item, actor=request.user, status=payload.status, via="api")
 
@@ -783,7 +780,7 @@ def add_stakeholder(request, plan_id: int, payload: StakeholderIn):
             name=payload.name,
             title=payload.title,
             stance=payload.stance,
-            contact=_get(Contact, payload.contact_id, "contact_id"),
+            contact=get_or_404(Contact, payload.contact_id, "contact_id"),
             via="api",
         ),
     )
@@ -797,7 +794,7 @@ def add_participation(request, plan_id: int, payload: ParticipationIn):
         services.participation_record(
             plan=_plan(request, plan_id),
             actor=request.user,
-            person=_get(Person, payload.person_id, "person_id"),
+            person=get_or_404(Person, payload.person_id, "person_id"),
             kind=payload.kind,
             occurred_on=payload.occurred_on,
             note=payload.note,
@@ -932,7 +929,7 @@ def update_collateral(request, piece_id: int, payload: CollateralPatch):
     if "product_ids" in data:
         data["products"] = _many(Product, data.pop("product_ids") or [], "product_ids")
     return services.collateral_update(
-        piece=_get(Collateral, piece_id, "collateral"), actor=request.user, via="api", **data
+        piece=get_or_404(Collateral, piece_id, "collateral"), actor=request.user, via="api", **data
     )
 
 
@@ -940,8 +937,8 @@ def update_collateral(request, piece_id: int, payload: CollateralPatch):
 def attach_collateral(request, piece_id: int, payload: UseIn):
     require_perm(request, "collaboration.add_collateraluse")
     use = services.collateral_attach(
-        piece=_get(Collateral, piece_id, "collateral"),
-        opportunity=_get(Opportunity, payload.opportunity_id, "opportunity_id"),
+        piece=get_or_404(Collateral, piece_id, "collateral"),
+        opportunity=get_or_404(Opportunity, payload.opportunity_id, "opportunity_id"),
         actor=request.user,
         via="api",
     )
@@ -954,7 +951,7 @@ def attach_collateral(request, piece_id: int, payload: UseIn):
 def rate_collateral(request, piece_id: int, payload: RatingIn):
     require_perm(request, "collaboration.add_collateralrating")
     rating = services.collateral_rate(
-        piece=_get(Collateral, piece_id, "collateral"),
+        piece=get_or_404(Collateral, piece_id, "collateral"),
         actor=request.user,
         stars=payload.stars,
         comment=payload.comment,
@@ -1056,9 +1053,9 @@ def create_assignment(request, payload: AssignmentIn):
         201,
         services.joint_assignment_create(
             actor=request.user,
-            person=_get(Person, payload.person_id, "person_id"),
+            person=get_or_404(Person, payload.person_id, "person_id"),
             kind=payload.kind,
-            host_team=_get(Team, payload.host_team_id, "host_team_id"),
+            host_team=get_or_404(Team, payload.host_team_id, "host_team_id"),
             description=payload.description,
             starts_on=payload.starts_on,
             ends_on=payload.ends_on,

@@ -34,9 +34,6 @@ Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD, IRR")]
 
 
-_get = get_or_404
-
-
 # ---------------------------------------------------------------- schemas
 
 
@@ -237,7 +234,7 @@ def _fk_data(payload: dict) -> dict:
     for key, value in payload.items():
         if key in lookups:
             model, name = lookups[key]
-            data[name] = _get(model, value, name)
+            data[name] = get_or_404(model, value, name)
         else:
             data[key] = value
     return data
@@ -423,7 +420,7 @@ def add_participant(request, opportunity_id: int, payload: ParticipantIn):
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
         raise NotFound("Opportunity not found")
-    person = _get(Person, payload.person_id, "person")
+    person = get_or_404(Person, payload.person_id, "person")
     participant = services.opportunity_add_participant(
         opportunity=opportunity, person=person, role=payload.role, actor=request.user, via="api"
     )
@@ -460,12 +457,12 @@ def create_activity(request, payload: ActivityIn):
     from hamsu.core.visibility import person_of
     from hamsu.crm.models import Opportunity
 
-    owner = _get(Person, payload.owner_id, "owner") if payload.owner_id else person_of(request.user)
+    owner = get_or_404(Person, payload.owner_id, "owner") if payload.owner_id else person_of(request.user)
     if owner is None:
         raise NotFound(
             "No owner", errors={"owner_id": ["Give owner_id: this login has no directory person."]}
         )
-    participants = [_get(Person, pk, "participant_ids") for pk in payload.participant_ids]
+    participants = [get_or_404(Person, pk, "participant_ids") for pk in payload.participant_ids]
     activity = services.activity_create(
         actor=request.user,
         owner=owner,
@@ -474,9 +471,9 @@ def create_activity(request, payload: ActivityIn):
         body=payload.body,
         outcome=payload.outcome,
         occurred_at=payload.occurred_at,
-        account=_get(Account, payload.account_id, "account_id"),
-        contact=_get(Contact, payload.contact_id, "contact_id"),
-        opportunity=_get(Opportunity, payload.opportunity_id, "opportunity_id"),
+        account=get_or_404(Account, payload.account_id, "account_id"),
+        contact=get_or_404(Contact, payload.contact_id, "contact_id"),
+        opportunity=get_or_404(Opportunity, payload.opportunity_id, "opportunity_id"),
         participants=participants,
         via="api",
     )

@@ -61,13 +61,10 @@ def filter_by_name(queryset: QuerySet, text: str) -> QuerySet:
         # Ask the index first, as on PostgreSQL below: a handful of matches becomes a plain
         # id list, which every later query of the page (the board runs eight) uses directly
         # instead of re-running the MATCH inside each one.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid FROM crm_opportunity_search WHERE crm_opportunity_search MATCH %s LIMIT %s",
-                [match, FEW_MATCHES + 1],
-            )
-            few = [row[0] for row in cursor.fetchall()]
-        if len(few) <= FEW_MATCHES:
+        few = _few_matches(
+            "SELECT rowid FROM crm_opportunity_search WHERE crm_opportunity_search MATCH %s LIMIT %s", match
+        )
+        if few is not None:
             return queryset.filter(id__in=few)
         return queryset.filter(
             id__in=RawSQL(
@@ -81,19 +78,25 @@ def filter_by_name(queryset: QuerySet, text: str) -> QuerySet:
         # at the first page: ask the index first, and choose. OFFSET 0 fences the probe from
         # its LIMIT so the planner uses the GIN index rather than a sequential scan it hopes
         # to stop early (which, for a rare word, reads the whole table).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id FROM (SELECT id FROM crm_opportunity WHERE to_tsvector('simple', name) @@ "
-                "to_tsquery('simple', %s) OFFSET 0) AS matches LIMIT %s",
-                [query, FEW_MATCHES + 1],
-            )
-            few = [row[0] for row in cursor.fetchall()]
-        if len(few) <= FEW_MATCHES:
+        few = _few_matches(
+            "SELECT id FROM (SELECT id FROM crm_opportunity WHERE to_tsvector('simple', name) @@ "
+            "to_tsquery('simple', %s) OFFSET 0) AS matches LIMIT %s",
+            query,
+        )
+        if few is not None:
             return queryset.filter(id__in=few)
         return queryset.extra(
             where=["to_tsvector('simple', crm_opportunity.name) @@ to_tsquery('simple', %s)"], params=[query]
         )
     return queryset.filter(name__icontains=text.strip())
+
+
+def _few_matches(probe_sql: str, query: str) -> list[int] | None:
+    """The matching ids when there are at most FEW_MATCHES of them, else None."""
+    with connection.cursor() as cursor:
+        cursor.execute(probe_sql, [query, FEW_MATCHES + 1])
+        few = [row[0] for row in cursor.fetchall()]
+    return few if len(few) <= FEW_MATCHES else None
 
 
 def install(schema_editor) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -109,54 +110,28 @@ def _seconds(later: datetime.datetime, earlier: datetime.datetime) -> int:
     return max(0, int((later - earlier).total_seconds()))
 
 
+@dataclass(slots=True)
 class _Progress:
     """What the fill knows of one deal or lead (a ``DealProgress`` row without the ORM).
 
     Millions of these pass through a rebuild; a slotted object costs a fraction of a
-    model instance to create, and rows are read and written as plain tuples.
+    model instance to create, and rows are read and written as plain tuples (fields in
+    the order of ``object_type, object_id, *PROGRESS_FIELDS``).
     """
 
-    __slots__ = (
-        "object_type",
-        "object_id",
-        *("depth", "stage", "stage_at", "first_at", "amount"),
-        "team_id",
-        "segment_id",
-        "product_id",
-        "source",
-        "owner_id",
-        "influenced",
-    )
-
-    def __init__(
-        self,
-        object_type,
-        object_id,
-        depth=-1,
-        stage="",
-        stage_at=None,
-        first_at=None,
-        amount=ZERO,
-        team_id=0,
-        segment_id=0,
-        product_id=0,
-        source="",
-        owner_id=0,
-        influenced=False,
-    ):
-        self.object_type = object_type
-        self.object_id = object_id
-        self.depth = depth
-        self.stage = stage
-        self.stage_at = stage_at
-        self.first_at = first_at
-        self.amount = amount
-        self.team_id = team_id
-        self.segment_id = segment_id
-        self.product_id = product_id
-        self.source = source
-        self.owner_id = owner_id
-        self.influenced = influenced
+    object_type: str
+    object_id: int
+    depth: int = -1
+    stage: str = ""
+    stage_at: datetime.datetime | None = None
+    first_at: datetime.datetime | None = None
+    amount: Decimal = ZERO
+    team_id: int = 0
+    segment_id: int = 0
+    product_id: int = 0
+    source: str = ""
+    owner_id: int = 0
+    influenced: bool = False
 
 
 def _dims(progress: _Progress) -> dict:

@@ -8,12 +8,14 @@ rather than showing a zero that would be read as a real result.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.crm.stages import OPEN_STAGES, Stage
@@ -69,6 +71,18 @@ class Context:
 
     def __init__(self, filters: selectors.Filters):
         self.f = filters
+
+    @cached_property
+    def sla_counts(self) -> list:
+        """The funnel's SLA counts for the period, asked once for both sides' metrics."""
+        from hamsu.funnel.sla_counts import sla_counts  # ImportError: the funnel app is absent
+
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.f.period.start, datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(
+            self.f.period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        return sla_counts(start=start, end=end)
 
     @cached_property
     def totals(self) -> dict:
@@ -257,24 +271,10 @@ def _sla(side: str):
         # Thin adapter over the funnel app's two-sided SLA report (per sales team):
         # sales keeps its side when handoffs are decided within the SLA; marketing when it
         # delivers the MQL volume it committed to.
-        import datetime
-
-        from django.utils import timezone
-
         try:
-            from hamsu.funnel.sla_counts import sla_counts
+            figures = c.sla_counts
         except ImportError as error:
             raise NotMeasured(_("Handoff SLAs are not recorded yet (the funnel app).")) from error
-        tz = timezone.get_current_timezone()
-        start = datetime.datetime.combine(c.f.period.start, datetime.time.min, tzinfo=tz)
-        end = datetime.datetime.combine(
-            c.f.period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-        )
-        # Both sides' metrics read the same counts: ask the database once per page.
-        cache = c.__dict__.setdefault("_sla_counts", {})
-        if (start, end) not in cache:
-            cache[(start, end)] = sla_counts(start=start, end=end)
-        figures = cache[(start, end)]
         if side == "sales":
             return _ratio(sum(f.on_time for f in figures), sum(f.handoffs_closed for f in figures))
         return _ratio(sum(f.mqls for f in figures), sum(f.mql_target for f in figures))
