@@ -78,21 +78,7 @@ class ContactImporter(_Keyed):
         "created_at",
     }
     REQUIRED = {"last_name"}
-    INSERT_COLUMNS = [
-        "id",
-        "account_id",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "title",
-        "country",
-        "owner_id",
-        "team_id",
-        "external_id",
-        "created_at",
-        "updated_at",
-    ]
+    INSERT_COLUMNS = [f.column for f in Contact._meta.concrete_fields]  # the model's order
     TEXT = ("first_name", "last_name", "phone", "title", "external_id", "email", "country")
 
     def __init__(self, ctx, mapping, index):
