@@ -13,7 +13,7 @@ from hamsu.crm import services as crm
 from hamsu.crm.models import Opportunity
 from hamsu.funnel.models import StageEvent
 from hamsu.scorecard import aggregates, selectors
-from hamsu.scorecard.models import FillState, FunnelMonthStat
+from hamsu.scorecard.models import FillState, FunnelMonthRollup, FunnelMonthStat
 from hamsu.scorecard.periods import JALALI, parse_period
 
 from .conftest import aware
@@ -29,7 +29,7 @@ ORDER = [
 ]
 
 
-def direct(period, *, team=None, owner=None, source=None):
+def direct(period, *, team=None, owner=None, source=None, segment=None, product=None):
     """Every measure per stage for the period, straight from deals and their stage events."""
     opps = {o.pk: o for o in Opportunity.objects.all()}
     out = defaultdict(lambda: defaultdict(Decimal))
@@ -44,7 +44,8 @@ def direct(period, *, team=None, owner=None, source=None):
                 first_win.setdefault(opp.account_id, []).append(e.at)
     for deal_id, events in by_deal.items():
         opp = opps[deal_id]
-        if team and opp.team_id != team or owner and opp.owner_id != owner or source and opp.source != source:
+        wanted = {"team_id": team, "owner_id": owner, "source": source, "segment_id": segment, "product_id": product}
+        if any(value and getattr(opp, name) != value for name, value in wanted.items()):
             continue
         depth = -1
         for i, e in enumerate(events):
@@ -87,6 +88,15 @@ def assert_same(period, **filters):
 
 @pytest.mark.django_db
 def test_it_matches_the_records_for_every_quarter_and_filter(history, rep, other_rep):
+    from hamsu.crm.models import Product, Segment
+
+    # Two segments and two products, so those filters (one read from the roll-up, one from
+    # the full table) have something to leave out.
+    Opportunity.objects.filter(pk__in=[history[2].pk, history[3].pk]).update(
+        segment=Segment.objects.create(name="Retail"),
+        product=Product.objects.create(name="Add-on", code="A", list_price=100, unit_cost=10),
+    )
+    Opportunity.objects.filter(pk=history[0].pk).update(segment=Segment.objects.get(name="Manufacturing"))
     aggregates.fill()
     for key in ("2026-Q1", "2026-Q2", "2026", "2026-02", "2026-03"):
         period = parse_period(key, "gregorian")
@@ -94,6 +104,11 @@ def test_it_matches_the_records_for_every_quarter_and_filter(history, rep, other
         assert_same(period, team=rep.team_id)
         assert_same(period, owner=other_rep.pk)
         assert_same(period, source="marketing")
+        for deal in (history[0], history[2]):
+            deal.refresh_from_db()
+            assert_same(period, segment=deal.segment_id)  # read from the roll-up
+            assert_same(period, product=deal.product_id)  # read from the full table
+            assert_same(period, segment=deal.segment_id, team=deal.team_id)
 
 
 @pytest.mark.django_db
@@ -203,6 +218,7 @@ def _every_aggregate() -> dict:
     tables = {}
     for model in (
         FunnelMonthStat,
+        FunnelMonthRollup,
         SellerMonthStat,
         LeadMonthStat,
         OpenPipelineStat,
@@ -229,3 +245,50 @@ def test_a_rebuild_object_by_object_equals_folding_the_log_in_order(history, rep
     assert state.last_event_id == StageEvent.objects.latest("id").id
     assert state.events_folded == StageEvent.objects.count()
     assert aggregates.fill() == 0
+
+
+def _summed_over_product_and_source() -> list[tuple]:
+    from django.db.models import Sum
+
+    keys = ("month", "stage", "team_id", "segment_id", "influenced")
+    rows = FunnelMonthStat.objects.values(*keys).annotate(**{f"t_{m}": Sum(m) for m in selectors.MEASURES})
+    return sorted(
+        tuple(row[k] for k in keys) + tuple(Decimal(row[f"t_{m}"]) for m in selectors.MEASURES)
+        for row in rows.order_by()
+    )
+
+
+def _rollup() -> list[tuple]:
+    keys = ("month", "stage", "team_id", "segment_id", "influenced")
+    return sorted(
+        tuple(row[:5]) + tuple(Decimal(v) for v in row[5:])
+        for row in FunnelMonthRollup.objects.values_list(*keys, *selectors.MEASURES)
+    )
+
+
+@pytest.mark.django_db
+def test_the_rollup_is_the_full_table_summed_over_product_and_source(history):
+    aggregates.fill(batch_size=3)
+    assert _rollup() and _rollup() == _summed_over_product_and_source()
+    open_deal = Opportunity.objects.get(amount_base=Decimal("1500.00"))
+    crm.opportunity_move_stage(
+        opportunity=open_deal, to_stage="lost", actor=None, at=aware(2026, 3, 20), reason="Went quiet"
+    )
+    aggregates.fill()
+    assert _rollup() == _summed_over_product_and_source()
+    aggregates.rebuild()
+    assert _rollup() == _summed_over_product_and_source()
+
+
+@pytest.mark.django_db
+def test_the_migration_rolls_up_aggregates_built_before_it(history):
+    import importlib
+
+    from django.apps import apps
+
+    aggregates.fill()
+    expected = _rollup()
+    FunnelMonthRollup.objects.all().delete()
+    migration = importlib.import_module("hamsu.scorecard.migrations.0002_funnel_rollup")
+    migration.roll_up_existing(apps, None)
+    assert expected and _rollup() == expected

@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from hamsu.analytics.forecasting import forecast_errors, summarise_errors
-from hamsu.scorecard.models import ForecastMethod, ForecastSnapshot, FunnelMonthStat
+from hamsu.scorecard.models import ForecastMethod, ForecastSnapshot, FunnelMonthRollup, FunnelMonthStat
 from hamsu.scorecard.periods import Period, parse_period
 
 HEADLINE_METHOD = ForecastMethod.WEIGHTED_LEARNED.value
@@ -34,7 +34,7 @@ def _num(value) -> float | None:
 
 def won_by_month(months: list[datetime.date]) -> dict[datetime.date, float]:
     rows = (
-        FunnelMonthStat.objects.filter(stage="won", month__in=months)
+        FunnelMonthRollup.objects.filter(stage="won", month__in=months)
         .values("month")
         .annotate(total=Sum("reached_amount"))
     )

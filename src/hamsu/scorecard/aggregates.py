@@ -35,6 +35,7 @@ from hamsu.scorecard.models import (
     CustomerFirstWin,
     DealProgress,
     FillState,
+    FunnelMonthRollup,
     FunnelMonthStat,
     LeadMonthStat,
     OpenPipelineStat,
@@ -318,6 +319,20 @@ def _write_stats(model, deltas: dict, key_fields: tuple, fields: tuple) -> None:
     )
 
 
+FUNNEL_KEYS = ("month", "stage", "team_id", "segment_id", "product_id", "source", "influenced")
+ROLLUP_KEYS = ("month", "stage", "team_id", "segment_id", "influenced")
+
+
+def _rolled_up(funnel: dict[tuple, dict]) -> dict[tuple, dict]:
+    """The funnel deltas summed over product and source (keys in ``ROLLUP_KEYS`` order)."""
+    rollup: dict[tuple, dict] = defaultdict(_new_measures)
+    for (month, stage, team, segment, _product, _source, influenced), values in funnel.items():
+        row = rollup[(month, stage, team, segment, influenced)]
+        for name, value in values.items():
+            row[name] += value
+    return rollup
+
+
 def _write_open(deltas: dict) -> None:
     key_fields = ("stage", "team_id", "segment_id", "product_id", "source", "owner_id")
     _upsert(
@@ -456,12 +471,8 @@ def _fold_batch(
             progress[key] = _fold_lead(event, progress.get(key), month, deltas)
     _apply_first_wins(wins, deltas, calendar)
     _write_progress(progress)
-    _write_stats(
-        FunnelMonthStat,
-        deltas.funnel,
-        ("month", "stage", "team_id", "segment_id", "product_id", "source", "influenced"),
-        MEASURES,
-    )
+    _write_stats(FunnelMonthStat, deltas.funnel, FUNNEL_KEYS, MEASURES)
+    _write_stats(FunnelMonthRollup, _rolled_up(deltas.funnel), ROLLUP_KEYS, MEASURES)
     _write_stats(SellerMonthStat, deltas.seller, ("month", "stage", "owner_id", "team_id"), MEASURES)
     _write_stats(LeadMonthStat, deltas.lead, ("month", "stage"), ("reached", "exits", "exit_seconds"))
     _write_open(deltas.open)
@@ -513,6 +524,7 @@ def rebuild(*, batch_size: int = 50_000, progress=None, upto_id: int | None = No
     with transaction.atomic():
         for model in (
             FunnelMonthStat,
+            FunnelMonthRollup,
             SellerMonthStat,
             LeadMonthStat,
             OpenPipelineStat,

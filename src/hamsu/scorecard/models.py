@@ -393,6 +393,33 @@ class FunnelMonthStat(StatMeasures):
         return f"{self.month} {self.stage} team={self.team_id}"
 
 
+class FunnelMonthRollup(StatMeasures):
+    """``FunnelMonthStat`` summed over product and source: per month, stage, team, segment
+    and marketing influence.
+
+    Most dashboard figures filter by team or segment at most, and a year of the full table
+    is tens of thousands of rows per figure at the large scale (every product × source
+    combination of every team and segment); this roll-up holds a few hundred a year. The
+    fill writes both from the same deltas, so they always agree; selectors read the full
+    table only when a product or source filter needs its dimensions.
+    """
+
+    team_id = models.BigIntegerField(default=0)
+    segment_id = models.BigIntegerField(default=0)
+    influenced = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "stage", "team_id", "segment_id", "influenced"],
+                name="uniq_funnel_rollup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.stage} team={self.team_id} (rollup)"
+
+
 class SellerMonthStat(StatMeasures):
     """Per fiscal month, stage and seller (the deal's owner when the event was folded)."""
 
