@@ -6,18 +6,16 @@ deals. ``crm_pipeline_total`` holds those sums per (stage, owner, team, segment,
 instead — a few thousand rows — so a column total is a sum over a handful of rows under
 the same filters and visibility as the deals.
 
-Triggers on ``crm_opportunity`` keep it in step, so every write path agrees with it: the
-CRM services, imports, restores, the demo generator's bulk COPY, the admin, raw SQL.
-PostgreSQL uses statement-level triggers with transition tables (one grouped upsert per
-statement, so a COPY of a million deals costs one aggregate, not a million upserts) and
-takes the row locks in key order so two concurrent moves cannot deadlock. SQLite has
-only row triggers; its writes are serialised anyway. ``rebuild()`` recomputes the table
-from the deals (used after install and by ``tests`` to prove the two agree).
+Triggers on ``crm_opportunity`` keep it in step, so every write path agrees with it (see
+``hamsu.core.trigger_totals`` for how). ``rebuild()`` recomputes the table from the deals
+(used after install and by ``tests`` to prove the two agree).
 """
 
 from __future__ import annotations
 
 from django.db import connection
+
+from hamsu.core.trigger_totals import TriggerTotals
 
 TABLE = "crm_pipeline_total"
 # NULL team or segment is stored as 0 so that the key is a plain unique index on both
@@ -41,127 +39,36 @@ _CREATE_TABLE = {
 _CREATE_INDEX = f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_key ON {TABLE} ({_KEY})"
 
 
-def _row(alias: str, sign: str) -> str:
-    return (
-        f"{alias}.stage, {alias}.owner_id, COALESCE({alias}.team_id, 0), COALESCE({alias}.segment_id, 0), "
-        f"{alias}.source, {sign}1, {sign}{alias}.amount_base"
-    )
-
-
-def _upsert(select: str) -> str:
-    # ``WHERE true`` keeps SQLite's parser from reading ON CONFLICT as a join constraint.
-    return (
-        f"INSERT INTO {TABLE} (stage, owner_id, team_key, segment_key, source, n, total) {select} "
-        f"ON CONFLICT ({_KEY}) DO UPDATE SET n = {TABLE}.n + excluded.n, total = {TABLE}.total + excluded.total"
-    )
-
-
-_WATCHED = "stage, owner_id, team_id, segment_id, source, amount_base"
-
-SQLITE_SETUP = [
-    _CREATE_TABLE["sqlite"],
-    _CREATE_INDEX,
-    "CREATE TRIGGER IF NOT EXISTS crm_pipeline_total_ai AFTER INSERT ON crm_opportunity BEGIN "
-    + _upsert(f"SELECT {_row('new', '')} WHERE true")
-    + "; END",
-    "CREATE TRIGGER IF NOT EXISTS crm_pipeline_total_ad AFTER DELETE ON crm_opportunity BEGIN "
-    + _upsert(f"SELECT {_row('old', '-')} WHERE true")
-    + "; END",
-    f"CREATE TRIGGER IF NOT EXISTS crm_pipeline_total_au AFTER UPDATE OF {_WATCHED} ON crm_opportunity BEGIN "
-    + _upsert(f"SELECT {_row('old', '-')} WHERE true")
-    + "; "
-    + _upsert(f"SELECT {_row('new', '')} WHERE true")
-    + "; END",
-]
-SQLITE_TEARDOWN = [
-    "DROP TRIGGER IF EXISTS crm_pipeline_total_ai",
-    "DROP TRIGGER IF EXISTS crm_pipeline_total_ad",
-    "DROP TRIGGER IF EXISTS crm_pipeline_total_au",
-    f"DROP TABLE IF EXISTS {TABLE}",
-]
-
-
-def _pg_apply(rows: str) -> str:
-    """Fold signed rows into the totals, grouped, in key order (consistent lock order)."""
-    return _upsert(
-        f"SELECT stage, owner_id, team_key, segment_key, source, sum(n), sum(total) FROM ({rows}) AS d "
-        f"(stage, owner_id, team_key, segment_key, source, n, total) GROUP BY {_KEY} "
-        f"HAVING sum(n) <> 0 OR sum(total) <> 0 ORDER BY {_KEY}"
-    )
-
-
-POSTGRES_SETUP = [
-    _CREATE_TABLE["postgresql"],
-    _CREATE_INDEX,
-    f"""
-    CREATE OR REPLACE FUNCTION crm_pipeline_total_ins() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN {_pg_apply(f"SELECT {_row('r', '')} FROM new_rows r")}; RETURN NULL; END $$
-    """,
-    f"""
-    CREATE OR REPLACE FUNCTION crm_pipeline_total_del() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN {_pg_apply(f"SELECT {_row('r', '-')} FROM old_rows r")}; RETURN NULL; END $$
-    """,
-    f"""
-    CREATE OR REPLACE FUNCTION crm_pipeline_total_upd() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN {_pg_apply(f"SELECT {_row('o', '-')} FROM old_rows o UNION ALL SELECT {_row('r', '')} FROM new_rows r")};
-    RETURN NULL; END $$
-    """,
-    f"""
-    CREATE OR REPLACE FUNCTION crm_pipeline_total_trunc() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN DELETE FROM {TABLE}; RETURN NULL; END $$
-    """,
-    "DROP TRIGGER IF EXISTS crm_pipeline_total_ai ON crm_opportunity",
-    "CREATE TRIGGER crm_pipeline_total_ai AFTER INSERT ON crm_opportunity "
-    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION crm_pipeline_total_ins()",
-    "DROP TRIGGER IF EXISTS crm_pipeline_total_ad ON crm_opportunity",
-    "CREATE TRIGGER crm_pipeline_total_ad AFTER DELETE ON crm_opportunity "
-    "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION crm_pipeline_total_del()",
-    "DROP TRIGGER IF EXISTS crm_pipeline_total_au ON crm_opportunity",
-    "CREATE TRIGGER crm_pipeline_total_au AFTER UPDATE ON crm_opportunity "
-    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
-    "EXECUTE FUNCTION crm_pipeline_total_upd()",
-    "DROP TRIGGER IF EXISTS crm_pipeline_total_at ON crm_opportunity",
-    "CREATE TRIGGER crm_pipeline_total_at AFTER TRUNCATE ON crm_opportunity "
-    "FOR EACH STATEMENT EXECUTE FUNCTION crm_pipeline_total_trunc()",
-]
-POSTGRES_TEARDOWN = [
-    *(f"DROP TRIGGER IF EXISTS crm_pipeline_total_{s} ON crm_opportunity" for s in ("ai", "ad", "au", "at")),
-    *(f"DROP FUNCTION IF EXISTS crm_pipeline_total_{s}()" for s in ("ins", "del", "upd", "trunc")),
-    f"DROP TABLE IF EXISTS {TABLE}",
-]
-
-
-def _statements(vendor: str, which: str) -> list[str]:
-    table = {
-        ("sqlite", "setup"): SQLITE_SETUP,
-        ("sqlite", "teardown"): SQLITE_TEARDOWN,
-        ("postgresql", "setup"): POSTGRES_SETUP,
-        ("postgresql", "teardown"): POSTGRES_TEARDOWN,
-    }
-    try:
-        return table[(vendor, which)]
-    except KeyError:
-        raise NotImplementedError(f"pipeline totals are not implemented for {vendor}") from None
+PIPELINE_TOTALS = TriggerTotals(
+    name="crm_pipeline_total",
+    table=TABLE,
+    source="crm_opportunity",
+    keys={
+        "stage": "{r}.stage",
+        "owner_id": "{r}.owner_id",
+        "team_key": "COALESCE({r}.team_id, 0)",
+        "segment_key": "COALESCE({r}.segment_id, 0)",
+        "source": "{r}.source",
+    },
+    values={"n": "1", "total": "{r}.amount_base"},
+    watched=("stage", "owner_id", "team_id", "segment_id", "source", "amount_base"),
+)
 
 
 def install(schema_editor) -> None:
-    for statement in _statements(schema_editor.connection.vendor, "setup"):
-        schema_editor.execute(statement)
-    rebuild(schema_editor.connection)
+    vendor = schema_editor.connection.vendor
+    if vendor not in _CREATE_TABLE:
+        raise NotImplementedError(f"pipeline totals are not implemented for {vendor}")
+    schema_editor.execute(_CREATE_TABLE[vendor])
+    schema_editor.execute(_CREATE_INDEX)
+    PIPELINE_TOTALS.install(schema_editor)
 
 
 def uninstall(schema_editor) -> None:
-    for statement in _statements(schema_editor.connection.vendor, "teardown"):
-        schema_editor.execute(statement)
+    PIPELINE_TOTALS.uninstall(schema_editor)
+    schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
 def rebuild(conn=connection) -> None:
     """Recompute every total from the deals (after install, or to repair by hand)."""
-    with conn.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(
-            f"INSERT INTO {TABLE} (stage, owner_id, team_key, segment_key, source, n, total) "
-            "SELECT stage, owner_id, COALESCE(team_id, 0), COALESCE(segment_id, 0), source, count(*), "
-            "COALESCE(sum(amount_base), 0) FROM crm_opportunity "
-            "GROUP BY stage, owner_id, COALESCE(team_id, 0), COALESCE(segment_id, 0), source"
-        )
+    PIPELINE_TOTALS.rebuild(conn)

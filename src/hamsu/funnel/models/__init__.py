@@ -17,7 +17,13 @@ from hamsu.funnel.models.engagement import (
 )
 from hamsu.funnel.models.events import STAGE_LABELS, StageEvent, stage_label
 from hamsu.funnel.models.funnel import FunnelKind, FunnelStage, FunnelVersion, OwningFunction
-from hamsu.funnel.models.handoff import BusinessCalendar, Handoff, HandoffStatus, SlaPolicy
+from hamsu.funnel.models.handoff import (
+    BusinessCalendar,
+    Handoff,
+    HandoffDayTotal,
+    HandoffStatus,
+    SlaPolicy,
+)
 from hamsu.funnel.models.leads import (
     RETURN_TARGET,
     Lead,
@@ -48,6 +54,7 @@ __all__ = [
     "FunnelStage",
     "FunnelVersion",
     "Handoff",
+    "HandoffDayTotal",
     "HandoffStatus",
     "Lead",
     "LeadAssignment",

@@ -119,6 +119,13 @@ class Handoff(models.Model):
                 include=["team", "status", "closed_at", "due_at", "escalated_at"],
                 name="handoff_opened_idx",
             ),
+            # Open handoffs are few at any time; "open and overdue" is counted live from here.
+            models.Index(
+                fields=["opened_at"],
+                include=["team", "due_at"],
+                condition=Q(status="open"),
+                name="handoff_open_idx",
+            ),
         ]
         constraints = [
             # One open handoff per lead at a time.
@@ -134,3 +141,27 @@ class Handoff(models.Model):
     def breached(self) -> bool:
         end = self.closed_at or timezone.now()
         return end > self.due_at
+
+
+class HandoffDayTotal(models.Model):
+    """Handoffs per UTC day opened and sales team: what the SLA figures count.
+
+    Kept by database triggers on the handoff table (``hamsu.funnel.handoff_totals``); read
+    only. A day in UTC rather than in the company's zone keeps the rows valid whatever the
+    zone; a period's partial first and last day are counted from the handoffs themselves.
+    """
+
+    day = models.DateField()
+    team_key = models.BigIntegerField(help_text="team id, 0 for none")
+    mqls = models.BigIntegerField(default=0)
+    accepted = models.BigIntegerField(default=0)
+    returned = models.BigIntegerField(default=0)
+    closed = models.BigIntegerField(default=0)
+    on_time = models.BigIntegerField(default=0)
+    breaches = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "team_key"], name="uniq_handoff_day_total")]
+
+    def __str__(self) -> str:
+        return f"{self.day} team={self.team_key}: {self.mqls}"
