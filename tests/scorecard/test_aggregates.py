@@ -44,7 +44,13 @@ def direct(period, *, team=None, owner=None, source=None, segment=None, product=
                 first_win.setdefault(opp.account_id, []).append(e.at)
     for deal_id, events in by_deal.items():
         opp = opps[deal_id]
-        wanted = {"team_id": team, "owner_id": owner, "source": source, "segment_id": segment, "product_id": product}
+        wanted = {
+            "team_id": team,
+            "owner_id": owner,
+            "source": source,
+            "segment_id": segment,
+            "product_id": product,
+        }
         if any(value and getattr(opp, name) != value for name, value in wanted.items()):
             continue
         depth = -1

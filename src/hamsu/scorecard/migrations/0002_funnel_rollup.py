@@ -29,32 +29,41 @@ def roll_up_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scorecard', '0001_initial'),
+        ("scorecard", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FunnelMonthRollup',
+            name="FunnelMonthRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('stage', models.CharField(max_length=32)),
-                ('reached', models.IntegerField(default=0)),
-                ('reached_amount', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('gross_profit', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('new_customers', models.IntegerField(default=0)),
-                ('exits', models.IntegerField(default=0)),
-                ('exit_seconds', models.BigIntegerField(default=0)),
-                ('cycle_seconds', models.BigIntegerField(default=0)),
-                ('leaked', models.IntegerField(default=0)),
-                ('team_id', models.BigIntegerField(default=0)),
-                ('segment_id', models.BigIntegerField(default=0)),
-                ('influenced', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("stage", models.CharField(max_length=32)),
+                ("reached", models.IntegerField(default=0)),
+                ("reached_amount", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ("gross_profit", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ("new_customers", models.IntegerField(default=0)),
+                ("exits", models.IntegerField(default=0)),
+                ("exit_seconds", models.BigIntegerField(default=0)),
+                ("cycle_seconds", models.BigIntegerField(default=0)),
+                ("leaked", models.IntegerField(default=0)),
+                ("team_id", models.BigIntegerField(default=0)),
+                ("segment_id", models.BigIntegerField(default=0)),
+                ("influenced", models.BooleanField(default=False)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('month', 'stage', 'team_id', 'segment_id', 'influenced'), name='uniq_funnel_rollup')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("month", "stage", "team_id", "segment_id", "influenced"),
+                        name="uniq_funnel_rollup",
+                    )
+                ],
             },
         ),
         migrations.RunPython(roll_up_existing, migrations.RunPython.noop),
