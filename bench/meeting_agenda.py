@@ -47,7 +47,9 @@ def _meetings() -> list[tuple[str, Meeting]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")

@@ -38,16 +38,33 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(client, rep, auth):
 
 def test_create_list_and_move_an_opportunity(client, rep, auth, make_account):
     account = make_account(rep)
-    created = post(client, "/api/v1/opportunities", {
-        "name": "API deal", "account_id": account.pk, "owner_id": rep.pk, "amount": "1200.50", "currency": "USD",
-        "expected_close": "2027-02-01",
-    }, auth)
+    created = post(
+        client,
+        "/api/v1/opportunities",
+        {
+            "name": "API deal",
+            "account_id": account.pk,
+            "owner_id": rep.pk,
+            "amount": "1200.50",
+            "currency": "USD",
+            "expected_close": "2027-02-01",
+        },
+        auth,
+    )
     assert created.status_code == 201, created.content
     opp_id = created.json()["id"]
-    moved = post(client, f"/api/v1/opportunities/{opp_id}/stage", {"stage": "qualifying", "reason": "call went well"}, auth)
+    moved = post(
+        client,
+        f"/api/v1/opportunities/{opp_id}/stage",
+        {"stage": "qualifying", "reason": "call went well"},
+        auth,
+    )
     assert moved.status_code == 200 and moved.json()["stage"] == "qualifying"
     events = client.get(f"/api/v1/opportunities/{opp_id}/stage-events", **auth).json()["items"]
-    assert [(e["from_stage"], e["to_stage"]) for e in events] == [("", "prospecting"), ("prospecting", "qualifying")]
+    assert [(e["from_stage"], e["to_stage"]) for e in events] == [
+        ("", "prospecting"),
+        ("prospecting", "qualifying"),
+    ]
     assert StageEvent.objects.filter(opportunity_id=opp_id, via="api").count() == 2
 
 
@@ -63,10 +80,19 @@ def test_create_list_and_move_an_opportunity(client, rep, auth, make_account):
         ({"account_id": 999999}, "account"),
     ],
 )
-def test_bad_input_gets_one_error_shape_with_the_field_and_writes_nothing(client, rep, auth, make_account, change, field):
+def test_bad_input_gets_one_error_shape_with_the_field_and_writes_nothing(
+    client, rep, auth, make_account, change, field
+):
     account = make_account(rep)
-    body = {"name": "x", "account_id": account.pk, "owner_id": rep.pk, "amount": "10", "currency": "USD",
-            "expected_close": "2027-01-01", **change}
+    body = {
+        "name": "x",
+        "account_id": account.pk,
+        "owner_id": rep.pk,
+        "amount": "10",
+        "currency": "USD",
+        "expected_close": "2027-01-01",
+        **change,
+    }
     response = post(client, "/api/v1/opportunities", body, auth)
     assert response.status_code in (404, 422), response.content
     problem = response.json()
@@ -92,14 +118,23 @@ def test_someone_elses_records_are_invisible_through_the_api(client, rep, other_
     CompanySettings.objects.create(visibility=Visibility.OWN)
     theirs = make_opportunity(other_rep)
     assert client.get(f"/api/v1/opportunities/{theirs.pk}", **auth).status_code == 404
-    assert post(client, f"/api/v1/opportunities/{theirs.pk}/stage", {"stage": "qualifying"}, auth).status_code == 404
+    assert (
+        post(client, f"/api/v1/opportunities/{theirs.pk}/stage", {"stage": "qualifying"}, auth).status_code
+        == 404
+    )
     assert client.get("/api/v1/opportunities", **auth).json()["items"] == []
 
 
 def test_role_permissions_apply_to_the_api(client, marketer, make_account, rep):
     _token, raw = tokens.token_create(user=marketer.user, name="m")
-    body = {"name": "x", "account_id": make_account(rep).pk, "owner_id": rep.pk, "amount": "1", "currency": "USD",
-            "expected_close": "2027-01-01"}
+    body = {
+        "name": "x",
+        "account_id": make_account(rep).pk,
+        "owner_id": rep.pk,
+        "amount": "1",
+        "currency": "USD",
+        "expected_close": "2027-01-01",
+    }
     response = post(client, "/api/v1/opportunities", body, {"HTTP_AUTHORIZATION": f"Bearer {raw}"})
     assert response.status_code == 403
 

@@ -25,7 +25,9 @@ def log_in(page, live_server, user):
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_move_a_deal_on_the_board_and_see_its_stage_event(page, live_server, static_files, rep, make_opportunity):
+def test_move_a_deal_on_the_board_and_see_its_stage_event(
+    page, live_server, static_files, rep, make_opportunity
+):
     opp = make_opportunity(rep, name="Browser deal")
     log_in(page, live_server, rep.user)
     page.goto(f"{live_server.url}/crm/pipeline/")
@@ -40,7 +42,9 @@ def test_move_a_deal_on_the_board_and_see_its_stage_event(page, live_server, sta
     assert "Prospecting → Needs definition" in page.get_by_test_id("timeline").inner_text()
 
 
-def test_switch_to_persian_right_to_left_with_jalali_dates(page, live_server, static_files, rep, make_opportunity):
+def test_switch_to_persian_right_to_left_with_jalali_dates(
+    page, live_server, static_files, rep, make_opportunity
+):
     opp = make_opportunity(rep, name="Persian deal")
     log_in(page, live_server, rep.user)
     page.goto(f"{live_server.url}/crm/opportunities/{opp.pk}/")

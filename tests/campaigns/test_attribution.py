@@ -188,7 +188,9 @@ def test_a_large_database_is_attributed_in_the_background(
     assert AttributionSnapshot.objects.count() == 1
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite stores times as text; PostgreSQL has a real type")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite stores times as text; PostgreSQL has a real type"
+)
 def test_sqlite_time_text_is_read_in_every_form_django_and_raw_inserts_write():
     import polars as pl
 

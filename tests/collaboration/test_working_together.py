@@ -406,3 +406,16 @@ def test_notifications_are_listed_and_marked_read(client, rep, marketer, head_of
         "marked": 1
     }
     assert client.get("/api/v1/together/notifications", {"unread": "true"}).json() == []
+
+
+@pytest.mark.django_db
+def test_the_bell_in_the_navigation_counts_unread_notifications(client, rep, head_of_sales):
+    for title in ("Monthly", "Quarterly"):
+        services.meeting_create(
+            actor=head_of_sales.user, title=title, starts_at=timezone.now(), attendees=[rep]
+        )
+    client.force_login(rep.user)
+    page = client.get("/crm/opportunities/").content.decode()
+    assert 'data-testid="nav-badge-bell">2<' in page
+    client.post("/api/v1/together/notifications/read", {}, content_type="application/json")
+    assert 'data-testid="nav-badge-bell"' not in client.get("/crm/opportunities/").content.decode()

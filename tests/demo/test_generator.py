@@ -29,12 +29,17 @@ def test_the_same_seed_gives_the_same_company_and_histories_agree_with_state():
     # Every deal's stage is the "to" of its last stage event, and it starts with a creation event.
     last = {
         row["opportunity_id"]: row["last"]
-        for row in StageEvent.objects.filter(object_type="opportunity").values("opportunity_id").annotate(last=Max("id"))
+        for row in StageEvent.objects.filter(object_type="opportunity")
+        .values("opportunity_id")
+        .annotate(last=Max("id"))
     }
     final_to = dict(StageEvent.objects.filter(id__in=last.values()).values_list("opportunity_id", "to_stage"))
     for opp_id, stage in Opportunity.objects.values_list("id", "stage"):
         assert final_to[opp_id] == stage
-    assert StageEvent.objects.filter(object_type="opportunity", from_stage="").count() == result.rows["opportunities"]
+    assert (
+        StageEvent.objects.filter(object_type="opportunity", from_stage="").count()
+        == result.rows["opportunities"]
+    )
     # Closed deals carry their close time; open ones do not; nothing happens in the future.
     assert not Opportunity.objects.filter(stage__in=[Stage.WON, Stage.LOST], closed_at__isnull=True).exists()
     assert not Opportunity.objects.filter(stage__in=OPEN_STAGES, closed_at__isnull=False).exists()

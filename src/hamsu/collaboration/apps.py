@@ -2,6 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _unread(user) -> int:
+    from hamsu.core.selectors import unread_count
+    from hamsu.core.visibility import person_of
+
+    return unread_count(person_of(user))
+
+
 class CollaborationConfig(AppConfig):
     name = "hamsu.collaboration"
     label = "collaboration"
@@ -20,7 +27,7 @@ class CollaborationConfig(AppConfig):
                 order=60,
                 permission="collaboration.view_meeting",
             ),
-            NavItem("collaboration:notifications", _("Notifications"), "bell", order=200),
+            NavItem("collaboration:notifications", _("Notifications"), "bell", order=200, badge=_unread),
         )
         # Links on the CRM's deal and account pages ("Related"); the CRM does not import collaboration.
         from hamsu.collaboration.record_links import PROVIDERS

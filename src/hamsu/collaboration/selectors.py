@@ -62,8 +62,12 @@ def liaison_page(*, user, liaison: Person, now: datetime.datetime | None = None)
         active_assignments(timezone.localdate(now)).filter(liaison=liaison).select_related("team")
     )
     team_ids = [a.team_id for a in assignments]
-    won = Coalesce(Sum("opportunities__amount_base", filter=Q(opportunities__stage=Stage.WON)), Value(Decimal("0")))
-    pipeline = Coalesce(Sum("opportunities__amount_base", filter=Q(opportunities__stage__in=OPEN_STAGES)), Value(Decimal("0")))
+    won = Coalesce(
+        Sum("opportunities__amount_base", filter=Q(opportunities__stage=Stage.WON)), Value(Decimal("0"))
+    )
+    pipeline = Coalesce(
+        Sum("opportunities__amount_base", filter=Q(opportunities__stage__in=OPEN_STAGES)), Value(Decimal("0"))
+    )
     key_accounts = list(
         visible(Account.objects.filter(team_id__in=team_ids), user)
         .annotate(won=won, pipeline=pipeline)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.urls import NoReverseMatch, reverse
 
@@ -18,6 +20,9 @@ class NavItem:
     order: int = 100
     permission: str | None = None
     group: str = "main"
+    # A count shown beside the label (unread notifications …): called with the user only
+    # when the template renders it, so a page pays one query for it, not one per entry.
+    badge: Callable[[object], int] | None = None
 
 
 _ITEMS: list[NavItem] = []
@@ -44,5 +49,13 @@ def items_for(user) -> list[dict]:
         except NoReverseMatch:
             logger.error("Navigation entry %s has no route", item.url_name)
             continue
-        entries.append({"url": url, "url_name": item.url_name, "label": item.label, "icon": item.icon})
+        entries.append(
+            {
+                "url": url,
+                "url_name": item.url_name,
+                "label": item.label,
+                "icon": item.icon,
+                "badge": partial(item.badge, user) if item.badge else None,
+            }
+        )
     return entries
