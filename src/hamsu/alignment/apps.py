@@ -8,6 +8,16 @@ class AlignmentConfig(AppConfig):
     verbose_name = _("Alignment")
 
     def ready(self) -> None:
+        from hamsu.core import clock
+
+        clock.register(
+            clock.Job(
+                "alignment_remind",
+                ("alignment_remind",),
+                clock.At("day", hour=7),
+                _("Close due diagnostic rounds and remind who has not answered"),
+            )
+        )
         from hamsu.alignment import roles
         from hamsu.core.navigation import NavItem, register
 

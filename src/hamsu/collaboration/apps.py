@@ -15,6 +15,31 @@ class CollaborationConfig(AppConfig):
     verbose_name = _("Collaboration")
 
     def ready(self) -> None:
+        from hamsu.core import clock
+
+        clock.register(
+            clock.Job(
+                "search_index", ("search_index",), clock.Every(300), _("Refresh the who-to-contact index")
+            ),
+            clock.Job(
+                "remind_action_items",
+                ("remind_action_items",),
+                clock.At("day", hour=7),
+                _("Remind owners of action items due soon"),
+            ),
+            clock.Job(
+                "nudge_stale_profiles",
+                ("nudge_stale_profiles",),
+                clock.At("week", hour=8, weekday=0),
+                _("Nudge people whose expertise profile is stale"),
+            ),
+            clock.Job(
+                "feedback_digest",
+                ("feedback_digest", "--period", "month"),
+                clock.At("month", hour=6, day=1),
+                _("Monthly digest of sales feedback for marketing"),
+            ),
+        )
         from hamsu.collaboration.permissions import register_permissions
         from hamsu.core.navigation import NavItem, register
 

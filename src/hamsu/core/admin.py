@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from hamsu.core.models import AuditEntry, CompanySettings, CurrencyRate, Notification, User
+from hamsu.core.models import AuditEntry, ClockJob, CompanySettings, CurrencyRate, Notification, User
 
 admin.site.register(User, UserAdmin)
 admin.site.register(CompanySettings)
@@ -13,6 +13,16 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(ClockJob)
+class ClockJobAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "last_started_at", "last_finished_at", "runs"]
+    readonly_fields = ["name", "status", "last_started_at", "last_finished_at", "runs", "output"]
+
+    # Written by the clock; deleting a row only makes it treat the job as new.
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(AuditEntry)

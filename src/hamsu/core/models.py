@@ -169,3 +169,29 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ClockJob(models.Model):
+    """When a scheduled job (``hamsu.core.clock``) last ran and how it went: the clock's
+    memory across restarts, and the claim that keeps two clocks from running it twice."""
+
+    class Status(models.TextChoices):
+        NEVER = "never", _("Not run yet")
+        RUNNING = "running", _("Running")
+        OK = "ok", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    name = models.CharField(_("job"), max_length=80, unique=True)
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEVER)
+    output = models.TextField(_("output"), blank=True)
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

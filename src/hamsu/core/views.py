@@ -6,7 +6,7 @@ from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hamsu.core import services
+from hamsu.core import clock, services
 from hamsu.core.company import company_settings
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
@@ -53,7 +53,7 @@ def company_settings_view(request):
         else:
             messages.success(request, _("Settings saved."))
             return redirect("core:settings")
-    return render(request, "core/settings.html", {"form": form})
+    return render(request, "core/settings.html", {"form": form, "scheduled_jobs": clock.job_states()})
 
 
 @login_required

@@ -8,6 +8,22 @@ class FunnelConfig(AppConfig):
     verbose_name = _("Funnel")
 
     def ready(self) -> None:
+        from hamsu.core import clock
+
+        clock.register(
+            clock.Job(
+                "engagement_rules",
+                ("engagement_rules",),
+                clock.Every(60),
+                _("Apply rules of engagement to new stage events"),
+            ),
+            clock.Job(
+                "retrain_lead_model",
+                ("retrain_lead_model",),
+                clock.At("day", hour=2),
+                _("Retrain the predictive lead score"),
+            ),
+        )
         from hamsu.core.navigation import NavItem, register
         from hamsu.funnel.permissions import extend_roles
 

@@ -8,6 +8,26 @@ class ScorecardConfig(AppConfig):
     verbose_name = _("Scorecard")
 
     def ready(self) -> None:
+        from hamsu.core import clock
+
+        clock.register(
+            clock.Job(
+                "scorecard_refresh", ("scorecard_refresh",), clock.Every(60), _("Refresh the dashboards")
+            ),
+            # Sundays, like the back-filled history, so accuracy is scored on a regular grid.
+            clock.Job(
+                "forecast_snapshot",
+                ("forecast_snapshot",),
+                clock.At("week", hour=5, weekday=6),
+                _("Weekly forecast snapshot"),
+            ),
+            clock.Job(
+                "scorecard_digest",
+                ("scorecard_digest",),
+                clock.At("week", hour=7, weekday=0),
+                _("Weekly scorecard digest e-mail"),
+            ),
+        )
         from hamsu.core import roles
         from hamsu.core.navigation import NavItem, register
 

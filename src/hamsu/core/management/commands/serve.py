@@ -10,6 +10,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 WORKER_NICE = 10
+NICED = ("worker", "clock")  # background work yields the CPU to web requests
 
 
 def gunicorn_args(bind: str, workers: int, threads: int = 8) -> list[str]:
@@ -37,28 +38,40 @@ def gunicorn_args(bind: str, workers: int, threads: int = 8) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Serve Hamsu with gunicorn (static files by WhiteNoise) and run the task worker beside it."
+    help = (
+        "Serve Hamsu with gunicorn (static files by WhiteNoise) and run the task worker, "
+        "the clock of scheduled jobs, SLA escalation and webhook delivery beside it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("HAMSU_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("HAMSU_WEB_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("HAMSU_WEB_THREADS", "8")))
         parser.add_argument(
-            "--no-worker", action="store_true", help="Do not start the background task worker."
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background processes (worker, clock, SLA check, webhooks).",
         )
 
     def handle(self, *args, bind, workers, threads, no_worker, **options):
         children = [subprocess.Popen(gunicorn_args(bind, workers, threads))]
         if not no_worker:
-            # The task worker, plus the two clocks Django's task framework has no scheduler
-            # for: SLA breach escalation and outbound webhook delivery.
-            for command in (["worker"], ["sla_check", "--loop"], ["webhooks", "--loop", "30"]):
+            # The task worker; the clock, which runs the scheduled jobs (aggregate refresh,
+            # forecast snapshots, digests, reminders: see hamsu.core.clock); and two loops
+            # that must not wait behind a long job: SLA breach escalation and outbound
+            # webhook delivery.
+            for command in (
+                ["worker"],
+                ["clock"],
+                ["sla_check", "--loop"],
+                ["webhooks", "--loop", "30"],
+            ):
                 children.append(
                     subprocess.Popen(
                         [sys.executable, "-m", "hamsu.cli", *command],
                         # Queued work (lead capture processing, re-evaluation) yields the CPU
                         # to web requests during a burst and catches up after it.
-                        preexec_fn=(lambda: os.nice(WORKER_NICE)) if command == ["worker"] else None,
+                        preexec_fn=(lambda: os.nice(WORKER_NICE)) if command[0] in NICED else None,
                     )
                 )
 

@@ -1,0 +1,185 @@
+"""The clock: runs the product's scheduled jobs, so a company needs no cron of its own.
+
+Each app registers its jobs from ``AppConfig.ready()`` (the scorecard's aggregate refresh
+every minute, its weekly forecast snapshot, the monthly digests, the daily reminders…);
+``hamsu clock`` wakes every few seconds and runs what is due, one job at a time, each
+through its management command (the same code as running the command by hand). ``hamsu
+serve`` starts it beside the task worker.
+
+When a job last started is kept in ``ClockJob``, so a restart neither repeats nor skips
+work, and a job is claimed with a conditional UPDATE on that time: two clocks (two
+servers) never run the same occurrence twice. A calendar job (daily, weekly, monthly)
+first runs at its next time after the clock first sees it — starting a server on the
+20th does not send the monthly digest that day.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.management import call_command
+from django.db import close_old_connections
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from hamsu.core.models import ClockJob
+
+logger = logging.getLogger(__name__)
+OUTPUT_MAX = 4000
+
+
+@dataclass(frozen=True)
+class Every:
+    """Every ``seconds``, counted from the last start."""
+
+    seconds: int
+
+    def describe(self) -> str:
+        if self.seconds % 60 == 0:
+            minutes = self.seconds // 60
+            return ngettext("every minute", "every %(n)d minutes", minutes) % {"n": minutes}
+        return ngettext("every second", "every %(n)d seconds", self.seconds) % {"n": self.seconds}
+
+
+@dataclass(frozen=True)
+class At:
+    """A calendar time in the company's time zone: each day, each week on ``weekday``
+    (Monday is 0), or each month on ``day``, at ``hour``:00."""
+
+    period: str  # "day" | "week" | "month"
+    hour: int = 0
+    weekday: int = 0
+    day: int = 1
+
+    def latest(self, now: datetime.datetime) -> datetime.datetime:
+        """The most recent scheduled moment at or before ``now``."""
+        local = timezone.localtime(now)
+        tz = local.tzinfo
+        today = local.date()
+        if self.period == "day":
+            candidate = today
+        elif self.period == "week":
+            candidate = today - datetime.timedelta(days=(today.weekday() - self.weekday) % 7)
+        elif self.period == "month":
+            candidate = today.replace(day=min(self.day, 28))
+        else:
+            raise ValueError(f"unknown period {self.period!r}")
+        moment = datetime.datetime.combine(candidate, datetime.time(self.hour), tzinfo=tz)
+        if moment <= local:
+            return moment
+        if self.period == "day":
+            candidate -= datetime.timedelta(days=1)
+        elif self.period == "week":
+            candidate -= datetime.timedelta(days=7)
+        else:
+            candidate = (candidate.replace(day=1) - datetime.timedelta(days=1)).replace(day=min(self.day, 28))
+        return datetime.datetime.combine(candidate, datetime.time(self.hour), tzinfo=tz)
+
+    def describe(self) -> str:
+        hour = f"{self.hour:02d}:00"
+        if self.period == "day":
+            return _("daily at %(hour)s") % {"hour": hour}
+        if self.period == "week":
+            return _("weekly on %(weekday)s at %(hour)s") % {"weekday": WEEKDAYS[self.weekday], "hour": hour}
+        return _("monthly on day %(day)d at %(hour)s") % {"day": min(self.day, 28), "hour": hour}
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    command: tuple[str, ...]  # a management command and its arguments
+    schedule: Every | At
+    label: str = field(default="", compare=False)  # a lazy translation, for the settings page
+
+
+_JOBS: dict[str, Job] = {}
+
+
+def register(*jobs: Job) -> None:
+    for job in jobs:
+        _JOBS[job.name] = job
+
+
+def jobs() -> list[Job]:
+    return sorted(_JOBS.values(), key=lambda j: j.name)
+
+
+def job_states() -> list[dict]:
+    """Every job with its schedule and how it last ran (for the settings page)."""
+    rows = {row.name: row for row in ClockJob.objects.all()}
+    return [{"job": job, "schedule": job.schedule.describe(), "row": rows.get(job.name)} for job in jobs()]
+
+
+def _due(job: Job, row: ClockJob, now: datetime.datetime) -> bool:
+    last = row.last_started_at
+    if isinstance(job.schedule, Every):
+        return last is None or (now - last).total_seconds() >= job.schedule.seconds
+    return last is not None and last < job.schedule.latest(now)
+
+
+def _claim(row: ClockJob, now: datetime.datetime, *, status: str = ClockJob.Status.RUNNING) -> bool:
+    """Move the job's start time from what we read to ``now``; False if another clock did."""
+    same = (
+        Q(last_started_at__isnull=True)
+        if row.last_started_at is None
+        else Q(last_started_at=row.last_started_at)
+    )
+    return bool(ClockJob.objects.filter(same, pk=row.pk).update(last_started_at=now, status=status))
+
+
+def run_job(job: Job, *, row: ClockJob | None = None) -> ClockJob:
+    """Run ``job`` now and record how it went (its output, or the error)."""
+    row = row or ClockJob.objects.get_or_create(name=job.name)[0]
+    out = io.StringIO()
+    status = ClockJob.Status.OK
+    try:
+        call_command(*job.command, stdout=out, stderr=out)
+    except Exception:  # noqa: BLE001 - a failing job is recorded and the clock goes on
+        logger.exception("scheduled job %s failed", job.name)
+        out.write(traceback.format_exc())
+        status = ClockJob.Status.FAILED
+    text = out.getvalue()
+    ClockJob.objects.filter(pk=row.pk).update(
+        status=status,
+        last_finished_at=timezone.now(),
+        output=text[-OUTPUT_MAX:],
+        runs=F("runs") + 1,
+    )
+    row.refresh_from_db()
+    return row
+
+
+def run_due(now: datetime.datetime | None = None, *, only: list[Job] | None = None) -> list[ClockJob]:
+    """Run every job that is due at ``now``; returns the rows of those that ran."""
+    now = now or timezone.now()
+    ran = []
+    for job in only if only is not None else jobs():
+        row, created = ClockJob.objects.get_or_create(name=job.name)
+        if created and isinstance(job.schedule, At):
+            # Calendar jobs start counting from the first time the clock sees them.
+            _claim(row, now, status=ClockJob.Status.NEVER)
+            continue
+        if _due(job, row, now) and _claim(row, now):
+            ran.append(run_job(job, row=row))
+    return ran
+
+
+def run_forever(*, interval: float = 15.0, should_stop: Callable[[], bool] = lambda: False) -> None:
+    while not should_stop():
+        close_old_connections()  # a long-lived process must not hold a dead connection
+        try:
+            run_due()
+        except Exception:  # noqa: BLE001 - e.g. the database restarting: try again next tick
+            logger.exception("clock tick failed")
+        deadline = time.monotonic() + interval
+        while not should_stop() and time.monotonic() < deadline:
+            time.sleep(min(1.0, interval))
