@@ -54,6 +54,7 @@ PAGES = [
     ("dashboard, a year", "/scorecard/?period={year}"),
     ("funnel + velocity trends", "/scorecard/funnel/"),
     ("scorecards (all metrics)", "/scorecard/metrics/"),
+    ("scorecards (all metrics), a year", "/scorecard/metrics/?period={year}"),
     ("a seller's scorecard", "/scorecard/metrics/?owner={owner}"),
     ("forecast + accuracy", "/scorecard/forecast/"),
     ("targets", "/scorecard/targets/"),
