@@ -18,7 +18,7 @@ from hamsu.core.company import company_settings
 from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
 from hamsu.core.visibility import person_of
 from hamsu.crm.models import Segment
-from hamsu.scorecard.aggregates import SALES_ORDER
+from hamsu.scorecard.aggregates import MEASURES, SALES_ORDER
 from hamsu.scorecard.models import (
     CostEntry,
     ForecastCall,
@@ -35,16 +35,6 @@ from hamsu.scorecard.models import (
 from hamsu.scorecard.periods import QUARTER, Period, period_containing
 
 ZERO = Decimal("0")
-MEASURES = (
-    "reached",
-    "reached_amount",
-    "gross_profit",
-    "new_customers",
-    "exits",
-    "exit_seconds",
-    "cycle_seconds",
-    "leaked",
-)
 
 
 @dataclass(frozen=True)
