@@ -162,6 +162,11 @@ TASKS = {
     }
 }
 
+# Lead capture keeps each processed submission this many days (it answers a client's
+# retry with the same Idempotency-Key and links the lead), then the clock deletes it.
+# Failed submissions are kept until someone deals with them.
+HAMSU_CAPTURE_KEEP_DAYS = env_int("HAMSU_CAPTURE_KEEP_DAYS", 30)
+
 # Covering indexes (INCLUDE columns) speed PostgreSQL up; SQLite builds the same index
 # without them, which is all we want there, so its warning is noise on every migrate.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -4,8 +4,11 @@ limits and Idempotency-Key are honoured; bulk is queued durably and processed in
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from hamsu.campaigns.models import Touchpoint
 from hamsu.core.models import AuditEntry
@@ -440,3 +443,44 @@ def test_a_queued_batch_survives_and_is_drained(marketer):
     CaptureItem.objects.create(batch=batch, position=0, payload={"email": "late@pars.example"})
     assert capture_drain() == 1
     assert Lead.objects.filter(email="late@pars.example").exists()
+
+
+# ---------------------------------------------------------------- retention
+
+
+def test_processed_submissions_are_deleted_after_their_keeping_time_and_failed_ones_kept(
+    client, form, marketer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from hamsu.funnel.services import capture_process
+    from hamsu.funnel.services.capture_retention import capture_prune
+
+    for i in range(3):
+        post(client, form, {"email": f"k{i}@keep.example"})
+    real = capture_process._touchpoints
+
+    def poison(work):
+        if any(w.data["email"] == "k1@keep.example" for w in work):
+            raise RuntimeError("boom")
+        return real(work)
+
+    monkeypatch.setattr(capture_process, "_touchpoints", poison)
+    capture_drain()
+    client.force_login(marketer.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/api/v1/funnel/capture-batches",
+            data={"leads": [{"email": "bulk@keep.example"}, {"email": "broken"}]},
+            content_type="application/json",
+        )
+    # Within the keeping time nothing goes; after it, the processed rows do, and only they.
+    assert capture_prune(keep_days=30) == {"requests": 0, "items": 0}
+    later = timezone.now() + datetime.timedelta(days=31)
+    assert capture_prune(keep_days=30, now=later) == {"requests": 2, "items": 1}
+    assert list(CaptureRequest.objects.values_list("status", flat=True)) == ["failed"]
+    assert list(CaptureItem.objects.values_list("status", flat=True)) == ["failed"]
+    # The leads themselves are untouched.
+    assert sorted(Lead.objects.values_list("email", flat=True)) == [
+        "bulk@keep.example",
+        "k0@keep.example",
+        "k2@keep.example",
+    ]

@@ -18,6 +18,12 @@ class FunnelConfig(AppConfig):
                 _("Apply rules of engagement to new stage events"),
             ),
             clock.Job(
+                "capture_prune",
+                ("capture_prune",),
+                clock.At("day", hour=3),
+                _("Delete processed lead-capture submissions past their keeping time"),
+            ),
+            clock.Job(
                 "retrain_lead_model",
                 ("retrain_lead_model",),
                 clock.At("day", hour=2),
