@@ -12,6 +12,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.dataio import selectors, services
 from hamsu.dataio.exporters import csv_stream
@@ -19,17 +20,6 @@ from hamsu.dataio.models import ImportJob, WebhookDelivery, WebhookEndpoint
 
 router = Router(tags=["data"])
 PREFIX = "data"
-
-
-class Problem(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict]
-
-
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 class ImportJobOut(Schema):

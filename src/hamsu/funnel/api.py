@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from ninja import Field, Query, Router, Schema
 
 from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS, Limit, Problem
 from hamsu.core import selectors as core_selectors
 from hamsu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from hamsu.core.notify import mark_read
@@ -46,18 +47,6 @@ from hamsu.funnel.services import scoring as scoring_services
 
 router = Router(tags=["funnel"])
 PREFIX = "funnel"
-Limit = Annotated[int, Field(ge=1, le=200)]
-
-
-class Problem(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict]
-
-
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 def _get(model, pk, label):
