@@ -320,14 +320,14 @@ def _write_stats(model, deltas: dict, key_fields: tuple, fields: tuple) -> None:
 
 
 FUNNEL_KEYS = ("month", "stage", "team_id", "segment_id", "product_id", "source", "influenced")
-ROLLUP_KEYS = ("month", "stage", "team_id", "segment_id", "influenced")
+ROLLUP_KEYS = ("month", "stage", "team_id", "segment_id", "source", "influenced")
 
 
 def _rolled_up(funnel: dict[tuple, dict]) -> dict[tuple, dict]:
-    """The funnel deltas summed over product and source (keys in ``ROLLUP_KEYS`` order)."""
+    """The funnel deltas summed over products (keys in ``ROLLUP_KEYS`` order)."""
     rollup: dict[tuple, dict] = defaultdict(_new_measures)
-    for (month, stage, team, segment, _product, _source, influenced), values in funnel.items():
-        row = rollup[(month, stage, team, segment, influenced)]
+    for (month, stage, team, segment, _product, source, influenced), values in funnel.items():
+        row = rollup[(month, stage, team, segment, source, influenced)]
         for name, value in values.items():
             row[name] += value
     return rollup

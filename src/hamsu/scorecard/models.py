@@ -394,24 +394,25 @@ class FunnelMonthStat(StatMeasures):
 
 
 class FunnelMonthRollup(StatMeasures):
-    """``FunnelMonthStat`` summed over product and source: per month, stage, team, segment
-    and marketing influence.
+    """``FunnelMonthStat`` summed over products: per month, stage, team, segment, source and
+    marketing influence.
 
-    Most dashboard figures filter by team or segment at most, and a year of the full table
-    is tens of thousands of rows per figure at the large scale (every product × source
-    combination of every team and segment); this roll-up holds a few hundred a year. The
-    fill writes both from the same deltas, so they always agree; selectors read the full
-    table only when a product or source filter needs its dimensions.
+    Most dashboard figures filter by team, segment or source at most, and a year of the
+    full table is tens of thousands of rows per figure at the large scale (every product
+    of every team, segment and source); this roll-up holds a seventh of them. The fill
+    writes both from the same deltas, so they always agree; selectors read the full table
+    only when a product filter needs its dimension.
     """
 
     team_id = models.BigIntegerField(default=0)
     segment_id = models.BigIntegerField(default=0)
+    source = models.CharField(max_length=16, blank=True)
     influenced = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "stage", "team_id", "segment_id", "influenced"],
+                fields=["month", "stage", "team_id", "segment_id", "source", "influenced"],
                 name="uniq_funnel_rollup",
             )
         ]

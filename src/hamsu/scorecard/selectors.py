@@ -112,10 +112,9 @@ def _stat_rows(filters: Filters, months: list[datetime.date]):
         if filters.team:
             qs = qs.filter(team_id=filters.team)
         return qs
-    # Product and source live only in the full table; everything else reads the roll-up,
-    # which holds a small fraction of its rows (see FunnelMonthRollup).
-    needs_full_table = bool(filters.product or filters.source)
-    model = FunnelMonthStat if needs_full_table else FunnelMonthRollup
+    # Products live only in the full table; everything else reads the roll-up, which
+    # holds a fraction of its rows (see FunnelMonthRollup).
+    model = FunnelMonthStat if filters.product else FunnelMonthRollup
     qs = model.objects.filter(month__in=months)
     for name in ("team", "segment", "product"):
         value = getattr(filters, name)

@@ -11,7 +11,7 @@ MEASURES = (
     "cycle_seconds",
     "leaked",
 )
-KEYS = ("month", "stage", "team_id", "segment_id", "influenced")
+KEYS = ("month", "stage", "team_id", "segment_id", "source", "influenced")
 
 
 def roll_up_existing(apps, schema_editor):
@@ -55,12 +55,13 @@ class Migration(migrations.Migration):
                 ("leaked", models.IntegerField(default=0)),
                 ("team_id", models.BigIntegerField(default=0)),
                 ("segment_id", models.BigIntegerField(default=0)),
+                ("source", models.CharField(blank=True, max_length=16)),
                 ("influenced", models.BooleanField(default=False)),
             ],
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("month", "stage", "team_id", "segment_id", "influenced"),
+                        fields=("month", "stage", "team_id", "segment_id", "source", "influenced"),
                         name="uniq_funnel_rollup",
                     )
                 ],
