@@ -20,7 +20,7 @@ from hamsu.core.notify import mark_read
 from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory.models import Person, Team
-from hamsu.funnel import capture_http, selectors
+from hamsu.funnel import capture_http, selectors, selectors_capture
 from hamsu.funnel.models import (
     BusinessCalendar,
     CaptureBatch,
@@ -37,6 +37,7 @@ from hamsu.funnel.models import (
     SlaPolicy,
 )
 from hamsu.funnel.services import capture as capture_services
+from hamsu.funnel.services import capture_failures
 from hamsu.funnel.services import definitions as definition_services
 from hamsu.funnel.services import engagement as engagement_services
 from hamsu.funnel.services import funnel as funnel_services
@@ -948,6 +949,79 @@ def capture_batch_errors(request, batch_id: int):
     if batch.created_by_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied("Not your batch", errors={"batch": ["This batch was sent by someone else."]})
     return list(batch.items.filter(status="failed").order_by("position").values("position", "error")[:1000])
+
+
+class CaptureFailureOut(Schema):
+    kind: str  # "single" or "bulk"
+    id: int
+    form_id: int | None
+    batch_id: int | None
+    position: int | None
+    received_at: datetime.datetime
+    payload: dict
+    error: dict
+
+
+class CaptureFailureIds(Schema):
+    requests: list[int] = []
+    items: list[int] = []
+
+
+class CaptureFailureDone(Schema):
+    count: int
+
+
+@router.get("/capture-failures", response={200: list[CaptureFailureOut], **ERRORS})
+def list_capture_failures(request):
+    """Submissions the worker could not turn into leads, with the reason (newest first)."""
+    require_perm(request, "funnel.view_captureform")
+    single = [
+        {
+            "kind": "single",
+            "id": r.pk,
+            "form_id": r.form_id,
+            "batch_id": None,
+            "position": None,
+            "received_at": r.created_at,
+            "payload": r.payload,
+            "error": r.error,
+        }
+        for r in selectors_capture.failed_requests()
+    ]
+    bulk = [
+        {
+            "kind": "bulk",
+            "id": i.pk,
+            "form_id": i.batch.form_id,
+            "batch_id": i.batch_id,
+            "position": i.position,
+            "received_at": i.batch.created_at,
+            "payload": i.payload,
+            "error": i.error,
+        }
+        for i in selectors_capture.failed_items()
+    ]
+    return single + bulk
+
+
+@router.post("/capture-failures/retry", response={200: CaptureFailureDone, **ERRORS})
+def retry_capture_failures(request, payload: CaptureFailureIds):
+    """Send failed submissions (``requests``: single ids, ``items``: bulk row ids) back to the worker."""
+    require_perm(request, "funnel.change_captureform")
+    n = capture_failures.capture_retry(
+        actor=request.user, request_ids=payload.requests, item_ids=payload.items, via="api"
+    )
+    return {"count": n}
+
+
+@router.post("/capture-failures/dismiss", response={200: CaptureFailureDone, **ERRORS})
+def dismiss_capture_failures(request, payload: CaptureFailureIds):
+    """Delete failed submissions nobody will retry (the audit log keeps their content)."""
+    require_perm(request, "funnel.change_captureform")
+    n = capture_failures.capture_dismiss(
+        actor=request.user, request_ids=payload.requests, item_ids=payload.items, via="api"
+    )
+    return {"count": n}
 
 
 # ---------------------------------------------------------------- my notifications and tasks

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from hamsu.funnel import views, views_rules
+from hamsu.funnel import views, views_capture, views_rules
 
 app_name = "funnel"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("edit/", views.funnel_edit, name="edit"),
     path("settings/", views.configuration, name="configuration"),
+    path("capture/", views_capture.failures, name="capture_failures"),
+    path("capture/act/", views_capture.failures_act, name="capture_failures_act"),
     path("inbox/", views.inbox, name="inbox"),
     path("queue/", views.queue, name="queue"),
     path("recycle/", views.recycle, name="recycle"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
-from hamsu.funnel import rule_language, selectors
+from hamsu.funnel import rule_language, selectors, selectors_capture
 from hamsu.funnel.forms import AssignForm, DecisionForm, DefinitionForm, ReasonForm, ReturnForm
 from hamsu.funnel.models import (
     DefinitionKind,
@@ -442,5 +442,8 @@ def configuration(request):
             if request.user.has_perm("funnel.view_captureform")
             else [],
             "capture_form": form,
+            "capture_failed": selectors_capture.failed_count()
+            if request.user.has_perm("funnel.view_captureform")
+            else 0,
         },
     )
