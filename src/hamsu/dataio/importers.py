@@ -341,6 +341,7 @@ class ProductImporter(_Keyed):
 
 # The contact and deal-side importers subclass _Keyed, so they are imported once it exists.
 from hamsu.dataio.importers_contacts import ContactImporter  # noqa: E402
+from hamsu.dataio.importers_costs import CostImporter  # noqa: E402
 from hamsu.dataio.importers_deals import ActivityImporter, LeadImporter, OpportunityImporter  # noqa: E402
 
 IMPORTERS: dict[str, type[Importer]] = {
@@ -351,4 +352,5 @@ IMPORTERS: dict[str, type[Importer]] = {
     "opportunities": OpportunityImporter,
     "activities": ActivityImporter,
     "leads": LeadImporter,
+    "costs": CostImporter,
 }

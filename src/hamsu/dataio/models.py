@@ -20,6 +20,7 @@ class ImportKind(models.TextChoices):
     PEOPLE = "people", _("People")
     PRODUCTS = "products", _("Products")
     LEADS = "leads", _("Leads")
+    COSTS = "costs", _("Sales and marketing costs")
 
 
 class ImportPreset(models.Model):

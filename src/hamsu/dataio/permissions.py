@@ -28,3 +28,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.HEAD_OF_MARKETING: _IMPORT,
     roles.SALES_MANAGER: _IMPORT,
 }
+
+# Kinds whose records have an add permission of their own app: importing them needs it on
+# top of dataio.add_importjob (a file of costs is the same act as typing them in).
+KIND_PERMISSIONS: dict[str, str] = {
+    "costs": "scorecard.add_costentry",
+}
+
+
+def may_import(user, kind: str) -> bool:
+    """``user`` None is the server's operator (``hamsu import`` without --user)."""
+    needed = KIND_PERMISSIONS.get(kind)
+    return needed is None or user is None or user.has_perm(needed)

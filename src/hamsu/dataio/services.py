@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamsu.core import audit
-from hamsu.core.errors import ValidationFailed
+from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.dataio.engine import Report, run_import
 from hamsu.dataio.mapping import Mapping, guess_preset
 from hamsu.dataio.models import (
@@ -30,6 +30,7 @@ from hamsu.dataio.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from hamsu.dataio.permissions import KIND_PERMISSIONS, may_import
 from hamsu.dataio.progress import clear_progress, write_progress
 from hamsu.dataio.readers import ImportFileError, open_table
 
@@ -57,6 +58,15 @@ def _store(upload, filename: str) -> Path:
                 raise ValidationFailed(_("The file is too large."), errors={"file": [_("At most 2 GB.")]})
             out.write(chunk)
     return target
+
+
+def _require_kind_permission(actor, kind: str) -> None:
+    """Some kinds need their own app's add permission too (costs: scorecard.add_costentry)."""
+    if not may_import(actor, kind):
+        raise PermissionDenied(
+            _("Your role does not allow importing this kind of record."),
+            errors={"kind": [KIND_PERMISSIONS[kind]]},
+        )
 
 
 def _auto_mapping(kind: str, headers: list[str]) -> dict:
@@ -93,6 +103,7 @@ def import_job_create(
         raise ValidationFailed(
             _("Unknown kind of record."), errors={"kind": [_("Choose what the file holds.")]}
         )
+    _require_kind_permission(actor, kind)
     if delimiter == "\\t":
         delimiter = "\t"
     if delimiter and len(delimiter) != 1:
@@ -163,6 +174,7 @@ def import_job_start(*, job: ImportJob, actor, dry_run: bool, via: str = "ui") -
     from hamsu.dataio.tasks import run_import_job
 
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    _require_kind_permission(actor, job.kind)
     if job.is_active:
         raise ValidationFailed(
             _("This import is already running."), errors={"status": [job.get_status_display()]}

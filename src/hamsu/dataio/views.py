@@ -25,6 +25,7 @@ from hamsu.dataio.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from hamsu.dataio.permissions import may_import
 
 
 def _error_text(error: DomainError) -> str:
@@ -65,7 +66,7 @@ def import_list(request):
         "dataio/import_list.html",
         {
             "jobs": selectors.import_job_list(user=request.user),
-            "kinds": ImportKind.choices,
+            "kinds": [(k, label) for k, label in ImportKind.choices if may_import(request.user, k)],
             "presets": ImportPreset.objects.order_by("kind", "name"),
             "built_in": BUILT_IN_PRESETS,
         },

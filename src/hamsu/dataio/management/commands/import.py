@@ -1,6 +1,6 @@
 """hamsu import KIND FILE --mapping M.json [--dry-run] [--commit] [--encoding E] [--delimiter D] [--strict]
 
-KIND is accounts, contacts, opportunities, activities, people, products or leads; or
+KIND is accounts, contacts, opportunities, activities, people, products, leads or costs; or
 ``bundle`` with a directory and a bundle mapping (mappings/maven_crm/bundle.json) that
 imports several files in order. Without --commit this is a dry run. With both flags the
 dry run's report is printed first and the import runs only if the file can be read.
