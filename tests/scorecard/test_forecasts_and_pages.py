@@ -151,6 +151,17 @@ def test_bad_cost_entries_are_refused(head_of_sales):
             currency="JPY",
         )
     assert "currency" in error.value.errors
+    # A market-entry cost without its segment would count in no segment's entry cost.
+    with pytest.raises(ValidationFailed) as error:
+        services.cost_entry_create(
+            actor=head_of_sales.user,
+            month="2026-01",
+            function="marketing",
+            category="market_entry",
+            amount="5000",
+            currency="USD",
+        )
+    assert list(error.value.errors) == ["segment"]
     assert not CostEntry.objects.exists()
 
 

@@ -175,6 +175,10 @@ def cost_entry_create(
         errors["function"] = [_("Choose sales or marketing.")]
     if category not in CostCategory.values:
         errors["category"] = [_("Unknown category.")]
+    elif category == CostCategory.MARKET_ENTRY and segment is None:
+        # The market-entry metric divides these costs by the segments entered: without
+        # one, the cost would count nowhere.
+        errors["segment"] = [_("A market-entry cost belongs to the segment entered.")]
     if len(note) > 300:
         errors["note"] = [_("At most 300 characters.")]
     raise_if(errors)
