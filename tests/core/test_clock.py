@@ -134,3 +134,16 @@ def test_the_settings_page_lists_the_jobs_and_how_they_last_ran(client, make_per
         assert "هر دقیقه" in page and "موفق" in page  # "every minute", "succeeded"
     else:
         assert "every minute" in page and "Succeeded" in page
+
+
+def test_the_next_run_of_each_kind_of_schedule(settings):
+    settings.TIME_ZONE = "UTC"
+    now = at(2026, 1, 31, 12, 0)
+    assert clock.At("day", hour=2).next_after(now) == at(2026, 2, 1, 2, 0)
+    assert clock.At("week", hour=5, weekday=6).next_after(now) == at(2026, 2, 1, 5, 0)  # a Sunday
+    assert clock.At("month", hour=7, day=1).next_after(now) == at(2026, 2, 1, 7, 0)
+    assert clock.At("month", hour=7, day=1).next_after(at(2026, 12, 5)) == at(2027, 1, 1, 7, 0)
+    minute = clock.Job("m", ("check",), clock.Every(60))
+    row = ClockJob(name="m", last_started_at=at(2026, 1, 31, 11, 59, 30))
+    assert clock.next_run(minute, row, now) == at(2026, 1, 31, 12, 0, 30)
+    assert clock.next_run(minute, None, now) == now

@@ -84,6 +84,18 @@ class At:
             candidate = (candidate.replace(day=1) - datetime.timedelta(days=1)).replace(day=min(self.day, 28))
         return datetime.datetime.combine(candidate, datetime.time(self.hour), tzinfo=tz)
 
+    def next_after(self, now: datetime.datetime) -> datetime.datetime:
+        """The first scheduled moment after ``now``."""
+        last = timezone.localtime(self.latest(now))
+        if self.period == "day":
+            day = last.date() + datetime.timedelta(days=1)
+        elif self.period == "week":
+            day = last.date() + datetime.timedelta(days=7)
+        else:
+            following = (last.date().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+            day = following.replace(day=min(self.day, 28))
+        return datetime.datetime.combine(day, datetime.time(self.hour), tzinfo=last.tzinfo)
+
     def describe(self) -> str:
         hour = f"{self.hour:02d}:00"
         if self.period == "day":
@@ -113,10 +125,32 @@ def jobs() -> list[Job]:
     return sorted(_JOBS.values(), key=lambda j: j.name)
 
 
-def job_states() -> list[dict]:
-    """Every job with its schedule and how it last ran (for the settings page)."""
+def next_run(job: Job, row: ClockJob | None, now: datetime.datetime) -> datetime.datetime:
+    """When the clock will next run ``job`` (``now`` if it is due)."""
+    if isinstance(job.schedule, Every):
+        if row is None or row.last_started_at is None:
+            return now
+        return max(now, row.last_started_at + datetime.timedelta(seconds=job.schedule.seconds))
+    if row is not None and row.last_started_at is not None and row.last_started_at < job.schedule.latest(now):
+        return now
+    return job.schedule.next_after(now)
+
+
+def job_states(now: datetime.datetime | None = None) -> list[dict]:
+    """Every job with its schedule, how it last ran and when it runs next (settings page)."""
+    now = now or timezone.now()
     rows = {row.name: row for row in ClockJob.objects.all()}
-    return [{"job": job, "schedule": job.schedule.describe(), "row": rows.get(job.name)} for job in jobs()]
+    return [
+        {
+            "job": job,
+            "schedule": job.schedule.describe(),
+            "row": rows.get(job.name),
+            # A calendar job the clock has only seen has a start time but no run yet.
+            "ran": rows.get(job.name) is not None and rows[job.name].runs > 0,
+            "next": next_run(job, rows.get(job.name), now),
+        }
+        for job in jobs()
+    ]
 
 
 def _due(job: Job, row: ClockJob, now: datetime.datetime) -> bool:
