@@ -8,12 +8,13 @@ import zipfile
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.utils import timezone
 
 from hamsu.core.errors import ValidationFailed
 from hamsu.crm import services as crm
 from hamsu.crm.models import Contact
 from hamsu.dataio.backup import backed_up_models, backup_write, restore_path
-from hamsu.funnel.models import Lead
+from hamsu.funnel.models import Handoff, HandoffDayTotal, Lead
 
 # Restore flushes tables, which PostgreSQL refuses inside the test's own transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,9 +47,16 @@ def test_backup_flush_restore_reproduces_every_row(tmp_path, rep, make_opportuni
     crm.contact_create(
         actor=rep.user, last_name="رضایی", email="r@example.com", account=deal.account, owner=rep
     )
-    Lead.objects.create(
+    lead = Lead.objects.create(
         email="lead@example.com", queue="marketing", score_reasons=[{"why": "webinar", "points": 5}]
     )
+    now = timezone.now()
+    Handoff.objects.create(lead=lead, team=rep.team, due_at=now + datetime.timedelta(hours=8))
+    Handoff.objects.create(
+        lead=lead, team=rep.team, status="accepted", opened_at=now, due_at=now, closed_at=now
+    )
+    totals = sorted(HandoffDayTotal.objects.values_list("day", "team_key", "mqls", "accepted", "on_time"))
+    assert totals and totals[0][2:] == (2, 1, 1)
     before = snapshot()
     assert before["crm.opportunity"] and before["funnel.stageevent"] and before["core.auditentry"]
     assert before["core.user_groups"] and before["auth.group_permissions"]
@@ -62,6 +70,10 @@ def test_backup_flush_restore_reproduces_every_row(tmp_path, rep, make_opportuni
     after = snapshot()
     for label, rows in before.items():
         assert after[label] == rows, label
+    # Totals the database keeps from the handoffs come back from the restored handoffs.
+    assert "funnel.handoffdaytotal" not in before
+    restored = HandoffDayTotal.objects.filter(mqls__gt=0)
+    assert sorted(restored.values_list("day", "team_key", "mqls", "accepted", "on_time")) == totals
 
 
 def test_restore_refuses_an_instance_with_data(tmp_path, rep, make_account):

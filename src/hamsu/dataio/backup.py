@@ -8,7 +8,8 @@ UUIDs and JSON come back exactly as they were. Permissions (which differ in id f
 install to another) are written by their natural key, ``app_label.codename``.
 
 What is left out: sessions, the admin log, content types and permissions (recreated by
-``migrate``), and the task queue (transient).
+``migrate``), the task queue (transient), and totals kept by database triggers (the
+pipeline's and the handoffs'), which the restore's inserts recompute.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The SLA figures of a dashboard (MQLs sent, accepted, returned, answered on time,
 breached) are counts over the handoffs opened in a period: at the large scale a year is
 several hundred thousand handoffs, ~150 ms to count even from a covering index.
-``funnel_handoffdaytotal`` holds those counts per day and team (a few thousand rows a
+``funnel_handoff_day_total`` holds those counts per day and team (a few thousand rows a
 year), and triggers keep it in step with every write (see ``hamsu.core.trigger_totals``).
 A handoff's status, close and escalation change after it opens; the update trigger moves
 its contribution, so the counts are always those of the handoffs as they are now.
@@ -22,7 +22,7 @@ DECIDED = "{r}.status IN ('accepted', 'returned') AND {r}.closed_at IS NOT NULL"
 
 HANDOFF_TOTALS = TriggerTotals(
     name="funnel_handoff_total",
-    table="funnel_handoffdaytotal",
+    table="funnel_handoff_day_total",
     source="funnel_handoff",
     keys={
         # SQLite stores datetimes as UTC text; date() takes its day.
@@ -38,4 +38,6 @@ HANDOFF_TOTALS = TriggerTotals(
         "breaches": _when("{r}.escalated_at IS NOT NULL"),
     },
     watched=("status", "opened_at", "due_at", "closed_at", "escalated_at", "team_id"),
+    types={"day": "date", "team_key": "bigint"}
+    | dict.fromkeys(("mqls", "accepted", "returned", "closed", "on_time", "breaches"), "bigint"),
 )

@@ -146,22 +146,25 @@ class Handoff(models.Model):
 class HandoffDayTotal(models.Model):
     """Handoffs per UTC day opened and sales team: what the SLA figures count.
 
-    Kept by database triggers on the handoff table (``hamsu.funnel.handoff_totals``); read
-    only. A day in UTC rather than in the company's zone keeps the rows valid whatever the
-    zone; a period's partial first and last day are counted from the handoffs themselves.
+    Read-only from Python: ``hamsu.funnel.handoff_totals`` creates the table and the
+    triggers on the handoffs that keep it current. Unmanaged, like the CRM's pipeline
+    totals, so backups and flushes leave it to the triggers. A day in UTC rather than in
+    the company's zone keeps the rows valid whatever the zone; a period's partial first
+    and last day are counted from the handoffs themselves.
     """
 
     day = models.DateField()
     team_key = models.BigIntegerField(help_text="team id, 0 for none")
-    mqls = models.BigIntegerField(default=0)
-    accepted = models.BigIntegerField(default=0)
-    returned = models.BigIntegerField(default=0)
-    closed = models.BigIntegerField(default=0)
-    on_time = models.BigIntegerField(default=0)
-    breaches = models.BigIntegerField(default=0)
+    mqls = models.BigIntegerField()
+    accepted = models.BigIntegerField()
+    returned = models.BigIntegerField()
+    closed = models.BigIntegerField()
+    on_time = models.BigIntegerField()
+    breaches = models.BigIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "team_key"], name="uniq_handoff_day_total")]
+        managed = False
+        db_table = "funnel_handoff_day_total"
 
     def __str__(self) -> str:
         return f"{self.day} team={self.team_key}: {self.mqls}"
