@@ -75,3 +75,18 @@ def mql(make_lead, round_robin, policy):
     """A lead marked MQL and routed to the enterprise rep."""
     lead = make_lead()
     return lifecycle.lead_mark_mql(lead=lead, actor=None, via="test", reason="test")
+
+
+@pytest.fixture
+def fresh_capture_state():
+    """Lead capture keeps per-process state (forms, rate counts, the worker's wake-up
+    clock): start each capture test without what the previous one left."""
+    from django.core.cache import cache
+
+    from hamsu.funnel import capture_http
+    from hamsu.funnel.services import capture as capture_services
+
+    cache.clear()
+    capture_http._forms.clear()
+    capture_http._counts.clear()
+    capture_services._last_wake = 0.0

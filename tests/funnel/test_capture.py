@@ -23,19 +23,10 @@ from hamsu.funnel.models import (
     LeadTouch,
     StageEvent,
 )
-from hamsu.funnel.services import capture as capture_services
 from hamsu.funnel.services.capture import capture_form_create
 from hamsu.funnel.services.capture_process import capture_drain
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    capture_http._forms.clear()
-    capture_http._counts.clear()
-    capture_services._last_wake = 0.0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_capture_state")]
 
 
 @pytest.fixture

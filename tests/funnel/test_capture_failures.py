@@ -4,26 +4,15 @@ send it back to the worker or dismiss it — in the UI and the API, on the recor
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from hamsu.core.models import AuditEntry
 from hamsu.core.roles import HEAD_OF_MARKETING
-from hamsu.funnel import capture_http
 from hamsu.funnel.models import CaptureBatch, CaptureItem, CaptureRequest, Lead
-from hamsu.funnel.services import capture as capture_services
 from hamsu.funnel.services import capture_process
 from hamsu.funnel.services.capture import capture_form_create
 from hamsu.funnel.services.capture_process import capture_drain
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    capture_http._forms.clear()
-    capture_http._counts.clear()
-    capture_services._last_wake = 0.0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_capture_state")]
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from hamsu.core import audit
 from hamsu.core.company import company_settings
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import CurrencyRate
+from hamsu.core.money import MAX_AMOUNT
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.dataio import parsing
 from hamsu.dataio.bulk import insert_rows
@@ -403,6 +404,19 @@ class Importer:
         if error:
             errors.append((target or name, error))
         return value
+
+    def check_amount(self, amount, errors: list, *, target: str = "amount") -> None:
+        """What every required money column checks: there, not negative, not too large.
+
+        "Required" is not added when the cell already failed to parse (one reason is enough).
+        """
+        if amount is None:
+            if not any(name == target for name, _message in errors):
+                errors.append((target, _("This field is required.")))
+        elif amount < 0:
+            errors.append((target, _("The amount cannot be negative.")))
+        elif amount > MAX_AMOUNT:
+            errors.append((target, _("The amount is too large.")))
 
     def parse(self, func: Callable, cells: list, target: str, errors: list, *, field_name: str | None = None):
         raw = self.raw(cells, target)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from hamsu.core.company import company_settings, to_base_currency
 from hamsu.core.dates import to_ascii_digits
-from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
+from hamsu.core.money import CURRENCIES, quantize
 from hamsu.core.validation import EARLIEST_DATE, LATEST_DATE
 from hamsu.dataio import parsing
 from hamsu.dataio.keyed import _Keyed
@@ -81,13 +81,7 @@ class CostImporter(_Keyed):
         function = self._choice(cells, "function", self.functions, errors)
         category = self._choice(cells, "category", self.categories, errors) or CostCategory.OTHER
         amount = self.parse(parsing.decimal, cells, "amount", errors)
-        if amount is None:
-            if not any(target == "amount" for target, _message in errors):
-                errors.append(("amount", _("This field is required.")))
-        elif amount < 0:
-            errors.append(("amount", _("The amount cannot be negative.")))
-        elif amount > MAX_AMOUNT:
-            errors.append(("amount", _("The amount is too large.")))
+        self.check_amount(amount, errors)
         currency = (self.cell(cells, "currency") or self.ctx.base_currency).upper()
         if currency not in CURRENCIES:
             errors.append(("currency", _("Unknown currency %(code)s.") % {"code": currency}))

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import JSONField
 from django.utils.translation import gettext as _
 
-from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
+from hamsu.core.money import CURRENCIES, quantize
 from hamsu.core.validation import EARLIEST_DATE, LATEST_DATE
 from hamsu.crm.models import Activity, Contact, DealRole, Opportunity, Source
 from hamsu.crm.stages import CLOSED_STAGES, DEFAULT_PROBABILITY, STAGE_ORDER, Stage
@@ -184,12 +184,7 @@ class OpportunityImporter(_ModelRows):
         if amount is None and product and self.options.get("amount_fallback") == "product_list_price":
             amount = product[3] * quantity
 
-        if amount is None:
-            errors.append(("amount", _("This field is required.")))
-        elif amount < 0:
-            errors.append(("amount", _("The amount cannot be negative.")))
-        elif amount > MAX_AMOUNT:
-            errors.append(("amount", _("The amount is too large.")))
+        self.check_amount(amount, errors)
         currency = (self.cell(cells, "currency") or self.ctx.base_currency).upper()
         rate = None
         if currency not in CURRENCIES:
