@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from hamsu.core.models import AuditEntry
-from hamsu.core.roles import HEAD_OF_MARKETING
 from hamsu.funnel.models import CaptureBatch, CaptureItem, CaptureRequest, Lead
 from hamsu.funnel.services import capture_process
 from hamsu.funnel.services.capture import capture_form_create
@@ -32,11 +31,6 @@ def broken_worker(monkeypatch):
 
     monkeypatch.setattr(capture_process, "_touchpoints", poison)
     return lambda: monkeypatch.setattr(capture_process, "_touchpoints", real)
-
-
-@pytest.fixture
-def head_of_marketing(make_person):
-    return make_person(role=HEAD_OF_MARKETING)
 
 
 def capture(client, form, email):
