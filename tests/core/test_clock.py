@@ -147,3 +147,19 @@ def test_the_next_run_of_each_kind_of_schedule(settings):
     row = ClockJob(name="m", last_started_at=at(2026, 1, 31, 11, 59, 30))
     assert clock.next_run(minute, row, now) == at(2026, 1, 31, 12, 0, 30)
     assert clock.next_run(minute, None, now) == now
+
+
+@pytest.mark.django_db
+def test_weekly_jobs_start_the_company_week_monday_or_saturday_for_a_jalali_company(settings):
+    from hamsu.core.company import company_settings
+
+    settings.TIME_ZONE = "UTC"
+    digest = clock.At("week", hour=7, weekday=clock.WEEK_START)
+    wednesday = at(2026, 5, 6, 12, 0)
+    assert digest.latest(wednesday) == at(2026, 5, 4, 7, 0)  # Monday
+    row = company_settings()
+    row.fiscal_calendar = "jalali"
+    row.save()
+    assert digest.latest(wednesday) == at(2026, 5, 2, 7, 0)  # Saturday
+    assert digest.next_after(wednesday) == at(2026, 5, 9, 7, 0)
+    assert "Saturday" in digest.describe()

@@ -30,7 +30,7 @@ class CollaborationConfig(AppConfig):
             clock.Job(
                 "nudge_stale_profiles",
                 ("nudge_stale_profiles",),
-                clock.At("week", hour=8, weekday=0),
+                clock.At("week", hour=8, weekday=clock.WEEK_START),
                 _("Nudge people whose expertise profile is stale"),
             ),
             clock.Job(

@@ -35,6 +35,7 @@ from hamsu.core.models import ClockJob
 
 logger = logging.getLogger(__name__)
 OUTPUT_MAX = 4000
+WEEK_START = -1  # ``At(weekday=WEEK_START)``: the first day of the company's week
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,22 @@ class Every:
 @dataclass(frozen=True)
 class At:
     """A calendar time in the company's time zone: each day, each week on ``weekday``
-    (Monday is 0), or each month on ``day``, at ``hour``:00."""
+    (Monday is 0; ``WEEK_START``: the first day of the company's working week), or each
+    month on ``day``, at ``hour``:00."""
 
     period: str  # "day" | "week" | "month"
     hour: int = 0
     weekday: int = 0
     day: int = 1
+
+    def _weekday(self) -> int:
+        if self.weekday != WEEK_START:
+            return self.weekday
+        from hamsu.core.company import company_settings
+        from hamsu.core.models import FiscalCalendar
+
+        # An Iranian week starts on Saturday; a Jalali-calendar company works to it.
+        return 5 if company_settings().fiscal_calendar == FiscalCalendar.JALALI else 0
 
     def latest(self, now: datetime.datetime) -> datetime.datetime:
         """The most recent scheduled moment at or before ``now``."""
@@ -68,7 +79,7 @@ class At:
         if self.period == "day":
             candidate = today
         elif self.period == "week":
-            candidate = today - datetime.timedelta(days=(today.weekday() - self.weekday) % 7)
+            candidate = today - datetime.timedelta(days=(today.weekday() - self._weekday()) % 7)
         elif self.period == "month":
             candidate = today.replace(day=min(self.day, 28))
         else:
@@ -101,7 +112,10 @@ class At:
         if self.period == "day":
             return _("daily at %(hour)s") % {"hour": hour}
         if self.period == "week":
-            return _("weekly on %(weekday)s at %(hour)s") % {"weekday": WEEKDAYS[self.weekday], "hour": hour}
+            return _("weekly on %(weekday)s at %(hour)s") % {
+                "weekday": WEEKDAYS[self._weekday()],
+                "hour": hour,
+            }
         return _("monthly on day %(day)d at %(hour)s") % {"day": min(self.day, 28), "hour": hour}
 
 

@@ -24,7 +24,7 @@ class ScorecardConfig(AppConfig):
             clock.Job(
                 "scorecard_digest",
                 ("scorecard_digest",),
-                clock.At("week", hour=7, weekday=0),
+                clock.At("week", hour=7, weekday=clock.WEEK_START),
                 _("Weekly scorecard digest e-mail"),
             ),
         )
