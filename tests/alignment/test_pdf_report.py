@@ -65,6 +65,7 @@ def test_the_english_pdf_has_the_score_band_charts_and_tables(leader_client, ans
     for title in (
         "Company score against the four bands",
         "Score by function",
+        "Heat map: statements × functions",
         "Perception gap per statement",
         "Trend across rounds",
         "perception beside evidence",
@@ -151,3 +152,13 @@ def test_a_missing_font_says_how_to_install_it(settings, tmp_path, answered):
     settings.NODE_MODULES = tmp_path
     with pytest.raises(pdf.ReportFontMissing, match="make install"):
         pdf.download(answered, "en")
+
+
+def test_the_heat_map_uses_the_pages_colour_scale():
+    from hamsu.alignment.pdf_charts import heat_colour
+
+    assert heat_colour(1) == (215, 48, 39) and heat_colour(5) == (26, 152, 80)
+    assert heat_colour(3) == (254, 224, 139)  # the middle stop, as on the page
+    assert heat_colour(0.2) == heat_colour(1) and heat_colour(9) == heat_colour(5)
+    low, high = heat_colour(2), heat_colour(4)
+    assert low[0] > high[0] and low[1] < high[1]  # redder below the middle, greener above

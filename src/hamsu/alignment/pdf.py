@@ -183,6 +183,7 @@ class ReportDocument(FPDF):
         else:
             self.score()
             self.by_function()
+            self.heat()
             self.gaps()
         if len(contents.trend) > 1:
             self.heading(_("Trend across rounds"), room=70)
@@ -270,6 +271,24 @@ class ReportDocument(FPDF):
                     results.left_out,
                 ) % {"shown": num(results.left_out)}
             self.paragraph(text, size=8, color=MUTED)
+
+    def heat(self) -> None:
+        results = self.contents.results
+        labels = dict(RespondentFunction.choices)
+        self.heading(_("Heat map: statements × functions"), room=charts.heat_height(len(results.rows)) + 12)
+        charts.heat_map(
+            self,
+            [str(labels.get(f, f)) for f in results.functions],
+            [
+                (f"{num(row.statement.number)}. {row.statement.short}", row.by_function)
+                for row in results.rows
+            ],
+        )
+        self.paragraph(
+            _("Mean agreement from 1 (red) to 5 (green); a blank cell is a group with no answer to show."),
+            size=7.5,
+            color=MUTED,
+        )
 
     def gaps(self) -> None:
         results = self.contents.results

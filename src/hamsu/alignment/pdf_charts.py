@@ -135,6 +135,55 @@ def function_bars(doc: ReportDocument, rows: list[tuple[str, float | None, int, 
     doc.set_y(bottom + 6)
 
 
+# The page's heat map runs red → yellow → green over the 1–5 agreement scale.
+HEAT_STOPS = ((1.0, (215, 48, 39)), (3.0, (254, 224, 139)), (5.0, (26, 152, 80)))
+HEAT_ROW = 4.6
+
+
+def heat_colour(value: float) -> tuple[int, int, int]:
+    """The colour of a mean rating, interpolated between the page's three stops."""
+    value = min(max(value, HEAT_STOPS[0][0]), HEAT_STOPS[-1][0])
+    for (lo, lo_rgb), (hi, hi_rgb) in zip(HEAT_STOPS, HEAT_STOPS[1:], strict=False):
+        if value <= hi:
+            t = (value - lo) / (hi - lo)
+            return tuple(round(a + (b - a) * t) for a, b in zip(lo_rgb, hi_rgb, strict=True))
+    return HEAT_STOPS[-1][1]
+
+
+def heat_height(n_rows: int) -> float:
+    return HEAT_ROW * n_rows + 14
+
+
+def heat_map(doc: ReportDocument, columns: list[str], rows: list[tuple[str, list[float | None]]]) -> None:
+    """Mean rating per statement (rows) and function (columns), each cell coloured and
+    labelled; a blank cell is a group with no answer to show."""
+    label_w = 58
+    cell_w = min(24.0, (doc.epw - label_w) / max(len(columns), 1))
+    doc.ensure(heat_height(len(rows)))
+    top = doc.get_y() + 1
+    doc.style(7, "B", MUTED)
+    for j, title in enumerate(columns):
+        doc.text_box(label_w + j * cell_w, top, cell_w, 5, doc.fit(title, cell_w - 1), "center")
+    top += 6
+    doc.set_draw_color(255, 255, 255)
+    doc.set_line_width(0.4)
+    for i, (label, values) in enumerate(rows):
+        y = top + i * HEAT_ROW
+        doc.style(7.5)
+        doc.text_box(0, y, label_w - 2, HEAT_ROW, label, "end")
+        for j, value in enumerate(values):
+            x = label_w + j * cell_w
+            if value is None:
+                continue
+            doc.set_fill_color(*heat_colour(value))
+            doc.rect(doc.px(x, cell_w), y, cell_w, HEAT_ROW, style="FD")
+            doc.style(7, "", INK)
+            doc.text_box(x, y, cell_w, HEAT_ROW, num(value, 1), "center")
+    doc.set_draw_color(*INK)
+    doc.set_line_width(0.2)
+    doc.set_y(top + HEAT_ROW * len(rows) + 3)
+
+
 GAP_ROW = 4.6
 
 
