@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from hamsu.alignment import moves, pdf, report, selectors, services
+from hamsu.alignment import moves, report, selectors, services
 from hamsu.alignment.advisor import Advice
 from hamsu.alignment.models import ActionItem, Assessment, Invitation, Level, RespondentFunction, Round
 from hamsu.alignment.statements import STATEMENTS
@@ -436,6 +436,8 @@ def results(request, round_id: int):
 )
 def report_pdf(request, round_id: int, lang: Literal["en", "fa"] | None = None):
     require_perm(request, "alignment.view_round")
+    from hamsu.alignment import pdf  # fpdf2 costs ~0.8 s to import: only when a PDF is asked for
+
     return pdf.download(_round(round_id), report.report_language(lang))
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from hamsu.alignment import advisor, moves, pdf, report, selectors, services
+from hamsu.alignment import advisor, moves, report, selectors, services
 from hamsu.alignment.forms import (
     ActionStatusForm,
     AdoptForm,
@@ -209,6 +209,8 @@ def round_report(request, pk: int):
 def round_report_pdf(request, pk: int):
     """The same report as a PDF made on the server (?lang=fa|en), for download."""
     round_ = _round_or_404(pk)
+    from hamsu.alignment import pdf  # fpdf2 costs ~0.8 s to import: only when a PDF is asked for
+
     return pdf.download(round_, report.report_language(request.GET.get("lang")))
 
 

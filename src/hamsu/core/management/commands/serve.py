@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 
 from django.core.management.base import BaseCommand
 
@@ -37,7 +39,24 @@ def gunicorn_args(bind: str, workers: int, threads: int = 8) -> list[str]:
     ]
 
 
+def wait_until_listening(bind: str, child: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Return once ``bind`` (host:port) accepts connections, the child died, or time ran out."""
+    host, _sep, port = bind.rpartition(":")
+    if not port.isdigit():
+        return  # a unix socket or the like: nothing to poll
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+
+
 class Command(BaseCommand):
+    # It only starts processes; each of them checks what it needs. Skipping the checks
+    # here (they import every URL module) saves seconds on every restart.
+    requires_system_checks = []
     help = (
         "Serve Hamsu with gunicorn (static files by WhiteNoise) and run the task worker, "
         "the clock of scheduled jobs, SLA escalation and webhook delivery beside it."
@@ -56,6 +75,10 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, threads, no_worker, **options):
         children = [subprocess.Popen(gunicorn_args(bind, workers, threads))]
         if not no_worker:
+            # Background processes start once the web server answers: on two cores their
+            # imports would otherwise slow the web server's start (after a crash, the
+            # moment form captures are refused).
+            wait_until_listening(bind, children[0])
             # The task worker; the clock, which runs the scheduled jobs (aggregate refresh,
             # forecast snapshots, digests, reminders: see hamsu.core.clock); and two loops
             # that must not wait behind a long job: SLA breach escalation and outbound
