@@ -499,6 +499,7 @@ class RoutingRuleOut(Schema):
     countries: list[str]
     team_id: int | None
     capacity: int | None
+    conditions: dict
     is_active: bool
 
 
@@ -510,6 +511,7 @@ class RoutingRuleIn(Schema):
     countries: list[str] = []
     team_id: int | None = None
     capacity: Annotated[int, Field(ge=1, le=100000)] | None = None
+    conditions: dict = {}
     is_active: bool = True
 
 

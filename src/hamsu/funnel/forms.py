@@ -144,6 +144,15 @@ class RoutingRuleForm(forms.Form):
         max_value=100_000,
         help_text=_("Most open leads (MQL/SAL) one person may hold; leave empty for no cap."),
     )
+    conditions = forms.CharField(
+        label=_("and these conditions hold (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs=_JSON_AREA),
+        help_text=_(
+            "Optional, for any kind of rule: the lead's fields in the rule language, e.g. "
+            '{"field": "employees", "op": "gte", "value": 1000}. Leave empty for every lead the rule covers.'
+        ),
+    )
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
@@ -160,8 +169,22 @@ class RoutingRuleForm(forms.Form):
             "segment": rule.segment_id,
             "countries": ", ".join(rule.countries or []),
             "capacity": rule.capacity,
+            "conditions": json.dumps(rule.conditions, ensure_ascii=False, indent=2)
+            if rule.conditions
+            else "",
             "is_active": rule.is_active,
         }
+
+    def clean_conditions(self):
+        from hamsu.funnel.services.engagement import validate_conditions
+
+        conditions = _parse_json(self.cleaned_data["conditions"], empty={})
+        if not isinstance(conditions, dict):
+            raise forms.ValidationError(_("Conditions are one JSON object {…}."))
+        problems = validate_conditions(conditions, "lead")
+        if problems:
+            raise forms.ValidationError(problems)
+        return conditions
 
     def clean_countries(self):
         typed = [c.strip() for c in re.split(r"[\s,،;]+", self.cleaned_data["countries"]) if c.strip()]

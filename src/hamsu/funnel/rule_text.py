@@ -151,6 +151,13 @@ def describe_actions(actions: list[dict]) -> list[str]:
 
 
 def describe_routing_criteria(rule) -> str:
+    text = _describe_routing_kind(rule)
+    if rule.conditions:
+        text += ", " + _("and %(conditions)s") % {"conditions": describe_condition(rule.conditions)}
+    return text
+
+
+def _describe_routing_kind(rule) -> str:
     from hamsu.funnel.models import RoutingRuleKind
 
     if rule.kind == RoutingRuleKind.ACCOUNT_OWNER:

@@ -43,6 +43,9 @@ class RoutingRule(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity cap"), null=True, blank=True, help_text=_("Most open leads (MQL/SAL) one person may hold")
     )
+    # Narrows any kind of rule further, in the rule language of lead definitions (lead
+    # fields only): e.g. a territory rule for companies of 1,000 people or more.
+    conditions = models.JSONField(_("conditions"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -105,7 +105,7 @@ def validate_conditions(conditions, subject: str | None = None) -> list[str]:
         return [problem_text(path, message) for path, message in error.problems]
     if _counts_touches(conditions):
         # The evaluator gives rules of engagement the record's fields, not its touch history.
-        return [_("Rules of engagement test fields; counting touches is for lead definitions.")]
+        return [_("Rules of engagement and routing test fields; counting touches is for lead definitions.")]
     return []
 
 

@@ -20,6 +20,7 @@ from hamsu.core import audit
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.validation import full_clean
 from hamsu.directory.models import Function, Person, RoleTitle
+from hamsu.funnel import rule_language, rule_text
 from hamsu.funnel.models import Lead, LeadState, RoundRobinCursor, RoutingRule, RoutingRuleKind
 from hamsu.funnel.services import ordering
 
@@ -98,9 +99,22 @@ def rule_criteria(rule: RoutingRule, lead: Lead, *, explain: bool = False) -> tu
         matches = (lead.country or "").upper() in [c.upper() for c in rule.countries]
     else:
         matches = True
+    conditions_hold = None
+    if matches and rule.conditions:
+        from hamsu.funnel.services.scoring import lead_facts
+
+        conditions_hold = rule_language.evaluate(rule.conditions, lead_facts(lead), [])
+        matches = conditions_hold
     if not explain:
         return matches, ""
-    return matches, _criteria_sentence(rule, lead, matches)
+    sentence = _criteria_sentence(rule, lead, True if conditions_hold is not None else matches)
+    if conditions_hold is not None:
+        described = rule_text.describe_condition(rule.conditions)
+        if conditions_hold:
+            sentence += "; " + _("and %(conditions)s") % {"conditions": described}
+        else:
+            sentence += "; " + _("but not %(conditions)s") % {"conditions": described}
+    return matches, sentence
 
 
 def _criteria_sentence(rule: RoutingRule, lead: Lead, matches: bool) -> str:
@@ -182,7 +196,17 @@ def route_lead(*, lead: Lead, at: datetime.datetime | None = None) -> RoutingDec
 # ---------------------------------------------------------------- rule maintenance
 
 
-RULE_FIELDS = ["position", "name", "kind", "segment", "countries", "team", "capacity", "is_active"]
+RULE_FIELDS = [
+    "position",
+    "name",
+    "kind",
+    "segment",
+    "countries",
+    "team",
+    "capacity",
+    "conditions",
+    "is_active",
+]
 
 
 def _validate_rule(rule: RoutingRule) -> None:
@@ -204,6 +228,11 @@ def _validate_rule(rule: RoutingRule) -> None:
             errors["countries"] = [_("Give a list of two-letter country codes.")]
         else:
             rule.countries = [c.upper() for c in countries]
+    from hamsu.funnel.services.engagement import validate_conditions
+
+    problems = validate_conditions(rule.conditions, "lead")
+    if problems:
+        errors["conditions"] = problems
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
 
