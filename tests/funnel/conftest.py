@@ -90,3 +90,24 @@ def fresh_capture_state():
     capture_http._forms.clear()
     capture_http._counts.clear()
     capture_services._last_wake = 0.0
+
+
+@pytest.fixture
+def failing_capture(monkeypatch):
+    """``failing_capture(test, message)``: turning a submission into a lead raises (as a
+    bug or an outage would) for the e-mails ``test`` accepts; returns a function that
+    ends the failure."""
+    from hamsu.funnel.services import capture_process
+
+    real = capture_process._touchpoints
+
+    def start(test, message: str = "a bug that only this row meets"):
+        def poison(work):
+            if any(test(w.data["email"]) for w in work):
+                raise RuntimeError(message)
+            return real(work)
+
+        monkeypatch.setattr(capture_process, "_touchpoints", poison)
+        return lambda: monkeypatch.setattr(capture_process, "_touchpoints", real)
+
+    return start

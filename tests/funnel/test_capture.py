@@ -321,19 +321,10 @@ def test_a_crash_mid_chunk_leaves_the_rows_pending_and_a_rerun_captures_each_onc
     assert set(CaptureRequest.objects.values_list("status", flat=True)) == {"done"}
 
 
-def test_one_broken_row_is_marked_failed_and_the_rest_are_captured(client, form, monkeypatch):
-    from hamsu.funnel.services import capture_process
-
+def test_one_broken_row_is_marked_failed_and_the_rest_are_captured(client, form, failing_capture):
     for i in range(3):
         post(client, form, {"email": f"p{i}@pars.example"})
-    real = capture_process._touchpoints
-
-    def poison(work):
-        if any(w.data["email"] == "p1@pars.example" for w in work):
-            raise RuntimeError("a bug that only this row meets")
-        return real(work)
-
-    monkeypatch.setattr(capture_process, "_touchpoints", poison)
+    failing_capture(lambda email: email == "p1@pars.example")
     assert capture_drain() == 3
     assert sorted(Lead.objects.values_list("email", flat=True)) == ["p0@pars.example", "p2@pars.example"]
     failed = CaptureRequest.objects.get(status="failed")
@@ -440,21 +431,13 @@ def test_a_queued_batch_survives_and_is_drained(marketer):
 
 
 def test_processed_submissions_are_deleted_after_their_keeping_time_and_failed_ones_kept(
-    client, form, marketer, monkeypatch, django_capture_on_commit_callbacks
+    client, form, marketer, failing_capture, django_capture_on_commit_callbacks
 ):
-    from hamsu.funnel.services import capture_process
     from hamsu.funnel.services.capture_retention import capture_prune
 
     for i in range(3):
         post(client, form, {"email": f"k{i}@keep.example"})
-    real = capture_process._touchpoints
-
-    def poison(work):
-        if any(w.data["email"] == "k1@keep.example" for w in work):
-            raise RuntimeError("boom")
-        return real(work)
-
-    monkeypatch.setattr(capture_process, "_touchpoints", poison)
+    failing_capture(lambda email: email == "k1@keep.example")
     capture_drain()
     client.force_login(marketer.user)
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,7 +7,6 @@ import pytest
 
 from hamsu.core.models import AuditEntry
 from hamsu.funnel.models import CaptureBatch, CaptureItem, CaptureRequest, Lead
-from hamsu.funnel.services import capture_process
 from hamsu.funnel.services.capture import capture_form_create
 from hamsu.funnel.services.capture_process import capture_drain
 
@@ -20,17 +19,9 @@ def form(db):
 
 
 @pytest.fixture
-def broken_worker(monkeypatch):
-    """Processing fails for every e-mail at broken.example, as a bug would."""
-    real = capture_process._touchpoints
-
-    def poison(work):
-        if any(w.data["email"].endswith("@broken.example") for w in work):
-            raise RuntimeError("touchpoint service unavailable")
-        return real(work)
-
-    monkeypatch.setattr(capture_process, "_touchpoints", poison)
-    return lambda: monkeypatch.setattr(capture_process, "_touchpoints", real)
+def broken_worker(failing_capture):
+    """Processing fails for every e-mail at broken.example; call the result to fix it."""
+    return failing_capture(lambda email: email.endswith("@broken.example"), "touchpoint service unavailable")
 
 
 def capture(client, form, email):
