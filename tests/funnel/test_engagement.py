@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import Notification
@@ -88,6 +90,25 @@ def test_the_catch_up_command_reads_new_stage_events_once(rules, rep, brand_mana
     call_command("engagement_rules")
     call_command("engagement_rules")
     assert EngagementFiring.objects.filter(object_id=deal.pk, object_type="opportunity").count() == 1
+
+
+def test_without_active_rules_the_catch_up_skips_to_the_end_of_the_log(rep, make_opportunity):
+    from hamsu.funnel.models import EngagementBookmark, StageEvent
+
+    make_opportunity(rep, amount="3000000")
+    make_opportunity(rep, amount="5000")
+    with CaptureQueriesContext(connection) as queries:
+        assert engagement.engagement_catch_up() == StageEvent.objects.count() == 2
+    # The bookmark, a look at the rules and the end of the log: no deal or lead is read.
+    assert not [
+        q for q in queries.captured_queries if "crm_opportunity" in q["sql"] or "funnel_lead" in q["sql"]
+    ]
+    assert (
+        EngagementBookmark.objects.get(name="stage_events").last_event_id
+        == StageEvent.objects.latest("pk").pk
+    )
+    assert engagement.engagement_catch_up() == 0
+    assert not EngagementFiring.objects.exists()
 
 
 def test_rules_are_validated():

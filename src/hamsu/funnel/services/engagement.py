@@ -472,6 +472,21 @@ def engagement_catch_up(*, limit: int = 10_000) -> int:
 
     with transaction.atomic():
         bookmark, _created = EngagementBookmark.objects.select_for_update().get_or_create(name="stage_events")
+        if not EngagementRule.objects.filter(is_active=True).exists():
+            # Nothing could fire: skip to the end of the log rather than read it (the clock
+            # runs this every minute, and an import can add millions of events at once).
+            last = (
+                StageEvent.objects.filter(pk__gt=bookmark.last_event_id)
+                .order_by("-pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if last is None:
+                return 0
+            skipped = StageEvent.objects.filter(pk__gt=bookmark.last_event_id, pk__lte=last).count()
+            bookmark.last_event_id = last
+            bookmark.save(update_fields=["last_event_id"])
+            return skipped
         events = list(
             StageEvent.objects.filter(pk__gt=bookmark.last_event_id)
             .order_by("pk")
