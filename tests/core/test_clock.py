@@ -163,3 +163,14 @@ def test_weekly_jobs_start_the_company_week_monday_or_saturday_for_a_jalali_comp
     assert digest.latest(wednesday) == at(2026, 5, 2, 7, 0)  # Saturday
     assert digest.next_after(wednesday) == at(2026, 5, 9, 7, 0)
     assert "Saturday" in digest.describe()
+
+
+@pytest.mark.django_db
+def test_a_job_run_by_hand_counts_as_its_latest_run(calls):
+    digest = next(j for j in clock.jobs() if j.name == "scorecard_digest")
+    call_command("clock", "--run", "scorecard_digest")
+    row = ClockJob.objects.get(name="scorecard_digest")
+    assert (row.runs, row.status) == (1, "ok") and row.last_started_at is not None
+    # This week's occurrence has been served: the next is a week on.
+    assert clock.next_run(digest, row, row.last_started_at) > row.last_started_at
+    assert clock.run_due(row.last_started_at, only=[digest]) == []

@@ -185,8 +185,16 @@ def _claim(row: ClockJob, now: datetime.datetime, *, status: str = ClockJob.Stat
 
 
 def run_job(job: Job, *, row: ClockJob | None = None) -> ClockJob:
-    """Run ``job`` now and record how it went (its output, or the error)."""
-    row = row or ClockJob.objects.get_or_create(name=job.name)[0]
+    """Run ``job`` now and record how it went (its output, or the error).
+
+    Run by hand (no ``row`` claimed by ``run_due``), it also counts as the job's latest
+    start: a monthly digest sent by hand on the 1st is not sent again that morning.
+    """
+    if row is None:
+        row = ClockJob.objects.get_or_create(name=job.name)[0]
+        ClockJob.objects.filter(pk=row.pk).update(
+            last_started_at=timezone.now(), status=ClockJob.Status.RUNNING
+        )
     out = io.StringIO()
     status = ClockJob.Status.OK
     try:
