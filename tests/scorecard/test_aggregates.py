@@ -213,24 +213,8 @@ def test_marketing_influence_comes_from_campaign_touches_before_the_event(histor
 
 
 def _every_aggregate() -> dict:
-    from hamsu.scorecard.models import (
-        CustomerFirstWin,
-        DealProgress,
-        LeadMonthStat,
-        OpenPipelineStat,
-        SellerMonthStat,
-    )
-
     tables = {}
-    for model in (
-        FunnelMonthStat,
-        FunnelMonthRollup,
-        SellerMonthStat,
-        LeadMonthStat,
-        OpenPipelineStat,
-        DealProgress,
-        CustomerFirstWin,
-    ):
+    for model in aggregates.AGGREGATE_MODELS:
         fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
         tables[model.__name__] = sorted(model.objects.values_list(*fields))
     return tables

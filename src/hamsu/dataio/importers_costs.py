@@ -3,9 +3,8 @@ export of the accounting system.
 
 The rules are ``scorecard.services.cost_entry_create``'s: the month is snapped to the first
 day of its fiscal month, the amount is ≥ 0, the currency is the base one or has a stored
-rate, and ``amount_base`` is converted by the same helper (``core.company.to_base_currency``).
-One rule is stricter than the single-entry form: a ``market_entry`` cost must name its
-segment, because the market-entry metric only counts costs booked against a segment.
+rate, a ``market_entry`` cost names its segment, and ``amount_base`` is converted by the
+same helper (``core.company.to_base_currency``).
 
 A row is the same cost as a stored entry when month, function, category and segment are
 equal; it then updates amount, currency and note (re-importing the file changes nothing).
@@ -25,7 +24,7 @@ from hamsu.core.money import CURRENCIES, quantize
 from hamsu.core.validation import EARLIEST_DATE, LATEST_DATE
 from hamsu.dataio import parsing
 from hamsu.dataio.keyed import _Keyed
-from hamsu.scorecard.models import CostCategory, CostEntry, CostFunction
+from hamsu.scorecard.models import MARKET_ENTRY_NEEDS_SEGMENT, CostCategory, CostEntry, CostFunction
 from hamsu.scorecard.periods import bucket, parse_period
 
 # YYYY-MM (or YYYY/MM, Persian digits already made ASCII): a month key, not a date.
@@ -95,7 +94,7 @@ class CostImporter(_Keyed):
         if segment_name and segment_id is None and not self.create_segments:
             errors.append(("segment", _("No segment named “%(name)s”.") % {"name": segment_name}))
         if category == CostCategory.MARKET_ENTRY and not segment_name:
-            errors.append(("segment", _("A new-segment entry cost needs the segment it was spent on.")))
+            errors.append(("segment", str(MARKET_ENTRY_NEEDS_SEGMENT)))
         note = self.clean("note", self.cell(cells, "note"), errors)
         if errors:
             return self.reject(number, errors)

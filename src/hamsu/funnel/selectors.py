@@ -26,6 +26,7 @@ from hamsu.funnel.models import (
     StageEvent,
 )
 from hamsu.funnel.services.funnel import current_funnel_stages
+from hamsu.funnel.sla_counts import SlaCounts, sla_counts
 
 LEAD_SORTS = {"created": "created_at", "score": "score", "changed": "state_changed_at"}
 OPEN_FOR_SALES = (LeadState.MQL, LeadState.SAL, LeadState.SQL)
@@ -211,19 +212,10 @@ def definitions_by_kind() -> dict[str, list[LeadDefinition]]:
 
 
 @dataclass
-class SideFigures:
-    team: str
-    mqls: int = 0
-    mql_target: int = 0
-    accepted: int = 0
-    returned: int = 0
-    acceptance_rate: float | None = None
-    acceptance_target: float = 0.0
-    handoffs_closed: int = 0
-    on_time: int = 0
+class SideFigures(SlaCounts):
+    """A team's SLA counts (``sla_counts``) plus what the SLA page measures in Python."""
+
     on_time_rate: float | None = None
-    breaches: int = 0
-    open_overdue: int = 0
     follow_up_hours_median: float | None = None
     follow_up_on_time_rate: float | None = None
     attempts_before_disqualify: float | None = None
@@ -239,7 +231,6 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
     that have a follow-up — read as plain values, not model instances.
     """
     from hamsu.funnel.services.handoff import calendar_spec
-    from hamsu.funnel.sla_counts import SlaCounts, sla_counts
 
     counted = sla_counts(start=start, end=end)
     policies = {c.team_id: c.policy for c in counted}
@@ -270,12 +261,11 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
         .values_list("team_id", "mean")
         .order_by()
     )
-    # SideFigures is SlaCounts (minus its keys) plus the follow-up figures measured here.
-    shared = [f.name for f in fields(SideFigures) if f.name in {g.name for g in fields(SlaCounts)}]
+    counted_fields = [f.name for f in fields(SlaCounts)]
     out = []
     for c in counted:
         fig = SideFigures(
-            **{name: getattr(c, name) for name in shared},
+            **{name: getattr(c, name) for name in counted_fields},
             on_time_rate=c.on_time / c.handoffs_closed * 100 if c.handoffs_closed else None,
             min_attempts=c.policy.min_attempts if c.policy else 0,
         )

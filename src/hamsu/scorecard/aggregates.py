@@ -478,6 +478,18 @@ def _fold_batch(
     _write_open(deltas.open)
 
 
+# Every table derived from the log (FillState, the bookmark, aside): what a rebuild empties.
+AGGREGATE_MODELS = (
+    FunnelMonthStat,
+    FunnelMonthRollup,
+    SellerMonthStat,
+    LeadMonthStat,
+    OpenPipelineStat,
+    DealProgress,
+    CustomerFirstWin,
+)
+
+
 def fill(*, batch_size: int = 50_000, progress=None) -> int:
     """Fold stage events newer than the bookmark into the aggregates; returns how many."""
     calendar = company_settings().fiscal_calendar
@@ -522,15 +534,7 @@ def rebuild(*, batch_size: int = 50_000, progress=None, upto_id: int | None = No
     """
     calendar = company_settings().fiscal_calendar
     with transaction.atomic():
-        for model in (
-            FunnelMonthStat,
-            FunnelMonthRollup,
-            SellerMonthStat,
-            LeadMonthStat,
-            OpenPipelineStat,
-            DealProgress,
-            CustomerFirstWin,
-        ):
+        for model in AGGREGATE_MODELS:
             model.objects.all().delete()
         log = StageEvent.objects.order_by("-id")
         if upto_id is not None:  # benchmarks: leave the rest of the log for an incremental fill

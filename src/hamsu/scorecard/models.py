@@ -197,6 +197,11 @@ class CostCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The market-entry metric divides these costs by the segments entered: a cost without its
+# segment would count nowhere. One message for the form, the API and the import.
+MARKET_ENTRY_NEEDS_SEGMENT = _("A new-segment entry cost needs the segment it was spent on.")
+
+
 class CostEntry(models.Model):
     """Money spent by sales or marketing in one fiscal month (entered or imported)."""
 
@@ -370,15 +375,23 @@ class StatMeasures(models.Model):
         abstract = True
 
 
-class FunnelMonthStat(StatMeasures):
-    """Per fiscal month, stage, team, segment, product, source and marketing influence."""
+class FunnelDimensions(StatMeasures):
+    """The dimensions the funnel tables share (the full table adds the product)."""
 
     team_id = models.BigIntegerField(default=0)
     segment_id = models.BigIntegerField(default=0)
-    product_id = models.BigIntegerField(default=0)
     source = models.CharField(max_length=16, blank=True)
     # A marketing campaign had touched the deal's account by the time of the event.
     influenced = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class FunnelMonthStat(FunnelDimensions):
+    """Per fiscal month, stage, team, segment, product, source and marketing influence."""
+
+    product_id = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -393,7 +406,7 @@ class FunnelMonthStat(StatMeasures):
         return f"{self.month} {self.stage} team={self.team_id}"
 
 
-class FunnelMonthRollup(StatMeasures):
+class FunnelMonthRollup(FunnelDimensions):
     """``FunnelMonthStat`` summed over products: per month, stage, team, segment, source and
     marketing influence.
 
@@ -403,11 +416,6 @@ class FunnelMonthRollup(StatMeasures):
     writes both from the same deltas, so they always agree; selectors read the full table
     only when a product filter needs its dimension.
     """
-
-    team_id = models.BigIntegerField(default=0)
-    segment_id = models.BigIntegerField(default=0)
-    source = models.CharField(max_length=16, blank=True)
-    influenced = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

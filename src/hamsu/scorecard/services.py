@@ -155,7 +155,7 @@ def cost_entry_create(
     via: str = "",
 ) -> CostEntry:
     """Record a month's sales or marketing cost; the month is snapped to its fiscal month."""
-    from hamsu.scorecard.models import CostCategory, CostFunction
+    from hamsu.scorecard.models import MARKET_ENTRY_NEEDS_SEGMENT, CostCategory, CostFunction
 
     errors: dict[str, list[str]] = {}
     value = _money(amount, "amount", errors)
@@ -176,9 +176,7 @@ def cost_entry_create(
     if category not in CostCategory.values:
         errors["category"] = [_("Unknown category.")]
     elif category == CostCategory.MARKET_ENTRY and segment is None:
-        # The market-entry metric divides these costs by the segments entered: without
-        # one, the cost would count nowhere.
-        errors["segment"] = [_("A market-entry cost belongs to the segment entered.")]
+        errors["segment"] = [str(MARKET_ENTRY_NEEDS_SEGMENT)]
     if len(note) > 300:
         errors["note"] = [_("At most 300 characters.")]
     raise_if(errors)
