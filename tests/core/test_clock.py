@@ -132,6 +132,13 @@ def test_the_settings_page_lists_the_jobs_and_how_they_last_ran(client, make_per
     assert 'data-testid="scheduled-jobs"' in page and "scorecard_refresh" in page
     if language == "fa":
         assert "هر دقیقه" in page and "موفق" in page  # "every minute", "succeeded"
+        from django.utils import timezone, translation
+
+        from hamsu.core import dates
+
+        with translation.override("fa"):
+            today = dates.format_date(timezone.now())
+        assert today.startswith("۱۴") and today in page  # the last run on the Jalali calendar
     else:
         assert "every minute" in page and "Succeeded" in page
 
