@@ -1,6 +1,8 @@
 """Fill a .po file's empty msgstr entries from a JSON dictionary {msgid: msgstr}.
 
 Used to keep the Persian catalogue complete: `python scripts/fill_po.py PO JSON`.
+With `--append`, msgids of the JSON that the catalogue does not hold yet are added to it
+(no need to run makemessages over the whole tree for a handful of new strings).
 Entries with a plural get the same text for every form (Persian nouns after numbers
 stay singular). Prints the msgids still missing so a reviewer can add them.
 """
@@ -58,8 +60,34 @@ def fill(po_path: str, translations: dict[str, str]) -> list[str]:
     return missing
 
 
+def append(po_path: str, translations: dict[str, str]) -> list[str]:
+    """Add the entries of ``translations`` whose msgid the catalogue lacks; return them."""
+    content = open(po_path, encoding="utf-8").read()
+    present = set()
+    for block in content.split("\n\n"):
+        lines = block.split("\n")
+        starts = [i for i, line in enumerate(lines) if line.startswith("msgid ")]
+        if starts:
+            end = starts[0] + 1
+            while end < len(lines) and lines[end].startswith('"'):
+                end += 1
+            present.add(_unquote(lines[starts[0] : end]))
+    added = [msgid for msgid in translations if msgid not in present]
+    blocks = [f"msgid {_quote(msgid)}\nmsgstr {_quote(translations[msgid])}" for msgid in added]
+    if blocks:
+        content = content.rstrip("\n") + "\n\n" + "\n\n".join(blocks) + "\n"
+        open(po_path, "w", encoding="utf-8").write(content)
+    return added
+
+
 if __name__ == "__main__":
-    missing = fill(sys.argv[1], json.load(open(sys.argv[2], encoding="utf-8")))
+    args = [a for a in sys.argv[1:] if a != "--append"]
+    table = json.load(open(args[1], encoding="utf-8"))
+    if "--append" in sys.argv:
+        for msgid in append(args[0], table):
+            print("ADDED:", msgid)
+        sys.exit(0)
+    missing = fill(args[0], table)
     for msgid in missing:
         print("MISSING:", msgid)
     sys.exit(1 if missing else 0)

@@ -21,6 +21,10 @@ api = NinjaAPI(
 )
 errors.install(api)
 
+from hamsu.api.glossary import router as glossary_router  # noqa: E402
+
+api.add_router("/glossary", glossary_router)
+
 # Apps that have an api.py contribute a router; adding an app means adding its name here.
 ROUTED_APPS = ["crm", "directory", "funnel", "campaigns", "scorecard", "alignment", "collaboration", "dataio"]
 for app in ROUTED_APPS:

@@ -61,3 +61,11 @@ def company_settings_view(request):
 def audit_log(request):
     entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")[:200]
     return render(request, "core/audit_log.html", {"entries": entries})
+
+
+@login_required
+def glossary_page(request):
+    """Every figure's definition, in the active language (the "How is this computed?" target)."""
+    from hamsu.core import glossary
+
+    return render(request, "core/glossary.html", {"sections": glossary.sections()})

@@ -8,7 +8,12 @@ class CrmConfig(AppConfig):
     verbose_name = _("CRM")
 
     def ready(self) -> None:
+        from hamsu.core import glossary
         from hamsu.core.navigation import NavItem, register
+        from hamsu.crm.glossary import SECTIONS, TERMS
+
+        glossary.register_section(*SECTIONS)
+        glossary.register(*TERMS)
 
         register(
             NavItem("crm:pipeline", _("Pipeline"), "kanban", order=10, permission="crm.view_opportunity"),

@@ -88,3 +88,15 @@ def bs(bound_field):
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("core/_explain.html")
+def explain(key: str):
+    """The "How is this computed?" link from a figure to its glossary entry.
+
+    A key nobody registered renders nothing (and is logged) rather than breaking the page;
+    a test holds every key used in a template to a registered term.
+    """
+    from hamsu.core.glossary import find
+
+    return {"term": find(key)}
