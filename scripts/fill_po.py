@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 
 
 def _unquote(lines: list[str]) -> str:
-    return "".join(json.loads(line[line.index('"'):]) for line in lines)
+    return "".join(json.loads(line[line.index('"') :]) for line in lines)
 
 
 def _quote(text: str) -> str:
@@ -23,7 +24,7 @@ def _quote(text: str) -> str:
 
 
 def fill(po_path: str, translations: dict[str, str]) -> list[str]:
-    blocks = open(po_path, encoding="utf-8").read().split("\n\n")
+    blocks = Path(po_path).read_text(encoding="utf-8").split("\n\n")
     missing, out = [], []
     for block in blocks:
         lines = block.split("\n")
@@ -56,13 +57,13 @@ def fill(po_path: str, translations: dict[str, str]) -> list[str]:
         out.append("\n".join(head + body))
     content = "\n\n".join(out)
     content = re.sub(r'"Plural-Forms:.*?\\n"', '"Plural-Forms: nplurals=2; plural=(n > 1);\\\\n"', content)
-    open(po_path, "w", encoding="utf-8").write(content)
+    Path(po_path).write_text(content, encoding="utf-8")
     return missing
 
 
 def append(po_path: str, translations: dict[str, str]) -> list[str]:
     """Add the entries of ``translations`` whose msgid the catalogue lacks; return them."""
-    content = open(po_path, encoding="utf-8").read()
+    content = Path(po_path).read_text(encoding="utf-8")
     present = set()
     for block in content.split("\n\n"):
         lines = block.split("\n")
@@ -76,13 +77,13 @@ def append(po_path: str, translations: dict[str, str]) -> list[str]:
     blocks = [f"msgid {_quote(msgid)}\nmsgstr {_quote(translations[msgid])}" for msgid in added]
     if blocks:
         content = content.rstrip("\n") + "\n\n" + "\n\n".join(blocks) + "\n"
-        open(po_path, "w", encoding="utf-8").write(content)
+        Path(po_path).write_text(content, encoding="utf-8")
     return added
 
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if a != "--append"]
-    table = json.load(open(args[1], encoding="utf-8"))
+    table = json.loads(Path(args[1]).read_text(encoding="utf-8"))
     if "--append" in sys.argv:
         for msgid in append(args[0], table):
             print("ADDED:", msgid)
