@@ -150,3 +150,21 @@ def test_rate_uncertainty_keeps_the_mean_and_widens_the_spread():
     assert b.mean[0] == pytest.approx(a.mean[0], rel=0.02)
     # Var = E[λ] + Var[λ] for a mixed Poisson: 90 + 90² (e^{σ²} − 1)
     assert b.draws[0].var() == pytest.approx(90 + 90**2 * (np.exp(0.16) - 1), rel=0.08)
+
+
+def test_independent_wins_average_to_the_weighted_sum_plus_expected_arrivals():
+    from hamsu.analytics.forecasting.monte_carlo import simulate_independent_wins
+
+    p = np.array([1.0, 0.5, 0.2, 0.0])
+    v = np.array([300.0, 1000.0, 2000.0, 5000.0])
+    mc = simulate_independent_wins(
+        p, v, arrival_values=np.array([100.0, 300.0]), arrival_wins=4.0, n_draws=40_000, seed=1
+    )
+    assert mc.mean[0] == pytest.approx(300 + 500 + 400 + 4.0 * 200.0, rel=0.01)
+
+
+def test_independent_wins_never_leave_the_sure_and_the_possible():
+    from hamsu.analytics.forecasting.monte_carlo import simulate_independent_wins
+
+    mc = simulate_independent_wins([1.0, 0.3], [300.0, 1000.0], n_draws=500, seed=2)
+    assert set(np.unique(mc.draws)) == {300.0, 1300.0}

@@ -33,7 +33,7 @@ def test_snapshots_are_scored_against_actuals_per_horizon(history):
     aggregates.fill()
     q1 = parse_period("2026-Q1", "gregorian")
     for day in (datetime.date(2026, 2, 15), datetime.date(2026, 3, 8), datetime.date(2026, 3, 29)):
-        services.snapshot_take(as_of=day, periods=[q1], n_draws=200)
+        services.snapshot_take(as_of=day, periods=[q1])
     rows = ForecastSnapshot.objects.filter(scope="company", period_key="2026-Q1")
     assert {r.method for r in rows} == {"weighted_default", "weighted_learned", "monte_carlo"}
     # After its last day a period's forecast is what was won: the 5,000 deal of March 15.
@@ -50,7 +50,7 @@ def test_snapshots_are_scored_against_actuals_per_horizon(history):
     assert result["headline"]["method"] == "weighted_learned"
     assert result["periods"][0]["actual"] == 5000.0
     # Re-taking the same day replaces its rows rather than adding more.
-    services.snapshot_take(as_of=datetime.date(2026, 3, 29), periods=[q1], n_draws=200, products=False)
+    services.snapshot_take(as_of=datetime.date(2026, 3, 29), periods=[q1], products=False)
     assert ForecastSnapshot.objects.filter(scope="company", period_key="2026-Q1").count() == rows.count()
 
 
@@ -182,9 +182,7 @@ def test_every_page_renders_and_exports(client, history, head_of_sales, django_a
     services.target_set(
         actor=head_of_sales.user, period="2026-Q1", scope="company", amount="10000", note="=HYPERLINK(1)"
     )
-    services.snapshot_take(
-        as_of=datetime.date(2026, 2, 15), periods=[parse_period("2026-Q1", "gregorian")], n_draws=100
-    )
+    services.snapshot_take(as_of=datetime.date(2026, 2, 15), periods=[parse_period("2026-Q1", "gregorian")])
     client.force_login(head_of_sales.user)
     for url in ("", "funnel/", "metrics/", "metrics/catalogue/", "targets/", "costs/", "plans/", "forecast/"):
         response = client.get(f"/scorecard/{url}?period=2026-Q1")
@@ -285,7 +283,7 @@ def test_the_commands_fill_and_snapshot(history, capsys):
     from django.core.management import call_command
 
     call_command("scorecard_refresh")
-    call_command("forecast_snapshot", "--date", "2026-02-15", "--draws", "50")
+    call_command("forecast_snapshot", "--date", "2026-02-15")
     out = capsys.readouterr().out
     assert "stage events folded" in out and "forecast snapshot rows written" in out
     assert ForecastSnapshot.objects.filter(taken_on=datetime.date(2026, 2, 15), scope="company").exists()

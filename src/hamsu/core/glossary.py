@@ -137,7 +137,7 @@ def as_markdown() -> str:
     for section, terms in sections():
         lines += [f"## {section.title}", ""]
         for item in terms:
-            lines += [f"### {item.name}", "", f"<a id=\"{item.anchor}\"></a>`{item.key}`", ""]
+            lines += [f"### {item.name}", "", f'<a id="{item.anchor}"></a>`{item.key}`', ""]
             lines += [str(item.definition), ""]
             lines += [f"- **{gettext('Formula')}:** {item.formula}"]
             lines += [f"- **{gettext('Counts')}:** {item.counts}"]

@@ -409,13 +409,31 @@ class CallOut(Schema):
     effective_best_case: Decimal
 
 
+class LearnedForecastOut(Schema):
+    """The learned forecast for the filters: one model, its mean and its range."""
+
+    taken_on: datetime.date
+    whole_company: bool
+    median: float = Field(description="P50: the headline forecast")
+    p10: float
+    p90: float
+    expected: float = Field(description="The learned weighted forecast: the mean of the same distribution")
+    won_to_date: float
+    open_expected: float
+    new_expected: float
+    open_pipeline: float
+    weighted_default: float
+
+
 class ForecastOut(Schema):
     period: str
     period_start: datetime.date
     period_end: datetime.date
     target: Decimal | None
     won_to_date: Decimal
+    learned: LearnedForecastOut | None
     snapshots: list[SnapshotOut]
+    calls_split: bool
     calls_commit: Decimal
     calls_best_case: Decimal
     calls_sellers: int
@@ -423,19 +441,40 @@ class ForecastOut(Schema):
 
 
 @router.get("/forecast", response={200: ForecastOut, **ERRORS})
-def forecast(request, period: PeriodKey | None = None):
-    """The latest snapshot of every method for the period, the calls' roll-up and the target."""
+def forecast(request, query: Query[FilterQuery]):
+    """The learned forecast for the period and filters, the company's latest snapshot of
+    every method (unfiltered only), the calls' roll-up and the target."""
     require_perm(request, "scorecard.view_forecastsnapshot")
-    p = services.period_from_key(period) if period else selectors.current_period()
-    filters = selectors.Filters(period=p)
-    totals = selectors.call_totals(selectors.call_list(user=request.user, period=p))
+    filters = _filters(request, query)
+    p = filters.period
+    calls = selectors.calls_for(selectors.call_list(user=request.user, period=p), filters)
+    totals = selectors.call_totals(calls or [])
+    view = selectors.forecast_view(filters)
+    learned = None
+    if view is not None:
+        f = view.figures
+        learned = {
+            "taken_on": view.taken_on,
+            "whole_company": view.whole_company,
+            "median": f.p50,
+            "p10": f.p10,
+            "p90": f.p90,
+            "expected": f.expected,
+            "won_to_date": f.won_to_date,
+            "open_expected": f.open_expected,
+            "new_expected": f.new_expected,
+            "open_pipeline": f.open_pipeline,
+            "weighted_default": f.weighted_default,
+        }
     return {
         "period": p.key,
         "period_start": p.start,
         "period_end": p.end,
         "target": selectors.target_for(filters),
         "won_to_date": selectors.stage_totals(filters)["won"]["reached_amount"],
-        "snapshots": list(selectors.latest_snapshots(p).values()),
+        "learned": learned,
+        "snapshots": [] if filters.narrowed else list(selectors.latest_snapshots(p).values()),
+        "calls_split": calls is not None,
         "calls_commit": totals.commit,
         "calls_best_case": totals.best_case,
         "calls_sellers": totals.sellers,

@@ -63,11 +63,8 @@ def overview(filters: selectors.Filters) -> dict:
         )
         target = selectors.target_for(f)
         actual = selectors.stage_totals(f)["won"]["reached_amount"]
-        snaps = (
-            selectors.latest_snapshots(period) if not (f.team or f.segment or f.product or f.owner) else {}
-        )
-        forecast = snaps.get(ForecastMethod.WEIGHTED_LEARNED)
-        forecast_value = forecast.forecast if forecast else None
+        view = selectors.forecast_view(f)
+        forecast_value = view.figures.p50 if view else None
         table.rows.append([period.key, target, forecast_value, actual, _div(actual, target)])
         series["periods"].append(period.key)
         series["target"].append(_f(target))
@@ -81,45 +78,67 @@ def overview(filters: selectors.Filters) -> dict:
             "win_rate",
             "avg_deal_size",
             "sales_cycle_days",
+            "sales_cycle_median_days",
             "pipeline_coverage",
             "new_customers",
         ],
         context=context,
     )
     open_total = sum((row["amount"] for row in context.open.values()), ZERO)
-    snaps = selectors.latest_snapshots(filters.period)
-    forecast_table = Table([_("Method"), _("Taken on"), _("Forecast"), _("P10"), _("P90"), _("Won to date")])
-    for method in ForecastMethod:
-        snap = snaps.get(method.value)
-        if snap:
-            forecast_table.rows.append(
-                [
-                    str(method.label),
-                    snap.taken_on.isoformat(),
-                    snap.forecast,
-                    snap.p10,
-                    snap.p90,
-                    snap.won_to_date,
-                ]
-            )
-    history = selectors.snapshot_history(filters.period)
+    view = selectors.forecast_view(filters)
+    forecast_table = forecast_methods(filters, view)
+    history_dates: list = []
     history_series: dict[str, list] = {}
-    dates = sorted({s.taken_on for s in history})
-    for s in history:
-        history_series.setdefault(s.method, [None] * len(dates))[dates.index(s.taken_on)] = _f(s.forecast)
+    if not filters.narrowed:
+        # Weekly history is kept for the whole company only (a snapshot's deal lines are
+        # replaced by the next one), so a filtered page shows no company history.
+        history = selectors.snapshot_history(filters.period)
+        history_dates = sorted({s.taken_on for s in history})
+        for s in history:
+            history_series.setdefault(s.method, [None] * len(history_dates))[
+                history_dates.index(s.taken_on)
+            ] = _f(s.forecast)
     return {
         "target": context.target,
         "actual": context.won(),
         "open_total": open_total,
         "headline": headline,
-        "forecast": snaps,
+        "forecast_view": view,
         "tables": {"number": table, "forecast": forecast_table},
         "chart": series,
         "history": {
-            "dates": [d.isoformat() for d in dates],
+            "dates": [d.isoformat() for d in history_dates],
             "series": {str(ForecastMethod(k).label): v for k, v in history_series.items()},
         },
     }
+
+
+def forecast_methods(filters: selectors.Filters, view: selectors.ForecastView | None) -> Table:
+    """Every forecast method's latest figure for the filters (a method that cannot be split
+    by them is left out rather than shown for the whole company)."""
+    table = Table(
+        [_("Method"), _("Taken on"), _("Forecast"), _("P10"), _("P90"), _("Won to date")],
+        units=["", "", "money", "money", "money", "money"],
+    )
+    if view is None:
+        return table
+    fig = view.figures
+    taken = view.taken_on.isoformat()
+    rows = [
+        (ForecastMethod.WEIGHTED_DEFAULT, fig.weighted_default, None, None),
+        (ForecastMethod.WEIGHTED_LEARNED, fig.expected, fig.p10, fig.p90),
+        (ForecastMethod.MONTE_CARLO, fig.p50, fig.p10, fig.p90),
+    ]
+    calls = selectors.calls_for(selectors.calls_made_by(filters.period, view.taken_on), filters)
+    if calls:
+        totals = selectors.call_totals(calls)
+        rows += [
+            (ForecastMethod.CALL_COMMIT, totals.commit, None, None),
+            (ForecastMethod.CALL_BEST_CASE, totals.best_case, None, None),
+        ]
+    for method, value, p10, p90 in rows:
+        table.rows.append([str(method.label), taken, value, p10, p90, fig.won_to_date])
+    return table
 
 
 def funnel(filters: selectors.Filters) -> dict:

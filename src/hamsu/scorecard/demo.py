@@ -27,7 +27,6 @@ from hamsu.scorecard.periods import MONTH, QUARTER, period_containing
 BACKFILL_WEEKS = {"tiny": 60, "small": 26, "medium": 26, "large": 8}
 # Per-product snapshots multiply the back-fill by the number of products: small scales only.
 PRODUCT_SNAPSHOTS = {"tiny", "small"}
-DRAWS = {"tiny": 300, "small": 300, "medium": 200, "large": 100}
 
 
 def _round(value: float, step: int = 1000) -> Decimal:
@@ -112,7 +111,6 @@ def generate(*, spec, rng, ctx, now, result, progress) -> None:
     rows = jobs.backfill(
         weeks=weeks,
         until=today,
-        n_draws=DRAWS.get(spec.name, 200),
         products=spec.name in PRODUCT_SNAPSHOTS,
         progress=progress,
     )

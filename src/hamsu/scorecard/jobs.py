@@ -17,10 +17,10 @@ def periods_for(day: datetime.date) -> list:
     return [current, current.next()]
 
 
-def weekly_snapshot(*, as_of: str | datetime.date | None = None, n_draws: int = 2000, history=None) -> list:
+def weekly_snapshot(*, as_of: str | datetime.date | None = None, history=None) -> list:
     day = datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or timezone.localdate())
     aggregates.fill()
-    return services.snapshot_take(as_of=day, periods=periods_for(day), history=history, n_draws=n_draws)
+    return services.snapshot_take(as_of=day, periods=periods_for(day), history=history)
 
 
 def backfill(
@@ -28,7 +28,6 @@ def backfill(
     weeks: int,
     products_every: int = 4,
     until: datetime.date | None = None,
-    n_draws: int = 500,
     products: bool = True,
     progress=None,
 ) -> int:
@@ -37,6 +36,8 @@ def backfill(
     history = forecasts.load_history()
     last_sunday = until - datetime.timedelta(days=(until.weekday() + 1) % 7)
     days = [last_sunday - datetime.timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
+    # Each period keeps the deal lines of its newest snapshot only (see ForecastLine).
+    newest = {period.key: day for day in days for period in periods_for(day)}
     written = 0
     for i, day in enumerate(days):
         written += len(
@@ -44,7 +45,7 @@ def backfill(
                 as_of=day,
                 periods=periods_for(day),
                 history=history,
-                n_draws=n_draws,
+                lines={key for key, last in newest.items() if last == day},
                 # Per-product forecasts are monthly: enough to score them, a quarter of the work.
                 products=products and i % products_every == 0,
             )

@@ -291,8 +291,10 @@ class ForecastCall(PeriodFields):
 
 class ForecastMethod(models.TextChoices):
     WEIGHTED_DEFAULT = "weighted_default", _("Weighted pipeline (CRM stage probabilities)")
-    WEIGHTED_LEARNED = "weighted_learned", _("Weighted pipeline (learned from history)")
-    MONTE_CARLO = "monte_carlo", _("Monte Carlo (median)")
+    # One learned model of every deal: its mean (the learned weighted pipeline) and its
+    # median, with the same P10–P90 range (see hamsu.scorecard.forecasts).
+    WEIGHTED_LEARNED = "weighted_learned", _("Learned model: expected value (weighted pipeline)")
+    MONTE_CARLO = "monte_carlo", _("Learned model: median (P50)")
     CALL_COMMIT = "call_commit", _("Sellers' commit (after overrides)")
     CALL_BEST_CASE = "call_best_case", _("Sellers' best case (after overrides)")
 
@@ -329,6 +331,50 @@ class ForecastSnapshot(PeriodFields):
 
     def __str__(self) -> str:
         return f"{self.taken_on} {self.period_key} {self.method}: {self.forecast}"
+
+
+class ForecastLine(models.Model):
+    """One deal's part in the latest forecast of a period (what every filter sums over).
+
+    The learned forecast is one model of each deal: a deal already won in the period
+    counts with probability 1, an open deal with its learned P(won inside the period |
+    stage, days in stage), and each deal created in the arrival look-back stands for the
+    deals still to come (``probability``: expected wins in the period per such deal).
+    Because the lines carry the deal's team, segment, product, seller and source, any
+    filter's forecast is a sum over its lines (and its range a simulation of them), so
+    a team's forecast describes the team's deals, never the company's.
+
+    Only the newest snapshot of each period keeps its lines: they are replaced whenever
+    the period is forecast again.
+    """
+
+    class Kind(models.TextChoices):
+        WON = "won", _("won in the period so far")
+        OPEN = "open", _("open deal")
+        NEW = "new", _("deal still to come")
+
+    taken_on = models.DateField(_("taken on"))
+    calendar = models.CharField(max_length=16)
+    period_key = models.CharField(max_length=8)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    opportunity_id = models.BigIntegerField()
+    # 0: none, as in the aggregate tables.
+    team_id = models.BigIntegerField(default=0)
+    segment_id = models.BigIntegerField(default=0)
+    product_id = models.BigIntegerField(default=0)
+    owner_id = models.BigIntegerField(default=0)
+    source = models.CharField(max_length=16, blank=True)
+    value = models.DecimalField(**MONEY)
+    probability = models.FloatField()
+    # The CRM-default weighting of the same deal (stage probability if its nominal close
+    # falls in the period), so that method follows the filters too.
+    default_probability = models.FloatField(default=0.0)
+
+    class Meta:
+        indexes = [models.Index(fields=["calendar", "period_key", "kind"], name="fline_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.period_key} {self.kind} #{self.opportunity_id}: {self.probability:.3f}"
 
 
 # ---------------------------------------------------------------- aggregate tables

@@ -22,6 +22,8 @@ from hamsu.scorecard.aggregates import MEASURES, SALES_ORDER
 from hamsu.scorecard.models import (
     CostEntry,
     ForecastCall,
+    ForecastLine,
+    ForecastMethod,
     ForecastSnapshot,
     FunnelMonthRollup,
     FunnelMonthStat,
@@ -50,6 +52,14 @@ class Filters:
     @property
     def by_seller(self) -> bool:
         return self.owner is not None
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything beyond the period narrows the figures (the whole company if not)."""
+        return any(
+            getattr(self, name) not in (None, "")
+            for name in ("team", "segment", "product", "owner", "source")
+        )
 
     def crm_query(self, **extra) -> str:
         """The same filters as a /crm/opportunities/ query string (for drill-down links)."""
@@ -314,6 +324,136 @@ def snapshot_history(period: Period, *, scope: str = "company") -> list[Forecast
             calendar=period.calendar, period_key=period.key, scope=scope
         ).order_by("taken_on", "method")
     )
+
+
+@dataclass
+class ForecastView:
+    """The learned forecast of one period for one set of filters, as of ``taken_on``.
+
+    ``figures`` follows every filter: with none it is the company's stored snapshot, with
+    any it is the same model summed and simulated over the filtered deals' lines.
+    """
+
+    taken_on: datetime.date
+    figures: object  # hamsu.scorecard.forecasts.Figures
+    whole_company: bool
+
+
+def _latest_taken_on(period: Period) -> datetime.date | None:
+    return (
+        ForecastSnapshot.objects.filter(calendar=period.calendar, period_key=period.key, scope="company")
+        .order_by("-taken_on")
+        .values_list("taken_on", flat=True)
+        .first()
+    )
+
+
+def forecast_lines(filters: Filters, taken_on: datetime.date):
+    """The deal lines of the period's forecast taken on ``taken_on`` that the filters select."""
+    qs = ForecastLine.objects.filter(
+        calendar=filters.period.calendar, period_key=filters.period.key, taken_on=taken_on
+    )
+    for name in ("team", "segment", "product", "owner"):
+        value = getattr(filters, name)
+        if value is not None:
+            qs = qs.filter(**{f"{name}_id": value})
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    return qs
+
+
+def forecast_view(filters: Filters) -> ForecastView | None:
+    """The learned forecast for the filters (None: no snapshot of the period, or — when
+    narrowed — none that kept its deal lines yet)."""
+    import polars as pl
+    from django.db.models import F, FloatField
+
+    from hamsu.scorecard import forecasts
+
+    taken_on = _latest_taken_on(filters.period)
+    if taken_on is None:
+        return None
+    if not filters.narrowed:
+        snaps = latest_snapshots(filters.period)
+        learned = snaps.get(ForecastMethod.WEIGHTED_LEARNED)
+        median = snaps.get(ForecastMethod.MONTE_CARLO)
+        default = snaps.get(ForecastMethod.WEIGHTED_DEFAULT)
+        if learned is not None and median is not None and learned.p10 is not None:
+            parts = dict(
+                forecast_lines(filters, taken_on)
+                .values("kind")
+                .annotate(expected=Sum(F("value") * F("probability"), output_field=FloatField()))
+                .values_list("kind", "expected")
+            )
+            won = float(learned.won_to_date)
+            open_expected = float(parts.get(forecasts.OPEN_LINE) or 0.0)
+            return ForecastView(
+                taken_on=taken_on,
+                whole_company=True,
+                figures=forecasts.Figures(
+                    won_to_date=won,
+                    open_pipeline=float(learned.open_pipeline),
+                    open_expected=open_expected,
+                    # What the stored expected value holds beyond won and open deals.
+                    new_expected=float(learned.forecast) - won - open_expected,
+                    weighted_default=float(default.forecast) if default else won,
+                    p10=float(learned.p10),
+                    p50=float(median.forecast),
+                    p90=float(learned.p90),
+                ),
+            )
+    lines_qs = forecast_lines(filters, taken_on)
+    if not ForecastLine.objects.filter(
+        calendar=filters.period.calendar, period_key=filters.period.key, taken_on=taken_on
+    ).exists():
+        return None
+    rows = list(
+        lines_qs.order_by("kind", "opportunity_id").values_list(
+            "kind", "value", "probability", "default_probability"
+        )
+    )
+    lines = pl.DataFrame(
+        {
+            "kind": [r[0] for r in rows],
+            "value": [float(r[1]) for r in rows],
+            "probability": [r[2] for r in rows],
+            "default_probability": [r[3] for r in rows],
+        },
+        schema={
+            "kind": pl.String,
+            "value": pl.Float64,
+            "probability": pl.Float64,
+            "default_probability": pl.Float64,
+        },
+    )
+    return ForecastView(
+        taken_on=taken_on,
+        whole_company=not filters.narrowed,
+        figures=forecasts.figures(lines, seed=forecasts.seed_for(taken_on)),
+    )
+
+
+def calls_made_by(period: Period, as_of: datetime.date) -> list[ForecastCall]:
+    """The calls for the period as they stood at the end of ``as_of``."""
+    end_of_day = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.max))
+    return list(
+        ForecastCall.objects.filter(
+            calendar=period.calendar, period_key=period.key, updated_at__lte=end_of_day
+        )
+    )
+
+
+def calls_for(calls: list[ForecastCall], filters: Filters) -> list[ForecastCall] | None:
+    """The calls behind the filters' figures; None when calls cannot be split that way
+    (a call is one seller's number for the whole period: no segment, product or source)."""
+    if filters.segment or filters.product or filters.source:
+        return None
+    return [
+        c
+        for c in calls
+        if (filters.team is None or c.team_id == filters.team)
+        and (filters.owner is None or c.person_id == filters.owner)
+    ]
 
 
 def segments_discovered(period: Period) -> int:

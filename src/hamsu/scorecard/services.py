@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +21,11 @@ from hamsu.core.money import MAX_AMOUNT, quantize
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
 from hamsu.core.validation import raise_if
 from hamsu.core.visibility import person_of
-from hamsu.scorecard import plans
+from hamsu.scorecard import plans, selectors
 from hamsu.scorecard.models import (
     CostEntry,
     ForecastCall,
+    ForecastLine,
     ForecastMethod,
     ForecastSnapshot,
     FunnelPlan,
@@ -449,34 +451,35 @@ def snapshot_take(
     as_of: datetime.date,
     periods: list[Period],
     history=None,
-    n_draws: int = 2000,
     products: bool = True,
     calls: bool = True,
+    lines: bool | set[str] = True,
 ) -> list[ForecastSnapshot]:
     """Record every method's forecast of each period as known at the end of ``as_of``.
 
-    Re-taking the same day replaces that day's rows (the job is idempotent).
+    Re-taking the same day replaces that day's rows (the job is idempotent). The deals'
+    lines of each period (``ForecastLine``, what filtered forecasts sum over) are replaced
+    too; ``lines`` may name the period keys to keep lines for (a back-fill keeps only the
+    newest snapshot's, as the weekly job would have left them).
     """
-    from hamsu.crm.models import Product
     from hamsu.scorecard import forecasts
 
     history = history or forecasts.load_history()
     written = []
     for period in periods:
-        result = forecasts.forecast_period(history, period, as_of, n_draws=n_draws, seed=as_of.toordinal())
+        period_lines = forecasts.forecast_lines(history, period, as_of)
+        result = forecasts.figures(period_lines, seed=forecasts.seed_for(as_of))
+        if lines is True or (lines and period.key in lines):
+            _replace_lines(period, as_of, period_lines)
+        # One model, two summaries: its mean (the learned weighted forecast) and its
+        # median; both carry the same P10–P90 range.
         figures = {
             ForecastMethod.WEIGHTED_DEFAULT: (result.weighted_default, None, None),
-            ForecastMethod.WEIGHTED_LEARNED: (result.weighted_learned, None, None),
+            ForecastMethod.WEIGHTED_LEARNED: (result.expected, result.p10, result.p90),
+            ForecastMethod.MONTE_CARLO: (result.p50, result.p10, result.p90),
         }
-        if result.mc_p50 is not None:
-            figures[ForecastMethod.MONTE_CARLO] = (result.mc_p50, result.mc_p10, result.mc_p90)
         if calls:
-            end_of_day = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.max))
-            made = list(
-                ForecastCall.objects.filter(
-                    calendar=period.calendar, period_key=period.key, updated_at__lte=end_of_day
-                )
-            )
+            made = selectors.calls_made_by(period, as_of)
             if made:
                 figures[ForecastMethod.CALL_COMMIT] = (
                     float(sum(c.effective_commit for c in made)),
@@ -503,24 +506,56 @@ def snapshot_take(
                 )
             )
         if products:
+            # Each product's expected value: the same lines, narrowed to its deals.
+            by_product = period_lines.group_by("product_id").agg(
+                expected=(pl.col("value") * pl.col("probability")).sum(),
+                won=pl.col("value").filter(pl.col("kind") == forecasts.WON_LINE).sum(),
+                open=pl.col("value").filter(pl.col("kind") == forecasts.OPEN_LINE).sum(),
+            )
+            found = {row["product_id"]: row for row in by_product.iter_rows(named=True)}
+            from hamsu.crm.models import Product
+
             for product_id in Product.objects.values_list("pk", flat=True):
-                pr = forecasts.forecast_period(
-                    history, period, as_of, product_id=product_id, monte_carlo=False
-                )
+                row = found.get(product_id) or {"expected": 0.0, "won": 0.0, "open": 0.0}
                 written.append(
                     _snapshot_row(
                         as_of,
                         period,
                         f"product:{product_id}",
                         ForecastMethod.WEIGHTED_LEARNED,
-                        pr.weighted_learned,
+                        row["expected"],
                         None,
                         None,
-                        pr.won_to_date,
-                        pr.open_pipeline,
+                        row["won"],
+                        row["open"],
                     )
                 )
     return written
+
+
+def _replace_lines(period: Period, as_of: datetime.date, lines) -> None:
+    ForecastLine.objects.filter(calendar=period.calendar, period_key=period.key).delete()
+    ForecastLine.objects.bulk_create(
+        (
+            ForecastLine(
+                taken_on=as_of,
+                calendar=period.calendar,
+                period_key=period.key,
+                kind=row["kind"],
+                opportunity_id=row["opportunity_id"],
+                team_id=row["team_id"],
+                segment_id=row["segment_id"],
+                product_id=row["product_id"],
+                owner_id=row["owner_id"],
+                source=row["source"],
+                value=_q(row["value"]),
+                probability=row["probability"],
+                default_probability=row["default_probability"],
+            )
+            for row in lines.iter_rows(named=True)
+        ),
+        batch_size=5000,
+    )
 
 
 def _q(value) -> Decimal | None:

@@ -395,7 +395,9 @@ def forecast_view(request):
             else:
                 messages.success(request, _("Your call is recorded."))
                 return redirect(f"{request.path}?period={form.cleaned_data['period']}")
-    calls = selectors.call_list(user=request.user, period=filters.period)
+    calls = selectors.calls_for(selectors.call_list(user=request.user, period=filters.period), filters)
+    calls_split = calls is not None
+    calls = calls or []
     totals = selectors.call_totals(calls)
     data = dashboards.overview(filters)
     accuracy = selectors.forecast_accuracy(None)
@@ -443,6 +445,7 @@ def forecast_view(request):
         {
             **data,
             "calls": calls,
+            "calls_split": calls_split,
             "totals": totals,
             "form": form,
             "override_form": OverrideForm(),

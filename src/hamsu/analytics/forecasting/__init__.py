@@ -19,6 +19,7 @@ from hamsu.analytics.forecasting.monte_carlo import (
     Arrivals,
     MonteCarloForecast,
     Window,
+    simulate_independent_wins,
     simulate_won_value,
 )
 from hamsu.analytics.forecasting.snapshots import (
@@ -86,6 +87,7 @@ __all__ = [
     "quarter_end",
     "quarter_start",
     "roll_up_calls",
+    "simulate_independent_wins",
     "simulate_won_value",
     "stage_spells_as_of",
     "stage_win_rates",

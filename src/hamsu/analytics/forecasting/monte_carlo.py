@@ -297,3 +297,51 @@ def simulate_won_value(
                 table[mv] = book.lookup(stage[mv], entered[mv], by_offset)
                 active[mv] = np.array(book.moves)[table[mv]]
     return MonteCarloForecast(draws=out)
+
+
+def simulate_independent_wins(
+    probabilities: ArrayLike,
+    values: ArrayLike,
+    *,
+    arrival_values: ArrayLike = (),
+    arrival_wins: float = 0.0,
+    n_draws: int = 1000,
+    seed: int = 0,
+    chunk_elements: int = 4_000_000,
+) -> MonteCarloForecast:
+    """Won value when each deal i is won independently with ``probabilities[i]``, plus
+    Poisson(``arrival_wins``) deals still to come, each worth a value drawn from
+    ``arrival_values``.
+
+    This is the distribution whose mean is the learned weighted forecast: with the
+    per-deal probabilities of :func:`deal_win_probabilities_in_period` and the expected
+    new wins of :func:`expected_new_pipeline`, it is what :func:`simulate_won_value`
+    simulates with outcome tables (one jump from a stage to won or lost), reduced to
+    what a subset of the deals needs — so any subset's range comes from the same model
+    as its point forecast. One window; ``draws`` has shape (1, n_draws).
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)
+    pool = np.asarray(arrival_values, dtype=np.float64)
+    if p.shape != v.shape:
+        raise ValueError("probabilities and values must have the same length")
+    if n_draws <= 0:
+        raise ValueError("n_draws must be > 0")
+    rng = np.random.default_rng(seed)
+    out = np.zeros(n_draws, dtype=np.float64)
+    sure = p >= 1.0
+    out += float(v[sure].sum())
+    # Deals that cannot be won in the period add nothing and cost nothing to simulate.
+    live = (p > 0.0) & ~sure
+    p_live, v_live = p[live], v[live]
+    if p_live.size:
+        chunk = max(1, min(n_draws, chunk_elements // p_live.size))
+        for first in range(0, n_draws, chunk):
+            n = min(chunk, n_draws - first)
+            won = rng.random((n, p_live.size)) < p_live
+            out[first : first + n] += won @ v_live
+    if arrival_wins > 0 and pool.size:
+        counts = rng.poisson(arrival_wins, size=n_draws)
+        won_values = rng.choice(pool, size=int(counts.sum()))
+        out += np.bincount(np.repeat(np.arange(n_draws), counts), weights=won_values, minlength=n_draws)
+    return MonteCarloForecast(draws=out[np.newaxis, :])

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Print the glossary of figures (the definition of every figure Hamsu shows) as Markdown."
 
     def add_arguments(self, parser):
-        parser.add_argument("--markdown", action="store_true", help="Markdown, as in docs/metrics.md (default).")
+        parser.add_argument(
+            "--markdown", action="store_true", help="Markdown, as in docs/metrics.md (default)."
+        )
         parser.add_argument("--language", default="en", help="en (default) or fa.")
 
     def handle(self, *args, **options):

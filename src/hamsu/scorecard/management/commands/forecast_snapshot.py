@@ -9,13 +9,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Take the snapshot as of this day (YYYY-MM-DD); default today.")
         parser.add_argument("--backfill", type=int, default=0, help="Also back-fill this many past weeks.")
-        parser.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws.")
 
     def handle(self, *args, **options):
         if options["backfill"]:
-            n = jobs.backfill(
-                weeks=options["backfill"], n_draws=min(options["draws"], 1000), progress=self.stdout.write
-            )
+            n = jobs.backfill(weeks=options["backfill"], progress=self.stdout.write)
             self.stdout.write(f"back-filled {n} snapshot rows")
-        rows = jobs.weekly_snapshot(as_of=options["date"], n_draws=options["draws"])
+        rows = jobs.weekly_snapshot(as_of=options["date"])
         self.stdout.write(self.style.SUCCESS(f"{len(rows)} forecast snapshot rows written"))
