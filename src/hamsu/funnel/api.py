@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from hamsu.api.permissions import require_perm
@@ -372,12 +373,27 @@ class StageOut(StageIn):
     count: int | None = None
     reached: int | None = None
     conversion: float | None = None
+    converts_to: str = ""
+    on_path: bool = False
+
+
+class FunnelFiltersOut(Schema):
+    days: int | None
+    team: int | None
+    segment: int | None
 
 
 class FunnelOut(Schema):
     version: int | None
     since: datetime.date | None
+    filters: FunnelFiltersOut
     stages: list[StageOut]
+
+
+class FunnelQuery(Schema):
+    days: str | None = None
+    team: str | None = None
+    segment: str | None = None
 
 
 class VersionIn(Schema):
@@ -386,13 +402,24 @@ class VersionIn(Schema):
 
 
 @router.get("/stages", response={200: FunnelOut, **ERRORS})
-def funnel_stages(request):
+def funnel_stages(request, query: Query[FunnelQuery]):
+    """The funnel page's figures over the same cohort and filters (``days``: 90, 365, 730
+    or ``all``; ``team``; ``segment``)."""
+    from hamsu.funnel.forms import FunnelFiltersForm
+
     require_perm(request, "funnel.view_lead")
-    view = selectors.funnel_overview()
+    form = FunnelFiltersForm({k: v for k, v in query.dict().items() if v is not None})
+    if not form.is_valid():
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            errors={name: [str(m) for m in messages] for name, messages in form.errors.items()},
+        )
+    view = selectors.funnel_overview(filters=form.filters())
     version = funnel_services.current_funnel_version()
     return {
         "version": version.number if version else None,
         "since": view.since,
+        "filters": view.filters.__dict__,
         "stages": [row.__dict__ for rows in view.funnels.values() for row in rows],
     }
 

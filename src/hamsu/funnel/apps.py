@@ -8,7 +8,11 @@ class FunnelConfig(AppConfig):
     verbose_name = _("Funnel")
 
     def ready(self) -> None:
-        from hamsu.core import clock
+        from hamsu.core import clock, glossary
+        from hamsu.funnel.glossary import SECTIONS, TERMS
+
+        glossary.register_section(*SECTIONS)
+        glossary.register(*TERMS)
 
         clock.register(
             clock.Job(

@@ -43,7 +43,7 @@ DEFAULT_FUNNEL: list[dict] = [
         M,
         gettext_noop("The customer knows our brand."),
         gettext_noop("The customer engages with our content."),
-        tracks=["lead:inquiry"],
+        # Not measured: people who know the brand are not leads until they raise a hand.
     ),
     _stage(
         "buying",
@@ -52,7 +52,9 @@ DEFAULT_FUNNEL: list[dict] = [
         M,
         gettext_noop("The customer shows interest."),
         gettext_noop("The lead meets the MQL definition."),
-        tracks=["lead:nurture"],
+        # Showing interest is raising a hand: an inquiry. (Nurture is where recycled
+        # leads wait, off the path; it is no step of the buying funnel.)
+        tracks=["lead:inquiry"],
     ),
     _stage(
         "buying",
@@ -206,7 +208,7 @@ DEFAULT_FUNNEL: list[dict] = [
         "",
         gettext_noop("Solution collateral: templates and customisation guides"),
         ["opportunity:solution_development"],
-        [{"title": "Solution collateral library", "url": "/campaigns/"}],
+        [{"title": gettext_noop("Solution collateral library"), "url": "/campaigns/"}],
     ),
     _stage(
         "sales",

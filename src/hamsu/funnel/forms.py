@@ -434,3 +434,34 @@ class LeadPickForm(forms.Form):
         max_length=300,
         help_text=_("Type an e-mail address or a lead number (#123), or pick from the list."),
     )
+
+
+class FunnelFiltersForm(forms.Form):
+    """The funnel page's cohort (page and API parse it here): created in the last ``days``
+    days or at any time, of one team, of one segment."""
+
+    PERIODS = (
+        ("90", _("Created in the last 90 days")),
+        ("365", _("Created in the last year")),
+        ("730", _("Created in the last two years")),
+        ("all", _("Created at any time")),
+    )
+    days = forms.ChoiceField(label=_("period"), choices=PERIODS, required=False)
+    team = forms.ModelChoiceField(label=_("team"), queryset=Team.objects.none(), required=False)
+    segment = forms.ModelChoiceField(label=_("segment"), queryset=Segment.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["segment"].queryset = Segment.objects.order_by("name")
+
+    def filters(self):
+        from hamsu.funnel.selectors import FunnelFilters
+
+        days = self.cleaned_data.get("days") or "365"
+        team, segment = self.cleaned_data.get("team"), self.cleaned_data.get("segment")
+        return FunnelFilters(
+            days=None if days == "all" else int(days),
+            team=team.pk if team else None,
+            segment=segment.pk if segment else None,
+        )

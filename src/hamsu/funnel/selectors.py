@@ -14,6 +14,7 @@ from hamsu.core.pagination import Page, keyset_page
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
 from hamsu.core.visibility import person_of, visible
 from hamsu.crm.models import Opportunity
+from hamsu.funnel import reach
 from hamsu.funnel.models import (
     DefinitionKind,
     FollowUpTask,
@@ -143,53 +144,143 @@ class StageRow:
     marketing_contribution: str
     materials: list
     tracks: list
+    # Figures over the cohort (see funnel_overview); None where the stage counts nothing.
     count: int | None = None
     reached: int | None = None
     conversion: float | None = None
+    # The stage the conversion goes to, and whether this stage is a step of the path
+    # (a recycled-lead stage is counted, but nothing converts into or out of it).
+    converts_to: str = ""
+    on_path: bool = False
+
+
+@dataclass(frozen=True)
+class FunnelFilters:
+    """The cohort the funnel page counts: objects created in the last ``days`` days (None:
+    all of them), of one team and one segment if given."""
+
+    days: int | None = 365
+    team: int | None = None
+    segment: int | None = None
+
+
+FUNNEL_PERIODS = (90, 365, 730, None)
 
 
 @dataclass
 class FunnelView:
     funnels: dict[str, list[StageRow]] = field(default_factory=dict)
     since: datetime.date | None = None
+    filters: FunnelFilters = field(default_factory=FunnelFilters)
 
 
-def funnel_overview(*, since: datetime.datetime | None = None) -> FunnelView:
-    """Every stage with its live count and the conversion to the next stage.
+def funnel_cohort(filters: FunnelFilters, *, now: datetime.datetime | None = None) -> dict[str, QuerySet]:
+    """Leads and opportunities created in the period, of the team and segment if given."""
+    cohort = {reach.LEAD: Lead.objects.all(), reach.OPPORTUNITY: Opportunity.objects.all()}
+    for kind, qs in cohort.items():
+        if filters.days is not None:
+            qs = qs.filter(created_at__gte=_cohort_start(filters, now))
+        if filters.team:
+            qs = qs.filter(team_id=filters.team)
+        if filters.segment:
+            qs = qs.filter(segment_id=filters.segment)
+        cohort[kind] = qs
+    return cohort
 
-    Live counts: leads by state and open deals by stage (two grouped queries). Conversion:
-    of the objects that entered a stage since ``since``, the share that entered the next
-    (one grouped query over the stage-event log).
+
+def _cohort_start(filters: FunnelFilters, now: datetime.datetime | None) -> datetime.datetime | None:
+    if filters.days is None:
+        return None
+    return (now or timezone.now()) - datetime.timedelta(days=filters.days)
+
+
+def _stage_shape(tracks: list[str]) -> tuple[str | None, list[str], int | None]:
+    """(object type, states, depth on the path or None when the stage is off the path)."""
+    kinds = {t.split(":", 1)[0] for t in tracks}
+    states = [t.split(":", 1)[1] for t in tracks]
+    if len(kinds) != 1 or next(iter(kinds)) not in reach.PATHS:
+        return None, states, None
+    kind = next(iter(kinds))
+    if not all(s in reach.PATHS[kind] for s in states):
+        return kind, states, None
+    return kind, states, min(reach.depth(kind, s) for s in states)
+
+
+def funnel_overview(
+    *, filters: FunnelFilters | None = None, now: datetime.datetime | None = None
+) -> FunnelView:
+    """Every stage with, over one cohort (``funnel_cohort``): how many are in it now, how many
+    reached it (``hamsu.funnel.reach``: it or a later stage of the path, skipped stages
+    included) and the conversion to the next step of the path, reached(next) / reached(this).
+
+    Because "reached" counts later stages too, the next step's cohort is part of this
+    one's: a conversion is in [0, 1], and nobody is in a stage now without having reached
+    it. Stages off the path (nurture) count who is there now and who ever was; nothing
+    converts into or out of them. A few grouped queries per kind of object, whatever the size.
     """
-    since = since or (timezone.now() - datetime.timedelta(days=365))
-    live = {f"lead:{row['state']}": row["n"] for row in Lead.objects.values("state").annotate(n=Count("id"))}
-    live |= {
-        f"opportunity:{row['stage']}": row["n"]
-        for row in Opportunity.objects.values("stage").annotate(n=Count("id"))
-    }
-    reached = {
-        f"{row['object_type']}:{row['to_stage']}": row["n"]
-        for row in StageEvent.objects.filter(at__gte=since)
-        .values("object_type", "to_stage")
-        .annotate(n=Count("object_id", distinct=True))
-    }
-    view = FunnelView(since=since.date())
+    filters = filters or FunnelFilters()
+    cohort = funnel_cohort(filters, now=now)
+    live: dict[str, dict[str, int]] = {}
+    depths: dict[str, dict[int, int]] = {}
+
+    def now_in(kind: str) -> dict[str, int]:
+        if kind not in live:
+            field_name = "state" if kind == reach.LEAD else "stage"
+            live[kind] = dict(
+                cohort[kind]
+                .order_by()
+                .values(field_name)
+                .annotate(n=Count("pk"))
+                .values_list(field_name, "n")
+            )
+        return live[kind]
+
+    def reached_depth(kind: str, depth: int) -> int:
+        if kind not in depths:
+            depths[kind] = reach.count_by_depth(cohort[kind], kind)
+        return sum(n for d, n in depths[kind].items() if d >= depth)
+
+    start = _cohort_start(filters, now)
+    view = FunnelView(since=timezone.localtime(start).date() if start else None, filters=filters)
+    shapes: dict[int, tuple] = {}
     for stage in current_funnel_stages():
         row = StageRow(
             **{
                 k: stage.get(k) or ([] if k in ("materials", "tracks") else "")
-                for k in StageRow.__dataclass_fields__
-                if k not in ("count", "reached", "conversion")
+                for k in ("funnel", "code", "name", "owner_function", "entry_criteria", "exit_criteria")
+                + ("marketing_contribution", "materials", "tracks")
             }
         )
         if row.tracks:
-            row.count = sum(live.get(t, 0) for t in row.tracks)
-            row.reached = sum(reached.get(t, 0) for t in row.tracks)
+            kind, states, depth = _stage_shape(row.tracks)
+            shapes[id(row)] = (kind, depth)
+            row.on_path = depth is not None
+            if row.on_path:
+                row.count = sum(now_in(kind).get(s, 0) for s in states)
+                row.reached = reached_depth(kind, depth)
+            else:
+                row.count = row.reached = 0
+                by_kind: dict[str, list[str]] = {}
+                for track in row.tracks:
+                    k, state = track.split(":", 1)
+                    by_kind.setdefault(k, []).append(state)
+                for k, kind_states in by_kind.items():
+                    if k in cohort:
+                        row.count += sum(now_in(k).get(s, 0) for s in kind_states)
+                        row.reached += cohort[k].filter(reach.ever_in(k, kind_states)).count()
         view.funnels.setdefault(row.funnel, []).append(row)
     for rows in view.funnels.values():
-        for current, following in zip(rows, rows[1:], strict=False):
-            if current.reached and following.reached is not None:
+        for i, current in enumerate(rows):
+            if not current.on_path or not current.reached:
+                continue
+            following = next((r for r in rows[i + 1 :] if r.on_path or not r.tracks), None)
+            if following is None or not following.on_path:
+                continue
+            (kind, depth), (next_kind, next_depth) = shapes[id(current)], shapes[id(following)]
+            # Only a later step of the same path is a successor: reached(next) ≤ reached(this).
+            if next_kind == kind and next_depth >= depth:
                 current.conversion = following.reached / current.reached
+                current.converts_to = following.name
     return view
 
 

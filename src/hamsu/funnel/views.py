@@ -60,15 +60,25 @@ def _act(request, call, done: str):
 @login_required
 @permission_required("funnel.view_lead", raise_exception=True)
 def overview(request):
-    view = selectors.funnel_overview()
+    from hamsu.funnel.forms import FunnelFiltersForm
+
+    form = FunnelFiltersForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("That filter is not available; showing the default view."))
+        form = FunnelFiltersForm({})
+        form.is_valid()
+    view = selectors.funnel_overview(filters=form.filters())
     lifecycle_rows = view.funnels.get(FunnelKind.LIFECYCLE, [])
-    chart = [{"name": row.name, "value": row.reached or 0} for row in lifecycle_rows if row.code != "nurture"]
+    # The waterfall: the steps of the path only (recycled leads are not a step).
+    chart = [{"name": row.name, "value": row.reached or 0} for row in lifecycle_rows if row.on_path]
     return render(
         request,
         "funnel/overview.html",
         {
             "funnels": [(FunnelKind(kind).label, rows) for kind, rows in view.funnels.items()],
             "since": view.since,
+            "filters": view.filters,
+            "form": form,
             "version": current_funnel_version(),
             "chart": chart,
         },

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from hamsu.core import audit
 from hamsu.core.errors import ValidationFailed
+from hamsu.funnel import reach
 from hamsu.funnel.defaults import DEFAULT_FUNNEL
 from hamsu.funnel.models import FunnelKind, FunnelStage, FunnelVersion, OwningFunction
 
@@ -42,6 +43,7 @@ def current_funnel_stages() -> list[dict]:
                 marketing_contribution=_(stage["marketing_contribution"])
                 if stage["marketing_contribution"]
                 else "",
+                materials=[dict(m, title=_(m["title"])) for m in stage["materials"]],
             )
             for stage in DEFAULT_FUNNEL
         ]
@@ -102,7 +104,46 @@ def _validate_stages(stages) -> dict[str, list[str]]:
             errors.setdefault(f"{where}.tracks", []).append(
                 _("Counted states look like lead:mql or opportunity:decision.")
             )
+        else:
+            _validate_tracks(tracks, f"{where}.tracks", errors)
+    _validate_order(stages, errors)
     return errors
+
+
+def _validate_tracks(tracks: list[str], where: str, errors: dict[str, list[str]]) -> None:
+    """Known states, and one kind of object per stage: a stage's figures add up leads or
+    deals, never both."""
+    unknown = [t for t in tracks if t.split(":", 1)[1] not in reach.known_states(t.split(":", 1)[0])]
+    if unknown:
+        errors.setdefault(where, []).append(_("Unknown states: %(states)s") % {"states": ", ".join(unknown)})
+    if len({t.split(":", 1)[0] for t in tracks}) > 1:
+        errors.setdefault(where, []).append(_("A stage counts either leads or deals, not both."))
+
+
+def _validate_order(stages: list, errors: dict[str, list[str]]) -> None:
+    """Within a funnel, the steps that count a path go down it: a stage converts into the
+    next one, and a conversion to an earlier step would not be a share."""
+    deepest: dict[tuple, tuple[int, str]] = {}
+    for i, stage in enumerate(stages):
+        if not isinstance(stage, dict) or not isinstance(stage.get("tracks"), list) or not stage["tracks"]:
+            continue
+        tracks = [t for t in stage["tracks"] if isinstance(t, str) and ":" in t]
+        kinds = {t.split(":", 1)[0] for t in tracks}
+        if len(kinds) != 1 or next(iter(kinds)) not in reach.PATHS:
+            continue
+        kind = next(iter(kinds))
+        states = [t.split(":", 1)[1] for t in tracks]
+        if not all(s in reach.PATHS[kind] for s in states):
+            continue  # off the path (nurture, unknown states): no step of it
+        depth, key = min(reach.depth(kind, s) for s in states), (stage.get("funnel"), kind)
+        above = deepest.get(key)
+        if above is not None and depth < above[0]:
+            errors.setdefault(f"stages[{i}].tracks", []).append(
+                _("This step comes before “%(above)s” in the lifecycle: list the steps top first.")
+                % {"above": above[1]}
+            )
+        if above is None or depth >= above[0]:
+            deepest[key] = (depth, str(stage.get("name") or stage.get("code") or ""))
 
 
 @transaction.atomic

@@ -1,0 +1,243 @@
+"""Glossary entries for the funnel's figures (registered from FunnelConfig.ready()).
+
+Each entry is the contract its reconciliation test (``tests/reconcile/test_funnel_*.py``)
+recomputes from the raw leads, deals, stage events and handoffs.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from hamsu.core.glossary import Section, Term
+
+SECTIONS = (
+    Section("funnel", _("The shared funnel"), order=20),
+    Section("sla", _("Handoff SLA"), order=21),
+    Section("leads", _("Leads and queues"), order=22),
+)
+
+_COHORT = _(
+    "The cohort: leads (lead stages) or deals (sales stages) created in the chosen period — "
+    "the last 90 days, year or two years, or at any time — of the chosen team and segment."
+)
+
+TERMS = (
+    Term(
+        key="funnel.now",
+        section="funnel",
+        name=_("Now"),
+        definition=_(
+            "How many of the cohort are in this stage today: leads whose state, or deals whose "
+            "stage, is one the stage counts."
+        ),
+        formula=_("count of the cohort whose current state is one of the stage's counted states"),
+        counts=_COHORT,
+        filters=("period", "team", "segment"),
+        order=10,
+    ),
+    Term(
+        key="funnel.reached",
+        section="funnel",
+        name=_("Reached"),
+        definition=_(
+            "How many of the cohort got at least this far down the path: to this stage or any "
+            "later one. A stage skipped on the way counts as reached (a lead that went from MQL "
+            "straight to a deal passed SAL and SQL); a lead whose deal was lost reached "
+            "opportunity. The same definition counts MQLs and SQLs on the closed loop and the "
+            "scorecard. For a stage off the path (recycled leads in nurture): how many of the "
+            "cohort were ever there."
+        ),
+        formula=_(
+            "count of the cohort whose deepest state (current state or any stage event) is this "
+            "stage or a later one of the path"
+        ),
+        counts=_COHORT,
+        filters=("period", "team", "segment"),
+        order=20,
+    ),
+    Term(
+        key="funnel.conversion",
+        section="funnel",
+        name=_("Converts to next"),
+        definition=_(
+            "Of the cohort that reached this stage, the share that reached the next step of the "
+            "same path (named under the figure). Both counts are over the same cohort and the "
+            "next step's are part of this one's, so it is never above 100%. Leads still on their "
+            "way count as not converted yet: a recent cohort reads lower than it will end. No "
+            "figure for the last step, for a stage off the path (nurture), or where the next "
+            "stage is not measured."
+        ),
+        formula=_("reached(next step of the path) / reached(this stage)"),
+        counts=_COHORT,
+        filters=("period", "team", "segment"),
+        bounded=True,
+        order=30,
+    ),
+    # ------------------------------------------------------------ the two-sided SLA
+    Term(
+        key="sla.mqls",
+        section="sla",
+        name=_("MQLs / target"),
+        definition=_(
+            "Handoffs to the sales team opened in the period (one per time a lead became an "
+            "MQL), against the policy's monthly MQL target scaled to the period's length."
+        ),
+        formula=_("count of handoffs opened in the period; target = monthly target × days / 30.4, rounded"),
+        counts=_(
+            "Handoffs opened in the period, by the team they were routed to (the team's policy, else the default)."
+        ),
+        filters=("period",),
+        order=10,
+    ),
+    Term(
+        key="sla.accepted_returned",
+        section="sla",
+        name=_("Accepted / returned"),
+        definition=_(
+            "Of the handoffs opened in the period, how many sales accepted and how many it returned."
+        ),
+        formula=_("count of handoffs with status accepted; count with status returned"),
+        counts=_("Handoffs opened in the period, by team."),
+        filters=("period",),
+        order=20,
+    ),
+    Term(
+        key="sla.acceptance_rate",
+        section="sla",
+        name=_("Acceptance rate / target"),
+        definition=_(
+            "Of the handoffs sales has answered (accepted or returned), the share it accepted; "
+            "still-open handoffs are not counted. Against the policy's target."
+        ),
+        formula=_("accepted / (accepted + returned) × 100"),
+        counts=_("Handoffs opened in the period and answered, by team."),
+        filters=("period",),
+        bounded=True,
+        order=30,
+    ),
+    Term(
+        key="sla.on_time_rate",
+        section="sla",
+        name=_("Answered in time"),
+        definition=_(
+            "Of the handoffs sales answered, the share answered by their deadline (the SLA's "
+            "hours, counted in the team calendar's business hours)."
+        ),
+        formula=_("count answered with closed_at ≤ due_at / count answered × 100"),
+        counts=_("Handoffs opened in the period and answered (accepted or returned), by team."),
+        filters=("period",),
+        bounded=True,
+        order=40,
+    ),
+    Term(
+        key="sla.breaches",
+        section="sla",
+        name=_("Breaches"),
+        definition=_("Handoffs that passed their deadline unanswered and were escalated to the manager."),
+        formula=_("count of handoffs opened in the period with an escalation time"),
+        counts=_("Handoffs opened in the period, by team."),
+        filters=("period",),
+        order=50,
+    ),
+    Term(
+        key="sla.open_overdue",
+        section="sla",
+        name=_("Overdue now"),
+        definition=_(
+            "Handoffs still waiting for an answer whose deadline has passed, at the moment you look."
+        ),
+        formula=_("count of open handoffs opened in the period with due_at before now"),
+        counts=_("Open handoffs opened in the period, by team."),
+        filters=("period",),
+        order=60,
+    ),
+    Term(
+        key="sla.follow_up",
+        section="sla",
+        name=_("First follow-up"),
+        definition=_(
+            "For accepted leads that have been followed up: the median business hours from "
+            "acceptance to the first follow-up, and the share followed up within the policy's "
+            "hours."
+        ),
+        formula=_(
+            "median(business hours from accepted_at to first_follow_up_at); count within the "
+            "policy's follow-up hours / count × 100"
+        ),
+        counts=_("Accepted handoffs opened in the period whose lead has a first follow-up, by team."),
+        filters=("period",),
+        order=70,
+    ),
+    Term(
+        key="sla.attempts",
+        section="sla",
+        name=_("Attempts before returning / minimum"),
+        definition=_(
+            "How many follow-up attempts sales made, on average, before returning a lead, "
+            "against the policy's minimum."
+        ),
+        formula=_("mean of the lead's follow-up attempts over returned handoffs"),
+        counts=_("Returned handoffs opened in the period, by team."),
+        filters=("period",),
+        order=80,
+    ),
+    # ------------------------------------------------------------ leads and queues
+    Term(
+        key="leads.handoff_due",
+        section="leads",
+        name=_("Time left to answer"),
+        definition=_(
+            "For an MQL waiting for sales: the time until its open handoff's deadline, or how "
+            "long ago the deadline passed (red)."
+        ),
+        formula=_("due_at of the lead's latest open handoff − now"),
+        counts=_("The lead's open handoff."),
+        order=10,
+    ),
+    Term(
+        key="leads.queue",
+        section="leads",
+        name=_("Handoff queue"),
+        definition=_(
+            "MQLs not yet accepted or returned that you may route: your teams' (everyone's for "
+            "the heads), yours, and those nobody could be routed to; soonest deadline first."
+        ),
+        formula=_("leads in state MQL, visible to you, ordered by open handoff deadline"),
+        counts=_("Leads in state MQL."),
+        order=20,
+    ),
+    Term(
+        key="leads.list",
+        section="leads",
+        name=_("Leads"),
+        definition=_("The leads you can see that match the search and filters."),
+        formula=_("leads visible to you matching the name, e-mail or company, the state and the queue"),
+        counts=_("Leads visible to you (your own, your teams' or all, by your role)."),
+        filters=("state", "owner", "team"),
+        order=30,
+    ),
+    Term(
+        key="leads.score",
+        section="leads",
+        name=_("Lead score"),
+        definition=_(
+            "Points for fit and engagement from the scoring rules in force; engagement points "
+            "fade with their half-life. The MQL definition may use it."
+        ),
+        formula=_(
+            "sum of the rule points of the lead's fields and touches, each touch decayed by its half-life"
+        ),
+        counts=_("The lead and its touches."),
+        order=40,
+    ),
+    Term(
+        key="leads.times_recycled",
+        section="leads",
+        name=_("Times recycled"),
+        definition=_(
+            "How many times the lead went back to marketing: returned by sales (to nurture or "
+            "disqualified) or recycled into nurture after a lost deal or a disqualification."
+        ),
+        formula=_("count of the lead's returns and recycles"),
+        counts=_("The lead."),
+        order=50,
+    ),
+)
