@@ -20,6 +20,7 @@ from django.db.models import Max
 
 from hamsu.crm.models import Contact, Opportunity
 from hamsu.demo.bulk import insert_rows, reset_sequences
+from hamsu.funnel import rule_language
 from hamsu.funnel.calendars import IRAN_JALALI_HOLIDAYS, SATURDAY_TO_WEDNESDAY, CalendarSpec
 from hamsu.funnel.models import (
     BusinessCalendar,
@@ -147,7 +148,7 @@ def _configuration(ctx: dict, now: datetime.datetime) -> dict:
         kind="mql",
         number=1,
         rules=MQL_RULE,
-        summary="Score of 45 or more, or a demo request in the last 30 days",
+        summary=rule_language.describe(MQL_RULE),
         status=LeadDefinition.Status.APPROVED,
         proposed_by=people["head.marketing"].user,
         proposed_at=signed - 2 * D,

@@ -44,7 +44,7 @@ class DefinitionForm(forms.Form):
         label=_("rules (JSON)"),
         widget=forms.Textarea(attrs={"rows": 8, "dir": "ltr", "class": "font-monospace"}),
         help_text=_(
-            'e.g. {"all": [{"field": "country", "op": "in", "value": ["IR"]}, {"field": "score", "op": "gte", "value": 50}]}'
+            'e.g. {"all": [{"field": "country", "op": "in", "value": ["IR"]}, {"field": "employees", "op": "gte", "value": 200}]}'
         ),
     )
     summary = forms.CharField(label=_("summary"), max_length=300, required=False)

@@ -293,13 +293,20 @@ def definitions(request):
                     request, _("New version proposed; it takes effect when both heads approve it.")
                 )
                 return redirect("funnel:definitions")
+    from hamsu.funnel.rule_text import describe_condition
+
     by_kind = selectors.definitions_by_kind()
-    described = {d.pk: rule_language.describe(d.rules) for rows in by_kind.values() for d in rows}
+    described = {d.pk: describe_condition(d.rules) for rows in by_kind.values() for d in rows}
     return render(
         request,
         "funnel/definitions.html",
         {
-            "by_kind": [(DefinitionKind(kind).label, rows) for kind, rows in by_kind.items()],
+            # Each kind with the rule in force (signed or built in), stated once, from the
+            # same function that moves the leads.
+            "by_kind": [
+                (DefinitionKind(kind).label, rows, definition_services.rule_in_effect(kind=kind))
+                for kind, rows in by_kind.items()
+            ],
             "described": described,
             "form": form,
             "decision_form": DecisionForm(),

@@ -271,20 +271,15 @@ def _score(leads: list[Lead], touches: dict[int, list], now: datetime.datetime) 
 
 def _qualify(leads: list[Lead], touches: dict[int, list], work: list[_Work], now: datetime.datetime) -> None:
     """Leads marketing holds that now meet the MQL definition go to sales (routing, handoff)."""
-    from hamsu.funnel.services.definitions import BUILT_IN_MQL, lead_definition_in_effect
+    from hamsu.funnel.services.definitions import rule_in_effect
     from hamsu.funnel.services.leads import lead_mark_mql
     from hamsu.funnel.services.scoring import lead_facts
 
     candidates = [lead for lead in leads if lead.state in (LeadState.INQUIRY, LeadState.NURTURE)]
     if not candidates:
         return
-    definition = lead_definition_in_effect(kind=DefinitionKind.MQL)
-    rules = definition.rules if definition else BUILT_IN_MQL
-    reason = (
-        _("meets %(definition)s") % {"definition": definition}
-        if definition
-        else _("meets the built-in MQL rule (score ≥ 50)")
-    )
+    rule = rule_in_effect(kind=DefinitionKind.MQL)
+    definition, rules, reason = rule.definition, rule.rules, rule.reason()
     via = {id(w.lead): w.entry.via for w in work}
     moved: dict[int, Lead] = {}
     for lead in candidates:

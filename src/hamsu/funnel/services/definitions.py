@@ -4,6 +4,7 @@ and every open lead is re-evaluated in bulk by a background job."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max, Prefetch
@@ -24,13 +25,45 @@ from hamsu.funnel.models import (
     LeadTouch,
 )
 
-# Until both heads sign an MQL definition, a lead is an MQL at 50 points.
+# Until both heads sign an MQL definition, this rule makes a lead an MQL. Every page,
+# reason and check reads it through ``rule_in_effect``, never restating the threshold.
 BUILT_IN_MQL = {"field": "score", "op": "gte", "value": 50}
 REEVALUATE_CHUNK = 1000
 
 
 def lead_definition_in_effect(*, kind: str) -> LeadDefinition | None:
     return LeadDefinition.objects.filter(kind=kind, status=LeadDefinition.Status.APPROVED).first()
+
+
+@dataclass(frozen=True)
+class RuleInEffect:
+    """The rule a lead is held to for ``kind``: the signed version, else the built-in one
+    (MQL: ``BUILT_IN_MQL``; SQL: none — any accepted lead may be qualified)."""
+
+    kind: str
+    definition: LeadDefinition | None
+    rules: dict | None
+
+    def text(self) -> str:
+        """The rule in the reader's language (the one wording every page shows)."""
+        from hamsu.funnel.rule_text import describe_condition
+
+        if self.rules is None:
+            return _("no rule: a seller may qualify any lead they accepted")
+        return describe_condition(self.rules)
+
+    def reason(self) -> str:
+        """Why a lead moved, as its stage event records it."""
+        if self.definition is not None:
+            return _("meets %(definition)s") % {"definition": self.definition}
+        return _("meets the built-in MQL rule (%(rule)s)") % {"rule": self.text()}
+
+
+def rule_in_effect(*, kind: str) -> RuleInEffect:
+    definition = lead_definition_in_effect(kind=kind)
+    if definition is not None:
+        return RuleInEffect(kind, definition, definition.rules)
+    return RuleInEffect(kind, None, BUILT_IN_MQL if kind == DefinitionKind.MQL else None)
 
 
 def _touches_of(lead: Lead) -> list[rule_language.Touch]:
@@ -58,15 +91,10 @@ def lead_evaluate(*, lead: Lead, actor=None, via: str = "", now: datetime.dateti
     lead = Lead.objects.select_for_update(of=("self",)).select_related("segment", "account").get(pk=lead.pk)
     lead_score(lead=lead, now=now)
     if lead.state in (LeadState.INQUIRY, LeadState.NURTURE):
-        definition = lead_definition_in_effect(kind=DefinitionKind.MQL)
-        if lead_meets(lead=lead, definition=definition, now=now, rules=None if definition else BUILT_IN_MQL):
-            reason = (
-                _("meets %(definition)s") % {"definition": definition}
-                if definition
-                else _("meets the built-in MQL rule (score ≥ 50)")
-            )
+        rule = rule_in_effect(kind=DefinitionKind.MQL)
+        if lead_meets(lead=lead, definition=rule.definition, now=now, rules=rule.rules):
             lead = lead_mark_mql(
-                lead=lead, actor=actor, via=via, reason=reason, definition=definition, at=now
+                lead=lead, actor=actor, via=via, reason=rule.reason(), definition=rule.definition, at=now
             )
     return lead
 
