@@ -3,8 +3,9 @@
 Marketing-sourced: the deal's source is marketing. Marketing-influenced: the deal's
 account had at least one marketing touch (any channel but direct sales calls and direct
 traffic) before the deal closed (or, while it is open, at any time so far). Cost per MQL
-and per SQL come from the lead lifecycle's stage events; when no lead has ever moved
-through the funnel they are "not measured yet", never zero.
+and per SQL count the leads that reached MQL / SQL in the period (``hamsu.funnel.reach``:
+a stage skipped on the way counts); when no lead has ever moved through the funnel they
+are "not measured yet", never zero.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hamsu.campaigns.journeys import _campaign_labels
 from hamsu.campaigns.models import NON_MARKETING_CHANNELS, Campaign, CostLine, Touchpoint
 from hamsu.crm.models import Opportunity, Source
 from hamsu.crm.stages import Stage
+from hamsu.funnel import reach
 from hamsu.funnel.models import StageEvent
 
 
@@ -112,11 +114,11 @@ def _period(queryset, field_name: str, since, until):
 
 
 def _lead_count(stage: str, since, until) -> int | None:
-    leads = StageEvent.objects.filter(object_type=StageEvent.ObjectType.LEAD)
-    if not leads.exists():
+    """Leads that first reached ``stage`` in the period, by the funnel's one definition
+    (a skipped stage counts as passed), as the funnel page and the scorecard count them."""
+    if not StageEvent.objects.filter(object_type=StageEvent.ObjectType.LEAD).exists():
         return None
-    events = _period(leads.filter(to_stage=stage), "at", since, until)
-    return events.values("object_id").distinct().count()
+    return reach.reached_between(stage, since=since, until=until)
 
 
 def _spend_query(since, until):

@@ -30,6 +30,7 @@ from django.utils import timezone
 from hamsu.core.company import company_settings
 from hamsu.crm.models import Opportunity
 from hamsu.crm.stages import OPEN_STAGES, Stage
+from hamsu.funnel import reach
 from hamsu.funnel.models import StageEvent
 from hamsu.scorecard.models import (
     CustomerFirstWin,
@@ -47,8 +48,9 @@ STAT = "funnel"
 OPEN = [s.value for s in OPEN_STAGES]
 WON, LOST = Stage.WON.value, Stage.LOST.value
 SALES_ORDER = [*OPEN, WON]  # depth index: how far down the funnel a deal got
-# The lead lifecycle's stages, top first (the funnel app writes them as lead stage events).
-LEAD_ORDER = ["inquiry", "mql", "sal", "sql", "opportunity"]
+# The lead lifecycle's stages the scorecard shows, top first; what "reached" means is the
+# funnel's one definition (hamsu.funnel.reach), so MQLs and SQLs agree with its pages.
+LEAD_ORDER = list(reach.LEAD_PATH[: reach.LEAD_PATH.index("opportunity") + 1])
 MEASURES = (
     "reached",
     "reached_amount",
@@ -200,10 +202,11 @@ def _fold_lead(event: dict, progress: _Progress | None, month, deltas) -> _Progr
         row = deltas.lead[(month, progress.stage)]
         row["exits"] += 1
         row["exit_seconds"] += _seconds(at, progress.stage_at)
-    if to in LEAD_ORDER:
-        target = LEAD_ORDER.index(to)
-        for depth in range(progress.depth + 1, target + 1):
-            deltas.lead[(month, LEAD_ORDER[depth])]["reached"] += 1
+    for stage in reach.stages_passed(reach.LEAD, progress.depth, to):
+        if stage in LEAD_ORDER:
+            deltas.lead[(month, stage)]["reached"] += 1
+    target = reach.depth(reach.LEAD, to)
+    if target is not None:
         progress.depth = max(progress.depth, target)
     progress.stage = to
     progress.stage_at = at
