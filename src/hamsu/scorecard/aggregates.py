@@ -41,6 +41,7 @@ from hamsu.scorecard.models import (
     LeadMonthStat,
     OpenPipelineStat,
     SellerMonthStat,
+    WonCycle,
 )
 from hamsu.scorecard.periods import bucket
 
@@ -74,6 +75,7 @@ class _Deltas:
         self.seller: dict[tuple, dict] = defaultdict(_new_measures)
         self.lead: dict[tuple, dict] = defaultdict(lambda: {"reached": 0, "exits": 0, "exit_seconds": 0})
         self.open: dict[tuple, list] = defaultdict(lambda: [0, ZERO])
+        self.cycles: list[tuple] = []  # (opportunity id, month, cycle seconds, dims) per first win
 
     def add(self, month, stage, dims: dict, **values) -> None:
         f = self.funnel[
@@ -87,7 +89,22 @@ class _Deltas:
                 dims["influenced"],
             )
         ]
-        s = self.seller[(month, stage, dims["owner_id"], dims["team_id"])] if dims["owner_id"] else None
+        s = (
+            self.seller[
+                (
+                    month,
+                    stage,
+                    dims["owner_id"],
+                    dims["team_id"],
+                    dims["segment_id"],
+                    dims["product_id"],
+                    dims["source"],
+                    dims["influenced"],
+                )
+            ]
+            if dims["owner_id"]
+            else None
+        )
         for name, value in values.items():
             f[name] += value
             if s is not None:
@@ -175,7 +192,9 @@ def _fold_opportunity(
         deltas.add(month, SALES_ORDER[depth], dims, reached=1, reached_amount=amount)
     if to == WON and progress.depth < target_depth:
         gp = opp["gross_profit"] if opp else ZERO
-        deltas.add(month, WON, dims, gross_profit=gp, cycle_seconds=_seconds(at, progress.first_at))
+        cycle = _seconds(at, progress.first_at)
+        deltas.add(month, WON, dims, gross_profit=gp, cycle_seconds=cycle)
+        deltas.cycles.append((progress.object_id, month, cycle, dims))
         if opp is not None and opp["account_id"]:
             wins.append((opp["account_id"], at, month, dims))
     if to == LOST and progress.stage != LOST:
@@ -323,6 +342,17 @@ def _write_stats(model, deltas: dict, key_fields: tuple, fields: tuple) -> None:
 
 
 FUNNEL_KEYS = ("month", "stage", "team_id", "segment_id", "product_id", "source", "influenced")
+SELLER_KEYS = ("month", "stage", "owner_id", "team_id", "segment_id", "product_id", "source", "influenced")
+CYCLE_FIELDS = (
+    "month",
+    "cycle_seconds",
+    "team_id",
+    "segment_id",
+    "product_id",
+    "source",
+    "owner_id",
+    "influenced",
+)
 ROLLUP_KEYS = ("month", "stage", "team_id", "segment_id", "source", "influenced")
 
 
@@ -334,6 +364,17 @@ def _rolled_up(funnel: dict[tuple, dict]) -> dict[tuple, dict]:
         for name, value in values.items():
             row[name] += value
     return rollup
+
+
+def _write_cycles(cycles: list[tuple]) -> None:
+    """One row per deal's first win: its cycle length, for medians (a sum cannot give one)."""
+    _upsert(
+        WonCycle,
+        ("opportunity_id",),
+        CYCLE_FIELDS,
+        [(oid, month, seconds, *(dims[f] for f in CYCLE_FIELDS[2:])) for oid, month, seconds, dims in cycles],
+        add=False,
+    )
 
 
 def _write_open(deltas: dict) -> None:
@@ -476,7 +517,8 @@ def _fold_batch(
     _write_progress(progress)
     _write_stats(FunnelMonthStat, deltas.funnel, FUNNEL_KEYS, MEASURES)
     _write_stats(FunnelMonthRollup, _rolled_up(deltas.funnel), ROLLUP_KEYS, MEASURES)
-    _write_stats(SellerMonthStat, deltas.seller, ("month", "stage", "owner_id", "team_id"), MEASURES)
+    _write_stats(SellerMonthStat, deltas.seller, SELLER_KEYS, MEASURES)
+    _write_cycles(deltas.cycles)
     _write_stats(LeadMonthStat, deltas.lead, ("month", "stage"), ("reached", "exits", "exit_seconds"))
     _write_open(deltas.open)
 
@@ -490,14 +532,18 @@ AGGREGATE_MODELS = (
     OpenPipelineStat,
     DealProgress,
     CustomerFirstWin,
+    WonCycle,
 )
+# Raised whenever what the tables hold changes shape: a fill finding aggregates built by
+# an older version rebuilds them from the log, so no table is left half-filled.
+VERSION = 2
 
 
 def fill(*, batch_size: int = 50_000, progress=None) -> int:
     """Fold stage events newer than the bookmark into the aggregates; returns how many."""
     calendar = company_settings().fiscal_calendar
     state, _created = FillState.objects.get_or_create(stat=STAT)
-    if state.calendar and state.calendar != calendar:
+    if (state.calendar and state.calendar != calendar) or (state.events_folded and state.version != VERSION):
         return rebuild(batch_size=batch_size, progress=progress)
     total = 0
     while True:
@@ -515,6 +561,7 @@ def fill(*, batch_size: int = 50_000, progress=None) -> int:
             state.last_event_id = events[-1]["id"]
             state.last_event_at = events[-1]["at"]
             state.calendar = calendar
+            state.version = VERSION
             state.events_folded += len(events)
             state.updated_at = timezone.now()
             state.save()
@@ -550,6 +597,7 @@ def rebuild(*, batch_size: int = 50_000, progress=None, upto_id: int | None = No
                 "last_event_at": None,
                 "events_folded": 0,
                 "calendar": calendar,
+                "version": VERSION,
                 "rebuilt_at": timezone.now(),
                 "updated_at": timezone.now(),
             },

@@ -178,7 +178,9 @@ def funnel(filters: selectors.Filters) -> dict:
         )
         chart.append({"name": str(Stage(stage).label), "value": row["reached"], "stage": stage})
     leads = None
-    if selectors.leads_measured():
+    # Lead stages are counted for the whole company (no team, segment, product, seller or
+    # source split): a filtered page leaves them out and says so.
+    if selectors.leads_measured() and not filters.narrowed:
         lead_totals = selectors.lead_totals(filters.period.months())
         leads = Table([_("Lead stage"), _("Reached"), _("Conversion to next"), _("Mean days in stage")])
         for i, stage in enumerate(LEAD_ORDER):
@@ -200,6 +202,7 @@ def funnel(filters: selectors.Filters) -> dict:
         "tables": {"funnel": table, **({"leads": leads} if leads else {})},
         "chart": chart,
         "leads_measured": leads is not None,
+        "leads_unsplit": filters.narrowed and selectors.leads_measured(),
     }
 
 
@@ -213,13 +216,19 @@ def trends(filters: selectors.Filters, months: int = 12) -> dict:
     month_starts = [p.start for p in span]
     stages = [s.value for s in OPEN_STAGES] + ["won", "lost"]
     data = selectors.monthly_series(filters, month_starts, stages)
-    header = [_("Month"), _("Won"), _("Revenue won"), _("Win rate"), _("Sales cycle (days)")] + [
-        _("Days in %(s)s") % {"s": Stage(s).label} for s in [x.value for x in OPEN_STAGES]
-    ]
-    table = Table(header, units=["", "count", "money", "ratio", "days"] + ["days"] * len(OPEN_STAGES))
+    header = [
+        _("Month"),
+        _("Won"),
+        _("Revenue won"),
+        _("Win rate"),
+        _("Mean sales cycle (days)"),
+        _("Median sales cycle (days)"),
+    ] + [_("Days in %(s)s") % {"s": Stage(s).label} for s in [x.value for x in OPEN_STAGES]]
+    table = Table(header, units=["", "count", "money", "ratio", "days", "days"] + ["days"] * len(OPEN_STAGES))
     chart = {
         "months": [p.key for p in span],
         "cycle": [],
+        "median_cycle": [],
         "won": [],
         "velocity": {str(Stage(s.value).label): [] for s in OPEN_STAGES},
     }
@@ -228,6 +237,8 @@ def trends(filters: selectors.Filters, months: int = 12) -> dict:
         lost = data.get((p.start, "lost")) or {}
         won_n, lost_n = won.get("reached") or 0, lost.get("reached") or 0
         cycle = _div(won.get("cycle_seconds") or 0, won_n * 86400) if won_n else None
+        median_seconds = selectors.median_cycle_seconds(filters, [p.start]) if won_n else None
+        median = None if median_seconds is None else Decimal(str(median_seconds)) / 86400
         velocity = []
         for s in OPEN_STAGES:
             row = data.get((p.start, s.value)) or {}
@@ -239,13 +250,28 @@ def trends(filters: selectors.Filters, months: int = 12) -> dict:
             velocity.append(v)
             chart["velocity"][str(s.label)].append(_f(v))
         table.rows.append(
-            [p.key, won_n, won.get("reached_amount") or ZERO, _div(won_n, won_n + lost_n), cycle, *velocity]
+            [
+                p.key,
+                won_n,
+                won.get("reached_amount") or ZERO,
+                _div(won_n, won_n + lost_n),
+                cycle,
+                median,
+                *velocity,
+            ]
         )
         chart["cycle"].append(_f(cycle))
+        chart["median_cycle"].append(_f(median))
         chart["won"].append(_f(won.get("reached_amount") or 0))
     charts = {
         "velocity": {"x": chart["months"], "series": chart["velocity"]},
-        "cycle": {"x": chart["months"], "series": {_("Sales cycle (days)"): chart["cycle"]}},
+        "cycle": {
+            "x": chart["months"],
+            "series": {
+                _("Mean sales cycle (days)"): chart["cycle"],
+                _("Median sales cycle (days)"): chart["median_cycle"],
+            },
+        },
     }
     return {"tables": {"trends": table}, "chart": chart, "charts": charts}
 

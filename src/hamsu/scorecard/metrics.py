@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -39,6 +39,17 @@ GROUP_LABELS = {
     SHARED: _("Shared"),
 }
 UP, DOWN = "up", "down"
+# The filters a page offers beyond the period, as ``selectors.Filters`` names them.
+DEAL_FILTERS = ("team", "segment", "product", "owner", "source")
+# Costs, lead stages, segments and forecast accuracy are kept for the whole company only.
+NO_SPLIT: tuple[str, ...] = ()
+FILTER_LABELS = {
+    "team": _("team"),
+    "segment": _("segment"),
+    "product": _("product"),
+    "owner": _("seller"),
+    "source": _("source"),
+}
 
 
 class NotMeasured(Exception):
@@ -58,6 +69,9 @@ class Metric:
     code_formula: str  # in code, over the aggregate measures
     compute: Callable[[Context], float | Decimal | None]
     drill: Callable[[selectors.Filters], str | None] = lambda f: None
+    # The filters its records can be split by; any other active filter makes it "not
+    # measured" for the page (never the whole company's figure under a team's name).
+    splits: tuple[str, ...] = DEAL_FILTERS
 
 
 def _ratio(num, den):
@@ -110,6 +124,10 @@ class Context:
             raise NotMeasured(_("No costs entered for this period."))
         return value
 
+    @cached_property
+    def median_cycle_seconds(self) -> float | None:
+        return selectors.median_cycle_seconds(self.f)
+
     def won(self, name: str = "reached_amount"):
         return self.totals["won"][name]
 
@@ -145,6 +163,13 @@ def _cycle(c: Context):
     return _ratio(c.won("cycle_seconds"), c.won("reached") * 86400)
 
 
+def _median_cycle(c: Context):
+    seconds = c.median_cycle_seconds
+    if seconds is None:
+        raise NotMeasured(_("No deal was won in this period."))
+    return Decimal(str(seconds)) / 86400
+
+
 def _coverage(c: Context):
     if c.target is None:
         raise NotMeasured(_("No target or quota is set for this period and scope."))
@@ -173,16 +198,9 @@ def _lead_rate(a: str, b: str):
 
 def _sourced(measure_stage: str):
     def compute(c: Context):
-        filtered = selectors.stage_totals(
-            selectors.Filters(
-                period=c.f.period,
-                team=c.f.team,
-                segment=c.f.segment,
-                product=c.f.product,
-                owner=c.f.owner,
-                source="marketing",
-            )
-        )
+        if c.f.source not in ("", "marketing"):
+            return Decimal("0")  # no marketing-sourced deal among the deals of another source
+        filtered = selectors.stage_totals(replace(c.f, source="marketing"))
         return filtered[measure_stage]["reached_amount"]
 
     return compute
@@ -194,14 +212,7 @@ def _influenced(measure_stage: str):
 
         if not apps.is_installed("hamsu.campaigns"):
             raise NotMeasured(_("Needs campaign touchpoints (the campaigns app)."))
-        if c.f.by_seller:
-            raise NotMeasured(_("Not split by seller; clear the seller filter."))
-        f = c.f
-        filtered = selectors.stage_totals(
-            selectors.Filters(
-                period=f.period, team=f.team, segment=f.segment, product=f.product, influenced=True
-            )
-        )
+        filtered = selectors.stage_totals(replace(c.f, influenced=True))
         return filtered[measure_stage]["reached_amount"]
 
     return compute
@@ -368,6 +379,7 @@ def _build() -> list[Metric]:
             _("Sales costs entered for the period divided by revenue won in it."),
             "costs(function='sales') / won.reached_amount",
             _sales_expense,
+            splits=NO_SPLIT,
         ),
         Metric(
             "win_rate",
@@ -397,7 +409,7 @@ def _build() -> list[Metric]:
         ),
         Metric(
             "sales_cycle_days",
-            _("Sales cycle length (days)"),
+            _("Mean sales cycle (days)"),
             SALES,
             "sales",
             DOWN,
@@ -406,6 +418,23 @@ def _build() -> list[Metric]:
             _("Mean days from a deal's creation to its win, over deals won in the period."),
             "won.cycle_seconds / won.reached / 86400",
             _cycle,
+            _won_drill,
+        ),
+        Metric(
+            "sales_cycle_median_days",
+            _("Median sales cycle (days)"),
+            SALES,
+            "sales",
+            DOWN,
+            "days",
+            "quarter",
+            _(
+                "The middle of the days from a deal's creation to its win, over deals won in the "
+                "period: half the deals took longer, half less. A few very long deals pull the mean "
+                "up but not the median."
+            ),
+            "median(won_cycle.cycle_seconds) / 86400",
+            _median_cycle,
             _won_drill,
         ),
         Metric(
@@ -482,6 +511,7 @@ def _build() -> list[Metric]:
             _("Leads reaching MQL in the period."),
             "lead[mql].reached",
             lambda c: c.lead("mql"),
+            splits=NO_SPLIT,
         ),
         Metric(
             "mql_to_sal",
@@ -494,6 +524,7 @@ def _build() -> list[Metric]:
             _("Leads accepted by sales divided by MQLs, in the period."),
             "lead[sal].reached / lead[mql].reached",
             _lead_rate("mql", "sal"),
+            splits=NO_SPLIT,
         ),
         Metric(
             "sal_to_sql",
@@ -506,6 +537,7 @@ def _build() -> list[Metric]:
             _("Leads qualified by sales divided by leads accepted, in the period."),
             "lead[sql].reached / lead[sal].reached",
             _lead_rate("sal", "sql"),
+            splits=NO_SPLIT,
         ),
         Metric(
             "marketing_sourced_pipeline",
@@ -572,6 +604,7 @@ def _build() -> list[Metric]:
             _("Marketing costs of the period divided by MQLs in it."),
             "costs(function='marketing') / lead[mql].reached",
             _cost_per_mql,
+            splits=NO_SPLIT,
         ),
         Metric(
             "customer_acquisition_cost",
@@ -585,6 +618,7 @@ def _build() -> list[Metric]:
             "costs() / won.new_customers",
             _cac,
             _won_drill,
+            splits=NO_SPLIT,
         ),
         Metric(
             "product_forecast_accuracy",
@@ -599,6 +633,7 @@ def _build() -> list[Metric]:
             ),
             "1 - WAPE(product snapshots vs won per product)",
             _product_forecast_accuracy,
+            splits=NO_SPLIT,
         ),
         Metric(
             "new_segments",
@@ -611,6 +646,7 @@ def _build() -> list[Metric]:
             _("Segments whose discovery date falls in the period."),
             "count(Segment.discovered_on in period)",
             _new_segments,
+            splits=NO_SPLIT,
         ),
         Metric(
             "new_offering_revenue_share",
@@ -638,6 +674,7 @@ def _build() -> list[Metric]:
             _("Sales and marketing costs of the period divided by revenue won in it."),
             "costs() / won.reached_amount",
             _cost_of_sales,
+            splits=NO_SPLIT,
         ),
         Metric(
             "market_entry_cost",
@@ -652,6 +689,7 @@ def _build() -> list[Metric]:
             ),
             "costs(category='market_entry', segment in new) / count(new segments)",
             _market_entry,
+            splits=NO_SPLIT,
         ),
         Metric(
             "sla_adherence_marketing",
@@ -664,6 +702,7 @@ def _build() -> list[Metric]:
             _("MQLs handed to sales divided by the MQLs marketing committed to in the SLA, in the period."),
             "sum(mqls) / sum(mql_target) over funnel.sla_counts.sla_counts()",
             _sla("marketing"),
+            splits=NO_SPLIT,
         ),
         Metric(
             "sla_adherence_sales",
@@ -678,6 +717,7 @@ def _build() -> list[Metric]:
             ),
             "sum(on_time) / sum(handoffs_closed) over funnel.sla_counts.sla_counts()",
             _sla("sales"),
+            splits=NO_SPLIT,
         ),
         Metric(
             "forecast_accuracy",
@@ -692,6 +732,7 @@ def _build() -> list[Metric]:
             ),
             "1 - WAPE(weighted_learned snapshots vs actual won)",
             _forecast_accuracy,
+            splits=NO_SPLIT,
         ),
     ]
     return m
@@ -721,6 +762,16 @@ def evaluate(
         if codes is not None and m.code not in codes:
             continue
         try:
+            unsplit = [
+                name
+                for name in DEAL_FILTERS
+                if getattr(filters, name) not in (None, "") and name not in m.splits
+            ]
+            if unsplit:
+                raise NotMeasured(
+                    _("Not split by %(filters)s: clear that filter to see it.")
+                    % {"filters": ", ".join(str(FILTER_LABELS[name]) for name in unsplit)}
+                )
             value = m.compute(c)
             status, note = ("measured", "") if value is not None else ("not_measured", str(_("No data.")))
         except NotMeasured as error:

@@ -387,6 +387,8 @@ class FillState(models.Model):
     last_event_id = models.BigIntegerField(default=0)
     last_event_at = models.DateTimeField(null=True, blank=True)
     calendar = models.CharField(max_length=16, blank=True)
+    # The shape of the aggregates it was built with (``aggregates.VERSION``).
+    version = models.PositiveIntegerField(default=0)
     events_folded = models.BigIntegerField(default=0)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -475,15 +477,28 @@ class FunnelMonthRollup(FunnelDimensions):
         return f"{self.month} {self.stage} team={self.team_id} (rollup)"
 
 
-class SellerMonthStat(StatMeasures):
-    """Per fiscal month, stage and seller (the deal's owner when the event was folded)."""
+class SellerMonthStat(FunnelDimensions):
+    """Per fiscal month, stage and seller (the deal's owner when the event was folded), with
+    the deal's other dimensions, so a seller's figures honour every other filter too."""
 
     owner_id = models.BigIntegerField()
-    team_id = models.BigIntegerField(default=0)
+    product_id = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["month", "stage", "owner_id", "team_id"], name="uniq_seller_stat")
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "stage",
+                    "owner_id",
+                    "team_id",
+                    "segment_id",
+                    "product_id",
+                    "source",
+                    "influenced",
+                ],
+                name="uniq_seller_dims_stat",
+            )
         ]
         indexes = [models.Index(fields=["owner_id", "month"], name="seller_stat_owner_idx")]
 
@@ -555,6 +570,30 @@ class DealProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.stage}"
+
+
+class WonCycle(models.Model):
+    """Each won deal's sales cycle (first stage event to its first win), for the median.
+
+    A mean can be summed month by month; a median cannot, so the first win of every deal
+    keeps its own row, with the deal's dimensions when it was won.
+    """
+
+    opportunity_id = models.BigIntegerField(unique=True)
+    month = models.DateField()
+    cycle_seconds = models.BigIntegerField()
+    team_id = models.BigIntegerField(default=0)
+    segment_id = models.BigIntegerField(default=0)
+    product_id = models.BigIntegerField(default=0)
+    source = models.CharField(max_length=16, blank=True)
+    owner_id = models.BigIntegerField(default=0)
+    influenced = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "cycle_seconds"], name="won_cycle_month_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.opportunity_id} {self.month}: {self.cycle_seconds}s"
 
 
 class CustomerFirstWin(models.Model):

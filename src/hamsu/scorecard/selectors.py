@@ -1,14 +1,16 @@
 """Reads for the scorecard. Dashboards read the aggregate tables, never the deal tables.
 
-``Filters`` narrows every figure to a period and optionally a team, segment, product or
-seller. Seller figures come from the per-seller table, which has no segment/product
-split; a seller filter therefore ignores segment and product (the page says so).
+``Filters`` narrows every figure to a period and optionally a team, segment, product,
+seller and source, in any combination: the funnel tables carry every dimension but the
+seller, the per-seller table carries every dimension with the seller. A figure whose
+records have no such split (costs, lead stages, targets of a combination) says it is not
+measured for the filters rather than showing the whole company's.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Q, Sum
@@ -33,6 +35,7 @@ from hamsu.scorecard.models import (
     SellerMonthStat,
     Target,
     TargetScope,
+    WonCycle,
 )
 from hamsu.scorecard.periods import QUARTER, Period, period_containing
 
@@ -97,20 +100,14 @@ def restrict_filters(user, filters: Filters) -> Filters:
         return filters
     person = person_of(user)
     if person is None:
-        return Filters(period=filters.period, owner=-1)
+        return replace(filters, owner=-1)
     if mode == Visibility.TEAM or roles & SEES_TEAM:
         teams = person.visible_team_ids()
         if filters.owner == person.pk or (filters.team in teams):
             return filters
-        return Filters(
-            period=filters.period,
-            team=teams[0] if teams else None,
-            segment=filters.segment,
-            product=filters.product,
-            owner=None if teams else person.pk,
-            source=filters.source,
-        )
-    return Filters(period=filters.period, owner=person.pk)
+        return replace(filters, team=teams[0] if teams else None, owner=None if teams else person.pk)
+    # The seller's own figures, still narrowed by whatever else was asked for.
+    return replace(filters, owner=person.pk)
 
 
 # ---------------------------------------------------------------- stage totals
@@ -119,13 +116,11 @@ def restrict_filters(user, filters: Filters) -> Filters:
 def _stat_rows(filters: Filters, months: list[datetime.date]):
     if filters.by_seller:
         qs = SellerMonthStat.objects.filter(month__in=months, owner_id=filters.owner)
-        if filters.team:
-            qs = qs.filter(team_id=filters.team)
-        return qs
-    # Products live only in the full table; everything else reads the roll-up, which
-    # holds a fraction of its rows (see FunnelMonthRollup).
-    model = FunnelMonthStat if filters.product else FunnelMonthRollup
-    qs = model.objects.filter(month__in=months)
+    else:
+        # Products live only in the full table; everything else reads the roll-up, which
+        # holds a fraction of its rows (see FunnelMonthRollup).
+        model = FunnelMonthStat if filters.product else FunnelMonthRollup
+        qs = model.objects.filter(month__in=months)
     for name in ("team", "segment", "product"):
         value = getattr(filters, name)
         if value:
@@ -160,14 +155,45 @@ def monthly_series(filters: Filters, months: list[datetime.date], stages: list[s
 
 def product_won(filters: Filters) -> dict[int | None, Decimal]:
     """Won revenue per product in the period (for the new-offerings share)."""
-    rows = (
-        FunnelMonthStat.objects.filter(month__in=filters.period.months(), stage="won")
-        .filter(**({"team_id": filters.team} if filters.team else {}))
-        .filter(**({"segment_id": filters.segment} if filters.segment else {}))
-        .values("product_id")
-        .annotate(total=Sum("reached_amount"))
-    )
+    model = SellerMonthStat if filters.by_seller else FunnelMonthStat
+    qs = model.objects.filter(month__in=filters.period.months(), stage="won")
+    for name in ("team", "segment", "product", "owner"):
+        value = getattr(filters, name)
+        if value is not None:
+            qs = qs.filter(**{f"{name}_id": value})
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    rows = qs.values("product_id").annotate(total=Sum("reached_amount"))
     return {row["product_id"]: row["total"] or ZERO for row in rows}
+
+
+def won_cycles(filters: Filters, months: list[datetime.date] | None = None):
+    """The first wins in the period's months (or ``months``) that the filters select."""
+    qs = WonCycle.objects.filter(month__in=months if months is not None else filters.period.months())
+    for name in ("team", "segment", "product", "owner"):
+        value = getattr(filters, name)
+        if value is not None:
+            qs = qs.filter(**{f"{name}_id": value})
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.influenced is not None:
+        qs = qs.filter(influenced=filters.influenced)
+    return qs
+
+
+def median_cycle_seconds(filters: Filters, months: list[datetime.date] | None = None) -> float | None:
+    """The median sales cycle of the deals won in the period (None: none won).
+
+    The database sorts; only the one or two middle rows are read.
+    """
+    qs = won_cycles(filters, months)
+    n = qs.count()
+    if not n:
+        return None
+    middle = list(
+        qs.order_by("cycle_seconds").values_list("cycle_seconds", flat=True)[(n - 1) // 2 : n // 2 + 1]
+    )
+    return sum(middle) / len(middle)
 
 
 def open_pipeline(filters: Filters) -> dict[str, dict]:
@@ -216,7 +242,12 @@ def costs(
 # ---------------------------------------------------------------- targets
 
 
-def _scope_filter(filters: Filters) -> Q:
+def _scope_filter(filters: Filters) -> Q | None:
+    """The one target scope the filters name; None for a combination or a source, which no
+    target is set for (a team's target is not its target within one segment)."""
+    named = [name for name in ("owner", "team", "segment", "product") if getattr(filters, name) is not None]
+    if len(named) > 1 or filters.source:
+        return None
     if filters.owner:
         return Q(scope=TargetScope.SELLER, person_id=filters.owner)
     if filters.team:
@@ -235,7 +266,10 @@ def target_for(filters: Filters) -> Decimal | None:
     it are summed (four quarterly numbers make the year). None when nothing was set.
     """
     period = filters.period
-    base = Target.objects.filter(_scope_filter(filters), calendar=period.calendar)
+    scope = _scope_filter(filters)
+    if scope is None:
+        return None
+    base = Target.objects.filter(scope, calendar=period.calendar)
     exact = base.filter(period_key=period.key).values_list("amount", flat=True).first()
     if exact is not None:
         return exact
