@@ -12,6 +12,7 @@ SECTIONS = (
     Section("funnel", _("The shared funnel"), order=20),
     Section("sla", _("Handoff SLA"), order=21),
     Section("leads", _("Leads and queues"), order=22),
+    Section("capture", _("Lead capture"), order=23),
 )
 
 _COHORT = _(
@@ -239,5 +240,49 @@ TERMS = (
         formula=_("count of the lead's returns and recycles"),
         counts=_("The lead."),
         order=50,
+    ),
+    Term(
+        key="leads.win_probability",
+        section="leads",
+        name=_("Chance of winning"),
+        definition=_(
+            "The predictive model's estimate that this lead becomes a won deal, learned from "
+            "the company's own won and lost leads; the reasons list what raised or lowered it."
+        ),
+        formula=_("calibrated probability from the model retrained on won and lost leads"),
+        counts=_("The lead's fields and touches."),
+        bounded=True,
+        order=60,
+    ),
+    Term(
+        key="capture.received",
+        section="capture",
+        name=_("Received, last 30 days"),
+        definition=_("Submissions the form received in the last 30 days, whatever became of them."),
+        formula=_("count of the form's submissions created in the last 30 days"),
+        counts=_("Web-form submissions (one per request)."),
+        order=10,
+    ),
+    Term(
+        key="capture.pending",
+        section="capture",
+        name=_("Waiting for the worker"),
+        definition=_("Submissions stored and not yet turned into a lead."),
+        formula=_("count of the form's submissions with status pending"),
+        counts=_("Web-form submissions (one per request), at any age."),
+        order=20,
+    ),
+    Term(
+        key="capture.failed",
+        section="capture",
+        name=_("Failed submissions"),
+        definition=_(
+            "Submissions that could not become a lead, kept with the reason until someone "
+            "retries or dismisses them. The settings badge adds the failed rows of batch "
+            "uploads."
+        ),
+        formula=_("count of submissions with status failed (+ failed batch rows on the settings badge)"),
+        counts=_("Web-form submissions and batch rows, at any age."),
+        order=30,
     ),
 )
