@@ -165,14 +165,45 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def browser():
+    """Chromium for the whole session; every context it opens is audited by axe-core."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.skip(f"Chromium not found at {CHROMIUM}; `make test` installs it on Debian (as root).")
     from playwright.sync_api import sync_playwright
 
+    from tests.accessibility import AuditedBrowser, axe_init_script
+
+    script = axe_init_script()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
+        yield AuditedBrowser(browser, script)
         browser.close()
+
+
+_AXE_AUDIT = pytest.StashKey()
+
+
+@pytest.fixture(autouse=True)
+def _axe_audit(request):
+    """Any test that uses the browser has every page it visits audited by axe-core; the
+    violations fail the test once its body has passed (see pytest_runtest_call)."""
+    if "browser" not in request.fixturenames:
+        yield None
+        return
+    audit = request.getfixturevalue("browser").start_audit()
+    request.node.stash[_AXE_AUDIT] = audit
+    yield audit
+    audit.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield  # a test that failed keeps its own failure
+    audit = item.stash.get(_AXE_AUDIT, None)
+    if audit is not None:
+        audit.finish()
+        if audit.violations or audit.problems:
+            pytest.fail(audit.report(), pytrace=False)
+    return result
 
 
 @pytest.fixture
@@ -180,5 +211,4 @@ def page(browser):
     context = browser.new_context(locale="en-US")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    return page

@@ -3,20 +3,12 @@ results page drawing its charts."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.core.management import call_command
 
 from hamsu.alignment.models import Response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def chromium(browser):
-    return browser
 
 
 @pytest.fixture
@@ -26,11 +18,11 @@ def static_files(settings, tmp_path):
 
 
 def test_answer_on_a_phone_in_persian_save_and_come_back(
-    chromium, live_server, static_files, make_round, invite
+    browser, live_server, static_files, make_round, invite
 ):
     round_ = make_round()
     _invitation, token = invite(round_, function="marketing")
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     context.add_cookies([{"name": "django_language", "value": "fa", "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -51,15 +43,14 @@ def test_answer_on_a_phone_in_persian_save_and_come_back(
     assert response.function == "marketing" and response.ratings == [4] * 10 + [2] * 10
     page.goto(url)
     assert page.get_by_test_id("survey-closed").is_visible()
-    context.close()
 
 
 def test_results_page_draws_the_heat_map(
-    chromium, live_server, static_files, leader, make_round, add_responses
+    browser, live_server, static_files, leader, make_round, add_responses
 ):
     round_ = make_round()
     add_responses(round_, {"sales": [4, 4, 5], "marketing": [2, 2, 1]})
-    context = chromium.new_context(locale="en-US")
+    context = browser.new_context(locale="en-US")
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(f"{live_server.url}/login/")
@@ -71,4 +62,3 @@ def test_results_page_draws_the_heat_map(
     page.locator("#heat-chart svg").wait_for()
     page.locator("#gap-chart svg").wait_for()
     assert page.get_by_test_id("relationship").inner_text() == "Aligned"
-    context.close()
