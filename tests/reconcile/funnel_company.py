@@ -36,6 +36,7 @@ LEAD_MOVES = {
     "disqualified": [],
     "won": [],
 }
+COMPANIES = ["Acme", "Pars", ""]
 DEAL_OPEN = [
     "prospecting",
     "qualifying",
@@ -166,9 +167,11 @@ def build(company: Company, *, owner, account) -> Built:
             )
             previous = stage
 
-    for row in company.leads:
+    for n, row in enumerate(company.leads):
         at = created(row.age_days)
         lead = Lead.objects.create(
+            last_name=f"Lead {n}",
+            company=COMPANIES[n % len(COMPANIES)],
             state=row.path[-1],
             queue=LeadQueue.MARKETING,
             created_at=at,

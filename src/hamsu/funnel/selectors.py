@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field, fields
 from statistics import median
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from hamsu.core.pagination import Page, keyset_page
@@ -98,7 +98,7 @@ def my_leads(*, user, limit: int = 200) -> list[Lead]:
         Lead.objects.filter(owner=person, state__in=OPEN_FOR_SALES)
         .select_related("segment", "account")
         .annotate(due_at=_open_handoff_due())
-        .order_by("state", "due_at", "-score")[:limit]
+        .order_by("state", F("due_at").asc(nulls_last=True), "-score")[:limit]
     )
 
 
@@ -117,7 +117,9 @@ def handoff_queue(*, user, limit: int = 200) -> list[Lead]:
     return list(
         qs.select_related("owner", "segment", "team", "account")
         .annotate(due_at=_open_handoff_due())
-        .order_by("due_at", "pk")[:limit]
+        # A lead without an open deadline last, on SQLite as on PostgreSQL (their default
+        # places for NULL differ).
+        .order_by(F("due_at").asc(nulls_last=True), "pk")[:limit]
     )
 
 
