@@ -61,7 +61,9 @@ MEASURES = (
     "exit_seconds",
     "cycle_seconds",
     "leaked",
+    "cohort_reached",
 )
+LEAD_MEASURES = ("reached", "exits", "exit_seconds", "cohort_reached")
 ZERO = Decimal("0")
 
 
@@ -73,7 +75,7 @@ class _Deltas:
     def __init__(self) -> None:
         self.funnel: dict[tuple, dict] = defaultdict(_new_measures)
         self.seller: dict[tuple, dict] = defaultdict(_new_measures)
-        self.lead: dict[tuple, dict] = defaultdict(lambda: {"reached": 0, "exits": 0, "exit_seconds": 0})
+        self.lead: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(LEAD_MEASURES, 0))
         self.open: dict[tuple, list] = defaultdict(lambda: [0, ZERO])
         self.cycles: list[tuple] = []  # (opportunity id, month, cycle seconds, dims) per first win
 
@@ -166,7 +168,14 @@ def _dims(progress: _Progress) -> dict:
 
 
 def _fold_opportunity(
-    event: dict, progress: _Progress | None, opp: dict | None, month, deltas, wins, first_touch=None
+    event: dict,
+    progress: _Progress | None,
+    opp: dict | None,
+    month,
+    deltas,
+    wins,
+    first_touch=None,
+    month_of=None,
 ) -> _Progress:
     at = event["at"]
     to = event["to_stage"]
@@ -187,9 +196,13 @@ def _fold_opportunity(
         progress.influenced = progress.influenced or (touched is not None and touched <= at)
     dims = _dims(progress)
     amount = progress.amount
+    # The cohort: the month the deal entered the funnel. Conversions divide counts of one
+    # cohort, so a stage is never divided by deals that reached it in another period.
+    cohort = month_of(progress.first_at) if month_of else month
     target_depth = SALES_ORDER.index(to) if to in SALES_ORDER else progress.depth
     for depth in range(progress.depth + 1, target_depth + 1):
         deltas.add(month, SALES_ORDER[depth], dims, reached=1, reached_amount=amount)
+        deltas.add(cohort, SALES_ORDER[depth], dims, cohort_reached=1)
     if to == WON and progress.depth < target_depth:
         gp = opp["gross_profit"] if opp else ZERO
         cycle = _seconds(at, progress.first_at)
@@ -204,6 +217,9 @@ def _fold_opportunity(
         left = event["from_stage"] or progress.stage
         if left in OPEN:
             deltas.add(month, left, dims, leaked=1)
+        deltas.add(cohort, LOST, dims, cohort_reached=1)  # lost now (a reopened deal leaves)
+    elif progress.stage == LOST and to != LOST:
+        deltas.add(cohort, LOST, dims, cohort_reached=-1)
     if to in OPEN:
         deltas.move_open(to, dims, 1, amount)
     progress.depth = max(progress.depth, target_depth)
@@ -212,7 +228,7 @@ def _fold_opportunity(
     return progress
 
 
-def _fold_lead(event: dict, progress: _Progress | None, month, deltas) -> _Progress:
+def _fold_lead(event: dict, progress: _Progress | None, month, deltas, month_of=None) -> _Progress:
     at = event["at"]
     to = event["to_stage"]
     if progress is None:
@@ -221,9 +237,11 @@ def _fold_lead(event: dict, progress: _Progress | None, month, deltas) -> _Progr
         row = deltas.lead[(month, progress.stage)]
         row["exits"] += 1
         row["exit_seconds"] += _seconds(at, progress.stage_at)
+    cohort = month_of(progress.first_at) if month_of else month
     for stage in reach.stages_passed(reach.LEAD, progress.depth, to):
         if stage in LEAD_ORDER:
             deltas.lead[(month, stage)]["reached"] += 1
+            deltas.lead[(cohort, stage)]["cohort_reached"] += 1
     target = reach.depth(reach.LEAD, to)
     if target is not None:
         progress.depth = max(progress.depth, target)
@@ -501,25 +519,37 @@ def _fold_batch(
     wins: list = []
     tz = timezone.get_current_timezone()
     months: dict[datetime.date, datetime.date] = {}
-    for event in events:
-        key = (event["object_type"], event["object_id"])
-        day = event["at"].astimezone(tz).date()
+
+    def month_of(at: datetime.datetime) -> datetime.date:
+        day = at.astimezone(tz).date()
         month = months.get(day)
         if month is None:
             month = months[day] = bucket(day, calendar)
+        return month
+
+    for event in events:
+        key = (event["object_type"], event["object_id"])
+        month = month_of(event["at"])
         if event["object_type"] == "opportunity":
             progress[key] = _fold_opportunity(
-                event, progress.get(key), opps.get(event["object_id"]), month, deltas, wins, first_touch
+                event,
+                progress.get(key),
+                opps.get(event["object_id"]),
+                month,
+                deltas,
+                wins,
+                first_touch,
+                month_of,
             )
         elif event["object_type"] == "lead":
-            progress[key] = _fold_lead(event, progress.get(key), month, deltas)
+            progress[key] = _fold_lead(event, progress.get(key), month, deltas, month_of)
     _apply_first_wins(wins, deltas, calendar)
     _write_progress(progress)
     _write_stats(FunnelMonthStat, deltas.funnel, FUNNEL_KEYS, MEASURES)
     _write_stats(FunnelMonthRollup, _rolled_up(deltas.funnel), ROLLUP_KEYS, MEASURES)
     _write_stats(SellerMonthStat, deltas.seller, SELLER_KEYS, MEASURES)
     _write_cycles(deltas.cycles)
-    _write_stats(LeadMonthStat, deltas.lead, ("month", "stage"), ("reached", "exits", "exit_seconds"))
+    _write_stats(LeadMonthStat, deltas.lead, ("month", "stage"), LEAD_MEASURES)
     _write_open(deltas.open)
 
 
@@ -536,7 +566,7 @@ AGGREGATE_MODELS = (
 )
 # Raised whenever what the tables hold changes shape: a fill finding aggregates built by
 # an older version rebuilds them from the log, so no table is left half-filled.
-VERSION = 2
+VERSION = 3
 
 
 def fill(*, batch_size: int = 50_000, progress=None) -> int:

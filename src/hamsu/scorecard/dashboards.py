@@ -161,8 +161,8 @@ def funnel(filters: selectors.Filters) -> dict:
     chart = []
     for i, stage in enumerate(SALES_ORDER):
         row = totals[stage]
-        nxt = totals[SALES_ORDER[i + 1]]["reached"] if i + 1 < len(SALES_ORDER) else None
-        conversion = _div(nxt, row["reached"]) if nxt is not None else None
+        nxt = totals[SALES_ORDER[i + 1]]["cohort_reached"] if i + 1 < len(SALES_ORDER) else None
+        conversion = _div(nxt, row["cohort_reached"]) if nxt is not None else None
         days = _div(row["exit_seconds"], row["exits"] * 86400) if row["exits"] else None
         table.rows.append(
             [
@@ -184,9 +184,9 @@ def funnel(filters: selectors.Filters) -> dict:
         lead_totals = selectors.lead_totals(filters.period.months())
         leads = Table([_("Lead stage"), _("Reached"), _("Conversion to next"), _("Mean days in stage")])
         for i, stage in enumerate(LEAD_ORDER):
-            row = lead_totals.get(stage) or {"reached": 0, "exits": 0, "exit_seconds": 0}
+            row = lead_totals.get(stage) or {"reached": 0, "exits": 0, "exit_seconds": 0, "cohort_reached": 0}
             nxt = (
-                (lead_totals.get(LEAD_ORDER[i + 1]) or {}).get("reached", 0)
+                (lead_totals.get(LEAD_ORDER[i + 1]) or {}).get("cohort_reached", 0)
                 if i + 1 < len(LEAD_ORDER)
                 else None
             )
@@ -194,7 +194,7 @@ def funnel(filters: selectors.Filters) -> dict:
                 [
                     stage.upper() if len(stage) <= 3 else stage,
                     row["reached"],
-                    _div(nxt, row["reached"]) if nxt is not None else None,
+                    _div(nxt, row.get("cohort_reached", 0)) if nxt is not None else None,
                     _div(row["exit_seconds"], (row["exits"] or 0) * 86400),
                 ]
             )

@@ -16,6 +16,7 @@ from functools import cached_property
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.crm.stages import OPEN_STAGES, Stage
@@ -72,6 +73,12 @@ class Metric:
     # The filters its records can be split by; any other active filter makes it "not
     # measured" for the page (never the whole company's figure under a team's name).
     splits: tuple[str, ...] = DEAL_FILTERS
+
+
+def _lazy_format(message, **values):
+    """``message % values`` in the language active when it is shown (the catalogue is
+    built once and cached, so a label formatted at build time would stay in one language)."""
+    return lazy(lambda: str(message) % {k: str(v) for k, v in values.items()}, str)()
 
 
 def _ratio(num, den):
@@ -131,10 +138,10 @@ class Context:
     def won(self, name: str = "reached_amount"):
         return self.totals["won"][name]
 
-    def lead(self, stage: str) -> int:
+    def lead(self, stage: str, measure: str = "reached") -> int:
         if not self.leads_measured:
             raise NotMeasured(_("Lead stages are not recorded yet (the funnel app's lead lifecycle)."))
-        return (self.leads.get(stage) or {}).get("reached") or 0
+        return (self.leads.get(stage) or {}).get(measure) or 0
 
 
 def crm_url(filters: selectors.Filters, **extra) -> str:
@@ -180,12 +187,13 @@ def _coverage(c: Context):
 
 
 def _leakage(c: Context):
-    leaked = sum(c.totals[s.value]["leaked"] for s in OPEN_STAGES)
-    return _ratio(leaked, c.totals[OPEN_STAGES[0].value]["reached"])
+    return _ratio(c.totals["lost"]["cohort_reached"], c.totals[OPEN_STAGES[0].value]["cohort_reached"])
 
 
 def _conversion(a: str, b: str):
-    return lambda c: _ratio(c.totals[b]["reached"], c.totals[a]["reached"])
+    # One cohort (deals that entered the funnel in the period): of those that reached a,
+    # the share that has reached b so far — never above 1.
+    return lambda c: _ratio(c.totals[b]["cohort_reached"], c.totals[a]["cohort_reached"])
 
 
 def _velocity(stage: str):
@@ -193,7 +201,7 @@ def _velocity(stage: str):
 
 
 def _lead_rate(a: str, b: str):
-    return lambda c: _ratio(c.lead(b), c.lead(a))
+    return lambda c: _ratio(c.lead(b, "cohort_reached"), c.lead(a, "cohort_reached"))
 
 
 def _sourced(measure_stage: str):
@@ -458,8 +466,8 @@ def _build() -> list[Metric]:
             DOWN,
             "ratio",
             "quarter",
-            _("Deals lost in the period divided by deals entering the funnel in it."),
-            "sum(stage.leaked) / prospecting.reached",
+            _("Of the deals that entered the funnel in the period, the share that is lost now."),
+            "lost.cohort_reached / prospecting.cohort_reached",
             _leakage,
             lambda f: crm_url(f, stage="lost"),
         ),
@@ -469,15 +477,21 @@ def _build() -> list[Metric]:
         m.append(
             Metric(
                 f"conversion_{a}_to_{b}",
-                _("Conversion: %(a)s → %(b)s") % {"a": la, "b": lb},
+                _lazy_format(_("Conversion: %(a)s → %(b)s"), a=la, b=lb),
                 FUNNEL,
                 "shared",
                 UP,
                 "ratio",
                 "quarter",
-                _("Deals reaching %(b)s in the period divided by deals reaching %(a)s in it.")
-                % {"a": la, "b": lb},
-                f"{b}.reached / {a}.reached",
+                _lazy_format(
+                    _(
+                        "Of the deals that entered the funnel in the period and reached %(a)s, the share "
+                        "that has reached %(b)s so far (a deal that skipped a stage passed through it)."
+                    ),
+                    a=la,
+                    b=lb,
+                ),
+                f"{b}.cohort_reached / {a}.cohort_reached",
                 _conversion(a, b),
                 lambda f, b=b: crm_url(f, stage=b),
             )
@@ -486,14 +500,15 @@ def _build() -> list[Metric]:
         m.append(
             Metric(
                 f"velocity_{stage.value}",
-                _("Days in %(s)s") % {"s": stage.label},
+                _lazy_format(_("Days in %(s)s"), s=stage.label),
                 FUNNEL,
                 "sales",
                 DOWN,
                 "days",
                 "quarter",
-                _("Mean days deals spent in %(s)s, over stays that ended in the period.")
-                % {"s": stage.label},
+                _lazy_format(
+                    _("Mean days deals spent in %(s)s, over stays that ended in the period."), s=stage.label
+                ),
                 f"{stage.value}.exit_seconds / {stage.value}.exits / 86400",
                 _velocity(stage.value),
                 lambda f, s=stage.value: crm_url(f, stage=s),
@@ -521,8 +536,11 @@ def _build() -> list[Metric]:
             UP,
             "ratio",
             "month",
-            _("Leads accepted by sales divided by MQLs, in the period."),
-            "lead[sal].reached / lead[mql].reached",
+            _(
+                "Of the leads that entered the funnel in the period and reached MQL, the share that "
+                "sales has accepted (reached SAL) so far."
+            ),
+            "lead[sal].cohort_reached / lead[mql].cohort_reached",
             _lead_rate("mql", "sal"),
             splits=NO_SPLIT,
         ),
@@ -534,8 +552,11 @@ def _build() -> list[Metric]:
             UP,
             "ratio",
             "month",
-            _("Leads qualified by sales divided by leads accepted, in the period."),
-            "lead[sql].reached / lead[sal].reached",
+            _(
+                "Of the leads that entered the funnel in the period and reached SAL, the share that "
+                "sales has qualified (reached SQL) so far."
+            ),
+            "lead[sql].cohort_reached / lead[sal].cohort_reached",
             _lead_rate("sal", "sql"),
             splits=NO_SPLIT,
         ),

@@ -418,6 +418,9 @@ class StatMeasures(models.Model):
     exit_seconds = models.BigIntegerField(default=0)
     cycle_seconds = models.BigIntegerField(default=0)
     leaked = models.IntegerField(default=0)
+    # Keyed by the month the deal entered the funnel (its cohort), not the event's month:
+    # deals of that cohort that have reached the stage so far (for ``lost``: are lost now).
+    cohort_reached = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -514,6 +517,8 @@ class LeadMonthStat(models.Model):
     reached = models.IntegerField(default=0)
     exits = models.IntegerField(default=0)
     exit_seconds = models.BigIntegerField(default=0)
+    # Leads that entered the funnel in ``month`` and have reached the stage so far.
+    cohort_reached = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "stage"], name="uniq_lead_stat")]

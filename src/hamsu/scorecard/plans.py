@@ -55,7 +55,8 @@ def measured_inputs(period: Period) -> dict:
     leads = selectors.lead_totals(months)
 
     def reached(stage):
-        return (leads.get(stage) or {}).get("reached") or 0
+        # One cohort (leads that entered the funnel in the window), so a rate stays a share.
+        return (leads.get(stage) or {}).get("cohort_reached") or 0
 
     def days_in(stage):
         row = leads.get(stage) or {}

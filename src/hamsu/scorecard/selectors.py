@@ -213,7 +213,12 @@ def lead_totals(months: list[datetime.date]) -> dict[str, dict]:
     rows = (
         LeadMonthStat.objects.filter(month__in=months)
         .values("stage")
-        .annotate(reached=Sum("reached"), exits=Sum("exits"), exit_seconds=Sum("exit_seconds"))
+        .annotate(
+            reached=Sum("reached"),
+            exits=Sum("exits"),
+            exit_seconds=Sum("exit_seconds"),
+            cohort_reached=Sum("cohort_reached"),
+        )
     )
     return {row["stage"]: row for row in rows}
 
