@@ -296,3 +296,38 @@ def test_responses_from_mappings_for_stored_answers() -> None:
         responses_from_mappings([rows[0], rows[0]])
     with pytest.raises(DiagnosticInputError, match="row 1, column s1: 7 is outside"):
         responses_from_mappings([{**rows[0], "s1": 7}])
+
+
+ratings_1_to_5 = st.lists(st.integers(min_value=1, max_value=5), min_size=2, max_size=40)
+
+
+@given(ratings_1_to_5, ratings_1_to_5)
+def test_welch_p_value_is_scipy_stats_ttest_ind(a: list[int], b: list[int]) -> None:
+    # The scoring uses scipy.special for start-up speed; the numbers must stay scipy.stats'.
+    import warnings
+
+    import numpy as np
+    from scipy import stats
+
+    from hamsu.analytics.diagnostic.scoring import welch_p_value
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+    ours = welch_p_value(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    assert ours == pytest.approx(expected, rel=1e-9, abs=1e-15, nan_ok=True)
+
+
+@given(st.lists(st.integers(min_value=20, max_value=100), min_size=2, max_size=60))
+def test_the_interval_is_scipy_stats_t_interval(totals: list[int]) -> None:
+    import numpy as np
+    from scipy import stats
+
+    from hamsu.analytics.diagnostic.scoring import mean_with_ci
+
+    mean, ci = mean_with_ci(totals)
+    sem = float(np.std(totals, ddof=1) / math.sqrt(len(totals)))
+    low, high = stats.t.interval(0.95, len(totals) - 1, loc=mean, scale=sem) if sem else (mean, mean)
+    assert ci is not None
+    assert ci.low == pytest.approx(low, rel=1e-12)
+    assert ci.high == pytest.approx(high, rel=1e-12)

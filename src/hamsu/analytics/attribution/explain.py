@@ -15,8 +15,9 @@ from datetime import timedelta
 
 import numpy as np
 
+from .errors import AttributionInputError
 from .heuristics import PATH_RULES, TOUCH_RULES, touch_shares
-from .paths import AttributionInputError, Journeys, prepare_touches
+from .paths import Journeys, prepare_touches
 from .result import AttributionResult
 
 

@@ -15,7 +15,8 @@ from datetime import timedelta
 
 import numpy as np
 
-from .paths import AttributionInputError, Journeys, Paths
+from .errors import AttributionInputError
+from .paths import Journeys, Paths
 
 PATH_RULES = ("first_touch", "last_touch", "linear", "position_based")
 TOUCH_RULES = ("time_decay", "w_shaped")

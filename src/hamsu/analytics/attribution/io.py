@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from .paths import AttributionInputError, Journeys, Paths, aggregate_journeys
+from .errors import AttributionInputError
+from .paths import Journeys, Paths, aggregate_journeys
 
 # ChannelAttribution's column names; conversions and the path are required.
 PATH_COLUMNS = ("path", "total_conversions", "total_conversion_value", "total_null")
@@ -62,8 +63,9 @@ def paths_from_frame(frame: pl.DataFrame, sep: str = ">") -> Paths:
     path = frame["path"].cast(pl.String)
     if path.null_count():
         raise AttributionInputError("column 'path' has empty values")
-    touches = path.str.split(sep).list.eval(pl.element().str.strip_chars())
-    names = touches.explode()
+    touches = path.str.split(sep)
+    # Stripping the flat names is several times faster than a per-list ``list.eval``.
+    names = touches.explode().str.strip_chars()
     if (names == "").any():
         raise AttributionInputError(f"a path has an empty channel name (check the separator {sep!r})")
     channels = tuple(sorted(names.unique().to_list()))

@@ -4,9 +4,13 @@ ChannelAttribution estimates the same quantities by simulating random walks (and
 default, cuts walks at the longest observed path length, which biases the result).
 Here the conversion probability is the solution of ``(I - Q) x = r`` over the
 transient states, so the answer is exact and costs one small linear solve per channel.
-The solves use SuperLU on the sparse ``I - Q``: it is exact to rounding like a dense
-LU, cheap at every order, and does not start BLAS threads, which on a busy two-core
-machine made 110-state dense solves a hundred times slower.
+
+Small chains (an order-1 chain has one state per channel) are solved densely with
+LAPACK, all channel removals in one batched call, on one BLAS thread: OpenBLAS starts
+its threads from 100 x 100 up, and on a busy two-core machine that made 110-state dense
+solves a hundred times slower. Larger chains use SuperLU on the sparse ``I - Q``, exact
+to rounding like a dense LU and cheap at every order; SciPy is imported only then, as it
+costs more start-up than a small chain costs to solve.
 
 Conventions follow ChannelAttribution's ``markov_model``:
 
@@ -26,11 +30,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.linalg import splu
 
-from .paths import AttributionInputError, Paths
+from .errors import AttributionInputError
+from .paths import Paths
 from .result import AttributionResult
+
+# Up to this many states a dense solve (n^3) beats SciPy's import and sparse LU.
+DENSE_MAX_STATES = 256
 
 
 def markov(paths: Paths, order: int = 1) -> AttributionResult:
@@ -39,11 +45,11 @@ def markov(paths: Paths, order: int = 1) -> AttributionResult:
         raise AttributionInputError("Markov order must be 1, 2 or 3")
     chain = Chain.build(paths, order)
     n = len(paths.channels)
-    base = chain.conversion(np.ones(chain.n_states, dtype=bool))
-    removal = np.zeros((n, 2))
-    for c in range(n):
-        without = chain.conversion(~chain.contains[:, c])
-        removal[c] = np.divide(base - without, base, out=np.zeros(2), where=base > 0)
+    # Row 0: every state alive; row 1 + c: the states without channel c.
+    alive = np.vstack([np.ones(chain.n_states, dtype=bool), ~chain.contains.T])
+    outcome = chain.conversion(alive)
+    base, without = outcome[0], outcome[1:]
+    removal = np.divide(base - without, base, out=np.zeros((n, 2)), where=base > 0)
     totals = np.array([paths.total_conversions, paths.total_value])
     sums = removal.sum(axis=0)
     attributed = np.divide(removal * totals, sums, out=np.zeros_like(removal), where=sums > 0)
@@ -64,19 +70,22 @@ def markov(paths: Paths, order: int = 1) -> AttributionResult:
 class Chain:
     """The order-k chain built from weighted paths.
 
-    ``q``: transition probabilities between states; ``rewards``: per state, the one-step
-    probability of converting and the expected value of doing so; ``start``: where
-    journeys begin; ``contains``: which channels each state includes.
+    ``source``/``target``/``probability``: the transitions between states (one entry per
+    pair); ``rewards``: per state, the one-step probability of converting and the
+    expected value of doing so; ``start``: where journeys begin; ``contains``: which
+    channels each state includes.
     """
 
-    q: sp.csr_matrix
+    source: np.ndarray
+    target: np.ndarray
+    probability: np.ndarray
     rewards: np.ndarray
     start: np.ndarray
     contains: np.ndarray
 
     @property
     def n_states(self) -> int:
-        return self.q.shape[0]
+        return len(self.rewards)
 
     @classmethod
     def build(cls, paths: Paths, order: int) -> Chain:
@@ -92,31 +101,87 @@ class Chain:
         is_first = np.ones(len(sid), dtype=bool)
         is_first[1:] = is_last[:-1]
         step = np.flatnonzero(~is_last)
-        counts = sp.csr_matrix((weight[step], (sid[step], sid[step + 1])), shape=(n, n))
+        source, target, counts = _sum_transitions(sid[step], sid[step + 1], weight[step], n)
         ends = sid[is_last]
         conv_end = np.bincount(ends, weights=paths.conversions[owner[is_last]], minlength=n)
         value_end = np.bincount(ends, weights=paths.value[owner[is_last]], minlength=n)
         null_end = np.bincount(ends, weights=paths.nulls[owner[is_last]], minlength=n)
-        out = np.asarray(counts.sum(axis=1)).ravel() + conv_end + null_end
+        out = np.bincount(source, weights=counts, minlength=n) + conv_end + null_end
         inv = 1.0 / out
-        q = sp.diags(inv) @ counts
         # P(s -> conversion) * mean value ending at s == value_end / out.
         rewards = np.column_stack([conv_end * inv, value_end * inv])
         start = np.bincount(sid[is_first], weights=weight[is_first], minlength=n)
         start = start / start.sum() if start.sum() > 0 else start
-        return cls(q.tocsr(), rewards, start, _contains(states, order, len(paths.channels)))
+        contains = _contains(states, order, len(paths.channels))
+        return cls(source, target, counts * inv[source], rewards, start, contains)
 
     def conversion(self, alive: np.ndarray) -> np.ndarray:
-        """Expected conversions and value per journey when only ``alive`` states exist.
+        """Expected conversions and value per journey for each row of ``alive`` (k x states).
 
         Transitions into removed states lead nowhere but (null), which is the same as
         dropping those rows and columns from ``I - Q``.
         """
+        if self.n_states <= DENSE_MAX_STATES:
+            return self._conversion_dense(alive)
+        return np.array([self._conversion_sparse(row) for row in alive]).reshape(-1, 2)
+
+    def _conversion_dense(self, alive: np.ndarray) -> np.ndarray:
+        """All rows of ``alive`` in one batched LAPACK solve.
+
+        A removed state keeps its row and column as the identity with no reward, so its
+        value is 0 and every system has the same size; the other states' values are
+        those of the system with the removed states dropped.
+        """
+        from threadpoolctl import threadpool_limits  # pure Python, milliseconds
+
+        n = self.n_states
+        q = np.zeros((n, n))
+        q[self.source, self.target] = self.probability
+        out = np.empty((len(alive), 2))
+        batch = max(1, 2**22 // (n * n))  # systems per call: at most 32 MB of them
+        with threadpool_limits(1, user_api="blas"):
+            for lo in range(0, len(alive), batch):
+                part = alive[lo : lo + batch]
+                systems = np.eye(n) - q * (part[:, :, None] & part[:, None, :])
+                solved = np.linalg.solve(systems, self.rewards * part[:, :, None])
+                out[lo : lo + batch] = np.einsum("s,ksj->kj", self.start, solved)
+        return out
+
+    def _conversion_sparse(self, alive: np.ndarray) -> np.ndarray:
+        # SciPy's sparse solvers cost a few tenths of a second to import; only big chains need them.
+        import scipy.sparse as sp
+        from scipy.sparse.linalg import splu
+
         idx = np.flatnonzero(alive)
         if len(idx) == 0:
             return np.zeros(2)
-        system = sp.identity(len(idx), format="csc") - self.q[idx][:, idx].tocsc()
+        kept = alive[self.source] & alive[self.target]
+        number = np.cumsum(alive) - 1
+        q = sp.csc_matrix(
+            (self.probability[kept], (number[self.source[kept]], number[self.target[kept]])),
+            shape=(len(idx), len(idx)),
+        )
+        system = sp.identity(len(idx), format="csc") - q
         return self.start[idx] @ splu(system).solve(self.rewards[idx])
+
+
+def _sum_transitions(
+    source: np.ndarray, target: np.ndarray, weight: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Total weight per distinct (source, target) pair of states, pairs in increasing order.
+
+    While ``n * n`` is small one ``bincount`` over all pairs does it; beyond that (many
+    states at order 3) only the pairs that occur are numbered, by sorting.
+    """
+    keys = source.astype(np.int64) * n + target
+    if n * n <= 4 * len(keys) + 1_000_000:
+        totals = np.bincount(keys, weights=weight, minlength=n * n)
+        pairs = np.flatnonzero(totals)
+        counts = totals[pairs]
+    else:
+        pairs, pair = np.unique(keys, return_inverse=True)
+        counts = np.bincount(pair.ravel(), weights=weight, minlength=len(pairs))
+    return pairs // n, pairs % n, counts
 
 
 def _state_sequence(paths: Paths, order: int) -> tuple[np.ndarray, np.ndarray]:

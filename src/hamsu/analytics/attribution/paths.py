@@ -10,6 +10,7 @@ ChannelAttribution's heuristics count; the Markov model merges repeated states i
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,11 +18,8 @@ from functools import cached_property
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 
-
-class AttributionInputError(ValueError):
-    """Input the library cannot attribute (missing columns, bad values); the CLI exits 2 on it."""
+from .errors import AttributionInputError
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,13 +93,14 @@ class Paths:
         Every model's cost grows with the number of rows, and a million journeys
         typically collapse to a few hundred thousand unique paths. A path that fits packs
         into one int64 (base ``n_channels + 1`` digits), which groups several times faster
-        than a list column; longer paths (rare) are grouped as lists.
+        than a list column; longer paths (rare) pack into several int64 words each.
         """
         base = len(self.channels) + 1
-        fits = self.lengths <= max(1, int(63 / np.log2(base)) - 1)
+        per_word = max(1, int(63 / np.log2(base)) - 1)
+        fits = self.lengths <= per_word
         groups = [self._unique_packed(fits, base)]
         if not fits.all():
-            groups.append(self._unique_lists(~fits))
+            groups.append(self._unique_long(~fits, base, per_word))
         if len(groups) == 1:
             return groups[0]
         short, long = groups
@@ -124,19 +123,27 @@ class Paths:
         first, inverse = group_ids(keys)
         return self._take(np.flatnonzero(rows)[first], inverse, rows)
 
-    def _unique_lists(self, rows: np.ndarray) -> Paths:
+    def _unique_long(self, rows: np.ndarray, base: int, per_word: int) -> Paths:
+        """Group paths longer than one word by their digits packed into several words.
+
+        Word ``w`` of a path holds its touches ``w * per_word`` onwards as base-``base``
+        digits of ``code + 1``; digit 0 pads, so paths of different lengths never share
+        a key. Plain NumPy keeps Polars' list machinery and PyArrow out of every model.
+        """
         index = np.flatnonzero(rows)
-        lists = _list_series(self.offsets, pl.Series(self.codes.astype(np.uint32))).gather(index)
-        members = (
-            pl.DataFrame({"path": lists, "row": index})
-            .group_by("path", maintain_order=True)
-            .agg("row")["row"]
-        )
-        group_of = np.zeros(self.n_paths, dtype=np.int64)
-        group_of[members.explode().to_numpy()] = np.repeat(
-            np.arange(len(members)), members.list.len().to_numpy()
-        )
-        return self._take(members.list.first().to_numpy(), group_of[index], rows)
+        offsets, gather = _gather_touches(self.offsets, index)
+        lengths = np.diff(offsets)
+        owner = np.repeat(np.arange(len(index)), lengths)
+        position = np.arange(len(gather)) - offsets[:-1][owner]
+        within = position % per_word
+        powers = base ** np.arange(per_word - 1, -1, -1, dtype=np.int64)
+        digits = (self.codes[gather].astype(np.int64) + 1) * powers[within]
+        # Touches are contiguous per path and in order, so each word is one run of digits.
+        word_starts = np.flatnonzero(within == 0)
+        keys = np.zeros((len(index), -(-int(lengths.max()) // per_word)), dtype=np.int64)
+        keys[owner[word_starts], position[word_starts] // per_word] = np.add.reduceat(digits, word_starts)
+        first, inverse = group_rows(keys)
+        return self._take(index[first], inverse, rows)
 
     def _take(self, chosen: np.ndarray, inverse: np.ndarray, rows: np.ndarray) -> Paths:
         """Rows ``chosen`` as unique paths, summing the outcomes of ``rows`` by ``inverse``."""
@@ -239,18 +246,35 @@ class Journeys(Paths):
         ).unique()
 
 
-def group_ids(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First index of each distinct key and each element's group number (groups in key order).
-
-    ``np.unique(..., return_index=True, return_inverse=True)`` does the same with more
-    passes; this is on the hot path of every aggregation.
-    """
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
+def group_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``group_ids`` for keys that are rows of a 2-D array (compared column by column)."""
+    order = np.lexsort(keys.T[::-1])
     new = np.empty(len(keys), dtype=bool)
     new[:1] = True
+    ordered = keys[order]
+    np.any(ordered[1:] != ordered[:-1], axis=1, out=new[1:])
+    return _groups(order, new)
+
+
+def group_ids(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One index of each distinct key and each element's group number (groups in key order).
+
+    ``np.unique(..., return_index=True, return_inverse=True)`` does the same with more
+    passes; this is on the hot path of every aggregation. The sort need not be stable:
+    rows with one key are interchangeable, and NumPy's unstable argsort is several
+    times faster (SIMD).
+    """
+    order = np.argsort(keys)
+    new = np.empty(len(keys), dtype=bool)
+    new[:1] = True
+    ordered = keys[order]
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    inverse = np.empty(len(keys), dtype=np.int64)
+    return _groups(order, new)
+
+
+def _groups(order: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Representatives and group numbers from a sorting order and its "new key" flags."""
+    inverse = np.empty(len(order), dtype=np.int64)
     inverse[order] = np.cumsum(new) - 1
     return order[new], inverse
 
@@ -277,8 +301,11 @@ def _list_series(offsets: np.ndarray, values: pl.Series) -> pl.Series:
     """A Polars list column from CSR offsets without a Python loop (via Arrow).
 
     Arrays go through Polars, not ``pa.array``, because the latter imports pandas
-    (about a second) on first use.
+    (about a second) on first use. PyArrow itself is imported here, not at the top: only
+    display and export need it, and the CLI's models would pay its start-up for nothing.
     """
+    import pyarrow as pa
+
     array = pa.LargeListArray.from_arrays(pl.Series(offsets.astype(np.int64)).to_arrow(), values.to_arrow())
     return pl.Series("path", pl.from_arrow(array))
 
@@ -289,7 +316,9 @@ def to_polars(frame: object) -> pl.DataFrame:
         return frame.collect()
     if isinstance(frame, pl.DataFrame):
         return frame
-    if isinstance(frame, pa.Table):
+    # A caller holding an Arrow table has imported PyArrow already; nobody else pays for it.
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None and isinstance(frame, pyarrow.Table):
         return pl.from_arrow(frame)  # type: ignore[return-value]
     raise AttributionInputError(f"expected a Polars or Arrow frame, got {type(frame).__name__}")
 

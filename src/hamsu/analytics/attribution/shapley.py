@@ -22,7 +22,8 @@ import math
 
 import numpy as np
 
-from .paths import AttributionInputError, Paths
+from .errors import AttributionInputError
+from .paths import Paths
 from .result import AttributionResult
 
 

@@ -22,8 +22,9 @@ from typing import Any
 
 import polars as pl
 
+from .errors import AttributionInputError
 from .io import paths_from_frame
-from .paths import AttributionInputError, Paths
+from .paths import Paths
 
 # The unit separator cannot occur in a channel name typed by a person, unlike ">".
 SEPARATOR = "\x1f"
