@@ -19,6 +19,7 @@ from hamsu.analytics.attribution import (
     touch_shares,
 )
 from hamsu.analytics.attribution.io import read_frame, read_input
+from tests import optional
 
 DATA = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "channelattribution_paths" / "Data.csv"
@@ -188,7 +189,7 @@ def test_touch_level_rules_split_each_journey_exactly_once(touches, half_life):
 
 
 def reference_heuristics(frame: pl.DataFrame) -> dict[str, dict[str, float]]:
-    ca_module = pytest.importorskip("ChannelAttribution")
+    ca_module = optional.channelattribution()
     out = ca_module.heuristic_models(
         frame.to_pandas(), "path", "total_conversions", var_value="total_conversion_value", flg_pro=False
     )

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from hamsu.analytics.attribution import AttributionInputError, Paths, attribute
 from hamsu.analytics.attribution.io import read_frame, read_input
+from tests import optional
 
 DATA = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "channelattribution_paths" / "Data.csv"
@@ -184,7 +185,7 @@ def test_example_data_matches_the_independent_solver(order):
 @pytest.mark.parametrize("order", [1, 2])
 def test_channelattribution_agrees_within_its_simulation_noise(order):
     """ChannelAttribution simulates; with a million walks and no step cap it lands within ~1-2%."""
-    ca = pytest.importorskip("ChannelAttribution")
+    ca = optional.channelattribution()
     if not DATA.exists():
         pytest.skip("shared data set not available")
     frame = read_frame(DATA)

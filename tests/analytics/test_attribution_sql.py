@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
 from datetime import datetime, timedelta
@@ -13,6 +12,7 @@ import pytest
 
 from hamsu.analytics.attribution import AttributionInputError, Paths, aggregate_paths
 from hamsu.analytics.attribution.sql import aggregate_paths_sql, paths_query
+from tests import optional
 
 COLUMNS = ["journey_id", "ts", "channel", "converted", "conversion_value"]
 
@@ -102,15 +102,14 @@ def test_identifiers_are_checked_and_dialects_known():
     assert '"public"."touch"' in paths_query("postgresql", "public.touch")[0]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("HAMSU_TEST_PG_DSN"), reason="set HAMSU_TEST_PG_DSN to test PostgreSQL"
-)
 @pytest.mark.parametrize("lookback", [None, timedelta(days=10)])
 def test_postgresql_route_equals_polars_route(lookback):
-    psycopg = pytest.importorskip("psycopg")
+    dsn = optional.postgresql_dsn()
+    import psycopg
+
     frame = random_touches(seed=1)
     table = f"hamsu_test_touch_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(os.environ["HAMSU_TEST_PG_DSN"]) as connection:
+    with psycopg.connect(dsn) as connection:
         connection.execute(
             f"CREATE TEMPORARY TABLE {table} (journey_id BIGINT, ts TIMESTAMPTZ, channel TEXT, "
             "converted BOOLEAN, conversion_value NUMERIC(12, 2))"
