@@ -2,11 +2,20 @@
 
     .venv/bin/python bench/attribution_bench.py [--journeys 1000000] [--seed 0]
         [--pg-dsn DSN | env HAMSU_TEST_PG_DSN] [--skip-reference] [--skip-sql]
+        [--process-runs 3] [--skip-processes] [--skip-stages]
 
 The data (long-form touchpoints, ~3.5 touches per journey, 10 channels whose order
-matters) is generated deterministically here. Our pipeline runs in a child process so
-its peak RSS is measured alone; ChannelAttribution runs on the same unique paths in
-this process. Figures go to stdout; docs/benchmarks/attribution.md records them.
+matters) is generated deterministically here. Two kinds of figures:
+
+* **whole processes** (``processes``): each command is started as its own process, as a
+  user would run it — Python start, imports, file read, model, output — ours (``hamsu
+  attribution FILE``) and ChannelAttribution's (a Python script reading the same path
+  file with pandas), interleaved round by round so both see the same machine load;
+* **stages** (``ours``, ``reference``): our pipeline stage by stage in a child process
+  (so its peak RSS is measured alone), ChannelAttribution on the same unique paths in
+  this process.
+
+Figures go to stdout as JSON; docs/benchmarks/attribution.md records them.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import json
 import os
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,6 +44,45 @@ from hamsu.analytics.attribution.sql import aggregate_paths_sql
 
 CHANNELS = 10
 RULES = ("first_touch", "last_touch", "linear", "position_based", "time_decay", "w_shaped")
+
+# Our whole budget as one process through the library's API: read the touchpoint file,
+# aggregate it once, run every rule-based model and exact Markov of order 1 and 2.
+OURS_ALL_MODELS = """
+import sys
+from hamsu.analytics.attribution import attribute
+from hamsu.analytics.attribution.io import read_input
+journeys = read_input(sys.argv[1])
+for model in sys.argv[2].split(","):
+    attribute(journeys, model)
+for order in (1, 2):
+    attribute(journeys, "markov", order=order)
+"""
+
+# ChannelAttribution's side of the same comparison, as its documentation uses it.
+CA_MARKOV = """
+import sys
+import ChannelAttribution as ca
+import pandas as pd
+data = pd.read_csv(sys.argv[1], sep=";")
+result = ca.markov_model(data, "path", "total_conversions", var_value="total_conversion_value",
+    var_null="total_null", order=int(sys.argv[2]), nsim_start=float(sys.argv[3]), verbose=False, flg_pro=False)
+sys.stdout.write(result.to_json(orient="records"))
+"""
+CA_HEURISTICS = """
+import sys
+import ChannelAttribution as ca
+import pandas as pd
+data = pd.read_csv(sys.argv[1], sep=";")
+result = ca.heuristic_models(data, "path", "total_conversions", var_value="total_conversion_value", flg_pro=False)
+sys.stdout.write(result.to_json(orient="records"))
+"""
+OURS_HEURISTICS = """
+import json, sys
+from hamsu.analytics.attribution import attribute
+from hamsu.analytics.attribution.io import read_input
+paths = read_input(sys.argv[1])
+print(json.dumps([attribute(paths, m).to_dict() for m in ("first_touch", "last_touch", "linear")]))
+"""
 
 
 def synthetic_touches(journeys: int, seed: int) -> pl.DataFrame:
@@ -233,6 +282,121 @@ def measure_sql(touches: pl.DataFrame, pg_dsn: str | None) -> dict[str, Any]:
     return figures
 
 
+def diagnostic_csv(respondents: int, seed: int) -> str:
+    """A survey round for ``hamsu diagnostic score`` (its start-up is measured too)."""
+    rng = np.random.default_rng(seed)
+    header = "respondent,function," + ",".join(f"s{i}" for i in range(1, 21))
+    functions = rng.choice(["sales", "marketing", "service"], respondents, p=[0.45, 0.45, 0.1])
+    ratings = rng.integers(1, 6, (respondents, 20))
+    rows = [
+        f"r{i},{f}," + ",".join(map(str, r)) for i, (f, r) in enumerate(zip(functions, ratings, strict=True))
+    ]
+    return "\n".join([header, *rows]) + "\n"
+
+
+def run_process(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], str]:
+    """Start ``command``, wait for it; its wall seconds, CPU seconds (all threads) and stdout."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{command} exited with {os.waitstatus_to_exitcode(status)}")
+        out.seek(0)
+        return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime}, out.read().decode()
+
+
+def measure_processes(
+    touches: pl.DataFrame, paths: Paths, runs: int, reference: bool, seed: int
+) -> dict[str, Any]:
+    """Whole commands as separate processes, ours and ChannelAttribution's, in the same rounds.
+
+    Every command runs once untimed first (bytecode compiled and cached, files in the
+    page cache), then ``runs`` timed rounds interleave all commands so that a change in
+    machine load hits both sides alike. ``PYTHONDONTWRITEBYTECODE`` is dropped from the
+    children's environment: with it, every start would recompile every module, which
+    is not how Python runs by default.
+    """
+    hamsu = Path(sys.executable).with_name("hamsu")
+    ours = [str(hamsu)] if hamsu.exists() else [sys.executable, "-m", "hamsu.cli"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        touch_file, path_file, survey = (
+            Path(tmp, "touches.parquet"),
+            Path(tmp, "paths.csv"),
+            Path(tmp, "d.csv"),
+        )
+        touches.write_parquet(touch_file)
+        ca_frame(paths).to_csv(path_file, sep=";", index=False)
+        survey.write_text(diagnostic_csv(200, seed), encoding="utf-8")
+        commands: dict[str, tuple[list[str], list[str] | None]] = {
+            "hamsu --help": ([*ours, "--help"], None),
+            "hamsu diagnostic score (200 respondents)": ([*ours, "diagnostic", "score", str(survey)], None),
+            "ours: markov order 1, path file": (
+                [*ours, "attribution", str(path_file), "--model", "markov"],
+                None,
+            ),
+            "ours: markov order 2, path file": (
+                [*ours, "attribution", str(path_file), "--model", "markov", "--order", "2"],
+                None,
+            ),
+            "ours: markov order 1, touchpoint file": (
+                [*ours, "attribution", str(touch_file), "--model", "markov"],
+                None,
+            ),
+            "ours: touchpoints -> all rule-based models + markov 1 and 2": (
+                [sys.executable, "-c", OURS_ALL_MODELS, str(touch_file), ",".join(RULES)],
+                None,
+            ),
+            "ours: first, last, linear, path file": (
+                [sys.executable, "-c", OURS_HEURISTICS, str(path_file)],
+                None,
+            ),
+        }
+        if reference:
+            for order in (1, 2):
+                commands[f"ChannelAttribution: markov order {order}, 1e7 simulations, path file"] = (
+                    [sys.executable, "-c", CA_MARKOV, str(path_file), str(order), "1e7"],
+                    [sys.executable, "-c", CA_MARKOV, str(path_file), str(order), "1e3"],
+                )
+            commands["ChannelAttribution: heuristic_models, path file"] = (
+                [sys.executable, "-c", CA_HEURISTICS, str(path_file)],
+                None,
+            )
+        for command, warm_up in commands.values():
+            run_process(warm_up or command, env)
+        timings: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
+        outputs: dict[str, str] = {}
+        for _ in range(runs):
+            for name, (command, _) in commands.items():
+                seconds, outputs[name] = run_process(command, env)
+                timings[name].append(seconds)
+    figures: dict[str, Any] = {}
+    for name, runs_of in timings.items():
+        figures[name] = {
+            f"{kind}_{stat.__name__}": stat([r[kind] for r in runs_of])
+            for kind in ("wall", "cpu")
+            for stat in (min, statistics.median)
+        }
+    if reference:
+        for order in (1, 2):
+            ours_out = json.loads(outputs[f"ours: markov order {order}, path file"])["channels"]
+            ca_name = f"ChannelAttribution: markov order {order}, 1e7 simulations, path file"
+            # ChannelAttribution prints a banner when imported; its result is the last line.
+            result = json.loads(outputs[ca_name].strip().splitlines()[-1])
+            ref = {r["channel_name"]: r["total_conversions"] for r in result}
+            figures[ca_name]["max_relative_error_vs_ours"] = max(
+                abs(ref[c] - v["conversions"]) / v["conversions"] for c, v in ours_out.items()
+            )
+            for kind in ("wall", "cpu"):
+                figures[f"ratio markov order {order}, {kind} (median)"] = (
+                    figures[ca_name][f"{kind}_median"]
+                    / figures[f"ours: markov order {order}, path file"][f"{kind}_median"]
+                )
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--journeys", type=int, default=1_000_000)
@@ -240,7 +404,10 @@ def main() -> None:
     parser.add_argument("--pg-dsn", default=os.environ.get("HAMSU_TEST_PG_DSN"))
     parser.add_argument("--skip-reference", action="store_true", help="do not run ChannelAttribution")
     parser.add_argument("--skip-sql", action="store_true", help="do not measure the SQL routes")
+    parser.add_argument("--skip-stages", action="store_true", help="do not time the in-process stages")
+    parser.add_argument("--skip-processes", action="store_true", help="do not time whole processes")
     parser.add_argument("--repeats", type=int, default=3, help="runs of our pipeline (best stage kept)")
+    parser.add_argument("--process-runs", type=int, default=3, help="timed rounds of whole processes")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -256,23 +423,31 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load_average_at_start": os.getloadavg(),
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        parquet = Path(tmp) / "touches.parquet"
-        touches.write_parquet(parquet)
-        child = subprocess.run(
-            [sys.executable, __file__, "--child", str(parquet), "--repeats", str(args.repeats)],
-            check=True,
-            capture_output=True,
-            text=True,
+    paths = prepare_touches(touches).journeys().paths
+    report["unique_paths"] = paths.n_paths
+    if not args.skip_processes:
+        report["processes"] = measure_processes(
+            touches, paths, args.process_runs, not args.skip_reference, args.seed
         )
-    ours = json.loads(child.stdout)
-    exact = {int(k): v for k, v in ours.pop("markov").items()}
-    report["ours"] = ours
-    if not args.skip_reference:
-        paths = prepare_touches(touches).journeys().paths
-        report["reference"] = measure_reference(paths, exact)
+        report["load_average_after_processes"] = os.getloadavg()
+    if not args.skip_stages:
+        with tempfile.TemporaryDirectory() as tmp:
+            parquet = Path(tmp) / "touches.parquet"
+            touches.write_parquet(parquet)
+            child = subprocess.run(
+                [sys.executable, __file__, "--child", str(parquet), "--repeats", str(args.repeats)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+        ours = json.loads(child.stdout)
+        exact = {int(k): v for k, v in ours.pop("markov").items()}
+        report["ours"] = ours
+        if not args.skip_reference:
+            report["reference"] = measure_reference(paths, exact)
     if not args.skip_sql:
         report["sql"] = measure_sql(touches, args.pg_dsn)
+    report["load_average_at_end"] = os.getloadavg()
     print(json.dumps(report, indent=2))
 
 
