@@ -10,7 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from hamsu.core import db_datetimes
         from hamsu.core.roles import sync_role_groups
+
+        # Raw SQL parameters (bulk imports, the demo, executemany updates) store datetimes
+        # exactly as the ORM does, so filters and cursors see them (see db_datetimes).
+        db_datetimes.install()
 
         # Groups and their permissions are code, not data: re-sync after each migrate so
         # the documented permission matrix is always what the database enforces. It runs

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from hamsu.core import audit
 from hamsu.core.company import company_settings
+from hamsu.core.db_datetimes import stored_datetime
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import CurrencyRate
 from hamsu.core.money import MAX_AMOUNT
@@ -115,8 +116,8 @@ class Context:
         self.dry_run = dry_run
         self.now = timezone.now()
         # Adapted once: the SQLite driver would otherwise format it for every row.
-        self.now_db = connection.ops.adapt_datetimefield_value(self.now)
-        self.adapt_datetime = connection.ops.adapt_datetimefield_value
+        self.now_db = stored_datetime(self.now)
+        self.adapt_datetime = stored_datetime
         self.report = report or Report()
         self._next_id: dict[type, int] = {}
         self._touched: set[type] = set()

@@ -28,6 +28,7 @@ from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from hamsu.core.company import company_settings
+from hamsu.core.db_datetimes import stored_datetime
 from hamsu.crm.models import Opportunity
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.funnel import reach
@@ -283,7 +284,7 @@ def _adapter():
     Only datetimes need the backend's help (aware → what the ORM would write); dates,
     Decimals and plain values go through the database driver's own adapters.
     """
-    adapt_dt = connection.ops.adapt_datetimefield_value
+    adapt_dt = stored_datetime
 
     def adapt(value):
         return adapt_dt(value) if isinstance(value, datetime.datetime) else value

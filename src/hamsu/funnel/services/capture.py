@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hamsu.core.db_datetimes import stored_datetime
 from hamsu.core.errors import ValidationFailed
 from hamsu.funnel.models import CaptureBatch, CaptureForm, CaptureItem, CaptureRequest
 
@@ -245,7 +246,7 @@ def _insert_request(*, form: CaptureForm | None, key: str | None, payload: Any) 
     table = connection.ops.quote_name(CaptureRequest._meta.db_table)
     q = connection.ops.quote_name
     json_param = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    created_at = stored_datetime(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({q('form_id')}, {q('key')}, {q('payload')}, {q('status')}, "
