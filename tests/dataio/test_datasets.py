@@ -84,3 +84,26 @@ def test_olist_funnel_imports_leads_and_won_deals():
         .values_list("to_stage", flat=True)
     )
     assert states == ["inquiry", "mql", "opportunity", "won"]
+
+
+@pytest.mark.skipif(not (MAVEN.exists() and OLIST.exists()), reason="data sets not present")
+@pytest.mark.parametrize(
+    ("directory", "bundle"), [(MAVEN, "maven_crm/bundle.json"), (OLIST, "olist/bundle.json")]
+)
+def test_a_bundles_dry_run_reports_what_its_import_will_do(directory, bundle):
+    """Each step's dry run sees what the steps before it would write: on an empty database
+    the deals find their people, products and leads, as the real import will."""
+    from hamsu.dataio.models import ImportJob, ImportStatus
+
+    call_command("import", "bundle", str(directory), mapping=bundle, no_progress=True, issues=0)
+    dry = list(ImportJob.objects.order_by("pk"))
+    assert [job.status for job in dry] == [ImportStatus.CHECKED] * len(dry)
+    assert [job.error_count for job in dry] == [0] * len(dry)
+    assert Opportunity.objects.count() == 0  # the whole bundle was rolled back
+    assert Lead.objects.count() == 0
+    ImportJob.objects.all().delete()
+    import_bundle(directory, bundle)
+    real = list(ImportJob.objects.filter(status=ImportStatus.DONE).order_by("pk"))
+    assert [(j.kind, j.created_count, j.error_count) for j in real] == [
+        (j.kind, j.created_count, j.error_count) for j in dry
+    ]

@@ -8,6 +8,7 @@ import uuid
 from typing import Annotated
 
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -53,7 +54,26 @@ class IssueOut(Schema):
 
 
 class MappingIn(Schema):
+    """Either a mapping, or the key of a preset (see ``GET /presets``)."""
+
+    mapping: dict | None = None
+    preset: str = ""
+
+
+class PresetOut(Schema):
+    key: str
+    name: str
+    kind: str
+    source: str
     mapping: dict
+    fits: bool = Field(False, description="The file has every column the preset reads.")
+
+
+def _presets_out(items) -> list[dict]:
+    return [
+        {"key": p.key, "name": p.name, "kind": p.kind, "source": p.source, "mapping": p.mapping, "fits": fits}
+        for p, fits in items
+    ]
 
 
 def _job_out(job: ImportJob) -> dict:
@@ -86,8 +106,12 @@ def import_create(
     encoding: Form[str] = "",
     delimiter: Form[str] = "",
     mapping: Form[str] = "",
+    preset: Form[str] = "",
 ):
-    """Upload a CSV/XLSX file; ``mapping`` is optional JSON (see docs/dataio.md)."""
+    """Upload a CSV/XLSX file. The mapping is ``mapping`` (JSON, see docs/dataio.md), else
+    the preset named by ``preset`` (a key from ``GET /presets``), else the preset
+    recognised from the file's columns (``mapping.preset`` in the answer), else the
+    headers that name fields."""
     require_perm(request, "dataio.add_importjob")
     parsed = None
     if mapping.strip():
@@ -104,9 +128,26 @@ def import_create(
         encoding=encoding,
         delimiter=delimiter,
         mapping=parsed,
+        preset=preset,
         via="api",
     )
     return Status(201, _job_out(job))
+
+
+@router.get("/presets", response={200: list[PresetOut], **ERRORS})
+def preset_list(request, kind: str = ""):
+    """Mapping presets offered on upload: saved ones, the public data sets', the common
+    CRM exports'."""
+    require_perm(request, "dataio.view_importjob")
+    return _presets_out(selectors.preset_list(kind=kind))
+
+
+@router.get("/imports/{pk}/presets", response={200: list[PresetOut], **ERRORS})
+def import_presets(request, pk: int):
+    """The presets for this file's kind, those whose every column the file has first."""
+    require_perm(request, "dataio.view_importjob")
+    job = _job(request, pk)
+    return _presets_out(selectors.preset_list(kind=job.kind, headers=job.headers))
 
 
 @router.get("/imports/{pk}", response={200: ImportJobOut, **ERRORS})
@@ -118,6 +159,15 @@ def import_get(request, pk: int):
 @router.put("/imports/{pk}/mapping", response={200: ImportJobOut, **ERRORS})
 def import_set_mapping(request, pk: int, payload: MappingIn):
     require_perm(request, "dataio.add_importjob")
+    if payload.preset:
+        job = services.import_job_apply_preset(
+            job=_job(request, pk), actor=request.user, preset=payload.preset, via="api"
+        )
+        return _job_out(job)
+    if payload.mapping is None:
+        raise ValidationFailed(
+            _("Give a mapping or a preset."), errors={"mapping": [_("Give a mapping or a preset.")]}
+        )
     job = services.import_job_set_mapping(
         job=_job(request, pk), actor=request.user, mapping=payload.mapping, via="api"
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,82 @@ def guess_preset(kind: str, headers: list[str]) -> tuple[str, dict] | None:
     preset = BUILT_IN_PRESETS[best[1]]
     columns = {t: c for t, c in preset["columns"].items() if c in present}
     return best[1], {**preset, "columns": columns}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A mapping offered on upload: saved by a user, or ready-made (a public data set's
+    mapping file under mappings/, or a common CRM export's header names)."""
+
+    key: str  # a saved preset's id, or the ready-made preset's name
+    name: str
+    kind: str
+    mapping: dict
+    source: str  # "saved" | "data set" | "crm export"
+
+    @property
+    def kind_label(self) -> str:
+        from hamsu.dataio.models import ImportKind
+
+        return ImportKind(self.kind).label
+
+
+@cache
+def dataset_presets() -> tuple[Preset, ...]:
+    """Each step of each bundle under mappings/ (``maven_crm/opportunities``…), named after
+    its data set and file, so the same files map themselves when uploaded one by one."""
+    presets = []
+    for bundle_path in sorted(MAPPINGS_DIR.glob("*/bundle.json")):
+        bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
+        for step in bundle.get("steps", []):
+            mapping = json.loads((bundle_path.parent / step["mapping"]).read_text(encoding="utf-8"))
+            key = f"{bundle_path.parent.name}/{Path(step['mapping']).stem}"
+            name = f"{bundle.get('name', bundle_path.parent.name)}: {step['file']}"
+            presets.append(Preset(key, name, step["kind"], {**mapping, "kind": step["kind"]}, "data set"))
+    return tuple(presets)
+
+
+def crm_presets() -> tuple[Preset, ...]:
+    return tuple(
+        Preset(name, name, preset["kind"], preset, "crm export") for name, preset in BUILT_IN_PRESETS.items()
+    )
+
+
+def mapped_columns(mapping: dict) -> list[list[str]]:
+    """Every column a mapping reads: one list of alternative names per field, then the
+    stage-history columns."""
+    wanted = []
+    for source in (mapping.get("columns") or {}).values():
+        names = [source] if isinstance(source, str) else list(source or [])
+        if names:
+            wanted.append(names)
+    wanted.extend([column] for column in (mapping.get("stage_history") or {}).values())
+    return wanted
+
+
+def fits(mapping: dict, headers: list[str]) -> bool:
+    """The file has every column the mapping reads (names compared as ``resolve`` does)."""
+    present = {header.casefold() for header in headers}
+    wanted = mapped_columns(mapping)
+    return bool(wanted) and all(any(n.casefold() in present for n in names) for names in wanted)
+
+
+def recognise(kind: str, headers: list[str], saved: tuple[Preset, ...] = ()) -> Preset | None:
+    """The preset this file was made for: a saved or data-set preset every column of
+    which the file has (the one reading the most columns; a saved one on a tie), else a
+    CRM export most of whose header names are there (``guess_preset``)."""
+    best: tuple[int, int, Preset] | None = None
+    for rank, presets in ((2, saved), (1, dataset_presets())):
+        for preset in presets:
+            if preset.kind != kind or not fits(preset.mapping, headers):
+                continue
+            score = (len(mapped_columns(preset.mapping)), rank)
+            if best is None or score > best[:2]:
+                best = (*score, preset)
+    if best is not None:
+        return best[2]
+    guessed = guess_preset(kind, headers)
+    if guessed is None:
+        return None
+    name, mapping = guessed
+    return Preset(name, name, kind, mapping, "crm export")

@@ -13,6 +13,7 @@ from django.db.models.sql.constants import MULTI
 from hamsu.core.visibility import visible
 from hamsu.crm.models import Account, Activity, Contact, Opportunity
 from hamsu.dataio.collector import fewer_gc_passes
+from hamsu.dataio.mapping import Preset, crm_presets, dataset_presets, fits, recognise
 from hamsu.dataio.models import ImportIssue, ImportJob, ImportPreset, WebhookDelivery, WebhookEndpoint
 from hamsu.dataio.progress import read_progress
 from hamsu.directory.models import Person
@@ -63,6 +64,47 @@ def import_issues(*, job: ImportJob, kind: str = "", limit: int = 500) -> QueryS
 
 def presets_for(kind: str) -> QuerySet[ImportPreset]:
     return ImportPreset.objects.filter(kind=kind).order_by("name")
+
+
+def _saved(kind: str = "") -> tuple[Preset, ...]:
+    rows = ImportPreset.objects.order_by("kind", "name")
+    if kind:
+        rows = rows.filter(kind=kind)
+    return tuple(Preset(str(p.pk), p.name, p.kind, {**p.mapping, "kind": p.kind}, "saved") for p in rows)
+
+
+def preset_list(*, kind: str = "", headers: list[str] | None = None) -> list[tuple[Preset, bool]]:
+    """Every preset offered on upload (saved, then the data sets', then the CRM exports'),
+    each with whether ``headers`` has every column it reads; those that fit come first."""
+    offered = [
+        preset
+        for preset in (*_saved(kind), *dataset_presets(), *crm_presets())
+        if not kind or preset.kind == kind
+    ]
+    if headers is None:
+        return [(preset, False) for preset in offered]
+    fitting = [(preset, fits(preset.mapping, headers)) for preset in offered]
+    return sorted(fitting, key=lambda item: not item[1])  # stable: the order above within each
+
+
+def preset_get(key: str) -> Preset | None:
+    """A saved preset by id, or a ready-made one by name."""
+    key = (key or "").strip()
+    if key.isdigit():
+        return next(iter(_saved_by_pk(int(key))), None)
+    return next((p for p in (*dataset_presets(), *crm_presets()) if p.key == key), None)
+
+
+def _saved_by_pk(pk: int) -> tuple[Preset, ...]:
+    return tuple(
+        Preset(str(p.pk), p.name, p.kind, {**p.mapping, "kind": p.kind}, "saved")
+        for p in ImportPreset.objects.filter(pk=pk)
+    )
+
+
+def preset_for_file(*, kind: str, headers: list[str]) -> Preset | None:
+    """The preset recognised from a file's columns (see ``mapping.recognise``)."""
+    return recognise(kind, headers, _saved(kind))
 
 
 # ---------------------------------------------------------------- exports

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.dataio.engine import Report, run_import
-from hamsu.dataio.mapping import Mapping, guess_preset
+from hamsu.dataio.mapping import Mapping
 from hamsu.dataio.models import (
     ImportIssue,
     ImportJob,
@@ -70,8 +70,10 @@ def _require_kind_permission(actor, kind: str) -> None:
 
 
 def _auto_mapping(kind: str, headers: list[str]) -> dict:
-    """A header that names a field (``email``, ``First name``…) maps to it; presets first."""
+    """The preset recognised from the file's columns (saved, a data set's, a CRM
+    export's); otherwise a header that names a field (``email``, ``First name``…) maps to it."""
     from hamsu.dataio.importers import IMPORTERS
+    from hamsu.dataio.selectors import preset_for_file
 
     targets = IMPORTERS[kind].TARGETS
     columns = {}
@@ -79,10 +81,33 @@ def _auto_mapping(kind: str, headers: list[str]) -> dict:
         key = header.strip().lower().replace(" ", "_").replace("-", "_")
         if key in targets:
             columns[key] = header
-    guessed = guess_preset(kind, headers)
-    if guessed and len(guessed[1]["columns"]) > len(columns):
-        return {**guessed[1], "preset": guessed[0]}
+    preset = preset_for_file(kind=kind, headers=headers)
+    # A saved or data-set preset fits the whole file (values, defaults, options too); a CRM
+    # export's header names are taken when they map more columns than the names alone.
+    if preset and (preset.source != "crm export" or len(preset.mapping["columns"]) > len(columns)):
+        return _with_preset(preset)
     return {"kind": kind, "columns": columns}
+
+
+def _with_preset(preset) -> dict:
+    mapping = {k: v for k, v in preset.mapping.items() if k not in ("preset", "preset_name")}
+    return {**mapping, "kind": preset.kind, "preset": preset.key, "preset_name": preset.name}
+
+
+def _preset_mapping(kind: str, key: str) -> dict:
+    from hamsu.dataio.selectors import preset_get
+
+    preset = preset_get(key)
+    if preset is None:
+        raise ValidationFailed(
+            _("No such mapping preset."), errors={"preset": [_("No preset “%(key)s”.") % {"key": key}]}
+        )
+    if preset.kind != kind:
+        raise ValidationFailed(
+            _("This preset is for another kind of record."),
+            errors={"preset": [_("“%(name)s” maps %(kind)s.") % {"name": preset.name, "kind": preset.kind}]},
+        )
+    return _with_preset(preset)
 
 
 @transaction.atomic
@@ -96,14 +121,20 @@ def import_job_create(
     encoding: str = "",
     delimiter: str = "",
     mapping: dict | None = None,
+    preset: str = "",
     via: str = "ui",
 ) -> ImportJob:
-    """Store the upload (or, from the CLI, read ``path`` in place), read its header row."""
+    """Store the upload (or, from the CLI, read ``path`` in place), read its header row.
+
+    The mapping is ``mapping``, else the named ``preset``, else the preset recognised from
+    the file's columns, else the headers that name fields."""
     if kind not in ImportKind.values:
         raise ValidationFailed(
             _("Unknown kind of record."), errors={"kind": [_("Choose what the file holds.")]}
         )
     _require_kind_permission(actor, kind)
+    if not mapping and preset:
+        mapping = _preset_mapping(kind, preset)
     if delimiter == "\\t":
         delimiter = "\t"
     if delimiter and len(delimiter) != 1:
@@ -168,6 +199,11 @@ def import_job_set_mapping(*, job: ImportJob, actor, mapping: dict, via: str = "
     return job
 
 
+def import_job_apply_preset(*, job: ImportJob, actor, preset: str, via: str = "ui") -> ImportJob:
+    """Map the job's file with a saved or ready-made preset."""
+    return import_job_set_mapping(job=job, actor=actor, mapping=_preset_mapping(job.kind, preset), via=via)
+
+
 @transaction.atomic
 def import_job_start(*, job: ImportJob, actor, dry_run: bool, via: str = "ui") -> ImportJob:
     """Queue the dry run or the real import; the task starts when this transaction commits."""
@@ -193,13 +229,17 @@ def import_job_start(*, job: ImportJob, actor, dry_run: bool, via: str = "ui") -
     return job
 
 
-def import_job_execute(*, job_id: int, dry_run: bool, progress=None, strict: bool = False) -> ImportJob:
-    """Run the job now (the task body, and the CLI's foreground run)."""
+def _job_running(job_id: int, *, dry_run: bool) -> ImportJob:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         job.status = ImportStatus.CHECKING if dry_run else ImportStatus.RUNNING
         job.started_at = timezone.now()
         job.save(update_fields=["status", "started_at"])
+    return job
+
+
+def _job_run(job: ImportJob, *, dry_run: bool, progress=None, strict: bool = False):
+    """Run the job's file; returns (report or None, failure message, failed line)."""
     mapping = Mapping.from_dict(job.mapping, kind=job.kind)
 
     def report_progress(processed: int, total: int) -> None:
@@ -242,6 +282,13 @@ def import_job_execute(*, job_id: int, dry_run: bool, progress=None, strict: boo
         raise
     finally:
         clear_progress(job.file_path)
+    return report, message, failed_line
+
+
+def _job_record(
+    job: ImportJob, report: Report | None, message: str, failed_line: int | None, *, dry_run: bool
+) -> ImportJob:
+    """Write the outcome (counts, status, the row-level report) in one short transaction."""
     with transaction.atomic():
         job.issues.all().delete()
         job.finished_at = timezone.now()
@@ -278,6 +325,67 @@ def import_job_execute(*, job_id: int, dry_run: bool, progress=None, strict: boo
             batch_size=1000,
         )
     return job
+
+
+def import_job_execute(*, job_id: int, dry_run: bool, progress=None, strict: bool = False) -> ImportJob:
+    """Run the job now (the task body, and the CLI's foreground run)."""
+    job = _job_running(job_id, dry_run=dry_run)
+    report, message, failed_line = _job_run(job, dry_run=dry_run, progress=progress, strict=strict)
+    return _job_record(job, report, message, failed_line, dry_run=dry_run)
+
+
+class _BundleRollback(Exception):
+    """Raised at the end of a bundle's dry run to roll every step back at once."""
+
+
+def import_bundle_execute(
+    *, job_ids: list[int], dry_run: bool, progress=None, strict: bool = False
+) -> list[ImportJob]:
+    """Run a bundle's jobs in order; stops at the first step that fails (later steps are
+    returned as they were, not run).
+
+    A dry run runs the whole bundle in ONE transaction and rolls it back at the end: each
+    step sees what the steps before it would write (the opportunities step finds the
+    people, products and leads of the earlier steps), so its report is the real import's.
+    Rolling each step back before the next one ran reported every deal of the Maven and
+    Olist bundles as an error ("No person…", "No lead…") on an empty database.
+    The real import commits step by step, each file in its own transaction, as for a
+    single file.
+    """
+    jobs = [_job_running(pk, dry_run=dry_run) for pk in job_ids]
+    if not dry_run:
+        done = []
+        for job in jobs:
+            report, message, failed_line = _job_run(job, dry_run=False, progress=progress, strict=strict)
+            done.append(_job_record(job, report, message, failed_line, dry_run=False))
+            if done[-1].status == ImportStatus.FAILED:
+                break
+        return done + _reset(jobs[len(done) :])
+    outcomes = []
+    try:
+        with transaction.atomic():
+            for job in jobs:
+                # Each step writes for real, inside the bundle's transaction...
+                outcome = _job_run(job, dry_run=False, progress=progress, strict=strict)
+                outcomes.append(outcome)
+                if outcome[0] is None or outcome[0].extra.get("aborted"):
+                    break
+            raise _BundleRollback  # ...and all of it is rolled back here.
+    except _BundleRollback:
+        pass
+    recorded = [
+        _job_record(job, report, message, line, dry_run=True)
+        for job, (report, message, line) in zip(jobs, outcomes, strict=False)
+    ]
+    return recorded + _reset(jobs[len(recorded) :])
+
+
+def _reset(jobs: list[ImportJob]) -> list[ImportJob]:
+    """Steps a bundle did not reach: back to "uploaded", as they were."""
+    for job in jobs:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.UPLOADED, started_at=None)
+        job.status = ImportStatus.UPLOADED
+    return jobs
 
 
 @transaction.atomic

@@ -16,10 +16,8 @@ from hamsu.core.errors import DomainError
 from hamsu.dataio import selectors, services
 from hamsu.dataio.exporters import csv_chunks, csv_stream, xlsx_tempfile
 from hamsu.dataio.importers import IMPORTERS
-from hamsu.dataio.mapping import BUILT_IN_PRESETS
 from hamsu.dataio.models import (
     ImportKind,
-    ImportPreset,
     ImportStatus,
     WebhookDelivery,
     WebhookEndpoint,
@@ -41,21 +39,13 @@ def _error_text(error: DomainError) -> str:
 def import_list(request):
     if request.method == "POST":
         try:
-            mapping = None
-            preset = request.POST.get("preset", "")
-            if preset.isdigit():
-                mapping = (
-                    ImportPreset.objects.filter(pk=int(preset)).values_list("mapping", flat=True).first()
-                )
-            elif preset in BUILT_IN_PRESETS:
-                mapping = BUILT_IN_PRESETS[preset]
             job = services.import_job_create(
                 actor=request.user,
                 kind=request.POST.get("kind", ""),
                 upload=request.FILES.get("file"),
                 encoding=request.POST.get("encoding", "").strip(),
                 delimiter=request.POST.get("delimiter", ""),
-                mapping=mapping,
+                preset=request.POST.get("preset", ""),
             )
         except DomainError as error:
             messages.error(request, _error_text(error))
@@ -67,8 +57,7 @@ def import_list(request):
         {
             "jobs": selectors.import_job_list(user=request.user),
             "kinds": [(k, label) for k, label in ImportKind.choices if may_import(request.user, k)],
-            "presets": ImportPreset.objects.order_by("kind", "name"),
-            "built_in": BUILT_IN_PRESETS,
+            "presets": [preset for preset, _fits in selectors.preset_list()],
         },
     )
 
@@ -97,7 +86,7 @@ def import_detail(request, pk: int):
             "errors": selectors.import_issues(job=job, kind="error"),
             "duplicates": selectors.import_issues(job=job, kind="duplicate", limit=200),
             "warnings": selectors.import_issues(job=job, kind="warning", limit=200),
-            "presets": selectors.presets_for(job.kind),
+            "presets": selectors.preset_list(kind=job.kind, headers=job.headers),
             "can_commit": job.status in (ImportStatus.CHECKED, ImportStatus.UPLOADED, ImportStatus.FAILED),
         },
     )
@@ -121,12 +110,18 @@ def import_progress(request, pk: int):
 def import_mapping(request, pk: int):
     job = _job_or_404(request, pk)
     try:
+        if request.POST.get("preset", "").strip():
+            services.import_job_apply_preset(job=job, actor=request.user, preset=request.POST["preset"])
+            return redirect("dataio:import", pk=job.pk)
         if request.POST.get("mapping_json", "").strip():
             mapping = json.loads(request.POST["mapping_json"])
         else:
             targets = IMPORTERS[job.kind].TARGETS
             columns = {t: request.POST.get(f"col_{t}") for t in targets if request.POST.get(f"col_{t}")}
             mapping = {**job.mapping, "columns": columns}
+            if columns != job.mapping.get("columns"):  # edited by hand: no longer the preset
+                mapping.pop("preset", None)
+                mapping.pop("preset_name", None)
         services.import_job_set_mapping(job=job, actor=request.user, mapping=mapping)
         if request.POST.get("preset_name", "").strip():
             services.preset_save(

@@ -56,13 +56,39 @@ class Command(BaseCommand):
         if not bundle_path.exists():
             bundle_path = MAPPINGS_DIR / bundle_path
         bundle = load_mapping_file(bundle_path)
+        jobs = []
         for step in bundle.get("steps", []):
             mapping = load_mapping_file(bundle_path.parent / step["mapping"])
-            self.stdout.write(self.style.MIGRATE_HEADING(f"{step['kind']}: {step['file']}"))
-            if not self._one(step["kind"], directory / step["file"], mapping, options, actor):
-                raise CommandError(f"step {step['file']} failed; later steps were not run")
+            job = self._create(step["kind"], directory / step["file"], mapping, options, actor)
+            if job is None:
+                raise CommandError(f"step {step['file']} cannot be read; nothing was run")
+            jobs.append(job)
+        # The dry run is the whole bundle in one transaction, rolled back at the end (so a
+        # step sees what the steps before it would write); the commit goes step by step.
+        for dry_run in self._modes(options):
+            done = services.import_bundle_execute(
+                job_ids=[job.pk for job in jobs], dry_run=dry_run, strict=options["strict"]
+            )
+            for job in done:
+                self.stdout.write(self.style.MIGRATE_HEADING(f"{job.kind}: {job.filename}"))
+                if job.status == ImportStatus.UPLOADED:
+                    self.stdout.write("not run: an earlier step failed")
+                    continue
+                self._print(job, dry_run, options["issues"])
+            failed = next((job for job in done if job.status == ImportStatus.FAILED), None)
+            if failed is not None:
+                raise CommandError(f"step {failed.filename} failed; later steps were not run")
 
-    def _one(self, kind: str, path: Path, mapping: dict | None, options, actor) -> bool:
+    @staticmethod
+    def _modes(options) -> list[bool]:
+        modes = []
+        if options["dry_run"] or not options["commit"]:
+            modes.append(True)
+        if options["commit"]:
+            modes.append(False)
+        return modes
+
+    def _create(self, kind: str, path: Path, mapping: dict | None, options, actor):
         try:
             job = services.import_job_create(
                 actor=actor,
@@ -75,16 +101,17 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             self.stderr.write(self.style.ERROR(self._problem(error)))
-            return False
+            return None
         self.stdout.write(
             f"{job.filename}: encoding {job.encoding or 'xlsx'}, delimiter {job.delimiter!r}, columns {len(job.headers)}"
         )
-        modes = []
-        if options["dry_run"] or not options["commit"]:
-            modes.append(True)
-        if options["commit"]:
-            modes.append(False)
-        for dry_run in modes:
+        return job
+
+    def _one(self, kind: str, path: Path, mapping: dict | None, options, actor) -> bool:
+        job = self._create(kind, path, mapping, options, actor)
+        if job is None:
+            return False
+        for dry_run in self._modes(options):
             job = self._run(job, dry_run, options)
             self._print(job, dry_run, options["issues"])
             if job.status == ImportStatus.FAILED:
