@@ -67,4 +67,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http(request, exc):
+        # ninja turns any error of the body parser into "Cannot parse request body" (400);
+        # our parser's field errors (a NUL in a text, see api/parser.py) are worth keeping.
+        if isinstance(exc.__cause__, DomainError):
+            return on_domain(request, exc.__cause__)
         return problem(api, request, status=exc.status_code, title=str(exc))

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from hamsu.api import errors
 from hamsu.api.auth import API_AUTH
+from hamsu.api.parser import TextCleaningParser
 
 api = NinjaAPI(
     title="Hamsu API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api-v1",
     docs_url="/docs",
+    parser=TextCleaningParser(),
 )
 errors.install(api)
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from openpyxl import Workbook
 
-from hamsu.core.http import csv_response, safe_cell
+from hamsu.core.http import csv_response, spreadsheet_text
 
 
 def _cell(value):
@@ -25,7 +25,7 @@ def _cell(value):
         return float(value)
     if isinstance(value, int | float):
         return value
-    return safe_cell(value)
+    return spreadsheet_text(value)
 
 
 def xlsx_response(filename: str, sheets: Sequence[tuple[str, list[str], Iterable[Sequence]]]) -> HttpResponse:
@@ -33,7 +33,7 @@ def xlsx_response(filename: str, sheets: Sequence[tuple[str, list[str], Iterable
     book.remove(book.active)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title=title[:31])
-        sheet.append([safe_cell(h) for h in header])
+        sheet.append([spreadsheet_text(h) for h in header])
         for row in rows:
             sheet.append([_cell(v) for v in row])
     buffer = io.BytesIO()

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
 
+from hamsu.core.validation import clean_text
+
 # Dot-atom local part and LDH domain labels with an alphabetic TLD: every address this
 # matches, Django's EmailValidator accepts (it also accepts more, e.g. IP literals and
 # IDNs, which take the slow path).
@@ -61,9 +63,16 @@ class FieldCheck:
             elif "\x00" not in value:
                 return value, None
         try:
-            return self.field.clean(value, None), None
+            return self._clean(value), None
         except ValidationError as error:
             return value, _message(error)
+
+    def _clean(self, value):
+        """``field.clean``, after the rule every text write follows: a model field does
+        not refuse NUL itself (a form field does), so ``clean_text`` does."""
+        if isinstance(value, str) and "\x00" in value:
+            clean_text(value)
+        return self.field.clean(value, None)
 
     def column(self, values: list[str]) -> dict[int, str]:
         """position → Django's message, for the values of a column (all ``str``) that fail."""
@@ -92,7 +101,7 @@ class FieldCheck:
         found = {}
         for position in sorted(suspects):
             try:
-                self.field.clean(values[position], None)
+                self._clean(values[position])
             except ValidationError as error:
                 found[position] = _message(error)
         return found

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from hamsu.core.http import _FORMULA_START, safe_cell
+from hamsu.core.http import _FORMULA_START, safe_cell, spreadsheet_text
 
 # safe_cell's rule, inlined for the million-row loop: a text cell whose first character
 # starts a formula gets a leading quote. Falls back to calling safe_cell if the rule ever
@@ -180,7 +180,7 @@ def _xlsx_value(value):
         # Excel has no time zones: write the local wall-clock time.
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, str):
-        return safe_cell(value)
+        return spreadsheet_text(value)
     if isinstance(value, Decimal):
         return float(value)
     return value
@@ -191,7 +191,7 @@ def write_xlsx(path, header: list[str], rows: Iterable[tuple], *, title: str = "
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
-    sheet.append(header)
+    sheet.append([spreadsheet_text(h) for h in header])
     count = 0
     for row in rows:
         sheet.append([_xlsx_value(v) for v in row])

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from hamsu.core.validation import CONTROL_CHARACTERS
+
 SAMPLE_BYTES = 256 * 1024
 DELIMITERS = [",", ";", "\t", "|"]
 # Persian and Arabic letters: a file that decodes as Windows-1256 and holds them is most
@@ -60,14 +62,20 @@ class TableFile:
 
     def chunks(self, size: int) -> Iterator[tuple[list[int], list[list]]]:
         """The rows after the header in lists of up to ``size``: (row numbers, rows), the
-        same rows and numbers ``rows()`` gives. CSV cells are always ``str``."""
+        same rows and numbers ``rows()`` gives. CSV cells are always ``str``.
+
+        Control characters other than tab and line breaks are removed here, for every
+        kind of record (``hamsu.core.validation.clean_text``'s rule); a NUL stays, for
+        the field check to refuse with the row and column."""
         if self.format == "xlsx":
             rows = self.rows()
             next(rows, None)  # the header
             while batch := list(islice(rows, size)):
-                yield [number for number, _row in batch], [row for _number, row in batch]
+                numbers = [number for number, _row in batch]
+                yield numbers, _without_control_characters([row for _number, row in batch])
         else:
-            yield from _csv_chunks(self.path, self.encoding, self.delimiter, size)
+            for numbers, batch in _csv_chunks(self.path, self.encoding, self.delimiter, size):
+                yield numbers, _without_control_characters(batch)
 
     def estimate_rows(self) -> int:
         """A fast count for the progress bar (newlines; XLSX: the sheet's dimension)."""
@@ -256,6 +264,19 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
             yield number, row
     finally:
         raw.close()
+
+
+def _without_control_characters(rows: list[list]) -> list[list]:
+    search, remove = CONTROL_CHARACTERS.search, CONTROL_CHARACTERS.sub
+    try:
+        if not search("".join(map("".join, rows))):  # CSV: one C pass over the chunk
+            return rows
+    except TypeError:  # XLSX cells may be numbers or dates
+        pass
+    for i, row in enumerate(rows):
+        if any(cell.__class__ is str and search(cell) for cell in row):
+            rows[i] = [remove("", cell) if cell.__class__ is str else cell for cell in row]
+    return rows
 
 
 def _csv_chunks(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 
-from hamsu.core.http import csv_response, safe_cell
+from hamsu.core.http import csv_response, spreadsheet_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -16,12 +16,12 @@ def _xlsx_value(value):
     # Numbers stay numbers (so spreadsheets can sum them); text goes through safe_cell so
     # a name like "=HYPERLINK(…)" is never run as a formula.
     if isinstance(value, bool) or value is None:
-        return safe_cell(value)
+        return spreadsheet_text(value)
     if isinstance(value, int | float):
         return value
     if isinstance(value, Decimal):
         return float(value)
-    return safe_cell(value)
+    return spreadsheet_text(value)
 
 
 def xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
@@ -29,7 +29,7 @@ def xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=filename.rsplit(".", 1)[0][:31] or "data")
-    sheet.append([safe_cell(h) for h in header])
+    sheet.append([spreadsheet_text(h) for h in header])
     for row in rows:
         sheet.append([_xlsx_value(v) for v in row])
     buffer = io.BytesIO()
