@@ -71,9 +71,7 @@ def test_the_api_refuses_nul_with_the_fields_name(client, admin):
 
 def test_the_api_removes_other_control_characters(client, admin):
     client.force_login(admin.user)
-    response = client.post(
-        "/api/v1/accounts", {"name": VERTICAL_TAB_NAME}, content_type="application/json"
-    )
+    response = client.post("/api/v1/accounts", {"name": VERTICAL_TAB_NAME}, content_type="application/json")
     assert response.status_code == 201, response.content
     assert Account.objects.get().name == "Acme Trading"
 

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         ("dataio", "0002_import_kind_costs"),
         ("directory", "0001_initial"),
         ("funnel", "0006_routing_rule_conditions"),
-        ("scorecard", "0002_funnel_rollup"),
+        ("scorecard", "0004_seller_dimensions_and_won_cycles"),
     ]
 
     operations = [migrations.RunPython(normalise, migrations.RunPython.noop, elidable=True)]
