@@ -16,6 +16,7 @@ from hamsu.crm.api import ERRORS
 from hamsu.crm.models import Product, Segment
 from hamsu.directory.models import Person, Team
 from hamsu.scorecard import dashboards, metrics, selectors, services
+from hamsu.scorecard.glossary import metric_key
 from hamsu.scorecard.models import CostCategory, CostEntry, CostFunction, FunnelPlan, Target, TargetScope
 
 router = Router(tags=["scorecard"])
@@ -128,6 +129,7 @@ class MetricDefinition(Schema):
     period: str
     formula: str
     code_formula: str
+    glossary: str = Field(description="Key of its glossary entry (GET /api/v1/glossary)")
 
 
 class MetricValue(MetricDefinition):
@@ -148,6 +150,7 @@ def _definition(m: metrics.Metric) -> dict:
         "period": m.period,
         "formula": str(m.formula),
         "code_formula": m.code_formula,
+        "glossary": metric_key(m.code),
     }
 
 

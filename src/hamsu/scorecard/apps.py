@@ -8,7 +8,11 @@ class ScorecardConfig(AppConfig):
     verbose_name = _("Scorecard")
 
     def ready(self) -> None:
-        from hamsu.core import clock
+        from hamsu.core import clock, glossary
+        from hamsu.scorecard.glossary import SECTIONS, TERMS, metric_terms
+
+        glossary.register_section(*SECTIONS)
+        glossary.register(*TERMS, *metric_terms())
 
         clock.register(
             clock.Job(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.scorecard import metrics, selectors
 from hamsu.scorecard.aggregates import LEAD_ORDER, SALES_ORDER
+from hamsu.scorecard.glossary import metric_key
 from hamsu.scorecard.models import ForecastMethod
 from hamsu.scorecard.periods import MONTH, Period
 
@@ -25,6 +26,13 @@ class Table:
     header: list[str]
     rows: list[list] = field(default_factory=list)
     units: list[str] | None = None  # per column, for display only ("ratio" shows as %)
+    # Per column, the glossary key of the figure it shows (None: a label, not a figure).
+    terms: list[str | None] | None = None
+
+    @property
+    def columns(self):
+        terms = self.terms or []
+        return [(h, terms[i] if i < len(terms) else None) for i, h in enumerate(self.header)]
 
     @property
     def display(self):
@@ -50,6 +58,13 @@ def overview(filters: selectors.Filters) -> dict:
     table = Table(
         [_("Period"), _("Target"), _("Forecast"), _("Actual (won)"), _("Attainment")],
         units=["", "money", "money", "money", "ratio"],
+        terms=[
+            None,
+            "scorecard.target",
+            "scorecard.forecast",
+            "scorecard.won",
+            metric_key("quota_attainment"),
+        ],
     )
     series = {"periods": [], "target": [], "forecast": [], "actual": []}
     for period in periods:
@@ -119,6 +134,14 @@ def forecast_methods(filters: selectors.Filters, view: selectors.ForecastView | 
     table = Table(
         [_("Method"), _("Taken on"), _("Forecast"), _("P10"), _("P90"), _("Won to date")],
         units=["", "", "money", "money", "money", "money"],
+        terms=[
+            None,
+            None,
+            "scorecard.forecast",
+            "scorecard.forecast_range",
+            "scorecard.forecast_range",
+            "scorecard.won",
+        ],
     )
     if view is None:
         return table
@@ -157,6 +180,16 @@ def funnel(filters: selectors.Filters) -> dict:
             _("Open now"),
             _("Open value"),
         ],
+        terms=[
+            None,
+            "scorecard.stage_reached",
+            "scorecard.stage_conversion",
+            "scorecard.stage_dropoff",
+            "scorecard.stage_lost",
+            "scorecard.stage_days",
+            "scorecard.stage_open",
+            "scorecard.stage_open_value",
+        ],
     )
     chart = []
     for i, stage in enumerate(SALES_ORDER):
@@ -182,7 +215,10 @@ def funnel(filters: selectors.Filters) -> dict:
     # source split): a filtered page leaves them out and says so.
     if selectors.leads_measured() and not filters.narrowed:
         lead_totals = selectors.lead_totals(filters.period.months())
-        leads = Table([_("Lead stage"), _("Reached"), _("Conversion to next"), _("Mean days in stage")])
+        leads = Table(
+            [_("Lead stage"), _("Reached"), _("Conversion to next"), _("Mean days in stage")],
+            terms=[None, "scorecard.lead_reached", "scorecard.lead_conversion", "scorecard.lead_days"],
+        )
         for i, stage in enumerate(LEAD_ORDER):
             row = lead_totals.get(stage) or {"reached": 0, "exits": 0, "exit_seconds": 0, "cohort_reached": 0}
             nxt = (
@@ -224,7 +260,19 @@ def trends(filters: selectors.Filters, months: int = 12) -> dict:
         _("Mean sales cycle (days)"),
         _("Median sales cycle (days)"),
     ] + [_("Days in %(s)s") % {"s": Stage(s).label} for s in [x.value for x in OPEN_STAGES]]
-    table = Table(header, units=["", "count", "money", "ratio", "days", "days"] + ["days"] * len(OPEN_STAGES))
+    table = Table(
+        header,
+        units=["", "count", "money", "ratio", "days", "days"] + ["days"] * len(OPEN_STAGES),
+        terms=[
+            None,
+            metric_key("sales_closed"),
+            "scorecard.won",
+            metric_key("win_rate"),
+            metric_key("sales_cycle_days"),
+            metric_key("sales_cycle_median_days"),
+        ]
+        + [metric_key(f"velocity_{s.value}") for s in OPEN_STAGES],
+    )
     chart = {
         "months": [p.key for p in span],
         "cycle": [],
@@ -308,10 +356,10 @@ def scorecard(filters: selectors.Filters, group: str | None = None) -> dict:
                 str(metrics.GROUP_LABELS[m.group]),
                 str(m.label),
                 v["value"],
-                m.unit,
-                m.direction,
-                m.owner,
-                v["status"] if v["status"] == "measured" else f"{_('not measured yet')}: {v['note']}",
+                str(metrics.UNIT_LABELS.get(m.unit, m.unit)),
+                str(metrics.DIRECTION_LABELS[m.direction]),
+                str(metrics.GROUP_LABELS.get(m.owner, m.owner)),
+                _("measured") if v["status"] == "measured" else f"{_('not measured yet')}: {v['note']}",
                 str(m.formula),
             ]
         )

@@ -40,6 +40,14 @@ GROUP_LABELS = {
     SHARED: _("Shared"),
 }
 UP, DOWN = "up", "down"
+DIRECTION_LABELS = {UP: _("higher is better"), DOWN: _("lower is better")}
+UNIT_LABELS = {
+    "money": _("money"),
+    "count": _("count"),
+    "ratio": _("share (%)"),
+    "days": _("days"),
+    "multiple": _("multiple"),
+}
 # The filters a page offers beyond the period, as ``selectors.Filters`` names them.
 DEAL_FILTERS = ("team", "segment", "product", "owner", "source")
 # Costs, lead stages, segments and forecast accuracy are kept for the whole company only.
@@ -801,6 +809,7 @@ def evaluate(
             {
                 "metric": m,
                 "code": m.code,
+                "term": f"scorecard_metrics.{m.code}",
                 "value": None if value is None else Decimal(value).quantize(Decimal("0.0001")),
                 "status": status,
                 "note": note,

@@ -425,9 +425,27 @@ def forecast_view(request):
             ]
             for c in calls
         ],
+        terms=[
+            None,
+            None,
+            "scorecard.call_commit",
+            "scorecard.call_best_case",
+            "scorecard.call_override",
+            "scorecard.call_override",
+            "scorecard.call_commit",
+            "scorecard.call_best_case",
+        ],
     )
     accuracy_table = dashboards.Table(
-        [_("Method"), _("Horizon (weeks)"), _("Snapshots"), _("MAPE"), _("WAPE"), _("Bias")]
+        [_("Method"), _("Horizon (weeks)"), _("Snapshots"), _("MAPE"), _("WAPE"), _("Bias")],
+        terms=[
+            None,
+            None,
+            "scorecard.accuracy_snapshots",
+            "scorecard.accuracy_mape",
+            "scorecard.accuracy_wape",
+            "scorecard.accuracy_bias",
+        ],
     )
     for method in accuracy["methods"].values():
         for row in method["by_horizon"]:
