@@ -445,7 +445,11 @@ def forecast_view(filters: Filters) -> ForecastView | None:
     if not ForecastLine.objects.filter(
         calendar=filters.period.calendar, period_key=filters.period.key, taken_on=taken_on
     ).exists():
-        return None
+        # No line at all: a snapshot of a company with nothing to forecast (zero), or one
+        # taken before snapshots kept their deals' lines (unknown for a filter).
+        learned = latest_snapshots(filters.period).get(ForecastMethod.WEIGHTED_LEARNED)
+        if learned is None or learned.forecast:
+            return None
     rows = list(
         lines_qs.order_by("kind", "opportunity_id").values_list(
             "kind", "value", "probability", "default_probability"
