@@ -10,8 +10,12 @@ from django.utils import timezone
 from hamsu.alignment import advisor, moves, services
 from hamsu.alignment.models import ActionItem
 from hamsu.analytics.diagnostic import Relationship
+from hamsu.collaboration.models import Meeting
+from hamsu.core import roles
 from hamsu.core.errors import ValidationFailed
 from hamsu.directory.models import Function, RoleTitle
+from hamsu.funnel.models import EngagementRule
+from hamsu.scorecard import services as scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -73,21 +77,59 @@ def test_no_moves_when_already_at_target():
     assert moves.moves_between(Relationship.ALIGNED, Relationship.ALIGNED) == []
 
 
-def test_meetings_status_reads_the_collaboration_app_when_present():
-    status = moves.meetings_status(timezone.now())
-    assert status.text in ("not set up yet", "no meeting held yet") or "days ago" in status.text
+def status(key: str) -> str:
+    return moves.MOVES_BY_KEY[key].read_status(timezone.now()).text
+
+
+def test_every_move_hamsu_can_track_has_a_status_reader():
+    untracked = [m.key for m in moves.MOVES if status(m.key) == "not set up yet"]
+    assert untracked == []
 
 
 def test_meetings_status_says_when_the_last_one_was_held():
-    from hamsu.alignment import sources
-
-    meeting = sources.optional_model("collaboration", "Meeting")
-    if meeting is None:
-        pytest.skip("collaboration meetings are not installed")
-    meeting.objects.create(
+    Meeting.objects.create(
         title="Monthly", starts_at=timezone.now() - datetime.timedelta(days=94), status="held"
     )
-    assert moves.meetings_status(timezone.now()).text == "last held 94 days ago"
+    Meeting.objects.create(title="Planned", starts_at=timezone.now() - datetime.timedelta(days=3))
+    assert status("meetings") == "last held 94 days ago"
+
+
+def test_rules_of_engagement_status_counts_the_rules_in_force():
+    EngagementRule.objects.create(name="Big deal", subject="opportunity")
+    EngagementRule.objects.create(name="Old", subject="lead", is_active=False)
+    assert status("rules") == "1 rules of engagement in force"
+
+
+def test_shared_revenue_targets_count_the_number_not_sellers_quotas(head_of_sales, rep, other_rep):
+    """Defect 7: "312 shared revenue targets" counted every seller's quota."""
+    today = timezone.localdate()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    scorecard.target_set(actor=head_of_sales.user, period=quarter, scope="company", amount="9000")
+    for seller in (rep, other_rep):
+        scorecard.target_set(
+            actor=head_of_sales.user, period=quarter, scope="seller", person=seller, amount="1"
+        )
+    assert status("targets") == "the number is set for 1 periods of the last year or later; one covers today"
+
+
+def test_the_rules_of_engagement_move_links_to_the_rules():
+    """Defect 8: the move linked nowhere (its URL names did not exist)."""
+    assert moves.MOVES_BY_KEY["rules"].url_for(None) == "/funnel/rules/engagement/"
+
+
+def test_the_big_deal_move_links_the_cro_to_the_biggest_open_deals(leader):
+    """Defect 8: it linked everyone to the settings page, which answers 403 to the CRO."""
+    assert moves.MOVES_BY_KEY["big_deals"].url_for(leader.user) == "/crm/opportunities/?open=1&sort=-amount"
+
+
+def test_the_big_deal_move_links_the_administrator_to_the_threshold(make_person):
+    admin = make_person("Ada Admin", role=roles.ADMINISTRATOR, title=RoleTitle.ADMINISTRATOR)
+    assert moves.MOVES_BY_KEY["big_deals"].url_for(admin.user) == "/settings/"
+
+
+def test_a_move_shows_no_link_to_whom_may_not_open_its_page(rep):
+    assert moves.MOVES_BY_KEY["liaison"].url_for(rep.user) == "/together/liaisons/"
+    assert moves.MOVES_BY_KEY["targets"].url_for(SimpleNamespace(has_perm=lambda perm: False)) is None
 
 
 def test_split_status_reads_the_directory(make_person, teams):

@@ -534,7 +534,7 @@ def list_moves(request, target: Relationship | None = None):
             "status": m.status.text,
             "in_place": m.status.in_place,
         }
-        for m in moves.moves_between(current or Relationship.UNDEFINED, target)
+        for m in moves.moves_between(current or Relationship.UNDEFINED, target, user=request.user)
     ]
 
 

@@ -18,10 +18,11 @@ class AlignmentConfig(AppConfig):
                 _("Close due diagnostic rounds and remind who has not answered"),
             )
         )
-        from hamsu.alignment import roles
+        from hamsu.alignment import evidence, roles
         from hamsu.core.navigation import NavItem, register
 
         roles.register()
+        evidence.register()
         register(
             NavItem("alignment:index", _("Alignment"), "people", order=60, permission="alignment.view_round"),
         )

@@ -1,35 +1,50 @@
 """The study's moves from one relationship to the next, each with the Hamsu feature that
-implements it and its live status read from the data (or "not set up yet")."""
+implements it, a link to that feature for whoever may open it, and its live status read from
+the records.
+
+Statuses of practices whose records live in this app's layers below (CRM, funnel,
+directory) are read here through those apps' selectors; the scorecard and collaboration,
+peers of this app, register theirs in ``hamsu.core.evidence``.
+"""
 
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldError
-from django.db import DatabaseError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hamsu.alignment import evidence, sources
+from hamsu.alignment import evidence
 from hamsu.alignment.statements import ORDER
 from hamsu.analytics.diagnostic import Relationship
+from hamsu.core import evidence as registry
 from hamsu.core.company import company_settings
-from hamsu.crm.models import Activity, ActivityParticipant, Opportunity, OpportunityParticipant
-from hamsu.crm.stages import OPEN_STAGES
-from hamsu.directory.models import Function, Person, RoleTitle, Team
+from hamsu.core.evidence import HIGH, Status
+from hamsu.crm import selectors_joint as joint
+from hamsu.directory import selectors_org as org
+from hamsu.directory.models import Function
+from hamsu.funnel import selectors_usage as funnel_usage
 
-log = logging.getLogger(__name__)
+QUARTER = datetime.timedelta(days=90)
+HALF_YEAR = datetime.timedelta(days=180)
+
+__all__ = ["MOVES", "MOVES_BY_KEY", "Link", "Move", "MoveView", "Status", "moves_between"]
 
 
 @dataclass(frozen=True)
-class Status:
-    text: str
-    in_place: bool | None  # True: working; False: missing or lapsed; None: unknown / not tracked
+class Link:
+    """A page of the feature, shown only to those whose role may open it."""
+
+    url_name: str
+    permission: str
+    query: str = ""
+
+    def url(self) -> str:
+        return reverse(self.url_name) + (f"?{self.query}" if self.query else "")
 
 
 @dataclass(frozen=True)
@@ -39,146 +54,56 @@ class Move:
     title: str
     why: str
     feature: str
-    urls: tuple[str, ...]
-    status: Callable[[datetime.datetime], Status]
+    links: tuple[Link, ...]  # in order of preference
+    status: Callable[[datetime.datetime], Status] | None = None  # None: registered by its app
 
-    def url(self) -> str | None:
-        return sources.url_or_none(*self.urls)
-
-
-NOT_SET_UP = gettext_lazy("not set up yet")
-
-
-def _not_set_up() -> Status:
-    return Status(str(NOT_SET_UP), False)
-
-
-def _latest_days_ago(model, now: datetime.datetime) -> int | None:
-    name = sources.date_field(model)
-    if name is None:
+    def url_for(self, user) -> str | None:
+        """The first of the feature's pages ``user`` may open (None: no page, or none for them)."""
+        for link in self.links:
+            if user is None or user.has_perm(link.permission):
+                return link.url()
         return None
-    qs = model.objects.filter(**{f"{name}__lte": now})
-    if sources.field(model, "status") is not None:
-        qs = qs.filter(status="held")  # planned or cancelled meetings do not count
-    latest = qs.order_by(f"-{name}").values_list(name, flat=True).first()
-    if latest is None:
-        return None
-    if not isinstance(latest, datetime.datetime):
-        latest = datetime.datetime.combine(latest, datetime.time(), tzinfo=datetime.UTC)
-    return (now - latest).days
+
+    def read_status(self, now: datetime.datetime) -> Status:
+        reader = self.status or registry.status_reader(self.key)
+        if reader is None:
+            return Status(_("not set up yet"), None)
+        return reader(now)
 
 
 # ---------------------------------------------------------------- status readers
 
 
 def rules_status(now) -> Status:
-    model = sources.optional_model("funnel", "RuleOfEngagement", "EngagementRule")
-    if model is None:
-        return _not_set_up()
-    n = model.objects.count()
-    return Status(_("%(n)d rules of engagement") % {"n": n}, n > 0)
+    n = funnel_usage.active_engagement_rules()
+    return Status(_("%(n)d rules of engagement in force") % {"n": n}, n > 0)
 
 
 def handoff_status(now) -> Status:
-    model = sources.optional_model("funnel", "Handoff", "LeadHandoff")
-    if model is None:
-        return _not_set_up()
-    n = model.objects.filter(**sources.since_filter(model, now - datetime.timedelta(days=90))).count()
+    n = funnel_usage.handoffs_opened(since=now - QUARTER, until=now)
     return Status(_("%(n)d lead handoffs in the last 90 days") % {"n": n}, n > 0)
 
 
-def meetings_status(now) -> Status:
-    model = sources.optional_model("collaboration", "Meeting")
-    if model is None:
-        return _not_set_up()
-    days = _latest_days_ago(model, now)
-    if days is None:
-        return Status(_("no meeting held yet"), False)
-    # The study asks for at least quarterly meetings.
-    return Status(_("last held %(days)d days ago") % {"days": days}, days <= 92)
-
-
 def directory_status(now) -> Status:
-    counts = Person.objects.filter(is_active=True).aggregate(
-        n=Count("pk"), fresh=Count("pk", filter=Q(profile_updated_at__gte=now - datetime.timedelta(days=180)))
-    )
-    if not counts["n"]:
-        return _not_set_up()
-    ratio = counts["fresh"] / counts["n"]
+    fresh = org.profile_freshness(since=now - HALF_YEAR)
+    if not fresh.active:
+        return Status(_("nobody in the directory yet"), False)
+    ratio = fresh.fresh / fresh.active
     return Status(
         _("%(pct)d%% of %(n)d profiles updated in the last 6 months")
-        % {"pct": round(ratio * 100), "n": counts["n"]},
+        % {"pct": round(ratio * 100), "n": fresh.active},
         ratio >= 0.5,
     )
 
 
-def joint_work_status(now) -> Status:
-    since = now - datetime.timedelta(days=90)
-    marketer = ActivityParticipant.objects.filter(
-        activity=OuterRef("pk"), function__in=sorted(Function.marketing())
-    )
-    counts = Activity.objects.filter(occurred_at__gte=since, opportunity__isnull=False).aggregate(
-        n=Count("pk"), joint=Count("pk", filter=Q(Exists(marketer)))
-    )
-    if not counts["n"]:
-        return Status(_("no sales activities in the last 90 days"), None)
-    ratio = counts["joint"] / counts["n"]
-    text = _("marketers joined %(pct)d%% of deal activities in the last 90 days") % {
-        "pct": round(ratio * 100)
-    }
-    assignment = sources.optional_model("collaboration", "JointAssignment")
-    if assignment is not None:
-        n = assignment.objects.filter(
-            **sources.since_filter(assignment, now - datetime.timedelta(days=365))
-        ).count()
-        text += "; " + _("%(n)d joint assignments or rotations in the last year") % {"n": n}
-    return Status(text, ratio >= 0.1)
-
-
-def playbook_status(now) -> Status:
-    model = sources.optional_model("collaboration", "Playbook", "KeyAccountPlan", "AccountPlan")
-    if model is None:
-        return _not_set_up()
-    n = model.objects.count()
-    return Status(_("%(n)d key-account playbooks") % {"n": n}, n > 0)
-
-
-def events_status(now) -> Status:
-    found = sources.models_named(("collaboration",), "event", "training")
-    if not found:
-        return _not_set_up()
-    n = sum(
-        m.objects.filter(**sources.since_filter(m, now - datetime.timedelta(days=365))).count() for m in found
-    )
-    return Status(_("%(n)d joint events or trainings in the last year") % {"n": n}, n > 0)
-
-
-def liaison_status(now) -> Status:
-    n = Person.objects.filter(is_active=True, role_title=RoleTitle.MARKETING_LIAISON).count()
-    if not n:
-        return _not_set_up()
-    return Status(_("%(n)d marketing liaisons in the directory") % {"n": n}, True)
-
-
-def feedback_status(now) -> Status:
-    indicator = evidence.feedback_answered(now)
-    if not indicator.measured:
-        return Status(indicator.value, False)
-    return Status(indicator.value, indicator.level != "low")
-
-
 def big_deal_status(now) -> Status:
     threshold = company_settings().big_deal_threshold
-    big = Opportunity.objects.filter(stage__in=OPEN_STAGES, amount_base__gte=threshold)
-    marketer = OpportunityParticipant.objects.filter(
-        opportunity=OuterRef("pk"), person__function__in=sorted(Function.marketing())
-    )
-    counts = big.aggregate(n=Count("pk"), covered=Count("pk", filter=Q(Exists(marketer))))
-    if not counts["n"]:
+    share = joint.open_big_deals_covered(threshold=threshold, functions=Function.marketing())
+    if not share.total:
         return Status(_("no open deal above the big-deal threshold"), None)
     return Status(
-        _("marketing involved in %(c)d of %(n)d open big deals") % {"c": counts["covered"], "n": counts["n"]},
-        counts["covered"] == counts["n"],
+        _("marketing involved in %(c)d of %(n)d open big deals") % {"c": share.part, "n": share.total},
+        share.part == share.total,
     )
 
 
@@ -188,39 +113,19 @@ def not_tracked(now) -> Status:
 
 def cro_status(now) -> Status:
     indicator = evidence.revenue_leader(now)
-    return Status(indicator.value, indicator.level == "high" if indicator.measured else False)
+    return Status(indicator.value, indicator.level == HIGH if indicator.measured else False)
 
 
 def funnel_status(now) -> Status:
     indicator = evidence.shared_funnel(now)
-    if not indicator.measured:
-        return _not_set_up()
-    return Status(indicator.value, indicator.level == "high")
+    return Status(indicator.value, indicator.level == HIGH)
 
 
 def split_status(now) -> Status:
-    functions = set(
-        Team.objects.filter(members__is_active=True).values_list("function", flat=True).distinct()
-    )
-    both = {Function.UPSTREAM_MARKETING, Function.DOWNSTREAM_MARKETING} <= functions
-    if both:
+    functions = org.functions_with_staffed_teams()
+    if {Function.UPSTREAM_MARKETING, Function.DOWNSTREAM_MARKETING} <= functions:
         return Status(_("upstream and downstream marketing teams both exist"), True)
     return Status(_("marketing is not split into upstream and downstream teams"), False)
-
-
-def targets_status(now) -> Status:
-    model = sources.optional_model("scorecard", "Target", "RevenueTarget", "TheNumber", "Number")
-    if model is None:
-        return _not_set_up()
-    n = model.objects.count()
-    return Status(_("%(n)d shared revenue targets") % {"n": n}, n > 0)
-
-
-def metrics_status(now) -> Status:
-    indicator = evidence.shared_metrics(now)
-    if not indicator.measured:
-        return _not_set_up()
-    return Status(indicator.value, indicator.level == "high")
 
 
 DEFINED, ALIGNED, INTEGRATED = Relationship.DEFINED, Relationship.ALIGNED, Relationship.INTEGRATED
@@ -232,7 +137,7 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy("Clear rules of engagement"),
         gettext_lazy("Agree who does what, so disputes stop before they start."),
         gettext_lazy("Funnel: rules of engagement"),
-        ("funnel:rules", "funnel:engagement_rules", "funnel:index"),
+        (Link("funnel:rules_engagement", "funnel.view_engagementrule"),),
         rules_status,
     ),
     Move(
@@ -241,7 +146,7 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy("Defined handoff points for leads"),
         gettext_lazy("Decide exactly when a lead passes from marketing to sales and who follows it up."),
         gettext_lazy("Funnel: lead handoff and SLA"),
-        ("funnel:handoffs", "funnel:queue", "funnel:index"),
+        (Link("funnel:sla", "funnel.view_handoff"), Link("funnel:overview", "funnel.view_lead")),
         handoff_status,
     ),
     Move(
@@ -252,8 +157,7 @@ MOVES: tuple[Move, ...] = (
             "Meet at least quarterly, perhaps monthly, with big opportunities and problems on the agenda and action items followed up."
         ),
         gettext_lazy("Together: meetings"),
-        ("collaboration:meetings",),
-        meetings_status,
+        (Link("collaboration:meetings", "collaboration.view_meeting"),),
     ),
     Move(
         "directory",
@@ -261,7 +165,7 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy('An up-to-date "who to contact" directory'),
         gettext_lazy("Make it easy for each side to find the right person on the other."),
         gettext_lazy("People directory"),
-        ("directory:people",),
+        (Link("directory:people", "directory.view_person"),),
         directory_status,
     ),
     Move(
@@ -272,8 +176,10 @@ MOVES: tuple[Move, ...] = (
             "Marketers on sales calls and in account planning; sellers in marketing and product planning."
         ),
         gettext_lazy("CRM: activity participants"),
-        ("collaboration:events", "crm:opportunities"),
-        joint_work_status,
+        (
+            Link("collaboration:events", "collaboration.view_jointevent"),
+            Link("crm:opportunities", "crm.view_opportunity"),
+        ),
     ),
     Move(
         "playbook",
@@ -281,8 +187,7 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy("A joint playbook for the top accounts"),
         gettext_lazy("Plan together how to grow the top ten accounts in each segment."),
         gettext_lazy("Together: key-account playbooks"),
-        ("collaboration:key_accounts",),
-        playbook_status,
+        (Link("collaboration:key_accounts", "collaboration.view_accountplan"),),
     ),
     Move(
         "events",
@@ -290,17 +195,18 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy("Events and training planned together"),
         gettext_lazy("Plan events and conferences jointly and train the two staffs together."),
         gettext_lazy("Together: events and training"),
-        ("collaboration:events",),
-        events_status,
+        (Link("collaboration:events", "collaboration.view_jointevent"),),
     ),
     Move(
         "liaison",
         ALIGNED,
         gettext_lazy("A marketing liaison in the sales force"),
         gettext_lazy("A marketer who lives with the sales team and carries knowledge both ways."),
-        gettext_lazy("People directory: liaisons"),
-        ("collaboration:liaisons", "directory:people"),
-        liaison_status,
+        gettext_lazy("Together: liaisons"),
+        (
+            Link("collaboration:liaisons", "collaboration.view_liaisonassignment"),
+            Link("directory:people", "directory.view_person"),
+        ),
     ),
     Move(
         "co_location",
@@ -318,9 +224,11 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy(
             "Short forms, monthly or quarterly insight summaries, marketers reading call reports and CRM data."
         ),
-        gettext_lazy("Together: feedback requests"),
-        ("collaboration:digests", "collaboration:feedback_create"),
-        feedback_status,
+        gettext_lazy("Together: sales feedback and its digests"),
+        (
+            Link("collaboration:digests", "collaboration.view_feedbackdigest"),
+            Link("collaboration:feedback_create", "collaboration.add_feedbacknote"),
+        ),
     ),
     Move(
         "big_deals",
@@ -329,8 +237,12 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy(
             'A rule such as "involve the brand manager in every opportunity above the big-deal threshold".'
         ),
-        gettext_lazy("Company settings: big-deal threshold"),
-        ("core:settings",),
+        gettext_lazy("Big-deal threshold and the biggest open deals"),
+        (
+            Link("core:settings", "core.change_companysettings"),
+            # Who may not change the threshold can still check the biggest open deals.
+            Link("crm:opportunities", "crm.view_opportunity", "open=1&sort=-amount"),
+        ),
         big_deal_status,
     ),
     Move(
@@ -339,7 +251,7 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy("One revenue leader"),
         gettext_lazy("A chief revenue or customer officer over marketing, sales, service and pricing."),
         gettext_lazy("People directory"),
-        ("directory:people",),
+        (Link("directory:people", "directory.view_person"),),
         cro_status,
     ),
     Move(
@@ -348,7 +260,7 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy("A defined marketing-and-sales funnel"),
         gettext_lazy("One funnel from market sensing to customer service, run by both teams."),
         gettext_lazy("Funnel"),
-        ("scorecard:funnel", "funnel:index"),
+        (Link("funnel:overview", "funnel.view_lead"), Link("scorecard:funnel", "scorecard.view_target")),
         funnel_status,
     ),
     Move(
@@ -359,7 +271,7 @@ MOVES: tuple[Move, ...] = (
             "Upstream senses customers and shapes products; downstream runs campaigns, collateral and lead development."
         ),
         gettext_lazy("People directory: teams"),
-        ("directory:people",),
+        (Link("directory:people", "directory.view_person"),),
         split_status,
     ),
     Move(
@@ -368,8 +280,7 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy("Shared revenue targets and a compensation review"),
         gettext_lazy("One number both teams commit to, with rewards that follow it."),
         gettext_lazy("Scorecard: the number"),
-        ("scorecard:targets",),
-        targets_status,
+        (Link("scorecard:targets", "scorecard.view_target"),),
     ),
     Move(
         "metrics",
@@ -377,8 +288,7 @@ MOVES: tuple[Move, ...] = (
         gettext_lazy("Integrated metrics"),
         gettext_lazy("Measure both teams on shared results."),
         gettext_lazy("Scorecard: metrics"),
-        ("scorecard:catalogue", "scorecard:scorecard"),
-        metrics_status,
+        (Link("scorecard:catalogue", "scorecard.view_target"),),
     ),
 )
 MOVES_BY_KEY = {m.key: m for m in MOVES}
@@ -392,20 +302,11 @@ class MoveView:
 
 
 def moves_between(
-    current: Relationship, target: Relationship, *, now: datetime.datetime | None = None
+    current: Relationship, target: Relationship, *, user=None, now: datetime.datetime | None = None
 ) -> list[MoveView]:
-    """The moves that lead from ``current`` up to ``target``, each with its live status."""
+    """The moves that lead from ``current`` up to ``target``, each with its live status and
+    the link ``user`` may follow (every move's first link when no user is given)."""
     now = now or timezone.now()
     start, end = ORDER.index(current), ORDER.index(target)
     steps = set(ORDER[start + 1 : end + 1])
-    out = []
-    for move in MOVES:
-        if move.to not in steps:
-            continue
-        try:
-            status = move.status(now)
-        except (FieldError, LookupError, TypeError, ValueError, AttributeError, DatabaseError) as error:
-            log.warning("alignment move status %s failed: %s", move.key, error)
-            status = Status(_("not set up yet (source not readable)"), None)
-        out.append(MoveView(move, status, move.url()))
-    return out
+    return [MoveView(move, move.read_status(now), move.url_for(user)) for move in MOVES if move.to in steps]

@@ -161,7 +161,7 @@ def round_results(
                 by_function=[result.matrix[statement.key].get(f) for f in out.functions],
                 gap=result.gaps.get(statement.key),
                 indicator=indicator,
-                disagreement=indicator.disagreement(mean) if indicator else None,
+                disagreement=evidence.disagreement(indicator, mean),
             )
         )
     return out

@@ -487,7 +487,7 @@ def moves_view(request):
     items = []
     if target is not None:
         # At or beyond the target: show the practices of the levels reached, to keep alive.
-        items = moves.moves_between(Relationship.UNDEFINED if maintain else start, target)
+        items = moves.moves_between(Relationship.UNDEFINED if maintain else start, target, user=request.user)
     adopted = set(ActionItem.objects.exclude(status=ActionItem.Status.DROPPED).values_list("move", flat=True))
     return render(
         request,

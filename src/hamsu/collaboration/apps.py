@@ -44,6 +44,10 @@ class CollaborationConfig(AppConfig):
         from hamsu.core.navigation import NavItem, register
 
         register_permissions()
+        # Evidence for the alignment diagnostic, read by the alignment app through core.
+        from hamsu.collaboration import evidence
+
+        evidence.register()
         register(
             NavItem(
                 "collaboration:home",

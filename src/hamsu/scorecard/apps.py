@@ -69,6 +69,10 @@ class ScorecardConfig(AppConfig):
         roles.extend(roles.DOWNSTREAM_MARKETER, view + ["scorecard.add_costentry"])
         roles.extend(roles.LIAISON, view)
         roles.extend(roles.ADMINISTRATOR, view + targets + costs + ["scorecard.delete_costentry"])
+        # Evidence for the alignment diagnostic, read by the alignment app through core.
+        from hamsu.scorecard import evidence
+
+        evidence.register()
         # Links on the CRM's deal and account pages ("Related"); the CRM does not import scorecard.
         from hamsu.core import record_links
         from hamsu.scorecard.record_links import PROVIDERS
