@@ -157,3 +157,13 @@ def test_an_action_item_needs_an_owner_and_a_known_move(leader):
         services.action_item_create(actor=leader.user, move="teleport", title="x", owner=None)
     assert set(error.value.errors) == {"move", "owner"}
     assert ActionItem.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", sorted(roles.ROLE_LABELS))
+def test_every_move_link_opens_for_the_role_it_is_shown_to(role, make_person, client):
+    """Defect 8: a move's link must answer 200 to whoever sees it on the next-moves page."""
+    person = make_person(f"Someone {role}", role=role)
+    client.force_login(person.user)
+    shown = {m.key: m.url_for(person.user) for m in moves.MOVES}
+    answers = {key: client.get(url).status_code for key, url in shown.items() if url}
+    assert answers == dict.fromkeys(answers, 200)

@@ -208,7 +208,7 @@ DEFAULT_FUNNEL: list[dict] = [
         "",
         gettext_noop("Solution collateral: templates and customisation guides"),
         ["opportunity:solution_development"],
-        [{"title": gettext_noop("Solution collateral library"), "url": "/campaigns/"}],
+        [{"title": gettext_noop("Solution collateral library"), "url": "/together/collateral/"}],
     ),
     _stage(
         "sales",
