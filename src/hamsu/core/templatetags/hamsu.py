@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django import template
+from django import forms, template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import translation
+from django.utils.text import capfirst
 
 from hamsu.core import dates
 
@@ -71,9 +72,19 @@ def get_item(mapping, key):
     return mapping.get(key, "") if mapping else ""
 
 
+# Widgets a person types into: in a compact row their label doubles as the placeholder.
+_TYPED_INPUTS = {"text", "email", "number", "url", "search", "tel", "password"}
+
+
 @register.filter
-def bs(bound_field):
-    """Render a form field with Bootstrap classes, marked invalid when it has errors."""
+def bs(bound_field, layout: str = ""):
+    """Render a form field with Bootstrap classes, marked invalid when it has errors.
+
+    ``layout="inline"`` is for a field in a compact row that has no <label> of its own: the
+    field's label names it for assistive technology (aria-label) and, in an empty text box,
+    shows as the placeholder, so neither a screen reader nor a sighted person meets a
+    nameless box.
+    """
     widget = bound_field.field.widget
     input_type = getattr(widget, "input_type", "")
     if input_type == "checkbox":
@@ -87,6 +98,12 @@ def bs(bound_field):
     attrs = {"class": css}
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
+    if layout == "inline":
+        label = capfirst(bound_field.label)
+        attrs["aria-label"] = label
+        typed = input_type in _TYPED_INPUTS or isinstance(widget, forms.Textarea)
+        if typed and "placeholder" not in widget.attrs:
+            attrs["placeholder"] = label
     return bound_field.as_widget(attrs=attrs)
 
 

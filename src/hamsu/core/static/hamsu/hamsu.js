@@ -34,3 +34,34 @@
     if (box) { box.textContent = event.detail.xhr.responseText; box.classList.remove("d-none"); }
   });
 })();
+
+// A wide table scrolls sideways inside .table-responsive. A keyboard user can scroll it only
+// if the box can take focus (WCAG 2.1.1), so every such box that overflows joins the tab
+// order, named after its table's caption or label when it has one.
+(function () {
+  function focusableScrollers(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      var overflows = box.scrollWidth > box.clientWidth;
+      if (overflows && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        var table = box.querySelector("table");
+        var caption = table && table.caption ? table.caption.textContent.trim() : "";
+        var name = caption || (table && table.getAttribute("aria-label")) || "";
+        if (name) { box.setAttribute("role", "region"); box.setAttribute("aria-label", name); }
+        box.dataset.scrollFocus = "1";
+      } else if (!overflows && box.dataset.scrollFocus) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+  var pending = null;
+  document.addEventListener("DOMContentLoaded", function () { focusableScrollers(document); });
+  document.addEventListener("htmx:afterSettle", function () { focusableScrollers(document); });
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () { focusableScrollers(document); }, 150);
+  });
+})();
