@@ -90,3 +90,19 @@ def test_the_api_answers_the_filtered_forecast(client, two_teams, head_of_sales,
     client.force_login(head_of_sales.user)
     body = client.get(f"/api/v1/scorecard/forecast?period=2026-Q1&team={teams['smb'].pk}").json()
     assert body["learned"]["median"] == 3000.0
+
+
+@pytest.mark.django_db
+def test_the_forecast_card_speaks_persian_with_a_jalali_snapshot_day(client, two_teams, head_of_sales, teams):
+    from hamsu.core.company import company_settings
+    from hamsu.core.models import FiscalCalendar
+
+    row = company_settings()
+    row.fiscal_calendar = FiscalCalendar.JALALI
+    row.save()
+    services.snapshot_take(as_of=AS_OF, periods=[parse_period("1404-Q4", "jalali")], products=False)
+    client.force_login(head_of_sales.user)
+    page = client.get(
+        f"/scorecard/?period=1404-Q4&team={teams['smb'].pk}", HTTP_ACCEPT_LANGUAGE="fa"
+    ).content.decode()
+    assert "عکس‌فوری ۱۴۰۴/۱۲/۰۹" in page  # 2026-02-28, the snapshot day, in the Jalali calendar
