@@ -21,6 +21,7 @@ Figures go to stdout as JSON; docs/benchmarks/attribution.md records them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -209,7 +210,8 @@ def ca_frame(paths: Paths) -> Any:
 
 def measure_reference(paths: Paths, exact: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """ChannelAttribution on the same unique paths; Markov error measured against ours."""
-    import ChannelAttribution as ca
+    with contextlib.redirect_stdout(sys.stderr):  # it prints a banner when imported
+        import ChannelAttribution as ca
 
     data = ca_frame(paths)
     figures: dict[str, Any] = {}

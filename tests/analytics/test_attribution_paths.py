@@ -13,6 +13,8 @@ from hamsu.analytics.attribution import (
     Paths,
     aggregate_journeys,
     aggregate_paths,
+    attribute,
+    prepare_touches,
 )
 
 T0 = datetime(2026, 1, 1)
@@ -136,7 +138,7 @@ def test_from_lists_sums_duplicates_and_codes_channels_in_name_order():
 
 
 def test_unique_groups_short_packed_and_long_listed_paths_alike():
-    """Paths longer than fit in one int64 key take the list route; both must agree with a dict."""
+    """Paths longer than fit in one int64 key are keyed by several words; both must agree with a dict."""
     rng = np.random.default_rng(7)
     lists = [[f"c{x}" for x in rng.integers(0, 12, rng.integers(1, 40))] for _ in range(500)]
     lists += lists[:200] + [["c1"] * 30, ["c1"] * 30]
@@ -150,3 +152,48 @@ def test_unique_groups_short_packed_and_long_listed_paths_alike():
     assert got.keys() == expected.keys()
     for path, outcome in expected.items():
         np.testing.assert_allclose(got[path], outcome, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("journeys", "start"),
+    [
+        (np.arange(-40, 40), datetime(2026, 1, 1)),  # negative ids
+        (np.arange(80) * 10**12, datetime(1969, 12, 1)),  # sparse ids, times before 1970
+        (np.arange(80, dtype=np.int16) - 40, datetime(2026, 1, 1)),  # a narrow type whose span overflows it
+        (np.arange(80, dtype=np.uint64) + 2**63, datetime(2026, 1, 1)),  # unsigned beyond int64
+    ],
+)
+def test_the_fast_touch_order_equals_polars_multi_column_sort(journeys, start, monkeypatch):
+    """Integer journeys and datetimes are sorted by NumPy; the result must be Polars' sort's."""
+    import importlib
+
+    paths_module = importlib.import_module("hamsu.analytics.attribution.paths")
+    rng = np.random.default_rng(3)
+    n = 2_000
+    frame = pl.DataFrame(
+        {
+            "journey_id": pl.Series(rng.choice(journeys, n)),
+            # few distinct times, so ties within a journey are broken by the channel
+            "ts": [start + timedelta(hours=int(h)) for h in rng.integers(0, 30, n)],
+            "channel": rng.choice(["search", "email", "social", "display", "event"], n),
+            "converted": rng.random(n) < 0.1,
+            "conversion_value": rng.random(n).round(2),
+        }
+    )
+    fast = prepare_touches(frame)
+    assert not np.array_equal(fast.order, np.arange(n))  # the NumPy route sorted the rows
+    monkeypatch.setattr(paths_module, "_packed_touch_order", lambda *args: None)
+    general = prepare_touches(frame)
+    np.testing.assert_array_equal(fast.codes, general.codes)
+    np.testing.assert_array_equal(fast.starts, general.starts)
+    np.testing.assert_array_equal(fast.age, general.age)
+    np.testing.assert_array_equal(fast.keep, general.keep)
+    assert fast.journeys().journey_ids.to_list() == general.journeys().journey_ids.to_list()
+    keys = ["journey_id", "ts", "_code", "_age", "_keep"]
+    assert fast.frame.select(keys).rows() == general.frame.select(keys).rows()
+    # Rows equal in journey, time and channel may come in either order: same rows, same models.
+    assert sorted(fast.frame.rows()) == sorted(general.frame.rows())
+    for model in ("first_touch", "last_touch", "linear", "position_based", "time_decay", "markov"):
+        np.testing.assert_allclose(
+            attribute(fast.journeys(), model).value, attribute(general.journeys(), model).value, rtol=1e-12
+        )
