@@ -14,6 +14,12 @@ cannot open a page that escapes the audit. In each context:
 - whatever pages are still open when the test body ends, or when the test closes a page or
   its context, are audited then.
 
+A test that serves a navigation itself (its own ``page.route`` or a later
+``context.route`` that fulfils it) takes that navigation out of the hold: axe still
+starts on the page it leaves, but the page may be gone before axe reports, so serve pages
+from a route registered *before* the audit watches the context (as test_axe_audit.py
+does). Axe's "needs review" results are not failures.
+
 Violations are collected per test and fail it once its body has passed (the
 ``pytest_runtest_call`` hook in tests/conftest.py), naming for each page the rule, its
 impact and the selectors of the offending elements.
