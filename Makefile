@@ -1,7 +1,8 @@
 # Hamsu: two commands for a fresh machine.
 #   make demo   install everything, load the demo company on SQLite, serve on localhost
 #   make test   install everything and run the whole test suite
-# Needs Python 3.11+, make, Node.js/npm (front-end assets) and GNU gettext (translations).
+# Needs Python 3.11+, make, Node.js/npm (front-end assets) and GNU gettext (translations);
+# make test also builds ChannelAttribution with a C++ compiler (optional, see below).
 
 PYTHON ?= python3
 UV_VERSION = 0.13.8
