@@ -101,3 +101,17 @@ def test_an_import_removes_control_characters_and_refuses_nul(tmp_path, settings
     job = services.import_job_execute(job_id=job.pk, dry_run=False)
     assert list(Account.objects.values_list("name", flat=True)) == ["Acme Trading"]
     assert list(job.issues.filter(kind="error").values_list("row", "column")) == [(3, "name")]
+
+
+def test_every_posted_form_field_loses_its_control_characters(rf):
+    from hamsu.core.middleware import FormTextMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen.update(request.POST.lists())
+        return None
+
+    request = rf.post("/anywhere/", {"note": "Call\x07 back", "tags": ["a\x1b", "b"], "nul": "x\x00"})
+    FormTextMiddleware(view)(request)
+    assert seen == {"note": ["Call back"], "tags": ["a", "b"], "nul": ["x\x00"]}  # NUL: the field refuses it

@@ -373,6 +373,15 @@ def import_bundle_execute(
             raise _BundleRollback  # ...and all of it is rolled back here.
     except _BundleRollback:
         pass
+    except Exception as error:
+        # A bug: the marks _job_run left were rolled back with the bundle; leave no job
+        # "running" forever.
+        ImportJob.objects.filter(pk__in=job_ids, status=ImportStatus.CHECKING).update(
+            status=ImportStatus.FAILED,
+            message=f"Unexpected error: {error!r}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
     recorded = [
         _job_record(job, report, message, line, dry_run=True)
         for job, (report, message, line) in zip(jobs, outcomes, strict=False)
