@@ -177,7 +177,8 @@ def test_attribution_and_closed_loop_endpoints(client, marketer, rep, make_accou
     account = make_account(rep)
     deal = make_opportunity(rep, account=account, amount="1000", stage="won")
     Opportunity.objects.filter(pk=deal.pk).update(
-        closed_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)
+        created_at=datetime.datetime(2026, 1, 20, tzinfo=datetime.UTC),
+        closed_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
     )
     services.touchpoint_record(
         actor=None,
@@ -189,7 +190,9 @@ def test_attribution_and_closed_loop_endpoints(client, marketer, rep, make_accou
     auth = bearer(marketer)
     response = client.get("/api/v1/campaigns/attribution?model=linear&level=campaign&measure=revenue", **auth)
     assert response.status_code == 200, response.content
-    assert response.json()["credit"] == [{"key": "Search", "conversions": 1.0, "value": 1000.0}]
+    assert response.json()["credit"] == [
+        {"key": "Search", "label": "Search", "conversions": 1.0, "value": 1000.0}
+    ]
     assert client.get("/api/v1/campaigns/attribution?model=nonsense", **auth).status_code == 422
     loop = client.get("/api/v1/campaigns/closed-loop?model=linear", **auth).json()
     assert loop["mqls"] is None and loop["cost_per_won_deal"] == "200.00"

@@ -41,3 +41,40 @@ def test_the_demo_touches_precede_their_deals_and_feed_every_model(monkeypatch):
     loop = closed_loop()
     assert loop.revenue["sourced"].count > 0 and loop.spend > 0
     assert loop.revenue["influenced"].count >= loop.revenue["sourced"].count * 0.9
+
+
+@pytest.fixture(scope="module")
+def demo_loop(django_db_setup, django_db_blocker):
+    """The tiny demo company's closed loop over all time (generated once for the module)."""
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            cache.clear()
+            saved = generator.EXTENSION_APPS
+            generator.EXTENSION_APPS = ["campaigns"]
+            try:
+                generator.generate(scale="tiny", seed=7, progress=lambda *_: None)
+            finally:
+                generator.EXTENSION_APPS = saved
+            loop = closed_loop(model="linear")
+            transaction.set_rollback(True)
+    return loop
+
+
+def test_the_demo_does_not_count_every_deal_as_marketing_influenced(demo_loop):
+    share = demo_loop.pipeline["influenced"].count / demo_loop.pipeline["total"].count
+    assert share < 0.95
+
+
+def test_the_demo_counts_more_deals_influenced_than_sourced(demo_loop):
+    assert demo_loop.pipeline["influenced"].count > demo_loop.pipeline["sourced"].count
+
+
+def test_the_demo_marketing_roi_is_what_a_marketing_team_would_believe(demo_loop):
+    # Between 100 % and 1,000 %: B2B programmes return a few times what they cost.
+    assert 1.0 < demo_loop.roi < 10.0
+
+
+def test_no_demo_campaign_returns_thirty_times_its_cost(demo_loop):
+    assert max(row["roi"] for row in demo_loop.by_campaign if row["roi"] is not None) < 30.0

@@ -166,7 +166,7 @@ def test_the_attribution_page_shows_every_model_and_exports(client, marketer, wo
     assert "'=HYPERLINK" in csv_body  # neutralised formula
     xlsx = client.get("/campaigns/attribution/?level=campaign&format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet["A2"].value.startswith("'=") and sheet["B2"].value == pytest.approx(900.0)
+    assert sheet["A2"].value.startswith("'=") and sheet["C2"].value == pytest.approx(900.0)
 
 
 def test_the_closed_loop_page_is_honest_about_unmeasured_mqls(client, marketer, world):

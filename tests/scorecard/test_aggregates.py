@@ -190,20 +190,27 @@ def test_switching_to_the_jalali_calendar_rebuilds_on_jalali_months(history):
 
 
 @pytest.mark.django_db
-def test_marketing_influence_comes_from_campaign_touches_before_the_event(history):
+def test_marketing_influence_needs_a_marketing_touch_in_the_window_before_creation(history):
+    # The definition is the campaigns app's (hamsu.campaigns.influence), as on the closed loop.
     from hamsu.campaigns.models import Campaign, Touchpoint
     from hamsu.scorecard import metrics
 
     first, second = Opportunity.objects.order_by("id")[:2]
+    Opportunity.objects.filter(pk=first.pk).update(created_at=aware(2026, 1, 5))
+    Opportunity.objects.filter(pk=second.pk).update(created_at=aware(2026, 1, 8))
     campaign = Campaign.objects.create(
         name="Webinar", channel=Campaign._meta.get_field("channel").choices[0][0]
     )
-    # A touch before the first deal was created; a sales call and a touch after the second deal closed do not count.
+    # A touch days before the first deal was created counts. For the second: a sales call
+    # just before, a touch long before the window and one after the deal closed do not.
     Touchpoint.objects.create(
         kind="webinar", occurred_at=aware(2026, 1, 2), campaign=campaign, account=first.account
     )
     Touchpoint.objects.create(
         kind="sales_call", occurred_at=aware(2026, 1, 2), campaign=campaign, account=second.account
+    )
+    Touchpoint.objects.create(
+        kind="webinar", occurred_at=aware(2025, 6, 1), campaign=campaign, account=second.account
     )
     Touchpoint.objects.create(
         kind="webinar", occurred_at=aware(2026, 6, 1), campaign=campaign, account=second.account
@@ -216,6 +223,28 @@ def test_marketing_influence_comes_from_campaign_touches_before_the_event(histor
     }
     assert values["marketing_influenced_pipeline"]["value"] == first.amount_base
     assert values["marketing_influenced_revenue"]["value"] == first.amount_base
+
+
+@pytest.mark.django_db
+def test_a_new_influence_window_refolds_the_influenced_figures(history):
+    from hamsu.campaigns.models import Campaign, Touchpoint
+    from hamsu.core.company import company_settings
+    from hamsu.scorecard import metrics
+
+    first = Opportunity.objects.order_by("id").first()
+    Opportunity.objects.filter(pk=first.pk).update(created_at=aware(2026, 1, 5))
+    campaign = Campaign.objects.create(name="Webinar", channel="webinar")
+    Touchpoint.objects.create(
+        kind="webinar", occurred_at=aware(2025, 12, 1), campaign=campaign, account=first.account
+    )
+    aggregates.fill()
+    row = company_settings()
+    row.influence_lookback_days = 20  # the touch, 35 days before, falls out of the window
+    row.save()
+    aggregates.fill()
+    q1 = selectors.Filters(period=parse_period("2026-Q1", "gregorian"))
+    (value,) = metrics.evaluate(q1, ["marketing_influenced_pipeline"])
+    assert value["value"] == 0
 
 
 def _every_aggregate() -> dict:

@@ -23,9 +23,11 @@ api = NinjaAPI(
 )
 errors.install(api)
 
+from hamsu.api.company import router as company_router  # noqa: E402
 from hamsu.api.glossary import router as glossary_router  # noqa: E402
 
 api.add_router("/glossary", glossary_router)
+api.add_router("/settings", company_router)
 
 # Apps that have an api.py contribute a router; adding an app means adding its name here.
 ROUTED_APPS = ["crm", "directory", "funnel", "campaigns", "scorecard", "alignment", "collaboration", "dataio"]

@@ -15,6 +15,7 @@ from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.campaigns import selectors, services
 from hamsu.campaigns.attribution_runs import MODELS, compare_models, explain_deal
 from hamsu.campaigns.closed_loop import closed_loop
+from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
 from hamsu.core.errors import NotFound
 from hamsu.core.visibility import visible
@@ -212,6 +213,7 @@ class TouchpointOut(Schema):
     kind: str
     occurred_at: datetime.datetime
     channel: str
+    channel_label: str
     campaign_id: int | None
     contact_id: int | None
     account_id: int | None
@@ -349,6 +351,7 @@ def record_touchpoint_batch(request, payload: BatchIn):
 
 class Credit(Schema):
     key: str
+    label: str = Field(description="the channel's or campaign's name in the language of the request")
     conversions: float
     value: float
 
@@ -415,7 +418,7 @@ def attribution(
         "value": comparison.value,
         "value_touched": comparison.value_touched,
         "credit": sorted(
-            ({"key": key, **figures} for key, figures in credit.items()),
+            ({"key": key, "label": key_label(level, key), **figures} for key, figures in credit.items()),
             key=lambda c: (-c["value"], c["key"]),
         ),
     }
@@ -428,6 +431,7 @@ class SplitOut(Schema):
 
 class ReturnRow(Schema):
     key: str
+    label: str
     campaign_id: int | None
     channel: str
     spend: Decimal
@@ -440,15 +444,24 @@ class ReturnRow(Schema):
 
 class ClosedLoopOut(Schema):
     model: str
+    influence_lookback_days: int = Field(
+        description="marketing-influenced: a marketing touch on the deal's account in this many days "
+        "before the deal was created (a company setting)"
+    )
     pipeline: dict[str, SplitOut]
     revenue: dict[str, SplitOut]
-    spend: Decimal
+    spend: Decimal = Field(description="marketing spend: campaign spend plus other marketing costs")
+    marketing_spend_recorded: bool = Field(description="false: no spend was recorded in the period at all")
+    campaign_spend: Decimal
+    other_marketing_spend: Decimal
     mqls: int | None
     sqls: int | None
     cost_per_mql: Decimal | None
     cost_per_sql: Decimal | None
     cost_per_won_deal: Decimal | None
-    roi: float | None
+    returned: float | None = Field(description="revenue attributed to the campaigns that spent in the period")
+    roas: float | None = Field(description="returned / campaign_spend")
+    roi: float | None = Field(description="(returned - campaign_spend) / campaign_spend")
     by_campaign: list[ReturnRow]
     by_channel: list[ReturnRow]
     returns_computed_at: datetime.datetime | None = None
@@ -464,22 +477,29 @@ def closed_loop_report(
     until: datetime.date | None = None,
     lookback_days: Annotated[int, Field(ge=1, le=3650)] | None = 180,
 ):
-    """Sourced vs influenced pipeline and revenue, spend, cost per MQL/SQL/won deal
-    (null when the lead funnel is not measured yet), ROI and ROAS by campaign and channel."""
+    """Sourced vs influenced pipeline and revenue, marketing spend, cost per MQL/SQL/won
+    deal (null when the lead funnel is not measured yet), campaign ROI and ROAS, and the
+    returns by campaign and channel. Every figure is defined in `/api/v1/glossary`."""
     require_perm(request, "campaigns.view_campaign")
     loop = closed_loop(
         since=_moment(since), until=_moment(until), model=model, lookback_days=lookback_days, background=True
     )
     return {
         "model": loop.model,
+        "influence_lookback_days": loop.influence_days,
         "pipeline": {k: vars(v) for k, v in loop.pipeline.items()},
         "revenue": {k: vars(v) for k, v in loop.revenue.items()},
         "spend": loop.spend,
+        "marketing_spend_recorded": loop.marketing_spend is not None,
+        "campaign_spend": loop.campaign_spend,
+        "other_marketing_spend": loop.other_marketing_spend,
         "mqls": loop.mqls,
         "sqls": loop.sqls,
         "cost_per_mql": loop.cost_per_mql,
         "cost_per_sql": loop.cost_per_sql,
         "cost_per_won_deal": loop.cost_per_won_deal,
+        "returned": loop.returned,
+        "roas": loop.roas,
         "roi": loop.roi,
         "by_campaign": loop.by_campaign,
         "by_channel": loop.by_channel,
@@ -493,6 +513,7 @@ class TouchShareOut(Schema):
     position: int
     ts: datetime.datetime
     channel: str
+    label: str
     share: float
     conversions: float
     value: float
@@ -530,7 +551,7 @@ def deal_explanation(
         "measure": explanation.measure,
         "converted": explanation.converted,
         "value": explanation.value,
-        "touches": [vars(t) for t in explanation.touches],
+        "touches": [{**vars(t), "label": key_label(level, t.channel)} for t in explanation.touches],
     }
 
 

@@ -8,9 +8,13 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
+        from hamsu.campaigns.glossary import SECTIONS, TERMS
         from hamsu.campaigns.permissions import extend_roles
+        from hamsu.core import glossary
         from hamsu.core.navigation import NavItem, register
 
+        glossary.register_section(*SECTIONS)
+        glossary.register(*TERMS)
         extend_roles()
         register(
             NavItem(
@@ -43,3 +47,17 @@ class CampaignsConfig(AppConfig):
         from hamsu.core import record_links
 
         record_links.register(*PROVIDERS)
+
+        # Campaign spend is part of every "marketing spend" figure (see hamsu.core.spend).
+        from hamsu.campaigns.selectors import campaign_ledger_total
+        from hamsu.core import spend
+
+        spend.register(
+            spend.Ledger(
+                key="campaigns",
+                label=_("Campaign spend"),
+                functions=(spend.MARKETING,),
+                total=campaign_ledger_total,
+                order=10,
+            )
+        )

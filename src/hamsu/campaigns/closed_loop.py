@@ -1,11 +1,18 @@
 """The closed loop: what marketing's money bought, in pipeline and revenue.
 
-Marketing-sourced: the deal's source is marketing. Marketing-influenced: the deal's
-account had at least one marketing touch (any channel but direct sales calls and direct
-traffic) before the deal closed (or, while it is open, at any time so far). Cost per MQL
-and per SQL count the leads that reached MQL / SQL in the period (``hamsu.funnel.reach``:
-a stage skipped on the way counts); when no lead has ever moved through the funnel they
-are "not measured yet", never zero.
+Every figure has its entry in the glossary (``campaigns/glossary.py``) and a
+reconciliation test (``tests/reconcile/test_campaigns_closed_loop.py``):
+- marketing-sourced: the deal's source is marketing;
+- marketing-influenced: ``hamsu.campaigns.influence`` — a marketing touch on the deal's
+  account in the company's window (90 days unless changed) before the deal was created;
+- marketing spend: ``hamsu.core.spend`` — campaign spend plus the cost ledger's
+  marketing costs, the same figure the scorecard divides by;
+- ROI: revenue attributed (under the chosen model) to the campaigns that spent in the
+  period, against what those campaigns spent in the period — the same campaigns, the
+  same period, so the return is never set against a fraction of its cost.
+Cost per MQL and per SQL count the leads that reached MQL / SQL in the period
+(``hamsu.funnel.reach``: a stage skipped on the way counts); when no lead has ever moved
+through the funnel they are "not measured yet", never zero.
 """
 
 from __future__ import annotations
@@ -14,16 +21,20 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, Now
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
+from hamsu.campaigns import influence, selectors
 from hamsu.campaigns.attribution_runs import compare_models
-from hamsu.campaigns.journeys import _campaign_labels
-from hamsu.campaigns.models import NON_MARKETING_CHANNELS, Campaign, CostLine, Touchpoint
+from hamsu.campaigns.journeys import _campaign_labels, key_label
+from hamsu.campaigns.models import Campaign
+from hamsu.core import spend as spend_ledgers
 from hamsu.crm.models import Opportunity, Source
 from hamsu.crm.stages import Stage
 from hamsu.funnel import reach
 from hamsu.funnel.models import StageEvent
+
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -36,9 +47,12 @@ class Split:
 class ClosedLoop:
     since: datetime.datetime | None
     until: datetime.datetime | None
-    pipeline: dict[str, Split]  # total / sourced / influenced
+    influence_days: int
+    pipeline: dict[str, Split]  # total / sourced / influenced / influenced_or_sourced
     revenue: dict[str, Split]
-    spend: Decimal
+    # None: neither ledger recorded anything in the period (not measured, not zero).
+    marketing_spend: Decimal | None
+    campaign_spend: Decimal
     mqls: int | None  # None: the lead funnel is not measured yet
     sqls: int | None
     model: str
@@ -49,10 +63,20 @@ class ClosedLoop:
     stale: bool = False
     computed_at: datetime.datetime | None = None
 
+    @property
+    def spend(self) -> Decimal:
+        """Marketing spend, zero when nothing was recorded (what unit costs divide)."""
+        return self.marketing_spend or Decimal("0")
+
+    @property
+    def other_marketing_spend(self) -> Decimal:
+        """The part of marketing spend that is no campaign's (salaries, tools …)."""
+        return self.spend - self.campaign_spend
+
     def _per(self, count: int | None) -> Decimal | None:
-        if not count:
+        if not count or self.marketing_spend is None:
             return None
-        return (self.spend / count).quantize(Decimal("0.01"))
+        return (self.marketing_spend / count).quantize(CENT)
 
     @property
     def cost_per_mql(self) -> Decimal | None:
@@ -64,29 +88,35 @@ class ClosedLoop:
 
     @property
     def cost_per_won_deal(self) -> Decimal | None:
-        """Spend over the won deals marketing touched (sourced or influenced)."""
+        """Marketing spend over the won deals marketing sourced or influenced."""
         return self._per(self.revenue["influenced_or_sourced"].count)
 
     @property
-    def roi(self) -> float | None:
-        if not self.spend:
+    def returned(self) -> float | None:
+        """Revenue attributed to the campaigns that spent in the period (None: pending)."""
+        if self.pending:
             return None
-        return float((self.revenue["influenced_or_sourced"].amount - self.spend) / self.spend)
+        return sum(row["revenue"] for row in self.by_campaign if row["campaign_id"] and row["spend"])
+
+    @property
+    def roas(self) -> float | None:
+        if not self.campaign_spend or self.returned is None:
+            return None
+        return self.returned / float(self.campaign_spend)
+
+    @property
+    def roi(self) -> float | None:
+        """(Attributed revenue − spend) / spend, over the campaigns that spent."""
+        if self.roas is None:
+            return None
+        return self.roas - 1.0
 
 
-def _marketing_touch_before_close() -> Exists:
-    return Exists(
-        Touchpoint.objects.filter(
-            account_id=OuterRef("account_id"), occurred_at__lte=Coalesce(OuterRef("closed_at"), Now())
-        ).exclude(channel__in=[str(c) for c in NON_MARKETING_CHANNELS])
-    )
-
-
-def _splits(queryset) -> dict[str, Split]:
+def _splits(queryset, days: int) -> dict[str, Split]:
     """Total, sourced, influenced and either, in one aggregate query."""
     marketing = Q(source=Source.MARKETING)
     influenced = Q(_influenced=True)
-    rows = queryset.annotate(_influenced=_marketing_touch_before_close()).aggregate(
+    rows = queryset.annotate(_influenced=influence.influenced(days)).aggregate(
         n=Count("pk"),
         v=Sum("amount_base"),
         sn=Count("pk", filter=marketing),
@@ -121,13 +151,14 @@ def _lead_count(stage: str, since, until) -> int | None:
     return reach.reached_between(stage, since=since, until=until)
 
 
-def _spend_query(since, until):
-    lines = CostLine.objects.all()
-    if since:
-        lines = lines.filter(period_start__gte=since.date())
-    if until:
-        lines = lines.filter(period_start__lt=until.date())
-    return lines
+def booking_days(
+    since: datetime.datetime | None, until: datetime.datetime | None
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The days spend is booked on for a report from ``since`` up to (not including)
+    ``until``: the local dates from since's to the day before until's."""
+    start = timezone.localtime(since).date() if since else None
+    end = timezone.localtime(until).date() - datetime.timedelta(days=1) if until else None
+    return start, end
 
 
 def closed_loop(
@@ -138,25 +169,28 @@ def closed_loop(
     lookback_days: int | None = 180,
     background: bool = False,
 ) -> ClosedLoop:
+    days = influence.lookback_days()
     deals = Opportunity.objects.order_by()
-    pipeline = _splits(_period(deals, "created_at", since, until))
-    revenue = _splits(_period(deals.filter(stage=Stage.WON), "closed_at", since, until))
-    lines = _spend_query(since, until)
-    spend = lines.aggregate(total=Sum("amount_base"))["total"] or Decimal("0")
+    pipeline = _splits(_period(deals, "created_at", since, until), days)
+    revenue = _splits(_period(deals.filter(stage=Stage.WON), "closed_at", since, until), days)
+    start, end = booking_days(since, until)
     loop = ClosedLoop(
         since=since,
         until=until,
+        influence_days=days,
         pipeline=pipeline,
         revenue=revenue,
-        spend=spend,
+        marketing_spend=spend_ledgers.total(start=start, end=end, function=spend_ledgers.MARKETING),
+        campaign_spend=selectors.campaign_spend(start=start, end=end) or Decimal("0"),
         mqls=_lead_count("mql", since, until),
         sqls=_lead_count("sql", since, until),
         model=model,
     )
+    by_campaign = selectors.spend_by_campaign(start=start, end=end)
     for level in ("campaign", "channel"):
         rows, comparisons = _returns_by(
             level,
-            lines,
+            by_campaign,
             model=model,
             lookback_days=lookback_days,
             since=since,
@@ -172,8 +206,14 @@ def closed_loop(
     return loop
 
 
-def _returns_by(level: str, lines, *, model: str, lookback_days, since, until, background: bool = False):
-    """Attributed revenue and pipeline against spend per campaign or channel: ROI, ROAS."""
+def _returns_by(
+    level: str, spend_of: dict[int, Decimal], *, model: str, lookback_days, since, until, background=False
+):
+    """Attributed revenue and pipeline against spend per campaign or channel: ROI, ROAS.
+
+    ``spend_of`` is each campaign's spend in the period; a channel's spend is the sum
+    over its campaigns, so both tables add up to the same campaign spend.
+    """
     common = {
         "level": level,
         "lookback_days": lookback_days,
@@ -183,21 +223,19 @@ def _returns_by(level: str, lines, *, model: str, lookback_days, since, until, b
     }
     revenue = compare_models(measure="revenue", background=background, **common)
     pipeline = compare_models(measure="pipeline", background=background, **common)
+    campaigns = dict(Campaign.objects.values_list("pk", "channel"))
     if level == "campaign":
-        by_id = dict(
-            lines.order_by().values("campaign").annotate(t=Sum("amount_base")).values_list("campaign", "t")
-        )
-        labels = _campaign_labels(set(by_id) | set(Campaign.objects.values_list("pk", flat=True)))
-        spend = {labels[pk]: total for pk, total in by_id.items() if pk in labels}
-        channel_of = dict(Campaign.objects.values_list("pk", "channel"))
-        meta = {labels[pk]: {"campaign_id": pk, "channel": channel_of.get(pk, "")} for pk in labels}
+        labels = _campaign_labels(set(spend_of) | set(campaigns))
+        spend = {labels[pk]: total for pk, total in spend_of.items() if pk in labels}
+        meta = {
+            label: {"campaign_id": pk, "channel": campaigns.get(pk, ""), "label": label}
+            for pk, label in labels.items()
+        }
     else:
-        spend = dict(
-            lines.order_by()
-            .values("campaign__channel")
-            .annotate(t=Sum("amount_base"))
-            .values_list("campaign__channel", "t")
-        )
+        spend = {}
+        for pk, total in spend_of.items():
+            channel = campaigns.get(pk, "")
+            spend[channel] = spend.get(channel, Decimal("0")) + total
         meta = {}
     keys = sorted(set(spend) | set(revenue.keys) | set(pipeline.keys))
     rows = []
@@ -208,7 +246,7 @@ def _returns_by(level: str, lines, *, model: str, lookback_days, since, until, b
         rows.append(
             {
                 "key": key,
-                **meta.get(key, {"campaign_id": None, "channel": key if level == "channel" else ""}),
+                **(meta.get(key) or _meta_without_campaign(level, key)),
                 "spend": cost,
                 "revenue": attributed_revenue,
                 "pipeline": attributed_pipeline,
@@ -219,3 +257,11 @@ def _returns_by(level: str, lines, *, model: str, lookback_days, since, until, b
         )
     rows.sort(key=lambda row: (-row["revenue"], row["key"]))
     return rows, (revenue, pipeline)
+
+
+def _meta_without_campaign(level: str, key: str) -> dict:
+    """A channel row, or the campaign-level row of touches that had no campaign: the
+    attribution key is then the channel in brackets (see ``journeys.journey_frame``)."""
+    bracketed = key.startswith("(") and key.endswith(")")
+    channel = key[1:-1] if level == "campaign" and bracketed else key
+    return {"campaign_id": None, "channel": channel, "label": key_label(level, key)}

@@ -272,3 +272,17 @@ def _campaign_labels(ids: set[int]) -> dict[int, str]:
     for _pk, name in rows:
         seen[name] = seen.get(name, 0) + 1
     return {pk: (name if seen[name] == 1 else f"{name} #{pk}") for pk, name in rows}
+
+
+def key_label(level: str, key: str) -> str:
+    """An attribution key as a person reads it: a channel's name in the active language,
+    a campaign's name, or for touches that had no campaign, "No campaign — <channel>"."""
+    from django.utils.translation import gettext as _
+
+    from hamsu.campaigns.models import channel_label
+
+    if level == "channel":
+        return channel_label(key)
+    if key.startswith("(") and key.endswith(")"):
+        return _("No campaign — %(channel)s") % {"channel": channel_label(key[1:-1])}
+    return key

@@ -232,6 +232,10 @@ class Touchpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
 
+    @property
+    def channel_label(self) -> str:
+        return channel_label(self.channel)
+
 
 class AttributionSnapshot(models.Model):
     """The last computed comparison of attribution models for one set of parameters.
@@ -257,3 +261,14 @@ class AttributionSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+def channel_label(code: str) -> str:
+    """A channel's name in the active language; a channel outside the list (touches take
+    free text) is shown as it was sent, and a blank one as "Unknown"."""
+    if not code:
+        return str(_("Unknown channel"))
+    try:
+        return str(Channel(code).label)
+    except ValueError:
+        return code

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from hamsu.campaigns.models import Campaign, CostLine, Touchpoint
+from hamsu.campaigns.models import Campaign, CostLine, Touchpoint, TouchpointKind
 from hamsu.core.errors import NotFound
 from hamsu.core.visibility import visible
 
@@ -79,19 +79,42 @@ def cost_lines(*, campaign: Campaign) -> QuerySet:
     return CostLine.objects.filter(campaign=campaign).order_by("period_start", "pk")
 
 
-def spend_total(*, since: datetime.date | None = None, until: datetime.date | None = None) -> dict:
-    """Spend in base currency per campaign id, for cost lines starting inside the period."""
-    queryset = CostLine.objects.all()
-    if since:
-        queryset = queryset.filter(period_start__gte=since)
-    if until:
-        queryset = queryset.filter(period_start__lte=until)
+def cost_lines_booked(*, start: datetime.date | None = None, end: datetime.date | None = None) -> QuerySet:
+    """Cost lines booked in ``[start, end]``: a line counts on its ``period_start``
+    (the rule of every spend figure, see ``hamsu.core.spend``)."""
+    queryset = CostLine.objects.order_by()
+    if start:
+        queryset = queryset.filter(period_start__gte=start)
+    if end:
+        queryset = queryset.filter(period_start__lte=end)
+    return queryset
+
+
+def spend_by_campaign(
+    *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> dict[int, Decimal]:
+    """Campaign spend in base currency per campaign id, for lines booked in the period."""
     return dict(
-        queryset.order_by()
+        cost_lines_booked(start=start, end=end)
         .values("campaign")
         .annotate(total=Sum("amount_base"))
         .values_list("campaign", "total")
     )
+
+
+def campaign_spend(*, start: datetime.date | None = None, end: datetime.date | None = None) -> Decimal | None:
+    """All campaign spend booked in the period; None when no line is (the ledger's answer
+    to ``hamsu.core.spend``). Campaign spend is marketing's."""
+    lines = cost_lines_booked(start=start, end=end)
+    if not lines.exists():
+        return None
+    return lines.aggregate(total=Sum("amount_base"))["total"] or Decimal("0")
+
+
+def campaign_ledger_total(start, end, function) -> Decimal | None:
+    if function not in (None, "marketing"):
+        return None
+    return campaign_spend(start=start, end=end)
 
 
 def touchpoints_visible(*, user) -> QuerySet:
@@ -121,13 +144,17 @@ def touchpoint_list(
 
 
 def touch_counts_by_kind(*, campaign: Campaign) -> list[dict]:
-    return list(
+    """The campaign's touches counted by kind (all of them, like the campaign's total),
+    most frequent first, each with the kind's name in the active language."""
+    labels = dict(TouchpointKind.choices)
+    rows = (
         Touchpoint.objects.filter(campaign=campaign)
         .order_by()
         .values("kind")
         .annotate(n=Count("pk"))
-        .order_by("-n")
+        .order_by("-n", "kind")
     )
+    return [{**row, "label": str(labels.get(row["kind"], row["kind"]))} for row in rows]
 
 
 def touches_for_opportunity(*, user, opportunity) -> QuerySet:

@@ -20,7 +20,7 @@ from hamsu.campaigns.attribution_runs import MODEL_LABELS, MODELS, compare_model
 from hamsu.campaigns.closed_loop import closed_loop
 from hamsu.campaigns.exports import table_response
 from hamsu.campaigns.forms import CampaignForm, CostLineForm, UploadForm
-from hamsu.campaigns.journeys import JOURNEYS, LEVELS, MEASURES
+from hamsu.campaigns.journeys import JOURNEYS, LEVELS, MEASURES, key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, Touchpoint
 from hamsu.core.dates import parse_date
 from hamsu.core.errors import DomainError
@@ -268,16 +268,21 @@ def attribution(request):
         background=True,
     )
     rows = comparison.rows()
+    for row in rows:
+        row["label"] = key_label(params.level, row["key"])
     models = [m for m in comparison.models if m not in comparison.errors]
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        header = [params.level, *models, "min", "max"]
-        table = [[row["key"], *(row["figures"][m] for m in models), row["min"], row["max"]] for row in rows]
+        header = [params.level, "label", *models, "min", "max"]
+        table = [
+            [row["key"], row["label"], *(row["figures"][m] for m in models), row["min"], row["max"]]
+            for row in rows
+        ]
         return table_response(
             fmt, f"attribution-{params.measure}-{params.level}", [(_("Attribution"), header, table)]
         )
     chart = {
-        "keys": [row["key"] for row in rows],
+        "keys": [row["label"] for row in rows],
         "series": [
             {"name": str(MODEL_LABELS[m]), "data": [round(row["figures"][m], 2) for row in rows]}
             for m in models
@@ -314,6 +319,7 @@ def closed_loop_view(request):
     if fmt in ("csv", "xlsx"):
         header = [
             "key",
+            "label",
             "channel",
             "spend",
             "attributed_revenue",
@@ -327,6 +333,7 @@ def closed_loop_view(request):
             return [
                 [
                     r["key"],
+                    r["label"],
                     r["channel"],
                     r["spend"],
                     r["revenue"],
@@ -344,10 +351,16 @@ def closed_loop_view(request):
             for name, split in ((f"{group}_{k}", v) for k, v in splits.items())
         ]
         summary += [
-            ["spend", None, loop.spend],
+            ["influence_window_days", loop.influence_days, None],
+            ["marketing_spend", None, loop.marketing_spend],
+            ["campaign_spend", None, loop.campaign_spend],
+            ["other_marketing_spend", None, loop.other_marketing_spend],
             ["cost_per_mql", loop.mqls, loop.cost_per_mql],
             ["cost_per_sql", loop.sqls, loop.cost_per_sql],
             ["cost_per_won_deal", loop.revenue["influenced_or_sourced"].count, loop.cost_per_won_deal],
+            ["revenue_attributed_to_campaigns_that_spent", None, loop.returned],
+            ["roas", None, loop.roas],
+            ["roi", None, loop.roi],
         ]
         return table_response(
             fmt,
@@ -379,7 +392,8 @@ def deal_explanation(request, opportunity_id: int):
     )
     details = Touchpoint.objects.select_related("campaign", "contact").in_bulk(explanation.touch_ids)
     rows = [
-        (share, details.get(pk)) for share, pk in zip(explanation.touches, explanation.touch_ids, strict=True)
+        (share, details.get(pk), key_label(params.level, share.channel))
+        for share, pk in zip(explanation.touches, explanation.touch_ids, strict=True)
     ]
     return render(
         request,

@@ -37,6 +37,7 @@ FILTERS: dict[str, Promise] = {
     "state": _("State"),
     "round": _("Diagnostic round"),
     "model": _("Attribution model"),
+    "lookback": _("Attribution lookback"),
 }
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +54,17 @@ class CompanySettings(models.Model):
         default=Decimal("2000000"),
         validators=[MinValueValidator(0)],
         help_text=_("Opportunities at or above this amount (base currency) need marketing involvement."),
+    )
+    # How far back a marketing touch still counts as having influenced a new deal. Without
+    # a window every deal of an account marketing ever touched would count as influenced.
+    influence_lookback_days = models.PositiveSmallIntegerField(
+        _("marketing influence window (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text=_(
+            "A deal counts as marketing-influenced when its account had a marketing touch in this many "
+            "days before the deal was created."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,7 +8,14 @@ from hamsu.core import audit
 from hamsu.core.company import company_settings
 from hamsu.core.validation import full_clean
 
-SETTINGS_FIELDS = ["name", "base_currency", "visibility", "fiscal_calendar", "big_deal_threshold"]
+SETTINGS_FIELDS = [
+    "name",
+    "base_currency",
+    "visibility",
+    "fiscal_calendar",
+    "big_deal_threshold",
+    "influence_lookback_days",
+]
 
 
 @transaction.atomic

@@ -4,7 +4,8 @@ As zulip's analytics counts do, each aggregate has a progress bookmark (``FillSt
 the last stage-event id folded in). ``fill`` folds the events after the bookmark, a batch
 at a time, each batch in one transaction with its bookmark — so a crash loses nothing and
 double-counts nothing. ``rebuild`` empties the tables and folds the whole log again; it
-runs by itself when the company switches its fiscal calendar (the monthly grain moves).
+runs by itself when the company switches its fiscal calendar (the monthly grain moves)
+or its marketing-influence window (every deal's influenced flag may change).
 
 What one event contributes (month = the fiscal month of the event's local date):
 - the stage it leaves gets one completed stay (``exits``) and its length (``exit_seconds``);
@@ -175,7 +176,7 @@ def _fold_opportunity(
     month,
     deltas,
     wins,
-    first_touch=None,
+    influenced=None,
     month_of=None,
 ) -> _Progress:
     at = event["at"]
@@ -193,8 +194,9 @@ def _fold_opportunity(
         for name in ("team_id", "segment_id", "product_id", "owner_id"):
             setattr(progress, name, opp[name] or 0)  # 0: none (see StatMeasures)
         progress.source = opp["source"]
-        touched = (first_touch or {}).get(opp["account_id"])
-        progress.influenced = progress.influenced or (touched is not None and touched <= at)
+        # A property of the deal (a marketing touch in the window before its creation),
+        # defined once in hamsu.campaigns.influence.
+        progress.influenced = opp["id"] in (influenced or ())
     dims = _dims(progress)
     amount = progress.amount
     # The cohort: the month the deal entered the funnel. Conversions divide counts of one
@@ -430,36 +432,21 @@ def _write_progress(progress: dict) -> None:
     _upsert(DealProgress, ("object_type", "object_id"), PROGRESS_FIELDS, rows, add=False)
 
 
-def _first_campaign_touch(account_ids: set | None) -> dict:
-    """Each account's first marketing-campaign touch (sales calls are not marketing's).
-
-    Read from the campaigns app when it is installed; without it nothing is influenced.
-    """
+def _influenced_deals(opportunity_ids: set | None) -> set[int]:
+    """The marketing-influenced deals among ``opportunity_ids`` (None: all), by the
+    campaigns app's definition, with the company's window. Without the campaigns app
+    there are no touches, so nothing is influenced."""
     from django.apps import apps
 
-    try:
-        touchpoint = apps.get_model("campaigns", "Touchpoint")
-    except LookupError:
-        return {}
-    marketing = touchpoint.objects.filter(campaign__isnull=False).exclude(kind="sales_call")
-    if account_ids is None:  # every account (a rebuild): one grouped scan
-        return dict(
-            marketing.filter(account_id__isnull=False)
-            .values("account_id")
-            .annotate(first=Min("occurred_at"))
-            .values_list("account_id", "first")
-        )
-    ids = [a for a in account_ids if a]
-    out: dict = {}
-    for i in range(0, len(ids), 5000):
-        rows = (
-            marketing.filter(account_id__in=ids[i : i + 5000])
-            .values("account_id")
-            .annotate(first=Min("occurred_at"))
-            .values_list("account_id", "first")
-        )
-        out.update(rows)
-    return out
+    if not apps.is_installed("hamsu.campaigns"):
+        return set()
+    from hamsu.campaigns import influence
+
+    return influence.influenced_ids(opportunity_ids, days=_influence_days())
+
+
+def _influence_days() -> int:
+    return company_settings().influence_lookback_days
 
 
 OPP_FIELDS = (
@@ -495,7 +482,7 @@ def _fold_batch(
     *,
     fresh: bool = False,
     opps: dict[int, dict] | None = None,
-    first_touch: dict | None = None,
+    influenced: set | None = None,
 ) -> None:
     """Fold ``events`` (in id order per object) into the aggregates.
 
@@ -510,8 +497,8 @@ def _fold_batch(
         opp_list = list(opp_ids)
         for i in range(0, len(opp_list), 5000):
             opps.update(_opportunity_rows(Opportunity.objects.filter(pk__in=opp_list[i : i + 5000])))
-    if first_touch is None:
-        first_touch = _first_campaign_touch({row["account_id"] for row in opps.values()})
+    if influenced is None:
+        influenced = _influenced_deals(set(opps))
     progress: dict[tuple, _Progress] = {}
     if not fresh:
         progress.update(_known_progress("opportunity", opp_ids))
@@ -539,7 +526,7 @@ def _fold_batch(
                 month,
                 deltas,
                 wins,
-                first_touch,
+                influenced,
                 month_of,
             )
         elif event["object_type"] == "lead":
@@ -574,7 +561,14 @@ def fill(*, batch_size: int = 50_000, progress=None) -> int:
     """Fold stage events newer than the bookmark into the aggregates; returns how many."""
     calendar = company_settings().fiscal_calendar
     state, _created = FillState.objects.get_or_create(stat=STAT)
-    if (state.calendar and state.calendar != calendar) or (state.events_folded and state.version != VERSION):
+    # Stored figures are split by fiscal month and by influence: a new calendar, a new
+    # shape of the aggregates or a new influence window changes what every row holds.
+    stale = (
+        (state.calendar and state.calendar != calendar)
+        or (state.events_folded and state.version != VERSION)
+        or (state.calendar and state.influence_days != _influence_days())
+    )
+    if stale:
         return rebuild(batch_size=batch_size, progress=progress)
     total = 0
     while True:
@@ -593,6 +587,7 @@ def fill(*, batch_size: int = 50_000, progress=None) -> int:
             state.last_event_at = events[-1]["at"]
             state.calendar = calendar
             state.version = VERSION
+            state.influence_days = _influence_days()
             state.events_folded += len(events)
             state.updated_at = timezone.now()
             state.save()
@@ -629,11 +624,12 @@ def rebuild(*, batch_size: int = 50_000, progress=None, upto_id: int | None = No
                 "events_folded": 0,
                 "calendar": calendar,
                 "version": VERSION,
+                "influence_days": _influence_days(),
                 "rebuilt_at": timezone.now(),
                 "updated_at": timezone.now(),
             },
         )
-    first_touch = _first_campaign_touch(None)
+    influenced = _influenced_deals(None)
     total = 0
     for object_type in (StageEvent.ObjectType.OPPORTUNITY, StageEvent.ObjectType.LEAD):
         events_of_type = StageEvent.objects.filter(object_type=object_type, id__lte=last["id"])
@@ -655,7 +651,7 @@ def rebuild(*, batch_size: int = 50_000, progress=None, upto_id: int | None = No
                 opps = None
                 if object_type == StageEvent.ObjectType.OPPORTUNITY:
                     opps = _opportunity_rows(Opportunity.objects.filter(pk__gte=lo, pk__lt=hi))
-                _fold_batch(events, calendar, fresh=True, opps=opps, first_touch=first_touch)
+                _fold_batch(events, calendar, fresh=True, opps=opps, influenced=influenced)
                 FillState.objects.filter(stat=STAT).update(
                     events_folded=F("events_folded") + len(events), updated_at=timezone.now()
                 )

@@ -78,3 +78,17 @@ class ScorecardConfig(AppConfig):
         from hamsu.scorecard.record_links import PROVIDERS
 
         record_links.register(*PROVIDERS)
+
+        # The cost ledger holds every cost that is no campaign's (see hamsu.core.spend).
+        from hamsu.core import spend
+        from hamsu.scorecard.selectors import ledger_total
+
+        spend.register(
+            spend.Ledger(
+                key="cost_ledger",
+                label=_("Cost ledger"),
+                functions=(spend.MARKETING, spend.SALES),
+                total=ledger_total,
+                order=20,
+            )
+        )

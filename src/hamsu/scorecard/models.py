@@ -389,6 +389,8 @@ class FillState(models.Model):
     calendar = models.CharField(max_length=16, blank=True)
     # The shape of the aggregates it was built with (``aggregates.VERSION``).
     version = models.PositiveIntegerField(default=0)
+    # The company's influence window the influenced flags were folded with.
+    influence_days = models.PositiveSmallIntegerField(null=True, blank=True)
     events_folded = models.BigIntegerField(default=0)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)

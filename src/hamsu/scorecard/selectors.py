@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from hamsu.core import spend
 from hamsu.core.company import company_settings
 from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
 from hamsu.core.visibility import person_of
@@ -228,10 +229,33 @@ def leads_measured() -> bool:
     return LeadMonthStat.objects.exists()
 
 
+def ledger_total(
+    start: datetime.date | None, end: datetime.date | None, function: str | None
+) -> Decimal | None:
+    """The cost ledger's entries with their month in ``[start, end]`` (None: none at all)."""
+    qs = CostEntry.objects.order_by()
+    if start:
+        qs = qs.filter(month__gte=start)
+    if end:
+        qs = qs.filter(month__lte=end)
+    if not qs.exists():
+        return None
+    if function:
+        qs = qs.filter(function=function)
+    return qs.aggregate(total=Sum("amount_base"))["total"] or ZERO
+
+
 def costs(
     period: Period, *, function: str | None = None, category: str | None = None, segments=None
 ) -> Decimal | None:
-    """Costs entered for the period (None when nothing at all was entered: not measured)."""
+    """Spend in the period (None when nothing at all was recorded: not measured).
+
+    Without a category or segment this is ``hamsu.core.spend``: the cost ledger plus
+    campaign spend, which is marketing's — the same "marketing spend" the closed loop
+    shows. A category or segment narrows to the cost ledger, whose entries carry them.
+    """
+    if category is None and segments is None:
+        return spend.total(start=period.start, end=period.end, function=function)
     qs = CostEntry.objects.filter(month__gte=period.start, month__lte=period.end)
     if not qs.exists():
         return None

@@ -1,0 +1,51 @@
+"""Company-wide settings through the API: the same service and rules as the settings page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Router, Schema
+
+from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS
+from hamsu.core import services
+from hamsu.core.company import company_settings
+from hamsu.core.models import FiscalCalendar, Visibility
+
+router = Router(tags=["settings"])
+
+
+class CompanySettingsOut(Schema):
+    name: str
+    base_currency: str
+    visibility: str
+    fiscal_calendar: str
+    big_deal_threshold: Decimal
+    influence_lookback_days: int = Field(
+        description="A deal counts as marketing-influenced when its account had a marketing touch "
+        "in this many days before the deal was created."
+    )
+
+
+class CompanySettingsPatch(Schema):
+    """Only the fields sent change; the rest keep their values."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    base_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    visibility: Visibility | None = None
+    fiscal_calendar: FiscalCalendar | None = None
+    big_deal_threshold: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
+    influence_lookback_days: Annotated[int, Field(ge=1, le=730)] | None = None
+
+
+@router.get("", response={200: CompanySettingsOut, **ERRORS}, summary="The company's settings")
+def settings_get(request):
+    """What every figure is computed with: base currency, fiscal calendar, influence window …"""
+    return company_settings()
+
+
+@router.patch("", response={200: CompanySettingsOut, **ERRORS}, summary="Change company settings")
+def settings_update(request, payload: CompanySettingsPatch):
+    require_perm(request, "core.change_companysettings")
+    return services.company_settings_update(actor=request.user, via="api", **payload.dict(exclude_unset=True))
