@@ -251,3 +251,62 @@ def test_on_a_large_database_the_pages_say_figures_are_being_computed(client, ma
     client.force_login(marketer.user)
     assert 'data-testid="pending"' in client.get("/campaigns/attribution/").content.decode()
     assert 'data-testid="pending"' in client.get("/campaigns/closed-loop/").content.decode()
+
+
+def _visible_text(html: str) -> str:
+    """What a reader sees: tags, attributes, scripts and JSON data removed."""
+    import re
+
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/campaigns/closed-loop/?since=2025-01-01",
+        "/campaigns/attribution/?since=2025-01-01",
+        "/campaigns/attribution/?since=2025-01-01&level=campaign",
+        "/campaigns/touchpoints/",
+    ],
+)
+def test_channels_read_as_names_in_persian_not_codes(client, marketer, world, settings, url):
+    client.force_login(marketer.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    text = _visible_text(client.get(url).content.decode())
+    assert "paid_search" not in text
+
+
+def test_the_closed_loop_names_its_channels_in_persian(client, marketer, world, settings):
+    client.force_login(marketer.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    text = _visible_text(client.get("/campaigns/closed-loop/?since=2025-01-01").content.decode())
+    assert "جست‌وجوی پولی" in text
+
+
+def test_the_campaign_page_names_touch_kinds_in_persian(client, marketer, world, settings):
+    client.force_login(marketer.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    text = _visible_text(client.get(f"/campaigns/{world['campaign'].pk}/").content.decode())
+    assert "form_fill" not in text
+
+
+def test_the_closed_loop_shows_its_influence_window(client, marketer, world):
+    client.force_login(marketer.user)
+    html = client.get("/campaigns/closed-loop/").content.decode()
+    assert "in the 90 days before the deal was created" in html
+
+
+def test_every_figure_on_the_closed_loop_links_to_its_definition(client, marketer, world):
+    import re
+
+    client.force_login(marketer.user)
+    html = client.get("/campaigns/closed-loop/?since=2025-01-01").content.decode()
+    linked = set(re.findall(r'data-glossary="([^"]+)"', html))
+    assert {
+        "closed_loop.influenced",
+        "closed_loop.marketing_spend",
+        "closed_loop.roi",
+        "returns.roi",
+        "returns.attributed_revenue",
+    } <= linked

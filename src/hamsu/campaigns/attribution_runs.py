@@ -14,6 +14,7 @@ import json
 import time
 from dataclasses import dataclass, field, replace
 
+import polars as pl
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -275,13 +276,26 @@ def _run(frame: JourneyFrame, models: tuple[str, ...]) -> Comparison:
         # Aggregate once; every model runs on the same journeys (the lookback is applied
         # per deal in journey_frame, where the deal's own reference time is known).
         journeys = lib.aggregate_journeys(frame.frame)
+        # The library counts one conversion per converting journey. A deal split into its
+        # contacts' journeys is still one won deal: its conversions are shared out like its
+        # value, by attributing the journeys' shares of the deal as a value.
+        shares = (
+            lib.aggregate_journeys(frame.frame.with_columns(conversion_value=pl.col("conversion_share")))
+            if frame.journey == "contact"
+            else None
+        )
         for model in models:
+            options = MODEL_OPTIONS.get(model, {})
             try:
-                result = lib.attribute(journeys, model, **MODEL_OPTIONS.get(model, {}))
+                result = lib.attribute(journeys, model, **options)
+                split = lib.attribute(shares, model, **options) if shares is not None else None
             except (lib.AttributionInputError, ValueError, ZeroDivisionError) as error:
                 errors[model] = str(error)
                 continue
             credit[model] = result.to_dict()["channels"]
+            if split is not None:
+                for key, figures in split.to_dict()["channels"].items():
+                    credit[model][key]["conversions"] = figures["value"]
             keys.update(credit[model])
     return Comparison(
         measure=frame.measure,

@@ -40,6 +40,7 @@ class JourneyFrame:
     frame: pl.DataFrame  # journey_id, ts, channel (the key), converted, conversion_value, …
     measure: str
     level: str
+    journey: str
     deals: int  # deals in scope
     deals_touched: int  # deals with at least one counted touch
     conversions: float  # won (or created) deals in scope
@@ -164,28 +165,40 @@ def journey_frame(
         # A subset of deals: only their accounts' touches. For all deals the IN costs more
         # than it saves.
         touches_wanted = touches_wanted.filter(account_id__in=scope.values("account_id"))
-    touches = _frame(
-        touches_wanted,
-        {
-            "account": "account_id",
-            "contact": "contact_id",
-            "ts": "occurred_at",
-            "channel": "channel",
-            "campaign_id": "campaign_id",
-            "touch": "id",
-            "kind": "kind",
-        },
-        {
-            "account": pl.Int64,
-            "contact": pl.Int64,
-            "ts": time_type,
-            "channel": pl.String,
-            "campaign_id": pl.Int64,
-            "touch": pl.Int64,
-            "kind": pl.String,
-        },
-        datetimes=("occurred_at",),
-    ).with_columns(ts=_as_utc(pl.col("ts")))
+    touches = (
+        _frame(
+            touches_wanted,
+            {
+                "account": "account_id",
+                "contact": "contact_id",
+                "ts": "occurred_at",
+                "channel": "channel",
+                "campaign_channel": "campaign__channel",
+                "campaign_id": "campaign_id",
+                "touch": "id",
+                "kind": "kind",
+            },
+            {
+                "account": pl.Int64,
+                "contact": pl.Int64,
+                "ts": time_type,
+                "channel": pl.String,
+                "campaign_channel": pl.String,
+                "campaign_id": pl.Int64,
+                "touch": pl.Int64,
+                "kind": pl.String,
+            },
+            datetimes=("occurred_at",),
+        )
+        .with_columns(
+            ts=_as_utc(pl.col("ts")),
+            # A touch that names no channel is its campaign's (as in campaigns.influence).
+            channel=pl.when(pl.col("channel") == "")
+            .then(pl.col("campaign_channel").fill_null(""))
+            .otherwise(pl.col("channel")),
+        )
+        .drop("campaign_channel")
+    )
 
     # Every touch of an account meets every deal of that account that it precedes; an
     # inequality join keeps only those pairs instead of materialising all of them.
@@ -216,9 +229,12 @@ def journey_frame(
         joined = joined.with_columns(journey_id=journey_id)
         # Split the deal's value over its contacts' journeys so totals still add up.
         per_deal = joined.group_by("opp").agg(n_journeys=pl.col("journey_id").n_unique())
-        joined = joined.join(per_deal, on="opp").with_columns(value=pl.col("value") / pl.col("n_journeys"))
+        # The deal is one conversion, shared over its contacts' journeys like its value.
+        joined = joined.join(per_deal, on="opp").with_columns(
+            value=pl.col("value") / pl.col("n_journeys"), share=1.0 / pl.col("n_journeys")
+        )
     else:
-        joined = joined.with_columns(journey_id=pl.col("opp"))
+        joined = joined.with_columns(journey_id=pl.col("opp"), share=pl.lit(1.0))
 
     # Same order as the library (time, then key) so "last touch" means the same thing.
     joined = joined.sort(["journey_id", "ts", "key", "touch"])
@@ -234,6 +250,7 @@ def journey_frame(
     frame = joined.with_columns(
         converted=is_last & pl.col("won"),
         conversion_value=pl.when(is_last & pl.col("won")).then(pl.col("value")).otherwise(0.0),
+        conversion_share=pl.when(is_last & pl.col("won")).then(pl.col("share")).otherwise(0.0),
         lead_created=pl.col("kind").is_in(list(LEAD_FORMS)),
         opportunity_created=before_creation & next_is_after,
     ).select(
@@ -242,6 +259,7 @@ def journey_frame(
         pl.col("key").alias("channel"),
         "converted",
         "conversion_value",
+        "conversion_share",
         "lead_created",
         "opportunity_created",
         "opp",
@@ -257,6 +275,7 @@ def journey_frame(
         frame=frame,
         measure=measure,
         level=level,
+        journey=journey,
         deals=deals.height,
         deals_touched=len(touched),
         conversions=float(deals["won"].sum()) if deals.height else 0.0,

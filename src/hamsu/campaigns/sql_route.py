@@ -38,7 +38,8 @@ def _view_sql(*, vendor: str, measure: str, level: str, lookback_days: int | Non
             "THEN c.name || ' #' || CAST(c.id AS TEXT) ELSE c.name END"
         )
     else:
-        key = "t.channel"
+        # A touch that names no channel is its campaign's, as in journeys.py.
+        key = "COALESCE(NULLIF(t.channel, ''), c.channel, '')"
     # The last counted touch of a converting deal carries the conversion, as in journeys.py.
     return f"""
 SELECT journey_id, ts, channel,
