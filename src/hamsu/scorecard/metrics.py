@@ -603,7 +603,8 @@ def _build() -> list[Metric]:
             "money",
             "quarter",
             _(
-                "Value of deals entering the funnel in the period whose account a marketing campaign had touched by then."
+                "Value of deals entering the funnel in the period whose account had a marketing touch in the "
+                "company's influence window before the deal was created."
             ),
             "prospecting.reached_amount where influenced",
             _influenced(OPEN_STAGES[0].value),
@@ -617,7 +618,8 @@ def _build() -> list[Metric]:
             "money",
             "quarter",
             _(
-                "Revenue won in the period from deals whose account a marketing campaign had touched by the win."
+                "Revenue won in the period from deals whose account had a marketing touch in the company's "
+                "influence window before the deal was created."
             ),
             "won.reached_amount where influenced",
             _influenced("won"),
@@ -630,7 +632,10 @@ def _build() -> list[Metric]:
             DOWN,
             "money",
             "month",
-            _("Marketing costs of the period divided by MQLs in it."),
+            _(
+                "Marketing spend of the period (campaign spend and the cost ledger's marketing costs) divided by "
+                "MQLs in it."
+            ),
             "costs(function='marketing') / lead[mql].reached",
             _cost_per_mql,
             splits=NO_SPLIT,
@@ -643,7 +648,9 @@ def _build() -> list[Metric]:
             DOWN,
             "money",
             "quarter",
-            _("Sales and marketing costs of the period divided by new customers in it."),
+            _(
+                "Sales and marketing costs of the period, campaign spend included, divided by new customers in it."
+            ),
             "costs() / won.new_customers",
             _cac,
             _won_drill,
@@ -700,7 +707,9 @@ def _build() -> list[Metric]:
             DOWN,
             "ratio",
             "quarter",
-            _("Sales and marketing costs of the period divided by revenue won in it."),
+            _(
+                "Sales and marketing costs of the period, campaign spend included, divided by revenue won in it."
+            ),
             "costs() / won.reached_amount",
             _cost_of_sales,
             splits=NO_SPLIT,
