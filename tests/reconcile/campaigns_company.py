@@ -99,6 +99,7 @@ class CompanySpec:
     entries: list[EntrySpec]
     window: int
     statuses: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
 
 
 HOURS = st.integers(min_value=0, max_value=24 * 500)
@@ -175,7 +176,12 @@ def companies(draw, *, max_deals: int = 8, max_touches: int = 16) -> CompanySpec
         )
     )
     window = draw(st.sampled_from((7, 30, 90, 365)))
-    return CompanySpec(accounts, contacts, deals, channels, touches, lines, entries, window, statuses)
+    types = draw(
+        st.lists(
+            st.sampled_from(("advertising", "event", "other")), min_size=n_campaigns, max_size=n_campaigns
+        )
+    )
+    return CompanySpec(accounts, contacts, deals, channels, touches, lines, entries, window, statuses, types)
 
 
 def month_start(months_back: int) -> datetime.date:
@@ -226,7 +232,12 @@ def build(spec: CompanySpec, owner) -> Built:
             closed_at=closed,
         )
     campaigns = [
-        Campaign.objects.create(name=f"Campaign {i}", channel=channel, status=spec.statuses[i])
+        Campaign.objects.create(
+            name=f"Campaign {i}",
+            channel=channel,
+            status=spec.statuses[i],
+            type=spec.types[i] if spec.types else "other",
+        )
         for i, channel in enumerate(spec.campaign_channels)
     ]
     for touch in spec.touches:

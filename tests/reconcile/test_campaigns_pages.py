@@ -42,6 +42,14 @@ DAYS = st.sampled_from((None, (company.ANCHOR - datetime.timedelta(days=200)).da
 
 
 @pytest.fixture
+def admin_like(make_person):
+    """Someone who sees every deal, so the deal pages answer whoever owns them."""
+    from hamsu.core import roles
+
+    return make_person("Ada Admin", role=roles.ADMINISTRATOR)
+
+
+@pytest.fixture
 def marketer_auth(marketer):
     _token, raw = tokens.token_create(user=marketer.user, name="reconcile")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
@@ -71,12 +79,13 @@ def text(html: bytes) -> str:
 # ---------------------------------------------------------------- campaign list and detail
 
 
-def listed(data: company.Rows, *, q: str, channel: str, status: str) -> list[int]:
+def listed(data: company.Rows, *, q: str, channel: str, status: str, kind: str) -> list[int]:
     def keep(c: dict) -> bool:
         return (
             (not q or q.lower() in c["name"].lower())
             and (not channel or c["channel"] == channel)
             and (not status or c["status"] == status)
+            and (not kind or c["type"] == kind)
         )
 
     return sorted(pk for pk, c in data.campaigns.items() if keep(c))
@@ -100,23 +109,23 @@ def totals(data: company.Rows) -> tuple[dict, dict, dict]:
     q=st.sampled_from(("", "1", "campaign", "none such")),
     channel=st.sampled_from(("", "email", "events", "sales")),
     status=st.sampled_from(("", "active", "completed")),
+    kind=st.sampled_from(("", "event", "other")),
 )
-@example(spec=company.tricky(), q="", channel="", status="")
+@example(spec=company.tricky(), q="", channel="", status="", kind="")
 def test_the_campaign_list_and_its_api_twin_are_the_raw_rows(
-    client, marketer, marketer_auth, spec, q, channel, status
+    client, marketer, marketer_auth, spec, q, channel, status, kind
 ):
     with scratch():
         company.build(spec, marketer)
         data = company.rows()
         spend, touches, _ = totals(data)
-        wanted = listed(data, q=q, channel=channel, status=status)
+        wanted = listed(data, q=q, channel=channel, status=status, kind=kind)
+        filters = {"q": q, "channel": channel, "status": status, "type": kind}
         client.force_login(marketer.user)
-        page = client.get("/campaigns/", {"q": q, "channel": channel, "status": status})
+        page = client.get("/campaigns/", filters)
         shown = {c.pk: c for c in page.context["campaigns"]}
         assert sorted(shown) == wanted
-        api = client.get(
-            "/api/v1/campaigns/", {"q": q, "channel": channel, "status": status}, **marketer_auth
-        ).json()
+        api = client.get("/api/v1/campaigns/", filters, **marketer_auth).json()
         assert sorted(row["id"] for row in api) == wanted
         for row in api:
             assert Decimal(row["spend_base"]) == spend.get(row["id"], Decimal("0")), row["id"]
@@ -250,3 +259,21 @@ def test_the_attribution_api_answers_the_raw_rows_credit(
         for key in set(shown) | set(expected):
             assert close(shown.get(key, {}).get("value", 0.0), expected.get(key, {}).get("value", 0.0)), key
         assert close(sum(row["value"] for row in body["credit"]), found["value_touched"])
+
+
+@FEW
+@given(spec=company.companies())
+@example(spec=company.tricky())
+def test_a_deals_related_card_counts_its_accounts_touches(client, admin_like, spec):
+    from hamsu.crm.models import Opportunity
+
+    with scratch():
+        company.build(spec, admin_like)
+        data = company.rows()
+        client.force_login(admin_like.user)
+        for deal in Opportunity.objects.order_by("pk")[:3]:
+            html = client.get(f"/crm/opportunities/{deal.pk}/").content.decode()
+            card = re.search(r'data-testid="related-campaigns.deal_touches">(.*?)</a>', html, re.S).group(1)
+            touches = sum(1 for t in data.touches if t["account_id"] == deal.account_id)
+            shown = text(card.encode()).split()[-1]
+            assert shown == num(min(touches, 1000)) + ("+" if touches > 1000 else "")

@@ -574,4 +574,19 @@ CAMPAIGNS = (
     ),
 )
 
+CAMPAIGNS += (
+    Term(
+        key="campaigns.account_touches",
+        section="campaigns",
+        name=_("Touches of a deal's account"),
+        definition=_(
+            "On a deal's page, how many touchpoints its account has had, at any time and through "
+            "any channel (its contacts' touches carry the account); shown as 1,000+ beyond a thousand."
+        ),
+        formula=_("count of touchpoints whose account is the deal's account, up to 1,000"),
+        counts=_("Touchpoints."),
+        order=30,
+    ),
+)
+
 TERMS = (*CLOSED_LOOP, *RETURNS, *ATTRIBUTION, *CAMPAIGNS)
