@@ -267,3 +267,13 @@ def test_a_window_over_two_years_is_a_field_error_in_the_api(client, admin):
 def test_a_marketer_may_not_change_company_settings_through_the_api(client, marketer):
     response = patch(client, {"influence_lookback_days": 120}, bearer(marketer))
     assert response.status_code == 403
+
+
+def test_a_null_window_is_a_field_error_in_the_api(client, admin):
+    response = patch(client, {"influence_lookback_days": None}, bearer(admin))
+    assert [e["field"] for e in response.json()["errors"]] == ["influence_lookback_days"]
+
+
+def test_a_null_window_changes_nothing(client, admin):
+    patch(client, {"influence_lookback_days": None}, bearer(admin))
+    assert company_settings().influence_lookback_days == 90
