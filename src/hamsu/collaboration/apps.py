@@ -46,8 +46,12 @@ class CollaborationConfig(AppConfig):
         register_permissions()
         # Evidence for the alignment diagnostic, read by the alignment app through core.
         from hamsu.collaboration import evidence
+        from hamsu.collaboration.glossary import SECTIONS, TERMS
+        from hamsu.core import glossary
 
         evidence.register()
+        glossary.register_section(*SECTIONS)
+        glossary.register(*TERMS)
         register(
             NavItem(
                 "collaboration:home",
