@@ -881,7 +881,7 @@ def list_collateral(
     product: int | None = None,
     q: Annotated[str, Field(max_length=100)] = "",
 ):
-    """Collateral with usage, sellers' ratings and the win rate of the deals that used it."""
+    """Collateral with usage, its ratings (everyone's) and the win rate of the deals that used it."""
     require_perm(request, "collaboration.view_collateral")
     pieces = selectors.collateral_list(
         kind=kind or "", stage=stage or "", segment=segment, product=product, q=q
