@@ -83,13 +83,12 @@ def fresh_capture_state():
     clock): start each capture test without what the previous one left."""
     from django.core.cache import cache
 
-    from hamsu.funnel import capture_http
-    from hamsu.funnel.services import capture as capture_services
+    from hamsu.funnel import capture_http, tasks
 
     cache.clear()
     capture_http._forms.clear()
     capture_http._counts.clear()
-    capture_services._last_wake = 0.0
+    tasks._last_wake = 0.0
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 from hamsu.campaigns.models import Touchpoint
 from hamsu.core.models import AuditEntry
 from hamsu.crm.models import Account, Contact
-from hamsu.funnel import capture_http
+from hamsu.funnel import capture_http, capture_touches
 from hamsu.funnel.models import (
     CaptureBatch,
     CaptureItem,
@@ -24,7 +24,7 @@ from hamsu.funnel.models import (
     StageEvent,
 )
 from hamsu.funnel.services.capture import capture_form_create
-from hamsu.funnel.services.capture_process import capture_drain
+from hamsu.funnel.services.capture_process import capture_drain, lead_capture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_capture_state")]
 
@@ -458,3 +458,12 @@ def test_processed_submissions_are_deleted_after_their_keeping_time_and_failed_o
         "k0@keep.example",
         "k2@keep.example",
     ]
+
+
+def test_without_a_touch_recorder_a_capture_makes_its_lead_only(monkeypatch):
+    """The funnel's capture does not depend on the campaigns app: with no recorder
+    registered (campaigns not installed) the lead is made and no touchpoint is."""
+    monkeypatch.setattr(capture_touches, "_RECORDERS", {})
+    lead, created = lead_capture(payload={"email": "solo@example.com", "landing_url": "https://x.example/"})
+    assert created
+    assert Touchpoint.objects.count() == 0

@@ -7,6 +7,7 @@ import pytest
 
 from hamsu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from hamsu.funnel.models import DefinitionApproval, LeadDefinition, LeadState, LeadTouch
+from hamsu.funnel.services import approvals
 from hamsu.funnel.services import definitions as defs
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +24,11 @@ def test_a_version_takes_effect_only_when_both_heads_approve(head_of_sales, head
     definition = defs.lead_definition_propose(kind="mql", rules=WEBINAR_MQL, actor=marketer.user)
     assert definition.number == 1 and definition.status == "proposed"
     assert "webinar" in definition.summary
-    defs.lead_definition_decide(
+    approvals.lead_definition_decide(
         definition=definition, actor=head_of_sales.user, approve=True, comment="OK for Q3"
     )
     assert defs.lead_definition_in_effect(kind="mql") is None
-    defs.lead_definition_decide(definition=definition, actor=head_of_marketing.user, approve=True)
+    approvals.lead_definition_decide(definition=definition, actor=head_of_marketing.user, approve=True)
     assert defs.lead_definition_in_effect(kind="mql") == definition
     history = list(definition.approvals.values_list("side", "decision", "user_id", "comment"))
     assert history == [
@@ -41,12 +42,12 @@ def test_a_new_approved_version_supersedes_the_old(head_of_sales, head_of_market
         kind="mql", rules={"field": "score", "op": "gte", "value": 40}, actor=head_of_sales.user
     )
     for head in (head_of_sales, head_of_marketing):
-        defs.lead_definition_decide(definition=first, actor=head.user, approve=True)
+        approvals.lead_definition_decide(definition=first, actor=head.user, approve=True)
     second = defs.lead_definition_propose(
         kind="mql", rules={"field": "score", "op": "gte", "value": 60}, actor=head_of_sales.user
     )
     for head in (head_of_sales, head_of_marketing):
-        defs.lead_definition_decide(definition=second, actor=head.user, approve=True)
+        approvals.lead_definition_decide(definition=second, actor=head.user, approve=True)
     first.refresh_from_db()
     assert first.status == "superseded" and first.superseded_at
     assert first.rules == {"field": "score", "op": "gte", "value": 40}
@@ -56,12 +57,12 @@ def test_one_rejection_ends_the_version(head_of_sales, head_of_marketing):
     definition = defs.lead_definition_propose(
         kind="sql", rules={"field": "title", "op": "contains", "value": "director"}, actor=head_of_sales.user
     )
-    defs.lead_definition_decide(
+    approvals.lead_definition_decide(
         definition=definition, actor=head_of_marketing.user, approve=False, comment="Too narrow"
     )
     assert LeadDefinition.objects.get(pk=definition.pk).status == "rejected"
     with pytest.raises(Conflict):
-        defs.lead_definition_decide(definition=definition, actor=head_of_sales.user, approve=True)
+        approvals.lead_definition_decide(definition=definition, actor=head_of_sales.user, approve=True)
 
 
 def test_only_heads_decide_and_only_once(head_of_sales, rep, head_of_marketing):
@@ -69,14 +70,14 @@ def test_only_heads_decide_and_only_once(head_of_sales, rep, head_of_marketing):
         kind="mql", rules={"field": "score", "op": "gte", "value": 40}, actor=head_of_sales.user
     )
     with pytest.raises(PermissionDenied):
-        defs.lead_definition_decide(definition=definition, actor=rep.user, approve=True)
+        approvals.lead_definition_decide(definition=definition, actor=rep.user, approve=True)
     with pytest.raises(PermissionDenied):
-        defs.lead_definition_decide(
+        approvals.lead_definition_decide(
             definition=definition, actor=head_of_sales.user, approve=True, side="marketing"
         )
-    defs.lead_definition_decide(definition=definition, actor=head_of_sales.user, approve=True)
+    approvals.lead_definition_decide(definition=definition, actor=head_of_sales.user, approve=True)
     with pytest.raises(Conflict):
-        defs.lead_definition_decide(definition=definition, actor=head_of_sales.user, approve=True)
+        approvals.lead_definition_decide(definition=definition, actor=head_of_sales.user, approve=True)
     assert DefinitionApproval.objects.count() == 1
 
 
@@ -85,7 +86,7 @@ def test_an_approved_version_never_changes(head_of_sales, head_of_marketing):
         kind="mql", rules={"field": "score", "op": "gte", "value": 40}, actor=head_of_sales.user
     )
     for head in (head_of_sales, head_of_marketing):
-        defs.lead_definition_decide(definition=definition, actor=head.user, approve=True)
+        approvals.lead_definition_decide(definition=definition, actor=head.user, approve=True)
     with pytest.raises(Conflict):
         defs.lead_definition_update(definition=definition, rules={})
     with pytest.raises(TypeError):
@@ -124,9 +125,9 @@ def test_approval_re_evaluates_every_lead_in_bulk(
             [LeadTouch(lead=lead, kind="webinar", at=timezone.now()) for _ in range(2)]
         )
     definition = defs.lead_definition_propose(kind="mql", rules=WEBINAR_MQL, actor=head_of_sales.user)
-    defs.lead_definition_decide(definition=definition, actor=head_of_sales.user, approve=True)
+    approvals.lead_definition_decide(definition=definition, actor=head_of_sales.user, approve=True)
     with django_capture_on_commit_callbacks(execute=True):
-        defs.lead_definition_decide(definition=definition, actor=head_of_marketing.user, approve=True)
+        approvals.lead_definition_decide(definition=definition, actor=head_of_marketing.user, approve=True)
     hot.refresh_from_db()
     cold.refresh_from_db()
     assert hot.state == LeadState.MQL and hot.mql_definition == definition
@@ -142,7 +143,7 @@ def test_sql_definition_gates_qualification(head_of_sales, head_of_marketing, mq
         kind="sql", rules={"field": "title", "op": "contains", "value": "director"}, actor=head_of_sales.user
     )
     for head in (head_of_sales, head_of_marketing):
-        defs.lead_definition_decide(definition=definition, actor=head.user, approve=True)
+        approvals.lead_definition_decide(definition=definition, actor=head.user, approve=True)
     lead = lifecycle.lead_accept(lead=mql, actor=rep.user)
     with pytest.raises(ValidationFailed) as error:
         lifecycle.lead_qualify(lead=lead, actor=rep.user)

@@ -61,3 +61,8 @@ class CampaignsConfig(AppConfig):
                 order=10,
             )
         )
+        # Each lead capture becomes a touchpoint; the funnel's capture does not import campaigns.
+        from hamsu.campaigns.capture_touches import RECORDER
+        from hamsu.funnel import capture_touches
+
+        capture_touches.register(RECORDER)

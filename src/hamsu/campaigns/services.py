@@ -262,7 +262,7 @@ def _as_aware(value, errors: dict[str, list[str]]) -> datetime.datetime | None:
     return value
 
 
-def _touchpoint_build(
+def touchpoint_build(
     *,
     kind: str,
     occurred_at,
@@ -346,7 +346,7 @@ def touchpoint_record(
         account_id = contact.account_id
     else:
         account_id = account.pk if account is not None else None
-    touch = _touchpoint_build(
+    touch = touchpoint_build(
         kind=kind,
         occurred_at=occurred_at,
         channel=channel,
@@ -452,7 +452,7 @@ def touchpoint_record_batch(
         account_id = ids["account"]
         if account_id is None and ids["contact"] in contacts:
             account_id = contacts[ids["contact"]][1]
-        touch = _touchpoint_build(
+        touch = touchpoint_build(
             kind=str(row.get("kind") or ""),
             occurred_at=row.get("occurred_at"),
             channel=str(row.get("channel") or ""),
@@ -524,6 +524,7 @@ __all__ = [
     "campaign_update",
     "cost_line_create",
     "cost_line_delete",
+    "touchpoint_build",
     "touchpoint_record",
     "touchpoint_record_batch",
 ]

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -22,13 +23,16 @@ from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory.models import Person, Team
 from hamsu.funnel import capture_http, selectors, selectors_capture
+from hamsu.funnel.forms import FunnelFiltersForm
 from hamsu.funnel.models import (
     BusinessCalendar,
     CaptureBatch,
     CaptureForm,
     EngagementFiring,
     EngagementRule,
+    FollowUpTask,
     FunnelVersion,
+    Lead,
     LeadDefinition,
     LeadQueue,
     LeadState,
@@ -37,8 +41,8 @@ from hamsu.funnel.models import (
     RoutingRuleKind,
     SlaPolicy,
 )
+from hamsu.funnel.services import approvals, capture_failures
 from hamsu.funnel.services import capture as capture_services
-from hamsu.funnel.services import capture_failures
 from hamsu.funnel.services import definitions as definition_services
 from hamsu.funnel.services import engagement as engagement_services
 from hamsu.funnel.services import funnel as funnel_services
@@ -46,6 +50,7 @@ from hamsu.funnel.services import handoff as handoff_services
 from hamsu.funnel.services import leads as lifecycle
 from hamsu.funnel.services import routing as routing_services
 from hamsu.funnel.services import scoring as scoring_services
+from hamsu.funnel.tasks import retrain_lead_model
 
 router = Router(tags=["funnel"])
 PREFIX = "funnel"
@@ -193,8 +198,6 @@ def _lead(request, lead_id: int):
     lead = selectors.lead_detail(user=request.user, pk=lead_id)
     if lead is None:
         # Leads waiting in a queue are not "owned"; managers and marketers act on them.
-        from hamsu.funnel.models import Lead
-
         lead = Lead.objects.filter(pk=lead_id).exclude(queue="").first()
         if lead is None:
             raise NotFound("Lead not found", errors={"lead": [f"No lead with id {lead_id}."]})
@@ -333,7 +336,7 @@ def add_touch(request, lead_id: int, payload: TouchIn):
     require_perm(request, "funnel.change_lead")
     lead = _lead(request, lead_id)
     lifecycle.lead_touch_record(lead=lead, kind=payload.kind, at=payload.at, source="api")
-    return definition_services.lead_evaluate(lead=lead, actor=request.user, via="api")
+    return lifecycle.lead_evaluate(lead=lead, actor=request.user, via="api")
 
 
 @router.get("/inbox", response={200: list[QueueLeadOut], **ERRORS})
@@ -405,8 +408,6 @@ class VersionIn(Schema):
 def funnel_stages(request, query: Query[FunnelQuery]):
     """The funnel page's figures over the same cohort and filters (``days``: 90, 365, 730
     or ``all``; ``team``; ``segment``)."""
-    from hamsu.funnel.forms import FunnelFiltersForm
-
     require_perm(request, "funnel.view_lead")
     form = FunnelFiltersForm({k: v for k, v in query.dict().items() if v is not None})
     if not form.is_valid():
@@ -504,7 +505,7 @@ def get_definition(request, definition_id: int):
 @router.post("/definitions/{definition_id}/decision", response={200: DefinitionOut, **ERRORS})
 def decide_definition(request, definition_id: int, payload: DecisionIn):
     require_perm(request, "funnel.approve_leaddefinition")
-    return definition_services.lead_definition_decide(
+    return approvals.lead_definition_decide(
         definition=_get(LeadDefinition, definition_id, "definition"),
         actor=request.user,
         approve=payload.approve,
@@ -758,8 +759,6 @@ def sla_report(request, start: datetime.date | None = None, end: datetime.date |
 
 
 def _period(start: datetime.date | None, end: datetime.date | None):
-    from django.utils import timezone
-
     today = timezone.localdate()
     end = end or today + datetime.timedelta(days=1)
     start = start or end - datetime.timedelta(days=30)
@@ -879,8 +878,6 @@ def publish_points(request, payload: PointsIn):
 @router.post("/scoring/retrain", response={202: dict, **ERRORS})
 def retrain(request):
     require_perm(request, "funnel.add_scoringspec")
-    from hamsu.funnel.tasks import retrain_lead_model
-
     result = retrain_lead_model.enqueue()
     return 202, {"task_id": str(result.id)}
 
@@ -1110,7 +1107,5 @@ def my_tasks(request):
 
 @router.post("/tasks/{task_id}/done", response={200: TaskOut, **ERRORS})
 def complete_task(request, task_id: int):
-    from hamsu.funnel.models import FollowUpTask
-
     task = _get(FollowUpTask, task_id, "task")
     return engagement_services.task_complete(task=task, person=_me(request), via="api")

@@ -8,8 +8,15 @@ class FunnelConfig(AppConfig):
     verbose_name = _("Funnel")
 
     def ready(self) -> None:
-        from hamsu.core import clock, glossary
+        # Imported here, not at the top of the module: Django imports apps.py before any
+        # model is loaded, and everything registered below needs the models.
+        from hamsu.core import clock, glossary, record_links
+        from hamsu.core.navigation import NavItem, register
+        from hamsu.funnel import lead_reactions
         from hamsu.funnel.glossary import SECTIONS, TERMS
+        from hamsu.funnel.permissions import extend_roles
+        from hamsu.funnel.record_links import PROVIDERS
+        from hamsu.funnel.services.engagement import evaluate_rules_for_lead
 
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS)
@@ -34,9 +41,6 @@ class FunnelConfig(AppConfig):
                 _("Retrain the predictive lead score"),
             ),
         )
-        from hamsu.core.navigation import NavItem, register
-        from hamsu.funnel.permissions import extend_roles
-
         register(
             NavItem("funnel:overview", _("Funnel"), "funnel", order=20, permission="funnel.view_lead"),
             NavItem("funnel:inbox", _("Lead inbox"), "inbox", order=21, permission="funnel.view_lead"),
@@ -58,7 +62,7 @@ class FunnelConfig(AppConfig):
         )
         extend_roles()
         # Links on the CRM's deal and account pages ("Related"); the CRM does not import funnel.
-        from hamsu.core import record_links
-        from hamsu.funnel.record_links import PROVIDERS
-
         record_links.register(*PROVIDERS)
+        # The rules of engagement react when sales returns a lead; the lifecycle below them
+        # does not import them.
+        lead_reactions.on_return("funnel.engagement", evaluate_rules_for_lead)

@@ -133,3 +133,16 @@ class CalendarSpec:
                     total += (hi - lo).total_seconds()
             day += datetime.timedelta(days=1)
         return total
+
+
+def calendar_spec(calendar) -> CalendarSpec:
+    """The arithmetic of a stored ``BusinessCalendar`` (any object with its fields)."""
+    return CalendarSpec.build(
+        workdays=calendar.workdays,
+        day_start=calendar.day_start,
+        day_end=calendar.day_end,
+        tz=calendar.timezone,
+        holidays=calendar.holidays,
+        jalali_holidays=calendar.jalali_holidays,
+        gregorian_holidays=calendar.gregorian_holidays,
+    )

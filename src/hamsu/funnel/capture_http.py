@@ -33,6 +33,7 @@ from django.utils.cache import patch_vary_headers
 
 from hamsu.core.errors import DomainError
 from hamsu.funnel.models import CaptureForm
+from hamsu.funnel.services.capture import capture_intake_store
 
 FORM_TTL = 5.0
 FORM_CACHE_SIZE = 1000
@@ -159,8 +160,6 @@ def preflight(request, form_key: str) -> HttpResponse:
 
 def capture(request, form_key: str) -> HttpResponse:
     """Check the form, origin and rate, then store the submission (202) or say what is wrong."""
-    from hamsu.funnel.services.capture import capture_intake_store
-
     origin = request.headers.get("Origin", "")
     form = active_form(form_key)
     if form is None:

@@ -18,7 +18,7 @@ from decimal import Decimal
 import numpy as np
 from django.db.models import Max
 
-from hamsu.crm.models import Contact, Opportunity
+from hamsu.crm.models import Account, Contact, Opportunity
 from hamsu.demo.bulk import insert_rows, reset_sequences
 from hamsu.funnel import rule_language
 from hamsu.funnel.calendars import IRAN_JALALI_HOLIDAYS, SATURDAY_TO_WEDNESDAY, CalendarSpec
@@ -26,6 +26,7 @@ from hamsu.funnel.models import (
     BusinessCalendar,
     CaptureForm,
     DefinitionApproval,
+    EngagementBookmark,
     Handoff,
     Lead,
     LeadAssignment,
@@ -35,6 +36,14 @@ from hamsu.funnel.models import (
     RoutingRuleKind,
     SlaPolicy,
     StageEvent,
+)
+from hamsu.funnel.services.engagement import engagement_rules_install_defaults
+from hamsu.funnel.services.scoring import (
+    active_model,
+    active_points_spec,
+    apply_score,
+    predictive_retrain,
+    score_touches,
 )
 
 TOUCH_KINDS = np.array(["form_fill", "webinar", "content_download", "email_click", "event", "demo_request"])
@@ -172,8 +181,6 @@ def _configuration(ctx: dict, now: datetime.datetime) -> dict:
     CaptureForm.objects.create(
         name="Website contact form", allowed_origins=["https://www.arya.example"], origin="website"
     )
-    from hamsu.funnel.services.engagement import engagement_rules_install_defaults
-
     engagement_rules_install_defaults()
     return {"calendar": CalendarSpec.build(
         workdays=calendar.workdays, day_start=calendar.day_start, day_end=calendar.day_end, tz=calendar.timezone,
@@ -243,8 +250,9 @@ class _Writer:
 
 
 def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) -> None:
+    # Imported when a demo is generated, not with this module: the scoring package loads
+    # scikit-learn and Polars (seconds).
     from hamsu.analytics.lead_scoring.rules import Touch, score_lead
-    from hamsu.funnel.services.scoring import active_points_spec
 
     config = _configuration(ctx, now)
     calendar: CalendarSpec = config["calendar"]
@@ -268,8 +276,6 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
         .iterator(chunk_size=20000)
     ):
         contacts.setdefault(row[1], []).append(row)
-    from hamsu.crm.models import Account
-
     account_info = {
         a: (name, emp)
         for a, name, emp in Account.objects.filter(id__lte=n_accounts)
@@ -525,8 +531,6 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
 
     w.flush(result)
     reset_sequences(Lead, StageEvent, Handoff, LeadTouch, LeadAssignment)
-    from hamsu.funnel.models import EngagementBookmark
-
     # The demo history is already consistent; rules of engagement apply from here on.
     EngagementBookmark.objects.update_or_create(name="stage_events", defaults={"last_event_id": w.event_id})
     progress(f"leads: {result.rows['leads']:,}, lead stage events: {result.rows['lead_stage_events']:,}")
@@ -536,13 +540,6 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
 def _train_and_score_open_leads(now: datetime.datetime, progress) -> None:
     """Train the predictive score on the demo's won/lost leads and score the open ones,
     so the seller sees a chance of winning and its reasons from the first login."""
-    from hamsu.funnel.services.scoring import (
-        active_model,
-        active_points_spec,
-        apply_score,
-        predictive_retrain,
-    )
-
     try:
         model = predictive_retrain()
     except ValueError as error:  # too little variety at a tiny scale: no model, rule points only
@@ -551,17 +548,13 @@ def _train_and_score_open_leads(now: datetime.datetime, progress) -> None:
     if model is None:
         return
     scorer, spec = active_model(), active_points_spec()
-    from hamsu.analytics.lead_scoring.rules import Touch
-
     open_leads = list(
         Lead.objects.filter(state__in=["mql", "sal", "sql"])
         .select_related("segment", "account")
         .prefetch_related("touches")
     )
     for lead in open_leads:
-        apply_score(
-            lead, spec=spec, touches=[Touch(t.kind, t.at) for t in lead.touches.all()], now=now, model=scorer
-        )
+        apply_score(lead, spec=spec, touches=score_touches(lead.touches.all()), now=now, model=scorer)
     Lead.objects.bulk_update(
         open_leads, ["score", "score_reasons", "scored_at", "win_probability", "win_reasons"], batch_size=1000
     )

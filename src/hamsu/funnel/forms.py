@@ -2,14 +2,18 @@ from __future__ import annotations
 
 import json
 import re
+import zoneinfo
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.core.dates import parse_date, to_ascii_digits
 from hamsu.core.forms import LocalDecimalField
 from hamsu.crm.models import Segment
 from hamsu.directory.models import Function, Person, Team
+from hamsu.funnel.conditions import validate_conditions
 from hamsu.funnel.models import (
     BusinessCalendar,
     DefinitionKind,
@@ -17,6 +21,8 @@ from hamsu.funnel.models import (
     ReturnReason,
     RoutingRuleKind,
 )
+from hamsu.funnel.selectors import FunnelFilters
+from hamsu.funnel.services.engagement import validate_actions
 
 
 class ReturnForm(forms.Form):
@@ -100,8 +106,6 @@ _JSON_AREA = {"rows": 6, "dir": "ltr", "class": "font-monospace small", "spellch
 def _sales_teams(current=None):
     """Sales teams, plus the team a stored rule or policy already names (so editing it
     never fails on a choice the form itself left out)."""
-    from django.db.models import Q
-
     return Team.objects.filter(Q(function=Function.SALES) | Q(pk=current)).order_by("name")
 
 
@@ -176,8 +180,6 @@ class RoutingRuleForm(forms.Form):
         }
 
     def clean_conditions(self):
-        from hamsu.funnel.services.engagement import validate_conditions
-
         conditions = _parse_json(self.cleaned_data["conditions"], empty={})
         if not isinstance(conditions, dict):
             raise forms.ValidationError(_("Conditions are one JSON object {…}."))
@@ -282,8 +284,6 @@ def _lines(text: str) -> list[str]:
 
 
 def _month_days(text: str) -> list[str]:
-    from hamsu.core.dates import to_ascii_digits
-
     days, bad = [], []
     for line in _lines(to_ascii_digits(text or "")):
         match = re.fullmatch(r"(\d{1,2})[-/](\d{1,2})", line)
@@ -336,14 +336,10 @@ class BusinessCalendarForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        import zoneinfo
-
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
 
     def clean_holidays(self):
-        from hamsu.core.dates import parse_date
-
         dates, bad = [], []
         for line in _lines(self.cleaned_data["holidays"]):
             try:
@@ -415,8 +411,6 @@ class EngagementRuleForm(forms.Form):
     def clean(self):
         # The rule language checks the conditions against the fields this kind of record
         # has, so "unknown field" names the fields one may use instead.
-        from hamsu.funnel.services.engagement import validate_actions, validate_conditions
-
         data = super().clean()
         subject = data.get("subject")
         if "conditions" in data:
@@ -456,8 +450,6 @@ class FunnelFiltersForm(forms.Form):
         self.fields["segment"].queryset = Segment.objects.order_by("name")
 
     def filters(self):
-        from hamsu.funnel.selectors import FunnelFilters
-
         days = self.cleaned_data.get("days") or "365"
         team, segment = self.cleaned_data.get("team"), self.cleaned_data.get("segment")
         return FunnelFilters(

@@ -15,6 +15,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hamsu.core import dates
+from hamsu.core.templatetags.hamsu import num
+from hamsu.crm.stages import Stage
+from hamsu.directory.models import RoleTitle
+from hamsu.funnel.models import LeadState, RoutingRuleKind
 from hamsu.funnel.rule_language import MAX_DEPTH, MAX_NODES
 
 FIELD_LABELS = {
@@ -60,21 +65,14 @@ WEEKDAY_LABELS = [
 def _value_labels(field: str) -> Mapping[str, Any]:
     """Choice labels for fields that hold codes (a lead's state, a deal's stage)."""
     if field == "state":
-        from hamsu.funnel.models import LeadState
-
         return dict(LeadState.choices)
     if field == "stage":
-        from hamsu.crm.stages import Stage
-
         return dict(Stage.choices)
     return {}
 
 
 def number(value: Any) -> str:
     """A number grouped and in the page's digits (Persian digits on a Persian page)."""
-    from hamsu.core import dates
-    from hamsu.core.templatetags.hamsu import num
-
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, int):
@@ -120,8 +118,6 @@ def describe_condition(node: Any, *, top: bool = True) -> str:
 
 
 def describe_actions(actions: list[dict]) -> list[str]:
-    from hamsu.directory.models import RoleTitle
-
     lines = []
     for action in actions or []:
         kind = action.get("type")
@@ -158,8 +154,6 @@ def describe_routing_criteria(rule) -> str:
 
 
 def _describe_routing_kind(rule) -> str:
-    from hamsu.funnel.models import RoutingRuleKind
-
     if rule.kind == RoutingRuleKind.ACCOUNT_OWNER:
         return _("the lead's account has an owner")
     if rule.kind == RoutingRuleKind.SEGMENT:
@@ -170,8 +164,6 @@ def _describe_routing_kind(rule) -> str:
 
 
 def describe_routing_target(rule) -> str:
-    from hamsu.funnel.models import RoutingRuleKind
-
     if rule.kind == RoutingRuleKind.ACCOUNT_OWNER:
         text = _("the account's owner")
     elif rule.team_id:

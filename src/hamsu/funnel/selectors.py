@@ -15,6 +15,7 @@ from hamsu.core.roles import SEES_EVERYTHING, roles_of
 from hamsu.core.visibility import person_of, visible
 from hamsu.crm.models import Opportunity
 from hamsu.funnel import reach
+from hamsu.funnel.calendars import calendar_spec
 from hamsu.funnel.models import (
     DefinitionKind,
     FollowUpTask,
@@ -323,8 +324,6 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
     measured in each team's business hours, are worked out here, over the accepted handoffs
     that have a follow-up — read as plain values, not model instances.
     """
-    from hamsu.funnel.services.handoff import calendar_spec
-
     counted = sla_counts(start=start, end=end)
     policies = {c.team_id: c.policy for c in counted}
     in_period = Handoff.objects.filter(opened_at__gte=start, opened_at__lt=end)

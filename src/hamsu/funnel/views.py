@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import json
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,23 +15,44 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamsu.core.dates import to_ascii_digits
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
+from hamsu.core.visibility import person_of
 from hamsu.funnel import rule_language, selectors, selectors_capture
-from hamsu.funnel.forms import AssignForm, DecisionForm, DefinitionForm, ReasonForm, ReturnForm
+from hamsu.funnel.forms import (
+    AssignForm,
+    CaptureFormForm,
+    DecisionForm,
+    DefinitionForm,
+    FunnelEditForm,
+    FunnelFiltersForm,
+    ReasonForm,
+    ReturnForm,
+)
 from hamsu.funnel.models import (
+    CaptureForm,
     DefinitionKind,
+    EngagementFiring,
+    EngagementRule,
+    FollowUpTask,
     FunnelKind,
     Lead,
     LeadDefinition,
     LeadQueue,
     LeadState,
     ReturnReason,
+    RoutingRule,
+    SlaPolicy,
 )
+from hamsu.funnel.rule_text import describe_condition
+from hamsu.funnel.services import approvals
 from hamsu.funnel.services import definitions as definition_services
 from hamsu.funnel.services import leads as lifecycle
-from hamsu.funnel.services.funnel import current_funnel_version
+from hamsu.funnel.services.capture import capture_form_create
+from hamsu.funnel.services.engagement import task_complete
+from hamsu.funnel.services.funnel import current_funnel_stages, current_funnel_version, funnel_version_publish
 
 
 def _lead_or_404(request, pk: int) -> Lead:
@@ -60,8 +83,6 @@ def _act(request, call, done: str):
 @login_required
 @permission_required("funnel.view_lead", raise_exception=True)
 def overview(request):
-    from hamsu.funnel.forms import FunnelFiltersForm
-
     form = FunnelFiltersForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("That filter is not available; showing the default view."))
@@ -293,8 +314,6 @@ def definitions(request):
                     request, _("New version proposed; it takes effect when both heads approve it.")
                 )
                 return redirect("funnel:definitions")
-    from hamsu.funnel.rule_text import describe_condition
-
     by_kind = selectors.definitions_by_kind()
     described = {d.pk: describe_condition(d.rules) for rows in by_kind.values() for d in rows}
     return render(
@@ -325,7 +344,7 @@ def definition_decide(request, pk: int):
     if form.is_valid():
         _act(
             request,
-            lambda: definition_services.lead_definition_decide(
+            lambda: approvals.lead_definition_decide(
                 definition=definition,
                 actor=request.user,
                 approve=form.cleaned_data["approve"],
@@ -362,10 +381,6 @@ def notifications(request):
 @login_required
 @require_POST
 def task_done(request, pk: int):
-    from hamsu.core.visibility import person_of
-    from hamsu.funnel.models import FollowUpTask
-    from hamsu.funnel.services.engagement import task_complete
-
     task = FollowUpTask.objects.filter(pk=pk).first()
     person = person_of(request.user)
     if task is None or person is None:
@@ -376,10 +391,6 @@ def task_done(request, pk: int):
 
 @_post_action("crm.add_opportunity")
 def lead_convert(request, pk: int):
-    from decimal import Decimal, InvalidOperation
-
-    from hamsu.core.dates import to_ascii_digits
-
     lead = _lead_or_404(request, pk)
     raw = to_ascii_digits(request.POST.get("amount", "0")).replace(",", "").strip() or "0"
     try:
@@ -405,11 +416,6 @@ def lead_convert(request, pk: int):
 @login_required
 @permission_required("funnel.add_funnelversion", raise_exception=True)
 def funnel_edit(request):
-    import json
-
-    from hamsu.funnel.forms import FunnelEditForm
-    from hamsu.funnel.services.funnel import current_funnel_stages, funnel_version_publish
-
     initial = {"stages": json.dumps(current_funnel_stages(), ensure_ascii=False, indent=2)}
     form = FunnelEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -431,10 +437,6 @@ def funnel_edit(request):
 @login_required
 @permission_required("funnel.view_routingrule", raise_exception=True)
 def configuration(request):
-    from hamsu.funnel.forms import CaptureFormForm
-    from hamsu.funnel.models import CaptureForm, EngagementFiring, EngagementRule, RoutingRule, SlaPolicy
-    from hamsu.funnel.services.capture import capture_form_create
-
     form = CaptureFormForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("funnel.add_captureform"):

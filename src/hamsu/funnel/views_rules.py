@@ -9,6 +9,7 @@ anyone else is a 403.
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.contrib import messages
@@ -21,7 +22,10 @@ from django.views.decorators.http import require_POST
 
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
+from hamsu.crm.selectors import opportunities_visible
+from hamsu.directory.models import Person, RoleTitle
 from hamsu.funnel import rule_text
+from hamsu.funnel.conditions import SUBJECT_FIELDS
 from hamsu.funnel.forms import (
     BusinessCalendarForm,
     EngagementRuleForm,
@@ -34,6 +38,7 @@ from hamsu.funnel.selectors import leads_visible
 from hamsu.funnel.services import engagement as engagement_services
 from hamsu.funnel.services import handoff as handoff_services
 from hamsu.funnel.services import routing as routing_services
+from hamsu.funnel.services.engagement_actions import PARTICIPANT_TITLES
 
 
 def _page(permission: str):
@@ -241,8 +246,6 @@ def routing_test(request):
 def _escalation_targets(policies: list[SlaPolicy]) -> dict[int, str]:
     """Who hears about a breach under each policy: the seller's manager (else the team's)
     and the team's marketing liaisons — the same people sla_check notifies."""
-    from hamsu.directory.models import Person, RoleTitle
-
     team_ids = [p.team_id for p in policies if p.team_id]
     liaisons: dict[int, list[str]] = {}
     for team_id, name in Person.objects.filter(
@@ -386,8 +389,6 @@ def _safe_condition_text(conditions) -> str:
     try:
         return rule_text.describe_condition(conditions)
     except (KeyError, TypeError, AttributeError, IndexError):
-        import json
-
         return json.dumps(conditions, ensure_ascii=False)
 
 
@@ -448,12 +449,12 @@ def _engagement_reference() -> dict:
         "reference": [
             {
                 "subject": label,
-                "fields": engagement_services.SUBJECT_FIELDS[code],
+                "fields": SUBJECT_FIELDS[code],
                 "actions": engagement_services.SUBJECT_ACTIONS[code],
             }
             for code, label in EngagementRule.Subject.choices
         ],
-        "roles": list(engagement_services.PARTICIPANT_TITLES),
+        "roles": list(PARTICIPANT_TITLES),
     }
 
 
@@ -486,8 +487,6 @@ def engagement_active(request, pk: int):
 
 
 def _pick_opportunity(user, text: str):
-    from hamsu.crm.selectors import opportunities_visible
-
     match = _LEAD_NUMBER.search((text or "").strip())
     if not match:
         return None

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.models import AppendOnlyModel
+from hamsu.crm.stages import Stage
+from hamsu.funnel.models.leads import LeadState
 
 
 class StageEvent(AppendOnlyModel):
@@ -72,9 +74,6 @@ STAGE_LABELS: dict[str, str] = {}
 
 def stage_label(code: str) -> str:
     if not STAGE_LABELS:
-        from hamsu.crm.stages import Stage
-        from hamsu.funnel.models.leads import LeadState
-
         STAGE_LABELS.update(dict(Stage.choices))
         # Lead states share codes with deal stages only for won/lost, whose labels agree.
         STAGE_LABELS.update({value: label for value, label in LeadState.choices if value not in STAGE_LABELS})

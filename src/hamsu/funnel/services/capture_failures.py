@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import AuditEntry
 from hamsu.funnel.models import CaptureBatch, CaptureItem, CaptureRequest
+from hamsu.funnel.tasks import wake_worker
 
 FAILED = "failed"
 
@@ -68,9 +69,6 @@ def capture_retry(
         status=CaptureBatch.Status.QUEUED, finished_at=None
     )
     _audit(actor, "update", requests + items, via=via, changes=lambda _row: {"status": [FAILED, "pending"]})
-
-    from hamsu.funnel.services.capture import wake_worker
-
     transaction.on_commit(lambda: wake_worker(force=True))
     return len(requests) + len(items)
 

@@ -20,20 +20,17 @@ import datetime
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Count, Model, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
 from hamsu.core.errors import DomainError, ValidationFailed
 from hamsu.core.models import AuditEntry
-from hamsu.crm.models import Account, Contact, Segment, size_band_for
-from hamsu.funnel import rule_language
+from hamsu.funnel import capture_touches, rule_language
 from hamsu.funnel.models import (
     CaptureBatch,
     CaptureForm,
@@ -41,13 +38,32 @@ from hamsu.funnel.models import (
     CaptureRequest,
     DefinitionKind,
     Lead,
-    LeadQueue,
     LeadState,
     LeadTouch,
     StageEvent,
 )
 from hamsu.funnel.services import bulk_rows
-from hamsu.funnel.services.capture import campaign_kind_of, domain_of, touch_kind_of, validate_capture
+from hamsu.funnel.services.capture_checks import domain_of, touch_kind_of, validate_capture
+from hamsu.funnel.services.capture_records import (
+    Entry,
+    Work,
+    audit_row,
+    find_accounts,
+    find_contacts,
+    find_leads,
+    find_segments,
+    serialise_on,
+)
+from hamsu.funnel.services.definitions import rule_in_effect
+from hamsu.funnel.services.lead_states import MARKETING_STATES
+from hamsu.funnel.services.leads import lead_mark_mql
+from hamsu.funnel.services.scoring import (
+    active_model,
+    active_points_spec,
+    apply_score,
+    lead_facts,
+    score_touches,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +71,7 @@ CHUNK = 1000
 # Errors that say nothing about the rows (lost connection, deadlock, database locked):
 # the chunk stays pending for the next run instead of being marked failed.
 TRANSIENT = (OperationalError, InterfaceError)
-
-
-@dataclass
-class Entry:
-    payload: Any
-    form: CaptureForm | None = None
-    via: str = "capture"
+SCORE_FIELDS = ["score", "score_reasons", "scored_at", "win_probability", "win_reasons"]
 
 
 @dataclass
@@ -71,211 +81,16 @@ class Outcome:
     errors: dict[str, list[str]] | None = None
 
 
-@dataclass
-class _Work:
-    index: int
-    entry: Entry
-    data: dict
-    at: datetime.datetime
-    kind: str
-    domain: str
-    segment: Segment | None = None
-    account: Account | None = None
-    contact: Contact | None = None
-    lead: Lead | None = None
-    created: bool = False
-    touches: list = field(default_factory=list)
-
-
-def _audit_row(instance: Model, via: str) -> AuditEntry:
-    """What ``audit.record(action="create")`` writes, built for a multi-row insert."""
-    return AuditEntry(
-        actor=None,
-        action="create",
-        object_type=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        changes=audit.snapshot(instance),
-        via=via,
-    )
-
-
-def _serialise_on(keys: list[str]) -> None:
-    """On PostgreSQL two workers capturing one new e-mail must not both create the contact:
-    lock every e-mail (or phone) of the chunk, in sorted order so workers cannot deadlock."""
-    if connection.vendor == "postgresql" and keys:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest(%s::text[]) AS k",
-                [sorted(keys)],
-            )
-
-
-def _segments(work: list[_Work]) -> None:
-    names = {str(w.data["segment"]).lower() for w in work if w.data.get("segment")}
-    if not names:
-        return
-    found: dict[str, Segment] = {}
-    for segment in Segment.objects.annotate(lname=Lower("name")).filter(lname__in=names).order_by("pk"):
-        found.setdefault(segment.name.lower(), segment)
-    for w in work:
-        if w.data.get("segment"):
-            w.segment = found.get(str(w.data["segment"]).lower())
-
-
-def _accounts(work: list[_Work], audit_rows: list) -> None:
-    """By domain, else (free mail) by company name; created when neither is known."""
-    domains = {w.domain for w in work if w.domain}
-    names = {w.data.get("company", "").lower() for w in work if not w.domain and w.data.get("company")}
-    by_domain: dict[str, Account] = {}
-    by_name: dict[str, Account] = {}
-    if domains:
-        for account in Account.objects.filter(domain__in=domains).select_related("segment").order_by("pk"):
-            by_domain.setdefault(account.domain, account)
-    if names:
-        for account in (
-            Account.objects.annotate(lname=Lower("name"))
-            .filter(lname__in=names)
-            .select_related("segment")
-            .order_by("pk")
-        ):
-            by_name.setdefault(account.name.lower(), account)
-    new: list[Account] = []
-    for w in work:
-        company = w.data.get("company", "")
-        account = by_domain.get(w.domain) if w.domain else None
-        if account is None and company and not w.domain:
-            account = by_name.get(company.lower())
-        if account is None and (w.domain or company):
-            employees = w.data.get("employees")
-            account = Account(
-                name=(company or w.domain)[:200].strip(),
-                domain=w.domain,
-                country=w.data["country"],
-                employees=employees,
-                size_band=size_band_for(employees),
-                segment=w.segment,
-            )
-            new.append(account)
-            if w.domain:
-                by_domain[w.domain] = account
-            by_name.setdefault(account.name.lower(), account)
-        w.account = account
-    if new:
-        bulk_rows.insert(Account, new)
-        audit_rows.extend(_audit_row(a, "capture") for a in new)
-
-
-def _contacts(work: list[_Work], audit_rows: list) -> None:
-    emails = {w.data["email"] for w in work if w.data["email"]}
-    by_email: dict[str, Contact] = {}
-    if emails:
-        for contact in Contact.objects.filter(email__in=emails).order_by("pk"):
-            by_email.setdefault(contact.email, contact)
-    new: list[Contact] = []
-    for w in work:
-        email = w.data["email"]
-        if not email:
-            continue
-        contact = by_email.get(email)
-        if contact is None:
-            contact = Contact(
-                account=w.account,
-                first_name=w.data.get("first_name", "")[:100],
-                last_name=(w.data.get("last_name") or email.split("@")[0])[:100],
-                email=email,
-                phone=w.data.get("phone", "")[:40],
-                title=w.data.get("title", "")[:120],
-                country=w.data["country"],
-            )
-            new.append(contact)
-            by_email[email] = contact
-        w.contact = contact
-    if new:
-        bulk_rows.insert(Contact, new)
-        audit_rows.extend(_audit_row(c, "capture") for c in new)
-
-
-def _leads(work: list[_Work], now: datetime.datetime) -> list[Lead]:
-    """The lead each capture lands on: the e-mail's latest open (not won) lead, recycled if
-    it was lost or disqualified, else a new inquiry. Returns the new (unsaved) leads."""
-    from hamsu.funnel.services import leads as lifecycle
-
-    emails = {w.data["email"] for w in work if w.data["email"]}
-    by_email: dict[str, Lead] = {}
-    if emails:
-        for lead in (
-            Lead.objects.select_for_update(of=("self",))
-            .select_related("segment", "account")
-            .filter(email__in=emails)
-            .exclude(state=LeadState.WON)
-            .order_by("-pk")
-        ):
-            by_email.setdefault(lead.email, lead)
-    new: list[Lead] = []
-    for w in work:
-        email = w.data["email"]
-        lead = by_email.get(email) if email else None
-        if lead is None:
-            created_at = min(w.at, now)
-            lead = Lead(
-                state=LeadState.INQUIRY,
-                state_changed_at=created_at,
-                created_at=created_at,
-                contact=w.contact,
-                account=w.account,
-                email=email,
-                first_name=w.data.get("first_name", ""),
-                last_name=w.data.get("last_name", ""),
-                company=w.data.get("company", "") or (w.account.name if w.account else ""),
-                title=w.data.get("title", ""),
-                phone=w.data.get("phone", ""),
-                country=w.data["country"],
-                employees=w.data.get("employees"),
-                segment=w.segment if w.segment is not None else (w.account.segment if w.account else None),
-                origin=w.data.get("origin") or (w.entry.form.origin if w.entry.form else "") or w.kind,
-                queue=LeadQueue.MARKETING,
-            )
-            new.append(lead)
-            w.created = True
-            if email:
-                by_email[email] = lead
-        elif lead.pk is not None and lead.state in (LeadState.LOST, LeadState.DISQUALIFIED):
-            # A returning lost or disqualified lead who raises a hand again is nurtured anew.
-            lead = lifecycle.lead_recycle(
-                lead=lead,
-                actor=None,
-                via=w.entry.via,
-                reason=_("came back through %(kind)s") % {"kind": w.kind},
-            )
-            by_email[email] = lead
-        w.lead = lead
-    return new
-
-
 def _score(leads: list[Lead], touches: dict[int, list], now: datetime.datetime) -> None:
     """Score every lead of the chunk in memory (the caller inserts or updates them)."""
-    from hamsu.analytics.lead_scoring.rules import Touch as ScoreTouch
-    from hamsu.funnel.services.scoring import active_model, active_points_spec, apply_score
-
     spec, model = active_points_spec(), active_model()
     for lead in leads:
-        apply_score(
-            lead,
-            spec=spec,
-            touches=[ScoreTouch(t.kind, t.at) for t in touches[id(lead)]],
-            now=now,
-            model=model,
-        )
+        apply_score(lead, spec=spec, touches=score_touches(touches[id(lead)]), now=now, model=model)
 
 
-def _qualify(leads: list[Lead], touches: dict[int, list], work: list[_Work], now: datetime.datetime) -> None:
+def _qualify(leads: list[Lead], touches: dict[int, list], work: list[Work], now: datetime.datetime) -> None:
     """Leads marketing holds that now meet the MQL definition go to sales (routing, handoff)."""
-    from hamsu.funnel.services.definitions import rule_in_effect
-    from hamsu.funnel.services.leads import lead_mark_mql
-    from hamsu.funnel.services.scoring import lead_facts
-
-    candidates = [lead for lead in leads if lead.state in (LeadState.INQUIRY, LeadState.NURTURE)]
+    candidates = [lead for lead in leads if lead.state in MARKETING_STATES]
     if not candidates:
         return
     rule = rule_in_effect(kind=DefinitionKind.MQL)
@@ -292,29 +107,89 @@ def _qualify(leads: list[Lead], touches: dict[int, list], work: list[_Work], now
         w.lead = moved.get(id(w.lead), w.lead)
 
 
-def _touchpoints(work: list[_Work]) -> None:
-    """The campaigns app's attribution record of each capture, as one batch per source."""
-    try:
-        from hamsu.campaigns.services import touchpoint_record_batch
-    except ImportError:  # the campaigns app is optional for capture
-        return
-    by_via: dict[str, list[dict]] = {}
+def _touchpoints(work: list[Work]) -> None:
+    """Each capture's touch to the recorders above the funnel (the campaigns app's
+    touchpoints, for attribution), as one batch per way in."""
+    by_via: dict[str, list[capture_touches.CapturedTouch]] = {}
     for w in work:
         by_via.setdefault(w.entry.via, []).append(
-            {
-                "kind": campaign_kind_of(w.kind),
-                "occurred_at": w.at,
-                "contact_id": w.contact.pk if w.contact else None,
-                "account_id": w.account.pk if w.account else None,
-                "utm": w.data.get("utm") or None,
-                "landing_url": w.data.get("landing_url", ""),
-                "external_id": w.data.get("external_id", ""),
-            }
+            capture_touches.CapturedTouch(
+                kind=w.kind,
+                occurred_at=w.at,
+                contact_id=w.contact.pk if w.contact else None,
+                account_id=w.account.pk if w.account else None,
+                utm=w.data.get("utm") or None,
+                landing_url=w.data.get("landing_url", ""),
+                external_id=w.data.get("external_id", ""),
+            )
         )
-    for via, rows in by_via.items():
-        result = touchpoint_record_batch(actor=None, rows=rows, via=via)
-        if result.errors:  # checked at intake; refusing now would be a bug worth hearing of
-            raise ValidationFailed(_("Please correct the errors below."), errors=result.errors[0]["errors"])
+    for via, touches in by_via.items():
+        errors = capture_touches.record_touches(touches, via=via)
+        if errors:  # checked at intake; refusing now would be a bug worth hearing of
+            raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+
+
+def _valid_work(entries: list[Entry], outcomes: list[Outcome], now: datetime.datetime) -> list[Work]:
+    """The entries that pass every check; the others get their field errors in ``outcomes``."""
+    work: list[Work] = []
+    for index, entry in enumerate(entries):
+        try:
+            data = validate_capture(entry.payload, entry.form)
+        except ValidationFailed as error:
+            outcomes[index].errors = error.errors
+            continue
+        work.append(
+            Work(
+                index=index,
+                entry=entry,
+                data=data,
+                at=data.get("occurred_at") or now,
+                kind=touch_kind_of(data, entry.form),
+                domain=domain_of(data["email"]),
+            )
+        )
+    return work
+
+
+def _touches(work: list[Work]) -> tuple[dict[int, Lead], dict[int, list], list[LeadTouch]]:
+    """Every distinct lead of the chunk (by ``id``), the touches it had plus the ones added
+    now, and the new touches (unsaved)."""
+    leads: dict[int, Lead] = {}
+    for w in work:
+        leads.setdefault(id(w.lead), w.lead)
+    touches: dict[int, list] = {key: [] for key in leads}
+    known = {lead.pk: key for key, lead in leads.items() if lead.pk is not None}
+    if known:
+        for touch in LeadTouch.objects.filter(lead_id__in=known).only("lead_id", "kind", "at"):
+            touches[known[touch.lead_id]].append(touch)
+    new_touches = []
+    for w in work:
+        source = (w.entry.form.name if w.entry.form else w.entry.via)[:100]
+        touch = LeadTouch(lead=w.lead, kind=w.kind, at=w.at, source=source)
+        touches[id(w.lead)].append(touch)
+        new_touches.append(touch)
+    return leads, touches, new_touches
+
+
+def _insert_new(new_leads: list[Lead], via_of_new: dict[int, str], audit_rows: list) -> None:
+    """The new leads, their "created" stage events and their audit rows (queued)."""
+    bulk_rows.insert(Lead, new_leads)
+    bulk_rows.insert(
+        StageEvent,
+        [
+            StageEvent(
+                object_type=StageEvent.ObjectType.LEAD,
+                object_id=lead.pk,
+                from_stage="",
+                to_stage=LeadState.INQUIRY,
+                reason=_("created"),
+                via=via_of_new[id(lead)],
+                at=lead.created_at,
+            )
+            for lead in new_leads
+        ],
+    )
+    audit_rows.extend(audit_row(lead, via_of_new[id(lead)]) for lead in new_leads)
 
 
 def capture_entries(entries: list[Entry], *, now: datetime.datetime | None = None) -> list[Outcome]:
@@ -326,79 +201,25 @@ def capture_entries(entries: list[Entry], *, now: datetime.datetime | None = Non
     assert connection.in_atomic_block, "capture_entries runs inside the caller's transaction"
     now = now or timezone.now()
     outcomes = [Outcome() for _entry in entries]
-    work: list[_Work] = []
-    for index, entry in enumerate(entries):
-        try:
-            data = validate_capture(entry.payload, entry.form)
-        except ValidationFailed as error:
-            outcomes[index].errors = error.errors
-            continue
-        work.append(
-            _Work(
-                index=index,
-                entry=entry,
-                data=data,
-                at=data.get("occurred_at") or now,
-                kind=touch_kind_of(data, entry.form),
-                domain=domain_of(data["email"]),
-            )
-        )
+    work = _valid_work(entries, outcomes, now)
     if not work:
         return outcomes
-    _serialise_on(list({w.data["email"] or w.data.get("phone", "") for w in work} - {""}))
+    serialise_on(list({w.data["email"] or w.data.get("phone", "") for w in work} - {""}))
     audit_rows: list[AuditEntry] = []
-    _segments(work)
-    _accounts(work, audit_rows)
-    _contacts(work, audit_rows)
-    new_leads = _leads(work, now)
-
-    # Every distinct lead of the chunk, with the touches it had plus the ones added now.
-    leads: dict[int, Lead] = {}
-    for w in work:
-        leads.setdefault(id(w.lead), w.lead)
-    touches: dict[int, list] = {key: [] for key in leads}
-    known = {lead.pk: key for key, lead in leads.items() if lead.pk is not None}
-    known_keys = set(known.values())
-    if known:
-        for touch in LeadTouch.objects.filter(lead_id__in=known).only("lead_id", "kind", "at"):
-            touches[known[touch.lead_id]].append(touch)
-    new_touches = []
-    for w in work:
-        source = (w.entry.form.name if w.entry.form else w.entry.via)[:100]
-        touch = LeadTouch(lead=w.lead, kind=w.kind, at=w.at, source=source)
-        touches[id(w.lead)].append(touch)
-        new_touches.append(touch)
-
+    find_segments(work)
+    find_accounts(work, audit_rows)
+    find_contacts(work, audit_rows)
+    new_leads = find_leads(work, now)
+    leads, touches, new_touches = _touches(work)
+    existing = [lead for lead in leads.values() if lead.pk is not None]  # before the new get ids
     # New leads are scored before they are inserted, so they are written once.
     _score(list(leads.values()), touches, now)
-    via_of_new = {id(w.lead): w.entry.via for w in work if w.created}
     if new_leads:
-        bulk_rows.insert(Lead, new_leads)
-        bulk_rows.insert(
-            StageEvent,
-            [
-                StageEvent(
-                    object_type=StageEvent.ObjectType.LEAD,
-                    object_id=lead.pk,
-                    from_stage="",
-                    to_stage=LeadState.INQUIRY,
-                    reason=_("created"),
-                    via=via_of_new[id(lead)],
-                    at=lead.created_at,
-                )
-                for lead in new_leads
-            ],
-        )
-        audit_rows.extend(_audit_row(lead, via_of_new[id(lead)]) for lead in new_leads)
-    existing = [lead for key, lead in leads.items() if key in known_keys]
+        _insert_new(new_leads, {id(w.lead): w.entry.via for w in work if w.created}, audit_rows)
     if existing:
         for lead in existing:
             lead.updated_at = now
-        bulk_rows.update(
-            Lead,
-            existing,
-            ["score", "score_reasons", "scored_at", "win_probability", "win_reasons", "updated_at"],
-        )
+        bulk_rows.update(Lead, existing, [*SCORE_FIELDS, "updated_at"])
     bulk_rows.insert(LeadTouch, new_touches)
     _touchpoints(work)
     if audit_rows:

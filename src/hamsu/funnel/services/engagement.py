@@ -13,27 +13,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamsu.core import audit
-from hamsu.core.errors import ValidationFailed
-from hamsu.core.notify import notify
-from hamsu.directory.models import Person, RoleTitle
+from hamsu.core.errors import PermissionDenied, ValidationFailed
+from hamsu.crm.models import Opportunity
 from hamsu.funnel import rule_language
+from hamsu.funnel.conditions import validate_conditions
 from hamsu.funnel.models import (
     EngagementBookmark,
     EngagementFiring,
     EngagementRule,
     FollowUpTask,
     Lead,
-    LeadState,
     StageEvent,
 )
 from hamsu.funnel.services import ordering
+from hamsu.funnel.services.engagement_actions import (
+    PARTICIPANT_TITLES,
+    lead_actions,
+    opportunity_actions,
+    opportunity_facts,
+)
+from hamsu.funnel.services.leads import lead_close_from_opportunity
+from hamsu.funnel.services.scoring import lead_facts
 
 ACTIONS = {"add_participant", "create_task", "notify_owner", "suggest_collateral", "recycle_to_nurture"}
-PARTICIPANT_TITLES = {
-    "brand_manager": RoleTitle.BRAND_MANAGER,
-    "product_manager": RoleTitle.PRODUCT_MANAGER,
-    "marketing_liaison": RoleTitle.MARKETING_LIAISON,
-}
 
 DEFAULT_RULES = [
     {
@@ -64,58 +66,12 @@ DEFAULT_RULES = [
 ]
 
 
-# The facts each kind of rule can test (see _opportunity_facts and scoring.lead_facts):
-# a condition on a field the subject does not have could never be true.
-SUBJECT_FIELDS = {
-    "opportunity": ("amount", "stage", "source", "segment", "country"),
-    "lead": (
-        "segment",
-        "country",
-        "title",
-        "company",
-        "email_domain",
-        "origin",
-        "size_band",
-        "employees",
-        "score",
-        "win_probability",
-        "state",
-    ),
-}
 # Actions the evaluator carries out for each subject (the others would silently do nothing).
 SUBJECT_ACTIONS = {
     "opportunity": ("add_participant", "create_task", "notify_owner", "suggest_collateral"),
     "lead": ("create_task", "notify_owner", "recycle_to_nurture"),
 }
 RULE_FIELDS = ("name", "subject", "event", "conditions", "actions", "position", "is_active")
-
-
-def validate_conditions(conditions, subject: str | None = None) -> list[str]:
-    """Problems in a rule's conditions, in the reader's language ([] when it is fine)."""
-    from hamsu.funnel.rule_text import problem_text
-
-    if conditions in (None, {}):
-        return []
-    fields = rule_language.FIELDS
-    if subject in SUBJECT_FIELDS:
-        fields = {name: rule_language.FIELDS[name] for name in SUBJECT_FIELDS[subject]}
-    try:
-        rule_language.validate(conditions, fields=fields)
-    except rule_language.RuleError as error:
-        return [problem_text(path, message) for path, message in error.problems]
-    if _counts_touches(conditions):
-        # The evaluator gives rules of engagement the record's fields, not its touch history.
-        return [_("Rules of engagement and routing test fields; counting touches is for lead definitions.")]
-    return []
-
-
-def _counts_touches(node) -> bool:
-    if not isinstance(node, dict):
-        return False
-    if "touches" in node:
-        return True
-    children = node.get("all") or node.get("any") or ([node["not"]] if "not" in node else [])
-    return any(_counts_touches(child) for child in children)
 
 
 def validate_actions(actions, subject: str | None = None) -> list[str]:
@@ -234,9 +190,7 @@ def engagement_rule_move(*, rule: EngagementRule, direction: str, actor, via: st
 
 def subject_facts(obj) -> dict:
     """The facts a rule of engagement sees for a lead or an opportunity."""
-    from hamsu.funnel.services.scoring import lead_facts
-
-    return lead_facts(obj) if isinstance(obj, Lead) else _opportunity_facts(obj)
+    return lead_facts(obj) if isinstance(obj, Lead) else opportunity_facts(obj)
 
 
 def engagement_rule_preview(*, rule: EngagementRule, obj) -> tuple[bool, dict]:
@@ -288,28 +242,13 @@ def _fire(
         return None
 
 
-def _notify(person: Person | None, *, title: str, body: str = "", link: str = "", kind: str = "rule") -> None:
-    # In the shared inbox (the bell), not by e-mail: rules fire on every deal change.
-    notify(recipients=[person], kind=kind, title=title, body=body, url=link, email=False)
-
-
-def _collateral_for(stage_code: str) -> list[dict]:
-    from hamsu.funnel.services.funnel import current_funnel_stages
-
-    for stage in current_funnel_stages():
-        if stage["funnel"] == "sales" and stage["code"] == stage_code:
-            return stage.get("materials") or []
-    return []
-
-
-def _opportunity_facts(opportunity) -> dict:
-    return {
-        "amount": float(opportunity.amount_base),
-        "stage": opportunity.stage,
-        "source": opportunity.source,
-        "segment": opportunity.segment.name if opportunity.segment_id else "",
-        "country": opportunity.account.country if opportunity.account_id else "",
-    }
+def _rules_for(subject: str, event: str, facts: dict) -> list[EngagementRule]:
+    """The active rules for ``subject`` that apply to ``event`` and whose conditions hold."""
+    return [
+        rule
+        for rule in EngagementRule.objects.filter(is_active=True, subject=subject).order_by("position", "pk")
+        if _applies(rule, event) and (not rule.conditions or rule_language.evaluate(rule.conditions, facts))
+    ]
 
 
 def evaluate_rules_for_opportunity(opportunity, *, actor=None, event: str = "any") -> list[EngagementFiring]:
@@ -318,93 +257,18 @@ def evaluate_rules_for_opportunity(opportunity, *, actor=None, event: str = "any
     Also moves leads linked to the deal to won/lost when the deal closes. Safe to call
     more than once for the same change: each rule fires once per (deal, event key).
     """
-    from hamsu.crm import services as crm
-    from hamsu.funnel.services.leads import lead_close_from_opportunity
-
     fired = []
     with transaction.atomic():
         for lead in lead_close_from_opportunity(opportunity=opportunity, actor=actor, via="rule"):
             # The lead's own rules follow its move (e.g. a lost lead is recycled into nurture).
             evaluate_rules_for_lead(lead, actor=actor, event="stage_changed")
-        facts = _opportunity_facts(opportunity)
-        link = f"/crm/opportunities/{opportunity.pk}/"
-        for rule in EngagementRule.objects.filter(is_active=True, subject="opportunity").order_by(
-            "position", "pk"
-        ):
-            if not _applies(rule, event) or (
-                rule.conditions and not rule_language.evaluate(rule.conditions, facts)
-            ):
-                continue
-
-            def perform(rule=rule):
-                outcome = []
-                for action in rule.actions:
-                    kind = action["type"]
-                    if kind == "add_participant":
-                        title = PARTICIPANT_TITLES[action["role"]]
-                        candidates = Person.objects.filter(role_title=title, is_active=True).order_by("pk")
-                        person = (
-                            candidates.filter(segments=opportunity.segment_id).first()
-                            if opportunity.segment_id
-                            else None
-                        ) or candidates.first()
-                        if person is None:
-                            outcome.append({"action": kind, "done": False, "why": "nobody has this role"})
-                            continue
-                        crm.opportunity_add_participant(
-                            opportunity=opportunity,
-                            person=person,
-                            role=action["role"],
-                            actor=None,
-                            via="rule",
-                        )
-                        _notify(
-                            person,
-                            title=_("You were added to %(deal)s") % {"deal": opportunity.name},
-                            body=rule.name,
-                            link=link,
-                        )
-                        outcome.append({"action": kind, "done": True, "person": person.pk})
-                    elif kind == "create_task":
-                        task = FollowUpTask.objects.create(
-                            assignee=opportunity.owner,
-                            subject=str(action["subject"])[:300],
-                            object_type="opportunity",
-                            object_id=opportunity.pk,
-                            rule=rule,
-                            due_at=timezone.now()
-                            + timezone.timedelta(days=int(action.get("due_in_days", 3))),
-                        )
-                        outcome.append({"action": kind, "done": True, "task": task.pk})
-                    elif kind == "notify_owner":
-                        _notify(
-                            opportunity.owner,
-                            title=str(action.get("message") or rule.name),
-                            body=rule.name,
-                            link=link,
-                        )
-                        outcome.append({"action": kind, "done": True})
-                    elif kind == "suggest_collateral":
-                        materials = _collateral_for(opportunity.stage)
-                        body = "\n".join(f"{m.get('title', '')}: {m.get('url', '')}" for m in materials) or _(
-                            "See the collateral library."
-                        )
-                        _notify(
-                            opportunity.owner,
-                            title=_("Suggested collateral for %(deal)s") % {"deal": opportunity.name},
-                            body=body,
-                            link=link,
-                            kind="collateral",
-                        )
-                        outcome.append({"action": kind, "done": True, "materials": len(materials)})
-                return outcome
-
+        for rule in _rules_for("opportunity", event, opportunity_facts(opportunity)):
             firing = _fire(
                 rule,
                 object_type="opportunity",
                 object_id=opportunity.pk,
                 key=_event_key(rule, event, opportunity.stage),
-                perform=perform,
+                perform=lambda rule=rule: opportunity_actions(rule, opportunity),
             )
             if firing:
                 fired.append(firing)
@@ -412,50 +276,15 @@ def evaluate_rules_for_opportunity(opportunity, *, actor=None, event: str = "any
 
 
 def evaluate_rules_for_lead(lead: Lead, *, actor=None, event: str = "any") -> list[EngagementFiring]:
-    from hamsu.funnel.services.scoring import lead_facts
-
     fired = []
-    facts = lead_facts(lead)
-    for rule in EngagementRule.objects.filter(is_active=True, subject="lead").order_by("position", "pk"):
-        if not _applies(rule, event) or (
-            rule.conditions and not rule_language.evaluate(rule.conditions, facts)
-        ):
-            continue
-
-        def perform(rule=rule):
-            outcome = []
-            for action in rule.actions:
-                kind = action["type"]
-                if kind == "recycle_to_nurture" and lead.state in (LeadState.LOST, LeadState.DISQUALIFIED):
-                    from hamsu.funnel.services.leads import lead_recycle
-
-                    lead_recycle(lead=lead, actor=None, via="rule", reason=rule.name)
-                    outcome.append({"action": kind, "done": True})
-                elif kind == "notify_owner":
-                    _notify(
-                        lead.owner,
-                        title=str(action.get("message") or rule.name),
-                        link=f"/funnel/leads/{lead.pk}/",
-                    )
-                    outcome.append({"action": kind, "done": lead.owner_id is not None})
-                elif kind == "create_task" and lead.owner_id:
-                    FollowUpTask.objects.create(
-                        assignee=lead.owner,
-                        subject=str(action["subject"])[:300],
-                        object_type="lead",
-                        object_id=lead.pk,
-                        rule=rule,
-                    )
-                    outcome.append({"action": kind, "done": True})
-            return outcome
-
+    for rule in _rules_for("lead", event, lead_facts(lead)):
         with transaction.atomic():
             firing = _fire(
                 rule,
                 object_type="lead",
                 object_id=lead.pk,
                 key=_event_key(rule, event, lead.state),
-                perform=perform,
+                perform=lambda rule=rule: lead_actions(rule, lead),
             )
         if firing:
             fired.append(firing)
@@ -468,8 +297,6 @@ def engagement_catch_up(*, limit: int = 10_000) -> int:
     Reads the append-only stage-event log after a bookmark, so deals moved by the CRM,
     imports or the demo get their rules applied even if nobody called the hook.
     """
-    from hamsu.crm.models import Opportunity
-
     with transaction.atomic():
         bookmark, _created = EngagementBookmark.objects.select_for_update().get_or_create(name="stage_events")
         if not EngagementRule.objects.filter(is_active=True).exists():
@@ -513,8 +340,6 @@ def engagement_catch_up(*, limit: int = 10_000) -> int:
 @transaction.atomic
 def task_complete(*, task: FollowUpTask, person, via: str = "") -> FollowUpTask:
     if task.assignee_id != person.pk:
-        from hamsu.core.errors import PermissionDenied
-
         raise PermissionDenied(_("This task is not yours."), errors={"task": [_("This task is not yours.")]})
     if task.done_at is None:
         task.done_at = timezone.now()

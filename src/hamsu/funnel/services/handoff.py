@@ -15,24 +15,12 @@ from hamsu.core.errors import ValidationFailed
 from hamsu.core.notify import Notice, deliver
 from hamsu.core.validation import full_clean
 from hamsu.directory.models import Person, RoleTitle
-from hamsu.funnel.calendars import CalendarSpec
+from hamsu.funnel.calendars import CalendarSpec, calendar_spec
 from hamsu.funnel.models import BusinessCalendar, Handoff, HandoffStatus, Lead, SlaPolicy
 
 # Without any policy configured: eight working hours, Monday to Friday 9–17 UTC.
 FALLBACK_CALENDAR = CalendarSpec()
 FALLBACK_ACCEPT_HOURS = Decimal("8")
-
-
-def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
-    return CalendarSpec.build(
-        workdays=calendar.workdays,
-        day_start=calendar.day_start,
-        day_end=calendar.day_end,
-        tz=calendar.timezone,
-        holidays=calendar.holidays,
-        jalali_holidays=calendar.jalali_holidays,
-        gregorian_holidays=calendar.gregorian_holidays,
-    )
 
 
 def policy_for(team_id: int | None) -> SlaPolicy | None:

@@ -1,6 +1,7 @@
-"""The lead lifecycle: every state change goes through ``_transition``, which checks the
-move is allowed, keeps the owner-or-queue invariant and writes the stage event and the
-audit entry in the same transaction."""
+"""The lead lifecycle's services: create and edit a lead, evaluate it against the MQL
+definition, and every move between marketing and sales — each one through
+``lead_states.transition`` (the allowed moves, the owner-or-queue invariant, the stage
+event and the audit entry, in the caller's transaction)."""
 
 from __future__ import annotations
 
@@ -13,38 +14,38 @@ from django.utils.translation import gettext as _
 
 from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied, ValidationFailed
-from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
 from hamsu.core.validation import full_clean
 from hamsu.core.visibility import person_of
+from hamsu.crm import services as crm
+from hamsu.crm.models import Source
+from hamsu.funnel import lead_reactions
 from hamsu.funnel.events import record_stage_event
 from hamsu.funnel.models import (
     RETURN_TARGET,
+    DefinitionKind,
+    Handoff,
     HandoffStatus,
     Lead,
     LeadAssignment,
     LeadQueue,
-    LeadState,
     LeadTouch,
     ReturnReason,
     StageEvent,
 )
+from hamsu.funnel.rule_language import describe
+from hamsu.funnel.services.definitions import lead_definition_in_effect, lead_meets, rule_in_effect
+from hamsu.funnel.services.handoff import handoff_close, handoff_open
+from hamsu.funnel.services.lead_states import (
+    MARKETING_STATES,
+    OPEN_FOR_SALES,
+    S,
+    locked,
+    require_access,
+    transition,
+)
+from hamsu.funnel.services.routing import route_lead
+from hamsu.funnel.services.scoring import lead_score
 
-S = LeadState
-# Which moves the lifecycle allows. Returns go back to marketing (nurture) or out
-# (disqualified); lost deals and disqualified leads may be recycled into nurture.
-ALLOWED: dict[str, set[str]] = {
-    S.INQUIRY: {S.MQL, S.NURTURE, S.DISQUALIFIED},
-    S.NURTURE: {S.MQL, S.DISQUALIFIED},
-    S.DISQUALIFIED: {S.NURTURE},
-    S.MQL: {S.SAL, S.NURTURE, S.DISQUALIFIED},
-    S.SAL: {S.SQL, S.NURTURE, S.DISQUALIFIED},
-    S.SQL: {S.OPPORTUNITY, S.NURTURE, S.DISQUALIFIED},
-    S.OPPORTUNITY: {S.WON, S.LOST},
-    S.LOST: {S.NURTURE},
-    S.WON: set(),
-}
-OPEN_FOR_SALES = (S.MQL, S.SAL, S.SQL)
-MARKETING_STATES = (S.INQUIRY, S.NURTURE)
 LEAD_FIELDS = [
     "email",
     "first_name",
@@ -58,95 +59,6 @@ LEAD_FIELDS = [
     "origin",
     "external_id",
 ]
-
-
-def _locked(lead: Lead) -> Lead:
-    # Two people acting on the same lead must produce two ordered events, never one
-    # whose "from" is stale.
-    return Lead.objects.select_for_update().get(pk=lead.pk)
-
-
-def _transition(
-    lead: Lead,
-    *,
-    to_state: str,
-    actor,
-    via: str,
-    reason: str = "",
-    owner=None,
-    queue: str = "",
-    team=None,
-    keep_owner: bool = False,
-    at: datetime.datetime | None = None,
-) -> Lead:
-    from_state = lead.state
-    if to_state not in ALLOWED.get(from_state, set()):
-        raise ValidationFailed(
-            _("A lead cannot move from %(from)s to %(to)s.") % {"from": from_state, "to": to_state},
-            errors={
-                "state": [
-                    _("A lead cannot move from %(from)s to %(to)s.") % {"from": from_state, "to": to_state}
-                ]
-            },
-        )
-    now = at or timezone.now()
-    if not keep_owner:
-        lead.owner = owner
-        lead.queue = queue if owner is None else ""
-        lead.team = team if team is not None else (owner.team if owner is not None else None)
-    if lead.owner_id is None and not lead.queue:
-        # The invariant the database also enforces: never orphaned.
-        lead.queue = LeadQueue.MARKETING if to_state in MARKETING_STATES else LeadQueue.HANDOFF
-    lead.state = to_state
-    lead.state_changed_at = now
-    lead.save()
-    record_stage_event(
-        object_type=StageEvent.ObjectType.LEAD,
-        object_id=lead.pk,
-        from_stage=from_state,
-        to_stage=to_state,
-        actor=actor,
-        reason=reason,
-        via=via,
-        at=now,
-    )
-    audit.record(
-        actor=actor,
-        action="update",
-        instance=lead,
-        changes={"state": [from_state, to_state], "owner": lead.owner_id, "queue": lead.queue},
-        via=via,
-    )
-    return lead
-
-
-def _require_lead_access(lead: Lead, actor) -> None:
-    """Sellers act on their own leads; managers on their team's; heads on all."""
-    if actor is None or getattr(actor, "is_superuser", False):
-        return
-    roles = roles_of(actor)
-    if roles & SEES_EVERYTHING:
-        return
-    person = person_of(actor)
-    if person is None:
-        raise PermissionDenied(
-            _("You cannot act on this lead."), errors={"lead": [_("This lead is not yours.")]}
-        )
-    if lead.owner_id == person.pk:
-        return
-    if roles & SEES_TEAM and lead.team_id and lead.team_id in person.visible_team_ids():
-        return
-    if (
-        lead.owner_id is None
-        and lead.queue in (LeadQueue.MARKETING, LeadQueue.RECYCLE)
-        and person.function
-        in (
-            "upstream_marketing",
-            "downstream_marketing",
-        )
-    ):
-        return
-    raise PermissionDenied(_("You cannot act on this lead."), errors={"lead": [_("This lead is not yours.")]})
 
 
 def _clean_data(data: dict) -> dict:
@@ -207,16 +119,14 @@ def lead_create(
     )
     audit.record(actor=actor, action="create", instance=lead, changes=audit.snapshot(lead), via=via)
     if evaluate:
-        from hamsu.funnel.services.definitions import lead_evaluate
-
         lead = lead_evaluate(lead=lead, actor=actor, via=via, now=now)
     return lead
 
 
 @transaction.atomic
 def lead_update(*, lead: Lead, actor, via: str = "", **data) -> Lead:
-    _require_lead_access(lead, actor)
-    lead = _locked(lead)
+    require_access(lead, actor)
+    lead = locked(lead)
     before = audit.snapshot(lead, LEAD_FIELDS)
     for name, value in _clean_data(data).items():
         setattr(lead, name, value)
@@ -241,6 +151,21 @@ def lead_touch_record(
     return LeadTouch.objects.create(lead=lead, kind=kind, at=at or timezone.now(), source=source[:100])
 
 
+@transaction.atomic
+def lead_evaluate(*, lead: Lead, actor=None, via: str = "", now: datetime.datetime | None = None) -> Lead:
+    """Re-score the lead and, if marketing still holds it, check the MQL definition."""
+    now = now or timezone.now()
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("segment", "account").get(pk=lead.pk)
+    lead_score(lead=lead, now=now)
+    if lead.state in MARKETING_STATES:
+        rule = rule_in_effect(kind=DefinitionKind.MQL)
+        if lead_meets(lead=lead, definition=rule.definition, now=now, rules=rule.rules):
+            lead = lead_mark_mql(
+                lead=lead, actor=actor, via=via, reason=rule.reason(), definition=rule.definition, at=now
+            )
+    return lead
+
+
 # ---------------------------------------------------------------- marketing → sales
 
 
@@ -255,17 +180,14 @@ def lead_mark_mql(
     at: datetime.datetime | None = None,
 ) -> Lead:
     """The lead met the MQL definition (or marketing says so): route it and open the handoff."""
-    from hamsu.funnel.services.handoff import handoff_open
-    from hamsu.funnel.services.routing import route_lead
-
-    lead = _locked(lead)
+    lead = locked(lead)
     now = at or timezone.now()
     decision = route_lead(lead=lead, at=now)
     lead.mql_definition = definition
     lead.return_reason, lead.return_note, lead.returned_at = "", "", None
     lead.accepted_at = None
     lead.first_follow_up_at, lead.follow_up_attempts = None, 0
-    _transition(
+    transition(
         lead,
         to_state=S.MQL,
         actor=actor,
@@ -293,9 +215,7 @@ def lead_mark_mql(
 @transaction.atomic
 def lead_assign(*, lead: Lead, person, actor, via: str = "", note: str = "") -> Lead:
     """A manager hands a lead from the queue (or another seller) to ``person``."""
-    from hamsu.funnel.models import Handoff
-
-    lead = _locked(lead)
+    lead = locked(lead)
     if lead.state not in OPEN_FOR_SALES:
         raise ValidationFailed(
             _("Only leads with sales can be assigned."),
@@ -322,9 +242,7 @@ def lead_assign(*, lead: Lead, person, actor, via: str = "", note: str = "") -> 
 @transaction.atomic
 def lead_accept(*, lead: Lead, actor, via: str = "", at: datetime.datetime | None = None) -> Lead:
     """Sales accepts the MQL: it becomes an SAL and the handoff closes."""
-    from hamsu.funnel.services.handoff import handoff_close
-
-    lead = _locked(lead)
+    lead = locked(lead)
     if lead.state != S.MQL:
         raise ValidationFailed(
             _("Only an MQL can be accepted."), errors={"state": [_("Only an MQL can be accepted.")]}
@@ -345,10 +263,10 @@ def lead_accept(*, lead: Lead, actor, via: str = "", at: datetime.datetime | Non
             actor=actor,
         )
     else:
-        _require_lead_access(lead, actor)
+        require_access(lead, actor)
     now = at or timezone.now()
     lead.accepted_at = now
-    _transition(lead, to_state=S.SAL, actor=actor, via=via, reason=_("accepted"), keep_owner=True, at=now)
+    transition(lead, to_state=S.SAL, actor=actor, via=via, reason=_("accepted"), keep_owner=True, at=now)
     handoff_close(lead=lead, status=HandoffStatus.ACCEPTED, at=now)
     return lead
 
@@ -358,15 +276,13 @@ def lead_return(
     *, lead: Lead, actor, reason: str, note: str = "", via: str = "", at: datetime.datetime | None = None
 ) -> Lead:
     """Sales gives the lead back with a reason: nurture (may buy later) or disqualified."""
-    from hamsu.funnel.services.handoff import handoff_close
-
     if reason not in ReturnReason.values:
         raise ValidationFailed(
             _("Say why the lead goes back."),
             errors={"reason": [_("Choose a reason: %(codes)s.") % {"codes": ", ".join(ReturnReason.values)}]},
         )
-    lead = _locked(lead)
-    _require_lead_access(lead, actor)
+    lead = locked(lead)
+    require_access(lead, actor)
     if lead.state not in OPEN_FOR_SALES:
         raise ValidationFailed(
             _("Only a lead with sales can be returned."),
@@ -379,13 +295,9 @@ def lead_return(
     lead.recycle_count += 1
     target = RETURN_TARGET[ReturnReason(reason)]
     text = ReturnReason(reason).label + (f": {note}" if note else "")
-    _transition(
-        lead, to_state=target, actor=actor, via=via, reason=str(text), queue=LeadQueue.RECYCLE, at=now
-    )
+    transition(lead, to_state=target, actor=actor, via=via, reason=str(text), queue=LeadQueue.RECYCLE, at=now)
     handoff_close(lead=lead, status=HandoffStatus.RETURNED, at=now)
-    from hamsu.funnel.services.engagement import evaluate_rules_for_lead
-
-    evaluate_rules_for_lead(lead, actor=actor, event="stage_changed")
+    lead_reactions.lead_returned(lead, actor=actor)
     return lead
 
 
@@ -394,18 +306,14 @@ def lead_qualify(
     *, lead: Lead, actor, via: str = "", reason: str = "", at: datetime.datetime | None = None
 ) -> Lead:
     """SAL → SQL, checked against the SQL definition in effect (if both heads signed one)."""
-    from hamsu.funnel.services.definitions import lead_definition_in_effect, lead_meets
-
-    lead = _locked(lead)
-    _require_lead_access(lead, actor)
+    lead = locked(lead)
+    require_access(lead, actor)
     if lead.state != S.SAL:
         raise ValidationFailed(
             _("Only an SAL can be qualified."), errors={"state": [_("Only an SAL can be qualified.")]}
         )
     definition = lead_definition_in_effect(kind="sql")
     if definition is not None and not lead_meets(lead=lead, definition=definition, now=at or timezone.now()):
-        from hamsu.funnel.rule_language import describe
-
         raise ValidationFailed(
             _("The lead does not meet the SQL definition."),
             errors={
@@ -415,7 +323,7 @@ def lead_qualify(
                 ]
             },
         )
-    return _transition(
+    return transition(
         lead, to_state=S.SQL, actor=actor, via=via, reason=reason or _("qualified"), keep_owner=True, at=at
     )
 
@@ -423,8 +331,8 @@ def lead_qualify(
 @transaction.atomic
 def lead_log_follow_up(*, lead: Lead, actor, via: str = "", at: datetime.datetime | None = None) -> Lead:
     """One follow-up attempt (call, e-mail): feeds the sales side of the SLA."""
-    lead = _locked(lead)
-    _require_lead_access(lead, actor)
+    lead = locked(lead)
+    require_access(lead, actor)
     if lead.state not in (S.SAL, S.SQL, S.MQL):
         raise ValidationFailed(
             _("No follow-up here"), errors={"state": [_("Follow-ups are logged on leads with sales.")]}
@@ -456,11 +364,8 @@ def lead_convert(
     product=None,
 ) -> Lead:
     """SQL → opportunity: the deal is created in the CRM, marketing-sourced, and linked."""
-    from hamsu.crm import services as crm
-    from hamsu.crm.models import Source
-
-    lead = _locked(lead)
-    _require_lead_access(lead, actor)
+    lead = locked(lead)
+    require_access(lead, actor)
     if lead.state != S.SQL:
         raise ValidationFailed(
             _("Only an SQL becomes an opportunity."),
@@ -482,7 +387,7 @@ def lead_convert(
         reason=_("from lead #%(id)s") % {"id": lead.pk},
     )
     lead.opportunity = opportunity
-    return _transition(
+    return transition(
         lead,
         to_state=S.OPPORTUNITY,
         actor=actor,
@@ -501,7 +406,7 @@ def lead_close_from_opportunity(*, opportunity, actor=None, via: str = "") -> li
     changed = []
     for lead in Lead.objects.select_for_update().filter(opportunity=opportunity, state=S.OPPORTUNITY):
         changed.append(
-            _transition(
+            transition(
                 lead,
                 to_state=target,
                 actor=actor,
@@ -516,14 +421,14 @@ def lead_close_from_opportunity(*, opportunity, actor=None, via: str = "") -> li
 @transaction.atomic
 def lead_recycle(*, lead: Lead, actor, via: str = "", reason: str = "") -> Lead:
     """Back into marketing nurture: a lost deal's lead, or a disqualified one worth another try."""
-    lead = _locked(lead)
-    _require_lead_access(lead, actor)
+    lead = locked(lead)
+    require_access(lead, actor)
     if lead.state not in (S.LOST, S.DISQUALIFIED):
         raise ValidationFailed(
             _("Nothing to recycle"), errors={"state": [_("Only lost or disqualified leads are recycled.")]}
         )
     lead.recycle_count += 1
-    return _transition(
+    return transition(
         lead,
         to_state=S.NURTURE,
         actor=actor,
@@ -538,13 +443,13 @@ def lead_disqualify(*, lead: Lead, actor, via: str = "", reason: str) -> Lead:
     """Marketing drops an inquiry or a nurtured lead (spam, student, competitor)."""
     if not (reason or "").strip():
         raise ValidationFailed(_("Say why."), errors={"reason": [_("Say why the lead is disqualified.")]})
-    lead = _locked(lead)
-    _require_lead_access(lead, actor)
+    lead = locked(lead)
+    require_access(lead, actor)
     if lead.state not in MARKETING_STATES:
         raise ValidationFailed(
             _("Sales returns leads instead."),
             errors={"state": [_("Leads with sales are returned with a reason.")]},
         )
-    return _transition(
+    return transition(
         lead, to_state=S.DISQUALIFIED, actor=actor, via=via, reason=reason.strip(), queue=LeadQueue.RECYCLE
     )

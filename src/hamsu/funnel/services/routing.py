@@ -21,8 +21,10 @@ from hamsu.core.errors import ValidationFailed
 from hamsu.core.validation import full_clean
 from hamsu.directory.models import Function, Person, RoleTitle
 from hamsu.funnel import rule_language, rule_text
+from hamsu.funnel.conditions import validate_conditions
 from hamsu.funnel.models import Lead, LeadState, RoundRobinCursor, RoutingRule, RoutingRuleKind
 from hamsu.funnel.services import ordering
+from hamsu.funnel.services.scoring import lead_facts
 
 OPEN_LOAD_STATES = (LeadState.MQL, LeadState.SAL)
 SELLER_TITLES = (RoleTitle.SALES_REP, RoleTitle.SDR)
@@ -101,8 +103,6 @@ def rule_criteria(rule: RoutingRule, lead: Lead, *, explain: bool = False) -> tu
         matches = True
     conditions_hold = None
     if matches and rule.conditions:
-        from hamsu.funnel.services.scoring import lead_facts
-
         conditions_hold = rule_language.evaluate(rule.conditions, lead_facts(lead), [])
         matches = conditions_hold
     if not explain:
@@ -228,8 +228,6 @@ def _validate_rule(rule: RoutingRule) -> None:
             errors["countries"] = [_("Give a list of two-letter country codes.")]
         else:
             rule.countries = [c.upper() for c in countries]
-    from hamsu.funnel.services.engagement import validate_conditions
-
     problems = validate_conditions(rule.conditions, "lead")
     if problems:
         errors["conditions"] = problems

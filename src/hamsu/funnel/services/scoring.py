@@ -65,6 +65,22 @@ DEFAULT_POINTS = {
 PREDICTIVE_FEATURES = {"categorical": ("segment", "country", "size_band", "origin")}
 
 
+def _lead_scoring():
+    """The pure scoring package, imported on first use, not with this module: importing it
+    loads scikit-learn, NumPy and Polars (seconds), which a process that never scores a
+    lead (most web requests, management commands) must not pay for."""
+    import hamsu.analytics.lead_scoring as lead_scoring
+
+    return lead_scoring
+
+
+def _polars():
+    # Polars takes a noticeable time to import; only the predictive model needs it.
+    import polars
+
+    return polars
+
+
 def lead_facts(lead: Lead) -> dict:
     """The fields rules and scores look at, by the names the rule language knows."""
     domain = lead.email.rsplit("@", 1)[-1] if "@" in (lead.email or "") else ""
@@ -84,25 +100,26 @@ def lead_facts(lead: Lead) -> dict:
 
 
 def active_points_spec():
-    from hamsu.analytics.lead_scoring.rules import PointsSpec
-
     row = (
         ScoringSpec.objects.filter(is_active=True).order_by("-number").values_list("spec", flat=True).first()
     )
-    return PointsSpec.from_dict(row if row is not None else DEFAULT_POINTS)
+    return _lead_scoring().PointsSpec.from_dict(row if row is not None else DEFAULT_POINTS)
+
+
+def score_touches(touches: Iterable) -> list:
+    """The scoring package's touches for rows that have a ``kind`` and an ``at``."""
+    touch = _lead_scoring().Touch
+    return [touch(t.kind, t.at) for t in touches]
 
 
 def lead_touches(lead: Lead) -> list:
-    from hamsu.analytics.lead_scoring.rules import Touch
-
-    return [Touch(kind, at) for kind, at in LeadTouch.objects.filter(lead=lead).values_list("kind", "at")]
+    touch = _lead_scoring().Touch
+    return [touch(kind, at) for kind, at in LeadTouch.objects.filter(lead=lead).values_list("kind", "at")]
 
 
 def apply_score(lead: Lead, *, spec, touches: Iterable, now: datetime.datetime, model=None) -> None:
     """Set score fields on ``lead`` in memory (the caller saves, alone or in bulk)."""
-    from hamsu.analytics.lead_scoring.rules import score_lead
-
-    result = score_lead(spec, lead_facts(lead), touches, as_of=now)
+    result = _lead_scoring().score_lead(spec, lead_facts(lead), touches, as_of=now)
     lead.score = round(result.total, 2)
     lead.score_reasons = [
         {"rule": c.rule, "kind": c.kind, "points": round(c.points, 2), "touches": c.touches}
@@ -110,8 +127,7 @@ def apply_score(lead: Lead, *, spec, touches: Iterable, now: datetime.datetime, 
     ]
     lead.scored_at = now
     if model is not None:
-        import polars as pl
-
+        pl = _polars()
         facts = lead_facts(lead)
         frame = pl.DataFrame(
             {name: [facts.get(name) or None] for name in PREDICTIVE_FEATURES["categorical"]},
@@ -127,10 +143,8 @@ def apply_score(lead: Lead, *, spec, touches: Iterable, now: datetime.datetime, 
 
 @lru_cache(maxsize=2)
 def _load_model(pk: int):
-    from hamsu.analytics.lead_scoring.predictive import PredictiveLeadScorer
-
     blob = PredictiveModel.objects.filter(pk=pk).values_list("blob", flat=True).first()
-    return PredictiveLeadScorer.from_bytes(bytes(blob)) if blob else None
+    return _lead_scoring().PredictiveLeadScorer.from_bytes(bytes(blob)) if blob else None
 
 
 def active_model():
@@ -163,11 +177,10 @@ def lead_score(*, lead: Lead, now: datetime.datetime | None = None, save: bool =
 @transaction.atomic
 def scoring_spec_publish(*, spec: dict, actor, via: str = "") -> ScoringSpec:
     """A new points version, in use from now on (earlier versions stay for the record)."""
-    from hamsu.analytics.lead_scoring.rules import PointsSpec, SpecError
-
+    lead_scoring = _lead_scoring()
     try:
-        parsed = PointsSpec.from_dict(spec)
-    except (SpecError, AttributeError, TypeError) as error:
+        parsed = lead_scoring.PointsSpec.from_dict(spec)
+    except (lead_scoring.SpecError, AttributeError, TypeError) as error:
         raise ValidationFailed(_("The points are not valid."), errors={"spec": [str(error)]}) from error
     number = (ScoringSpec.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     ScoringSpec.objects.filter(is_active=True).update(is_active=False)
@@ -183,10 +196,7 @@ def scoring_spec_publish(*, spec: dict, actor, via: str = "") -> ScoringSpec:
 
 def predictive_retrain(*, min_leads: int = 20) -> PredictiveModel | None:
     """Train on the company's closed leads (won vs lost); None when there are too few."""
-    import polars as pl
-
-    from hamsu.analytics.lead_scoring.predictive import FeatureSpec, train_lead_scorer
-
+    pl, lead_scoring = _polars(), _lead_scoring()
     rows = list(
         Lead.objects.filter(state__in=[LeadState.WON, LeadState.LOST])
         .select_related("segment")
@@ -207,10 +217,10 @@ def predictive_retrain(*, min_leads: int = 20) -> PredictiveModel | None:
             "won": [r.state == LeadState.WON for r in rows],
         }
     )
-    features = FeatureSpec(
+    features = lead_scoring.FeatureSpec(
         categorical=PREDICTIVE_FEATURES["categorical"], min_frequency=max(2, min(20, len(rows) // 50))
     )
-    scorer, blob = train_lead_scorer(frame, "won", features)
+    scorer, blob = lead_scoring.train_lead_scorer(frame, "won", features)
     with transaction.atomic():
         PredictiveModel.objects.filter(is_active=True).update(is_active=False)
         info = {**scorer.info.__dict__} if scorer.info else {}
