@@ -7,6 +7,7 @@ this file.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -230,6 +231,15 @@ CACHES = {
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Webhooks are sent only over https to public internet addresses (checked when an endpoint
+# is saved and again, after DNS resolution, at every delivery). Plain http must be allowed
+# here, and receivers on the intranet network by network (CIDR, e.g. "10.20.0.0/16,
+# 192.168.5.7"); a malformed network stops the start-up rather than the first delivery.
+HAMSU_WEBHOOK_ALLOW_HTTP = env_bool("HAMSU_WEBHOOK_ALLOW_HTTP", False)
+HAMSU_WEBHOOK_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(item, strict=False)) for item in env_list("HAMSU_WEBHOOK_ALLOWED_NETWORKS", "")
+]
 
 LOGGING = {
     "version": 1,

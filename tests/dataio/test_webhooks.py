@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import transaction
@@ -16,34 +14,17 @@ from hamsu.crm import services as crm
 from hamsu.dataio import scanner, services, webhooks
 from hamsu.dataio.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from hamsu.funnel.models import Handoff, Lead, StageEvent
+from tests.dataio.http_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
 
 
-class Receiver:
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.statuses: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - the http.server API
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+@pytest.fixture(autouse=True)
+def _receivers_on_this_machine(settings):
+    # The test receiver listens on plain http on the loopback address: the operator's
+    # allow-list admits it, as it would an intranet receiver (see test_webhook_targets).
+    settings.HAMSU_WEBHOOK_ALLOW_HTTP = True
+    settings.HAMSU_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 
 
 @pytest.fixture

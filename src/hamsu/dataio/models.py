@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.dataio.webhook_targets import validate_webhook_url
+
 
 class ImportKind(models.TextChoices):
     ACCOUNTS = "accounts", _("Accounts")
@@ -166,7 +168,8 @@ def _new_secret() -> str:
 
 
 class WebhookEndpoint(models.Model):
-    url = models.URLField(_("URL"), max_length=500)
+    # The validator refuses addresses webhooks may not reach (see webhook_targets).
+    url = models.URLField(_("URL"), max_length=500, validators=[validate_webhook_url])
     description = models.CharField(_("description"), max_length=200, blank=True)
     secret = models.CharField(_("signing secret"), max_length=128, default=_new_secret)
     events = models.JSONField(_("events"), default=list, help_text=_("Event types to send"))

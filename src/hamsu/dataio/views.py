@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -235,6 +236,7 @@ def webhook_list(request):
             "endpoints": selectors.webhook_endpoints(),
             "events": WebhookEvent.choices,
             "deliveries": selectors.webhook_deliveries(limit=50),
+            "allow_http": settings.HAMSU_WEBHOOK_ALLOW_HTTP,
         },
     )
 

@@ -4,6 +4,9 @@ Each POST carries ``X-Hamsu-Signature: t=<unix seconds>,v1=<hex>`` where the hex
 HMAC-SHA256(secret, f"{t}." + body). A receiver recomputes it and refuses old ``t``
 (replay protection). Failed deliveries are retried with exponential back-off; after
 MAX_ATTEMPTS they stay FAILED in the log, where someone can replay them by hand.
+
+Where a delivery may go (https to public addresses, checked again after DNS resolution
+at each attempt, no redirects followed) is ``hamsu.dataio.webhook_targets``.
 """
 
 from __future__ import annotations
@@ -11,21 +14,25 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
 import time
-import urllib.error
-import urllib.request
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from hamsu.dataio import webhook_targets
 from hamsu.dataio.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 MAX_ATTEMPTS = 8
 BASE_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 6 * 3600
 TIMEOUT_SECONDS = 10
+# How long a claimed delivery is hidden from other runners: far longer than an attempt
+# (connect and answer, each bounded by TIMEOUT_SECONDS), so only a runner that died
+# mid-attempt leaves it, and then it is picked up again once the lease runs out.
+CLAIM_LEASE = datetime.timedelta(minutes=5)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -89,34 +96,48 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(envelope, sort_keys=True, separators=(",", ":")).encode()
 
 
-def deliver(*, delivery_id: int) -> str:
-    """One attempt. The HTTP call happens outside any transaction (no lock held while we
-    wait on someone else's server); the outcome is written in a short one after."""
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
+def deliver(*, delivery_id: int, now: datetime.datetime | None = None) -> str:
+    """One attempt, made only by whoever claims the delivery while it is due.
+
+    Two runners reach a delivery — the task enqueued on commit and ``hamsu webhooks``
+    (``deliver_due``) — and a retry task may run before its time; without a claim both
+    sent, the second one a second after the first instead of after the back-off. The
+    claim is one conditional UPDATE: it moves ``next_attempt_at`` a lease ahead, so the
+    other runner finds nothing due. The HTTP call happens outside any transaction (no
+    lock held while we wait on someone else's server); the outcome is written after."""
+    now = now or timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING],
+        next_attempt_at__lte=now,
+    ).update(next_attempt_at=now + CLAIM_LEASE)
+    if not claimed:
         return "skipped"
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     body = body_of(delivery)
     timestamp = int(time.time())
-    request = urllib.request.Request(
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Hamsu-Webhooks/1",
-            "X-Hamsu-Event": delivery.event_type,
-            "X-Hamsu-Delivery": str(delivery.event_id),
-            "X-Hamsu-Signature": sign(delivery.endpoint.secret, timestamp, body),
-        },
-    )
-    status_code, error = None, ""
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Hamsu-Webhooks/1",
+        "X-Hamsu-Event": delivery.event_type,
+        "X-Hamsu-Delivery": str(delivery.event_id),
+        "X-Hamsu-Signature": sign(delivery.endpoint.secret, timestamp, body),
+    }
+    status_code, error, refused = None, "", False
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - admin-set URL
-            status_code = response.status
-    except urllib.error.HTTPError as failure:
-        status_code, error = failure.code, f"HTTP {failure.code}"
-    except (urllib.error.URLError, OSError, ValueError) as failure:
-        error = str(getattr(failure, "reason", failure))[:500]
+        # Checked now, not only when saved: the settings or the name's DNS may have changed.
+        target = webhook_targets.check_url(delivery.endpoint.url)
+    except webhook_targets.TargetRefused as refusal:
+        # Nothing is sent and nothing about the host is recorded (which address, which
+        # port answers): the log must not tell anyone what lies inside the network.
+        error, refused = refusal.message, True
+    else:
+        try:
+            status_code = webhook_targets.post(target, body, headers, timeout=TIMEOUT_SECONDS)
+        except (OSError, http.client.HTTPException, ValueError) as failure:
+            error = (str(failure) or type(failure).__name__)[:500]
+        if status_code is not None and 300 <= status_code < 400:
+            error = webhook_targets.REDIRECT
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         delivery.attempts += 1
@@ -126,7 +147,8 @@ def deliver(*, delivery_id: int) -> str:
             delivery.delivered_at = timezone.now()
             delivery.next_attempt_at = None
             delivery.last_error = ""
-        elif delivery.attempts >= MAX_ATTEMPTS:
+        elif refused or delivery.attempts >= MAX_ATTEMPTS:
+            # A refused address would be refused again: fail now, replay after fixing it.
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = None
             delivery.last_error = error or f"HTTP {status_code}"
@@ -163,5 +185,5 @@ def deliver_due(*, now: datetime.datetime | None = None, limit: int = 500) -> in
         .values_list("pk", flat=True)[:limit]
     )
     for pk in due:
-        deliver(delivery_id=pk)
+        deliver(delivery_id=pk, now=now)
     return len(due)
