@@ -30,6 +30,12 @@ def test_deals_walk_through_stages():
     assert (mc.draws[1] == 100).all()
 
 
+def test_an_empty_pipeline_without_new_deals_simulates_nothing_won():
+    # A company whose deals are all closed and that created none lately (it crashed).
+    mc = simulate_won_value([], [], [], _deterministic_two_stage(), [Window(1, 30)], n_draws=10)
+    assert (mc.draws[0] == 0).all()
+
+
 def test_age_is_respected_a_deal_cannot_exit_before_its_age():
     tables = {"B": fit_exit_table([3, 10], ["won", "lost"], destination_names=("won", "lost"))}
     # known open after day 5 in B: the day-3 win is impossible, only the day-10 loss remains

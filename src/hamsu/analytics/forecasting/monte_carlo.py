@@ -273,7 +273,7 @@ def simulate_won_value(
             known = np.concatenate([known, np.full(total, -1)])
             value = np.concatenate([value, arr_val])
             table = np.concatenate([table, arrival_table[arr_at]])
-        active = np.array(book.moves)[table] & (entered <= horizon)
+        active = np.array(book.moves, dtype=bool)[table] & (entered <= horizon)
         for _ in range(max_steps):
             idx = np.flatnonzero(active)
             if idx.size == 0:
@@ -295,7 +295,7 @@ def simulate_won_value(
                 entered[mv] = exit_at[moves]
                 known[mv] = -1
                 table[mv] = book.lookup(stage[mv], entered[mv], by_offset)
-                active[mv] = np.array(book.moves)[table[mv]]
+                active[mv] = np.array(book.moves, dtype=bool)[table[mv]]
     return MonteCarloForecast(draws=out)
 
 
