@@ -4,9 +4,14 @@ Usage:
     .venv/bin/python bench/forecast_backtest.py [--draws 10000] [--seed 20170301] [--data DIR]
 
 Rebuilds weekly (Sunday) pipeline snapshots from the opportunity history, forecasts the
-rest of the current quarter and the next calendar quarter with every method, and prints
-(as Markdown) method × horizon → WAPE, bias and the number of snapshots, per target and
-scope. See docs/forecasting.md for the methods and docs/benchmarks/forecasting.md for the
+rest of the current quarter and the next calendar quarter with every method and every
+baseline (run-rate, seasonal naive, CRM default + new deals), and prints (as Markdown)
+method × horizon → WAPE, bias and the number of snapshots, per target and scope. The
+like-for-like table (every method forecasting all bookings, given the same information)
+comes first; methods that cannot see deals created after the snapshot come after it.
+"Selected (walk-forward)" is model selection scored honestly: at each snapshot it uses
+the method with the best WAPE on the forecasts whose period had ended by then.
+See docs/forecasting.md for the methods and docs/benchmarks/forecasting.md for the
 recorded figures.
 """
 
@@ -26,18 +31,39 @@ import polars as pl
 from hamsu.analytics.forecasting.accuracy import forecast_errors, summarise_errors
 from hamsu.analytics.forecasting.backtest import BacktestConfig, run_backtest
 from hamsu.analytics.forecasting.maven import default_data_dir, load_maven, maven_stage_events
+from hamsu.analytics.forecasting.selection import select_method, summarise_selection, walk_forward_selection
 
 KEYS = ("target", "scope", "snapshot_date", "period")
-METHOD_ORDER = [
-    "hubspot_default",
-    "salesforce_default",
+# Like for like: every method that forecasts all revenue won in the period, new deals included.
+LIKE_FOR_LIKE = [
+    "run_rate",
+    "seasonal_naive",
+    "seasonal_naive_year",
     "hubspot_default+new",
-    "learned_stage_rate",
+    "salesforce_default+new",
     "learned_weighted",
     "monte_carlo_p50",
+    "selected",
     "learned_weighted_cal",
     "monte_carlo_cal_p50",
 ]
+# Methods that only weigh deals open at the snapshot: on bookings they are strawmen.
+PIPELINE_ONLY = ["hubspot_default", "salesforce_default", "learned_stage_rate"]
+METHOD_ORDER = [*LIKE_FOR_LIKE[:-3], *PIPELINE_ONLY, *LIKE_FOR_LIKE[-3:]]
+# What the product chooses among (docs/forecasting.md, "Model selection"), simplest first;
+# the post-hoc calendar variants are not shipped, so they are not candidates.
+CANDIDATES = [
+    "run_rate",
+    "seasonal_naive",
+    "seasonal_naive_year",
+    "hubspot_default",
+    "hubspot_default+new",
+    "learned_weighted",
+    "monte_carlo_p50",
+]
+FALLBACK = "monte_carlo_p50"
+# As the product: the record holds the last four ended quarters, and at least four forecasts.
+RECORD_QUARTERS = 4
 
 
 def _fmt(wape: float | None, bias: float | None) -> str:
@@ -51,13 +77,17 @@ def _methods(frame: pl.DataFrame) -> list[str]:
     return [m for m in METHOD_ORDER if m in present]
 
 
-def overall_table(errors: pl.DataFrame) -> str:
+def overall_table(
+    errors: pl.DataFrame, methods: list[str] | None = None, scopes: tuple[str, ...] = ("bookings", "pipeline")
+) -> str:
     s = summarise_errors(errors, by=["target", "scope", "method"])
     lines = ["| target | scope | method | n | WAPE | MAPE | bias |", "|---|---|---|---:|---:|---:|---:|"]
-    for target in ["current_rest", "next_quarter"]:
-        for scope in ["bookings", "pipeline"]:
+    for target in ["next_quarter", "current_rest"]:
+        for scope in scopes:
             part = s.filter((pl.col("target") == target) & (pl.col("scope") == scope))
             for m in _methods(part):
+                if methods is not None and m not in methods:
+                    continue
                 r = part.filter(pl.col("method") == m).row(0, named=True)
                 lines.append(
                     f"| {target} | {scope} | {m} | {r['n']} | {r['wape']:.3f} | {r['mape']:.3f} | {r['bias']:+.3f} |"
@@ -146,6 +176,57 @@ def decomposition_table(errors: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def common_table(errors: pl.DataFrame) -> str:
+    """Like-for-like methods scored on the same snapshots only (where every one forecast)."""
+    lines = [
+        "| target | method | n | WAPE | bias |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for target in ["next_quarter", "current_rest"]:
+        part = errors.filter((pl.col("target") == target) & (pl.col("scope") == "bookings"))
+        methods = [m for m in LIKE_FOR_LIKE if m in set(part["method"].to_list())]
+        sel = select_method(part, candidates=methods, min_n=1)
+        for r in sel.records.filter(pl.col("compared")).iter_rows(named=True):
+            lines.append(f"| {target} | {r['method']} | {r['n']} | {r['wape']:.3f} | {r['bias']:+.3f} |")
+        for r in sel.records.filter(~pl.col("compared")).iter_rows(named=True):
+            lines.append(
+                f"| {target} | {r['method']} (fewer snapshots, on its own {r['n']}) | {r['n']} | "
+                f"{r['wape']:.3f} | {r['bias']:+.3f} |"
+            )
+    return "\n".join(lines)
+
+
+def fallback_table(bookings: pl.DataFrame) -> str:
+    """Walk-forward selection with each candidate as the method used before a record exists."""
+    lines = [
+        "| method before any record | target | n | WAPE | bias | methods used (snapshots) |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for fallback in [FALLBACK] + [m for m in CANDIDATES if m != FALLBACK]:
+        selected = walk_forward_selection(
+            bookings, candidates=CANDIDATES, fallback=fallback, last_periods=RECORD_QUARTERS
+        )
+        for r in summarise_selection(selected).sort("target", descending=True).iter_rows(named=True):
+            used = ", ".join(f"{u['chosen']} ({u['count']})" for u in r["used"])
+            lines.append(
+                f"| {fallback} | {r['target']} | {r['n']} | {r['wape']:.3f} | {r['bias']:+.3f} | {used} |"
+            )
+    return "\n".join(lines)
+
+
+def selection_table(selected: pl.DataFrame) -> str:
+    """Which method the walk-forward selection used, per target, and how often."""
+    s = (
+        selected.group_by(["target", "chosen"])
+        .agg(pl.len().alias("n"))
+        .sort(["target", "n"], descending=[False, True])
+    )
+    lines = ["| target | method used | snapshots |", "|---|---|---:|"]
+    for r in s.iter_rows(named=True):
+        lines.append(f"| {r['target']} | {r['chosen']} | {r['n']} |")
+    return "\n".join(lines)
+
+
 def hindsight_sweep(errors: pl.DataFrame) -> str:
     """Fixed-probability pipeline for any Engaging probability p (it is linear in p).
 
@@ -186,25 +267,45 @@ def main(argv: list[str] | None = None) -> int:
     events = maven_stage_events(opps)
     cfg = BacktestConfig(n_draws=args.draws, seed=args.seed)
 
+    load_before = os.getloadavg()
     t0 = time.perf_counter()
     result = run_backtest(opps, events, cfg)
     secs = time.perf_counter() - t0
+    load_after = os.getloadavg()
     errors = forecast_errors(result.forecasts, result.actuals, on=KEYS)
+    bookings = errors.filter(pl.col("scope") == "bookings")
+    selected = walk_forward_selection(
+        bookings, candidates=CANDIDATES, fallback=FALLBACK, last_periods=RECORD_QUARTERS
+    )
+    errors = pl.concat([errors, selected.drop("chosen")], how="diagonal_relaxed")
     snaps = result.forecasts["snapshot_date"]
 
     print("# Forecast back-test on the Maven CRM data set\n")
     print(f"- run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, `{' '.join(['python', *sys.argv])}`")
+    print(f"- data: {data_dir}")
     print(
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"NumPy {np.__version__}, Polars {pl.__version__}"
+        f"NumPy {np.__version__}, Polars {pl.__version__}; load average (1/5/15 min) "
+        f"{' '.join(f'{x:.2f}' for x in load_before)} before, {' '.join(f'{x:.2f}' for x in load_after)} after"
     )
     print(
         f"- snapshots: {snaps.n_unique()} Sundays {snaps.min()} … {snaps.max()}; draws per Monte Carlo: "
         f"{cfg.n_draws}; seed {cfg.seed}; wall time {secs:.1f} s"
     )
-    print(f"- config: {cfg}\n")
-    print("## All horizons\n")
-    print(overall_table(errors))
+    print(f"- config: {cfg}")
+    print(f"- selection: candidates {', '.join(CANDIDATES)}; before any track record: {FALLBACK}\n")
+    print("## Like for like: every method forecasts all bookings, from the same information\n")
+    print(overall_table(errors, LIKE_FOR_LIKE, scopes=("bookings",)))
+    print("\n## The same, on the snapshots where every method forecast (seasonal naive needs history)\n")
+    print(common_table(errors))
+    print("\n## Walk-forward selection: the method used at each snapshot\n")
+    print(selection_table(selected))
+    print("\n## Walk-forward selection with another method before any track record\n")
+    print(fallback_table(bookings))
+    print("\n## Methods that only weigh the deals open at the snapshot (not comparable on bookings)\n")
+    print(overall_table(errors, PIPELINE_ONLY, scopes=("bookings",)))
+    print("\n## Pipeline scope: revenue from deals open at the snapshot only\n")
+    print(overall_table(errors, scopes=("pipeline",)))
     for target in ["next_quarter", "current_rest"]:
         for scope in ["bookings", "pipeline"]:
             print(f"\n## By horizon: {target}, {scope}\n")

@@ -6,7 +6,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hamsu.analytics.forecasting.backtest import BacktestConfig, forecast_snapshot, run_backtest
+from hamsu.analytics.forecasting.backtest import (
+    BacktestConfig,
+    actuals_for,
+    forecast_snapshot,
+    forecast_windows,
+    run_backtest,
+    snapshot_dates,
+)
+from hamsu.analytics.forecasting.baselines import run_rate_forecast
 from hamsu.analytics.forecasting.maven import load_maven, maven_stage_events
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "maven_crm_sales_opportunities"
@@ -51,6 +59,44 @@ def test_forecasts_use_only_what_was_known_at_the_snapshot(maven):
     )
     masked = forecast_snapshot(known, maven_stage_events(known), d, cfg)
     assert pl.DataFrame(full).equals(pl.DataFrame(masked))
+
+
+def test_the_look_ahead_check_covers_the_baselines(maven):
+    """The check above compares every row; on 4 June every baseline but the yearly one forecasts."""
+    cfg = BacktestConfig(n_draws=50)
+    rows = forecast_snapshot(
+        maven.opportunities, maven_stage_events(maven.opportunities), dt.date(2017, 6, 4), cfg
+    )
+    assert {"run_rate", "seasonal_naive", "hubspot_default+new", "salesforce_default+new"} <= {
+        r["method"] for r in rows
+    }
+
+
+def test_the_run_rate_baseline_scores_the_documented_wape(maven):
+    """docs/benchmarks/forecasting.md: trailing 13-week run-rate, WAPE 0.068 next quarter, 0.111 rest of quarter."""
+    opps = maven.opportunities
+    cfg = BacktestConfig()
+    dates = snapshot_dates(opps, cfg)
+    won = opps.filter(pl.col("deal_stage") == "Won")
+    rows = []
+    for d in dates:
+        observed_from = opps.filter(pl.col("close_date") <= d)["close_date"].min()
+        for target, period, start, end in forecast_windows(d):
+            f = run_rate_forecast(
+                won["close_date"],
+                won["close_value"],
+                as_of=d,
+                period_start=start,
+                period_end=end,
+                observed_from=observed_from,
+            )
+            rows.append({"snapshot_date": d, "target": target, "period": period, "forecast": f})
+    actuals = actuals_for(opps, dates, opps["close_date"].max()).filter(pl.col("scope") == "bookings")
+    scored = pl.DataFrame(rows).join(actuals, on=["snapshot_date", "target", "period"])
+    wape = scored.group_by("target").agg(
+        ((pl.col("forecast") - pl.col("actual")).abs().sum() / pl.col("actual").sum()).round(3).alias("wape")
+    )
+    assert dict(wape.iter_rows()) == {"next_quarter": 0.068, "current_rest": 0.111}
 
 
 def test_backtest_smoke_two_snapshots(maven):

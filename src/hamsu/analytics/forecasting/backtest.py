@@ -30,6 +30,15 @@ Methods:
   fixed entry probability, to separate "learned probabilities" from "counting new deals";
 - ``learned_weighted_cal`` / ``monte_carlo_cal_p50``: the same two with calendar-aware
   (quarter-lag) exit tables — a variant added after the first results, reported as such.
+
+Baselines a sceptic would try, in ``bookings`` scope, each given the same information
+(what was known at d, the same left-truncation of outcomes, the same look-back):
+
+- ``run_rate``: won revenue per day over the 13 weeks up to d × days to come;
+- ``seasonal_naive``: won in the same days of the last quarter that had ended by d;
+- ``seasonal_naive_year``: won in the same days of the same quarter a year earlier (no
+  row while history is shorter than that);
+- ``salesforce_default+new``: as ``hubspot_default+new`` with Salesforce's probability.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from hamsu.analytics.forecasting.baselines import calendar_quarter, run_rate_forecast, seasonal_naive_forecast
 from hamsu.analytics.forecasting.calendar import fit_calendar_tables
 from hamsu.analytics.forecasting.maven import ENGAGING
 from hamsu.analytics.forecasting.monte_carlo import Arrivals, Window, simulate_won_value
@@ -102,7 +112,8 @@ class BacktestResult:
     actuals: pl.DataFrame  # snapshot_date, target, scope, period, period_end, actual
 
 
-def _windows(d: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
+def forecast_windows(d: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
+    """(target, period label, first day, last day) of what is forecast at snapshot ``d``."""
     out = []
     qe = quarter_end(d)
     if qe > d:
@@ -133,7 +144,7 @@ def forecast_snapshot(
     opps: pl.DataFrame, events: pl.DataFrame, d: dt.date, config: BacktestConfig
 ) -> list[dict[str, object]]:
     """All methods' forecasts for both periods and scopes at snapshot ``d``."""
-    windows = _windows(d)
+    windows = forecast_windows(d)
     price = opps.select(pl.col("opportunity_id").alias("object_id"), pl.col("list_price").alias("value"))
     open_deals = open_deals_as_of(events, d).join(price, on="object_id", how="left")
     closed = opps.filter(pl.col("close_date") <= d)
@@ -256,6 +267,19 @@ def forecast_snapshot(
             period_start=start,
             period_end=end,
         )
+        new_fixed_sf = new_fixed * SALESFORCE_P[ENGAGING] / HUBSPOT_P[ENGAGING]
+        won_kw = {"as_of": d, "period_start": start, "period_end": end, "observed_from": observed_from}
+        baselines = {
+            "run_rate": run_rate_forecast(
+                won["close_date"], won["close_value"], lookback_days=config.lookback_days, **won_kw
+            ),
+            "seasonal_naive": seasonal_naive_forecast(
+                won["close_date"], won["close_value"], season=calendar_quarter, **won_kw
+            ),
+            "seasonal_naive_year": seasonal_naive_forecast(
+                won["close_date"], won["close_value"], season=calendar_quarter, cycle=4, **won_kw
+            ),
+        }
         pipe_draws = mc_pipe.draws[w]
         total_draws = pipe_draws + mc_new.draws[w]
         base = {"snapshot_date": d, "target": target, "period": period}
@@ -268,9 +292,11 @@ def forecast_snapshot(
                 "monte_carlo_p50": tuple(np.quantile(pipe_draws, [0.5, 0.1, 0.9])),
             },
             "bookings": {
+                **{m: (f, None, None) for m, f in baselines.items() if f is not None},
                 "hubspot_default": (hub, None, None),
                 "salesforce_default": (sf, None, None),
                 "hubspot_default+new": (hub + new_fixed, None, None),
+                "salesforce_default+new": (sf + new_fixed_sf, None, None),
                 "learned_stage_rate": (lsr, None, None),
                 "learned_weighted": (lw + new_learned, None, None),
                 "monte_carlo_p50": tuple(np.quantile(total_draws, [0.5, 0.1, 0.9])),
@@ -313,7 +339,7 @@ def actuals_for(opps: pl.DataFrame, dates: list[dt.date], data_end: dt.date) -> 
     """What was actually won per snapshot, period and scope (periods past ``data_end`` omitted)."""
     rows = []
     for d in dates:
-        for target, period, start, end in _windows(d):
+        for target, period, start, end in forecast_windows(d):
             if end > data_end:
                 continue
             base = {"snapshot_date": d, "target": target, "period": period, "period_end": end}
@@ -349,6 +375,7 @@ __all__ = [
     "BacktestResult",
     "actuals_for",
     "forecast_snapshot",
+    "forecast_windows",
     "run_backtest",
     "snapshot_dates",
 ]
