@@ -15,7 +15,7 @@ from hamsu.core.errors import NotFound
 from hamsu.crm.api import ERRORS
 from hamsu.crm.models import Product, Segment
 from hamsu.directory.models import Person, Team
-from hamsu.scorecard import dashboards, metrics, selectors, services
+from hamsu.scorecard import dashboards, forecast_selection, metrics, selectors, services
 from hamsu.scorecard.glossary import metric_key
 from hamsu.scorecard.models import CostCategory, CostEntry, CostFunction, FunnelPlan, Target, TargetScope
 
@@ -428,12 +428,48 @@ class LearnedForecastOut(Schema):
     weighted_default: float
 
 
+class TrackRecordOut(Schema):
+    """One method's record on snapshots of ended quarters (glossary: forecast_methods.*)."""
+
+    method: str
+    label: str
+    n: int = Field(description="Snapshots scored")
+    wape: float | None = Field(description="Σ|forecast − actual| ÷ Σ actual, of the rest of each quarter")
+    bias: float | None = Field(description="Σ(forecast − actual) ÷ Σ actual; positive = too high")
+    mape: float | None
+    horizon_min_weeks: int
+    horizon_max_weeks: int
+    compared: bool = Field(description="Compared with the others on the same snapshots")
+    selected: bool = Field(description="The method shown by default for this kind of forecast")
+    periods: str
+
+
+class DefaultForecastOut(Schema):
+    """The forecast shown by default and the track record that earned it the place."""
+
+    method: str
+    method_label: str
+    target: Literal["current_rest", "next_quarter"] = Field(description="What the snapshot forecasts")
+    target_label: str
+    taken_on: datetime.date
+    forecast: Decimal = Field(description="Won so far in the period + the method's forecast of the rest")
+    p10: Decimal | None
+    p90: Decimal | None
+    won_to_date: Decimal
+    track_record: TrackRecordOut | None = Field(
+        description="None until a method has a record (the learned model's median is shown meanwhile)"
+    )
+
+
 class ForecastOut(Schema):
     period: str
     period_start: datetime.date
     period_end: datetime.date
     target: Decimal | None
     won_to_date: Decimal
+    default: DefaultForecastOut | None = Field(
+        description="The whole company's forecast shown by default; None when filtered or without a snapshot"
+    )
     learned: LearnedForecastOut | None
     snapshots: list[SnapshotOut]
     calls_split: bool
@@ -475,6 +511,7 @@ def forecast(request, query: Query[FilterQuery]):
         "period_end": p.end,
         "target": selectors.target_for(filters),
         "won_to_date": selectors.stage_totals(filters)["won"]["reached_amount"],
+        "default": None if filters.narrowed else _default_out(forecast_selection.default_forecast(p)),
         "learned": learned,
         "snapshots": [] if filters.narrowed else list(selectors.latest_snapshots(p).values()),
         "calls_split": calls is not None,
@@ -483,6 +520,45 @@ def forecast(request, query: Query[FilterQuery]):
         "calls_sellers": totals.sellers,
         "calls_overridden": totals.overridden,
     }
+
+
+def _default_out(d: forecast_selection.DefaultForecast | None) -> dict | None:
+    if d is None:
+        return None
+    return {
+        "method": d.method,
+        "method_label": d.method_label,
+        "target": d.target,
+        "target_label": d.target_label,
+        "taken_on": d.taken_on,
+        "forecast": d.forecast,
+        "p10": d.p10,
+        "p90": d.p90,
+        "won_to_date": d.won_to_date,
+        "track_record": forecast_selection.record_dict(d.record) if d.record else None,
+    }
+
+
+class TrackRecordTargetOut(Schema):
+    target: Literal["current_rest", "next_quarter"]
+    label: str
+    selected: str | None = Field(description="The method with the best record; None without one")
+    shown: str = Field(description="The method shown by default (the fallback while none is selected)")
+    records: list[TrackRecordOut]
+
+
+class TrackRecordsOut(Schema):
+    computed_at: datetime.datetime | None
+    min_forecasts: int = Field(description="Snapshots of ended quarters needed before a method is selected")
+    fallback: str
+    targets: list[TrackRecordTargetOut]
+
+
+@router.get("/forecast/track-record", response={200: TrackRecordsOut, **ERRORS})
+def forecast_track_record(request):
+    """Every forecast method's record on the company's ended quarters, and which one is shown."""
+    require_perm(request, "scorecard.view_forecastsnapshot")
+    return forecast_selection.track_record()
 
 
 @router.get("/forecast/snapshots", response={200: list[SnapshotOut], **ERRORS})

@@ -9,10 +9,13 @@ class ScorecardConfig(AppConfig):
 
     def ready(self) -> None:
         from hamsu.core import clock, glossary
+        from hamsu.scorecard import glossary_forecast
         from hamsu.scorecard.glossary import SECTIONS, TERMS, metric_terms
 
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS, *metric_terms())
+        glossary.register_section(*glossary_forecast.SECTIONS)
+        glossary.register(*glossary_forecast.TERMS)
 
         clock.register(
             clock.Job(

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from hamsu.crm.stages import OPEN_STAGES, Stage
-from hamsu.scorecard import metrics, selectors
+from hamsu.scorecard import forecast_selection, metrics, selectors
 from hamsu.scorecard.aggregates import LEAD_ORDER, SALES_ORDER
 from hamsu.scorecard.glossary import metric_key
 from hamsu.scorecard.models import ForecastMethod
@@ -67,6 +67,9 @@ def overview(filters: selectors.Filters) -> dict:
         ],
     )
     series = {"periods": [], "target": [], "forecast": [], "actual": []}
+    # The whole company's forecast is the method with the best track record; a narrowed
+    # page shows the learned model, the one method that splits by every filter.
+    records = None if filters.narrowed else forecast_selection.selected_records()
     for period in periods:
         f = selectors.Filters(
             period=period,
@@ -78,8 +81,12 @@ def overview(filters: selectors.Filters) -> dict:
         )
         target = selectors.target_for(f)
         actual = selectors.stage_totals(f)["won"]["reached_amount"]
-        view = selectors.forecast_view(f)
-        forecast_value = view.figures.p50 if view else None
+        if records is None:
+            view = selectors.forecast_view(f)
+            forecast_value = view.figures.p50 if view else None
+        else:
+            shown = forecast_selection.default_forecast(period, records=records)
+            forecast_value = shown.forecast if shown else None
         table.rows.append([period.key, target, forecast_value, actual, _div(actual, target)])
         series["periods"].append(period.key)
         series["target"].append(_f(target))
@@ -101,6 +108,7 @@ def overview(filters: selectors.Filters) -> dict:
     )
     open_total = sum((row["amount"] for row in context.open.values()), ZERO)
     view = selectors.forecast_view(filters)
+    shown = None if records is None else forecast_selection.default_forecast(filters.period, records=records)
     forecast_table = forecast_methods(filters, view)
     history_dates: list = []
     history_series: dict[str, list] = {}
@@ -119,6 +127,8 @@ def overview(filters: selectors.Filters) -> dict:
         "open_total": open_total,
         "headline": headline,
         "forecast_view": view,
+        "forecast_shown": shown,
+        "min_forecasts": forecast_selection.MIN_FORECASTS,
         "tables": {"number": table, "forecast": forecast_table},
         "chart": series,
         "history": {
@@ -159,6 +169,13 @@ def forecast_methods(filters: selectors.Filters, view: selectors.ForecastView | 
             (ForecastMethod.CALL_COMMIT, totals.commit, None, None),
             (ForecastMethod.CALL_BEST_CASE, totals.best_case, None, None),
         ]
+    if not filters.narrowed:
+        # The baselines the shown forecast is chosen against: whole company only.
+        snaps = selectors.latest_snapshots(filters.period)
+        for method in forecast_selection.BASELINES:
+            snap = snaps.get(method)
+            if snap is not None:
+                rows.append((ForecastMethod(method), snap.forecast, None, None))
     for method, value, p10, p90 in rows:
         table.rows.append([str(method.label), taken, value, p10, p90, fig.won_to_date])
     return table

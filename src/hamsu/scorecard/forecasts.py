@@ -146,18 +146,24 @@ def forecast_lines(history: History, period: Period, as_of: datetime.date) -> pl
         )
         outcome_spells = fc.outcome_spells_as_of(events, as_of)
         outcome_tables = fc.fit_outcome_tables(outcome_spells) if outcome_spells.height else {}
+        # Deals are created in the first stage here, but an imported history may start
+        # them further on (Maven's deals enter at qualifying): arrivals and the typical
+        # time to a win are measured from the stage deals are actually created in.
+        lo = as_of - datetime.timedelta(days=ARRIVAL_LOOKBACK_DAYS)
+        created = (
+            events.filter((pl.col("from_stage") == "") & (pl.col("at") > lo))
+            .select("object_id", pl.col("to_stage").alias("entry_stage"))
+            .unique("object_id", keep="first")
+            .join(history.deals.select(deal_cols), on="object_id", how="inner")
+        )
+        cycle = _median_days_to_win(outcome_spells, _entry_stage(events))
         if open_deals.height:
             learned = fc.deal_win_probabilities_in_period(
                 open_deals, outcome_tables, period_start=start, period_end=period.end, fallback=DEFAULT_PROBS
             )
             # CRM default: the stage probability if the deal's nominal close (entry into
             # its stage + the typical time to a win) falls in the period.
-            closes = fc.nominal_close_dates(
-                open_deals,
-                start_col="entered_at",
-                cycle_days=_median_days_to_win(outcome_spells),
-                as_of=as_of,
-            )
+            closes = fc.nominal_close_dates(open_deals, start_col="entered_at", cycle_days=cycle, as_of=as_of)
             in_period = ((closes >= start) & (closes <= period.end)).to_numpy()
             stage_p = open_deals["stage"].replace_strict(DEFAULT_PROBS, default=0.0, return_dtype=pl.Float64)
             parts.append(
@@ -167,32 +173,32 @@ def forecast_lines(history: History, period: Period, as_of: datetime.date) -> pl
                     default_probability=pl.Series(np.where(in_period, stage_p.to_numpy(), 0.0)),
                 )
             )
-        entry_table = outcome_tables.get(ENTRY_STAGE)
-        if entry_table is not None:
+        for (stage,), arrivals in created.group_by(["entry_stage"], maintain_order=True):
             # Each deal created in the look-back stands for 1/L of a day's arrivals; a deal
-            # arriving on day t is won in the period with the entry stage's probability
-            # for that window, so each stands for wins_per_day_of_arrivals / L expected wins.
-            wins_per_daily_arrival = fc.expected_new_pipeline(
+            # arriving on day t is won in the period with its entry stage's probability
+            # for that window, so each stands for wins_per_daily_arrival / L expected wins.
+            table = outcome_tables.get(stage)
+            window = {"as_of": as_of, "period_start": start, "period_end": period.end}
+            wins_per_daily_arrival = (
+                fc.expected_new_pipeline(rate_per_day=1.0, mean_value=1.0, table=table, **window)
+                if table is not None
+                else 0.0
+            )
+            # The CRM-default counterpart (the "+ new deals" baseline): the stage's fixed
+            # probability, counted if created + the typical time to a win is in the period.
+            default_wins = fc.fixed_new_pipeline(
                 rate_per_day=1.0,
                 mean_value=1.0,
-                table=entry_table,
-                as_of=as_of,
-                period_start=start,
-                period_end=period.end,
+                probability=DEFAULT_PROBS.get(stage, 0.0),
+                cycle_days=cycle,
+                **window,
             )
-            lo = as_of - datetime.timedelta(days=ARRIVAL_LOOKBACK_DAYS)
-            created = (
-                events.filter((pl.col("from_stage") == "") & (pl.col("at") > lo))
-                .select("object_id")
-                .unique()
-                .join(history.deals.select(deal_cols), on="object_id", how="inner")
-            )
-            if created.height and wins_per_daily_arrival > 0:
+            if wins_per_daily_arrival > 0 or default_wins > 0:
                 parts.append(
-                    created.with_columns(
+                    arrivals.drop("entry_stage").with_columns(
                         kind=pl.lit(NEW_LINE),
                         probability=pl.lit(wins_per_daily_arrival / ARRIVAL_LOOKBACK_DAYS),
-                        default_probability=pl.lit(0.0),
+                        default_probability=pl.lit(default_wins / ARRIVAL_LOOKBACK_DAYS),
                     )
                 )
     lines = pl.concat(
@@ -241,11 +247,17 @@ def seed_for(taken_on: datetime.date) -> int:
     return taken_on.toordinal()
 
 
-def _median_days_to_win(outcome_spells: pl.DataFrame) -> int:
-    """Median days from entering the first stage to a win, as measured (30 with no history)."""
+def _entry_stage(events: pl.DataFrame) -> str:
+    """The stage most deals are created in (the first stage when none was created yet)."""
+    created = events.filter(pl.col("from_stage") == "")["to_stage"]
+    return str(created.mode().sort()[0]) if created.len() else ENTRY_STAGE
+
+
+def _median_days_to_win(outcome_spells: pl.DataFrame, entry_stage: str = ENTRY_STAGE) -> int:
+    """Median days from entering ``entry_stage`` to a win, as measured (30 with no history)."""
     if not outcome_spells.height:
         return 30
-    won = outcome_spells.filter((pl.col("stage") == ENTRY_STAGE) & (pl.col("outcome") == fc.WON))
+    won = outcome_spells.filter((pl.col("stage") == entry_stage) & (pl.col("outcome") == fc.WON))
     return int(won["days"].median()) if won.height else 30
 
 

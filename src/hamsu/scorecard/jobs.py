@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from hamsu.core.company import company_settings
-from hamsu.scorecard import aggregates, forecasts, services
+from hamsu.scorecard import aggregates, forecast_selection, forecasts, services
 from hamsu.scorecard.periods import QUARTER, period_containing
 
 
@@ -18,9 +18,13 @@ def periods_for(day: datetime.date) -> list:
 
 
 def weekly_snapshot(*, as_of: str | datetime.date | None = None, history=None) -> list:
+    """Snapshot this quarter and the next, then re-score every method's track record."""
     day = datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or timezone.localdate())
     aggregates.fill()
-    return services.snapshot_take(as_of=day, periods=periods_for(day), history=history)
+    history = history if history is not None else forecasts.load_history()
+    rows = services.snapshot_take(as_of=day, periods=periods_for(day), history=history)
+    forecast_selection.track_record_refresh(history=history)
+    return rows
 
 
 def backfill(
@@ -52,4 +56,5 @@ def backfill(
         )
         if progress and (i + 1) % 10 == 0:
             progress(f"forecast snapshots: {i + 1}/{len(days)} weeks")
+    forecast_selection.track_record_refresh(history=history)
     return written

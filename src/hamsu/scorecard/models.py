@@ -297,6 +297,21 @@ class ForecastMethod(models.TextChoices):
     MONTE_CARLO = "monte_carlo", _("Learned model: median (P50)")
     CALL_COMMIT = "call_commit", _("Sellers' commit (after overrides)")
     CALL_BEST_CASE = "call_best_case", _("Sellers' best case (after overrides)")
+    # Baselines a sceptic would try first; the default forecast must earn its place against them.
+    WEIGHTED_DEFAULT_NEW = (
+        "weighted_default_new",
+        _("Weighted pipeline (CRM stage probabilities) + new deals"),
+    )
+    RUN_RATE = "run_rate", _("Run-rate (last 13 weeks)")
+    SEASONAL_NAIVE = "seasonal_naive", _("Seasonal naive (same days last quarter)")
+    SEASONAL_NAIVE_YEAR = "seasonal_naive_year", _("Seasonal naive (same days a year earlier)")
+
+
+class ForecastTarget(models.TextChoices):
+    """What a snapshot forecasts, by where it was taken: inside the quarter, or before it."""
+
+    CURRENT_REST = "current_rest", _("Rest of the quarter")
+    NEXT_QUARTER = "next_quarter", _("Next quarter")
 
 
 class ForecastSnapshot(PeriodFields):
@@ -375,6 +390,42 @@ class ForecastLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_key} {self.kind} #{self.opportunity_id}: {self.probability:.3f}"
+
+
+class ForecastTrackRecord(models.Model):
+    """How each method's snapshots of ended quarters compare with what was won.
+
+    Recomputed from the weekly snapshots by ``forecast_selection.track_record_refresh``
+    (run with the weekly snapshot); the method with the lowest WAPE among those compared
+    on the same forecasts is ``selected``: it is the forecast shown by default.
+    Errors are of the part of the quarter still to come when the snapshot was taken.
+    """
+
+    target = models.CharField(_("forecast of"), max_length=16, choices=ForecastTarget.choices)
+    method = models.CharField(_("method"), max_length=24, choices=ForecastMethod.choices)
+    n = models.PositiveIntegerField(_("forecasts scored"))
+    wape = models.FloatField(_("WAPE"), null=True)
+    bias = models.FloatField(_("bias"), null=True)
+    mape = models.FloatField(_("MAPE"), null=True)
+    horizon_min_weeks = models.PositiveIntegerField(_("shortest horizon (weeks)"))
+    horizon_max_weeks = models.PositiveIntegerField(_("longest horizon (weeks)"))
+    # Compared on the same forecasts as the other compared methods (False: its record is
+    # too short to compare, so it is shown on its own forecasts and cannot be selected).
+    compared = models.BooleanField(_("compared"), default=True)
+    selected = models.BooleanField(_("selected"), default=False)
+    periods = models.CharField(_("periods scored"), max_length=200, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("forecast track record")
+        verbose_name_plural = _("forecast track records")
+        ordering = ["target", "method"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "method"], name="uniq_track_record_per_method")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.method}: WAPE {self.wape}"
 
 
 # ---------------------------------------------------------------- aggregate tables

@@ -462,7 +462,7 @@ def snapshot_take(
     too; ``lines`` may name the period keys to keep lines for (a back-fill keeps only the
     newest snapshot's, as the weekly job would have left them).
     """
-    from hamsu.scorecard import forecasts
+    from hamsu.scorecard import forecast_selection, forecasts
 
     history = history or forecasts.load_history()
     written = []
@@ -477,7 +477,17 @@ def snapshot_take(
             ForecastMethod.WEIGHTED_DEFAULT: (result.weighted_default, None, None),
             ForecastMethod.WEIGHTED_LEARNED: (result.expected, result.p10, result.p90),
             ForecastMethod.MONTE_CARLO: (result.p50, result.p10, result.p90),
+            # The CRM default with the deals still to come: each line at its fixed probability.
+            ForecastMethod.WEIGHTED_DEFAULT_NEW: (
+                float((period_lines["value"] * period_lines["default_probability"]).sum()),
+                None,
+                None,
+            ),
         }
+        # The baselines the forecast shown by default is chosen against (forecast_selection).
+        for method, rest in forecast_selection.baseline_forecasts(history, period, as_of).items():
+            if rest is not None:
+                figures[ForecastMethod(method)] = (result.won_to_date + rest, None, None)
         if calls:
             made = selectors.calls_made_by(period, as_of)
             if made:

@@ -20,7 +20,7 @@ from hamsu.core.http import int_or_none
 from hamsu.core.visibility import person_of
 from hamsu.crm.models import Product, Segment, Source
 from hamsu.directory.models import Person, Team
-from hamsu.scorecard import aggregates, dashboards, exports, metrics, selectors, services
+from hamsu.scorecard import aggregates, dashboards, exports, forecast_selection, metrics, selectors, services
 from hamsu.scorecard.forms import ADJUST_LABELS, CallForm, CostForm, OverrideForm, PlanForm, TargetForm
 from hamsu.scorecard.models import CostEntry, ForecastCall, FunnelPlan, PlanStatus, Target
 from hamsu.scorecard.periods import KINDS, QUARTER, parse_period
@@ -436,6 +436,35 @@ def forecast_view(request):
             "scorecard.call_best_case",
         ],
     )
+    track = forecast_selection.track_record()
+    track_table = dashboards.Table(
+        [
+            _("Forecast of"),
+            _("Method"),
+            _("Forecasts scored"),
+            _("WAPE"),
+            _("Bias"),
+            _("Shortest horizon (weeks)"),
+            _("Longest horizon (weeks)"),
+            _("Compared on the same forecasts"),
+            _("Shown by default"),
+        ]
+    )
+    for part in track["targets"]:
+        for r in part["records"]:
+            track_table.rows.append(
+                [
+                    part["label"],
+                    r["label"],
+                    r["n"],
+                    r["wape"],
+                    r["bias"],
+                    r["horizon_min_weeks"],
+                    r["horizon_max_weeks"],
+                    _("yes") if r["compared"] else _("no"),
+                    _("yes") if r["selected"] else _("no"),
+                ]
+            )
     accuracy_table = dashboards.Table(
         [_("Method"), _("Horizon (weeks)"), _("Snapshots"), _("MAPE"), _("WAPE"), _("Bias")],
         terms=[
@@ -452,7 +481,7 @@ def forecast_view(request):
             accuracy_table.rows.append(
                 [method["label"], row["horizon_weeks"], row["n"], row["mape"], row["wape"], row["bias"]]
             )
-    tables = {"calls": calls_table, "accuracy": accuracy_table, **data["tables"]}
+    tables = {"calls": calls_table, "accuracy": accuracy_table, "track_record": track_table, **data["tables"]}
     response = _maybe_export(request, "forecast", tables)
     if response:
         return response
@@ -468,6 +497,7 @@ def forecast_view(request):
             "form": form,
             "override_form": OverrideForm(),
             "accuracy": accuracy,
+            "track": track,
             "can_override": request.user.has_perm("scorecard.override_forecastcall"),
             "me": me,
             **_filter_context(filters),
