@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from hamsu.analytics.lead_scoring import (
     FeatureSpec,
     FitRule,
+    NaiveBayesDateAware,
     PointsSpec,
     default_scorers,
     evaluate_holdout,
     lift_at,
     time_ordered_split,
 )
-from hamsu.analytics.lead_scoring.evaluation import calibration_slope
+from hamsu.analytics.lead_scoring.evaluation import RARE, calibration_slope, frequent_values, pool_rare
 
 
 def test_lift_hand_computed() -> None:
@@ -78,7 +79,7 @@ def test_evaluate_holdout_compares_all_scorers() -> None:
         generic_frame(),
         label="won",
         time_column="created",
-        scorers=default_scorers(features, rules=rules),
+        scorers=default_scorers(features, rules=rules, without_pooling=False),
         bootstrap_rounds=50,
     )
     assert report.n_train + report.n_test == 1200
@@ -115,3 +116,41 @@ def test_calibration_slope_detects_over_confidence() -> None:
     doubled = 1 / (1 + np.exp(-2 * logit))  # twice as extreme as the truth
     assert calibration_slope(y, honest) == pytest.approx(1.0, abs=0.05)
     assert calibration_slope(y, doubled) == pytest.approx(0.5, abs=0.03)
+
+
+# ---------------------------------------------------------------- the same preparation for every scorer
+
+
+def test_values_on_fewer_training_leads_than_the_threshold_are_pooled() -> None:
+    train = pl.DataFrame({"page": ["a"] * 3 + ["b"] * 2 + [None]})
+    frequent = frequent_values(train, ["page"], 3)
+    pooled = pool_rare(pl.DataFrame({"page": ["a", "b", "never seen", None]}), frequent)
+    assert pooled["page"].to_list() == ["a", RARE, RARE, None]
+
+
+def test_every_learned_baseline_pools_rare_values_as_the_model_does() -> None:
+    features = FeatureSpec(categorical=("channel",), min_frequency=25)
+    pooled = [s for s in default_scorers(features) if "rare values pooled" in s.name]
+    assert [s.min_frequency for s in pooled] == [25, 25]
+
+
+def test_the_comparison_also_reports_every_learned_scorer_without_pooling() -> None:
+    names = [s.name for s in default_scorers(FeatureSpec(categorical=("channel",)))]
+    assert sum("no pooling" in n for n in names) == 3
+
+
+def test_pooled_naive_bayes_scores_every_rare_value_alike() -> None:
+    # Two pages seen once each: unpooled, each has its own count; pooled, they share one.
+    train = pl.DataFrame(
+        {
+            "page": ["common"] * 40 + ["x", "y"],
+            "created": [date(2025, 1, 1)] * 42,
+            "won": [i % 4 == 0 for i in range(40)] + [True, False],
+        }
+    )
+    scorer = NaiveBayesDateAware(
+        FeatureSpec(categorical=("page",), dates=("created",)), ["page"], min_frequency=20
+    )
+    scorer.fit(train, "won")
+    scores = scorer.score(pl.DataFrame({"page": ["x", "y"], "created": [date(2025, 2, 1)] * 2}))
+    assert scores[0] == scores[1]

@@ -21,13 +21,18 @@ Metrics, and why these:
 * **Calibration slope**: the slope of a logistic fit of the test outcomes on the
   scorer's log-odds. 1 is ideal; below 1 the probabilities are too extreme
   (over-confident), above 1 too timid.
+
+A comparison of methods gives every method the same data *and the same preparation*.
+The predictive model pools the values seen on fewer than ``min_frequency`` training
+leads into one "rare" value; :func:`frequent_values` and :func:`pool_rare` do the same
+for the baselines, and :func:`default_scorers` scores each learned baseline both ways.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Protocol
 
@@ -45,6 +50,34 @@ from hamsu.analytics.lead_scoring.predictive import (
     prepare_features,
 )
 from hamsu.analytics.lead_scoring.rules import PointsSpec, points_from_history, score_frame
+
+RARE = "(rare)"
+
+
+def frequent_values(train: pl.DataFrame, fields: Sequence[str], min_frequency: int) -> dict[str, set[str]]:
+    """Per field, the values (as strings) seen on at least ``min_frequency`` training leads.
+
+    The same rule as the model's encoder (``OneHotEncoder(min_frequency=...)``).
+    """
+    out: dict[str, set[str]] = {}
+    for name in fields:
+        counts = train.select(pl.col(name).cast(pl.String).alias("v")).drop_nulls().group_by("v").len()
+        out[name] = set(counts.filter(pl.col("len") >= min_frequency)["v"].to_list())
+    return out
+
+
+def pool_rare(frame: pl.DataFrame, frequent: Mapping[str, set[str]]) -> pl.DataFrame:
+    """Replace every value outside ``frequent`` by one "rare" value (unset values stay unset).
+
+    A value never seen in training is rare too, as the model's encoder treats it.
+    """
+    return frame.with_columns(
+        pl.when(pl.col(name).is_null() | pl.col(name).cast(pl.String).is_in(sorted(values)))
+        .then(pl.col(name).cast(pl.String))
+        .otherwise(pl.lit(RARE))
+        .alias(name)
+        for name, values in frequent.items()
+    )
 
 
 class Scorer(Protocol):
@@ -116,13 +149,22 @@ class LearnedRuleScorer:
     name: str = "rule points (suggested from history)"
     produces_probability: bool = False
     spec: PointsSpec | None = None
+    # Pool values seen on fewer training leads than this into one "rare" value, as the
+    # model does (None: every value stands alone).
+    min_frequency: int | None = None
+    frequent: dict[str, set[str]] | None = None
+
+    def _prepare(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return pool_rare(frame, self.frequent) if self.frequent is not None else frame
 
     def fit(self, train: pl.DataFrame, label: str) -> None:
-        self.spec = points_from_history(train, self.fields, label, min_leads=self.min_leads)
+        if self.min_frequency is not None:
+            self.frequent = frequent_values(train, self.fields, self.min_frequency)
+        self.spec = points_from_history(self._prepare(train), self.fields, label, min_leads=self.min_leads)
 
     def score(self, frame: pl.DataFrame) -> np.ndarray:
         assert self.spec is not None
-        return score_frame(self.spec, frame)
+        return score_frame(self.spec, self._prepare(frame))
 
 
 def time_ordered_split(
@@ -352,14 +394,23 @@ class NaiveBayesDateAware:
     name: str = "naive Bayes (Odoo-style frequencies)"
     produces_probability: bool = True
     model: FrequencyNaiveBayes | None = None
+    # Pool values seen on fewer training leads than this into one "rare" value, as the
+    # model does (None: every value has its own counts, as in Odoo).
+    min_frequency: int | None = None
+    frequent: dict[str, set[str]] | None = None
 
     def _prepare(self, frame: pl.DataFrame, label: str | None = None) -> pl.DataFrame:
         prepared = prepare_features(frame, self.features).with_columns(
             pl.col(c).replace(MISSING, None) for c in self.fields
         )
+        if self.frequent is not None:
+            prepared = pool_rare(prepared, self.frequent)
         return prepared.with_columns(frame.get_column(label)) if label else prepared
 
     def fit(self, train: pl.DataFrame, label: str) -> None:
+        self.frequent = None
+        if self.min_frequency is not None:
+            self.frequent = frequent_values(self._prepare(train), self.fields, self.min_frequency)
         self.model = FrequencyNaiveBayes(self.fields).fit(self._prepare(train, label), label)
 
     def score(self, frame: pl.DataFrame) -> np.ndarray:
@@ -368,16 +419,40 @@ class NaiveBayesDateAware:
 
 
 def default_scorers(
-    features: FeatureSpec, *, rules: PointsSpec | None = None, rule_fields: Sequence[str] | None = None
+    features: FeatureSpec,
+    *,
+    rules: PointsSpec | None = None,
+    rule_fields: Sequence[str] | None = None,
+    without_pooling: bool = True,
 ) -> list[Scorer]:
     """The standard comparison: predictive, naive Bayes and rule points on the same fields.
 
-    Naive Bayes gets the same inputs as the model (categorical fields plus the date
-    parts, as strings), so the comparison is of methods, not of data.
+    Every learned scorer gets the same inputs and the same preparation as the model (the
+    categorical fields plus the date parts; values on fewer than ``min_frequency``
+    training leads pooled as one "rare" value), so the comparison is of methods, not of
+    data or of preparation. With ``without_pooling`` each is also scored without pooling
+    (the model too), so the effect of the preparation is reported on its own.
     """
     nb_fields = [c for c, _ in features.derived_categorical()]
-    scorers: list[Scorer] = [PredictiveScorer(features), NaiveBayesDateAware(features, nb_fields)]
+    rule_on = list(rule_fields or features.categorical)
+    pooled = features.min_frequency
+    scorers: list[Scorer] = [
+        PredictiveScorer(features),
+        NaiveBayesDateAware(
+            features, nb_fields, name="naive Bayes (Odoo-style), rare values pooled", min_frequency=pooled
+        ),
+    ]
     if rules is not None:
         scorers.append(RuleScorer(rules))
-    scorers.append(LearnedRuleScorer(list(rule_fields or features.categorical)))
+    scorers.append(
+        LearnedRuleScorer(
+            rule_on, name="rule points (suggested from history), rare values pooled", min_frequency=pooled
+        )
+    )
+    if without_pooling:
+        scorers += [
+            PredictiveScorer(replace(features, min_frequency=1), name="predictive, no pooling"),
+            NaiveBayesDateAware(features, nb_fields, name="naive Bayes (Odoo-style), no pooling"),
+            LearnedRuleScorer(rule_on, name="rule points (suggested from history), no pooling"),
+        ]
     return scorers
