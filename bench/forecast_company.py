@@ -36,11 +36,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--until", type=dt.date.fromisoformat, default=None, help="last day (default today)")
     ap.add_argument("--keep", action="store_true", help="keep the snapshots and records written")
-    ap.add_argument(
-        "--fallback",
-        default=None,
-        help="walk-forward: method used before any record (default: the product's)",
-    )
     args = ap.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamsu.settings")
@@ -90,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         f"- {args.weeks} Sundays up to {until}, {written} snapshot rows; "
         f"wall time {secs:.1f} s; scored: the last {fs.RECORD_QUARTERS} ended quarters"
     )
-    print(f"- candidates (simplest first): {', '.join(fs.CANDIDATES)}; fallback: {fs.FALLBACK}\n")
+    print(
+        f"- candidates (simplest first): {', '.join(fs.CANDIDATES)}; fallbacks: {', '.join(fs.FALLBACKS)}\n"
+    )
     print("## Like for like: every candidate on the same snapshots (what the forecast page shows)\n")
     print("| target | method | n | WAPE | bias | horizon (weeks) | compared | selected |")
     print("|---|---|---:|---:|---:|---|---|---|")
@@ -115,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             if rows.height:
                 one = select_method(rows, candidates=[m], min_n=1).records.row(0, named=True)
                 print(f"| {target} | {m} | {one['n']} | {one['wape']:.3f} | {one['bias']:+.3f} |")
-    fallbacks = [fs.FALLBACK] + [m for m in fs.CANDIDATES if m != fs.FALLBACK]
+    fallbacks = [fs.FALLBACKS, *fs.CANDIDATES]
     print("\n## Walk-forward selection (choosing only from the quarters ended by each snapshot)\n")
     print(
         "The first rows use the product's fallback; the others show what another fallback would have done.\n"
@@ -132,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         for r in summarise_selection(selected).sort("target", descending=True).iter_rows(named=True):
             used = ", ".join(f"{u['chosen']} ({u['count']})" for u in r["used"])
-            print(f"| {fallback} | {r['target']} | {r['n']} | {r['wape']:.3f} | {r['bias']:+.3f} | {used} |")
+            name = fallback if isinstance(fallback, str) else " then ".join(fallback) + " (the product's)"
+            print(f"| {name} | {r['target']} | {r['n']} | {r['wape']:.3f} | {r['bias']:+.3f} | {used} |")
     return 0
 
 

@@ -75,6 +75,17 @@ def test_a_method_with_too_short_a_record_is_left_out_of_the_comparison():
     assert records.filter(pl.col("method") == "late")["compared"].to_list() == [False]
 
 
+def test_a_method_covering_under_half_the_record_is_not_allowed_to_narrow_the_comparison():
+    # "late" forecast only 4 of the 10 weeks, when "steady" happened to be off: compared on
+    # those 4 it would win; on the whole record "steady" is the better method.
+    weeks = [D(2017, 1, 1) + dt.timedelta(weeks=w) for w in range(10)]
+    rows = snapshots("2017Q2", weeks[:6], {"steady": 100.0}) + snapshots(
+        "2017Q2", weeks[6:], {"steady": 130.0, "late": 110.0}
+    )
+    e = errors(rows, {"2017Q2": (Q2_END, 100.0)})
+    assert select_method(e, candidates=["steady", "late"], min_n=4).method == "steady"
+
+
 def test_nothing_is_selected_without_enough_forecasts():
     e = errors(snapshots("2017Q2", WEEKS_IN_Q1[:3], {"a": 100.0}), {"2017Q2": (Q2_END, 100.0)})
     assert select_method(e, candidates=["a"], min_n=4).method is None

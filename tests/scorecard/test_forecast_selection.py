@@ -188,9 +188,17 @@ def test_the_default_forecast_is_the_selected_methods_latest_figure(march_snapsh
 
 
 @pytest.mark.django_db
-def test_the_learned_median_is_shown_without_a_claimed_record_when_nothing_is_selected(march_snapshot):
+def test_the_run_rate_is_shown_without_a_claimed_record_when_nothing_is_selected(march_snapshot):
     ForecastTrackRecord.objects.all().delete()
     snapshot(Q1, D(2026, 3, 8), "run_rate", 3900, won_to_date=1000)
+    shown = forecast_selection.default_forecast(Q1)
+    assert (shown.method, shown.record) == ("run_rate", None)
+
+
+@pytest.mark.django_db
+def test_the_learned_median_is_shown_while_there_is_no_run_rate(march_snapshot):
+    # No deal had closed by the snapshot: no run-rate was recorded.
+    ForecastTrackRecord.objects.all().delete()
     shown = forecast_selection.default_forecast(Q1)
     assert (shown.method, shown.record) == ("monte_carlo", None)
 

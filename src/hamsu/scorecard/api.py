@@ -457,7 +457,7 @@ class DefaultForecastOut(Schema):
     p90: Decimal | None
     won_to_date: Decimal
     track_record: TrackRecordOut | None = Field(
-        description="None until a method has a record (the learned model's median is shown meanwhile)"
+        description="None until a method has a record (meanwhile the run-rate, or with no close yet the learned median)"
     )
 
 
@@ -550,7 +550,7 @@ class TrackRecordTargetOut(Schema):
 class TrackRecordsOut(Schema):
     computed_at: datetime.datetime | None
     min_forecasts: int = Field(description="Snapshots of ended quarters needed before a method is selected")
-    fallback: str
+    fallbacks: list[str] = Field(description="Shown while none is selected: the first with a figure")
     targets: list[TrackRecordTargetOut]
 
 

@@ -48,8 +48,10 @@ BASELINES = [
     M.SEASONAL_NAIVE_YEAR.value,
     M.WEIGHTED_DEFAULT_NEW.value,
 ]
-# Shown until a track record exists (fewer than MIN_FORECASTS scored forecasts).
-FALLBACK = M.MONTE_CARLO.value
+# Shown until a track record exists (fewer than MIN_FORECASTS scored forecasts): the
+# simplest method, or the learned model's median before any deal has closed (no
+# run-rate yet). Chosen on the back-tests of docs/benchmarks/forecasting.md.
+FALLBACKS = (M.RUN_RATE.value, M.MONTE_CARLO.value)
 MIN_FORECASTS = 4  # about a month of weekly snapshots of ended quarters
 RECORD_QUARTERS = 4  # the track record covers the last four ended quarters with snapshots
 RUN_RATE_LOOKBACK_DAYS = 91  # 13 weeks, as the learned forecast's arrival rate
@@ -268,14 +270,14 @@ def track_record() -> dict:
                 "target": target.value,
                 "label": str(target.label),
                 "selected": chosen,
-                "shown": chosen or FALLBACK,
+                "shown": chosen or FALLBACKS[0],
                 "records": [record_dict(r) for r in records],
             }
         )
     return {
         "computed_at": max((r.computed_at for r in rows), default=None),
         "min_forecasts": MIN_FORECASTS,
-        "fallback": FALLBACK,
+        "fallbacks": list(FALLBACKS),
         "targets": targets,
     }
 
@@ -298,7 +300,7 @@ def record_dict(r: ForecastTrackRecord) -> dict:
 
 def default_method(target: str, records: dict[str, ForecastTrackRecord] | None = None) -> str:
     record = (records if records is not None else selected_records()).get(target)
-    return record.method if record else FALLBACK
+    return record.method if record else FALLBACKS[0]
 
 
 def default_forecast(
@@ -306,9 +308,9 @@ def default_forecast(
 ) -> DefaultForecast | None:
     """The latest snapshot of the period by the method selected for its kind of forecast.
 
-    None when the period has no snapshot. If the selected method has no figure in that
-    snapshot (e.g. too little history for it then), the fallback's figure is shown,
-    without a track record.
+    None when the period has no snapshot. Without a selected method, or if it has no
+    figure in that snapshot (too little history for it then), the first fallback with a
+    figure is shown, without a track record.
     """
     snaps = selectors.latest_snapshots(period)
     if not snaps:
@@ -317,12 +319,14 @@ def default_forecast(
     target = target_of(period.start, taken_on)
     records = records if records is not None else selected_records()
     record = records.get(target)
-    method = record.method if record else FALLBACK
-    if method not in snaps:
-        method, record = FALLBACK, None
-    snap = snaps.get(method)
-    if snap is None:
-        return None
+    if record is None or record.method not in snaps:
+        record = None
+        method = next((m for m in FALLBACKS if m in snaps), None)
+        if method is None:
+            return None
+    else:
+        method = record.method
+    snap = snaps[method]
     return DefaultForecast(
         period=period.key,
         target=target,

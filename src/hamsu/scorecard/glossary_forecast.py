@@ -26,7 +26,8 @@ TERMS = (
             "record on this company's own history, for this kind of forecast (rest of the current "
             "quarter, or next quarter): the lowest WAPE among the methods compared on the same "
             "snapshots. Until at least four snapshots of ended quarters can be compared, the "
-            "learned model's median is shown and no track record is claimed. It includes the "
+            "run-rate is shown (the learned model's median while no deal has closed yet) and no "
+            "track record is claimed. It includes the "
             "revenue already won in the quarter. Under a team, segment, product, seller or "
             "source filter the learned model is shown, the one method that splits that way."
         ),
@@ -73,8 +74,9 @@ TERMS = (
             "How far ahead the scored forecasts looked, in whole weeks from the snapshot to the "
             "quarter's last day, and how many snapshots were scored. Forecasts of the rest of "
             "the quarter look 0–13 weeks ahead, of the next quarter 13–26 weeks. Methods are "
-            "compared on the same snapshots only; a method with too short a history to be "
-            "compared is shown on its own snapshots and cannot be selected."
+            "compared on the same snapshots only, and those must be at least four and at least "
+            "half of the snapshots scored; a method whose history is too short for that is shown "
+            "on its own snapshots and cannot be selected."
         ),
         formula=_("weeks = (quarter's last day − snapshot day) ÷ 7, rounded down; count of snapshots"),
         counts=_RECORD_COUNTS,

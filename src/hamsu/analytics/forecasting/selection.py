@@ -7,9 +7,11 @@ quarter) erred least, measured as WAPE = Σ|forecast − actual| / Σ actual.
 
 Methods are compared on the *same* forecasts only: a method that could not forecast at
 some dates (seasonal naive needs a season of history first) would otherwise be judged on
-an easier or harder sample. When the dates every candidate covers number fewer than
-``min_n``, the candidate with the shortest record is left out of the comparison (it is
-still reported, marked as not compared) until enough common dates remain.
+an easier or harder sample. Those common forecasts must be at least ``min_n`` and at
+least ``min_share`` of all the forecasts scored; otherwise the candidate with the
+shortest record is left out of the comparison (it is still reported, marked as not
+compared) until they are. Without the share, one method with a short record would
+shrink the comparison of all the others to a few weeks that need not be typical.
 
 Input is the output of :func:`~hamsu.analytics.forecasting.accuracy.forecast_errors`
 for one target: one row per (snapshot_date, period, method) with forecast, actual,
@@ -18,6 +20,7 @@ error, abs_error, ape and horizon_weeks.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,7 +65,9 @@ def _common_keys(errors: pl.DataFrame, methods: Sequence[str]) -> pl.DataFrame:
     return per_method.filter(pl.col("_k") == len(methods)).select(KEYS)
 
 
-def select_method(errors: pl.DataFrame, *, candidates: Sequence[str], min_n: int = 4) -> Selection:
+def select_method(
+    errors: pl.DataFrame, *, candidates: Sequence[str], min_n: int = 4, min_share: float = 0.5
+) -> Selection:
     """Pick the candidate with the lowest WAPE on the forecasts all compared candidates made.
 
     ``candidates`` are in order of preference: a tie goes to the earlier one (list the
@@ -72,8 +77,10 @@ def select_method(errors: pl.DataFrame, *, candidates: Sequence[str], min_n: int
     if not present:
         return Selection(None, pl.DataFrame(schema=RECORD_SCHEMA), 0)
     compared = list(present)
+    scored = errors.filter(pl.col("method").is_in(present)).select(KEYS).unique().height
+    needed = max(min_n, math.ceil(min_share * scored))
     common = _common_keys(errors, compared)
-    while compared and common.height < min_n:
+    while compared and common.height < needed:
         counts = {m: errors.filter(pl.col("method") == m).height for m in compared}
         shortest = min(counts.values())
         # Leave out the method with the shortest record (the last listed among equals).
@@ -112,7 +119,7 @@ def walk_forward_selection(
     errors: pl.DataFrame,
     *,
     candidates: Sequence[str],
-    fallback: str,
+    fallback: str | Sequence[str],
     min_n: int = 4,
     by: str = "target",
     last_periods: int | None = None,
@@ -121,10 +128,11 @@ def walk_forward_selection(
 
     At snapshot d, each method's record holds only forecasts whose period had ended by d
     (their actual was known); the candidates are the methods that forecast at d. Before
-    any record exists the ``fallback`` method's forecast is used. ``last_periods`` keeps
+    any record exists the first ``fallback`` method that forecast then is used. ``last_periods`` keeps
     only the most recent ended periods in the record, as the product does. Returns the rows of the
     chosen methods with ``method`` replaced by "selected" and the choice in ``chosen``.
     """
+    fallbacks = [fallback] if isinstance(fallback, str) else list(fallback)
     out = []
     for _group, part in errors.group_by([by], maintain_order=True):
         for d in sorted(part["snapshot_date"].unique().to_list()):
@@ -136,7 +144,7 @@ def walk_forward_selection(
                 past = past.join(recent.select("period"), on="period", how="semi")
             chosen = select_method(past, candidates=available, min_n=min_n).method if past.height else None
             if chosen is None:
-                chosen = fallback if fallback in available else None
+                chosen = next((m for m in fallbacks if m in available), None)
             if chosen is None:
                 continue
             out.append(
