@@ -433,6 +433,7 @@ class TrackRecordOut(Schema):
 
     method: str
     label: str
+    glossary_key: str = Field(description="The method's entry in /api/v1/glossary")
     n: int = Field(description="Snapshots scored")
     wape: float | None = Field(description="Σ|forecast − actual| ÷ Σ actual, of the rest of each quarter")
     bias: float | None = Field(description="Σ(forecast − actual) ÷ Σ actual; positive = too high")

@@ -28,6 +28,7 @@ from hamsu.analytics import forecasting as fc
 from hamsu.analytics.forecasting.baselines import run_rate_forecast, seasonal_naive_forecast
 from hamsu.analytics.forecasting.selection import select_method
 from hamsu.scorecard import selectors
+from hamsu.scorecard.glossary_forecast import METHOD_TERMS
 from hamsu.scorecard.models import ForecastMethod, ForecastSnapshot, ForecastTarget, ForecastTrackRecord
 from hamsu.scorecard.periods import QUARTER, Period, period_containing
 
@@ -248,6 +249,10 @@ class DefaultForecast:
     def method_label(self) -> str:
         return str(ForecastMethod(self.method).label)
 
+    @property
+    def glossary_key(self) -> str:
+        return METHOD_TERMS[self.method]
+
 
 def selected_records() -> dict[str, ForecastTrackRecord]:
     """The selected method's record per target."""
@@ -286,6 +291,7 @@ def record_dict(r: ForecastTrackRecord) -> dict:
     return {
         "method": r.method,
         "label": str(ForecastMethod(r.method).label),
+        "glossary_key": METHOD_TERMS[r.method],
         "n": r.n,
         "wape": r.wape,
         "bias": r.bias,

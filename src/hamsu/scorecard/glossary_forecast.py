@@ -1,7 +1,10 @@
 """Glossary entries for the forecast methods and their track record (registered from ScorecardConfig.ready()).
 
-One entry per method the weekly snapshot records and the default is chosen among, and
-one for each figure of the track record shown next to the forecast.
+One entry per baseline the weekly snapshot records and the forecast shown is chosen
+among, and one for each figure of the track record shown next to the forecast. The
+learned model's median and expected value and the CRM-default weighted pipeline are
+defined once, in ``scorecard.glossary``; :data:`METHOD_TERMS` points every method at its
+one entry.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -125,21 +128,6 @@ TERMS = (
         order=70,
     ),
     Term(
-        key=f"{SECTION}.weighted_default",
-        section=SECTION,
-        name=_("Weighted pipeline (CRM stage probabilities)"),
-        definition=_(
-            "What a CRM shows: each open deal's value times its stage's fixed probability, for "
-            "deals expected to close in the period (entry into their stage plus the company's "
-            "typical time to a win; an overdue date moves to the next day). Deals that do not "
-            "exist yet are not counted, so it cannot see revenue from deals created later."
-        ),
-        formula=_("won so far + Σ stage probability × value over open deals expected to close in the period"),
-        counts=_("Deals open on the snapshot day and deals already won in the period."),
-        filters=("period",),
-        order=80,
-    ),
-    Term(
         key=f"{SECTION}.weighted_default_new",
         section=SECTION,
         name=_("Weighted pipeline (CRM stage probabilities) + new deals"),
@@ -160,41 +148,15 @@ TERMS = (
         filters=("period",),
         order=90,
     ),
-    Term(
-        key=f"{SECTION}.weighted_learned",
-        section=SECTION,
-        name=_("Learned model: expected value (weighted pipeline)"),
-        definition=_(
-            "The mean of the learned model: what was won so far, plus each open deal's value "
-            "times the probability, learned from this company's history, that a deal in its "
-            "stage and as old as it is will be won inside the period, plus the deals expected "
-            "to be created before the period ends (the recent arrivals' values times the wins "
-            "history expects of them). A deal that has sat in a stage longer than any won deal "
-            "did gets nothing."
-        ),
-        formula=_(
-            "won so far + Σ value × P(won inside the period | stage, age) + expected won value "
-            "of deals created later"
-        ),
-        counts=_("Deals open on the snapshot day, every stage move and outcome up to it."),
-        filters=("period",),
-        order=100,
-    ),
-    Term(
-        key=f"{SECTION}.monte_carlo",
-        section=SECTION,
-        name=_("Learned model: median (P50)"),
-        definition=_(
-            "The middle of the same learned model's outcomes: a thousand times over, every open "
-            "deal is won or not with its own probability and the deals still to come add a "
-            "random number of wins at recent values. Half of the simulated totals fall below it. "
-            "A total of a few large deals is skewed, so the median usually sits below the mean "
-            "(the expected value); absolute errors such as WAPE are smallest, on average, for "
-            "the median."
-        ),
-        formula=_("won so far + median over simulations of the value won in the rest of the period"),
-        counts=_("Deals open on the snapshot day, every stage move and outcome up to it."),
-        filters=("period",),
-        order=110,
-    ),
 )
+
+#: The glossary entry of each forecast method (``ForecastMethod`` value -> term key).
+METHOD_TERMS = {
+    "run_rate": f"{SECTION}.run_rate",
+    "seasonal_naive": f"{SECTION}.seasonal_naive",
+    "seasonal_naive_year": f"{SECTION}.seasonal_naive_year",
+    "weighted_default": "scorecard.forecast_default",
+    "weighted_default_new": f"{SECTION}.weighted_default_new",
+    "weighted_learned": "scorecard.forecast_expected",
+    "monte_carlo": "scorecard.forecast",
+}
