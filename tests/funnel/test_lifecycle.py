@@ -108,3 +108,19 @@ def test_without_an_available_seller_the_lead_waits_in_the_handoff_queue(make_le
     assigned = lifecycle.lead_assign(lead=lead, person=manager, actor=manager.user)
     assert assigned.owner == manager and assigned.queue == ""
     assert Handoff.objects.get(lead=lead).owner == manager
+
+
+def test_only_a_lead_marketing_holds_becomes_an_mql_whoever_asks(mql, rep):
+    """The rule lives in lead_mark_mql, not in the page and the API: a service call on an
+    accepted lead gets the same answer they give."""
+    accepted = lifecycle.lead_accept(lead=mql, actor=rep.user)
+    with pytest.raises(ValidationFailed) as refused:
+        lifecycle.lead_mark_mql(lead=accepted, actor=None, via="test")
+    assert refused.value.errors == {"state": ["Only an inquiry or a nurtured lead becomes an MQL."]}
+
+
+def test_an_mql_refused_for_its_state_leaves_the_lead_as_it_was(mql, rep):
+    accepted = lifecycle.lead_accept(lead=mql, actor=rep.user)
+    with pytest.raises(ValidationFailed):
+        lifecycle.lead_mark_mql(lead=accepted, actor=None, via="test")
+    assert Lead.objects.get(pk=mql.pk).state == LeadState.SAL

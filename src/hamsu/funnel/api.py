@@ -10,7 +10,6 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -32,7 +31,6 @@ from hamsu.funnel.models import (
     EngagementRule,
     FollowUpTask,
     FunnelVersion,
-    Lead,
     LeadDefinition,
     LeadQueue,
     LeadState,
@@ -197,10 +195,7 @@ class QueueLeadOut(LeadOut):
 def _lead(request, lead_id: int):
     lead = selectors.lead_detail(user=request.user, pk=lead_id)
     if lead is None:
-        # Leads waiting in a queue are not "owned"; managers and marketers act on them.
-        lead = Lead.objects.filter(pk=lead_id).exclude(queue="").first()
-        if lead is None:
-            raise NotFound("Lead not found", errors={"lead": [f"No lead with id {lead_id}."]})
+        raise NotFound("Lead not found", errors={"lead": [f"No lead with id {lead_id}."]})
     return lead
 
 
@@ -254,13 +249,9 @@ def lead_assignments(request, lead_id: int):
 @router.post("/leads/{lead_id}/mql", response={200: LeadOut, **ERRORS})
 def mark_mql(request, lead_id: int, payload: ReasonIn):
     require_perm(request, "funnel.add_lead")
-    lead = _lead(request, lead_id)
-    if lead.state not in (LeadState.INQUIRY, LeadState.NURTURE):
-        raise ValidationFailed(
-            "Not in marketing's hands",
-            errors={"state": ["Only an inquiry or a nurtured lead becomes an MQL."]},
-        )
-    return lifecycle.lead_mark_mql(lead=lead, actor=request.user, via="api", reason=payload.reason)
+    return lifecycle.lead_mark_mql(
+        lead=_lead(request, lead_id), actor=request.user, via="api", reason=payload.reason
+    )
 
 
 @router.post("/leads/{lead_id}/accept", response={200: LeadOut, **ERRORS})
@@ -754,21 +745,8 @@ def retire_policy(request, policy_id: int):
 @router.get("/sla", response={200: list[AdherenceOut], **ERRORS})
 def sla_report(request, start: datetime.date | None = None, end: datetime.date | None = None):
     require_perm(request, "funnel.view_handoff")
-    start_dt, end_dt = _period(start, end)
+    start_dt, end_dt = selectors.sla_period(start=start, end=end)
     return [fig.__dict__ for fig in selectors.sla_adherence(start=start_dt, end=end_dt)]
-
-
-def _period(start: datetime.date | None, end: datetime.date | None):
-    today = timezone.localdate()
-    end = end or today + datetime.timedelta(days=1)
-    start = start or end - datetime.timedelta(days=30)
-    if start >= end:
-        raise ValidationFailed("Empty period", errors={"start": ["The period must start before it ends."]})
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.datetime.combine(start, datetime.time(0), tzinfo=tz),
-        datetime.datetime.combine(end, datetime.time(0), tzinfo=tz),
-    )
 
 
 @router.post("/sla/check", response={200: dict, **ERRORS})

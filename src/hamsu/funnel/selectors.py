@@ -9,7 +9,9 @@ from statistics import median
 
 from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hamsu.core.errors import ValidationFailed
 from hamsu.core.pagination import Page, keyset_page
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
 from hamsu.core.visibility import person_of, visible
@@ -17,6 +19,7 @@ from hamsu.crm.models import Opportunity
 from hamsu.funnel import reach
 from hamsu.funnel.calendars import calendar_spec
 from hamsu.funnel.models import (
+    OPEN_FOR_SALES,
     DefinitionKind,
     FollowUpTask,
     Handoff,
@@ -31,11 +34,17 @@ from hamsu.funnel.services.funnel import current_funnel_stages
 from hamsu.funnel.sla_counts import SlaCounts, sla_counts
 
 LEAD_SORTS = {"created": "created_at", "score": "score", "changed": "state_changed_at"}
-OPEN_FOR_SALES = (LeadState.MQL, LeadState.SAL, LeadState.SQL)
 
 
 def leads_visible(user) -> QuerySet[Lead]:
     return visible(Lead.objects.all(), user)
+
+
+def leads_open_to(user) -> QuerySet[Lead]:
+    """The leads ``user`` may open and act on: the ones they may see, plus every lead
+    waiting in a queue — nobody owns those, so managers and marketers act on them. The
+    lead page, the API and the rule pages' lead pickers all ask here."""
+    return leads_visible(user) | Lead.objects.exclude(queue="")
 
 
 def _open_handoff_due():
@@ -74,8 +83,9 @@ def lead_list(
 
 
 def lead_detail(*, user, pk: int) -> Lead | None:
+    """The lead ``pk`` if ``user`` may open it (``leads_open_to``), else None."""
     return (
-        leads_visible(user)
+        leads_open_to(user)
         .select_related("owner", "team", "segment", "account", "contact", "opportunity", "mql_definition")
         .filter(pk=pk)
         .first()
@@ -314,6 +324,24 @@ class SideFigures(SlaCounts):
     follow_up_on_time_rate: float | None = None
     attempts_before_disqualify: float | None = None
     min_attempts: int = 0
+
+
+def sla_period(
+    *, start: datetime.date | None = None, end: datetime.date | None = None, days: int = 30
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The SLA figures' period [start, end), from midnight in the current time zone: by
+    default the ``days`` days up to and including today (the page and the API agree)."""
+    end = end or timezone.localdate() + datetime.timedelta(days=1)
+    start = start or end - datetime.timedelta(days=days)
+    if start >= end:
+        raise ValidationFailed(
+            _("Empty period"), errors={"start": [_("The period must start before it ends.")]}
+        )
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(start, datetime.time(0), tzinfo=tz),
+        datetime.datetime.combine(end, datetime.time(0), tzinfo=tz),
+    )
 
 
 def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[SideFigures]:

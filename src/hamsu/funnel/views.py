@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from decimal import Decimal, InvalidOperation
 
@@ -57,8 +56,6 @@ from hamsu.funnel.services.funnel import current_funnel_stages, current_funnel_v
 
 def _lead_or_404(request, pk: int) -> Lead:
     lead = selectors.lead_detail(user=request.user, pk=pk)
-    if lead is None:
-        lead = Lead.objects.filter(pk=pk).exclude(queue="").first()
     if lead is None:
         raise Http404
     return lead
@@ -274,13 +271,11 @@ def lead_mql(request, pk: int):
     lead = _lead_or_404(request, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-
-    def call():
-        if lead.state not in (LeadState.INQUIRY, LeadState.NURTURE):
-            raise DomainError(_("Only an inquiry or a nurtured lead becomes an MQL."))
-        lifecycle.lead_mark_mql(lead=lead, actor=request.user, via="ui", reason=reason)
-
-    _act(request, call, _("Lead handed to sales."))
+    _act(
+        request,
+        lambda: lifecycle.lead_mark_mql(lead=lead, actor=request.user, via="ui", reason=reason),
+        _("Lead handed to sales."),
+    )
     return _back(request, "funnel:recycle")
 
 
@@ -359,12 +354,8 @@ def definition_decide(request, pk: int):
 @login_required
 @permission_required("funnel.view_handoff", raise_exception=True)
 def sla(request):
-    today = timezone.localdate()
-    days = int_or_none(request.GET.get("days")) or 30
-    days = max(1, min(days, 366))
-    tz = timezone.get_current_timezone()
-    end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
-    start = end - datetime.timedelta(days=days)
+    days = max(1, min(int_or_none(request.GET.get("days")) or 30, 366))
+    start, end = selectors.sla_period(days=days)
     return render(
         request,
         "funnel/sla.html",

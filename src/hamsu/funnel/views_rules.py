@@ -34,7 +34,7 @@ from hamsu.funnel.forms import (
     SlaPolicyForm,
 )
 from hamsu.funnel.models import BusinessCalendar, EngagementRule, Lead, RoutingRule, SlaPolicy
-from hamsu.funnel.selectors import leads_visible
+from hamsu.funnel.selectors import leads_open_to
 from hamsu.funnel.services import engagement as engagement_services
 from hamsu.funnel.services import handoff as handoff_services
 from hamsu.funnel.services import routing as routing_services
@@ -181,14 +181,9 @@ def routing_active(request, pk: int):
 _LEAD_NUMBER = re.compile(r"(?:\[#|#)?(\d+)\]?\s*$")
 
 
-def _visible_leads(user):
-    # As on the lead page: what the user may see, plus leads waiting in a queue (nobody owns those).
-    return leads_visible(user) | Lead.objects.exclude(queue="")
-
-
 def _pick_lead(user, text: str) -> Lead | None:
     text = (text or "").strip()
-    leads = _visible_leads(user).select_related("account__owner", "segment")
+    leads = leads_open_to(user).select_related("account__owner", "segment")
     match = _LEAD_NUMBER.search(text)
     if match:
         return leads.filter(pk=int(match[1])).first()
@@ -199,7 +194,7 @@ def _pick_lead(user, text: str) -> Lead | None:
 
 def _lead_options(user) -> list[tuple[int, str]]:
     rows = (
-        _visible_leads(user)
+        leads_open_to(user)
         .order_by("-created_at")
         .values_list("pk", "first_name", "last_name", "email", "company")[:100]
     )

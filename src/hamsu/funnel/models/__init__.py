@@ -25,6 +25,8 @@ from hamsu.funnel.models.handoff import (
     SlaPolicy,
 )
 from hamsu.funnel.models.leads import (
+    MARKETING_STATES,
+    OPEN_FOR_SALES,
     RETURN_TARGET,
     Lead,
     LeadQueue,
@@ -36,6 +38,8 @@ from hamsu.funnel.models.routing import LeadAssignment, RoundRobinCursor, Routin
 from hamsu.funnel.models.scoring import PredictiveModel, ScoringSpec
 
 __all__ = [
+    "MARKETING_STATES",
+    "OPEN_FOR_SALES",
     "RETURN_TARGET",
     "STAGE_LABELS",
     "BusinessCalendar",

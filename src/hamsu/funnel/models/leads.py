@@ -26,6 +26,11 @@ class LeadState(models.TextChoices):
     DISQUALIFIED = "disqualified", _("Disqualified")
 
 
+# Where a lead is in the handoff: marketing works the first, sales the second.
+MARKETING_STATES = (LeadState.INQUIRY, LeadState.NURTURE)
+OPEN_FOR_SALES = (LeadState.MQL, LeadState.SAL, LeadState.SQL)
+
+
 class LeadQueue(models.TextChoices):
     """Where a lead waits when no one person owns it."""
 

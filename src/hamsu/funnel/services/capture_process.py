@@ -32,6 +32,7 @@ from hamsu.core.errors import DomainError, ValidationFailed
 from hamsu.core.models import AuditEntry
 from hamsu.funnel import capture_touches, rule_language
 from hamsu.funnel.models import (
+    MARKETING_STATES,
     CaptureBatch,
     CaptureForm,
     CaptureItem,
@@ -55,7 +56,6 @@ from hamsu.funnel.services.capture_records import (
     serialise_on,
 )
 from hamsu.funnel.services.definitions import rule_in_effect
-from hamsu.funnel.services.lead_states import MARKETING_STATES
 from hamsu.funnel.services.leads import lead_mark_mql
 from hamsu.funnel.services.scoring import (
     active_model,

@@ -15,7 +15,7 @@ from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
 from hamsu.core.visibility import person_of
 from hamsu.funnel.events import record_stage_event
-from hamsu.funnel.models import Lead, LeadQueue, LeadState, StageEvent
+from hamsu.funnel.models import MARKETING_STATES, Lead, LeadQueue, LeadState, StageEvent
 
 S = LeadState
 # Which moves the lifecycle allows. Returns go back to marketing (nurture) or out
@@ -31,8 +31,6 @@ ALLOWED: dict[str, set[str]] = {
     S.LOST: {S.NURTURE},
     S.WON: set(),
 }
-OPEN_FOR_SALES = (S.MQL, S.SAL, S.SQL)
-MARKETING_STATES = (S.INQUIRY, S.NURTURE)
 
 
 def locked(lead: Lead) -> Lead:

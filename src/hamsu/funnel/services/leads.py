@@ -21,6 +21,8 @@ from hamsu.crm.models import Source
 from hamsu.funnel import lead_reactions
 from hamsu.funnel.events import record_stage_event
 from hamsu.funnel.models import (
+    MARKETING_STATES,
+    OPEN_FOR_SALES,
     RETURN_TARGET,
     DefinitionKind,
     Handoff,
@@ -35,14 +37,7 @@ from hamsu.funnel.models import (
 from hamsu.funnel.rule_language import describe
 from hamsu.funnel.services.definitions import lead_definition_in_effect, lead_meets, rule_in_effect
 from hamsu.funnel.services.handoff import handoff_close, handoff_open
-from hamsu.funnel.services.lead_states import (
-    MARKETING_STATES,
-    OPEN_FOR_SALES,
-    S,
-    locked,
-    require_access,
-    transition,
-)
+from hamsu.funnel.services.lead_states import S, locked, require_access, transition
 from hamsu.funnel.services.routing import route_lead
 from hamsu.funnel.services.scoring import lead_score
 
@@ -179,8 +174,15 @@ def lead_mark_mql(
     definition=None,
     at: datetime.datetime | None = None,
 ) -> Lead:
-    """The lead met the MQL definition (or marketing says so): route it and open the handoff."""
+    """The lead met the MQL definition (or marketing says so): route it and open the handoff.
+
+    Only a lead marketing holds (an inquiry or a nurtured lead) becomes an MQL; the page,
+    the API and the automatic evaluations all meet this check here.
+    """
     lead = locked(lead)
+    if lead.state not in MARKETING_STATES:
+        message = _("Only an inquiry or a nurtured lead becomes an MQL.")
+        raise ValidationFailed(message, errors={"state": [message]})
     now = at or timezone.now()
     decision = route_lead(lead=lead, at=now)
     lead.mql_definition = definition
