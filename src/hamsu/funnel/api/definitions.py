@@ -1,0 +1,89 @@
+"""Lead definitions: the versions, proposing one, and each head's decision."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+
+from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS
+from hamsu.funnel.api.common import get_by_id, router
+from hamsu.funnel.models import (
+    LeadDefinition,
+)
+from hamsu.funnel.services import approvals
+from hamsu.funnel.services import definitions as definition_services
+
+
+class ApprovalOut(Schema):
+    side: str
+    decision: str
+    user_id: int
+    comment: str
+    at: datetime.datetime
+
+
+class DefinitionOut(Schema):
+    id: int
+    kind: str
+    number: int
+    rules: dict
+    summary: str
+    status: str
+    proposed_by_id: int | None
+    proposed_at: datetime.datetime
+    effective_at: datetime.datetime | None
+    superseded_at: datetime.datetime | None
+    approvals: list[ApprovalOut]
+
+    @staticmethod
+    def resolve_approvals(obj):
+        return list(obj.approvals.all())
+
+
+class DefinitionIn(Schema):
+    kind: str
+    rules: Any
+    summary: Annotated[str, Field(max_length=300)] = ""
+
+
+class DecisionIn(Schema):
+    approve: bool
+    comment: Annotated[str, Field(max_length=300)] = ""
+    side: str | None = None
+
+
+@router.get("/definitions", response={200: list[DefinitionOut], **ERRORS})
+def list_definitions(request, kind: str | None = None):
+    require_perm(request, "funnel.view_leaddefinition")
+    qs = LeadDefinition.objects.prefetch_related("approvals").order_by("kind", "-number")
+    return list(qs.filter(kind=kind) if kind else qs)
+
+
+@router.post("/definitions", response={201: DefinitionOut, **ERRORS})
+def propose_definition(request, payload: DefinitionIn):
+    require_perm(request, "funnel.add_leaddefinition")
+    return 201, definition_services.lead_definition_propose(
+        kind=payload.kind, rules=payload.rules, summary=payload.summary, actor=request.user, via="api"
+    )
+
+
+@router.get("/definitions/{definition_id}", response={200: DefinitionOut, **ERRORS})
+def get_definition(request, definition_id: int):
+    require_perm(request, "funnel.view_leaddefinition")
+    return get_by_id(LeadDefinition, definition_id, "definition")
+
+
+@router.post("/definitions/{definition_id}/decision", response={200: DefinitionOut, **ERRORS})
+def decide_definition(request, definition_id: int, payload: DecisionIn):
+    require_perm(request, "funnel.approve_leaddefinition")
+    return approvals.lead_definition_decide(
+        definition=get_by_id(LeadDefinition, definition_id, "definition"),
+        actor=request.user,
+        approve=payload.approve,
+        comment=payload.comment,
+        side=payload.side,
+        via="api",
+    )

@@ -1,0 +1,304 @@
+"""Leads and their lifecycle: the list and one lead, every move (MQL, accept, return, qualify,
+follow-up, convert, recycle, disqualify, assign), touches, and the seller's and manager's queues."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Query, Schema
+
+from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS, Limit
+from hamsu.crm.models import Account, Product, Segment
+from hamsu.directory.models import Person
+from hamsu.funnel import selectors
+from hamsu.funnel.api.common import get_by_id, lead_for, router
+from hamsu.funnel.models import (
+    LeadQueue,
+    LeadState,
+    ReturnReason,
+)
+from hamsu.funnel.services import leads as lifecycle
+
+
+class LeadOut(Schema):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    company: str
+    title: str
+    phone: str
+    country: str
+    employees: int | None
+    segment_id: int | None
+    origin: str
+    contact_id: int | None
+    account_id: int | None
+    opportunity_id: int | None
+    state: str
+    state_changed_at: datetime.datetime
+    owner_id: int | None
+    team_id: int | None
+    queue: str
+    score: float
+    score_reasons: list[dict]
+    win_probability: float | None
+    win_reasons: list[dict]
+    return_reason: str
+    return_note: str
+    returned_at: datetime.datetime | None
+    recycle_count: int
+    accepted_at: datetime.datetime | None
+    follow_up_attempts: int
+    created_at: datetime.datetime
+
+
+class LeadIn(Schema):
+    email: Annotated[str, Field(max_length=254)] = ""
+    first_name: Annotated[str, Field(max_length=100)] = ""
+    last_name: Annotated[str, Field(max_length=100)] = ""
+    company: Annotated[str, Field(max_length=200)] = ""
+    title: Annotated[str, Field(max_length=120)] = ""
+    phone: Annotated[str, Field(max_length=40)] = ""
+    country: Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$")] = ""
+    employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    segment_id: int | None = None
+    account_id: int | None = None
+    origin: Annotated[str, Field(max_length=60)] = ""
+    external_id: Annotated[str, Field(max_length=100)] = ""
+
+
+class LeadPatch(Schema):
+    email: Annotated[str, Field(max_length=254)] | None = None
+    first_name: Annotated[str, Field(max_length=100)] | None = None
+    last_name: Annotated[str, Field(max_length=100)] | None = None
+    company: Annotated[str, Field(max_length=200)] | None = None
+    title: Annotated[str, Field(max_length=120)] | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    country: Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$")] | None = None
+    employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+
+
+class LeadPage(Schema):
+    items: list[LeadOut]
+    next_cursor: str | None
+
+
+class LeadQuery(Schema):
+    q: str = ""
+    state: LeadState | None = None
+    queue: LeadQueue | None = None
+    owner: int | None = None
+    team: int | None = None
+    sort: str = "-created"
+    cursor: str | None = None
+    limit: Limit = 50
+
+
+class ReturnIn(Schema):
+    reason: ReturnReason
+    note: Annotated[str, Field(max_length=300)] = ""
+
+
+class ReasonIn(Schema):
+    reason: Annotated[str, Field(max_length=300)] = ""
+
+
+class AssignIn(Schema):
+    person_id: int
+    note: Annotated[str, Field(max_length=300)] = ""
+
+
+class ConvertIn(Schema):
+    name: Annotated[str, Field(max_length=200)] = ""
+    amount: Annotated[
+        Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)
+    ] = Decimal("0")
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    expected_close: datetime.date | None = None
+    product_id: int | None = None
+
+
+class TouchIn(Schema):
+    kind: Annotated[str, Field(min_length=1, max_length=40)]
+    at: datetime.datetime | None = None
+
+
+class StageEventOut(Schema):
+    id: int
+    from_stage: str
+    to_stage: str
+    at: datetime.datetime
+    actor_id: int | None
+    reason: str
+    via: str
+
+
+class AssignmentOut(Schema):
+    id: int
+    person_id: int | None
+    team_id: int | None
+    queue: str
+    rule_id: int | None
+    explanation: str
+    at: datetime.datetime
+
+
+class QueueLeadOut(LeadOut):
+    due_at: datetime.datetime | None = None
+
+
+@router.get("/leads", response={200: LeadPage, **ERRORS})
+def list_leads(request, query: Query[LeadQuery]):
+    require_perm(request, "funnel.view_lead")
+    filters = selectors.LeadFilters(
+        q=query.q, state=query.state or "", queue=query.queue or "", owner=query.owner, team=query.team
+    )
+    page = selectors.lead_list(
+        user=request.user, filters=filters, sort=query.sort, cursor=query.cursor, limit=query.limit
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/leads", response={201: LeadOut, **ERRORS})
+def create_lead(request, payload: LeadIn):
+    require_perm(request, "funnel.add_lead")
+    data = payload.dict()
+    data["segment"] = get_by_id(Segment, data.pop("segment_id"), "segment_id")
+    account = get_by_id(Account, data.pop("account_id"), "account_id")
+    return 201, lifecycle.lead_create(actor=request.user, via="api", account=account, **data)
+
+
+@router.get("/leads/{lead_id}", response={200: LeadOut, **ERRORS})
+def get_lead(request, lead_id: int):
+    require_perm(request, "funnel.view_lead")
+    return lead_for(request, lead_id)
+
+
+@router.patch("/leads/{lead_id}", response={200: LeadOut, **ERRORS})
+def update_lead(request, lead_id: int, payload: LeadPatch):
+    require_perm(request, "funnel.change_lead")
+    return lifecycle.lead_update(
+        lead=lead_for(request, lead_id), actor=request.user, via="api", **payload.dict(exclude_unset=True)
+    )
+
+
+@router.get("/leads/{lead_id}/events", response={200: list[StageEventOut], **ERRORS})
+def lead_stage_events(request, lead_id: int):
+    require_perm(request, "funnel.view_lead")
+    return list(selectors.lead_events(lead_for(request, lead_id)))
+
+
+@router.get("/leads/{lead_id}/assignments", response={200: list[AssignmentOut], **ERRORS})
+def lead_assignments(request, lead_id: int):
+    require_perm(request, "funnel.view_lead")
+    return list(lead_for(request, lead_id).assignments.all())
+
+
+@router.post("/leads/{lead_id}/mql", response={200: LeadOut, **ERRORS})
+def mark_mql(request, lead_id: int, payload: ReasonIn):
+    require_perm(request, "funnel.add_lead")
+    return lifecycle.lead_mark_mql(
+        lead=lead_for(request, lead_id), actor=request.user, via="api", reason=payload.reason
+    )
+
+
+@router.post("/leads/{lead_id}/accept", response={200: LeadOut, **ERRORS})
+def accept_lead(request, lead_id: int):
+    require_perm(request, "funnel.accept_lead")
+    return lifecycle.lead_accept(lead=lead_for(request, lead_id), actor=request.user, via="api")
+
+
+@router.post("/leads/{lead_id}/return", response={200: LeadOut, **ERRORS})
+def return_lead(request, lead_id: int, payload: ReturnIn):
+    require_perm(request, "funnel.accept_lead")
+    return lifecycle.lead_return(
+        lead=lead_for(request, lead_id),
+        actor=request.user,
+        reason=payload.reason,
+        note=payload.note,
+        via="api",
+    )
+
+
+@router.post("/leads/{lead_id}/qualify", response={200: LeadOut, **ERRORS})
+def qualify_lead(request, lead_id: int, payload: ReasonIn):
+    require_perm(request, "funnel.accept_lead")
+    return lifecycle.lead_qualify(
+        lead=lead_for(request, lead_id), actor=request.user, reason=payload.reason, via="api"
+    )
+
+
+@router.post("/leads/{lead_id}/follow-ups", response={200: LeadOut, **ERRORS})
+def log_follow_up(request, lead_id: int):
+    require_perm(request, "funnel.change_lead")
+    return lifecycle.lead_log_follow_up(lead=lead_for(request, lead_id), actor=request.user, via="api")
+
+
+@router.post("/leads/{lead_id}/convert", response={200: LeadOut, **ERRORS})
+def convert_lead(request, lead_id: int, payload: ConvertIn):
+    require_perm(request, "crm.add_opportunity")
+    return lifecycle.lead_convert(
+        lead=lead_for(request, lead_id),
+        actor=request.user,
+        via="api",
+        name=payload.name,
+        amount=payload.amount,
+        currency=payload.currency,
+        expected_close=payload.expected_close,
+        product=get_by_id(Product, payload.product_id, "product_id"),
+    )
+
+
+@router.post("/leads/{lead_id}/recycle", response={200: LeadOut, **ERRORS})
+def recycle_lead(request, lead_id: int, payload: ReasonIn):
+    require_perm(request, "funnel.change_lead")
+    return lifecycle.lead_recycle(
+        lead=lead_for(request, lead_id), actor=request.user, reason=payload.reason, via="api"
+    )
+
+
+@router.post("/leads/{lead_id}/disqualify", response={200: LeadOut, **ERRORS})
+def disqualify_lead(request, lead_id: int, payload: ReasonIn):
+    require_perm(request, "funnel.change_lead")
+    return lifecycle.lead_disqualify(
+        lead=lead_for(request, lead_id), actor=request.user, reason=payload.reason, via="api"
+    )
+
+
+@router.post("/leads/{lead_id}/assign", response={200: LeadOut, **ERRORS})
+def assign_lead(request, lead_id: int, payload: AssignIn):
+    require_perm(request, "funnel.route_lead")
+    person = get_by_id(Person, payload.person_id, "person_id")
+    return lifecycle.lead_assign(
+        lead=lead_for(request, lead_id), person=person, actor=request.user, note=payload.note, via="api"
+    )
+
+
+@router.post("/leads/{lead_id}/touches", response={200: LeadOut, **ERRORS})
+def add_touch(request, lead_id: int, payload: TouchIn):
+    require_perm(request, "funnel.change_lead")
+    lead = lead_for(request, lead_id)
+    lifecycle.lead_touch_record(lead=lead, kind=payload.kind, at=payload.at, source="api")
+    return lifecycle.lead_evaluate(lead=lead, actor=request.user, via="api")
+
+
+@router.get("/inbox", response={200: list[QueueLeadOut], **ERRORS})
+def my_inbox(request):
+    require_perm(request, "funnel.view_lead")
+    return selectors.my_leads(user=request.user)
+
+
+@router.get("/handoff-queue", response={200: list[QueueLeadOut], **ERRORS})
+def handoff_queue(request):
+    require_perm(request, "funnel.route_lead")
+    return selectors.handoff_queue(user=request.user)
+
+
+@router.get("/recycle-pool", response={200: list[LeadOut], **ERRORS})
+def recycle_pool(request):
+    require_perm(request, "funnel.add_lead")
+    return selectors.recycle_pool()

@@ -1,0 +1,126 @@
+"""Routing rules, their order, and a preview of which rule would take a lead now."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS
+from hamsu.crm.models import Segment
+from hamsu.directory.models import Team
+from hamsu.funnel.api.common import MoveIn, get_by_id, lead_for, router
+from hamsu.funnel.models import (
+    RoutingRule,
+    RoutingRuleKind,
+)
+from hamsu.funnel.services import routing as routing_services
+
+
+class RoutingRuleOut(Schema):
+    id: int
+    position: int
+    name: str
+    kind: str
+    segment_id: int | None
+    countries: list[str]
+    team_id: int | None
+    capacity: int | None
+    conditions: dict
+    is_active: bool
+
+
+class RoutingRuleIn(Schema):
+    position: Annotated[int, Field(ge=0, le=32000)] = 0
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    kind: RoutingRuleKind
+    segment_id: int | None = None
+    countries: list[str] = []
+    team_id: int | None = None
+    capacity: Annotated[int, Field(ge=1, le=100000)] | None = None
+    conditions: dict = {}
+    is_active: bool = True
+
+
+def _rule_data(payload: dict) -> dict:
+    data = dict(payload)
+    if "segment_id" in data:
+        data["segment"] = get_by_id(Segment, data.pop("segment_id"), "segment_id")
+    if "team_id" in data:
+        data["team"] = get_by_id(Team, data.pop("team_id"), "team_id")
+    return data
+
+
+@router.get("/routing-rules", response={200: list[RoutingRuleOut], **ERRORS})
+def list_routing_rules(request):
+    require_perm(request, "funnel.view_routingrule")
+    return list(RoutingRule.objects.order_by("position", "pk"))
+
+
+@router.post("/routing-rules", response={201: RoutingRuleOut, **ERRORS})
+def create_routing_rule(request, payload: RoutingRuleIn):
+    require_perm(request, "funnel.add_routingrule")
+    return 201, routing_services.routing_rule_create(
+        actor=request.user, via="api", **_rule_data(payload.dict())
+    )
+
+
+@router.patch("/routing-rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS})
+def update_routing_rule(request, rule_id: int, payload: RoutingRuleIn):
+    require_perm(request, "funnel.change_routingrule")
+    rule = get_by_id(RoutingRule, rule_id, "rule")
+    return routing_services.routing_rule_update(
+        rule=rule, actor=request.user, via="api", **_rule_data(payload.dict(exclude_unset=True))
+    )
+
+
+class RuleTraceOut(Schema):
+    rule_id: int
+    name: str
+    is_active: bool
+    matches: bool
+    why: str
+
+
+class RoutingPreviewOut(Schema):
+    person_id: int | None
+    team_id: int | None
+    rule_id: int | None
+    explanation: str
+    trace: list[RuleTraceOut]
+
+
+@router.post("/routing-rules/{rule_id}/move", response={200: RoutingRuleOut, **ERRORS})
+def move_routing_rule(request, rule_id: int, payload: MoveIn):
+    require_perm(request, "funnel.change_routingrule")
+    return routing_services.routing_rule_move(
+        rule=get_by_id(RoutingRule, rule_id, "rule"),
+        direction=payload.direction,
+        actor=request.user,
+        via="api",
+    )
+
+
+@router.get("/routing-preview", response={200: RoutingPreviewOut, **ERRORS})
+def preview_routing(request, lead_id: int):
+    """Which rule would take this lead now, and why — nothing is assigned."""
+    require_perm(request, "funnel.change_routingrule")
+    preview = routing_services.routing_preview(lead=lead_for(request, lead_id))
+    decision = preview.decision
+    return {
+        "person_id": decision.person.pk if decision.person else None,
+        "team_id": getattr(decision.team, "pk", None),
+        "rule_id": decision.rule.pk if decision.rule else None,
+        "explanation": decision.explanation,
+        "trace": [
+            {
+                "rule_id": t.rule.pk,
+                "name": t.rule.name,
+                "is_active": t.rule.is_active,
+                "matches": t.matches,
+                "why": t.why,
+            }
+            for t in preview.trace
+        ],
+    }

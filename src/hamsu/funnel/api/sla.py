@@ -1,0 +1,155 @@
+"""The handoff SLA: business calendars, SLA policies, the two-sided SLA report and the check."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS
+from hamsu.core.errors import ValidationFailed
+from hamsu.directory.models import Team
+from hamsu.funnel import selectors
+from hamsu.funnel.api.common import get_by_id, router
+from hamsu.funnel.models import (
+    BusinessCalendar,
+    SlaPolicy,
+)
+from hamsu.funnel.services import handoff as handoff_services
+
+
+class CalendarIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    timezone: str = "UTC"
+    workdays: list[Annotated[int, Field(ge=0, le=6)]]
+    day_start: datetime.time = datetime.time(9, 0)
+    day_end: datetime.time = datetime.time(17, 0)
+    holidays: list[str] = []
+    jalali_holidays: list[str] = []
+    gregorian_holidays: list[str] = []
+
+
+class CalendarOut(CalendarIn):
+    id: int
+
+
+class PolicyIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    team_id: int | None = None
+    calendar_id: int
+    accept_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] = Decimal("8")
+    follow_up_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] = Decimal("16")
+    min_attempts: Annotated[int, Field(ge=0, le=100)] = 3
+    mql_target_per_month: Annotated[int, Field(ge=0, le=10_000_000)] = 100
+    acceptance_rate_target: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal("70")
+
+
+class PolicyOut(Schema):
+    id: int
+    name: str
+    team_id: int | None
+    calendar_id: int
+    accept_within_hours: Decimal
+    follow_up_within_hours: Decimal
+    min_attempts: int
+    mql_target_per_month: int
+    acceptance_rate_target: Decimal
+
+
+class AdherenceOut(Schema):
+    team: str
+    mqls: int
+    mql_target: int
+    accepted: int
+    returned: int
+    acceptance_rate: float | None
+    acceptance_target: float
+    handoffs_closed: int
+    on_time: int
+    on_time_rate: float | None
+    breaches: int
+    open_overdue: int
+    follow_up_hours_median: float | None
+    follow_up_on_time_rate: float | None
+    attempts_before_disqualify: float | None
+    min_attempts: int
+
+
+@router.get("/calendars", response={200: list[CalendarOut], **ERRORS})
+def list_calendars(request):
+    require_perm(request, "funnel.view_slapolicy")
+    return list(BusinessCalendar.objects.order_by("name"))
+
+
+@router.post("/calendars", response={201: CalendarOut, **ERRORS})
+def create_calendar(request, payload: CalendarIn):
+    require_perm(request, "funnel.add_businesscalendar")
+    return 201, handoff_services.business_calendar_create(actor=request.user, via="api", **payload.dict())
+
+
+@router.get("/sla-policies", response={200: list[PolicyOut], **ERRORS})
+def list_policies(request):
+    require_perm(request, "funnel.view_slapolicy")
+    return list(SlaPolicy.objects.order_by("name"))
+
+
+@router.post("/sla-policies", response={201: PolicyOut, **ERRORS})
+def create_policy(request, payload: PolicyIn):
+    require_perm(request, "funnel.add_slapolicy")
+    data = payload.dict()
+    data["team"] = get_by_id(Team, data.pop("team_id"), "team_id")
+    data["calendar"] = get_by_id(BusinessCalendar, data.pop("calendar_id"), "calendar_id")
+    return 201, handoff_services.sla_policy_create(actor=request.user, via="api", **data)
+
+
+class PolicyPatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    team_id: int | None = None
+    calendar_id: int | None = None
+    accept_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] | None = None
+    follow_up_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] | None = None
+    min_attempts: Annotated[int, Field(ge=0, le=100)] | None = None
+    mql_target_per_month: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    acceptance_rate_target: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
+
+
+@router.patch("/sla-policies/{policy_id}", response={200: PolicyOut, **ERRORS})
+def update_policy(request, policy_id: int, payload: PolicyPatch):
+    """Fields left out stay as they are; ``"team_id": null`` makes it the default policy."""
+    require_perm(request, "funnel.change_slapolicy")
+    policy = get_by_id(SlaPolicy, policy_id, "policy")
+    data = payload.dict(exclude_unset=True)
+    if "team_id" in data:
+        data["team"] = get_by_id(Team, data.pop("team_id"), "team_id")
+    if "calendar_id" in data:
+        if data["calendar_id"] is None:
+            raise ValidationFailed(
+                "Calendar required", errors={"calendar_id": ["A policy needs a calendar."]}
+            )
+        data["calendar"] = get_by_id(BusinessCalendar, data.pop("calendar_id"), "calendar_id")
+    return handoff_services.sla_policy_update(policy=policy, actor=request.user, via="api", **data)
+
+
+@router.delete("/sla-policies/{policy_id}", response={204: None, **ERRORS})
+def retire_policy(request, policy_id: int):
+    require_perm(request, "funnel.change_slapolicy")
+    handoff_services.sla_policy_retire(
+        policy=get_by_id(SlaPolicy, policy_id, "policy"), actor=request.user, via="api"
+    )
+    return 204, None
+
+
+@router.get("/sla", response={200: list[AdherenceOut], **ERRORS})
+def sla_report(request, start: datetime.date | None = None, end: datetime.date | None = None):
+    require_perm(request, "funnel.view_handoff")
+    start_dt, end_dt = selectors.sla_period(start=start, end=end)
+    return [fig.__dict__ for fig in selectors.sla_adherence(start=start_dt, end=end_dt)]
+
+
+@router.post("/sla/check", response={200: dict, **ERRORS})
+def run_sla_check(request):
+    require_perm(request, "funnel.change_slapolicy")
+    return {"escalated": handoff_services.sla_check()}
