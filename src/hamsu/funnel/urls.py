@@ -1,6 +1,9 @@
 from django.urls import path
 
-from hamsu.funnel import views, views_capture, views_rules
+from hamsu.funnel import views, views_capture
+from hamsu.funnel.views_rules import engagement as engagement_pages
+from hamsu.funnel.views_rules import routing as routing_pages
+from hamsu.funnel.views_rules import sla as sla_pages
 
 app_name = "funnel"
 urlpatterns = [
@@ -27,22 +30,26 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
-    # Rule pages: routing, SLA policies and calendars, rules of engagement (views_rules.py).
-    path("rules/routing/", views_rules.routing_list, name="rules_routing"),
-    path("rules/routing/new/", views_rules.routing_create, name="rules_routing_create"),
-    path("rules/routing/test/", views_rules.routing_test, name="rules_routing_test"),
-    path("rules/routing/<int:pk>/", views_rules.routing_edit, name="rules_routing_edit"),
-    path("rules/routing/<int:pk>/move/", views_rules.routing_move, name="rules_routing_move"),
-    path("rules/routing/<int:pk>/active/", views_rules.routing_active, name="rules_routing_active"),
-    path("rules/sla/", views_rules.sla_list, name="rules_sla"),
-    path("rules/sla/new/", views_rules.sla_create, name="rules_sla_create"),
-    path("rules/sla/<int:pk>/", views_rules.sla_edit, name="rules_sla_edit"),
-    path("rules/sla/<int:pk>/retire/", views_rules.sla_retire, name="rules_sla_retire"),
-    path("rules/calendars/new/", views_rules.calendar_create, name="rules_calendar_create"),
-    path("rules/engagement/", views_rules.engagement_list, name="rules_engagement"),
-    path("rules/engagement/new/", views_rules.engagement_create, name="rules_engagement_create"),
-    path("rules/engagement/<int:pk>/", views_rules.engagement_edit, name="rules_engagement_edit"),
-    path("rules/engagement/<int:pk>/move/", views_rules.engagement_move, name="rules_engagement_move"),
-    path("rules/engagement/<int:pk>/active/", views_rules.engagement_active, name="rules_engagement_active"),
-    path("rules/engagement/<int:pk>/test/", views_rules.engagement_test, name="rules_engagement_test"),
+    # Rule pages: routing, SLA policies and calendars, rules of engagement (views_rules/).
+    path("rules/routing/", routing_pages.routing_list, name="rules_routing"),
+    path("rules/routing/new/", routing_pages.routing_create, name="rules_routing_create"),
+    path("rules/routing/test/", routing_pages.routing_test, name="rules_routing_test"),
+    path("rules/routing/<int:pk>/", routing_pages.routing_edit, name="rules_routing_edit"),
+    path("rules/routing/<int:pk>/move/", routing_pages.routing_move, name="rules_routing_move"),
+    path("rules/routing/<int:pk>/active/", routing_pages.routing_active, name="rules_routing_active"),
+    path("rules/sla/", sla_pages.sla_list, name="rules_sla"),
+    path("rules/sla/new/", sla_pages.sla_create, name="rules_sla_create"),
+    path("rules/sla/<int:pk>/", sla_pages.sla_edit, name="rules_sla_edit"),
+    path("rules/sla/<int:pk>/retire/", sla_pages.sla_retire, name="rules_sla_retire"),
+    path("rules/calendars/new/", sla_pages.calendar_create, name="rules_calendar_create"),
+    path("rules/engagement/", engagement_pages.engagement_list, name="rules_engagement"),
+    path("rules/engagement/new/", engagement_pages.engagement_create, name="rules_engagement_create"),
+    path("rules/engagement/<int:pk>/", engagement_pages.engagement_edit, name="rules_engagement_edit"),
+    path("rules/engagement/<int:pk>/move/", engagement_pages.engagement_move, name="rules_engagement_move"),
+    path(
+        "rules/engagement/<int:pk>/active/",
+        engagement_pages.engagement_active,
+        name="rules_engagement_active",
+    ),
+    path("rules/engagement/<int:pk>/test/", engagement_pages.engagement_test, name="rules_engagement_test"),
 ]
