@@ -706,7 +706,7 @@ def sla(args) -> dict:
          "mql", now, None, None, "handoff", 0, "[]", None, None, "[]", None, "", "", None, 0, None, None, 0, "", now, now)
         for i in range(n)
     )  # fmt: skip
-    from hamsu.funnel.demo import LEAD_COLUMNS
+    from hamsu.funnel.demo_rows import LEAD_COLUMNS
 
     insert_rows("funnel_lead", LEAD_COLUMNS, lead_rows)
     insert_rows(

@@ -16,12 +16,12 @@ import json
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Max
 
 from hamsu.crm.models import Account, Contact, Opportunity
-from hamsu.demo.bulk import insert_rows, reset_sequences
+from hamsu.demo.bulk import reset_sequences
 from hamsu.funnel import rule_language
-from hamsu.funnel.calendars import IRAN_JALALI_HOLIDAYS, SATURDAY_TO_WEDNESDAY, CalendarSpec
+from hamsu.funnel.calendars import IRAN_JALALI_HOLIDAYS, SATURDAY_TO_WEDNESDAY, CalendarSpec, calendar_spec
+from hamsu.funnel.demo_rows import Writer
 from hamsu.funnel.models import (
     BusinessCalendar,
     CaptureForm,
@@ -69,48 +69,13 @@ MQL_RULE = {
         {"touches": {"kind": "demo_request", "within_days": 30}, "op": "gte", "value": 1},
     ]
 }
-LEAD_COLUMNS = [
-    "id", "email", "first_name", "last_name", "company", "title", "phone", "country", "employees", "segment_id",
-    "origin", "contact_id", "account_id", "opportunity_id", "state", "state_changed_at", "owner_id", "team_id",
-    "queue", "score", "score_reasons", "scored_at", "win_probability", "win_reasons", "mql_definition_id",
-    "return_reason", "return_note", "returned_at", "recycle_count", "accepted_at", "first_follow_up_at",
-    "follow_up_attempts", "external_id", "created_at", "updated_at",
-]  # fmt: skip
-
-EVENT_COLUMNS = [
-    "id",
-    "object_type",
-    "object_id",
-    "opportunity_id",
-    "from_stage",
-    "to_stage",
-    "at",
-    "actor_id",
-    "reason",
-    "via",
-]
-HANDOFF_COLUMNS = [
-    "id", "lead_id", "team_id", "owner_id", "policy_id", "status", "opened_at", "due_at", "closed_at", "escalated_at",
-    "escalation_claim",
-]  # fmt: skip
-ASSIGNMENT_COLUMNS = [
-    "id",
-    "lead_id",
-    "person_id",
-    "team_id",
-    "queue",
-    "rule_id",
-    "explanation",
-    "actor_id",
-    "at",
-]
 FLUSH_EVERY = 50_000
 H = datetime.timedelta(hours=1)
 D = datetime.timedelta(days=1)
 
 
-def _configuration(ctx: dict, now: datetime.datetime) -> dict:
-    """The company's agreed rules: calendar and SLA, routing, the signed MQL definition."""
+def _sla(ctx: dict) -> tuple[BusinessCalendar, SlaPolicy]:
+    """The Tehran office's calendar and the default handoff SLA."""
     calendar = BusinessCalendar.objects.create(
         name="Tehran office (Saturday–Wednesday)",
         timezone="Asia/Tehran",
@@ -129,7 +94,11 @@ def _configuration(ctx: dict, now: datetime.datetime) -> dict:
         mql_target_per_month=max(20, ctx["opportunities"]["count"] // 24),
         acceptance_rate_target=Decimal("70"),
     )
-    teams = ctx["teams"]
+    return calendar, policy
+
+
+def _routing(teams) -> None:
+    """The account owner first, the Gulf territory, then round robin in every team."""
     RoutingRule.objects.create(
         position=10, name="Existing account owner", kind=RoutingRuleKind.ACCOUNT_OWNER, capacity=40
     )
@@ -151,7 +120,10 @@ def _configuration(ctx: dict, now: datetime.datetime) -> dict:
             team=team,
             capacity=40,
         )
-    people = ctx["people"]
+
+
+def _signed_definition(people: dict, now: datetime.datetime) -> LeadDefinition:
+    """The MQL definition both heads signed two years ago."""
     signed = now - datetime.timedelta(days=720)
     definition = LeadDefinition.objects.create(
         kind="mql",
@@ -178,97 +150,24 @@ def _configuration(ctx: dict, now: datetime.datetime) -> dict:
         comment="Agreed at the quarterly meeting",
         at=signed,
     )
+    return definition
+
+
+def _configuration(ctx: dict, now: datetime.datetime) -> dict:
+    """The company's agreed rules: calendar and SLA, routing, the signed MQL definition."""
+    calendar, policy = _sla(ctx)
+    _routing(ctx["teams"])
+    definition = _signed_definition(ctx["people"], now)
     CaptureForm.objects.create(
         name="Website contact form", allowed_origins=["https://www.arya.example"], origin="website"
     )
     engagement_rules_install_defaults()
-    return {"calendar": CalendarSpec.build(
-        workdays=calendar.workdays, day_start=calendar.day_start, day_end=calendar.day_end, tz=calendar.timezone,
-        holidays=calendar.holidays, jalali_holidays=calendar.jalali_holidays,
-    ), "policy": policy, "definition": definition}  # fmt: skip
+    return {"calendar": calendar_spec(calendar), "policy": policy, "definition": definition}
 
 
-class _Writer:
-    """Collects rows for the five tables, numbering ids after what already exists."""
-
-    def __init__(self):
-        self.lead_id = Lead.objects.aggregate(m=Max("id"))["m"] or 0
-        self.event_id = StageEvent.objects.aggregate(m=Max("id"))["m"] or 0
-        self.handoff_id = Handoff.objects.aggregate(m=Max("id"))["m"] or 0
-        self.touch_id = LeadTouch.objects.aggregate(m=Max("id"))["m"] or 0
-        self.assign_id = LeadAssignment.objects.aggregate(m=Max("id"))["m"] or 0
-        self.leads, self.events, self.handoffs, self.touches, self.assignments = [], [], [], [], []
-
-    COUNTS = ("leads", "lead_stage_events", "handoffs", "lead_touches", "lead_assignments")
-
-    def flush(self, result, *, every: int = 0) -> None:
-        """Write what is buffered (once at least ``every`` leads wait), keeping memory flat."""
-        if len(self.leads) < every or not (self.leads or self.events):
-            return
-        tables = [
-            ("funnel_lead", LEAD_COLUMNS, self.leads),
-            ("funnel_stageevent", EVENT_COLUMNS, self.events),
-            ("funnel_handoff", HANDOFF_COLUMNS, self.handoffs),
-            ("funnel_leadtouch", ["id", "lead_id", "kind", "at", "source"], self.touches),
-            ("funnel_leadassignment", ASSIGNMENT_COLUMNS, self.assignments),
-        ]
-        for name, (table, columns, rows) in zip(self.COUNTS, tables, strict=True):
-            result.rows[name] = result.rows.get(name, 0) + insert_rows(table, columns, rows)
-        self.leads, self.events, self.handoffs, self.touches, self.assignments = [], [], [], [], []
-
-    def event(self, lead_id, frm, to, at, reason=""):
-        self.event_id += 1
-        self.events.append((self.event_id, "lead", lead_id, None, frm, to, at, None, reason, "demo"))
-
-    def handoff(self, lead_id, team_id, owner_id, policy_id, status, opened, due, closed, escalated):
-        self.handoff_id += 1
-        self.handoffs.append(
-            (
-                self.handoff_id,
-                lead_id,
-                team_id,
-                owner_id,
-                policy_id,
-                status,
-                opened,
-                due,
-                closed,
-                escalated,
-                "demo" if escalated else "",
-            )
-        )
-
-    def touch(self, lead_id, kind, at, source):
-        self.touch_id += 1
-        self.touches.append((self.touch_id, lead_id, kind, at, source))
-
-    def assignment(self, lead_id, person_id, team_id, queue, text, at):
-        self.assign_id += 1
-        self.assignments.append(
-            (self.assign_id, lead_id, person_id, team_id, queue, None, text[:500], None, at)
-        )
-
-
-def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) -> None:
-    # Imported when a demo is generated, not with this module: the scoring package loads
-    # scikit-learn and Polars (seconds).
-    from hamsu.analytics.lead_scoring.rules import Touch, score_lead
-
-    config = _configuration(ctx, now)
-    calendar: CalendarSpec = config["calendar"]
-    policy_id, definition_id = config["policy"].pk, config["definition"].pk
-    points = active_points_spec()
-    deals = ctx["opportunities"]
-    reps = ctx["reps"]
-    rep_name = {r.pk: r.full_name for r in reps}
-    seg_names = {s.pk: s.name for s in ctx["segments"]}
-    n_accounts = spec.accounts
-    account_owner = ctx["account_owner"]
-    account_segment = ctx["account_segment"]
-    seg_ids = [s.pk for s in ctx["segments"]]
-    rep_ids = [r.pk for r in reps]
-    rep_team = [r.team_id for r in reps]
-
+def _lookups(n_accounts: int) -> tuple[dict, dict, dict]:
+    """The generated contacts by account, each account's name and size, and when each
+    marketing-sourced deal closed."""
     contacts: dict[int, list[tuple]] = {}
     for row in (
         Contact.objects.filter(account_id__lte=n_accounts)
@@ -287,39 +186,68 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
         .values_list("id", "closed_at")
         .iterator(chunk_size=20000)
     )
+    return contacts, account_info, closed_at
 
-    w = _Writer()
 
-    def new_lead(*, account_id, segment_id, state, changed, created, owner_id=None, team_id=None, queue="", opportunity_id=None,
+class _Leads:
+    """The demo's leads, section by section, from one random stream: the draws happen in
+    the order they always have, so a seed gives the same company."""
+
+    def __init__(self, *, spec, rng, ctx: dict, now: datetime.datetime, result, config: dict) -> None:
+        # Imported when a demo is generated, not with this module: the scoring package
+        # loads scikit-learn and Polars (seconds).
+        from hamsu.analytics.lead_scoring.rules import Touch, score_lead
+
+        self.Touch, self.score_lead = Touch, score_lead
+        self.rng, self.now, self.result = rng, now, result
+        self.calendar: CalendarSpec = config["calendar"]
+        self.policy_id, self.definition_id = config["policy"].pk, config["definition"].pk
+        self.points = active_points_spec()
+        self.deals = ctx["opportunities"]
+        reps = ctx["reps"]
+        self.rep_name = {r.pk: r.full_name for r in reps}
+        self.seg_names = {s.pk: s.name for s in ctx["segments"]}
+        self.n_accounts = spec.accounts
+        self.account_owner = ctx["account_owner"]
+        self.account_segment = ctx["account_segment"]
+        self.seg_ids = [s.pk for s in ctx["segments"]]
+        self.rep_ids = [r.pk for r in reps]
+        self.rep_team = [r.team_id for r in reps]
+        self.contacts, self.account_info, self.closed_at = _lookups(spec.accounts)
+        self.w = Writer()
+
+    def new_lead(self, *, account_id, segment_id, state, changed, created, owner_id=None, team_id=None, queue="", opportunity_id=None,
                  touches=(), return_reason="", returned_at=None, recycle_count=0, accepted_at=None, first_follow_up=None,
                  attempts=0, mql=False):  # fmt: skip
+        w, rng = self.w, self.rng
         w.lead_id += 1
         lead_id = w.lead_id
-        people = contacts.get(account_id) or [(None, account_id, "", "", "Unknown", "", "")]
+        people = self.contacts.get(account_id) or [(None, account_id, "", "", "Unknown", "", "")]
         cid, _acc, email, first, last, title, country = people[int(rng.integers(0, len(people)))]
-        company, employees = account_info.get(account_id, ("", None))
+        company, employees = self.account_info.get(account_id, ("", None))
         origin = str(ORIGINS[int(rng.integers(0, len(ORIGINS)))])
         for kind, at in touches:
             w.touch(lead_id, kind, at, origin)
         facts = {
-            "segment": seg_names.get(segment_id, ""),
+            "segment": self.seg_names.get(segment_id, ""),
             "size_band": "" if employees is None else ("small" if employees < 50 else "medium" if employees < 500 else "large" if employees < 5000 else "enterprise"),
             "title": title,
         }  # fmt: skip
-        scored = score_lead(points, facts, [Touch(k, a) for k, a in touches], as_of=now)
+        scored = self.score_lead(self.points, facts, [self.Touch(k, a) for k, a in touches], as_of=self.now)
         reasons = [
             {"rule": c.rule, "kind": c.kind, "points": round(c.points, 2), "touches": c.touches}
             for c in scored.contributions
         ]
         w.leads.append((
             lead_id, email, first, last, company, title, "", country, employees, segment_id, origin, cid, account_id,
-            opportunity_id, state, changed, owner_id, team_id, queue, round(scored.total, 2), json.dumps(reasons), now,
-            None, "[]", definition_id if mql else None, return_reason, "", returned_at, recycle_count, accepted_at,
+            opportunity_id, state, changed, owner_id, team_id, queue, round(scored.total, 2), json.dumps(reasons), self.now,
+            None, "[]", self.definition_id if mql else None, return_reason, "", returned_at, recycle_count, accepted_at,
             first_follow_up, attempts, "", created, max(changed, created),
         ))  # fmt: skip
         return lead_id
 
-    def touches_between(start, end, k):
+    def touches_between(self, start, end, k):
+        rng = self.rng
         span = max((end - start).total_seconds(), 60.0)
         kinds = rng.choice(TOUCH_KINDS, size=k, p=TOUCH_P)
         return sorted(
@@ -327,208 +255,228 @@ def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) 
             key=lambda t: t[1],
         )
 
-    def mql_path(lead_id, owner_id, team_id, t_mql, reason_text):
-        w.event(lead_id, "inquiry", "mql", t_mql, "meets MQL definition v1")
-        w.assignment(lead_id, owner_id, team_id, "", reason_text, t_mql)
+    def mql_path(self, lead_id, owner_id, team_id, t_mql, reason_text):
+        self.w.event(lead_id, "inquiry", "mql", t_mql, "meets MQL definition v1")
+        self.w.assignment(lead_id, owner_id, team_id, "", reason_text, t_mql)
 
-    # ---- 1. marketing-sourced deals and the leads they came from
-    source = deals["source"]
-    marketing = np.flatnonzero(source == "marketing")
-    opp_created = deals["created_at"]
-    final_stage = deals["final_stage"]
-    for i in marketing:
-        opp_id = int(i) + 1
-        account_id = int(deals["account_index"][i]) + 1
-        owner_id, team_id = int(deals["owner_person_id"][i]), int(deals["team_id"][i])
-        t_opp = opp_created[i]
-        t_sql = t_opp - datetime.timedelta(hours=float(rng.uniform(4, 72)))
-        t_sal = t_sql - datetime.timedelta(days=float(rng.uniform(1, 10)))
-        t_mql = t_sal - datetime.timedelta(hours=float(rng.uniform(0.5, 30)))
-        t_inq = t_mql - datetime.timedelta(days=float(rng.uniform(1, 40)))
-        due = calendar.add_business_hours(t_mql, 8)
-        stage = str(final_stage[i])
-        state = "won" if stage == "won" else "lost" if stage == "lost" else "opportunity"
-        changed = closed_at.get(opp_id) or t_opp
-        recycled = state == "lost" and rng.random() < 0.33
-        # Recycled a day after the loss (or sooner, for a deal lost in the last day).
-        recycled_at = changed + min(D, (now - changed) / 2)
-        follow = t_sal + datetime.timedelta(hours=float(rng.uniform(0.5, 20)))
-        lead_id = new_lead(
-            account_id=account_id, segment_id=int(deals["segment_id"][i]), state="nurture" if recycled else state,
-            changed=recycled_at if recycled else changed, created=t_inq, owner_id=None if recycled else owner_id,
-            team_id=None if recycled else team_id, queue="recycle" if recycled else "", opportunity_id=opp_id,
-            touches=touches_between(t_inq, t_mql, int(rng.integers(2, 6))), recycle_count=int(recycled),
-            accepted_at=t_sal, first_follow_up=follow, attempts=int(rng.integers(1, 5)), mql=True,
-        )  # fmt: skip
-        w.event(lead_id, "", "inquiry", t_inq, "created")
-        mql_path(
-            lead_id,
-            owner_id,
-            team_id,
-            t_mql,
-            f"Rule “Existing account owner”: {rep_name.get(owner_id, '')} owns the account {account_info.get(account_id, ('',))[0]}.",
+    def when(self, days_back_max=730):
+        return self.now - datetime.timedelta(
+            seconds=float(self.rng.uniform(3 * 86400, days_back_max * 86400))
         )
-        w.event(lead_id, "mql", "sal", t_sal, "accepted")
-        w.event(lead_id, "sal", "sql", t_sql, "qualified")
-        w.event(lead_id, "sql", "opportunity", t_opp, f"opportunity #{opp_id}")
-        if state != "opportunity":
-            w.event(lead_id, "opportunity", state, changed, "lost" if state == "lost" else "won")
-        if recycled:
-            w.event(lead_id, "lost", "nurture", recycled_at, "A lost lead is recycled into nurture")
-        late = t_sal > due
-        w.handoff(
-            lead_id,
-            team_id,
-            owner_id,
-            policy_id,
-            "accepted",
-            t_mql,
-            due,
-            t_sal,
-            due + datetime.timedelta(minutes=1) if late else None,
-        )
-        w.flush(result, every=FLUSH_EVERY)
 
-    # ---- 2. the rest of the waterfall, spread over the same two years
-    m = max(len(marketing), 20)
+    def random_account(self):
+        a = int(self.rng.integers(0, self.n_accounts))
+        o = int(self.account_owner[a])
+        return a + 1, int(self.seg_ids[self.account_segment[a]]), self.rep_ids[o], self.rep_team[o]
 
-    def when(days_back_max=730):
-        return now - datetime.timedelta(seconds=float(rng.uniform(3 * 86400, days_back_max * 86400)))
-
-    def random_account():
-        a = int(rng.integers(0, n_accounts))
-        o = int(account_owner[a])
-        return a + 1, int(seg_ids[account_segment[a]]), rep_ids[o], rep_team[o]
-
-    # Inquiries that never qualified: still inquiries, nurtured, or disqualified by marketing.
-    for _ in range(int(m * 2.0)):
-        w.flush(result, every=FLUSH_EVERY)
-        account_id, segment_id, _o, _t = random_account()
-        t_inq = when()
-        fate = rng.choice(3, p=[0.55, 0.3, 0.15])
-        state = ["inquiry", "nurture", "disqualified"][fate]
-        changed = t_inq + datetime.timedelta(days=float(rng.uniform(5, 60))) if fate else t_inq
-        changed = min(changed, now - H)
-        lead_id = new_lead(
-            account_id=account_id, segment_id=segment_id, state=state, changed=changed, created=t_inq,
-            queue="marketing" if fate == 0 else "recycle", touches=touches_between(t_inq, changed + H, int(rng.integers(1, 3))),
-        )  # fmt: skip
-        w.event(lead_id, "", "inquiry", t_inq, "created")
-        if fate:
-            w.event(
-                lead_id,
-                "inquiry",
-                state,
-                changed,
-                "no engagement for 60 days" if fate == 1 else "student / competitor",
-            )
-    # MQLs sales returned with a reason (some after accepting and trying to reach them).
-    reasons = np.array(list(RETURN_LABELS))
-    for _ in range(int(m * 0.9)):
-        w.flush(result, every=FLUSH_EVERY)
-        account_id, segment_id, owner_id, team_id = random_account()
-        t_inq = when()
-        t_mql = t_inq + datetime.timedelta(days=float(rng.uniform(1, 30)))
-        if t_mql > now - D:
-            continue
-        reason = str(rng.choice(reasons, p=[0.3, 0.15, 0.15, 0.1, 0.3]))
-        after_accept = rng.random() < 0.35
-        t_sal = t_mql + datetime.timedelta(hours=float(rng.uniform(0.5, 20)))
-        t_ret = (t_sal + datetime.timedelta(days=float(rng.uniform(2, 15)))) if after_accept else t_sal
-        t_ret = min(t_ret, now - H)
-        target = RETURN_TARGET[reason]
-        lead_id = new_lead(
-            account_id=account_id, segment_id=segment_id, state=target, changed=t_ret, created=t_inq, queue="recycle",
-            touches=touches_between(t_inq, t_mql, int(rng.integers(2, 5))), return_reason=reason, returned_at=t_ret,
-            recycle_count=1, accepted_at=t_sal if after_accept else None,
-            first_follow_up=t_sal + H if after_accept else None, attempts=int(rng.integers(1, 5)) if after_accept else 0, mql=True,
-        )  # fmt: skip
-        w.event(lead_id, "", "inquiry", t_inq, "created")
-        mql_path(
-            lead_id, owner_id, team_id, t_mql, f"Rule “Round robin”: {rep_name.get(owner_id, '')} is next."
-        )
-        due = calendar.add_business_hours(t_mql, 8)
-        if after_accept:
+    def marketing_deals(self) -> int:
+        """Marketing-sourced deals and the leads they came from; how many there were."""
+        rng, w, now, result, calendar = self.rng, self.w, self.now, self.result, self.calendar
+        deals, policy_id = self.deals, self.policy_id
+        source = deals["source"]
+        marketing = np.flatnonzero(source == "marketing")
+        opp_created = deals["created_at"]
+        final_stage = deals["final_stage"]
+        for i in marketing:
+            opp_id = int(i) + 1
+            account_id = int(deals["account_index"][i]) + 1
+            owner_id, team_id = int(deals["owner_person_id"][i]), int(deals["team_id"][i])
+            t_opp = opp_created[i]
+            t_sql = t_opp - datetime.timedelta(hours=float(rng.uniform(4, 72)))
+            t_sal = t_sql - datetime.timedelta(days=float(rng.uniform(1, 10)))
+            t_mql = t_sal - datetime.timedelta(hours=float(rng.uniform(0.5, 30)))
+            t_inq = t_mql - datetime.timedelta(days=float(rng.uniform(1, 40)))
+            due = calendar.add_business_hours(t_mql, 8)
+            stage = str(final_stage[i])
+            state = "won" if stage == "won" else "lost" if stage == "lost" else "opportunity"
+            changed = self.closed_at.get(opp_id) or t_opp
+            recycled = state == "lost" and rng.random() < 0.33
+            # Recycled a day after the loss (or sooner, for a deal lost in the last day).
+            recycled_at = changed + min(D, (now - changed) / 2)
+            follow = t_sal + datetime.timedelta(hours=float(rng.uniform(0.5, 20)))
+            lead_id = self.new_lead(
+                account_id=account_id, segment_id=int(deals["segment_id"][i]), state="nurture" if recycled else state,
+                changed=recycled_at if recycled else changed, created=t_inq, owner_id=None if recycled else owner_id,
+                team_id=None if recycled else team_id, queue="recycle" if recycled else "", opportunity_id=opp_id,
+                touches=self.touches_between(t_inq, t_mql, int(rng.integers(2, 6))), recycle_count=int(recycled),
+                accepted_at=t_sal, first_follow_up=follow, attempts=int(rng.integers(1, 5)), mql=True,
+            )  # fmt: skip
+            w.event(lead_id, "", "inquiry", t_inq, "created")
+            account_name = self.account_info.get(account_id, ("",))[0]
+            text = f"Rule “Existing account owner”: {self.rep_name.get(owner_id, '')} owns the account {account_name}."
+            self.mql_path(lead_id, owner_id, team_id, t_mql, text)
             w.event(lead_id, "mql", "sal", t_sal, "accepted")
-            # Half were qualified before the deal fell through: the SQL → opportunity leak.
-            last = "sal"
-            if rng.random() < 0.5:
-                w.event(lead_id, "sal", "sql", t_sal + (t_ret - t_sal) / 2, "qualified")
-                last = "sql"
-            w.event(lead_id, last, target, t_ret, RETURN_LABELS[reason])
-            w.handoff(lead_id, team_id, owner_id, policy_id, "accepted", t_mql, due, t_sal, None)
-        else:
-            w.event(lead_id, "mql", target, t_ret, RETURN_LABELS[reason])
+            w.event(lead_id, "sal", "sql", t_sql, "qualified")
+            w.event(lead_id, "sql", "opportunity", t_opp, f"opportunity #{opp_id}")
+            if state != "opportunity":
+                w.event(lead_id, "opportunity", state, changed, "lost" if state == "lost" else "won")
+            if recycled:
+                w.event(lead_id, "lost", "nurture", recycled_at, "A lost lead is recycled into nurture")
+            escalated = due + datetime.timedelta(minutes=1) if t_sal > due else None
+            w.handoff(lead_id, team_id, owner_id, policy_id, "accepted", t_mql, due, t_sal, escalated)
+            w.flush(result, every=FLUSH_EVERY)
+        return len(marketing)
+
+    def never_qualified(self, m: int) -> None:
+        """Inquiries that never qualified: still inquiries, nurtured, or disqualified by marketing."""
+        rng, w, now, result = self.rng, self.w, self.now, self.result
+        for _ in range(int(m * 2.0)):
+            w.flush(result, every=FLUSH_EVERY)
+            account_id, segment_id, _o, _t = self.random_account()
+            t_inq = self.when()
+            fate = rng.choice(3, p=[0.55, 0.3, 0.15])
+            state = ["inquiry", "nurture", "disqualified"][fate]
+            changed = t_inq + datetime.timedelta(days=float(rng.uniform(5, 60))) if fate else t_inq
+            changed = min(changed, now - H)
+            lead_id = self.new_lead(
+                account_id=account_id, segment_id=segment_id, state=state, changed=changed, created=t_inq,
+                queue="marketing" if fate == 0 else "recycle", touches=self.touches_between(t_inq, changed + H, int(rng.integers(1, 3))),
+            )  # fmt: skip
+            w.event(lead_id, "", "inquiry", t_inq, "created")
+            if fate:
+                w.event(
+                    lead_id,
+                    "inquiry",
+                    state,
+                    changed,
+                    "no engagement for 60 days" if fate == 1 else "student / competitor",
+                )
+
+    def returned(self, m: int) -> None:
+        """MQLs sales returned with a reason (some after accepting and trying to reach them)."""
+        rng, w, now, result, calendar = self.rng, self.w, self.now, self.result, self.calendar
+        policy_id = self.policy_id
+        reasons = np.array(list(RETURN_LABELS))
+        for _ in range(int(m * 0.9)):
+            w.flush(result, every=FLUSH_EVERY)
+            account_id, segment_id, owner_id, team_id = self.random_account()
+            t_inq = self.when()
+            t_mql = t_inq + datetime.timedelta(days=float(rng.uniform(1, 30)))
+            if t_mql > now - D:
+                continue
+            reason = str(rng.choice(reasons, p=[0.3, 0.15, 0.15, 0.1, 0.3]))
+            after_accept = rng.random() < 0.35
+            t_sal = t_mql + datetime.timedelta(hours=float(rng.uniform(0.5, 20)))
+            t_ret = (t_sal + datetime.timedelta(days=float(rng.uniform(2, 15)))) if after_accept else t_sal
+            t_ret = min(t_ret, now - H)
+            target = RETURN_TARGET[reason]
+            lead_id = self.new_lead(
+                account_id=account_id, segment_id=segment_id, state=target, changed=t_ret, created=t_inq, queue="recycle",
+                touches=self.touches_between(t_inq, t_mql, int(rng.integers(2, 5))), return_reason=reason, returned_at=t_ret,
+                recycle_count=1, accepted_at=t_sal if after_accept else None,
+                first_follow_up=t_sal + H if after_accept else None, attempts=int(rng.integers(1, 5)) if after_accept else 0, mql=True,
+            )  # fmt: skip
+            w.event(lead_id, "", "inquiry", t_inq, "created")
+            self.mql_path(
+                lead_id,
+                owner_id,
+                team_id,
+                t_mql,
+                f"Rule “Round robin”: {self.rep_name.get(owner_id, '')} is next.",
+            )
+            due = calendar.add_business_hours(t_mql, 8)
+            if after_accept:
+                w.event(lead_id, "mql", "sal", t_sal, "accepted")
+                # Half were qualified before the deal fell through: the SQL → opportunity leak.
+                last = "sal"
+                if rng.random() < 0.5:
+                    w.event(lead_id, "sal", "sql", t_sal + (t_ret - t_sal) / 2, "qualified")
+                    last = "sql"
+                w.event(lead_id, last, target, t_ret, RETURN_LABELS[reason])
+                w.handoff(lead_id, team_id, owner_id, policy_id, "accepted", t_mql, due, t_sal, None)
+            else:
+                w.event(lead_id, "mql", target, t_ret, RETURN_LABELS[reason])
+                w.handoff(
+                    lead_id,
+                    team_id,
+                    owner_id,
+                    policy_id,
+                    "returned",
+                    t_mql,
+                    due,
+                    t_ret,
+                    due + H if t_ret > due else None,
+                )
+
+    def open_mqls(self, m: int) -> None:
+        """Today's work: MQLs waiting for sales, some overdue, a few unrouted."""
+        rng, w, now, calendar, policy_id = self.rng, self.w, self.now, self.calendar, self.policy_id
+        open_mqls = max(8, min(400, m // 15))
+        for k in range(open_mqls):
+            account_id, segment_id, owner_id, team_id = self.random_account()
+            t_mql = now - datetime.timedelta(hours=float(rng.uniform(0.2, 40)))
+            t_inq = t_mql - datetime.timedelta(days=float(rng.uniform(1, 20)))
+            unrouted = k % 10 == 0
+            lead_id = self.new_lead(
+                account_id=account_id, segment_id=segment_id, state="mql", changed=t_mql, created=t_inq,
+                owner_id=None if unrouted else owner_id, team_id=team_id, queue="handoff" if unrouted else "",
+                touches=self.touches_between(t_inq, t_mql, int(rng.integers(2, 6))), mql=True,
+            )  # fmt: skip
+            w.event(lead_id, "", "inquiry", t_inq, "created")
+            w.event(lead_id, "inquiry", "mql", t_mql, "meets MQL definition v1")
+            text = (
+                "No rule found an available seller; the lead waits in the handoff queue for a manager."
+                if unrouted
+                else f"Rule “Existing account owner”: {self.rep_name.get(owner_id, '')} owns the account."
+            )
+            w.assignment(
+                lead_id, None if unrouted else owner_id, team_id, "handoff" if unrouted else "", text, t_mql
+            )
+            due = calendar.add_business_hours(t_mql, 8)
+            w.handoff(
+                lead_id, team_id, None if unrouted else owner_id, policy_id, "open", t_mql, due, None, None
+            )
+
+    def in_progress(self, m: int) -> None:
+        """Today's work: SALs and SQLs in progress."""
+        rng, w, now, calendar, policy_id = self.rng, self.w, self.now, self.calendar, self.policy_id
+        for k in range(max(6, min(300, m // 20))):
+            account_id, segment_id, owner_id, team_id = self.random_account()
+            t_sal = now - datetime.timedelta(days=float(rng.uniform(0.5, 12)))
+            t_mql = t_sal - datetime.timedelta(hours=float(rng.uniform(0.5, 10)))
+            t_inq = t_mql - datetime.timedelta(days=float(rng.uniform(1, 20)))
+            to_sql = k % 3 == 0
+            t_sql = t_sal + (now - t_sal) / 2
+            lead_id = self.new_lead(
+                account_id=account_id, segment_id=segment_id, state="sql" if to_sql else "sal", changed=t_sql if to_sql else t_sal,
+                created=t_inq, owner_id=owner_id, team_id=team_id, touches=self.touches_between(t_inq, t_mql, int(rng.integers(2, 5))),
+                accepted_at=t_sal, first_follow_up=t_sal + H if k % 4 else None, attempts=int(rng.integers(0, 3)), mql=True,
+            )  # fmt: skip
+            w.event(lead_id, "", "inquiry", t_inq, "created")
+            self.mql_path(
+                lead_id,
+                owner_id,
+                team_id,
+                t_mql,
+                f"Rule “Existing account owner”: {self.rep_name.get(owner_id, '')} owns the account.",
+            )
+            w.event(lead_id, "mql", "sal", t_sal, "accepted")
+            if to_sql:
+                w.event(lead_id, "sal", "sql", t_sql, "qualified")
             w.handoff(
                 lead_id,
                 team_id,
                 owner_id,
                 policy_id,
-                "returned",
+                "accepted",
                 t_mql,
-                due,
-                t_ret,
-                due + H if t_ret > due else None,
+                calendar.add_business_hours(t_mql, 8),
+                t_sal,
+                None,
             )
-    # Today's work: MQLs waiting for sales (some overdue, a few unrouted), SALs and SQLs in progress.
-    open_mqls = max(8, min(400, m // 15))
-    for k in range(open_mqls):
-        account_id, segment_id, owner_id, team_id = random_account()
-        t_mql = now - datetime.timedelta(hours=float(rng.uniform(0.2, 40)))
-        t_inq = t_mql - datetime.timedelta(days=float(rng.uniform(1, 20)))
-        unrouted = k % 10 == 0
-        lead_id = new_lead(
-            account_id=account_id, segment_id=segment_id, state="mql", changed=t_mql, created=t_inq,
-            owner_id=None if unrouted else owner_id, team_id=team_id, queue="handoff" if unrouted else "",
-            touches=touches_between(t_inq, t_mql, int(rng.integers(2, 6))), mql=True,
-        )  # fmt: skip
-        w.event(lead_id, "", "inquiry", t_inq, "created")
-        w.event(lead_id, "inquiry", "mql", t_mql, "meets MQL definition v1")
-        text = (
-            "No rule found an available seller; the lead waits in the handoff queue for a manager."
-            if unrouted
-            else f"Rule “Existing account owner”: {rep_name.get(owner_id, '')} owns the account."
-        )
-        w.assignment(
-            lead_id, None if unrouted else owner_id, team_id, "handoff" if unrouted else "", text, t_mql
-        )
-        due = calendar.add_business_hours(t_mql, 8)
-        w.handoff(lead_id, team_id, None if unrouted else owner_id, policy_id, "open", t_mql, due, None, None)
-    for k in range(max(6, min(300, m // 20))):
-        account_id, segment_id, owner_id, team_id = random_account()
-        t_sal = now - datetime.timedelta(days=float(rng.uniform(0.5, 12)))
-        t_mql = t_sal - datetime.timedelta(hours=float(rng.uniform(0.5, 10)))
-        t_inq = t_mql - datetime.timedelta(days=float(rng.uniform(1, 20)))
-        to_sql = k % 3 == 0
-        t_sql = t_sal + (now - t_sal) / 2
-        lead_id = new_lead(
-            account_id=account_id, segment_id=segment_id, state="sql" if to_sql else "sal", changed=t_sql if to_sql else t_sal,
-            created=t_inq, owner_id=owner_id, team_id=team_id, touches=touches_between(t_inq, t_mql, int(rng.integers(2, 5))),
-            accepted_at=t_sal, first_follow_up=t_sal + H if k % 4 else None, attempts=int(rng.integers(0, 3)), mql=True,
-        )  # fmt: skip
-        w.event(lead_id, "", "inquiry", t_inq, "created")
-        mql_path(
-            lead_id,
-            owner_id,
-            team_id,
-            t_mql,
-            f"Rule “Existing account owner”: {rep_name.get(owner_id, '')} owns the account.",
-        )
-        w.event(lead_id, "mql", "sal", t_sal, "accepted")
-        if to_sql:
-            w.event(lead_id, "sal", "sql", t_sql, "qualified")
-        w.handoff(
-            lead_id,
-            team_id,
-            owner_id,
-            policy_id,
-            "accepted",
-            t_mql,
-            calendar.add_business_hours(t_mql, 8),
-            t_sal,
-            None,
-        )
 
+
+def generate(*, spec, rng, ctx: dict, now: datetime.datetime, result, progress) -> None:
+    config = _configuration(ctx, now)
+    leads = _Leads(spec=spec, rng=rng, ctx=ctx, now=now, result=result, config=config)
+    # ---- 1. marketing-sourced deals and the leads they came from
+    # ---- 2. the rest of the waterfall, spread over the same two years
+    m = max(leads.marketing_deals(), 20)
+    leads.never_qualified(m)
+    leads.returned(m)
+    leads.open_mqls(m)
+    leads.in_progress(m)
+    w, result = leads.w, leads.result
     w.flush(result)
     reset_sequences(Lead, StageEvent, Handoff, LeadTouch, LeadAssignment)
     # The demo history is already consistent; rules of engagement apply from here on.

@@ -80,6 +80,21 @@ def _check(node: Any, path: str, depth: int, problems: list, count: list, fields
     if not isinstance(node, dict):
         problems.append((path, "each rule must be an object"))
         return
+    if set(node) & {"all", "any", "not"}:
+        _check_group(node, path, depth, problems, count, fields)
+        return
+    op = node.get("op")
+    if not isinstance(op, str) or op not in OPERATORS:
+        problems.append((f"{path}.op", f"unknown operator {op!r}; use one of {', '.join(sorted(OPERATORS))}"))
+        return
+    if "touches" in node:
+        _check_touches(node, op, path, problems)
+    else:
+        _check_field(node, op, path, problems, fields)
+
+
+def _check_group(node: dict, path: str, depth: int, problems: list, count: list, fields) -> None:
+    """``all`` / ``any`` of a non-empty list of rules, or ``not`` one rule."""
     keys = set(node)
     if keys & {"all", "any"}:
         key = "all" if "all" in node else "any"
@@ -92,32 +107,34 @@ def _check(node: Any, path: str, depth: int, problems: list, count: list, fields
         for i, child in enumerate(children):
             _check(child, f"{path}.{key}[{i}]", depth + 1, problems, count, fields)
         return
-    if "not" in node:
-        if keys != {"not"}:
-            problems.append((path, "'not' cannot be combined with other keys"))
-        _check(node["not"], f"{path}.not", depth + 1, problems, count, fields)
+    if keys != {"not"}:
+        problems.append((path, "'not' cannot be combined with other keys"))
+    _check(node["not"], f"{path}.not", depth + 1, problems, count, fields)
+
+
+def _check_touches(node: dict, op: str, path: str, problems: list) -> None:
+    """A count of touches (of a kind, within some days) compared with a number."""
+    keys = set(node)
+    if keys - {"touches", "op", "value"}:
+        problems.append((path, f"unexpected keys {sorted(keys - {'touches', 'op', 'value'})}"))
+    spec = node["touches"]
+    if not isinstance(spec, dict) or set(spec) - {"kind", "within_days"}:
+        problems.append((f"{path}.touches", 'give {"kind": …, "within_days": …}'))
         return
-    op = node.get("op")
-    if not isinstance(op, str) or op not in OPERATORS:
-        problems.append((f"{path}.op", f"unknown operator {op!r}; use one of {', '.join(sorted(OPERATORS))}"))
-        return
-    if "touches" in node:
-        if keys - {"touches", "op", "value"}:
-            problems.append((path, f"unexpected keys {sorted(keys - {'touches', 'op', 'value'})}"))
-        spec = node["touches"]
-        if not isinstance(spec, dict) or set(spec) - {"kind", "within_days"}:
-            problems.append((f"{path}.touches", 'give {"kind": …, "within_days": …}'))
-            return
-        days = spec.get("within_days")
-        if days is not None and (
-            not isinstance(days, int | float) or isinstance(days, bool) or not 0 < days <= 3650
-        ):
-            problems.append((f"{path}.touches.within_days", "a number of days between 1 and 3650"))
-        if "kind" in spec and not isinstance(spec["kind"], str):
-            problems.append((f"{path}.touches.kind", "the kind is text"))
-        if op not in _NUMERIC | {"eq", "ne"} or not _is_number(node.get("value")):
-            problems.append((f"{path}.value", "compare the number of touches with a number"))
-        return
+    days = spec.get("within_days")
+    if days is not None and (
+        not isinstance(days, int | float) or isinstance(days, bool) or not 0 < days <= 3650
+    ):
+        problems.append((f"{path}.touches.within_days", "a number of days between 1 and 3650"))
+    if "kind" in spec and not isinstance(spec["kind"], str):
+        problems.append((f"{path}.touches.kind", "the kind is text"))
+    if op not in _NUMERIC | {"eq", "ne"} or not _is_number(node.get("value")):
+        problems.append((f"{path}.value", "compare the number of touches with a number"))
+
+
+def _check_field(node: dict, op: str, path: str, problems: list, fields: Mapping[str, str]) -> None:
+    """A field compared with a value of the kind its operator takes."""
+    keys = set(node)
     field = node.get("field")
     if not isinstance(field, str) or field not in fields:
         problems.append((f"{path}.field", f"unknown field {field!r}; use one of {', '.join(sorted(fields))}"))

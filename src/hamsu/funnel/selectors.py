@@ -219,6 +219,79 @@ def _stage_shape(tracks: list[str]) -> tuple[str | None, list[str], int | None]:
     return kind, states, min(reach.depth(kind, s) for s in states)
 
 
+class _CohortCounts:
+    """The cohort's counts the funnel page needs, each asked of the database once, when
+    first needed: who is in each state now, and how many reached each depth of a path."""
+
+    def __init__(self, cohort: dict[str, QuerySet]):
+        self.cohort = cohort
+        self._live: dict[str, dict[str, int]] = {}
+        self._depths: dict[str, dict[int, int]] = {}
+
+    def now_in(self, kind: str) -> dict[str, int]:
+        if kind not in self._live:
+            field_name = "state" if kind == reach.LEAD else "stage"
+            self._live[kind] = dict(
+                self.cohort[kind]
+                .order_by()
+                .values(field_name)
+                .annotate(n=Count("pk"))
+                .values_list(field_name, "n")
+            )
+        return self._live[kind]
+
+    def reached_depth(self, kind: str, depth: int) -> int:
+        if kind not in self._depths:
+            self._depths[kind] = reach.count_by_depth(self.cohort[kind], kind)
+        return sum(n for d, n in self._depths[kind].items() if d >= depth)
+
+
+STAGE_FIELDS = ("funnel", "code", "name", "owner_function", "entry_criteria", "exit_criteria") + (
+    "marketing_contribution",
+    "materials",
+    "tracks",
+)
+
+
+def _stage_row(stage: dict, counts: _CohortCounts) -> tuple[StageRow, tuple | None]:
+    """One stage's row with its figures, and its (object type, depth) when it tracks any."""
+    row = StageRow(**{k: stage.get(k) or ([] if k in ("materials", "tracks") else "") for k in STAGE_FIELDS})
+    if not row.tracks:
+        return row, None
+    kind, states, depth = _stage_shape(row.tracks)
+    row.on_path = depth is not None
+    if row.on_path:
+        row.count = sum(counts.now_in(kind).get(s, 0) for s in states)
+        row.reached = counts.reached_depth(kind, depth)
+        return row, (kind, depth)
+    row.count = row.reached = 0
+    by_kind: dict[str, list[str]] = {}
+    for track in row.tracks:
+        k, state = track.split(":", 1)
+        by_kind.setdefault(k, []).append(state)
+    for k, kind_states in by_kind.items():
+        if k in counts.cohort:
+            row.count += sum(counts.now_in(k).get(s, 0) for s in kind_states)
+            row.reached += counts.cohort[k].filter(reach.ever_in(k, kind_states)).count()
+    return row, (kind, depth)
+
+
+def _link_conversions(funnels: dict[str, list[StageRow]], shapes: dict[int, tuple]) -> None:
+    """Each step's conversion to the next step of the same path: reached(next) / reached(this)."""
+    for rows in funnels.values():
+        for i, current in enumerate(rows):
+            if not current.on_path or not current.reached:
+                continue
+            following = next((r for r in rows[i + 1 :] if r.on_path or not r.tracks), None)
+            if following is None or not following.on_path:
+                continue
+            (kind, depth), (next_kind, next_depth) = shapes[id(current)], shapes[id(following)]
+            # Only a later step of the same path is a successor: reached(next) ≤ reached(this).
+            if next_kind == kind and next_depth >= depth:
+                current.conversion = following.reached / current.reached
+                current.converts_to = following.name
+
+
 def funnel_overview(
     *, filters: FunnelFilters | None = None, now: datetime.datetime | None = None
 ) -> FunnelView:
@@ -232,68 +305,16 @@ def funnel_overview(
     converts into or out of them. A few grouped queries per kind of object, whatever the size.
     """
     filters = filters or FunnelFilters()
-    cohort = funnel_cohort(filters, now=now)
-    live: dict[str, dict[str, int]] = {}
-    depths: dict[str, dict[int, int]] = {}
-
-    def now_in(kind: str) -> dict[str, int]:
-        if kind not in live:
-            field_name = "state" if kind == reach.LEAD else "stage"
-            live[kind] = dict(
-                cohort[kind]
-                .order_by()
-                .values(field_name)
-                .annotate(n=Count("pk"))
-                .values_list(field_name, "n")
-            )
-        return live[kind]
-
-    def reached_depth(kind: str, depth: int) -> int:
-        if kind not in depths:
-            depths[kind] = reach.count_by_depth(cohort[kind], kind)
-        return sum(n for d, n in depths[kind].items() if d >= depth)
-
+    counts = _CohortCounts(funnel_cohort(filters, now=now))
     start = _cohort_start(filters, now)
     view = FunnelView(since=timezone.localtime(start).date() if start else None, filters=filters)
     shapes: dict[int, tuple] = {}
     for stage in current_funnel_stages():
-        row = StageRow(
-            **{
-                k: stage.get(k) or ([] if k in ("materials", "tracks") else "")
-                for k in ("funnel", "code", "name", "owner_function", "entry_criteria", "exit_criteria")
-                + ("marketing_contribution", "materials", "tracks")
-            }
-        )
-        if row.tracks:
-            kind, states, depth = _stage_shape(row.tracks)
-            shapes[id(row)] = (kind, depth)
-            row.on_path = depth is not None
-            if row.on_path:
-                row.count = sum(now_in(kind).get(s, 0) for s in states)
-                row.reached = reached_depth(kind, depth)
-            else:
-                row.count = row.reached = 0
-                by_kind: dict[str, list[str]] = {}
-                for track in row.tracks:
-                    k, state = track.split(":", 1)
-                    by_kind.setdefault(k, []).append(state)
-                for k, kind_states in by_kind.items():
-                    if k in cohort:
-                        row.count += sum(now_in(k).get(s, 0) for s in kind_states)
-                        row.reached += cohort[k].filter(reach.ever_in(k, kind_states)).count()
+        row, shape = _stage_row(stage, counts)
+        if shape is not None:
+            shapes[id(row)] = shape
         view.funnels.setdefault(row.funnel, []).append(row)
-    for rows in view.funnels.values():
-        for i, current in enumerate(rows):
-            if not current.on_path or not current.reached:
-                continue
-            following = next((r for r in rows[i + 1 :] if r.on_path or not r.tracks), None)
-            if following is None or not following.on_path:
-                continue
-            (kind, depth), (next_kind, next_depth) = shapes[id(current)], shapes[id(following)]
-            # Only a later step of the same path is a successor: reached(next) ≤ reached(this).
-            if next_kind == kind and next_depth >= depth:
-                current.conversion = following.reached / current.reached
-                current.converts_to = following.name
+    _link_conversions(view.funnels, shapes)
     return view
 
 
