@@ -212,6 +212,19 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("HAMSU_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HAMSU_MAX_REQUEST_BYTES", 2_621_440)
+# What an uploaded table may hold (hamsu.core.uploads; docs/security.md). A compressed
+# XLSX can unzip to far more than it weighs, so its parts are bounded before parsing, and
+# every file's rows, columns, lines and cells while it is read; beyond a bound the upload
+# is refused (413) with the bound named.
+HAMSU_UPLOAD_MAX_BYTES = env_int("HAMSU_UPLOAD_MAX_BYTES", 2 * 1024**3)  # a data import, streamed to disk
+HAMSU_UPLOAD_MAX_IN_MEMORY_BYTES = env_int("HAMSU_UPLOAD_MAX_IN_MEMORY_BYTES", 20 * 1024**2)  # read whole
+HAMSU_UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("HAMSU_UPLOAD_MAX_UNCOMPRESSED_BYTES", 1024**3)
+HAMSU_UPLOAD_MAX_COMPRESSION_RATIO = env_int("HAMSU_UPLOAD_MAX_COMPRESSION_RATIO", 100)
+HAMSU_UPLOAD_MAX_ROWS = env_int("HAMSU_UPLOAD_MAX_ROWS", 5_000_000)
+HAMSU_UPLOAD_MAX_COLUMNS = env_int("HAMSU_UPLOAD_MAX_COLUMNS", 500)
+HAMSU_UPLOAD_MAX_LINE_CHARS = env_int("HAMSU_UPLOAD_MAX_LINE_CHARS", 1024**2)
+HAMSU_UPLOAD_MAX_CELL_CHARS = env_int("HAMSU_UPLOAD_MAX_CELL_CHARS", 32_767)  # Excel's own cell limit
+HAMSU_UPLOAD_MAX_HEADER_CHARS = env_int("HAMSU_UPLOAD_MAX_HEADER_CHARS", 200)
 
 EMAIL_BACKEND = env_str("HAMSU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("HAMSU_EMAIL_HOST", "localhost")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.alignment.models import ActionItem, Assessment, Level, RespondentFunction
+from hamsu.core import uploads
 from hamsu.core.forms import LocalDateField
 from hamsu.directory.models import Function, Person
 
@@ -68,9 +69,14 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         raw = upload.read()
         try:
-            return raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from error
+        try:
+            uploads.check_csv_text(text)
+        except uploads.TooLarge as error:
+            raise forms.ValidationError(error.message) from None
+        return text
 
 
 class AssessmentForm(forms.ModelForm):

@@ -25,7 +25,7 @@ from hamsu.alignment.models import (
 from hamsu.alignment.tokens import new_token, token_hash
 from hamsu.analytics.diagnostic import STATEMENTS as KEYS
 from hamsu.analytics.diagnostic import DiagnosticInputError, parse_responses_csv
-from hamsu.core import audit
+from hamsu.core import audit, uploads
 from hamsu.core.dates import to_ascii_digits
 from hamsu.core.errors import Conflict, NotFound, ValidationFailed
 from hamsu.core.validation import full_clean, raise_if
@@ -371,6 +371,8 @@ def responses_import(*, round: Round, actor, text: str, via: str = "") -> Import
         # subtraction, so an anonymous round collects by links or by import, not both.
         report.errors.append({"line": None, "field": "round", "message": _(MIXING)})
         return report
+    # The parser (pure analytics) reads the whole text: hold it to the upload bounds first.
+    uploads.check_csv_text(text, field="csv")
     try:
         parsed, notes = parse_responses_csv(text)
     except DiagnosticInputError as error:

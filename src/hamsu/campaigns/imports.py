@@ -7,8 +7,6 @@ known ``external_id``s are skipped (so re-sending a file is safe), bad rows repo
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from hamsu.campaigns import services
 from hamsu.campaigns.models import Campaign
 from hamsu.campaigns.utm import UTM_KEYS
+from hamsu.core import uploads
 from hamsu.core.dates import parse_date
 from hamsu.core.errors import DomainError
 from hamsu.crm.models import Contact
@@ -50,21 +49,14 @@ class ImportReport:
 
 
 def _read(upload) -> tuple[list[dict], list[dict]]:
-    """Rows as dicts keyed by lower-case header, or a file-level error."""
-    raw = upload.read()
+    """Rows as dicts keyed by lower-case header, or a file-level error (an upload over a
+    bound of hamsu.core.uploads is refused with the bound named)."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [{"line": 0, "field": "file", "message": _("The file is not UTF-8 text.")}]
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
+        header, rows = uploads.csv_dicts(uploads.decode_utf8(uploads.read_upload(upload)), max_rows=MAX_ROWS)
+    except DomainError as error:
+        return [], [{"line": 0, "field": "file", "message": error.summary()}]
+    if not header:
         return [], [{"line": 0, "field": "file", "message": _("The file is empty.")}]
-    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
-    rows = []
-    for row in reader:
-        if len(rows) >= MAX_ROWS:
-            return [], [{"line": 0, "field": "file", "message": _("Too many rows; split the file.")}]
-        rows.append({key: (value or "").strip() for key, value in row.items() if key})
     return rows, []
 
 

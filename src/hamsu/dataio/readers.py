@@ -8,6 +8,10 @@ Two ways through a CSV file: ``rows()`` decodes line by line so a bad byte or a 
 quote is reported on its own line, and ``chunks()`` — the import's hot path — lets C
 code (TextIOWrapper, csv.reader, islice) do all the per-row work and, should the file
 turn out to be broken, reads it again the careful way to say exactly where.
+
+Both ways hold every file to the bounds of ``hamsu.core.uploads`` (line length, columns,
+cell length, rows; an XLSX's parts are inspected by ``xlsx_guard`` before openpyxl opens
+it), so no file makes the server hold more than a bounded line, row or header.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from hamsu.core import uploads
+from hamsu.core.uploads import TooLarge
 from hamsu.core.validation import CONTROL_CHARACTERS
 
 SAMPLE_BYTES = 256 * 1024
@@ -30,19 +37,24 @@ DELIMITERS = [",", ";", "\t", "|"]
 # Persian and Arabic letters: a file that decodes as Windows-1256 and holds them is most
 # likely a Persian export from Excel on Windows.
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
-csv.field_size_limit(10 * 1024 * 1024)
 # Windows-1256 has no Persian yeh and kaf: Persian files saved in it carry the Arabic
 # letters, which would then not match what Persian users type. Read them as Persian.
 _PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0643": "\u06a9"})
 
 
 class ImportFileError(Exception):
-    """The file cannot be read at all; ``message`` says why and where."""
+    """The file cannot be read at all; ``message`` says why and where. ``too_large``: it
+    passes one of the upload bounds (answered 413 rather than 422)."""
 
-    def __init__(self, message: str, *, line: int | None = None):
+    def __init__(self, message: str, *, line: int | None = None, too_large: bool = False):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.too_large = too_large
+
+    @classmethod
+    def beyond_bound(cls, error: TooLarge, *, line: int | None = None) -> ImportFileError:
+        return cls(error.message, line=line, too_large=True)
 
 
 @dataclass
@@ -52,13 +64,14 @@ class TableFile:
     encoding: str = ""
     delimiter: str = ""
     headers: list[str] = field(default_factory=list)
+    bounds: uploads.UploadLimits = field(default_factory=uploads.limits)
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """(row number as a spreadsheet shows it — header is row 1, values)."""
         if self.format == "xlsx":
-            yield from _xlsx_rows(self.path)
+            yield from _xlsx_rows(self.path, self.bounds)
         else:
-            yield from _csv_rows(self.path, self.encoding, self.delimiter)
+            yield from _csv_rows(self.path, self.encoding, self.delimiter, self.bounds)
 
     def chunks(self, size: int) -> Iterator[tuple[list[int], list[list]]]:
         """The rows after the header in lists of up to ``size``: (row numbers, rows), the
@@ -74,7 +87,7 @@ class TableFile:
                 numbers = [number for number, _row in batch]
                 yield numbers, _without_control_characters([row for _number, row in batch])
         else:
-            for numbers, batch in _csv_chunks(self.path, self.encoding, self.delimiter, size):
+            for numbers, batch in _csv_chunks(self.path, self.encoding, self.delimiter, size, self.bounds):
                 yield numbers, _without_control_characters(batch)
 
     def estimate_rows(self) -> int:
@@ -106,6 +119,7 @@ def open_table(path: str | Path, *, encoding: str = "", delimiter: str = "", fil
         head = handle.read(8)
     if name.endswith((".xlsx", ".xlsm")) or head.startswith(b"PK\x03\x04"):
         table = TableFile(path, "xlsx")
+        _check_workbook(table)
     elif name.endswith(".xls") or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(_("Old Excel .xls files cannot be read; save the sheet as .xlsx or CSV."))
     else:
@@ -114,6 +128,15 @@ def open_table(path: str | Path, *, encoding: str = "", delimiter: str = "", fil
         table.delimiter = delimiter or _sniff_delimiter(path, table.encoding)
     table.headers = _read_headers(table)
     return table
+
+
+def _check_workbook(table: TableFile) -> None:
+    from hamsu.dataio.xlsx_guard import ArchiveRefused, check_archive
+
+    try:
+        check_archive(table.path, table.bounds)
+    except ArchiveRefused as refused:
+        raise ImportFileError(refused.message, too_large=refused.too_large) from None
 
 
 def _choose_encoding(path: Path, requested: str) -> str:
@@ -174,6 +197,10 @@ def _read_headers(table: TableFile) -> list[str]:
         raise ImportFileError(_("The file is empty.")) from None
     finally:
         rows.close()
+    try:
+        uploads.check_row(header, 1, table.bounds, header=True)
+    except TooLarge as error:
+        raise ImportFileError.beyond_bound(error, line=1) from None
     headers = [("" if value is None else str(value)).strip() for value in header]
     while headers and headers[-1] == "":
         headers.pop()
@@ -202,26 +229,49 @@ class _DecodeFailed(Exception):
         self.byte = byte
 
 
-def _decoded_lines(raw, encoding: str):
-    """Decode line by line, so a bad byte is reported on its own physical line."""
+class _LineTooLong(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _decoded_lines(raw, encoding: str, max_chars: int):
+    """Decode line by line, so a bad byte is reported on its own physical line; a line
+    is read with a limit (4 bytes a character at most), never whole when it is endless."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    for line_number, line in enumerate(raw, start=1):
+    readline = partial(raw.readline, 4 * max_chars + 2)
+    for line_number, line in enumerate(iter(readline, b""), start=1):
         try:
-            yield decoder.decode(line)
+            text = decoder.decode(line)
         except UnicodeDecodeError as error:
             raise _DecodeFailed(line_number, error.object[error.start]) from None
+        if len(text) > max_chars and len(text.rstrip("\r\n")) > max_chars:
+            raise _LineTooLong(line_number)
+        yield text
     tail = decoder.decode(b"", final=True)
     if tail:
         yield tail
 
 
-def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list]]:
+def _bounded_text_lines(text, max_chars: int):
+    """The lines of a text stream, read with a limit; a longer line stops the reading."""
+    readline = partial(text.readline, max_chars + 2)
+    for line_number, line in enumerate(iter(readline, ""), start=1):
+        if len(line) > max_chars and len(line.rstrip("\r\n")) > max_chars:
+            raise _LineTooLong(line_number)
+        yield line
+
+
+def _csv_rows(
+    path: Path, encoding: str, delimiter: str, bounds: uploads.UploadLimits
+) -> Iterator[tuple[int, list]]:
     raw = open(path, "rb")  # noqa: SIM115 - closed in finally, the generator owns it
     if codecs.lookup(encoding).name.startswith("utf-16"):
         # UTF-16 newlines are two bytes: let the text layer split them.
-        lines = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        lines = _bounded_text_lines(text, bounds.max_line_chars)
     else:
-        lines = _decoded_lines(raw, encoding)
+        lines = _decoded_lines(raw, encoding, bounds.max_line_chars)
+    uploads.bound_csv_fields(bounds)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     persian = codecs.lookup(encoding).name == "cp1256"
     number = 0
@@ -247,7 +297,15 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
                     _("The file is not valid %(encoding)s (%(reason)s).")
                     % {"encoding": encoding, "reason": error},
                 ) from None
+            except _LineTooLong as error:
+                raise ImportFileError(
+                    uploads.line_too_long(error.line, bounds.max_line_chars), line=error.line, too_large=True
+                ) from None
             except csv.Error as error:
+                if uploads.FIELD_LIMIT in str(error):
+                    raise ImportFileError(
+                        uploads.value_too_long(start, bounds.max_cell_chars), line=start, too_large=True
+                    ) from None
                 raise ImportFileError(
                     _(
                         "The row starting on line %(line)s is not valid CSV (%(reason)s); "
@@ -259,11 +317,27 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
             number += 1
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank lines are not rows
+            if number > bounds.max_rows + 1:
+                raise ImportFileError(
+                    uploads.too_many_rows(bounds.max_rows), line=reader.line_num, too_large=True
+                )
+            try:
+                uploads.check_row(row, number, bounds, header=number == 1)
+            except TooLarge as error:
+                raise ImportFileError.beyond_bound(error, line=start) from None
             if persian:
                 row = [value.translate(_PERSIAN_LETTERS) for value in row]
             yield number, row
     finally:
         raw.close()
+
+
+def _check_chunk(batch: list[list], numbers: list[int], bounds: uploads.UploadLimits) -> None:
+    """The column bound over a chunk, in one C pass; the row that breaks it is named.
+    (Cell lengths: csv.field_size_limit, as the chunk is parsed.)"""
+    if batch and max(map(len, batch)) > bounds.max_columns:
+        for number, row in zip(numbers, batch, strict=True):
+            uploads.check_row(row, number, bounds)
 
 
 def _without_control_characters(rows: list[list]) -> list[list]:
@@ -280,7 +354,7 @@ def _without_control_characters(rows: list[list]) -> list[list]:
 
 
 def _csv_chunks(
-    path: Path, encoding: str, delimiter: str, size: int
+    path: Path, encoding: str, delimiter: str, size: int, bounds: uploads.UploadLimits
 ) -> Iterator[tuple[list[int], list[list]]]:
     utf16 = codecs.lookup(encoding).name.startswith("utf-16")
     persian = codecs.lookup(encoding).name == "cp1256"
@@ -289,14 +363,16 @@ def _csv_chunks(
         # newline="\n": lines end where _decoded_lines ends them (a lone CR stays inside
         # its line), so csv.reader sees exactly what the careful path gives it.
         text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="" if utf16 else "\n")
-        lines = (line.translate(_PERSIAN_LETTERS) for line in text) if persian else text
+        bounded = _bounded_text_lines(text, bounds.max_line_chars)
+        lines = (line.translate(_PERSIAN_LETTERS) for line in bounded) if persian else bounded
+        uploads.bound_csv_fields(bounds)
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
         number = 0
         header_pending = True
         while True:
             try:
                 batch = list(islice(reader, size))
-            except (csv.Error, UnicodeDecodeError) as error:
+            except (csv.Error, UnicodeDecodeError, _LineTooLong) as error:
                 failure = error
                 break  # diagnosed below, by the careful reader
             if not batch:
@@ -312,18 +388,26 @@ def _csv_chunks(
                 header_pending = False
                 batch, numbers = batch[1:], numbers[1:]
             if batch:
+                if numbers[-1] > bounds.max_rows + 1:
+                    raise ImportFileError(
+                        uploads.too_many_rows(bounds.max_rows), line=numbers[-1], too_large=True
+                    )
+                try:
+                    _check_chunk(batch, numbers, bounds)
+                except TooLarge as error:
+                    raise ImportFileError.beyond_bound(error) from None
                 yield numbers, batch
     finally:
         raw.close()
     # The file is broken somewhere: the careful reader names the line and the reason.
-    for _row in _csv_rows(path, encoding, delimiter):
+    for _row in _csv_rows(path, encoding, delimiter, bounds):
         pass
     raise ImportFileError(  # not reached unless the two readers disagree
         _("The file is not valid %(encoding)s (%(reason)s).") % {"encoding": encoding, "reason": failure}
     )
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
+def _xlsx_rows(path: Path, bounds: uploads.UploadLimits) -> Iterator[tuple[int, list]]:
     import zipfile
 
     import openpyxl
@@ -341,6 +425,12 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
                 value is None or (isinstance(value, str) and not value.strip()) for value in row
             ):
                 continue
+            if number > bounds.max_rows + 1:
+                raise ImportFileError(uploads.too_many_rows(bounds.max_rows), line=number, too_large=True)
+            try:
+                uploads.check_row(row, number, bounds, header=number == 1)
+            except TooLarge as error:
+                raise ImportFileError.beyond_bound(error, line=number) from None
             yield number, list(row)
     finally:
         book.close()

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, uploads
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.dataio.engine import Report, run_import
 from hamsu.dataio.mapping import Mapping
@@ -34,8 +34,6 @@ from hamsu.dataio.permissions import KIND_PERMISSIONS, may_import
 from hamsu.dataio.progress import clear_progress, write_progress
 from hamsu.dataio.readers import ImportFileError, open_table
 
-MAX_UPLOAD_BYTES = 2 * 1024**3
-
 
 def upload_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "imports"
@@ -52,10 +50,10 @@ def _store(upload, filename: str) -> Path:
             upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
         ):
             size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
+            if size > settings.HAMSU_UPLOAD_MAX_BYTES:
                 out.close()
                 target.unlink()
-                raise ValidationFailed(_("The file is too large."), errors={"file": [_("At most 2 GB.")]})
+                raise uploads.too_large(uploads.file_too_large(settings.HAMSU_UPLOAD_MAX_BYTES))
             out.write(chunk)
     return target
 
@@ -158,6 +156,8 @@ def import_job_create(
     except ImportFileError as error:
         if stored:
             file_path.unlink(missing_ok=True)
+        if error.too_large:
+            raise uploads.too_large(error.message) from None
         raise ValidationFailed(error.message, errors={"file": [error.message]}) from None
     job = ImportJob.objects.create(
         kind=kind,

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from hamsu.api.permissions import require_perm
 from hamsu.api.schemas import ERRORS
+from hamsu.core import uploads
 from hamsu.core.errors import NotFound
 from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Product, Segment
@@ -181,7 +182,7 @@ def import_people(request, file: File[UploadedFile], dry_run: Form[bool] = False
     """Create or update people from an HR CSV; the answer reports every row."""
     require_perm(request, "directory.add_person")
     require_perm(request, "directory.change_person")
-    rows = services.read_csv(file.read())
+    rows = services.read_csv(uploads.read_upload(file))
     report = services.people_import(rows=rows, actor=request.user, dry_run=dry_run, via="api")
     return {
         "dry_run": report.dry_run,

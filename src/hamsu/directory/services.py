@@ -5,9 +5,7 @@ Both stamp ``profile_updated_at`` so the stale-profile nudge knows what is curre
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -17,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, uploads
 from hamsu.core.dates import parse_date
 from hamsu.core.errors import DomainError, PermissionDenied, ValidationFailed
 from hamsu.core.validation import check_date_range, full_clean, raise_if
@@ -198,23 +196,16 @@ def _truthy(value: str) -> bool | None:
 
 
 def read_csv(content: bytes | str) -> list[dict[str, str]]:
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
-    header = {(h or "").strip().lower() for h in reader.fieldnames or []}
-    missing = REQUIRED_COLUMNS - header
+    """The HR file's rows, held to the upload bounds (hamsu.core.uploads) and to
+    MAX_IMPORT_ROWS; bytes must be UTF-8."""
+    text = uploads.decode_utf8(content) if isinstance(content, bytes) else content.lstrip("\ufeff")
+    header, rows = uploads.csv_dicts(text, max_rows=MAX_IMPORT_ROWS)
+    missing = REQUIRED_COLUMNS - set(header)
     if missing:
         raise ValidationFailed(
             _("The file is missing columns."),
             errors={"file": [_("Missing columns: %(cols)s.") % {"cols": ", ".join(sorted(missing))}]},
         )
-    rows = []
-    for raw in reader:
-        rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k})
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise ValidationFailed(
-                _("The file is too large."),
-                errors={"file": [_("Import at most %(n)d rows at a time.") % {"n": MAX_IMPORT_ROWS}]},
-            )
     return rows
 
 

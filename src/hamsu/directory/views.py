@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hamsu.core import uploads
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import LocalDateField, apply_domain_errors
 from hamsu.core.http import int_or_none
@@ -152,7 +153,7 @@ def people_import(request):
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = services.read_csv(form.cleaned_data["file"].read())
+            rows = services.read_csv(uploads.read_upload(form.cleaned_data["file"]))
             report = services.people_import(
                 rows=rows, actor=request.user, dry_run=form.cleaned_data["dry_run"], via="import"
             )

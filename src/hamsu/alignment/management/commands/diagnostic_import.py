@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hamsu.alignment import services
 from hamsu.alignment.models import Round
+from hamsu.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -29,7 +30,10 @@ class Command(BaseCommand):
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
-        report = services.responses_import(round=round_, actor=None, text=text, via="cli")
+        try:
+            report = services.responses_import(round=round_, actor=None, text=text, via="cli")
+        except DomainError as error:
+            raise CommandError(error.summary()) from None
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         if not report.ok:
