@@ -64,3 +64,20 @@ def test_an_sla_period_that_ends_before_it_starts_is_refused_on_its_start():
     with pytest.raises(ValidationFailed) as refused:
         selectors.sla_period(start=day, end=day)
     assert list(refused.value.errors) == ["start"]
+
+
+@pytest.fixture
+def accepted(mql, rep):
+    return lifecycle.lead_accept(lead=mql, actor=rep.user)
+
+
+def test_the_api_refuses_an_mql_for_an_accepted_lead_on_its_state(client, marketer, accepted):
+    client.force_login(marketer.user)
+    response = client.post(f"/api/v1/funnel/leads/{accepted.pk}/mql", {}, content_type="application/json")
+    assert [error["field"] for error in response.json()["errors"]] == ["state"]
+
+
+def test_the_api_refusal_of_an_mql_is_a_problem_not_a_500(client, marketer, accepted):
+    client.force_login(marketer.user)
+    response = client.post(f"/api/v1/funnel/leads/{accepted.pk}/mql", {}, content_type="application/json")
+    assert response.status_code == 422
