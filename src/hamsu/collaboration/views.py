@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamsu.collaboration import calendar_feed, ical, selectors, services
 from hamsu.collaboration import forms as f
-from hamsu.collaboration import ical, selectors, services
 from hamsu.collaboration.models import (
     ActionItem,
     Collateral,
     CollateralKind,
     FeedbackTheme,
-    JointEvent,
     Meeting,
     PlanItem,
 )
@@ -315,68 +314,22 @@ def _ics_response(text: str, filename: str) -> HttpResponse:
     return response
 
 
-def meeting_calendar_item(request, meeting: Meeting) -> ical.CalendarItem:
-    status = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}[meeting.status]
-    return ical.CalendarItem(
-        uid=f"meeting-{meeting.pk}@hamsu",
-        summary=meeting.title,
-        start=meeting.starts_at,
-        end=meeting.starts_at + datetime.timedelta(minutes=meeting.duration_minutes),
-        location=meeting.location,
-        url=request.build_absolute_uri(reverse("collaboration:meeting", args=[meeting.pk])),
-        status=status,
-    )
-
-
 @login_required
 @permission_required("collaboration.view_meeting", raise_exception=True)
 def meeting_ics(request, pk: int):
     meeting = _meeting_or_404(request, pk)
     return _ics_response(
-        ical.calendar([meeting_calendar_item(request, meeting)], name=meeting.title), f"meeting-{pk}.ics"
+        ical.calendar([calendar_feed.meeting_calendar_item(request, meeting)], name=meeting.title),
+        f"meeting-{pk}.ics",
     )
-
-
-def calendar_items(request) -> list[ical.CalendarItem]:
-    """My meetings, my open action items' due dates and joint events, as calendar entries."""
-    me = person_of(request.user)
-    since = timezone.now() - datetime.timedelta(days=90)
-    items = [
-        meeting_calendar_item(request, m)
-        for m in selectors.meetings_for(request.user).filter(starts_at__gte=since)[:500]
-    ]
-    for action in selectors.my_action_items(me):
-        items.append(
-            ical.CalendarItem(
-                uid=f"action-{action.pk}@hamsu",
-                summary=_("Due: %(title)s") % {"title": action.title},
-                start=action.due_on,
-                description=action.meeting.title,
-                url=request.build_absolute_uri(reverse("collaboration:meeting", args=[action.meeting_id])),
-            )
-        )
-    events = JointEvent.objects.filter(ends_at__gte=since)
-    if me is not None:
-        events = events.filter(participants=me)
-    for event in events[:500]:
-        items.append(
-            ical.CalendarItem(
-                uid=f"event-{event.pk}@hamsu",
-                summary=event.title,
-                start=event.starts_at,
-                end=event.ends_at,
-                location=event.location,
-                description=event.description,
-            )
-        )
-    return items
 
 
 @login_required
 @permission_required("collaboration.view_meeting", raise_exception=True)
 def my_calendar(request):
     return _ics_response(
-        ical.calendar(calendar_items(request), name=_("Hamsu — sales and marketing")), "hamsu.ics"
+        ical.calendar(calendar_feed.calendar_items(request), name=_("Hamsu — sales and marketing")),
+        "hamsu.ics",
     )
 
 

@@ -1,0 +1,259 @@
+"""Key accounts: the ranking by segment and the account plans."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema, Status
+
+from hamsu.api.permissions import require_perm
+from hamsu.api.schemas import ERRORS, get_or_404
+from hamsu.collaboration import selectors, services
+from hamsu.collaboration.api.common import Title, router
+from hamsu.collaboration.models import (
+    AccountPlan,
+    ActionStatus,
+    ParticipationKind,
+    PlanItem,
+    PlanItemKind,
+    PlanStatus,
+)
+from hamsu.core.errors import NotFound
+from hamsu.crm.models import Account, Contact
+from hamsu.directory.models import Person
+
+
+class RankedOut(Schema):
+    account_id: int
+    name: str
+    won: Decimal
+    pipeline: Decimal
+    plan_id: int | None
+
+
+class SegmentRankingOut(Schema):
+    segment_id: int
+    segment: str
+    accounts: list[RankedOut]
+
+
+class PlanIn(Schema):
+    account_id: int
+    sales_owner_id: int
+    marketing_owner_id: int | None = None
+    objectives: Annotated[str, Field(max_length=10_000)] = ""
+    status: PlanStatus = PlanStatus.ACTIVE
+
+
+class PlanPatch(Schema):
+    sales_owner_id: int | None = None
+    marketing_owner_id: int | None = None
+    objectives: Annotated[str, Field(max_length=10_000)] | None = None
+    status: PlanStatus | None = None
+
+
+class StakeholderOut(Schema):
+    id: int
+    name: str
+    title: str
+    stance: str
+    contact_id: int | None
+
+
+class PlanItemOut(Schema):
+    id: int
+    kind: str
+    title: str
+    owner_id: int | None
+    due_on: datetime.date | None
+    status: str
+
+
+class ParticipationOut(Schema):
+    id: int
+    person_id: int
+    kind: str
+    occurred_on: datetime.date
+    note: str
+
+
+class PlanOut(Schema):
+    id: int
+    account_id: int
+    objectives: str
+    sales_owner_id: int
+    marketing_owner_id: int | None
+    status: str
+    stakeholders: list[StakeholderOut]
+    items: list[PlanItemOut]
+    participations: list[ParticipationOut]
+
+    @staticmethod
+    def resolve_stakeholders(obj):
+        return list(obj.stakeholders.all())
+
+    @staticmethod
+    def resolve_items(obj):
+        return list(obj.items.all())
+
+    @staticmethod
+    def resolve_participations(obj):
+        return list(obj.participations.all())
+
+
+class PlanItemIn(Schema):
+    kind: PlanItemKind = PlanItemKind.NEXT_ACTION
+    title: Title
+    owner_id: int | None = None
+    due_on: datetime.date | None = None
+
+
+class PlanItemPatch(Schema):
+    status: ActionStatus
+
+
+class StakeholderIn(Schema):
+    name: Annotated[str, Field(max_length=160)] = ""
+    title: Annotated[str, Field(max_length=160)] = ""
+    stance: Annotated[str, Field(max_length=80)] = ""
+    contact_id: int | None = None
+
+
+class ParticipationIn(Schema):
+    person_id: int
+    kind: ParticipationKind
+    occurred_on: datetime.date | None = None
+    note: Annotated[str, Field(max_length=300)] = ""
+
+
+def _plan(request, plan_id: int) -> AccountPlan:
+    plan = selectors.plan_detail(user=request.user, pk=plan_id)
+    if plan is None:
+        raise NotFound("Plan not found", errors={"plan": [f"No plan with id {plan_id}."]})
+    return plan
+
+
+@router.get("/key-accounts", response={200: list[SegmentRankingOut], **ERRORS})
+def key_accounts(request, per_segment: Annotated[int, Field(ge=1, le=50)] = 10):
+    """The top accounts of each segment by won revenue, then open pipeline."""
+    require_perm(request, "collaboration.view_accountplan")
+    ranking = selectors.top_accounts(user=request.user, per_segment=per_segment)
+    return [
+        {
+            "segment_id": segment.pk,
+            "segment": segment.name,
+            "accounts": [
+                {
+                    "account_id": r.account.pk,
+                    "name": r.account.name,
+                    "won": r.won,
+                    "pipeline": r.pipeline,
+                    "plan_id": r.plan.pk if r.plan else None,
+                }
+                for r in rows
+            ],
+        }
+        for segment, rows in ranking.items()
+    ]
+
+
+@router.get("/key-accounts/participation", response={200: dict, **ERRORS})
+def participation_summary(request, since: datetime.date | None = None):
+    """Marketing's part in key-account plans (evidence for the diagnostic)."""
+    require_perm(request, "collaboration.view_accountplan")
+    return selectors.marketing_participation_summary(since=since)
+
+
+@router.post("/plans", response={201: PlanOut, **ERRORS})
+def create_plan(request, payload: PlanIn):
+    require_perm(request, "collaboration.add_accountplan")
+    return Status(
+        201,
+        services.account_plan_create(
+            actor=request.user,
+            account=get_or_404(Account, payload.account_id, "account_id"),
+            sales_owner=get_or_404(Person, payload.sales_owner_id, "sales_owner_id"),
+            marketing_owner=get_or_404(Person, payload.marketing_owner_id, "marketing_owner_id"),
+            objectives=payload.objectives,
+            status=payload.status,
+            via="api",
+        ),
+    )
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def get_plan(request, plan_id: int):
+    require_perm(request, "collaboration.view_accountplan")
+    return _plan(request, plan_id)
+
+
+@router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def update_plan(request, plan_id: int, payload: PlanPatch):
+    require_perm(request, "collaboration.change_accountplan")
+    data = payload.dict(exclude_unset=True)
+    if "sales_owner_id" in data:
+        data["sales_owner"] = get_or_404(Person, data.pop("sales_owner_id"), "sales_owner_id")
+    if "marketing_owner_id" in data:
+        data["marketing_owner"] = get_or_404(Person, data.pop("marketing_owner_id"), "marketing_owner_id")
+    return services.account_plan_update(plan=_plan(request, plan_id), actor=request.user, via="api", **data)
+
+
+@router.post("/plans/{plan_id}/items", response={201: PlanItemOut, **ERRORS})
+def add_plan_item(request, plan_id: int, payload: PlanItemIn):
+    require_perm(request, "collaboration.change_accountplan")
+    return Status(
+        201,
+        services.plan_item_add(
+            plan=_plan(request, plan_id),
+            actor=request.user,
+            kind=payload.kind,
+            title=payload.title,
+            owner=get_or_404(Person, payload.owner_id, "owner_id"),
+            due_on=payload.due_on,
+            via="api",
+        ),
+    )
+
+
+@router.patch("/plan-items/{item_id}", response={200: PlanItemOut, **ERRORS})
+def update_plan_item(request, item_id: int, payload: PlanItemPatch):
+    require_perm(request, "collaboration.change_accountplan")
+    item = get_or_404(PlanItem, item_id, "item")
+    _plan(request, item.plan_id)
+    return services.plan_item_update(item=item, actor=request.user, status=payload.status, via="api")
+
+
+@router.post("/plans/{plan_id}/stakeholders", response={201: StakeholderOut, **ERRORS})
+def add_stakeholder(request, plan_id: int, payload: StakeholderIn):
+    require_perm(request, "collaboration.change_accountplan")
+    return Status(
+        201,
+        services.stakeholder_add(
+            plan=_plan(request, plan_id),
+            actor=request.user,
+            name=payload.name,
+            title=payload.title,
+            stance=payload.stance,
+            contact=get_or_404(Contact, payload.contact_id, "contact_id"),
+            via="api",
+        ),
+    )
+
+
+@router.post("/plans/{plan_id}/participation", response={201: ParticipationOut, **ERRORS})
+def add_participation(request, plan_id: int, payload: ParticipationIn):
+    require_perm(request, "collaboration.view_accountplan")
+    return Status(
+        201,
+        services.participation_record(
+            plan=_plan(request, plan_id),
+            actor=request.user,
+            person=get_or_404(Person, payload.person_id, "person_id"),
+            kind=payload.kind,
+            occurred_on=payload.occurred_on,
+            note=payload.note,
+            via="api",
+        ),
+    )

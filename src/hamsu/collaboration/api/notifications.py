@@ -1,0 +1,37 @@
+"""My notifications: the list and marking them read."""
+
+from __future__ import annotations
+
+import datetime
+
+from ninja import Schema
+
+from hamsu.api.schemas import ERRORS
+from hamsu.collaboration.api.common import router
+from hamsu.core import selectors as core_selectors
+from hamsu.core.notify import mark_read
+from hamsu.core.visibility import person_of
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None
+
+
+@router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
+def list_notifications(request, unread: bool = False):
+    return core_selectors.notifications_for(person_of(request.user), unread_only=unread, limit=200)
+
+
+@router.post("/notifications/read", response={200: dict, **ERRORS})
+def read_notifications(request, payload: ReadIn):
+    return {"marked": mark_read(person=person_of(request.user), ids=payload.ids)}
