@@ -87,3 +87,26 @@ def test_the_home_page_links_its_figures_to_the_glossary(client, rep):
     client.force_login(rep.user)
     text = client.get("/").content.decode()
     assert 'data-glossary="pipeline.open_amount"' in text
+
+
+def test_the_persian_glossary_page_shows_no_code_and_no_english(client, rep):
+    """Every entry's name, definition, formula and what it counts reads in Persian: a
+    formula is written for a reader, never as the code that computes it."""
+    from tests.persian_text import latin_words
+
+    client.force_login(rep.user)
+    html = client.get("/glossary/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert latin_words(html) == []
+
+
+def test_the_persian_glossary_api_shows_no_code_and_no_english(client, rep):
+    from tests.persian_text import WORD, allowed
+
+    client.force_login(rep.user)
+    body = client.get("/api/v1/glossary", HTTP_ACCEPT_LANGUAGE="fa").json()
+    words = {
+        (item["key"], field): [w for w in WORD.findall(item[field]) if not allowed(w)]
+        for item in body
+        for field in ("name", "definition", "formula", "counts")
+    }
+    assert {where: found for where, found in words.items() if found} == {}

@@ -133,7 +133,7 @@ def test_metrics_are_real_or_honestly_not_measured(history, head_of_sales, catal
         and "stage=won" in values["sales_closed"]["drill"]
     )
     for m in metrics.catalogue():
-        assert m.formula and m.code_formula and m.direction in ("up", "down") and m.owner
+        assert m.definition and m.formula and m.direction in ("up", "down") and m.owner
 
 
 @pytest.mark.django_db

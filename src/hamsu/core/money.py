@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The currencies a company can book deals in. Kept explicit so an unknown code is a
@@ -25,7 +26,9 @@ CURRENCIES: dict[str, str] = {
     "INR": _("Indian rupee"),
     "SAR": _("Saudi riyal"),
 }
-CURRENCY_CHOICES = [(code, f"{code} — {name}") for code, name in CURRENCIES.items()]
+# Formatted lazily: an f-string here would fix the names in the language active at import
+# (English), and every currency list on a Persian page would read in English.
+CURRENCY_CHOICES = [(code, format_lazy("{} — {}", code, name)) for code, name in CURRENCIES.items()]
 MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")
 

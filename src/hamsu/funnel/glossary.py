@@ -122,7 +122,7 @@ TERMS = (
             "Of the handoffs sales answered, the share answered by their deadline (the SLA's "
             "hours, counted in the team calendar's business hours)."
         ),
-        formula=_("count answered with closed_at ≤ due_at / count answered × 100"),
+        formula=_("handoffs answered by their deadline ÷ handoffs answered × 100"),
         counts=_("Handoffs opened in the period and answered (accepted or returned), by team."),
         filters=("period",),
         bounded=True,
@@ -145,7 +145,7 @@ TERMS = (
         definition=_(
             "Handoffs still waiting for an answer whose deadline has passed, at the moment you look."
         ),
-        formula=_("count of open handoffs opened in the period with due_at before now"),
+        formula=_("number of handoffs opened in the period, still unanswered, whose deadline is before now"),
         counts=_("Open handoffs opened in the period, by team."),
         filters=("period",),
         order=60,
@@ -160,8 +160,8 @@ TERMS = (
             "hours."
         ),
         formula=_(
-            "median(business hours from accepted_at to first_follow_up_at); count within the "
-            "policy's follow-up hours / count × 100"
+            "median of the business hours from acceptance to the first follow-up; followed up "
+            "within the policy's hours ÷ followed up × 100"
         ),
         counts=_("Accepted handoffs opened in the period whose lead has a first follow-up, by team."),
         filters=("period",),
@@ -189,7 +189,7 @@ TERMS = (
             "For an MQL waiting for sales: the time until its open handoff's deadline, or how "
             "long ago the deadline passed (red)."
         ),
-        formula=_("due_at of the lead's latest open handoff − now"),
+        formula=_("deadline of the lead's latest open handoff − now"),
         counts=_("The lead's open handoff."),
         order=10,
     ),

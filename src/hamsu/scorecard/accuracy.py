@@ -16,6 +16,7 @@ import math
 import polars as pl
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hamsu.analytics.forecasting import forecast_errors, summarise_errors
 from hamsu.scorecard.models import ForecastMethod, ForecastSnapshot, FunnelMonthRollup, FunnelMonthStat
@@ -49,7 +50,8 @@ def _empty(period_key: str | None) -> dict:
         "methods": {},
         "periods": [],
         "product_forecasts": None,
-        "reason": "No forecast snapshots of a period that has ended yet.",
+        # Shown by the API in the asker's language, like every other message.
+        "reason": gettext("No forecast snapshots of a period that has ended yet."),
     }
 
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
 from hamsu.api.permissions import require_perm
@@ -34,7 +36,11 @@ def _get(model, pk, field):
         return None
     instance = model.objects.filter(pk=pk).first()
     if instance is None:
-        raise NotFound(f"No {field} {pk}", errors={field: [f"No {field} with id {pk}."]})
+        name = model._meta.verbose_name
+        raise NotFound(
+            gettext("%(what)s not found") % {"what": capfirst(name)},
+            errors={field: [gettext("No %(what)s with id %(id)s.") % {"what": name, "id": pk}]},
+        )
     return instance
 
 
@@ -127,8 +133,8 @@ class MetricDefinition(Schema):
     direction: Literal["up", "down"]
     unit: str
     period: str
-    formula: str
-    code_formula: str
+    definition: str = Field(description="What the metric means, in words")
+    formula: str = Field(description="How it is computed, in words (its glossary entry's formula)")
     glossary: str = Field(description="Key of its glossary entry (GET /api/v1/glossary)")
 
 
@@ -148,15 +154,15 @@ def _definition(m: metrics.Metric) -> dict:
         "direction": m.direction,
         "unit": m.unit,
         "period": m.period,
+        "definition": str(m.definition),
         "formula": str(m.formula),
-        "code_formula": m.code_formula,
         "glossary": metric_key(m.code),
     }
 
 
 @router.get("/metrics/definitions", response={200: list[MetricDefinition], **ERRORS})
 def metric_definitions(request):
-    """The metric catalogue: definition in words and in code, owner, direction, period."""
+    """The metric catalogue: definition and formula in words, owner, direction, period."""
     require_perm(request, "scorecard.view_target")
     return [_definition(m) for m in metrics.catalogue()]
 

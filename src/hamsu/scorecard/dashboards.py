@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from hamsu.crm.stages import OPEN_STAGES, Stage
+from hamsu.funnel.models import LeadState
 from hamsu.scorecard import forecast_selection, metrics, selectors
 from hamsu.scorecard.aggregates import LEAD_ORDER, SALES_ORDER
 from hamsu.scorecard.glossary import metric_key
@@ -245,7 +246,7 @@ def funnel(filters: selectors.Filters) -> dict:
             )
             leads.rows.append(
                 [
-                    stage.upper() if len(stage) <= 3 else stage,
+                    str(LeadState(stage).label),
                     row["reached"],
                     _div(nxt, row.get("cohort_reached", 0)) if nxt is not None else None,
                     _div(row["exit_seconds"], (row["exits"] or 0) * 86400),
@@ -377,7 +378,7 @@ def scorecard(filters: selectors.Filters, group: str | None = None) -> dict:
                 str(metrics.DIRECTION_LABELS[m.direction]),
                 str(metrics.GROUP_LABELS.get(m.owner, m.owner)),
                 _("measured") if v["status"] == "measured" else f"{_('not measured yet')}: {v['note']}",
-                str(m.formula),
+                str(m.definition),
             ]
         )
     return {

@@ -1,5 +1,6 @@
 """The metric catalogue: what each figure means, who owns it, which way is good, and how
-it is computed — in words and in code — plus where to drill down to the records behind it.
+it is computed — a definition and a formula, both in words a reader of either language
+can follow — plus where to drill down to the records behind it.
 
 Every value is computed from the aggregate tables (``selectors``), never by scanning
 deals. A metric whose source does not exist yet says "not measured yet" with the reason,
@@ -48,6 +49,8 @@ UNIT_LABELS = {
     "days": _("days"),
     "multiple": _("multiple"),
 }
+# The natural period a metric is judged over, as the catalogue page names it.
+PERIOD_LABELS = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
 # The filters a page offers beyond the period, as ``selectors.Filters`` names them.
 DEAL_FILTERS = ("team", "segment", "product", "owner", "source")
 # Costs, lead stages, segments and forecast accuracy are kept for the whole company only.
@@ -74,8 +77,10 @@ class Metric:
     direction: str  # "up": higher is better; "down": lower is better
     unit: str  # money, count, ratio, days, multiple
     period: str  # the natural period to judge it over
-    formula: str  # in words
-    code_formula: str  # in code, over the aggregate measures
+    definition: str  # in words (lazily translated)
+    # How it is computed, as a reader would write it (lazily translated): the glossary
+    # and every page show this, never code, so a Persian page reads Persian throughout.
+    formula: str
     compute: Callable[[Context], float | Decimal | None]
     drill: Callable[[selectors.Filters], str | None] = lambda f: None
     # The filters its records can be split by; any other active filter makes it "not
@@ -339,7 +344,7 @@ def _build() -> list[Metric]:
             "ratio",
             "quarter",
             _("Revenue won in the period divided by the target or quota for the same scope."),
-            "won.reached_amount / target",
+            _("revenue won ÷ target"),
             _quota,
             _won_drill,
         ),
@@ -352,7 +357,7 @@ def _build() -> list[Metric]:
             "count",
             "quarter",
             _("Accounts whose first ever won deal closed in the period."),
-            "won.new_customers",
+            _("number of accounts whose first won deal was won in the period"),
             lambda c: c.won("new_customers"),
             _won_drill,
         ),
@@ -365,7 +370,7 @@ def _build() -> list[Metric]:
             "count",
             "quarter",
             _("Deals won in the period."),
-            "won.reached",
+            _("number of deals won in the period"),
             lambda c: c.won("reached"),
             _won_drill,
         ),
@@ -380,7 +385,7 @@ def _build() -> list[Metric]:
             _(
                 "Gross profit of deals won in the period divided by the number of deals won (a customer buying twice counts twice)."
             ),
-            "won.gross_profit / won.reached",
+            _("gross profit of the deals won ÷ number of deals won"),
             lambda c: _ratio(c.won("gross_profit"), c.won("reached")),
             _won_drill,
         ),
@@ -393,7 +398,7 @@ def _build() -> list[Metric]:
             "ratio",
             "quarter",
             _("Sales costs entered for the period divided by revenue won in it."),
-            "costs(function='sales') / won.reached_amount",
+            _("sales costs ÷ revenue won"),
             _sales_expense,
             splits=NO_SPLIT,
         ),
@@ -406,7 +411,7 @@ def _build() -> list[Metric]:
             "ratio",
             "quarter",
             _("Deals won divided by deals closed (won or lost) in the period."),
-            "won.reached / (won.reached + lost.reached)",
+            _("deals won ÷ (deals won + deals lost)"),
             _win_rate,
             lambda f: crm_url(f),
         ),
@@ -419,7 +424,7 @@ def _build() -> list[Metric]:
             "money",
             "quarter",
             _("Revenue won divided by the number of deals won in the period."),
-            "won.reached_amount / won.reached",
+            _("revenue won ÷ number of deals won"),
             lambda c: _ratio(c.won(), c.won("reached")),
             _won_drill,
         ),
@@ -432,7 +437,7 @@ def _build() -> list[Metric]:
             "days",
             "quarter",
             _("Mean days from a deal's creation to its win, over deals won in the period."),
-            "won.cycle_seconds / won.reached / 86400",
+            _("sum of the days from creation to win ÷ number of deals won"),
             _cycle,
             _won_drill,
         ),
@@ -449,7 +454,7 @@ def _build() -> list[Metric]:
                 "period: half the deals took longer, half less. A few very long deals pull the mean "
                 "up but not the median."
             ),
-            "median(won_cycle.cycle_seconds) / 86400",
+            _("median of the days from creation to win of the deals won"),
             _median_cycle,
             _won_drill,
         ),
@@ -462,7 +467,7 @@ def _build() -> list[Metric]:
             "multiple",
             "quarter",
             _("Open pipeline now divided by what is still missing to the target (3.0 means three times)."),
-            "sum(open.amount) / (target - won.reached_amount)",
+            _("open pipeline now ÷ (target − revenue won)"),
             _coverage,
             _open_drill,
         ),
@@ -475,7 +480,9 @@ def _build() -> list[Metric]:
             "ratio",
             "quarter",
             _("Of the deals that entered the funnel in the period, the share that is lost now."),
-            "lost.cohort_reached / prospecting.cohort_reached",
+            _(
+                "deals that entered the funnel in the period and are lost now ÷ deals that entered the funnel in the period"
+            ),
             _leakage,
             lambda f: crm_url(f, stage="lost"),
         ),
@@ -499,7 +506,13 @@ def _build() -> list[Metric]:
                     a=la,
                     b=lb,
                 ),
-                f"{b}.cohort_reached / {a}.cohort_reached",
+                _lazy_format(
+                    _(
+                        "deals that entered the funnel in the period and reached %(b)s ÷ those of them that reached %(a)s"
+                    ),
+                    a=la,
+                    b=lb,
+                ),
                 _conversion(a, b),
                 lambda f, b=b: crm_url(f, stage=b),
             )
@@ -517,7 +530,10 @@ def _build() -> list[Metric]:
                 _lazy_format(
                     _("Mean days deals spent in %(s)s, over stays that ended in the period."), s=stage.label
                 ),
-                f"{stage.value}.exit_seconds / {stage.value}.exits / 86400",
+                _lazy_format(
+                    _("total days of the stays in %(s)s that ended in the period ÷ number of those stays"),
+                    s=stage.label,
+                ),
                 _velocity(stage.value),
                 lambda f, s=stage.value: crm_url(f, stage=s),
             )
@@ -532,7 +548,7 @@ def _build() -> list[Metric]:
             "count",
             "month",
             _("Leads reaching MQL in the period."),
-            "lead[mql].reached",
+            _("number of leads whose first arrival at MQL or a later stage falls in the period"),
             lambda c: c.lead("mql"),
             splits=NO_SPLIT,
         ),
@@ -548,7 +564,7 @@ def _build() -> list[Metric]:
                 "Of the leads that entered the funnel in the period and reached MQL, the share that "
                 "sales has accepted (reached SAL) so far."
             ),
-            "lead[sal].cohort_reached / lead[mql].cohort_reached",
+            _("leads that entered the funnel in the period and reached SAL ÷ those of them that reached MQL"),
             _lead_rate("mql", "sal"),
             splits=NO_SPLIT,
         ),
@@ -564,7 +580,7 @@ def _build() -> list[Metric]:
                 "Of the leads that entered the funnel in the period and reached SAL, the share that "
                 "sales has qualified (reached SQL) so far."
             ),
-            "lead[sql].cohort_reached / lead[sal].cohort_reached",
+            _("leads that entered the funnel in the period and reached SQL ÷ those of them that reached SAL"),
             _lead_rate("sal", "sql"),
             splits=NO_SPLIT,
         ),
@@ -577,7 +593,7 @@ def _build() -> list[Metric]:
             "money",
             "quarter",
             _("Value of marketing-sourced deals created in the period."),
-            "prospecting.reached_amount where source = marketing",
+            _("sum of the value of marketing-sourced deals that entered the funnel in the period"),
             _sourced(OPEN_STAGES[0].value),
             lambda f: crm_url(f, source="marketing"),
         ),
@@ -590,7 +606,7 @@ def _build() -> list[Metric]:
             "money",
             "quarter",
             _("Revenue won in the period from marketing-sourced deals."),
-            "won.reached_amount where source = marketing",
+            _("revenue won from marketing-sourced deals"),
             _sourced("won"),
             lambda f: crm_url(f, source="marketing", stage="won"),
         ),
@@ -606,7 +622,7 @@ def _build() -> list[Metric]:
                 "Value of deals entering the funnel in the period whose account had a marketing touch in the "
                 "company's influence window before the deal was created."
             ),
-            "prospecting.reached_amount where influenced",
+            _("sum of the value of marketing-influenced deals that entered the funnel in the period"),
             _influenced(OPEN_STAGES[0].value),
         ),
         Metric(
@@ -621,7 +637,7 @@ def _build() -> list[Metric]:
                 "Revenue won in the period from deals whose account had a marketing touch in the company's "
                 "influence window before the deal was created."
             ),
-            "won.reached_amount where influenced",
+            _("revenue won from marketing-influenced deals"),
             _influenced("won"),
         ),
         Metric(
@@ -636,7 +652,7 @@ def _build() -> list[Metric]:
                 "Marketing spend of the period (campaign spend and the cost ledger's marketing costs) divided by "
                 "MQLs in it."
             ),
-            "costs(function='marketing') / lead[mql].reached",
+            _("marketing spend (campaign spend and marketing costs) ÷ MQLs"),
             _cost_per_mql,
             splits=NO_SPLIT,
         ),
@@ -651,7 +667,7 @@ def _build() -> list[Metric]:
             _(
                 "Sales and marketing costs of the period, campaign spend included, divided by new customers in it."
             ),
-            "costs() / won.new_customers",
+            _("sales and marketing costs, campaign spend included ÷ new customers"),
             _cac,
             _won_drill,
             splits=NO_SPLIT,
@@ -667,7 +683,9 @@ def _build() -> list[Metric]:
             _(
                 "One minus the weighted absolute percentage error of the per-product forecasts of ended periods."
             ),
-            "1 - WAPE(product snapshots vs won per product)",
+            _(
+                "1 − (sum of |product forecast − product revenue won| ÷ sum of product revenue won), over the per-product forecasts of ended periods; never below 0"
+            ),
             _product_forecast_accuracy,
             splits=NO_SPLIT,
         ),
@@ -680,7 +698,7 @@ def _build() -> list[Metric]:
             "count",
             "year",
             _("Segments whose discovery date falls in the period."),
-            "count(Segment.discovered_on in period)",
+            _("number of segments whose discovery date falls in the period"),
             _new_segments,
             splits=NO_SPLIT,
         ),
@@ -695,7 +713,7 @@ def _build() -> list[Metric]:
             _(
                 "Won revenue from products launched in the two years to the period's end, divided by all won revenue."
             ),
-            "won.reached_amount[product.launched_on > end - 730d] / won.reached_amount",
+            _("revenue won from products launched in the 730 days to the period's end ÷ revenue won"),
             _new_offering_share,
             _won_drill,
         ),
@@ -710,7 +728,7 @@ def _build() -> list[Metric]:
             _(
                 "Sales and marketing costs of the period, campaign spend included, divided by revenue won in it."
             ),
-            "costs() / won.reached_amount",
+            _("sales and marketing costs, campaign spend included ÷ revenue won"),
             _cost_of_sales,
             splits=NO_SPLIT,
         ),
@@ -725,7 +743,9 @@ def _build() -> list[Metric]:
             _(
                 "Costs booked as new-segment entry for segments discovered in the last two years, per such segment."
             ),
-            "costs(category='market_entry', segment in new) / count(new segments)",
+            _(
+                "market-entry costs booked against the segments discovered in the 730 days to the period's end ÷ number of those segments"
+            ),
             _market_entry,
             splits=NO_SPLIT,
         ),
@@ -738,7 +758,7 @@ def _build() -> list[Metric]:
             "ratio",
             "month",
             _("MQLs handed to sales divided by the MQLs marketing committed to in the SLA, in the period."),
-            "sum(mqls) / sum(mql_target) over funnel.sla_counts.sla_counts()",
+            _("MQLs handed to sales ÷ MQLs committed in the SLA for the period"),
             _sla("marketing"),
             splits=NO_SPLIT,
         ),
@@ -753,7 +773,7 @@ def _build() -> list[Metric]:
             _(
                 "Handoffs sales accepted or returned within the SLA divided by handoffs decided, in the period."
             ),
-            "sum(on_time) / sum(handoffs_closed) over funnel.sla_counts.sla_counts()",
+            _("handoffs answered by their deadline ÷ handoffs answered"),
             _sla("sales"),
             splits=NO_SPLIT,
         ),
@@ -768,7 +788,9 @@ def _build() -> list[Metric]:
             _(
                 "One minus the weighted absolute percentage error of the learned weighted forecast, over ended periods and all horizons."
             ),
-            "1 - WAPE(weighted_learned snapshots vs actual won)",
+            _(
+                "1 − (sum of |learned weighted forecast − revenue won| ÷ sum of revenue won), over the weekly forecasts of ended periods; never below 0"
+            ),
             _forecast_accuracy,
             splits=NO_SPLIT,
         ),

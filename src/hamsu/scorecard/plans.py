@@ -8,12 +8,15 @@ is ``hamsu.analytics.funnel_math.reverse_funnel_plan``.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hamsu.analytics.funnel_math import reverse_funnel_plan
 from hamsu.core.errors import ValidationFailed
+from hamsu.funnel.models import LeadState
 from hamsu.scorecard.periods import MONTH, Period
 
 LEAD_RATES = ("inquiry_to_mql", "mql_to_sal", "sal_to_sql", "sql_to_opportunity")
@@ -35,6 +38,25 @@ STAGE_OWNER = {
     "opportunity": "sales",
     "won": "sales",
 }
+
+
+# A plan's rows keep stage and owner codes (stored with the plan); pages and exports show
+# these names in the reader's language.
+STAGE_LABELS = {stage: LeadState(stage).label for stage in PLAN_STAGES}
+OWNER_LABELS = {"marketing": gettext_lazy("Marketing"), "sales": gettext_lazy("Sales")}
+
+
+def display_rows(rows: list[dict]) -> list[dict]:
+    """A plan's stored rows as a page shows them: named stages and owners, dates as dates."""
+    return [
+        {
+            **row,
+            "stage_label": STAGE_LABELS.get(row["stage"], row["stage"]),
+            "owner_label": OWNER_LABELS.get(row["owner"], row["owner"]),
+            "start_by": datetime.date.fromisoformat(row["start_by"]) if row.get("start_by") else None,
+        }
+        for row in rows
+    ]
 
 
 def _ratio(num, den) -> float | None:

@@ -5,6 +5,8 @@ Every dashboard table can be downloaded with ``?export=csv|xlsx&table=<name>``.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
@@ -132,7 +134,11 @@ def catalogue_view(request):
     return render(
         request,
         "scorecard/catalogue.html",
-        {"metrics": metrics.catalogue(), "group_labels": metrics.GROUP_LABELS},
+        {
+            "metrics": metrics.catalogue(),
+            "group_labels": metrics.GROUP_LABELS,
+            "period_labels": metrics.PERIOD_LABELS,
+        },
     )
 
 
@@ -290,6 +296,9 @@ def plan_list(request):
             "plans": selectors.plan_list(),
             "form": form,
             "measured": measured,
+            "window_from": datetime.date.fromisoformat(measured["window"]["from"]),
+            # The window ends the day before the period starts (its "to" is its last month's first day).
+            "window_to": filters.period.start - datetime.timedelta(days=1),
             "labels": ADJUST_LABELS,
             **_filter_context(filters),
         },
@@ -333,17 +342,20 @@ def plan_detail(request, pk: int):
                 apply_domain_errors(form, error)
             else:
                 return redirect("scorecard:plan", pk=plan.pk)
+    from hamsu.scorecard import plans
+
+    rows = plans.display_rows(plan.rows)
     table = dashboards.Table(
         [_("Stage"), _("Needed"), _("Conversion to next"), _("Start by"), _("Owner")],
         [
             [
-                r["stage"],
+                str(r["stage_label"]),
                 r["needed"] if r["measured"] else _("not measured yet"),
                 r["conversion_to_next"],
                 r["start_by"],
-                r["owner"],
+                str(r["owner_label"]),
             ]
-            for r in plan.rows
+            for r in rows
         ],
     )
     response = _maybe_export(request, f"plan-{plan.period_key}-v{plan.version}", {"plan": table})
@@ -359,7 +371,9 @@ def plan_detail(request, pk: int):
         )
         for k in keys
     ]
-    return render(request, "scorecard/plan_detail.html", {"plan": plan, "form": form, "inputs": inputs})
+    return render(
+        request, "scorecard/plan_detail.html", {"plan": plan, "rows": rows, "form": form, "inputs": inputs}
+    )
 
 
 @login_required
