@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections import defaultdict
 from decimal import Decimal
 
 import pytest
@@ -24,12 +23,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hamsu.crm.models import Opportunity
-from hamsu.funnel.models import StageEvent
 from hamsu.scorecard import aggregates
 from hamsu.scorecard.models import CostEntry, Target
 from hamsu.scorecard.periods import GREGORIAN, parse_period
 from tests.reconcile.scorecard_company import build, companies
+from tests.reconcile.scorecard_reads import deals as _deals
 
 # The sales path as the glossary states it (scorecard.stage_reached), written out here.
 PATH = [
@@ -54,58 +52,6 @@ SETTINGS = settings(
 
 def _day(at: datetime.datetime) -> datetime.date:
     return timezone.localtime(at).date()
-
-
-def _deals() -> list[dict]:
-    """Each deal with its dimensions and its history, read from the raw rows."""
-    events = defaultdict(list)
-    for e in (
-        StageEvent.objects.filter(object_type="opportunity")
-        .order_by("id")
-        .values("object_id", "to_stage", "at")
-    ):
-        events[e["object_id"]].append(e)
-    out = []
-    for d in Opportunity.objects.values(
-        "id",
-        "account_id",
-        "team_id",
-        "segment_id",
-        "product_id",
-        "owner_id",
-        "source",
-        "amount_base",
-        "gross_profit",
-    ):
-        history = events[d["id"]]
-        depth, reached_at, won_at, lost_at, stays = -1, {}, None, [], []
-        for i, e in enumerate(history):
-            if i and history[i - 1]["to_stage"] in OPEN:
-                stays.append(
-                    (history[i - 1]["to_stage"], e["at"], (e["at"] - history[i - 1]["at"]).total_seconds())
-                )
-            if e["to_stage"] in PATH:
-                target = PATH.index(e["to_stage"])
-                for k in range(depth + 1, target + 1):
-                    reached_at[PATH[k]] = e["at"]  # a skipped stage is passed on the way
-                depth = max(depth, target)
-            if e["to_stage"] == "won" and won_at is None:
-                won_at = e["at"]
-            if e["to_stage"] == "lost":
-                lost_at.append(e["at"])
-        out.append(
-            {
-                **d,
-                "first_at": history[0]["at"],
-                "depth": depth,
-                "reached_at": reached_at,
-                "won_at": won_at,
-                "lost_at": lost_at,
-                "stays": stays,
-                "stage": history[-1]["to_stage"],
-            }
-        )
-    return out
 
 
 def _matches(deal: dict, filters: dict) -> bool:

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from hamsu.api.permissions import require_perm
 from hamsu.core.errors import NotFound
 from hamsu.crm.api import ERRORS
-from hamsu.crm.models import Product, Segment
+from hamsu.crm.models import Product, Segment, Source
 from hamsu.directory.models import Person, Team
 from hamsu.scorecard import dashboards, forecast_selection, metrics, selectors, services
 from hamsu.scorecard.glossary import metric_key
@@ -45,17 +45,25 @@ def _get(model, pk, field):
 
 
 class FilterQuery(Schema):
+    """The filters every scorecard page offers (an unknown source is a field error)."""
+
     period: PeriodKey | None = None
     team: int | None = None
     segment: int | None = None
     product: int | None = None
     owner: int | None = None
+    source: Source | None = None
 
 
 def _filters(request, query: FilterQuery) -> selectors.Filters:
     period = services.period_from_key(query.period) if query.period else selectors.current_period()
     filters = selectors.Filters(
-        period=period, team=query.team, segment=query.segment, product=query.product, owner=query.owner
+        period=period,
+        team=query.team,
+        segment=query.segment,
+        product=query.product,
+        owner=query.owner,
+        source=query.source or "",
     )
     return selectors.restrict_filters(request.user, filters)
 
