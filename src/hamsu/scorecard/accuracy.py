@@ -93,8 +93,11 @@ def forecast_accuracy(
                 .annotate(total=Sum("reached_amount"))
                 .values_list("product_id", "total")
             )
-            for product_id, total in by_product.items():
-                actual_rows.append((key, f"product:{product_id}", p.end, float(total or 0)))
+            # Every product forecast of the period is scored, a product that won nothing
+            # included (actual 0): leaving it out would hide its whole forecast as error.
+            for product_scope in {r[5] for r in rows if r[1] == key and r[2] == calendar}:
+                product_id = int(product_scope.split(":", 1)[1])
+                actual_rows.append((key, product_scope, p.end, float(by_product.get(product_id) or 0)))
         else:
             actual_rows.append((key, scope, p.end, sum(won_by_month(p.months()).values())))
     forecasts = pl.DataFrame(
