@@ -15,12 +15,14 @@ arithmetic, following the model the forecasting library documents:
 - an open deal in stage s for a days: P(won on a day in [lo, hi] | still open at a) =
   (CIF_won(hi) − CIF_won(max(lo, a + 1) − 1)) ÷ S(a), lo and hi the period's first day
   still to come and its last day counted from the deal's entry into s;
-- each deal that entered the pipeline in the 90 days to the snapshot stands for 1/90 of a
-  day's arrivals, and an arrival on day t is won in the period with the entry stage's
-  CIF_won between the period's bounds counted from t;
+- each deal created in the 90 days to the snapshot stands for 1/90 of a day's arrivals,
+  and an arrival on day t is won in the period with the CIF_won of the stage it was
+  created in, between the period's bounds counted from t;
 - CRM default: the stage's fixed probability for an open deal whose nominal close (entry
-  into its stage + the median days from the first stage to a win, 30 with no win; never
-  before the day after the snapshot) falls in the period.
+  into its stage + the median days to a win from the stage most deals are created in,
+  30 with no win; never before the day after the snapshot) falls in the period; for an
+  arrival, its creation stage's probability for each day t whose t + that median falls
+  in the period.
 """
 
 from __future__ import annotations
@@ -124,7 +126,19 @@ def expected_lines(period, as_of: datetime.date) -> dict:
             spells[e["to_stage"]].append(((until - e["day"]).days, ended["to_stage"] if ended else None))
     tables = {stage: Table(rows) for stage, rows in spells.items()}
     first = max(period.start, as_of + datetime.timedelta(days=1))
-    to_win = [days for days, outcome in spells.get(ENTRY, []) if outcome == "won"]
+    # Where deals are created: each deal's first event (an import may start them late).
+    created_in = {
+        deal_id: (e["day"], e["to_stage"])
+        for deal_id, history in events.items()
+        for e in history[:1]
+        if e["from_stage"] == ""
+    }
+    # The typical time to a win, from the stage most deals are created in.
+    counts = defaultdict(int)
+    for _day, stage in created_in.values():
+        counts[stage] += 1
+    entry = min(counts, key=lambda stage: (-counts[stage], stage)) if counts else ENTRY
+    to_win = [days for days, outcome in spells.get(entry, []) if outcome == "won"]
     cycle = int(statistics.median(to_win)) if to_win else 30
     lines = {}
     for deal_id, history in events.items():
@@ -148,29 +162,34 @@ def expected_lines(period, as_of: datetime.date) -> dict:
             ),
             "default": CRM_DEFAULT[last["to_stage"]] if first <= close <= period.end else 0.0,
         }
-    if as_of < period.end and ENTRY in tables:
+    if as_of < period.end:
         days_left = (period.end - as_of).days
-        per_arrival = sum(
-            min(
-                1.0,
-                max(
-                    0.0,
-                    tables[ENTRY].won_by((period.end - as_of).days - t)
-                    - tables[ENTRY].won_by((first - as_of).days - t - 1),
-                ),
+        lo, hi = (first - as_of).days, (period.end - as_of).days
+        for deal_id, (day, stage) in created_in.items():
+            if day <= as_of - datetime.timedelta(days=LOOKBACK):
+                continue
+            # An arrival on day t after the snapshot is won in the period with its entry
+            # stage's CIF between the period's bounds counted from t; at the CRM default,
+            # with the stage's probability if t + the typical time to a win is in it.
+            table = tables.get(stage)
+            per_arrival = (
+                sum(
+                    min(1.0, max(0.0, table.won_by(hi - t) - table.won_by(lo - t - 1)))
+                    for t in range(1, days_left + 1)
+                )
+                if table
+                else 0.0
             )
-            for t in range(1, days_left + 1)
-        )
-        if per_arrival > 0:
-            for deal_id, history in events.items():
-                created = next((e["day"] for e in history if e["from_stage"] == ""), None)
-                if created is not None and created > as_of - datetime.timedelta(days=LOOKBACK):
-                    lines[("new", deal_id)] = {
-                        **deals[deal_id],
-                        "kind": "new",
-                        "p": per_arrival / LOOKBACK,
-                        "default": 0.0,
-                    }
+            default = CRM_DEFAULT.get(stage, 0.0) * sum(
+                1 for t in range(1, days_left + 1) if lo <= t + cycle <= hi
+            )
+            if per_arrival > 0 or default > 0:
+                lines[("new", deal_id)] = {
+                    **deals[deal_id],
+                    "kind": "new",
+                    "p": per_arrival / LOOKBACK,
+                    "default": default / LOOKBACK,
+                }
     return lines
 
 
