@@ -350,6 +350,117 @@ TERMS = (
         order=320,
     ),
     Term(
+        key="scorecard.plan_win_rate",
+        section="scorecard",
+        name=_("Win rate (plan input)"),
+        definition=_(
+            "The rate a plan starts from: of the deals closed in the twelve fiscal months before "
+            "the plan's period, the share won."
+        ),
+        formula=_("deals won ÷ (deals won + deals lost), in the twelve months before the period"),
+        counts=_DEALS,
+        filters=("period",),
+        bounded=True,
+        order=500,
+    ),
+    Term(
+        key="scorecard.plan_deal_size",
+        section="scorecard",
+        name=_("Average deal size (plan input)"),
+        definition=_("Revenue won in the twelve fiscal months before the plan's period, per deal won."),
+        formula=_("revenue won ÷ deals won, in the twelve months before the period"),
+        counts=_DEALS,
+        filters=("period",),
+        order=510,
+    ),
+    Term(
+        key="scorecard.plan_cycle",
+        section="scorecard",
+        name=_("Sales cycle (plan input)"),
+        definition=_(
+            "The mean days from a deal's creation to its win, over the deals won in the twelve "
+            "fiscal months before the plan's period: how long before the period's end an "
+            "opportunity must exist."
+        ),
+        formula=_("sum of the days from creation to win ÷ deals won, in the twelve months before the period"),
+        counts=_DEALS,
+        filters=("period",),
+        order=520,
+    ),
+    Term(
+        key="scorecard.plan_lead_rate",
+        section="scorecard",
+        name=_("Lead conversion (plan input)"),
+        definition=_(
+            "Of the leads that entered the funnel in the twelve fiscal months before the plan's "
+            "period and reached a stage (inquiry, MQL, SAL, SQL), the share that has reached the "
+            "next one (MQL, SAL, SQL, opportunity) so far. A rate with no such lead is not measured."
+        ),
+        formula=_("leads of those months that reached the next stage ÷ those of them that reached this one"),
+        counts=_LEADS,
+        filters=("period",),
+        bounded=True,
+        order=530,
+    ),
+    Term(
+        key="scorecard.plan_lead_days",
+        section="scorecard",
+        name=_("Days in a lead stage (plan input)"),
+        definition=_(
+            "The mean length of the leads' stays in the stage that ended in the twelve fiscal "
+            "months before the plan's period."
+        ),
+        formula=_("sum of the stays' lengths ÷ number of stays, in days"),
+        counts=_LEADS,
+        filters=("period",),
+        order=540,
+    ),
+    Term(
+        key="scorecard.plan_used",
+        section="scorecard",
+        name=_("Used (plan)"),
+        definition=_(
+            "What the plan computes with: the value a head of sales or marketing adjusted it to, "
+            "else the measured one."
+        ),
+        formula=_("adjusted value if there is one, else the measured value"),
+        counts=_("The plan's measured and adjusted inputs."),
+        filters=("period",),
+        order=550,
+    ),
+    Term(
+        key="scorecard.plan_needed",
+        section="scorecard",
+        name=_("Needed (plan)"),
+        definition=_(
+            "How many of each stage the target takes: the deals to win are the target divided by "
+            "the average deal size, and each earlier stage needs the next one's number divided by "
+            "its conversion rate; each figure is rounded up once, from the exact value, so "
+            "rounding never compounds."
+        ),
+        formula=_(
+            "won: target ÷ average deal size; each stage above: the next stage's exact number ÷ "
+            "this stage's conversion to it; rounded up"
+        ),
+        counts=_("The plan's target and the inputs it uses."),
+        filters=("period",),
+        order=560,
+    ),
+    Term(
+        key="scorecard.plan_start_by",
+        section="scorecard",
+        name=_("Must enter by (plan)"),
+        definition=_(
+            "The last day an object can enter this stage and still be won by the period's end: "
+            "the period's last day minus the days spent in this stage and every later one up to "
+            "the win (the sales cycle for an opportunity), rounded up to whole days."
+        ),
+        formula=_("last day of the period − (days in this stage and every later stage, rounded up)"),
+        counts=_("The plan's target and the inputs it uses."),
+        filters=("period",),
+        order=570,
+    ),
+    Term(
         key="scorecard.cost",
         section="scorecard",
         name=_("Cost (base currency)"),

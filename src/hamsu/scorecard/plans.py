@@ -40,6 +40,20 @@ STAGE_OWNER = {
 }
 
 
+# The glossary entry of each input a plan measures (the plan pages link every figure).
+INPUT_TERMS = {
+    "inquiry_to_mql": "scorecard.plan_lead_rate",
+    "mql_to_sal": "scorecard.plan_lead_rate",
+    "sal_to_sql": "scorecard.plan_lead_rate",
+    "sql_to_opportunity": "scorecard.plan_lead_rate",
+    "win_rate": "scorecard.plan_win_rate",
+    "avg_deal_size": "scorecard.plan_deal_size",
+    "sales_cycle_days": "scorecard.plan_cycle",
+    "days_in_inquiry": "scorecard.plan_lead_days",
+    "days_in_mql": "scorecard.plan_lead_days",
+    "days_in_sal": "scorecard.plan_lead_days",
+    "days_in_sql": "scorecard.plan_lead_days",
+}
 # A plan's rows keep stage and owner codes (stored with the plan); pages and exports show
 # these names in the reader's language.
 STAGE_LABELS = {stage: LeadState(stage).label for stage in PLAN_STAGES}

@@ -300,6 +300,7 @@ def plan_list(request):
             # The window ends the day before the period starts (its "to" is its last month's first day).
             "window_to": filters.period.start - datetime.timedelta(days=1),
             "labels": ADJUST_LABELS,
+            "input_terms": plans.INPUT_TERMS,
             **_filter_context(filters),
         },
     )
@@ -368,6 +369,7 @@ def plan_detail(request, pk: int):
             plan.inputs.get("measured", {}).get(k),
             plan.inputs.get("adjustments", {}).get(k),
             plan.inputs.get("used", {}).get(k),
+            plans.INPUT_TERMS[k],
         )
         for k in keys
     ]
