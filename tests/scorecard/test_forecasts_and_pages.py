@@ -91,7 +91,7 @@ def test_calls_and_manager_overrides(rep, other_rep, manager, head_of_sales):
         Decimal("1300.00"),
         1,
     )
-    # A seller sees only their own and their team's calls.
+    # A seller sees only their own calls.
     assert {
         c.person_id
         for c in selectors.call_list(user=other_rep.user, period=parse_period("2026-Q1", "gregorian"))

@@ -332,18 +332,29 @@ def plan_list(*, period: Period | None = None) -> list[FunnelPlan]:
     return list(qs[:200])
 
 
+def calls_visible_to(user, calls):
+    """The ``calls`` (a ForecastCall queryset) ``user`` may see: their own, those of the
+    sellers in the teams they manage, or all of them (heads, the revenue leader, admins).
+
+    A call is a seller's own judgement of their quarter, so it is not a record that
+    company-wide visibility opens up: a teammate or a liaison never sees it, under any
+    visibility setting (docs/permissions-scorecard.md). Page, export and API all read
+    calls through this one rule."""
+    roles = roles_of(user)
+    if user.is_superuser or roles & SEES_EVERYTHING:
+        return calls
+    person = person_of(user)
+    if person is None:
+        return calls.none()
+    return calls.filter(Q(person=person) | Q(team__manager=person))
+
+
 def call_list(*, user, period: Period) -> list[ForecastCall]:
-    """Calls the user may see: their own, their team's, or all (heads)."""
+    """The period's calls the user may see (``calls_visible_to``)."""
     qs = ForecastCall.objects.filter(calendar=period.calendar, period_key=period.key).select_related(
         "person", "team", "override_by"
     )
-    roles = roles_of(user)
-    if user.is_superuser or roles & SEES_EVERYTHING:
-        return list(qs)
-    person = person_of(user)
-    if person is None:
-        return []
-    return list(qs.filter(Q(person=person) | Q(team_id__in=person.visible_team_ids())))
+    return list(calls_visible_to(user, qs))
 
 
 @dataclass
