@@ -292,11 +292,30 @@ def survey_save(*, token: str, answers: dict) -> Invitation:
     return invitation
 
 
+def _store_in_answer_order(round_: Round) -> None:
+    """Re-store an anonymous round's responses in an order that depends on the answers alone.
+
+    The audit log says when each invitation was used, so a response stored as the newest
+    row at that moment could be paired with its person through the database's own row
+    order (SQLite's rowid, PostgreSQL's ctid), random primary key or not. Rewriting the
+    round's rows sorted by their answers after each submission leaves stored data that is
+    the same whichever order people answered in. (Rounds hold hundreds of answers at most,
+    so the rewrite is cheap; the caller holds the round's lock.)"""
+    responses = Response.objects.filter(round=round_)
+    rows = sorted(
+        responses.values("id", "function", "imported", *KEYS),
+        key=lambda row: (row["function"], *(row[key] for key in KEYS), row["imported"], str(row["id"])),
+    )
+    responses.delete()
+    Response.objects.bulk_create(Response(round=round_, **row) for row in rows)
+
+
 @transaction.atomic
 def survey_submit(*, token: str, answers: dict | None = None) -> Response:
     """Store the complete answers as one response and spend the invitation."""
     invitation = invitation_for_token(token)
-    round_ = invitation.round
+    # Locked so that concurrent submissions re-store the round's answers one at a time.
+    round_ = Round.objects.select_for_update().get(pk=invitation.round_id)
     round_check_open(round_)
     merged = {**invitation.draft, **clean_answers(answers or {}, require_all=False)}
     cleaned = clean_answers(merged, require_all=True)
@@ -313,6 +332,8 @@ def survey_submit(*, token: str, answers: dict | None = None) -> Response:
         response.respondent_label = invitation.person.full_name if invitation.person else invitation.email
         response.submitted_at = timezone.now()
     response.save()
+    if round_.anonymous:
+        _store_in_answer_order(round_)
     # The audit names the invitation as used, never the response: in an anonymous round
     # an audit row pointing at both would be exactly the link we refuse to store.
     audit.record(
@@ -407,6 +428,8 @@ def responses_import(*, round: Round, actor, text: str, via: str = "") -> Import
         for r in parsed
     ]
     Response.objects.bulk_create(rows)
+    if round.anonymous:
+        _store_in_answer_order(round)
     report.created = len(rows)
     audit.record(
         actor=actor, action="update", instance=round, changes={"imported_responses": len(rows)}, via=via
