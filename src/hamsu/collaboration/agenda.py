@@ -29,6 +29,7 @@ from hamsu.core.company import company_settings
 from hamsu.crm.models import Opportunity
 from hamsu.crm.stages import OPEN_STAGES
 from hamsu.funnel.models import StageEvent
+from hamsu.funnel.sla_counts import sla_counts
 
 TOP_ROWS = 15
 # How many recent exits per stage estimate "the usual time in stage": enough for a
@@ -141,17 +142,9 @@ def sla_breaches(meeting: Meeting, since: datetime.datetime, now: datetime.datet
     Sales breaks it by answering handoffs late (or not yet); marketing by sending fewer
     MQLs, or fewer acceptable ones, than it committed to. The funnel app owns the SLA and
     its arithmetic (``hamsu.funnel.sla_counts``, counted by the database so a month of a
-    large company's handoffs costs one query); if it is not there the section says so
-    rather than guessing.
+    large company's handoffs costs one query). The funnel sits below collaboration, so it
+    is always there: the section is always available.
     """
-    try:
-        from hamsu.funnel.sla_counts import sla_counts
-    except ImportError:
-        return {
-            "available": False,
-            "note": _("Handoff SLAs are not tracked yet, so breaches are not shown."),
-            "items": [],
-        }
     team = meeting.series.team if meeting.series_id and meeting.series.team_id else None
     items = []
     for fig in sla_counts(start=since, end=now):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _unread(user) -> int:
+    # Imported when the badge is drawn: apps.py is imported before any model is loaded.
     from hamsu.core.selectors import unread_count
     from hamsu.core.visibility import person_of
 
@@ -15,7 +16,14 @@ class CollaborationConfig(AppConfig):
     verbose_name = _("Collaboration")
 
     def ready(self) -> None:
-        from hamsu.core import clock
+        # Imported here, not at the top of the module: Django imports apps.py before any
+        # model is loaded, and everything registered below needs the models.
+        from hamsu.collaboration import evidence
+        from hamsu.collaboration.glossary import SECTIONS, TERMS
+        from hamsu.collaboration.permissions import register_permissions
+        from hamsu.collaboration.record_links import PROVIDERS
+        from hamsu.core import clock, glossary, record_links
+        from hamsu.core.navigation import NavItem, register
 
         clock.register(
             clock.Job(
@@ -40,15 +48,8 @@ class CollaborationConfig(AppConfig):
                 _("Monthly digest of sales feedback for marketing"),
             ),
         )
-        from hamsu.collaboration.permissions import register_permissions
-        from hamsu.core.navigation import NavItem, register
-
         register_permissions()
         # Evidence for the alignment diagnostic, read by the alignment app through core.
-        from hamsu.collaboration import evidence
-        from hamsu.collaboration.glossary import SECTIONS, TERMS
-        from hamsu.core import glossary
-
         evidence.register()
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS)
@@ -63,7 +64,4 @@ class CollaborationConfig(AppConfig):
             NavItem("collaboration:notifications", _("Notifications"), "bell", order=200, badge=_unread),
         )
         # Links on the CRM's deal and account pages ("Related"); the CRM does not import collaboration.
-        from hamsu.collaboration.record_links import PROVIDERS
-        from hamsu.core import record_links
-
         record_links.register(*PROVIDERS)

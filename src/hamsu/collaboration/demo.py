@@ -18,6 +18,7 @@ import time
 import numpy as np
 from django.utils import timezone
 
+from hamsu.collaboration import search_index
 from hamsu.collaboration.agenda import build_agenda
 from hamsu.collaboration.digest import build_digest
 from hamsu.collaboration.models import (
@@ -266,8 +267,6 @@ def generate(*, spec, rng, ctx, now, result, progress) -> None:
     _plans(rng, ctx, today, top_by_segment, liaisons, marketers, result)
     _collateral(rng, ctx, now, segments, products, marketers, result)
     _events(rng, ctx, now, today, marketers, liaisons, result)
-    from hamsu.collaboration import search_index
-
     result.rows["search_words"] = search_index.rebuild()
     # The next meeting's agenda, generated from the live demo data.
     upcoming = Meeting.objects.filter(starts_at__gte=now, series__isnull=False).order_by("starts_at").first()

@@ -15,18 +15,20 @@ from hamsu.collaboration.models import (
     AccountPlan,
     ActionItem,
     Collateral,
+    CollateralRating,
     FeedbackDigest,
     FeedbackNote,
     FeedbackTheme,
     JointAssignment,
     JointEvent,
     LiaisonAssignment,
+    MarketingParticipation,
     Meeting,
     ThemeStatus,
 )
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
 from hamsu.core.visibility import person_of, visible
-from hamsu.crm.models import Account, Opportunity
+from hamsu.crm.models import Account, Opportunity, Segment
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.directory.models import Function, Person
 
@@ -231,8 +233,6 @@ class RankedAccount:
 
 def top_accounts(*, user, per_segment: int = 10) -> dict:
     """The top accounts of each segment by revenue (won) and potential (open pipeline)."""
-    from hamsu.crm.models import Segment
-
     # Coalesce: an account with no won deal ranks as 0 on every database (PostgreSQL puts
     # NULL first in a descending sort, SQLite last).
     won = Coalesce(Sum("amount_base", filter=Q(stage=Stage.WON)), Value(Decimal("0")))
@@ -277,8 +277,6 @@ def plan_detail(*, user, pk: int) -> AccountPlan | None:
 
 def marketing_participation_summary(*, since: datetime.date | None = None) -> dict:
     """How many key-account plans marketing took part in (diagnostic statement 13)."""
-    from hamsu.collaboration.models import MarketingParticipation
-
     plans = AccountPlan.objects.count()
     qs = MarketingParticipation.objects.all()
     if since:
@@ -330,8 +328,6 @@ def collateral_list(
 
 
 def collateral_ratings(ids: list[int]) -> dict[int, dict]:
-    from hamsu.collaboration.models import CollateralRating
-
     return {
         row["collateral_id"]: row
         for row in CollateralRating.objects.filter(collateral_id__in=ids)

@@ -20,6 +20,7 @@ from hamsu.collaboration.models import (
     Collateral,
     CollateralKind,
     FeedbackTheme,
+    LiaisonAssignment,
     Meeting,
     PlanItem,
 )
@@ -29,6 +30,7 @@ from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
 from hamsu.core.notify import mark_read
 from hamsu.core.visibility import person_of
+from hamsu.crm.models import Segment
 from hamsu.crm.selectors import account_detail, opportunities_visible
 from hamsu.crm.stages import Stage
 from hamsu.directory.models import Person
@@ -129,8 +131,6 @@ def liaisons(request):
 @require_POST
 @permission_required("collaboration.change_liaisonassignment", raise_exception=True)
 def liaison_end(request, pk: int):
-    from hamsu.collaboration.models import LiaisonAssignment
-
     assignment = get_object_or_404(LiaisonAssignment, pk=pk)
     try:
         services.liaison_end(assignment=assignment, actor=request.user, via="ui")
@@ -612,8 +612,6 @@ def collateral(request):
     for piece in pieces:
         piece.rating = ratings.get(piece.pk, {})
         piece.win_rate = selectors.win_rate(piece)
-    from hamsu.crm.models import Segment
-
     return render(
         request,
         "collaboration/collateral.html",

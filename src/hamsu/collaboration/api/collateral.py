@@ -10,10 +10,7 @@ from hamsu.api.permissions import require_perm
 from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import many, router
-from hamsu.collaboration.models import (
-    Collateral,
-    CollateralKind,
-)
+from hamsu.collaboration.models import Collateral, CollateralKind
 from hamsu.crm.models import Opportunity, Product, Segment
 from hamsu.crm.stages import Stage
 

@@ -12,10 +12,7 @@ from hamsu.api.permissions import require_perm
 from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import many, router
-from hamsu.collaboration.models import (
-    AssignmentKind,
-    EventKind,
-)
+from hamsu.collaboration.models import AssignmentKind, EventKind
 from hamsu.directory.models import Person, Team
 
 

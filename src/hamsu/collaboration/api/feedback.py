@@ -11,11 +11,7 @@ from hamsu.api.permissions import require_perm
 from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import NoteOut, Text, router
-from hamsu.collaboration.models import (
-    DealOutcome,
-    FeedbackTheme,
-    ThemeStatus,
-)
+from hamsu.collaboration.models import DealOutcome, FeedbackTheme, ThemeStatus
 from hamsu.core.errors import NotFound
 from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Opportunity

@@ -12,9 +12,7 @@ from hamsu.api.permissions import require_perm
 from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import MeetingOut, NoteOut, router
-from hamsu.collaboration.models import (
-    LiaisonAssignment,
-)
+from hamsu.collaboration.models import LiaisonAssignment
 from hamsu.directory.models import Person, Team
 
 

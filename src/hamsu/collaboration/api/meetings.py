@@ -13,12 +13,7 @@ from hamsu.api.permissions import require_perm
 from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import calendar_feed, ical, selectors, services
 from hamsu.collaboration.api.common import MeetingOut, Title, many, router
-from hamsu.collaboration.models import (
-    ActionItem,
-    ActionStatus,
-    Cadence,
-    MeetingStatus,
-)
+from hamsu.collaboration.models import ActionItem, ActionStatus, Cadence, MeetingStatus
 from hamsu.core.errors import NotFound
 from hamsu.core.visibility import person_of
 from hamsu.directory.models import Person, Team
