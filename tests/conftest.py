@@ -32,6 +32,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Counters in the cache (API token guesses per address, capture rate limits) must not
+    # carry over from one test to the next: every test client comes from 127.0.0.1.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     # A request in Persian activates it for the thread; start every test in English so
     # one test's language never leaks into the next one's messages.

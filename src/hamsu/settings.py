@@ -7,6 +7,7 @@ this file.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import os
 import secrets
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "hamsu.core",
     "hamsu.directory",
     "hamsu.crm",
@@ -116,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login refused by the throttle into the login page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hamsu.urls"
@@ -124,6 +128,37 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes, hamsu.core.login_throttle): this many wrong passwords for
+# one account (from anywhere), or from one address (for any account: an office shares
+# one), within the lockout time lock it out for that time — the right password included.
+# An administrator lifts a lockout under Settings → Locked-out logins.
+HAMSU_LOGIN_ACCOUNT_FAILURES = env_int("HAMSU_LOGIN_ACCOUNT_FAILURES", 5)
+HAMSU_LOGIN_ADDRESS_FAILURES = env_int("HAMSU_LOGIN_ADDRESS_FAILURES", 30)
+AUTHENTICATION_BACKENDS = [
+    "hamsu.core.login_throttle.ThrottledLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "hamsu.core.login_throttle.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = HAMSU_LOGIN_ACCOUNT_FAILURES
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("HAMSU_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_CALLABLE = "hamsu.core.login_throttle.lockout_response"
+# Attempts refused during a lockout neither count nor extend it: the lockout ends
+# HAMSU_LOGIN_LOCKOUT_MINUTES after the failure that caused it, as the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, unless a trusted proxy in front sets X-Forwarded-For
+# (otherwise anyone could claim any address and escape the per-address bound).
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_bool("HAMSU_BEHIND_PROXY") else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("HAMSU_BEHIND_PROXY") else None
+# API token guessing (hamsu.api.throttle): this many requests with an unknown or revoked
+# token from one address within the window block every token request from it until the
+# window ends (429 with Retry-After).
+HAMSU_API_TOKEN_FAILURES = env_int("HAMSU_API_TOKEN_FAILURES", 20)
+HAMSU_API_TOKEN_WINDOW_SECONDS = env_int("HAMSU_API_TOKEN_WINDOW_SECONDS", 600)
 
 TEMPLATES = [
     {

@@ -49,7 +49,11 @@ def install(api: NinjaAPI) -> None:
             for field, messages in exc.errors.items()
             for message in messages
         ]
-        return problem(api, request, status=exc.status, title=exc.message, errors=errors)
+        response = problem(api, request, status=exc.status, title=exc.message, errors=errors)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request, exc):

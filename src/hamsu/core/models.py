@@ -125,6 +125,8 @@ class AuditEntry(AppendOnlyModel):
         CREATE = "create", _("created")
         UPDATE = "update", _("updated")
         DELETE = "delete", _("deleted")
+        LOCKOUT = "lockout", _("locked out")
+        UNLOCK = "unlock", _("unlocked")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

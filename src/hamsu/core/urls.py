@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.company_settings_view, name="settings"),
     path("audit/", views.audit_log, name="audit"),
+    path("lockouts/", views.lockouts, name="lockouts"),
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
 ]

@@ -64,6 +64,31 @@ def audit_log(request):
 
 
 @login_required
+@permission_required("core.change_companysettings", raise_exception=True)
+def lockouts(request):
+    """Accounts and addresses the login throttle has locked out; an administrator lifts them."""
+    from hamsu.core import login_throttle
+
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        address = request.POST.get("ip_address", "").strip()
+        if username or address:
+            login_throttle.lockout_lift(actor=request.user, username=username, ip_address=address)
+            messages.success(request, _("The lockout of %(who)s was lifted.") % {"who": username or address})
+        return redirect("core:lockouts")
+    return render(
+        request,
+        "core/lockouts.html",
+        {
+            "lockouts": login_throttle.current_lockouts(),
+            "account_limit": login_throttle.account_limit(),
+            "address_limit": login_throttle.address_limit(),
+            "minutes": login_throttle.lockout_minutes(),
+        },
+    )
+
+
+@login_required
 def glossary_page(request):
     """Every figure's definition, in the active language (the "How is this computed?" target)."""
     from hamsu.core import glossary
