@@ -80,7 +80,7 @@ class ImportIn(Schema):
     csv: Annotated[str, Field(min_length=1, max_length=2_000_000)]
 
 
-class ImportOut(Schema):
+class AlignmentImportOut(Schema):
     created: int
     warnings: list[str]
 
@@ -346,7 +346,7 @@ def remind(request, round_id: int):
     return Status(202, {"queued": len(ids)})
 
 
-@router.post("/rounds/{round_id}/import", response={201: ImportOut, **ERRORS})
+@router.post("/rounds/{round_id}/import", response={201: AlignmentImportOut, **ERRORS})
 def import_responses(request, round_id: int, payload: ImportIn):
     require_perm(request, "alignment.change_round")
     report = services.responses_import(

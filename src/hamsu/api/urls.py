@@ -5,13 +5,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-from ninja import NinjaAPI
-
 from hamsu.api import errors
 from hamsu.api.auth import API_AUTH
+from hamsu.api.openapi import HamsuAPI
 from hamsu.api.parser import TextCleaningParser
 
-api = NinjaAPI(
+api = HamsuAPI(
     title="Hamsu API",
     version="1",
     description="One funnel, one lead definition, one revenue number. Authenticate with a personal token: "

@@ -252,7 +252,7 @@ class TouchRowIn(Schema):
     external_id: Any = ""
 
 
-class BatchIn(Schema):
+class CampaignBatchIn(Schema):
     touchpoints: Annotated[list[TouchRowIn], Field(max_length=services.BATCH_LIMIT)]
     all_or_nothing: bool = False
 
@@ -274,7 +274,7 @@ class Duplicate(Schema):
     id: int | None
 
 
-class BatchOut(Schema):
+class CampaignBatchOut(Schema):
     received: int
     created: list[Created]
     duplicates: list[Duplicate]
@@ -321,8 +321,8 @@ def create_touchpoint(request, payload: TouchpointIn):
     )
 
 
-@router.post("/touchpoints/batch", response={200: BatchOut, **ERRORS})
-def record_touchpoint_batch(request, payload: BatchIn):
+@router.post("/touchpoints/batch", response={200: CampaignBatchOut, **ERRORS})
+def record_touchpoint_batch(request, payload: CampaignBatchIn):
     """Up to 10,000 touches. Idempotent by ``external_id``: a retried batch reports the
     touches it already sent as duplicates. Bad rows come back with field-level reasons;
     the good ones are written unless ``all_or_nothing`` is true."""

@@ -157,7 +157,7 @@ class StageChangeIn(Schema):
     reason: Annotated[str, Field(max_length=300)] = ""
 
 
-class StageEventOut(Schema):
+class DealStageEventOut(Schema):
     id: int
     opportunity_id: int | None
     from_stage: str
@@ -219,7 +219,7 @@ class ActivityPage(PageOf):
 
 
 class StageEventPage(PageOf):
-    items: list[StageEventOut]
+    items: list[DealStageEventOut]
 
 
 def _fk_data(payload: dict) -> dict:

@@ -105,7 +105,7 @@ class RowOut(Schema):
     errors: dict[str, list[str]]
 
 
-class ImportOut(Schema):
+class PeopleImportOut(Schema):
     dry_run: bool
     summary: dict[str, int]
     rows: list[RowOut]
@@ -177,7 +177,7 @@ def stale_profiles(request, days: Annotated[int, Field(ge=1, le=3650)] = 180):
     )
 
 
-@router.post("/import", response={200: ImportOut, **ERRORS})
+@router.post("/import", response={200: PeopleImportOut, **ERRORS})
 def import_people(request, file: File[UploadedFile], dry_run: Form[bool] = False):
     """Create or update people from an HR CSV; the answer reports every row."""
     require_perm(request, "directory.add_person")

@@ -235,7 +235,7 @@ def funnel(request, query: Query[FilterQuery]):
 # ---------------------------------------------------------------- plans
 
 
-class PlanOut(Schema):
+class FunnelPlanOut(Schema):
     id: int
     period_key: str
     version: int
@@ -266,14 +266,14 @@ class Adjustments(Schema):
     days_in_sql: float | None = None
 
 
-class PlanIn(Schema):
+class FunnelPlanIn(Schema):
     period: PeriodKey
     target_amount: Money | None = None
     adjustments: Adjustments = Adjustments()
     note: Annotated[str, Field(max_length=5000)] = ""
 
 
-class PlanPatch(Schema):
+class FunnelPlanPatch(Schema):
     target_amount: Money | None = None
     adjustments: Adjustments = Adjustments()
     note: Annotated[str, Field(max_length=5000)] | None = None
@@ -283,7 +283,7 @@ class SignIn(Schema):
     side: Literal["sales", "marketing"]
 
 
-@router.get("/plans", response={200: list[PlanOut], **ERRORS})
+@router.get("/plans", response={200: list[FunnelPlanOut], **ERRORS})
 def list_plans(request, period: PeriodKey | None = None):
     require_perm(request, "scorecard.view_funnelplan")
     return selectors.plan_list(period=services.period_from_key(period) if period else None)
@@ -298,8 +298,8 @@ def measured_rates(request, period: PeriodKey | None = None):
     return plans.measured_inputs(services.period_from_key(period) if period else selectors.current_period())
 
 
-@router.post("/plans", response={201: PlanOut, **ERRORS})
-def create_plan(request, payload: PlanIn):
+@router.post("/plans", response={201: FunnelPlanOut, **ERRORS})
+def create_plan(request, payload: FunnelPlanIn):
     require_perm(request, "scorecard.add_funnelplan")
     plan = services.plan_create(
         actor=request.user,
@@ -312,14 +312,14 @@ def create_plan(request, payload: PlanIn):
     return 201, plan
 
 
-@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+@router.get("/plans/{plan_id}", response={200: FunnelPlanOut, **ERRORS})
 def get_plan(request, plan_id: int):
     require_perm(request, "scorecard.view_funnelplan")
     return get_object_or_404(FunnelPlan, pk=plan_id)
 
 
-@router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
-def adjust_plan(request, plan_id: int, payload: PlanPatch):
+@router.patch("/plans/{plan_id}", response={200: FunnelPlanOut, **ERRORS})
+def adjust_plan(request, plan_id: int, payload: FunnelPlanPatch):
     """Adjust a draft (withdraws signatures). A signed plan answers 409: create a new version."""
     require_perm(request, "scorecard.change_funnelplan")
     return services.plan_adjust(
@@ -332,7 +332,7 @@ def adjust_plan(request, plan_id: int, payload: PlanPatch):
     )
 
 
-@router.post("/plans/{plan_id}/sign", response={200: PlanOut, **ERRORS})
+@router.post("/plans/{plan_id}/sign", response={200: FunnelPlanOut, **ERRORS})
 def sign_plan(request, plan_id: int, payload: SignIn):
     require_perm(request, "scorecard.view_funnelplan")
     return services.plan_sign(

@@ -51,7 +51,7 @@ class AssignmentIn(Schema):
     ends_on: datetime.date | None = None
 
 
-class AssignmentOut(Schema):
+class CollaborationAssignmentOut(Schema):
     id: int
     person_id: int
     kind: str
@@ -93,13 +93,13 @@ def create_event(request, payload: EventIn):
     )
 
 
-@router.get("/assignments", response={200: list[AssignmentOut], **ERRORS})
+@router.get("/assignments", response={200: list[CollaborationAssignmentOut], **ERRORS})
 def list_assignments(request):
     require_perm(request, "collaboration.view_jointassignment")
     return selectors.assignments_list()
 
 
-@router.post("/assignments", response={201: AssignmentOut, **ERRORS})
+@router.post("/assignments", response={201: CollaborationAssignmentOut, **ERRORS})
 def create_assignment(request, payload: AssignmentIn):
     require_perm(request, "collaboration.add_jointassignment")
     return Status(

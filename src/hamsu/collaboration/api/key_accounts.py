@@ -39,7 +39,7 @@ class SegmentRankingOut(Schema):
     accounts: list[RankedOut]
 
 
-class PlanIn(Schema):
+class KeyAccountPlanIn(Schema):
     account_id: int
     sales_owner_id: int
     marketing_owner_id: int | None = None
@@ -47,7 +47,7 @@ class PlanIn(Schema):
     status: PlanStatus = PlanStatus.ACTIVE
 
 
-class PlanPatch(Schema):
+class KeyAccountPlanPatch(Schema):
     sales_owner_id: int | None = None
     marketing_owner_id: int | None = None
     objectives: Annotated[str, Field(max_length=10_000)] | None = None
@@ -79,7 +79,7 @@ class ParticipationOut(Schema):
     note: str
 
 
-class PlanOut(Schema):
+class KeyAccountPlanOut(Schema):
     id: int
     account_id: int
     objectives: str
@@ -166,8 +166,8 @@ def participation_summary(request, since: datetime.date | None = None):
     return selectors.marketing_participation_summary(since=since)
 
 
-@router.post("/plans", response={201: PlanOut, **ERRORS})
-def create_plan(request, payload: PlanIn):
+@router.post("/plans", response={201: KeyAccountPlanOut, **ERRORS})
+def create_plan(request, payload: KeyAccountPlanIn):
     require_perm(request, "collaboration.add_accountplan")
     return Status(
         201,
@@ -183,14 +183,14 @@ def create_plan(request, payload: PlanIn):
     )
 
 
-@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+@router.get("/plans/{plan_id}", response={200: KeyAccountPlanOut, **ERRORS})
 def get_plan(request, plan_id: int):
     require_perm(request, "collaboration.view_accountplan")
     return _plan(request, plan_id)
 
 
-@router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
-def update_plan(request, plan_id: int, payload: PlanPatch):
+@router.patch("/plans/{plan_id}", response={200: KeyAccountPlanOut, **ERRORS})
+def update_plan(request, plan_id: int, payload: KeyAccountPlanPatch):
     require_perm(request, "collaboration.change_accountplan")
     data = payload.dict(exclude_unset=True)
     if "sales_owner_id" in data:

@@ -84,7 +84,7 @@ class MeetingPatch(Schema):
     status: MeetingStatus | None = None
 
 
-class DecisionIn(Schema):
+class MeetingDecisionIn(Schema):
     text: Annotated[str, Field(min_length=1, max_length=500)]
 
 
@@ -195,7 +195,7 @@ def generate_agenda(request, meeting_id: int):
 
 
 @router.post("/meetings/{meeting_id}/decisions", response={201: DecisionOut, **ERRORS})
-def add_decision(request, meeting_id: int, payload: DecisionIn):
+def add_decision(request, meeting_id: int, payload: MeetingDecisionIn):
     require_perm(request, "collaboration.change_meeting")
     return Status(
         201,

@@ -13,7 +13,7 @@ from hamsu.core.notify import mark_read
 from hamsu.core.visibility import person_of
 
 
-class NotificationOut(Schema):
+class CollaborationNotificationOut(Schema):
     id: int
     kind: str
     title: str
@@ -23,15 +23,15 @@ class NotificationOut(Schema):
     read_at: datetime.datetime | None
 
 
-class ReadIn(Schema):
+class CollaborationReadIn(Schema):
     ids: list[int] | None = None
 
 
-@router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
+@router.get("/notifications", response={200: list[CollaborationNotificationOut], **ERRORS})
 def list_notifications(request, unread: bool = False):
     return core_selectors.notifications_for(person_of(request.user), unread_only=unread, limit=200)
 
 
 @router.post("/notifications/read", response={200: dict, **ERRORS})
-def read_notifications(request, payload: ReadIn):
+def read_notifications(request, payload: CollaborationReadIn):
     return {"marked": mark_read(person=person_of(request.user), ids=payload.ids)}

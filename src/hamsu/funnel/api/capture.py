@@ -34,12 +34,12 @@ class CaptureFormOut(CaptureFormIn):
     is_active: bool
 
 
-class BatchIn(Schema):
+class CaptureBatchIn(Schema):
     form_id: int | None = None
     leads: list[Any]
 
 
-class BatchOut(Schema):
+class CaptureBatchOut(Schema):
     id: int
     status: str
     total: int
@@ -79,8 +79,8 @@ def capture(request, form_key: str):
     return capture_http.capture(request, form_key)
 
 
-@router.post("/capture-batches", response={202: BatchOut, 200: BatchOut, **ERRORS})
-def capture_bulk(request, payload: BatchIn):
+@router.post("/capture-batches", response={202: CaptureBatchOut, 200: CaptureBatchOut, **ERRORS})
+def capture_bulk(request, payload: CaptureBatchIn):
     """Up to 5,000 leads per request, stored durably before the reply, processed by a job."""
     require_perm(request, "funnel.add_lead")
     form = get_by_id(CaptureForm, payload.form_id, "form_id")
@@ -102,7 +102,7 @@ def _own_batch(request, batch_id: int) -> CaptureBatch:
     return batch
 
 
-@router.get("/capture-batches/{batch_id}", response={200: BatchOut, **ERRORS})
+@router.get("/capture-batches/{batch_id}", response={200: CaptureBatchOut, **ERRORS})
 def capture_batch(request, batch_id: int):
     require_perm(request, "funnel.add_lead")
     return _own_batch(request, batch_id)

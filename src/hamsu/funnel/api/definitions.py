@@ -49,7 +49,7 @@ class DefinitionIn(Schema):
     summary: Annotated[str, Field(max_length=300)] = ""
 
 
-class DecisionIn(Schema):
+class DefinitionDecisionIn(Schema):
     approve: bool
     comment: Annotated[str, Field(max_length=300)] = ""
     side: str | None = None
@@ -77,7 +77,7 @@ def get_definition(request, definition_id: int):
 
 
 @router.post("/definitions/{definition_id}/decision", response={200: DefinitionOut, **ERRORS})
-def decide_definition(request, definition_id: int, payload: DecisionIn):
+def decide_definition(request, definition_id: int, payload: DefinitionDecisionIn):
     require_perm(request, "funnel.approve_leaddefinition")
     return approvals.lead_definition_decide(
         definition=get_by_id(LeadDefinition, definition_id, "definition"),

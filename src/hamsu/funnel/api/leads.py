@@ -127,7 +127,7 @@ class TouchIn(Schema):
     at: datetime.datetime | None = None
 
 
-class StageEventOut(Schema):
+class LeadStageEventOut(Schema):
     id: int
     from_stage: str
     to_stage: str
@@ -137,7 +137,7 @@ class StageEventOut(Schema):
     via: str
 
 
-class AssignmentOut(Schema):
+class FunnelAssignmentOut(Schema):
     id: int
     person_id: int | None
     team_id: int | None
@@ -186,13 +186,13 @@ def update_lead(request, lead_id: int, payload: LeadPatch):
     )
 
 
-@router.get("/leads/{lead_id}/events", response={200: list[StageEventOut], **ERRORS})
+@router.get("/leads/{lead_id}/events", response={200: list[LeadStageEventOut], **ERRORS})
 def lead_stage_events(request, lead_id: int):
     require_perm(request, "funnel.view_lead")
     return list(selectors.lead_events(lead_for(request, lead_id)))
 
 
-@router.get("/leads/{lead_id}/assignments", response={200: list[AssignmentOut], **ERRORS})
+@router.get("/leads/{lead_id}/assignments", response={200: list[FunnelAssignmentOut], **ERRORS})
 def lead_assignments(request, lead_id: int):
     require_perm(request, "funnel.view_lead")
     return list(lead_for(request, lead_id).assignments.all())

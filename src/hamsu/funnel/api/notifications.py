@@ -19,7 +19,7 @@ from hamsu.funnel.models import (
 from hamsu.funnel.services import engagement as engagement_services
 
 
-class NotificationOut(Schema):
+class FunnelNotificationOut(Schema):
     """The shared inbox's rows (``/together/notifications`` lists the same ones); this
     older twin calls the row's ``url`` ``link``, as it always has."""
 
@@ -45,7 +45,7 @@ class TaskOut(Schema):
     done_at: datetime.datetime | None
 
 
-class ReadIn(Schema):
+class FunnelReadIn(Schema):
     ids: list[int] | None = None
 
 
@@ -56,13 +56,13 @@ def _me(request):
     return person
 
 
-@router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
+@router.get("/notifications", response={200: list[FunnelNotificationOut], **ERRORS})
 def my_notifications(request):
     return core_selectors.notifications_for(person_of(request.user), limit=50)
 
 
 @router.post("/notifications/read", response={200: dict, **ERRORS})
-def read_notifications(request, payload: ReadIn):
+def read_notifications(request, payload: FunnelReadIn):
     return {"marked": mark_read(person=_me(request), ids=payload.ids)}
 
 
