@@ -13,70 +13,19 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from hamsu.core.http import csv_response, safe_cell
 from hamsu.core.models import CompanySettings, Visibility
-from hamsu.crm.models import Activity, Contact, Opportunity
+from hamsu.crm.models import Contact
 from hamsu.dataio.exporters import csv_chunks, csv_stream, csv_text, safe_columns
 from hamsu.dataio.selectors import EXPORTS, export_columns, export_queryset, export_rows
+from tests.dataio.conftest import TRICKY
 
 pytestmark = pytest.mark.django_db
-
-TRICKY = [
-    "plain",
-    "",
-    '=HYPERLINK("http://evil")',
-    "+98 21 555",
-    "-5",
-    "@SUM(A1)",
-    "\tindented",
-    "\rreturn",
-    "a, with comma",
-    'a "quoted" word',
-    "two\nlines",
-    "mid=dle",
-    "'already quoted",
-    "علی",
-]
 
 
 def reference(header, rows) -> str:
     return "".join(csv_chunks(header, rows))
-
-
-@pytest.fixture
-def world(rep, other_rep, make_account, make_opportunity):
-    account = make_account(rep, name="Acme, Inc.")
-    for i, text in enumerate(TRICKY):
-        Contact.objects.create(
-            first_name=text,
-            last_name=f"L{i}",
-            title=text,
-            email=f"c{i}@example.com",
-            phone=text[:40],
-            account=account if i % 2 else None,
-            owner=rep if i % 3 else other_rep,
-            team=(rep if i % 3 else other_rep).team,
-            external_id=f"E{i}",
-        )
-    deal = make_opportunity(rep, account=account, amount="1234.50", name="=deal")
-    Opportunity.objects.filter(pk=deal.pk).update(
-        stage="won", closed_at=datetime.datetime(2024, 3, 1, 12, 0, 0, 123456, tzinfo=datetime.UTC)
-    )
-    make_opportunity(other_rep, name="Open, still")
-    Activity.objects.create(kind="call", subject="-call", body='said "no", twice', account=account, owner=rep)
-    # A datetime stored with an offset (as raw SQL writers may leave it on SQLite): the
-    # fast path falls back to the ORM's reading for it.
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                'UPDATE "crm_contact" SET "created_at" = %s WHERE "external_id" = %s',
-                ["2024-01-02 03:04:05+00:00", "E1"],
-            )
-    Contact.objects.filter(external_id="E2").update(
-        created_at=datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=datetime.UTC)
-    )
 
 
 @pytest.mark.parametrize("kind", list(EXPORTS))

@@ -3,11 +3,12 @@
 Every text cell follows hamsu.core.http.safe_cell, so a value such as ``=HYPERLINK(…)``
 typed into the CRM cannot run as a formula in the spreadsheet that opens the export.
 
-CSV exports of lists come a chunk at a time, column by column (``selectors.
-export_columns``): ``safe_columns`` applies safe_cell's rule with a few C passes per
-column (a column holding none of the formula characters anywhere — most of them — is
-not looked at cell by cell), and ``csv_text`` joins the rows in C when no cell needs
-quoting. A million rows cost a few microseconds each, most of it the database's.
+Lists come a chunk at a time, column by column (``selectors.export_columns``); XLSX is
+written from the same chunks by ``hamsu.core.xlsx`` (its text rule is ``spreadsheet_text``:
+safe_cell's plus no control characters). For CSV, ``safe_columns`` applies safe_cell's
+rule with a few C passes per column (a column holding none of the formula characters
+anywhere — most of them — is not looked at cell by cell), and ``csv_text`` joins the rows
+in C when no cell needs quoting. A million rows cost a few microseconds each, most of it the database's.
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ import operator
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
 
-from django.utils import timezone
-
-from hamsu.core.http import _FORMULA_START, safe_cell, spreadsheet_text
+from hamsu.core import xlsx
+from hamsu.core.http import _FORMULA_START, safe_cell
 
 # safe_cell's rule, inlined for the million-row loop: a text cell whose first character
 # starts a formula gets a leading quote. Falls back to calling safe_cell if the rule ever
@@ -175,33 +174,19 @@ def write_csv(path_or_handle, header: list[str], rows: Iterable[tuple]) -> int:
     return counter[0]
 
 
-def _xlsx_value(value):
-    if isinstance(value, datetime.datetime):
-        # Excel has no time zones: write the local wall-clock time.
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, str):
-        return spreadsheet_text(value)
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+def write_xlsx(
+    path_or_handle, header: list[str], chunks: Iterable[list[Sequence]], *, title: str = "export"
+) -> int:
+    """Write ``selectors.export_columns(…, datetimes="aware")`` output as XLSX (see
+    ``hamsu.core.xlsx``: text through ``spreadsheet_text``, datetimes as the company's
+    wall-clock time); returns the number of rows."""
+    return xlsx.write_workbook(path_or_handle, [xlsx.Sheet(title, header, chunks)])[0]
 
 
-def write_xlsx(path, header: list[str], rows: Iterable[tuple], *, title: str = "export") -> int:
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append([spreadsheet_text(h) for h in header])
-    count = 0
-    for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
-        count += 1
-    book.save(path)
-    return count
-
-
-def xlsx_tempfile(header: list[str], rows: Iterable[tuple], *, title: str) -> tempfile._TemporaryFileWrapper:
+def xlsx_tempfile(
+    header: list[str], chunks: Iterable[list[Sequence]], *, title: str
+) -> tempfile._TemporaryFileWrapper:
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
-    write_xlsx(handle.name, header, rows, title=title)
+    write_xlsx(handle, header, chunks, title=title)
     handle.seek(0)
     return handle

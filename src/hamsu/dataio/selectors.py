@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -311,27 +312,34 @@ def _field_at(model: type[models.Model], path: str) -> models.Field:
     return field
 
 
-def export_columns(*, user, kind: str, chunk_size: int = 5000) -> Iterator[list[Sequence]]:
-    """The rows of ``export_rows`` for CSV, a chunk of up to ``chunk_size`` at a time and
-    column by column (``columns[i][r]`` is row r's value i: the CSV writer zips them back
-    into rows in C). A datetime arrives as the text ``isoformat()`` gives for it (UTC,
-    ``+00:00``), every other value as the ORM gives it.
+def export_columns(
+    *, user, kind: str, chunk_size: int = 5000, datetimes: str = "text"
+) -> Iterator[list[Sequence]]:
+    """The rows of ``export_rows``, a chunk of up to ``chunk_size`` at a time and column by
+    column (``columns[i][r]`` is row r's value i: the writers zip them back into rows in
+    C). With ``datetimes="text"`` (CSV) a datetime arrives as the text ``isoformat()``
+    gives for it (UTC, ``+00:00``); with ``datetimes="aware"`` (XLSX) as the aware
+    datetime the ORM would give. Every other value comes as the ORM gives it.
 
     Why not ``export_rows``: at a million rows the ORM's per-value conversion of the
     datetime column (parse the text, make it aware — on PostgreSQL in Django's Python
     loader — then ``isoformat`` back to text) and its per-row converter loop cost as much
     as everything else. Here SQLite hands over the stored text (``CAST … AS text``: no
     declared type, so no parsing), which already is the ISO form but for the ``T`` and
-    the offset, and PostgreSQL formats it (``IsoUtc``). Only columns that need a
-    converter get one.
+    the offset, and PostgreSQL formats it (``IsoUtc``) or hands over psycopg's datetime.
+    Only columns that need a converter get one.
     """
+    if datetimes not in ("text", "aware"):
+        raise ValueError(f"datetimes must be 'text' or 'aware', not {datetimes!r}")
     spec = EXPORTS[kind]
     queryset = export_queryset(user=user, kind=kind)
     connection = connections[queryset.db]
     vendor = connection.vendor
     fields = [_field_at(spec.model, path) for path in spec.columns]
     stamped = [i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)]
-    as_text = {"sqlite": lambda path: Cast(path, output_field=models.TextField()), "postgresql": IsoUtc}
+    as_text = {"sqlite": lambda path: Cast(path, output_field=models.TextField())}
+    if datetimes == "text":
+        as_text["postgresql"] = IsoUtc
     columns = [
         as_text[vendor](path) if vendor in as_text and i in stamped else path
         for i, path in enumerate(spec.columns)
@@ -344,8 +352,9 @@ def export_columns(*, user, kind: str, chunk_size: int = 5000) -> Iterator[list[
         converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
         fixes = {}
         if vendor == "sqlite":
-            fixes = dict.fromkeys(stamped, _stored_datetime_text(connection))
-        elif vendor != "postgresql":
+            stored = _stored_datetime_text if datetimes == "text" else _stored_datetime_aware
+            fixes = dict.fromkeys(stamped, stored(connection))
+        elif vendor != "postgresql" and datetimes == "text":
             fixes = dict.fromkeys(stamped, _datetime_text)
         for i, (functions, expression) in converters.items():
             if i not in fixes:
@@ -397,6 +406,36 @@ def _stored_datetime_text(connection):
     def convert(values) -> list:
         return [
             (value.replace(" ", "T", 1) + "+00:00")
+            if value.__class__ is str and len(value) in (19, 26)
+            else as_orm_would(value)
+            for value in values
+        ]
+
+    return convert
+
+
+def _stored_datetime_aware(connection):
+    """SQLite's stored text (see ``_stored_datetime_text``) as the aware datetime the ORM
+    would make of it, without Django's per-value parsing when the text is the usual form."""
+    from django.conf import settings
+    from django.utils.dateparse import parse_datetime
+    from django.utils.timezone import is_naive, make_aware
+
+    def as_orm_would(value):
+        if value is None:
+            return None
+        parsed = parse_datetime(value) if isinstance(value, str) else value
+        if parsed is not None and settings.USE_TZ and is_naive(parsed):
+            parsed = make_aware(parsed, connection.timezone)
+        return parsed
+
+    if not (settings.USE_TZ and connection.timezone_name == "UTC"):
+        return lambda values: [as_orm_would(value) for value in values]
+    from_text, utc = datetime.datetime.fromisoformat, datetime.UTC
+
+    def convert(values) -> list:
+        return [
+            from_text(value).replace(tzinfo=utc)
             if value.__class__ is str and len(value) in (19, 26)
             else as_orm_would(value)
             for value in values

@@ -194,8 +194,8 @@ def export_download(request, kind: str, fmt: str):
         )
         response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
         return response
-    rows = selectors.export_rows(user=request.user, kind=kind)
-    handle = xlsx_tempfile(spec.header, rows, title=kind)
+    chunks = selectors.export_columns(user=request.user, kind=kind, datetimes="aware")
+    handle = xlsx_tempfile(spec.header, chunks, title=kind)
     return FileResponse(handle, as_attachment=True, filename=f"{kind}-{stamp}.xlsx")
 
 
