@@ -74,3 +74,37 @@ def test_no_reminders_for_a_closed_round(make_round, leader):
     mail.outbox.clear()
     assert tasks.remind_and_close.call("") == {"closed": 0, "reminded": 0}
     assert mail.outbox == []
+
+
+def _round_with_one_unanswered_email(make_round, invite):
+    round_ = make_round()
+    _email_invitation(round_, "waiting@example.com")
+    _answered, token = invite(round_)
+    services.survey_submit(token=token, answers=dict.fromkeys([f"s{i}" for i in range(1, 21)], 3))
+    mail.outbox.clear()
+    return round_
+
+
+def test_the_round_page_reminds_whoever_has_not_answered(make_round, invite, leader_client):
+    round_ = _round_with_one_unanswered_email(make_round, invite)
+    leader_client.post(f"/alignment/rounds/{round_.pk}/remind/")
+    assert [message.to for message in mail.outbox] == [["waiting@example.com"]]
+
+
+def test_the_api_reminds_the_same_people_as_the_round_page(make_round, invite, leader_client):
+    round_ = _round_with_one_unanswered_email(make_round, invite)
+    response = leader_client.post(f"/api/v1/alignment/rounds/{round_.pk}/reminders")
+    assert response.json() == {"queued": 1}
+    assert [message.to for message in mail.outbox] == [["waiting@example.com"]]
+
+
+def test_neither_the_page_nor_the_api_reminds_anyone_once_the_round_is_closed(
+    make_round, invite, leader, leader_client
+):
+    round_ = _round_with_one_unanswered_email(make_round, invite)
+    services.round_close(round=round_, actor=leader.user)
+    page = leader_client.post(f"/alignment/rounds/{round_.pk}/remind/", follow=True)
+    api = leader_client.post(f"/api/v1/alignment/rounds/{round_.pk}/reminders")
+    assert [str(m) for m in page.context["messages"]] == ["Nobody to remind."]
+    assert api.json() == {"queued": 0}
+    assert mail.outbox == []

@@ -18,9 +18,8 @@ from hamsu.alignment.advisor import Advice
 from hamsu.alignment.models import ActionItem, Assessment, Invitation, Level, RespondentFunction, Round
 from hamsu.alignment.statements import STATEMENTS
 from hamsu.analytics.diagnostic import Relationship
-from hamsu.api.permissions import require_perm
+from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.errors import NotFound, ValidationFailed
-from hamsu.crm.api import ERRORS
 from hamsu.directory.models import Person
 
 router = Router(tags=["alignment"])
@@ -337,13 +336,8 @@ def new_link(request, invitation_id: int):
 @router.post("/rounds/{round_id}/reminders", response={202: dict, **ERRORS})
 def remind(request, round_id: int):
     require_perm(request, "alignment.change_round")
-    round_ = _round(round_id)
-    ids = services.reminders_due(round=round_) if round_.accepts_answers() else []
-    if ids:
-        from hamsu.alignment.tasks import send_invitations
-
-        send_invitations.enqueue(ids, request.build_absolute_uri("/"), True)
-    return Status(202, {"queued": len(ids)})
+    queued = services.reminders_queue(round=_round(round_id), base_url=request.build_absolute_uri("/"))
+    return Status(202, {"queued": queued})
 
 
 @router.post("/rounds/{round_id}/import", response={201: AlignmentImportOut, **ERRORS})

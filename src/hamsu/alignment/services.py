@@ -228,6 +228,20 @@ def reminders_due(*, round: Round) -> list[int]:
     return list(round.invitations.filter(used=False).exclude(email="").values_list("pk", flat=True))
 
 
+def reminders_queue(*, round: Round, base_url: str) -> int:
+    """Queue a reminder, with a fresh link, to everyone invited by e-mail who has not
+    answered; nobody once the round takes no more answers. Returns how many are queued.
+
+    The round page's button and the API both call this, so they remind the same people."""
+    ids = reminders_due(round=round) if round.accepts_answers() else []
+    if ids:
+        # tasks imports this module, so the task is imported here, when it is queued.
+        from hamsu.alignment.tasks import send_invitations
+
+        send_invitations.enqueue(ids, base_url, True)
+    return len(ids)
+
+
 # ---------------------------------------------------------------- answering (public, by token)
 
 

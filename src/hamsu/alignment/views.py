@@ -232,12 +232,9 @@ def round_close(request, pk: int):
 @require_POST
 def round_remind(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
-    from hamsu.alignment.tasks import send_invitations
-
-    ids = services.reminders_due(round=round_)
-    if ids and round_.accepts_answers():
-        send_invitations.enqueue(ids, request.build_absolute_uri("/"), True)
-        messages.success(request, _("Reminders are on their way to %(n)d people.") % {"n": len(ids)})
+    queued = services.reminders_queue(round=round_, base_url=request.build_absolute_uri("/"))
+    if queued:
+        messages.success(request, _("Reminders are on their way to %(n)d people.") % {"n": queued})
     else:
         messages.info(request, _("Nobody to remind."))
     return redirect("alignment:round", pk)
