@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return _pure("hamsu.analytics.attribution.cli", rest)
     if command == "diagnostic":
         return _pure("hamsu.analytics.diagnostic.cli", rest)
-    # demo, serve, worker and token are management commands of hamsu.core/demo.
+    # demo, serve, worker and token are management commands (hamsu.core, .demo and .api).
     return _django([command, *rest])
 
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "hamsu.collaboration",
     "hamsu.dataio",
     "hamsu.api",
+    "hamsu.web",
     "hamsu.demo",
 ]
 
@@ -171,7 +172,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "hamsu.core.context_processors.shell",
+                "hamsu.web.context_processors.shell",
             ],
             "builtins": ["hamsu.core.templatetags.hamsu"],
         },

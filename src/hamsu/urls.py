@@ -6,11 +6,12 @@ from hamsu.api.urls import api
 from hamsu.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("hamsu.web.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("glossary/", core_views.glossary_page, name="glossary"),
+    path("settings/tokens/", include("hamsu.api.token_urls")),
     path("settings/", include("hamsu.core.urls")),
     path("crm/", include("hamsu.crm.urls")),
     path("people/", include("hamsu.directory.urls")),

@@ -7,9 +7,8 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS
 from hamsu.core import services
+from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.company import company_settings
 from hamsu.core.models import FiscalCalendar, Visibility
 

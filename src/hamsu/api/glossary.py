@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
-from hamsu.api.schemas import ERRORS
 from hamsu.core import glossary
+from hamsu.core.api_kit import ERRORS
 
 router = Router(tags=["glossary"])
 

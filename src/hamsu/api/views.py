@@ -30,4 +30,4 @@ def token_revoke(request, pk: int):
         messages.success(request, _("Token revoked."))
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect("core:tokens")
+    return redirect("api:tokens")

@@ -10,31 +10,24 @@ from typing import Annotated, Any, Literal
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.campaigns import selectors, services
 from hamsu.campaigns.attribution_runs import MODELS, compare_models, explain_deal
 from hamsu.campaigns.closed_loop import closed_loop
 from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
+from hamsu.core.api_kit import ERRORS, Currency, Money, get_or_404, require_perm
 from hamsu.core.errors import NotFound
-from hamsu.core.visibility import visible
 from hamsu.crm.models import Account, Contact, Opportunity, Product, Segment
 from hamsu.directory.models import Person
+from hamsu.directory.visibility import visible
 
 router = Router(tags=["campaigns"])
 PREFIX = "campaigns"
 
-Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD, IRR")]
 Utm = Annotated[str, Field(max_length=100)]
 ModelName = Literal[
     "first_touch", "last_touch", "linear", "position_based", "time_decay", "w_shaped", "markov", "shapley"
 ]
-
-
-def _get(model, pk, label):
-    return get_or_404(model, pk, label, field=f"{label}_id")
 
 
 _LOOKUPS = {
@@ -49,7 +42,7 @@ def _fk_data(payload: dict) -> dict:
     for key, value in payload.items():
         if key in _LOOKUPS:
             model, name = _LOOKUPS[key]
-            data[name] = _get(model, value, name)
+            data[name] = get_or_404(model, value, name, field=f"{name}_id")
         else:
             data[key] = value
     return data
@@ -144,7 +137,7 @@ def get_campaign(request, campaign_id: int):
 @router.patch("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
 def update_campaign(request, campaign_id: int, payload: CampaignPatch):
     require_perm(request, "campaigns.change_campaign")
-    campaign = _get(Campaign, campaign_id, "campaign")
+    campaign = get_or_404(Campaign, campaign_id, "campaign", field="campaign_id")
     services.campaign_update(
         campaign=campaign, actor=request.user, via="api", **_fk_data(payload.dict(exclude_unset=True))
     )
@@ -154,7 +147,11 @@ def update_campaign(request, campaign_id: int, payload: CampaignPatch):
 @router.delete("/{int:campaign_id}", response={204: None, **ERRORS})
 def delete_campaign(request, campaign_id: int):
     require_perm(request, "campaigns.delete_campaign")
-    services.campaign_delete(campaign=_get(Campaign, campaign_id, "campaign"), actor=request.user, via="api")
+    services.campaign_delete(
+        campaign=get_or_404(Campaign, campaign_id, "campaign", field="campaign_id"),
+        actor=request.user,
+        via="api",
+    )
     return 204, None
 
 
@@ -183,13 +180,15 @@ class CostLineIn(Schema):
 @router.get("/{int:campaign_id}/costs", response={200: list[CostLineOut], **ERRORS})
 def list_cost_lines(request, campaign_id: int):
     require_perm(request, "campaigns.view_costline")
-    return list(selectors.cost_lines(campaign=_get(Campaign, campaign_id, "campaign")))
+    return list(
+        selectors.cost_lines(campaign=get_or_404(Campaign, campaign_id, "campaign", field="campaign_id"))
+    )
 
 
 @router.post("/{int:campaign_id}/costs", response={201: CostLineOut, **ERRORS})
 def create_cost_line(request, campaign_id: int, payload: CostLineIn):
     require_perm(request, "campaigns.add_costline")
-    campaign = _get(Campaign, campaign_id, "campaign")
+    campaign = get_or_404(Campaign, campaign_id, "campaign", field="campaign_id")
     data = payload.dict()
     return 201, services.cost_line_create(
         actor=request.user, campaign=campaign, via="api", **{**data, "currency": data["currency"] or ""}
@@ -200,7 +199,9 @@ def create_cost_line(request, campaign_id: int, payload: CostLineIn):
 def delete_cost_line(request, cost_line_id: int):
     require_perm(request, "campaigns.delete_costline")
     services.cost_line_delete(
-        actor=request.user, cost_line=_get(CostLine, cost_line_id, "cost_line"), via="api"
+        actor=request.user,
+        cost_line=get_or_404(CostLine, cost_line_id, "cost_line", field="cost_line_id"),
+        via="api",
     )
     return 204, None
 
@@ -312,9 +313,9 @@ def create_touchpoint(request, payload: TouchpointIn):
         kind=data["kind"],
         occurred_at=data["occurred_at"],
         channel=data["channel"],
-        campaign=_get(Campaign, data["campaign_id"], "campaign"),
-        contact=_get(Contact, data["contact_id"], "contact"),
-        account=_get(Account, data["account_id"], "account"),
+        campaign=get_or_404(Campaign, data["campaign_id"], "campaign", field="campaign_id"),
+        contact=get_or_404(Contact, data["contact_id"], "contact", field="contact_id"),
+        account=get_or_404(Account, data["account_id"], "account", field="account_id"),
         utm=data["utm"],
         landing_url=data["landing_url"],
         external_id=data["external_id"],

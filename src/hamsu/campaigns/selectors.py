@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from hamsu.campaigns.models import Campaign, CostLine, Touchpoint, TouchpointKind
 from hamsu.core.errors import NotFound
-from hamsu.core.visibility import visible
+from hamsu.directory.visibility import visible
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 

@@ -26,8 +26,8 @@ from hamsu.core.dates import parse_date
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
-from hamsu.core.visibility import visible
 from hamsu.crm.models import Opportunity
+from hamsu.directory.visibility import visible
 
 MEASURE_LABELS = {
     "conversions": gettext_lazy("Won deals"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 def _unread(user) -> int:
     # Imported when the badge is drawn: apps.py is imported before any model is loaded.
     from hamsu.core.selectors import unread_count
-    from hamsu.core.visibility import person_of
+    from hamsu.directory.visibility import person_of
 
     return unread_count(person_of(user))
 

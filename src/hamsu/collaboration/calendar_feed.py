@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from hamsu.collaboration import ical, selectors
 from hamsu.collaboration.models import JointEvent, Meeting
-from hamsu.core.visibility import person_of
+from hamsu.directory.visibility import person_of
 
 
 def meeting_calendar_item(request, meeting: Meeting) -> ical.CalendarItem:

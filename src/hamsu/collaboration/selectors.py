@@ -1,4 +1,4 @@
-"""Reads for the collaboration pages and API. Record visibility comes from hamsu.core."""
+"""Reads for the collaboration pages and API. Record visibility comes from hamsu.directory.visibility."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ from hamsu.collaboration.models import (
     ThemeStatus,
 )
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
-from hamsu.core.visibility import person_of, visible
 from hamsu.crm.models import Account, Opportunity, Segment
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.directory.models import Function, Person
+from hamsu.directory.visibility import person_of, visible
 
 # ---------------------------------------------------------------- liaisons
 

@@ -29,11 +29,11 @@ from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
 from hamsu.core.notify import mark_read
-from hamsu.core.visibility import person_of
 from hamsu.crm.models import Segment
 from hamsu.crm.selectors import account_detail, opportunities_visible
 from hamsu.crm.stages import Stage
 from hamsu.directory.models import Person
+from hamsu.directory.visibility import person_of
 
 
 def _submit(request, form, call, *, success: str, redirect_to):

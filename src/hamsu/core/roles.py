@@ -2,7 +2,7 @@
 
 Permissions are codenames ``<app_label>.<action>_<model>``. Each role lists what it may
 do; record *visibility* (which rows) is a separate, company-wide setting applied by
-``hamsu.core.visibility``.
+``hamsu.directory.visibility``.
 """
 
 from __future__ import annotations

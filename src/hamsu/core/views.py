@@ -2,42 +2,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hamsu.core import clock, services
+from hamsu.core import clock, glossary, services
 from hamsu.core.company import company_settings
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.forms_settings import CompanySettingsForm
 from hamsu.core.models import AuditEntry
-from hamsu.crm.selectors import opportunities_visible
-from hamsu.crm.stages import OPEN_STAGES, Stage
-from hamsu.funnel.models import StageEvent
-
-
-@login_required
-def home(request):
-    """The landing page: my open pipeline and the latest stage changes I can see."""
-    mine = opportunities_visible(request.user).filter(stage__in=OPEN_STAGES)
-    summary = mine.aggregate(n=Count("id"), total=Sum("amount_base"))
-    visible_ids = opportunities_visible(request.user).values("id")
-    recent = (
-        StageEvent.objects.filter(object_type="opportunity", opportunity_id__in=visible_ids)
-        .select_related("opportunity", "actor")
-        .order_by("-at", "-id")[:15]
-    )
-    return render(
-        request,
-        "core/home.html",
-        {
-            "summary": summary,
-            "recent": recent,
-            "company": company_settings(),
-            "stage_labels": dict(Stage.choices),
-        },
-    )
 
 
 @login_required
@@ -91,6 +64,4 @@ def lockouts(request):
 @login_required
 def glossary_page(request):
     """Every figure's definition, in the active language (the "How is this computed?" target)."""
-    from hamsu.core import glossary
-
     return render(request, "core/glossary.html", {"sections": glossary.sections()})

@@ -9,8 +9,7 @@ from typing import Annotated
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, Limit, get_or_404
+from hamsu.core.api_kit import ERRORS, Currency, Limit, Money, get_or_404, require_perm
 from hamsu.core.errors import NotFound
 from hamsu.crm import selectors, services
 from hamsu.crm.models import (
@@ -29,9 +28,6 @@ from hamsu.directory.models import Person
 router = Router(tags=["crm"])
 # The core records sit at the top of the API: /api/v1/opportunities, /api/v1/accounts, …
 PREFIX = ""
-
-Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD, IRR")]
 
 
 # ---------------------------------------------------------------- schemas
@@ -454,8 +450,8 @@ def list_activities(
 @router.post("/activities", response={201: ActivityOut, **ERRORS})
 def create_activity(request, payload: ActivityIn):
     require_perm(request, "crm.add_activity")
-    from hamsu.core.visibility import person_of
     from hamsu.crm.models import Opportunity
+    from hamsu.directory.visibility import person_of
 
     owner = get_or_404(Person, payload.owner_id, "owner") if payload.owner_id else person_of(request.user)
     if owner is None:

@@ -16,7 +16,6 @@ from hamsu.core.company import to_base_currency
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
 from hamsu.core.validation import check_date_range, full_clean, raise_if
-from hamsu.core.visibility import can_see
 from hamsu.crm import hooks
 from hamsu.crm.models import (
     Account,
@@ -29,6 +28,7 @@ from hamsu.crm.models import (
     size_band_for,
 )
 from hamsu.crm.stages import DEFAULT_PROBABILITY, STAGE_ORDER, Stage, is_closed
+from hamsu.directory.visibility import can_see
 from hamsu.funnel.events import record_stage_event
 from hamsu.funnel.models import StageEvent
 

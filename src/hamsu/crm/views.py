@@ -13,12 +13,12 @@ from hamsu.core import record_links
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import csv_response, int_or_none
-from hamsu.core.visibility import person_of
 from hamsu.crm import selectors, services
 from hamsu.crm.forms import AccountForm, ActivityForm, ContactForm, MoveForm, OpportunityForm
 from hamsu.crm.models import Segment, Source
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.directory.models import Team
+from hamsu.directory.visibility import person_of
 
 
 def _filters(request) -> selectors.OpportunityFilters:

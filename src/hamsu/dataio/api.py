@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS
+from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.dataio import selectors, services
 from hamsu.dataio.exporters import csv_stream

@@ -11,13 +11,13 @@ from django.db.models import Func, QuerySet
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 
-from hamsu.core.visibility import visible
 from hamsu.crm.models import Account, Activity, Contact, Opportunity
 from hamsu.dataio.collector import fewer_gc_passes
 from hamsu.dataio.mapping import Preset, crm_presets, dataset_presets, fits, recognise
 from hamsu.dataio.models import ImportIssue, ImportJob, ImportPreset, WebhookDelivery, WebhookEndpoint
 from hamsu.dataio.progress import read_progress
 from hamsu.directory.models import Person
+from hamsu.directory.visibility import visible
 
 
 def import_job_list(*, user, limit: int = 50) -> QuerySet[ImportJob]:

@@ -8,14 +8,13 @@ from typing import Annotated
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS
 from hamsu.core import uploads
+from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.errors import NotFound
-from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory import selectors, services
 from hamsu.directory.models import Function, Person
+from hamsu.directory.visibility import person_of
 
 router = Router(tags=["directory"])
 PREFIX = "people"

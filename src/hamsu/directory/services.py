@@ -19,9 +19,9 @@ from hamsu.core import audit, uploads
 from hamsu.core.dates import parse_date
 from hamsu.core.errors import DomainError, PermissionDenied, ValidationFailed
 from hamsu.core.validation import check_date_range, full_clean, raise_if
-from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
+from hamsu.directory.visibility import person_of
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 SELF_FIELDS = ["phone", "languages", "absent_until", "expertise", "segments", "products", "accounts_covered"]

@@ -10,10 +10,10 @@ from hamsu.core import uploads
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import LocalDateField, apply_domain_errors
 from hamsu.core.http import int_or_none
-from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory import selectors, services
 from hamsu.directory.models import Function, Person
+from hamsu.directory.visibility import person_of
 
 
 def _search_filters(request) -> selectors.SearchFilters:

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.pagination import Page, keyset_page
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
-from hamsu.core.visibility import person_of, visible
 from hamsu.crm.models import Opportunity
+from hamsu.directory.visibility import person_of, visible
 from hamsu.funnel import reach
 from hamsu.funnel.calendars import calendar_spec
 from hamsu.funnel.models import (

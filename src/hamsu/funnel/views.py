@@ -18,7 +18,7 @@ from hamsu.core.dates import to_ascii_digits
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
-from hamsu.core.visibility import person_of
+from hamsu.directory.visibility import person_of
 from hamsu.funnel import rule_language, selectors, selectors_capture
 from hamsu.funnel.forms import (
     AssignForm,

@@ -8,13 +8,9 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
-from django.utils.text import capfirst
-from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.core.errors import NotFound
-from hamsu.crm.api import ERRORS
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.crm.models import Product, Segment, Source
 from hamsu.directory.models import Person, Team
 from hamsu.scorecard import dashboards, forecast_selection, metrics, selectors, services
@@ -29,19 +25,6 @@ PeriodKey = Annotated[
     str, Field(max_length=8, description="YYYY, YYYY-Qn or YYYY-MM in the company's fiscal calendar")
 ]
 Note = Annotated[str, Field(max_length=300)]
-
-
-def _get(model, pk, field):
-    if pk is None:
-        return None
-    instance = model.objects.filter(pk=pk).first()
-    if instance is None:
-        name = model._meta.verbose_name
-        raise NotFound(
-            gettext("%(what)s not found") % {"what": capfirst(name)},
-            errors={field: [gettext("No %(what)s with id %(id)s.") % {"what": name, "id": pk}]},
-        )
-    return instance
 
 
 class FilterQuery(Schema):
@@ -115,10 +98,10 @@ def set_target(request, payload: TargetIn):
         period=payload.period,
         scope=payload.scope,
         amount=payload.amount,
-        team=_get(Team, payload.team_id, "team_id"),
-        segment=_get(Segment, payload.segment_id, "segment_id"),
-        product=_get(Product, payload.product_id, "product_id"),
-        person=_get(Person, payload.person_id, "person_id"),
+        team=get_or_404(Team, payload.team_id, "team_id"),
+        segment=get_or_404(Segment, payload.segment_id, "segment_id"),
+        product=get_or_404(Product, payload.product_id, "product_id"),
+        person=get_or_404(Person, payload.person_id, "person_id"),
         note=payload.note,
     )
 
@@ -383,7 +366,7 @@ def create_cost(request, payload: CostIn):
         category=payload.category,
         amount=payload.amount,
         currency=payload.currency,
-        segment=_get(Segment, payload.segment_id, "segment_id"),
+        segment=get_or_404(Segment, payload.segment_id, "segment_id"),
         note=payload.note,
     )
     return 201, entry

@@ -19,8 +19,8 @@ from django.utils import timezone
 from hamsu.core import spend
 from hamsu.core.company import company_settings
 from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
-from hamsu.core.visibility import person_of
 from hamsu.crm.models import Segment
+from hamsu.directory.visibility import person_of
 from hamsu.scorecard.aggregates import MEASURES, SALES_ORDER
 from hamsu.scorecard.models import (
     CostEntry,

@@ -20,7 +20,7 @@ from hamsu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFa
 from hamsu.core.money import MAX_AMOUNT, quantize
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
 from hamsu.core.validation import raise_if
-from hamsu.core.visibility import person_of
+from hamsu.directory.visibility import person_of
 from hamsu.scorecard import plans, selectors
 from hamsu.scorecard.models import (
     CostEntry,

@@ -19,9 +19,9 @@ from hamsu.core.company import company_settings
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
-from hamsu.core.visibility import person_of
 from hamsu.crm.models import Product, Segment, Source
 from hamsu.directory.models import Person, Team
+from hamsu.directory.visibility import person_of
 from hamsu.scorecard import aggregates, dashboards, exports, forecast_selection, metrics, selectors, services
 from hamsu.scorecard.forms import ADJUST_LABELS, CallForm, CostForm, OverrideForm, PlanForm, TargetForm
 from hamsu.scorecard.models import CostEntry, ForecastCall, FunnelPlan, PlanStatus, Target

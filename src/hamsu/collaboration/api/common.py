@@ -9,8 +9,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.api.routers import StableIdRouter
-from hamsu.api.schemas import get_or_404
+from hamsu.core.api_kit import StableIdRouter, get_or_404
 
 # The operations keep the ids they had when the collaboration API was one module, api.py.
 router = StableIdRouter(tags=["collaboration"], id_prefix="hamsu.collaboration.api")

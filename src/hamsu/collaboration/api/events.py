@@ -8,11 +8,10 @@ from typing import Annotated
 from django.utils import timezone
 from ninja import Field, Schema, Status
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import many, router
 from hamsu.collaboration.models import AssignmentKind, EventKind
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.directory.models import Person, Team
 
 

@@ -7,14 +7,13 @@ from typing import Annotated
 
 from ninja import Field, Schema, Status
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import NoteOut, Text, router
 from hamsu.collaboration.models import DealOutcome, FeedbackTheme, ThemeStatus
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.errors import NotFound
-from hamsu.core.visibility import person_of
 from hamsu.crm.models import Account, Opportunity
+from hamsu.directory.visibility import person_of
 
 
 class FeedbackIn(Schema):

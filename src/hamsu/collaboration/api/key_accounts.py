@@ -8,8 +8,6 @@ from typing import Annotated
 
 from ninja import Field, Schema, Status
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import Title, router
 from hamsu.collaboration.models import (
@@ -20,6 +18,7 @@ from hamsu.collaboration.models import (
     PlanItemKind,
     PlanStatus,
 )
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Contact
 from hamsu.directory.models import Person

@@ -8,11 +8,10 @@ from typing import Annotated
 
 from ninja import Field, Schema, Status
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import MeetingOut, NoteOut, router
 from hamsu.collaboration.models import LiaisonAssignment
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.directory.models import Person, Team
 
 

@@ -9,14 +9,13 @@ from typing import Annotated
 from django.http import HttpResponse
 from ninja import Field, Schema, Status
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, get_or_404
 from hamsu.collaboration import calendar_feed, ical, selectors, services
 from hamsu.collaboration.api.common import MeetingOut, Title, many, router
 from hamsu.collaboration.models import ActionItem, ActionStatus, Cadence, MeetingStatus
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.errors import NotFound
-from hamsu.core.visibility import person_of
 from hamsu.directory.models import Person, Team
+from hamsu.directory.visibility import person_of
 
 
 class MeetingIn(Schema):

@@ -6,11 +6,11 @@ import datetime
 
 from ninja import Schema
 
-from hamsu.api.schemas import ERRORS
 from hamsu.collaboration.api.common import router
 from hamsu.core import selectors as core_selectors
+from hamsu.core.api_kit import ERRORS
 from hamsu.core.notify import mark_read
-from hamsu.core.visibility import person_of
+from hamsu.directory.visibility import person_of
 
 
 class CollaborationNotificationOut(Schema):

@@ -13,8 +13,8 @@ from hamsu.collaboration.services.common import actor_person, clean_text, record
 from hamsu.core import audit
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.validation import full_clean, raise_if
-from hamsu.core.visibility import person_of
 from hamsu.crm.stages import STAGE_ORDER
+from hamsu.directory.visibility import person_of
 
 
 def _stages_text(stages: Iterable[str], errors) -> str:

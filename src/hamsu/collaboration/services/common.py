@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
-from hamsu.core.visibility import can_see, person_of
 from hamsu.directory.models import Function
+from hamsu.directory.visibility import can_see, person_of
 
 MARKETING = Function.marketing()
 

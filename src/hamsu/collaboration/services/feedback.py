@@ -17,10 +17,10 @@ from hamsu.core.errors import ValidationFailed
 from hamsu.core.notify import notify
 from hamsu.core.roles import DOWNSTREAM_MARKETER, HEAD_OF_MARKETING, LIAISON, UPSTREAM_MARKETER
 from hamsu.core.validation import check_date_range, full_clean, raise_if
-from hamsu.core.visibility import person_of
 from hamsu.crm import services as crm_services
 from hamsu.crm.models import ActivityKind
 from hamsu.directory.models import Person
+from hamsu.directory.visibility import person_of
 
 FEEDBACK_TEXT_FIELDS = ["customer_need", "product_gap", "winning_message", "outcome_reason", "competitor"]
 

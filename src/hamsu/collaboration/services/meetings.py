@@ -29,8 +29,8 @@ from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.notify import notify
 from hamsu.core.validation import check_date_range, full_clean, raise_if
-from hamsu.core.visibility import person_of
 from hamsu.directory.models import Function
+from hamsu.directory.visibility import person_of
 
 
 def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:

@@ -7,11 +7,10 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, Problem
+from hamsu.core.api_kit import ERRORS, Problem, get_or_404, require_perm
 from hamsu.core.errors import PermissionDenied
 from hamsu.funnel import capture_http, selectors_capture
-from hamsu.funnel.api.common import get_by_id, router
+from hamsu.funnel.api.common import router
 from hamsu.funnel.models import (
     CaptureBatch,
     CaptureForm,
@@ -83,7 +82,7 @@ def capture(request, form_key: str):
 def capture_bulk(request, payload: CaptureBatchIn):
     """Up to 5,000 leads per request, stored durably before the reply, processed by a job."""
     require_perm(request, "funnel.add_lead")
-    form = get_by_id(CaptureForm, payload.form_id, "form_id")
+    form = get_or_404(CaptureForm, payload.form_id, "form_id")
     batch, replayed = capture_services.capture_batch_create(
         payloads=payload.leads,
         actor=request.user,
@@ -96,7 +95,7 @@ def capture_bulk(request, payload: CaptureBatchIn):
 
 def _own_batch(request, batch_id: int) -> CaptureBatch:
     """A batch is read by whoever sent it (and a superuser)."""
-    batch = get_by_id(CaptureBatch, batch_id, "batch")
+    batch = get_or_404(CaptureBatch, batch_id, "batch")
     if batch.created_by_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied("Not your batch", errors={"batch": ["This batch was sent by someone else."]})
     return batch

@@ -7,20 +7,12 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.api.routers import StableIdRouter
+from hamsu.core.api_kit import StableIdRouter
 from hamsu.core.errors import NotFound
 from hamsu.funnel import selectors
 
 # The operations keep the ids they had when the funnel's API was one module, api.py.
 router = StableIdRouter(tags=["funnel"], id_prefix="hamsu.funnel.api")
-
-
-def get_by_id(model, pk, label):
-    """The ``model`` row ``pk`` (None when ``pk`` is None); 404 with a field error when missing."""
-    instance = model.objects.filter(pk=pk).first() if pk is not None else None
-    if pk is not None and instance is None:
-        raise NotFound(f"No {label} {pk}", errors={label: [f"No {label} with id {pk}."]})
-    return instance
 
 
 def lead_for(request, lead_id: int):

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS
-from hamsu.funnel.api.common import get_by_id, router
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.funnel.api.common import router
 from hamsu.funnel.models import (
     LeadDefinition,
 )
@@ -73,14 +72,14 @@ def propose_definition(request, payload: DefinitionIn):
 @router.get("/definitions/{definition_id}", response={200: DefinitionOut, **ERRORS})
 def get_definition(request, definition_id: int):
     require_perm(request, "funnel.view_leaddefinition")
-    return get_by_id(LeadDefinition, definition_id, "definition")
+    return get_or_404(LeadDefinition, definition_id, "definition")
 
 
 @router.post("/definitions/{definition_id}/decision", response={200: DefinitionOut, **ERRORS})
 def decide_definition(request, definition_id: int, payload: DefinitionDecisionIn):
     require_perm(request, "funnel.approve_leaddefinition")
     return approvals.lead_definition_decide(
-        definition=get_by_id(LeadDefinition, definition_id, "definition"),
+        definition=get_or_404(LeadDefinition, definition_id, "definition"),
         actor=request.user,
         approve=payload.approve,
         comment=payload.comment,

@@ -7,9 +7,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, Limit
-from hamsu.funnel.api.common import MoveIn, get_by_id, router
+from hamsu.core.api_kit import ERRORS, Limit, get_or_404, require_perm
+from hamsu.funnel.api.common import MoveIn, router
 from hamsu.funnel.models import (
     EngagementFiring,
     EngagementRule,
@@ -69,7 +68,7 @@ def update_engagement_rule(request, rule_id: int, payload: EngagementRulePatch):
     require_perm(request, "funnel.change_engagementrule")
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "conditions"}
     return engagement_services.engagement_rule_update(
-        rule=get_by_id(EngagementRule, rule_id, "rule"), actor=request.user, via="api", **data
+        rule=get_or_404(EngagementRule, rule_id, "rule"), actor=request.user, via="api", **data
     )
 
 
@@ -77,7 +76,7 @@ def update_engagement_rule(request, rule_id: int, payload: EngagementRulePatch):
 def move_engagement_rule(request, rule_id: int, payload: MoveIn):
     require_perm(request, "funnel.change_engagementrule")
     return engagement_services.engagement_rule_move(
-        rule=get_by_id(EngagementRule, rule_id, "rule"),
+        rule=get_or_404(EngagementRule, rule_id, "rule"),
         direction=payload.direction,
         actor=request.user,
         via="api",

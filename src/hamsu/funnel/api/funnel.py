@@ -8,8 +8,7 @@ from typing import Annotated
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS
+from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.errors import ValidationFailed
 from hamsu.funnel import selectors
 from hamsu.funnel.api.common import router

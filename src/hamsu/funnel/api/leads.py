@@ -9,12 +9,11 @@ from typing import Annotated
 
 from ninja import Field, Query, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS, Limit
+from hamsu.core.api_kit import ERRORS, Limit, get_or_404, require_perm
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory.models import Person
 from hamsu.funnel import selectors
-from hamsu.funnel.api.common import get_by_id, lead_for, router
+from hamsu.funnel.api.common import lead_for, router
 from hamsu.funnel.models import (
     LeadQueue,
     LeadState,
@@ -167,8 +166,8 @@ def list_leads(request, query: Query[LeadQuery]):
 def create_lead(request, payload: LeadIn):
     require_perm(request, "funnel.add_lead")
     data = payload.dict()
-    data["segment"] = get_by_id(Segment, data.pop("segment_id"), "segment_id")
-    account = get_by_id(Account, data.pop("account_id"), "account_id")
+    data["segment"] = get_or_404(Segment, data.pop("segment_id"), "segment_id")
+    account = get_or_404(Account, data.pop("account_id"), "account_id")
     return 201, lifecycle.lead_create(actor=request.user, via="api", account=account, **data)
 
 
@@ -249,7 +248,7 @@ def convert_lead(request, lead_id: int, payload: ConvertIn):
         amount=payload.amount,
         currency=payload.currency,
         expected_close=payload.expected_close,
-        product=get_by_id(Product, payload.product_id, "product_id"),
+        product=get_or_404(Product, payload.product_id, "product_id"),
     )
 
 
@@ -272,7 +271,7 @@ def disqualify_lead(request, lead_id: int, payload: ReasonIn):
 @router.post("/leads/{lead_id}/assign", response={200: LeadOut, **ERRORS})
 def assign_lead(request, lead_id: int, payload: AssignIn):
     require_perm(request, "funnel.route_lead")
-    person = get_by_id(Person, payload.person_id, "person_id")
+    person = get_or_404(Person, payload.person_id, "person_id")
     return lifecycle.lead_assign(
         lead=lead_for(request, lead_id), person=person, actor=request.user, note=payload.note, via="api"
     )

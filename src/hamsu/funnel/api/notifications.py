@@ -6,13 +6,13 @@ import datetime
 
 from ninja import Schema
 
-from hamsu.api.schemas import ERRORS
 from hamsu.core import selectors as core_selectors
+from hamsu.core.api_kit import ERRORS, get_or_404
 from hamsu.core.errors import NotFound
 from hamsu.core.notify import mark_read
-from hamsu.core.visibility import person_of
+from hamsu.directory.visibility import person_of
 from hamsu.funnel import selectors
-from hamsu.funnel.api.common import get_by_id, router
+from hamsu.funnel.api.common import router
 from hamsu.funnel.models import (
     FollowUpTask,
 )
@@ -73,5 +73,5 @@ def my_tasks(request):
 
 @router.post("/tasks/{task_id}/done", response={200: TaskOut, **ERRORS})
 def complete_task(request, task_id: int):
-    task = get_by_id(FollowUpTask, task_id, "task")
+    task = get_or_404(FollowUpTask, task_id, "task")
     return engagement_services.task_complete(task=task, person=_me(request), via="api")

@@ -6,11 +6,10 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.crm.models import Segment
 from hamsu.directory.models import Team
-from hamsu.funnel.api.common import MoveIn, get_by_id, lead_for, router
+from hamsu.funnel.api.common import MoveIn, lead_for, router
 from hamsu.funnel.models import (
     RoutingRule,
     RoutingRuleKind,
@@ -46,9 +45,9 @@ class RoutingRuleIn(Schema):
 def _rule_data(payload: dict) -> dict:
     data = dict(payload)
     if "segment_id" in data:
-        data["segment"] = get_by_id(Segment, data.pop("segment_id"), "segment_id")
+        data["segment"] = get_or_404(Segment, data.pop("segment_id"), "segment_id")
     if "team_id" in data:
-        data["team"] = get_by_id(Team, data.pop("team_id"), "team_id")
+        data["team"] = get_or_404(Team, data.pop("team_id"), "team_id")
     return data
 
 
@@ -69,7 +68,7 @@ def create_routing_rule(request, payload: RoutingRuleIn):
 @router.patch("/routing-rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS})
 def update_routing_rule(request, rule_id: int, payload: RoutingRuleIn):
     require_perm(request, "funnel.change_routingrule")
-    rule = get_by_id(RoutingRule, rule_id, "rule")
+    rule = get_or_404(RoutingRule, rule_id, "rule")
     return routing_services.routing_rule_update(
         rule=rule, actor=request.user, via="api", **_rule_data(payload.dict(exclude_unset=True))
     )
@@ -95,7 +94,7 @@ class RoutingPreviewOut(Schema):
 def move_routing_rule(request, rule_id: int, payload: MoveIn):
     require_perm(request, "funnel.change_routingrule")
     return routing_services.routing_rule_move(
-        rule=get_by_id(RoutingRule, rule_id, "rule"),
+        rule=get_or_404(RoutingRule, rule_id, "rule"),
         direction=payload.direction,
         actor=request.user,
         via="api",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ninja import Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS
+from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.funnel.api.common import router
 from hamsu.funnel.services import scoring as scoring_services
 from hamsu.funnel.tasks import retrain_lead_model

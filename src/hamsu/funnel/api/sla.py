@@ -8,12 +8,11 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.api.permissions import require_perm
-from hamsu.api.schemas import ERRORS
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.errors import ValidationFailed
 from hamsu.directory.models import Team
 from hamsu.funnel import selectors
-from hamsu.funnel.api.common import get_by_id, router
+from hamsu.funnel.api.common import router
 from hamsu.funnel.models import (
     BusinessCalendar,
     SlaPolicy,
@@ -100,8 +99,8 @@ def list_policies(request):
 def create_policy(request, payload: PolicyIn):
     require_perm(request, "funnel.add_slapolicy")
     data = payload.dict()
-    data["team"] = get_by_id(Team, data.pop("team_id"), "team_id")
-    data["calendar"] = get_by_id(BusinessCalendar, data.pop("calendar_id"), "calendar_id")
+    data["team"] = get_or_404(Team, data.pop("team_id"), "team_id")
+    data["calendar"] = get_or_404(BusinessCalendar, data.pop("calendar_id"), "calendar_id")
     return 201, handoff_services.sla_policy_create(actor=request.user, via="api", **data)
 
 
@@ -120,16 +119,16 @@ class PolicyPatch(Schema):
 def update_policy(request, policy_id: int, payload: PolicyPatch):
     """Fields left out stay as they are; ``"team_id": null`` makes it the default policy."""
     require_perm(request, "funnel.change_slapolicy")
-    policy = get_by_id(SlaPolicy, policy_id, "policy")
+    policy = get_or_404(SlaPolicy, policy_id, "policy")
     data = payload.dict(exclude_unset=True)
     if "team_id" in data:
-        data["team"] = get_by_id(Team, data.pop("team_id"), "team_id")
+        data["team"] = get_or_404(Team, data.pop("team_id"), "team_id")
     if "calendar_id" in data:
         if data["calendar_id"] is None:
             raise ValidationFailed(
                 "Calendar required", errors={"calendar_id": ["A policy needs a calendar."]}
             )
-        data["calendar"] = get_by_id(BusinessCalendar, data.pop("calendar_id"), "calendar_id")
+        data["calendar"] = get_or_404(BusinessCalendar, data.pop("calendar_id"), "calendar_id")
     return handoff_services.sla_policy_update(policy=policy, actor=request.user, via="api", **data)
 
 
@@ -137,7 +136,7 @@ def update_policy(request, policy_id: int, payload: PolicyPatch):
 def retire_policy(request, policy_id: int):
     require_perm(request, "funnel.change_slapolicy")
     handoff_services.sla_policy_retire(
-        policy=get_by_id(SlaPolicy, policy_id, "policy"), actor=request.user, via="api"
+        policy=get_or_404(SlaPolicy, policy_id, "policy"), actor=request.user, via="api"
     )
     return 204, None
 

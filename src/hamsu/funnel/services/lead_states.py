@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
-from hamsu.core.visibility import person_of
+from hamsu.directory.visibility import person_of
 from hamsu.funnel.events import record_stage_event
 from hamsu.funnel.models import MARKETING_STATES, Lead, LeadQueue, LeadState, StageEvent
 

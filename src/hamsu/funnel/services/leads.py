@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.validation import full_clean
-from hamsu.core.visibility import person_of
 from hamsu.crm import services as crm
 from hamsu.crm.models import Source
+from hamsu.directory.visibility import person_of
 from hamsu.funnel import lead_reactions
 from hamsu.funnel.events import record_stage_event
 from hamsu.funnel.models import (

@@ -7,7 +7,6 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -29,13 +28,6 @@ def post_view(permission: str):
         return login_required(require_POST(permission_required(permission, raise_exception=True)(view)))
 
     return decorator
-
-
-def get_or_404(model, pk: int):
-    instance = model.objects.filter(pk=pk).first()
-    if instance is None:
-        raise Http404
-    return instance
 
 
 def save_form(request, form, write, *, done: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from django.db.models import Count, Max
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hamsu.crm.selectors import opportunities_visible
@@ -23,7 +23,6 @@ from hamsu.funnel.views_rules.common import (
     act,
     active_flag,
     form_page,
-    get_or_404,
     lead_options,
     page_view,
     pick_lead,
@@ -79,7 +78,7 @@ def engagement_create(request):
 
 @page_view("funnel.change_engagementrule")
 def engagement_edit(request, pk: int):
-    rule = get_or_404(EngagementRule, pk)
+    rule = get_object_or_404(EngagementRule, pk=pk)
     form = EngagementRuleForm(request.POST or None, initial=EngagementRuleForm.initial_for(rule))
     if request.method == "POST" and save_form(
         request,
@@ -125,7 +124,7 @@ def _engagement_reference() -> dict:
 
 @post_view("funnel.change_engagementrule")
 def engagement_move(request, pk: int):
-    rule = get_or_404(EngagementRule, pk)
+    rule = get_object_or_404(EngagementRule, pk=pk)
     act(
         request,
         lambda: engagement_services.engagement_rule_move(
@@ -137,7 +136,7 @@ def engagement_move(request, pk: int):
 
 @post_view("funnel.change_engagementrule")
 def engagement_active(request, pk: int):
-    rule = get_or_404(EngagementRule, pk)
+    rule = get_object_or_404(EngagementRule, pk=pk)
     active = active_flag(request)
     act(
         request,
@@ -161,7 +160,7 @@ def _pick_opportunity(user, text: str):
 @page_view("funnel.change_engagementrule")
 def engagement_test(request, pk: int):
     """Would this rule's conditions hold for a given lead or deal? Nothing fires."""
-    rule = get_or_404(EngagementRule, pk)
+    rule = get_object_or_404(EngagementRule, pk=pk)
     text = request.GET.get("record", "").strip()[:300]
     record = result = facts = None
     error = ""

@@ -3,7 +3,7 @@ that shows which rule would take a lead now."""
 
 from __future__ import annotations
 
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hamsu.funnel import rule_text
@@ -17,7 +17,6 @@ from hamsu.funnel.views_rules.common import (
     act,
     active_flag,
     form_page,
-    get_or_404,
     lead_options,
     page_view,
     pick_lead,
@@ -57,7 +56,7 @@ def routing_create(request):
 
 @page_view("funnel.change_routingrule")
 def routing_edit(request, pk: int):
-    rule = get_or_404(RoutingRule, pk)
+    rule = get_object_or_404(RoutingRule, pk=pk)
     form = RoutingRuleForm(request.POST or None, initial=RoutingRuleForm.initial_for(rule))
     if request.method == "POST" and save_form(
         request,
@@ -78,7 +77,7 @@ def routing_edit(request, pk: int):
 
 @post_view("funnel.change_routingrule")
 def routing_move(request, pk: int):
-    rule = get_or_404(RoutingRule, pk)
+    rule = get_object_or_404(RoutingRule, pk=pk)
     act(
         request,
         lambda: routing_services.routing_rule_move(
@@ -90,7 +89,7 @@ def routing_move(request, pk: int):
 
 @post_view("funnel.change_routingrule")
 def routing_active(request, pk: int):
-    rule = get_or_404(RoutingRule, pk)
+    rule = get_object_or_404(RoutingRule, pk=pk)
     active = active_flag(request)
     act(
         request,

@@ -3,7 +3,7 @@ calendars."""
 
 from __future__ import annotations
 
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hamsu.directory.models import Person, RoleTitle
@@ -17,7 +17,6 @@ from hamsu.funnel.services import handoff as handoff_services
 from hamsu.funnel.views_rules.common import (
     act,
     form_page,
-    get_or_404,
     page_view,
     post_view,
     save_form,
@@ -102,7 +101,7 @@ def sla_create(request):
 
 @page_view("funnel.change_slapolicy")
 def sla_edit(request, pk: int):
-    policy = get_or_404(SlaPolicy, pk)
+    policy = get_object_or_404(SlaPolicy, pk=pk)
     form = SlaPolicyForm(request.POST or None, initial=SlaPolicyForm.initial_for(policy))
     if request.method == "POST" and save_form(
         request, form, _policy_write(request, policy), done=_("SLA policy saved.")
@@ -120,7 +119,7 @@ def sla_edit(request, pk: int):
 
 @post_view("funnel.change_slapolicy")
 def sla_retire(request, pk: int):
-    policy = get_or_404(SlaPolicy, pk)
+    policy = get_object_or_404(SlaPolicy, pk=pk)
     name = policy.name
     act(
         request,

@@ -1,5 +1,9 @@
+"""The page shell every template extends: the navigation (core's registry, filled by each
+app) and the person behind the login (the directory). It reads two layers, so it sits in
+the top one."""
+
 from hamsu.core import navigation
-from hamsu.core.visibility import person_of
+from hamsu.directory.visibility import person_of
 
 
 def shell(request):

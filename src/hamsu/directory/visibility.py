@@ -1,4 +1,7 @@
-"""Which records a user may see. UI, API and exports all call ``visible``, so they agree."""
+"""Which records a user may see. UI, API and exports all call ``visible``, so they agree.
+
+It lives in the directory because the rule is about people: a record's owner and team
+are directory rows, and a login sees through the person linked to it."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from django.db.models import Q, QuerySet
 from hamsu.core.company import company_settings
 from hamsu.core.models import Visibility
 from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
+from hamsu.directory.models import Person
 
 
 def person_of(user):
@@ -14,8 +18,6 @@ def person_of(user):
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_hamsu_person"):
-        from hamsu.directory.models import Person
-
         user._hamsu_person = Person.objects.filter(user=user).select_related("team").first()
     return user._hamsu_person
 

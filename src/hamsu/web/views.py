@@ -1,0 +1,35 @@
+"""Pages that bring several apps together; each app's own pages stay in that app."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.shortcuts import render
+
+from hamsu.core.company import company_settings
+from hamsu.crm.selectors import opportunities_visible
+from hamsu.crm.stages import OPEN_STAGES, Stage
+from hamsu.funnel.models import StageEvent
+
+
+@login_required
+def home(request):
+    """The landing page: my open pipeline and the latest stage changes I can see."""
+    mine = opportunities_visible(request.user).filter(stage__in=OPEN_STAGES)
+    summary = mine.aggregate(n=Count("id"), total=Sum("amount_base"))
+    visible_ids = opportunities_visible(request.user).values("id")
+    recent = (
+        StageEvent.objects.filter(object_type="opportunity", opportunity_id__in=visible_ids)
+        .select_related("opportunity", "actor")
+        .order_by("-at", "-id")[:15]
+    )
+    return render(
+        request,
+        "web/home.html",
+        {
+            "summary": summary,
+            "recent": recent,
+            "company": company_settings(),
+            "stage_labels": dict(Stage.choices),
+        },
+    )
