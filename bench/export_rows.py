@@ -43,9 +43,9 @@ def setup(rows: int, reset: bool) -> dict:
     from django.utils import timezone
 
     from hamsu.core import roles
+    from hamsu.core.bulk import insert_rows
     from hamsu.core.company import company_settings
     from hamsu.core.models import User, Visibility
-    from hamsu.demo.bulk import insert_rows
     from hamsu.directory.models import Person, RoleTitle, Team
 
     dataio_measure.check_or_reset(TABLES, reset=reset)

@@ -691,7 +691,7 @@ def sla(args) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from hamsu.demo.bulk import insert_rows
+    from hamsu.core.bulk import insert_rows
     from hamsu.funnel.models import Handoff, Lead
     from hamsu.funnel.services.handoff import sla_check
 
@@ -730,7 +730,7 @@ def sla(args) -> dict:
         ),
     )
     if connection.vendor == "postgresql":
-        from hamsu.demo.bulk import reset_sequences
+        from hamsu.core.bulk import reset_sequences
 
         reset_sequences(Lead, Handoff)
         with connection.cursor() as cursor:

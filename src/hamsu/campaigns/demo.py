@@ -30,7 +30,7 @@ import polars as pl
 from hamsu.campaigns.attribution_runs import compare_models
 from hamsu.campaigns.journeys import _campaign_labels
 from hamsu.campaigns.models import Campaign, CampaignStatus, CostLine
-from hamsu.demo.bulk import insert_rows
+from hamsu.core.bulk import insert_rows
 
 # channel, type, name, utm_source, utm_medium, return on spend (attributed revenue per
 # unit of spend, before noise; 0 = no spend: sales' own calls), touch kind

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamsu.core import audit
+from hamsu.core.bulk import insert_rows, reset_sequences
 from hamsu.core.errors import ValidationFailed
-from hamsu.demo.bulk import insert_rows, reset_sequences
 
 SCHEMA_VERSION = 1
 EXCLUDED_APPS = {"sessions", "admin", "contenttypes", "django_tasks_database", "django_tasks_db", "demo"}

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamsu.core import audit
+from hamsu.core.bulk import reset_sequences
 from hamsu.core.company import company_settings
 from hamsu.core.db_datetimes import stored_datetime
 from hamsu.core.errors import ValidationFailed
@@ -46,7 +47,6 @@ from hamsu.dataio.checks import FieldCheck, drop_tracebacks
 from hamsu.dataio.collector import fewer_gc_passes
 from hamsu.dataio.mapping import Mapping
 from hamsu.dataio.readers import TableFile
-from hamsu.demo.bulk import reset_sequences
 from hamsu.directory.models import Function, Person, RoleTitle, Team
 
 MAX_STORED_ISSUES = 2000  # per kind of issue; the counts stay exact beyond it

@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hamsu.core.bulk import insert_rows, reset_sequences
 from hamsu.core.models import CompanySettings, CurrencyRate
 from hamsu.core.roles import (
     ADMINISTRATOR,
@@ -52,7 +53,6 @@ from hamsu.crm.models import (
     size_band_for,
 )
 from hamsu.crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES, Stage
-from hamsu.demo.bulk import insert_rows, reset_sequences
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
 from hamsu.funnel.models import StageEvent
 

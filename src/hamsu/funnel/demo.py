@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import numpy as np
 
+from hamsu.core.bulk import reset_sequences
 from hamsu.crm.models import Account, Contact, Opportunity
-from hamsu.demo.bulk import reset_sequences
 from hamsu.funnel import rule_language
 from hamsu.funnel.calendars import IRAN_JALALI_HOLIDAYS, SATURDAY_TO_WEDNESDAY, CalendarSpec, calendar_spec
 from hamsu.funnel.demo_rows import Writer

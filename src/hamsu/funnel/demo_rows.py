@@ -1,11 +1,11 @@
-"""The demo's lead rows, buffered and written with bulk inserts (``hamsu.demo.bulk``):
+"""The demo's lead rows, buffered and written with bulk inserts (``hamsu.core.bulk``):
 the columns of the five tables and the writer that numbers their ids."""
 
 from __future__ import annotations
 
 from django.db.models import Max
 
-from hamsu.demo.bulk import insert_rows
+from hamsu.core.bulk import insert_rows
 from hamsu.funnel.models import Handoff, Lead, LeadAssignment, LeadTouch, StageEvent
 
 LEAD_COLUMNS = [

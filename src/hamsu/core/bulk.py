@@ -1,7 +1,10 @@
 """Fast bulk inserts for generated data: COPY on PostgreSQL, executemany on SQLite.
 
 The ORM's bulk_create builds a model instance per row; at ten million rows that cost
-dominates, so the generator writes plain tuples straight to the tables instead.
+dominates, so the demo generator, each app's demo rows and a backup's restore write plain
+tuples straight to the tables instead. Infrastructure every layer may use, so it lives in
+core (rows stream through in batches; the import's own variant, tuned for chunks it also
+looks up, is ``hamsu.dataio.bulk``).
 """
 
 from __future__ import annotations
