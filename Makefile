@@ -60,6 +60,7 @@ browsers:
 lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/lint-imports --no-cache
 	$(HAMSU) makemigrations --check --dry-run
 
 clean:
