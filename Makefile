@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS = never
 export UV_PROJECT_ENVIRONMENT = $(VENV)
 export DJANGO_SETTINGS_MODULE = hamsu.settings
 
-.PHONY: demo test install assets messages lint browsers serve clean
+.PHONY: demo test install assets messages lint hooks browsers serve clean
 
 demo: install
 	$(HAMSU) demo --scale $(or $(SCALE),small)
@@ -62,6 +62,10 @@ lint: install
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports --no-cache
 	$(HAMSU) makemigrations --check --dry-run
+
+# The same checks before every commit (.pre-commit-config.yaml); one command installs them.
+hooks: install
+	$(VENV)/bin/pre-commit install
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules var
