@@ -10,7 +10,7 @@ from django.utils import timezone
 from hamsu.collaboration import services
 from hamsu.collaboration.clustering import cluster_texts, normalise
 from hamsu.collaboration.models import FeedbackNote, FeedbackTheme, ThemeStatus
-from hamsu.core.errors import PermissionDenied, ValidationFailed
+from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.core.models import Notification
 from hamsu.crm import services as crm
 from hamsu.crm.models import ActivityKind
@@ -89,7 +89,7 @@ def test_feedback_on_someone_elses_deal_is_refused(rep, other_rep, make_opportun
 
     CompanySettings.objects.update_or_create(pk=1, defaults={"visibility": Visibility.OWN})
     deal = make_opportunity(other_rep)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.feedback_create(actor=rep.user, opportunity=deal, customer_need="x")
     assert not FeedbackNote.objects.exists()
 

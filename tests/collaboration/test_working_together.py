@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.models import AccountPlan, CollateralUse
-from hamsu.core.errors import PermissionDenied, ValidationFailed
+from hamsu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from hamsu.core.models import CompanySettings, Notification, Visibility
 from hamsu.crm import services as crm
 from hamsu.crm.stages import Stage
@@ -163,7 +163,7 @@ def test_the_plan_owner_must_be_in_the_right_function(ranked, rep, marketer):
 @pytest.mark.django_db
 def test_a_plan_on_an_invisible_account_is_refused(ranked, other_rep, rep):
     CompanySettings.objects.update_or_create(pk=1, defaults={"visibility": Visibility.OWN})
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.account_plan_create(actor=other_rep.user, account=ranked[0], sales_owner=other_rep)
 
 
@@ -245,7 +245,7 @@ def test_a_seller_cannot_attach_collateral_to_a_deal_they_cannot_see(
 ):
     CompanySettings.objects.update_or_create(pk=1, defaults={"visibility": Visibility.OWN})
     piece = services.collateral_create(actor=marketer.user, title="Guide", kind="pricing_guide")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.collateral_attach(piece=piece, opportunity=make_opportunity(other_rep), actor=rep.user)
     assert not CollateralUse.objects.exists()
 

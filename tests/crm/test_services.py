@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from hamsu.core.errors import PermissionDenied, ValidationFailed
+from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.core.models import AuditEntry, CompanySettings, Visibility
 from hamsu.crm import services
 from hamsu.crm.models import Opportunity
@@ -112,7 +112,7 @@ def test_a_currency_without_a_rate_is_refused_not_guessed(rep, make_account):
 def test_under_own_records_visibility_a_rep_cannot_touch_someone_elses_deal(rep, other_rep, make_opportunity):
     CompanySettings.objects.create(visibility=Visibility.OWN)
     theirs = make_opportunity(other_rep)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.opportunity_move_stage(opportunity=theirs, to_stage=Stage.QUALIFYING, actor=rep.user)
     theirs.refresh_from_db()
     assert theirs.stage == Stage.PROSPECTING

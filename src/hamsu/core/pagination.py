@@ -34,7 +34,24 @@ def _encode(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[Any, int]:
+# The range of the database's ids (a signed 64-bit integer on both engines).
+MAX_ID = 2**63 - 1
+
+
+def _model_field(model, path: str):
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return field
+
+
+def _decode(cursor: str, field) -> tuple[Any, int]:
+    """The (sort value, id) a cursor holds, each checked against what it must be.
+
+    A cursor comes from the client, so anything in it is checked here, inside the one
+    error handling: a value of the wrong type (``["x", 1]`` on a date sort) or an id
+    beyond the database's range would otherwise fail later, in the query, as a 500."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -45,7 +62,12 @@ def _decode(cursor: str) -> tuple[Any, int]:
                 "d": datetime.date.fromisoformat,
                 "dec": Decimal,
             }[kind](text)
-        return value, int(pk)
+        if value is None or isinstance(value, list | dict | bool):
+            raise ValueError("not a sort value")
+        value = field.to_python(value)
+        if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk <= MAX_ID:
+            raise ValueError("not an id")
+        return value, pk
     except Exception as error:  # any malformed cursor is the client's mistake, said plainly
         raise ValidationFailed(
             "Invalid cursor",
@@ -68,7 +90,7 @@ def keyset_page(
     order = [f"-{field}", "-id"] if descending else [field, "id"]
     queryset = queryset.order_by(*order)
     if cursor:
-        value, pk = _decode(cursor)
+        value, pk = _decode(cursor, _model_field(queryset.model, field))
         op = "lt" if descending else "gt"
         # (field, id) after (value, pk), written as "field <= value AND (field < value OR
         # id < pk)" (mirrored when ascending): the same rows as the plain OR, but the leading

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from hamsu.core import audit
 from hamsu.core.company import to_base_currency
-from hamsu.core.errors import PermissionDenied, ValidationFailed
+from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
 from hamsu.core.validation import check_date_range, full_clean, raise_if
 from hamsu.crm import hooks
@@ -73,12 +73,13 @@ OPPORTUNITY_FIELDS = [
 
 
 def _require_visible(instance, actor, label: str) -> None:
-    """Refuse to link to or change a record the actor cannot see (someone else's records)."""
+    """Refuse to link to or change a record the actor cannot see (someone else's records).
+
+    Refused as not found, like an id that does not exist: a 403 here and a 404 there would
+    tell anyone which ids belong to records they may not see (issue 15, defect 6)."""
     if instance is not None and actor is not None and not can_see(instance, actor):
-        raise PermissionDenied(
-            _("You cannot use this %(label)s.") % {"label": label},
-            errors={label: [_("This record does not exist or is not visible to you.")]},
-        )
+        message = _("This record does not exist or is not visible to you.")
+        raise NotFound(message, errors={label: [message]})
 
 
 def _apply(instance, data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:

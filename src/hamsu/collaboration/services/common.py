@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from hamsu.core import audit
-from hamsu.core.errors import PermissionDenied
+from hamsu.core.errors import NotFound, PermissionDenied
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
 from hamsu.directory.models import Function
 from hamsu.directory.visibility import can_see, person_of
@@ -31,12 +31,13 @@ def is_leader(actor) -> bool:
 
 
 def require_visible(instance, actor, label: str) -> None:
-    """Refuse, on the ``label`` field, a record the actor may not see."""
+    """Refuse, on the ``label`` field, a record the actor may not see.
+
+    Refused as not found, like an id that does not exist: a 403 here and a 404 there would
+    tell anyone which ids belong to records they may not see (issue 15, defect 6)."""
     if instance is not None and actor is not None and not can_see(instance, actor):
-        raise PermissionDenied(
-            _("You cannot use this %(label)s.") % {"label": label},
-            errors={label: [_("This record does not exist or is not visible to you.")]},
-        )
+        message = _("This record does not exist or is not visible to you.")
+        raise NotFound(message, errors={label: [message]})
 
 
 def clean_text(value) -> str:

@@ -1,0 +1,82 @@
+"""Bad input is a clear 4xx, never a 500, and a hidden record is a plain 404 (issue 15)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from hamsu.api import services as tokens
+from hamsu.core.models import CompanySettings, Visibility
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def auth(rep):
+    _token, raw = tokens.token_create(user=rep.user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def cursor_of(value) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+# ---------------------------------------------------------------- crafted cursors (defect 1)
+
+CRAFTED = [["x", 1], [1, "x"], [None, 1], ["2026-01-01T00:00:00", 2**64], [[], 1], [{"k": "d", "t": 5}, 1]]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/opportunities", "/api/v1/funnel/leads"])
+@pytest.mark.parametrize("value", CRAFTED, ids=[json.dumps(v) for v in CRAFTED])
+def test_a_crafted_cursor_is_a_field_error(client, auth, path, value):
+    response = client.get(path, {"cursor": cursor_of(value)}, **auth)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["cursor"]
+
+
+# ---------------------------------------------------------------- no existence oracle (defect 6)
+
+
+@pytest.fixture
+def own_records(db):
+    CompanySettings.objects.update_or_create(defaults={"visibility": Visibility.OWN})
+
+
+def hidden_and_missing(make_opportunity, other_rep):
+    deal = make_opportunity(other_rep)
+    return {
+        "account": (f"/api/v1/accounts/{deal.account_id}", "/api/v1/accounts/999999"),
+        "opportunity": (f"/api/v1/opportunities/{deal.pk}", "/api/v1/opportunities/999999"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["account", "opportunity"])
+@pytest.mark.parametrize("method", ["get", "patch"])
+def test_a_record_you_may_not_see_answers_as_if_it_did_not_exist(
+    client, auth, own_records, make_opportunity, other_rep, kind, method
+):
+    hidden, missing = hidden_and_missing(make_opportunity, other_rep)[kind]
+    if method == "get":
+        answers = [client.get(url, **auth).status_code for url in (hidden, missing)]
+    else:
+        body = json.dumps({"name": "Renamed"})
+        answers = [
+            client.patch(url, body, content_type="application/json", **auth).status_code
+            for url in (hidden, missing)
+        ]
+    assert answers == [404, 404]
+
+
+def test_linking_to_a_record_you_may_not_see_is_a_404_too(
+    client, auth, own_records, make_opportunity, other_rep, rep
+):
+    theirs = make_opportunity(other_rep)
+    response = client.post(
+        "/api/v1/contacts",
+        json.dumps({"first_name": "A", "last_name": "B", "account_id": theirs.account_id}),
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 404
