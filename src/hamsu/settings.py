@@ -70,12 +70,39 @@ BASE_URL = env_str("HAMSU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEBUG = env_bool("HAMSU_DEBUG", False)
 ALLOWED_HOSTS = env_list("HAMSU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("HAMSU_CSRF_TRUSTED_ORIGINS", "")
-SECURE_SSL_REDIRECT = env_bool("HAMSU_SECURE_SSL_REDIRECT", False)
+# HAMSU_SECURE_COOKIES=1 says Hamsu is served over https only (docs/security.md): cookies
+# travel over https alone, plain http is redirected and browsers are told by HSTS never to
+# use http for this host again (a year, sub-domains included, eligible for the browsers'
+# preload list), so `hamsu check --deploy` is clean. Each can still be set on its own.
 SESSION_COOKIE_SECURE = env_bool("HAMSU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("HAMSU_SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int("HAMSU_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HAMSU_HSTS_INCLUDE_SUBDOMAINS", SESSION_COOKIE_SECURE)
+SECURE_HSTS_PRELOAD = env_bool("HAMSU_HSTS_PRELOAD", SESSION_COOKIE_SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("HAMSU_BEHIND_PROXY") else None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp): every script, style, font and image comes from
+# Hamsu itself (front-end libraries are installed from npm and served as static files), no
+# inline script or style attribute runs, nothing may frame a page, and forms post only back
+# to Hamsu. An injected <script> or style= therefore does nothing even if escaping failed.
+# Bootstrap draws a few icons as data: images (select arrows, the menu button).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -90,6 +117,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "hamsu.core",
     "hamsu.directory",
     "hamsu.crm",
@@ -106,6 +134,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "hamsu.api.middleware.ApiPayloadLimitMiddleware",
     # The public lead-capture endpoint needs no session, CSRF, auth or messages: answered here.
     "hamsu.funnel.capture_http.CaptureFastPathMiddleware",
@@ -234,6 +263,7 @@ STATICFILES_DIRS = [
         ("vendor/bootstrap-icons", "bootstrap-icons/font"),
         ("vendor/htmx", "htmx.org/dist"),
         ("vendor/echarts", "echarts/dist"),
+        ("vendor/swagger-ui", "swagger-ui-dist"),
     ]
     if (NODE_MODULES / relative).is_dir()
 ]

@@ -2,6 +2,7 @@
 report in both languages, advisor, moves and action items; permissions enforced."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -116,7 +117,7 @@ def test_the_report_prints_in_english_and_persian(leader_client, make_round, add
     english = leader_client.get(url + "?lang=en").content.decode()
     assert (
         'dir="ltr"' in english
-        and "@media print" in english
+        and "alignment/report.css" in english
         and "Download PDF" in english
         and "report.pdf?lang=en" in english
     )
@@ -124,6 +125,14 @@ def test_the_report_prints_in_english_and_persian(leader_client, make_round, add
     assert (
         'dir="rtl"' in persian and "bootstrap.rtl" in persian and "Kotler" not in persian.split("report")[0]
     )
+
+
+def test_the_reports_stylesheet_lays_it_out_for_print():
+    # A static file: the Content-Security-Policy applies no inline <style>.
+    import hamsu
+
+    css = (Path(hamsu.__file__).parent / "alignment/static/alignment/report.css").read_text()
+    assert "@media print" in css
 
 
 def test_advisor_page_recommends(leader_client):

@@ -7,6 +7,7 @@ import importlib.util
 
 from hamsu.api import errors
 from hamsu.api.auth import API_AUTH
+from hamsu.api.docs import LocalSwagger
 from hamsu.api.openapi import HamsuAPI
 from hamsu.api.parser import TextCleaningParser
 
@@ -18,6 +19,7 @@ api = HamsuAPI(
     auth=API_AUTH,
     urls_namespace="api-v1",
     docs_url="/docs",
+    docs=LocalSwagger(),
     parser=TextCleaningParser(),
 )
 errors.install(api)

@@ -23,7 +23,7 @@
     var names = t.series_names;
     chart.setOption({
       textStyle: { fontFamily: font },
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { data: [names.total, names.sales, names.marketing], top: 0, align: rtl ? "right" : "auto" },
       grid: { left: 40, right: 40, bottom: 30, top: 36 },
       xAxis: { type: "category", data: t.labels, inverse: rtl },
@@ -45,7 +45,7 @@
     if (bars) {
       bars.setOption({
         textStyle: { fontFamily: font },
-        tooltip: {},
+        tooltip: { renderMode: "richText" },
         grid: { left: 40, right: 40, bottom: 30, top: 20 },
         xAxis: { type: "category", data: c.by_function.map(function (d) { return d.name; }), inverse: rtl },
         yAxis: { type: "value", min: 20, max: 100, position: rtl ? "right" : "left" },
@@ -57,9 +57,9 @@
     if (heat) {
       heat.setOption({
         textStyle: { fontFamily: font },
-        tooltip: { position: "top", formatter: function (p) {
+        tooltip: { renderMode: "richText", position: "top", formatter: function (p) {
           var v = p.value[2];
-          return c.statements[p.value[1]] + "<br>" + c.functions[p.value[0]] + ": " + (v === null ? "—" : v);
+          return c.statements[p.value[1]] + "\n" + c.functions[p.value[0]] + ": " + (v === null ? "—" : v);
         } },
         grid: { left: rtl ? 20 : 200, right: rtl ? 200 : 20, top: 30, bottom: 60 },
         xAxis: { type: "category", data: c.functions, position: "top", inverse: rtl, splitArea: { show: true } },
@@ -75,7 +75,7 @@
     if (gaps && c.gaps.some(function (g) { return g !== null; })) {
       gaps.setOption({
         textStyle: { fontFamily: font },
-        tooltip: {},
+        tooltip: { renderMode: "richText" },
         grid: { left: rtl ? 20 : 200, right: rtl ? 200 : 20, top: 10, bottom: 30 },
         xAxis: { type: "value", min: -4, max: 4, inverse: rtl },
         yAxis: { type: "category", data: c.statements, inverse: true, position: rtl ? "right" : "left",

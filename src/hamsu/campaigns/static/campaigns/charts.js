@@ -9,7 +9,7 @@
   var chart = echarts.init(node, null, { renderer: "svg" });
   chart.setOption({
     textStyle: { fontFamily: rtl ? "Vazirmatn, Tahoma, sans-serif" : undefined },
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    tooltip: { renderMode: "richText", trigger: "axis", axisPointer: { type: "shadow" } },
     legend: { type: "scroll", top: 0 },
     grid: { left: rtl ? 20 : 160, right: rtl ? 160 : 20, top: 40, bottom: 30, containLabel: false },
     xAxis: { type: "value", inverse: rtl },

@@ -65,3 +65,32 @@
     pending = setTimeout(function () { focusableScrollers(document); }, 150);
   });
 })();
+
+// Small behaviours that used to be inline event handlers (onsubmit=, onchange=, onclick=),
+// which the Content-Security-Policy does not run:
+//   <form data-confirm="Question?">  asks before it is submitted;
+//   <select data-autosubmit>         submits its form when changed;
+//   <button data-print>              prints the page;
+//   <input data-select-all>          in a table head ticks every box of the table's body;
+//   .progress-bar[data-percent]      is drawn that wide (a style attribute would not apply).
+(function () {
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  }, true);
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("select[data-autosubmit]") && field.form) { field.form.requestSubmit(); }
+    if (field.matches && field.matches("input[data-select-all]")) {
+      field.closest("table").querySelectorAll("tbody input[type=checkbox]").forEach(function (box) { box.checked = field.checked; });
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
+  function drawProgress(root) {
+    root.querySelectorAll(".progress-bar[data-percent]").forEach(function (bar) { bar.style.width = bar.dataset.percent + "%"; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawProgress(document); });
+  document.addEventListener("htmx:afterSettle", function () { drawProgress(document); });
+})();

@@ -6,7 +6,7 @@
   var builders = {
     number: function (d, labels) {
       return {
-        tooltip: { trigger: "axis" }, legend: { data: [labels.actual, labels.target, labels.forecast] },
+        tooltip: { renderMode: "richText", trigger: "axis" }, legend: { data: [labels.actual, labels.target, labels.forecast] },
         grid: { containLabel: true, left: 8, right: 8 },
         xAxis: { type: "category", data: d.periods, inverse: rtl }, yAxis: { type: "value", position: rtl ? "right" : "left" },
         series: [
@@ -19,18 +19,18 @@
     history: function (d) {
       var names = Object.keys(d.series);
       return {
-        tooltip: { trigger: "axis" }, legend: { data: names, type: "scroll" }, grid: { containLabel: true, left: 8, right: 8 },
+        tooltip: { renderMode: "richText", trigger: "axis" }, legend: { data: names, type: "scroll" }, grid: { containLabel: true, left: 8, right: 8 },
         xAxis: { type: "category", data: d.dates, inverse: rtl }, yAxis: { type: "value", position: rtl ? "right" : "left" },
         series: names.map(function (n) { return { name: n, type: "line", data: d.series[n], connectNulls: true }; })
       };
     },
     funnel: function (d) {
-      return { tooltip: { trigger: "item" }, series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", label: { show: true, position: "inside", formatter: "{b}: {c}" }, data: d }] };
+      return { tooltip: { renderMode: "richText", trigger: "item" }, series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", label: { show: true, position: "inside", formatter: "{b}: {c}" }, data: d }] };
     },
     lines: function (d) {
       var names = Object.keys(d.series);
       return {
-        tooltip: { trigger: "axis" }, legend: { data: names, type: "scroll" }, grid: { containLabel: true, left: 8, right: 8 },
+        tooltip: { renderMode: "richText", trigger: "axis" }, legend: { data: names, type: "scroll" }, grid: { containLabel: true, left: 8, right: 8 },
         xAxis: { type: "category", data: d.x, inverse: rtl }, yAxis: { type: "value", position: rtl ? "right" : "left" },
         series: names.map(function (n) { return { name: n, type: "line", data: d.series[n], connectNulls: true }; })
       };
