@@ -337,6 +337,26 @@ def _liaisons_and_profiles(rng, ctx, teams, liaisons, marketers, top_by_segment,
 
 
 def _meetings(rng, ctx, now, today, heads, managers, liaisons, marketers, account_names, result) -> None:
+    meetings = _meeting_rows(_meeting_series(ctx, now, heads, managers, liaisons, marketers), now)
+    result.rows["meetings"] = len(meetings)
+    decisions, actions = _decisions_and_actions(rng, ctx, now, meetings, account_names)
+    Decision.objects.bulk_create(decisions)
+    ActionItem.objects.bulk_create(actions)
+    _carry_open_items(meetings)
+    result.rows["decisions"] = len(decisions)
+    result.rows["action_items"] = len(actions)
+    owners = {a.owner_id for a in actions if a.status != ActionStatus.DONE and a.due_on < today}
+    notify(
+        recipients=Person.objects.filter(pk__in=owners),
+        kind="action_reminder",
+        title="You have overdue action items from the monthly meeting",
+        url="/together/",
+        email=False,
+    )
+
+
+def _meeting_series(ctx, now, heads, managers, liaisons, marketers) -> list[tuple]:
+    """The monthly meeting and the enterprise key-account review: (series, meetings, people)."""
     head_sales = ctx["people"]["head.sales"]
     # Every demo login that works with the sales teams sits in the monthly meeting.
     logins = [ctx["people"][name] for name in ("upstream", "downstream", "liaison") if name in ctx["people"]]
@@ -374,8 +394,13 @@ def _meetings(rng, ctx, now, today, heads, managers, liaisons, marketers, accoun
         created_at=first,
     )
     quarterly.members.set(review_members)
+    return [(monthly, 15, members), (quarterly, 5, review_members)]
+
+
+def _meeting_rows(series_list, now) -> list[tuple]:
+    """Each series' meetings, held before now and planned after: (meeting, attendees)."""
     meetings = []
-    for series, count, people in ((monthly, 15, members), (quarterly, 5, review_members)):
+    for series, count, people in series_list:
         step = 1 if series.cadence == Cadence.MONTHLY else 3
         for n in range(count):
             starts = add_months(series.first_at, n * step)
@@ -392,7 +417,23 @@ def _meetings(rng, ctx, now, today, heads, managers, liaisons, marketers, accoun
             )
             meeting.attendees.set(people)
             meetings.append((meeting, people))
-    result.rows["meetings"] = len(meetings)
+    return meetings
+
+
+def _action_status(rng, age_days: int) -> str:
+    """Old items are mostly done; recent ones are still being worked on."""
+    roll = rng.random()
+    if age_days > 60:
+        return (
+            ActionStatus.DONE if roll < 0.85 else (ActionStatus.DROPPED if roll < 0.9 else ActionStatus.OPEN)
+        )
+    return (
+        ActionStatus.DONE if roll < 0.4 else (ActionStatus.IN_PROGRESS if roll < 0.7 else ActionStatus.OPEN)
+    )
+
+
+def _decisions_and_actions(rng, ctx, now, meetings, account_names) -> tuple[list, list]:
+    """Two decisions and two or three action items for each meeting held (unsaved)."""
     decisions, actions = [], []
     account_list = list(account_names.values()) or ["a key account"]
     for meeting, people in meetings:
@@ -408,26 +449,13 @@ def _meetings(rng, ctx, now, today, heads, managers, liaisons, marketers, accoun
                 account=_pick(rng, account_list),
                 comp=_pick(rng, COMPETITORS),
             )
-            roll = rng.random()
-            if age_days > 60:
-                status = (
-                    ActionStatus.DONE
-                    if roll < 0.85
-                    else (ActionStatus.DROPPED if roll < 0.9 else ActionStatus.OPEN)
-                )
-            else:
-                status = (
-                    ActionStatus.DONE
-                    if roll < 0.4
-                    else (ActionStatus.IN_PROGRESS if roll < 0.7 else ActionStatus.OPEN)
-                )
-            due = (meeting.starts_at + datetime.timedelta(days=14)).date()
+            status = _action_status(rng, age_days)
             actions.append(
                 ActionItem(
                     meeting=meeting,
                     title=title,
                     owner=_pick(rng, people),
-                    due_on=due,
+                    due_on=(meeting.starts_at + datetime.timedelta(days=14)).date(),
                     status=status,
                     last_meeting=meeting,
                     done_at=meeting.starts_at + datetime.timedelta(days=10)
@@ -436,9 +464,11 @@ def _meetings(rng, ctx, now, today, heads, managers, liaisons, marketers, accoun
                     created_at=meeting.starts_at,
                 )
             )
-    Decision.objects.bulk_create(decisions)
-    ActionItem.objects.bulk_create(actions)
-    # Open items ride along into every later meeting of their series until they are closed.
+    return decisions, actions
+
+
+def _carry_open_items(meetings) -> None:
+    """Open items ride along into every later meeting of their series until they are closed."""
     held = {}
     for meeting, _people in meetings:
         if meeting.status == MeetingStatus.HELD:
@@ -451,16 +481,6 @@ def _meetings(rng, ctx, now, today, heads, managers, liaisons, marketers, accoun
             item.last_meeting = later[-1]
             item.carried_count = len(later)
             item.save(update_fields=["last_meeting", "carried_count"])
-    result.rows["decisions"] = len(decisions)
-    result.rows["action_items"] = len(actions)
-    owners = {a.owner_id for a in actions if a.status != ActionStatus.DONE and a.due_on < today}
-    notify(
-        recipients=Person.objects.filter(pk__in=owners),
-        kind="action_reminder",
-        title="You have overdue action items from the monthly meeting",
-        url="/together/",
-        email=False,
-    )
 
 
 def _feedback(rng, ctx, now, today, marketers, result) -> None:
@@ -512,8 +532,12 @@ def _feedback(rng, ctx, now, today, marketers, result) -> None:
     FeedbackNote.objects.bulk_create(notes)
     result.rows["feedback_notes"] = len(notes)
     key_of_note = {note.pk: key for note, key in zip(notes, theme_of, strict=True)}
+    result.rows["feedback_themes"] = _feedback_digests(ctx, today, key_of_note)
 
-    # Quarterly digests for the past year; marketing has answered most older themes.
+
+def _feedback_digests(ctx, today, key_of_note: dict) -> int:
+    """Quarterly digests for the past year; marketing has answered most older themes.
+    ``key_of_note`` is the theme each note was written for. Returns the number of themes."""
     head_marketing = ctx["people"]["head.marketing"]
     end = today
     periods = []
@@ -541,7 +565,41 @@ def _feedback(rng, ctx, now, today, marketers, result) -> None:
             theme.acted_by = head_marketing
             theme.acted_at = digest.created_at + datetime.timedelta(days=12)
             theme.save(update_fields=["status", "action_taken", "acted_by", "acted_at"])
-    result.rows["feedback_themes"] = themes_total
+    return themes_total
+
+
+def _plan_items(rng, plan, n: int, today) -> list:
+    """Two plays and two next actions for the ``n``-th plan (unsaved)."""
+    return [
+        PlanItem(
+            plan=plan,
+            kind=PlanItemKind.PLAY,
+            title="Executive briefing with the CFO on ROI",
+            owner=plan.marketing_owner,
+        ),
+        PlanItem(
+            plan=plan,
+            kind=PlanItemKind.PLAY,
+            title="Site visit to a reference customer",
+            owner=plan.sales_owner,
+        ),
+        PlanItem(
+            plan=plan,
+            kind=PlanItemKind.NEXT_ACTION,
+            title="Send the industry case study",
+            owner=plan.marketing_owner,
+            due_on=today + datetime.timedelta(days=int(rng.integers(-10, 30))),
+            status=ActionStatus.DONE if n % 3 == 0 else ActionStatus.OPEN,
+        ),
+        PlanItem(
+            plan=plan,
+            kind=PlanItemKind.NEXT_ACTION,
+            title="Agree the expansion proposal",
+            owner=plan.sales_owner,
+            due_on=today + datetime.timedelta(days=int(rng.integers(5, 60))),
+            status=ActionStatus.IN_PROGRESS,
+        ),
+    ]
 
 
 def _plans(rng, ctx, today, top_by_segment, liaisons, marketers, result) -> None:
@@ -562,36 +620,7 @@ def _plans(rng, ctx, today, top_by_segment, liaisons, marketers, result) -> None
             plans.append(plan)
     AccountPlan.objects.bulk_create(plans)
     for n, plan in enumerate(plans):
-        items += [
-            PlanItem(
-                plan=plan,
-                kind=PlanItemKind.PLAY,
-                title="Executive briefing with the CFO on ROI",
-                owner=plan.marketing_owner,
-            ),
-            PlanItem(
-                plan=plan,
-                kind=PlanItemKind.PLAY,
-                title="Site visit to a reference customer",
-                owner=plan.sales_owner,
-            ),
-            PlanItem(
-                plan=plan,
-                kind=PlanItemKind.NEXT_ACTION,
-                title="Send the industry case study",
-                owner=plan.marketing_owner,
-                due_on=today + datetime.timedelta(days=int(rng.integers(-10, 30))),
-                status=ActionStatus.DONE if n % 3 == 0 else ActionStatus.OPEN,
-            ),
-            PlanItem(
-                plan=plan,
-                kind=PlanItemKind.NEXT_ACTION,
-                title="Agree the expansion proposal",
-                owner=plan.sales_owner,
-                due_on=today + datetime.timedelta(days=int(rng.integers(5, 60))),
-                status=ActionStatus.IN_PROGRESS,
-            ),
-        ]
+        items += _plan_items(rng, plan, n, today)
         stakeholders += [
             Stakeholder(plan=plan, name="CFO", title="Economic buyer", stance="neutral"),
             Stakeholder(plan=plan, name="CIO", title="Technical buyer", stance="champion"),

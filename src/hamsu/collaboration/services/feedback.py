@@ -25,6 +25,37 @@ from hamsu.directory.visibility import person_of
 FEEDBACK_TEXT_FIELDS = ["customer_need", "product_gap", "winning_message", "outcome_reason", "competitor"]
 
 
+def _check_feedback(texts: dict, *, outcome: str, account, opportunity, complaint: bool) -> None:
+    """A note says something, with a known outcome, about a deal of its account."""
+    errors: dict[str, list[str]] = {}
+    if not any(texts.values()) and not complaint:
+        errors["customer_need"] = [_("Write at least one thing you heard.")]
+    if outcome not in DealOutcome.values:
+        errors["outcome"] = [_("Unknown outcome.")]
+    if opportunity is not None and account is not None and opportunity.account_id != account.pk:
+        errors["opportunity"] = [_("This opportunity belongs to another account.")]
+    raise_if(errors)
+
+
+def _call_report(note: FeedbackNote, *, actor, via: str):
+    """Log the (unsaved) note as a call report on its account, in the CRM."""
+    if note.account is None:
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            errors={"account": [_("A call report needs an account or an opportunity.")]},
+        )
+    return crm_services.activity_create(
+        actor=actor,
+        owner=note.author,
+        kind=ActivityKind.CALL_REPORT,
+        subject=(note.customer_need or note.product_gap or _("Call report"))[:200],
+        body=note.text,
+        account=note.account,
+        opportunity=note.opportunity,
+        via=via,
+    )
+
+
 @transaction.atomic
 def feedback_create(
     *,
@@ -54,14 +85,9 @@ def feedback_create(
         "product_gap": clean_text(product_gap),
         "winning_message": clean_text(winning_message),
     }
-    errors: dict[str, list[str]] = {}
-    if not any(texts.values()) and not lead_quality_complaint:
-        errors["customer_need"] = [_("Write at least one thing you heard.")]
-    if outcome not in DealOutcome.values:
-        errors["outcome"] = [_("Unknown outcome.")]
-    if opportunity is not None and account is not None and opportunity.account_id != account.pk:
-        errors["opportunity"] = [_("This opportunity belongs to another account.")]
-    raise_if(errors)
+    _check_feedback(
+        texts, outcome=outcome, account=account, opportunity=opportunity, complaint=lead_quality_complaint
+    )
     if opportunity is not None and account is None:
         account = opportunity.account
     note = FeedbackNote(
@@ -77,21 +103,7 @@ def feedback_create(
     )
     full_clean(note, exclude=["activity"])
     if log_call_report and activity is None:
-        if account is None:
-            raise ValidationFailed(
-                _("Please correct the errors below."),
-                errors={"account": [_("A call report needs an account or an opportunity.")]},
-            )
-        note.activity = crm_services.activity_create(
-            actor=actor,
-            owner=author,
-            kind=ActivityKind.CALL_REPORT,
-            subject=(texts["customer_need"] or texts["product_gap"] or _("Call report"))[:200],
-            body=note.text,
-            account=account,
-            opportunity=opportunity,
-            via=via,
-        )
+        note.activity = _call_report(note, actor=actor, via=via)
     note.save()
     record(actor, "create", note, via=via)
     return note
