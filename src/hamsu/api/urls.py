@@ -26,9 +26,14 @@ errors.install(api)
 
 from hamsu.api.company import router as company_router  # noqa: E402
 from hamsu.api.glossary import router as glossary_router  # noqa: E402
+from hamsu.api.notifications import aliases as notification_aliases  # noqa: E402
+from hamsu.api.notifications import router as notifications_router  # noqa: E402
 
 api.add_router("/glossary", glossary_router)
 api.add_router("/settings", company_router)
+api.add_router("/notifications", notifications_router)
+# The funnel's and collaboration's old notification paths (deprecated), at the API's root.
+api.add_router("", notification_aliases)
 
 # Apps that have an api.py contribute a router; adding an app means adding its name here.
 ROUTED_APPS = ["crm", "directory", "funnel", "campaigns", "scorecard", "alignment", "collaboration", "dataio"]

@@ -1,5 +1,5 @@
 """API v1 twins of every collaboration page, one module per subject (as
-``hamsu.funnel.api``): notifications, liaisons, meetings, feedback, key accounts,
+``hamsu.funnel.api``): liaisons, meetings, feedback, key accounts,
 collateral, and joint events and rotations.
 
 Every handler parses, calls the same selector or service as the page, and serialises.
@@ -10,7 +10,6 @@ from hamsu.collaboration.api.common import router
 # Each module adds its operations to the router as it is imported, so the order of these
 # imports is the order of the operations in the API document: keep it.
 # isort: off
-from hamsu.collaboration.api import notifications  # noqa: F401
 from hamsu.collaboration.api import liaisons  # noqa: F401
 from hamsu.collaboration.api import meetings  # noqa: F401
 from hamsu.collaboration.api import feedback  # noqa: F401

@@ -1,6 +1,6 @@
 """API v1 for the funnel, one module per subject (as ``hamsu.funnel.services``): leads and
 their lifecycle and queues, the funnel definition, lead definitions, routing, the SLA,
-rules of engagement, scoring, lead capture, and my notifications and tasks.
+rules of engagement, scoring, lead capture, and my follow-up tasks.
 
 Every handler parses, calls the same selector or service as the UI, and serialises.
 """
@@ -18,7 +18,7 @@ from hamsu.funnel.api import sla  # noqa: F401
 from hamsu.funnel.api import engagement  # noqa: F401
 from hamsu.funnel.api import scoring  # noqa: F401
 from hamsu.funnel.api import capture  # noqa: F401
-from hamsu.funnel.api import notifications  # noqa: F401
+from hamsu.funnel.api import tasks  # noqa: F401
 # isort: on
 
 PREFIX = "funnel"

@@ -1,4 +1,5 @@
-"""My notifications (the shared inbox's older twin) and my follow-up tasks."""
+"""My follow-up tasks. (My notifications are the one inbox's: ``hamsu.api.notifications``,
+which also answers the funnel's old notification paths.)"""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ import datetime
 
 from ninja import Schema
 
-from hamsu.core import selectors as core_selectors
 from hamsu.core.api_kit import ERRORS, get_or_404
 from hamsu.core.errors import NotFound
-from hamsu.core.notify import mark_read
 from hamsu.directory.visibility import person_of
 from hamsu.funnel import selectors
 from hamsu.funnel.api.common import router
@@ -17,23 +16,6 @@ from hamsu.funnel.models import (
     FollowUpTask,
 )
 from hamsu.funnel.services import engagement as engagement_services
-
-
-class FunnelNotificationOut(Schema):
-    """The shared inbox's rows (``/together/notifications`` lists the same ones); this
-    older twin calls the row's ``url`` ``link``, as it always has."""
-
-    id: int
-    kind: str
-    title: str
-    body: str
-    link: str
-    created_at: datetime.datetime
-    read_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_link(obj) -> str:
-        return obj.url
 
 
 class TaskOut(Schema):
@@ -45,25 +27,11 @@ class TaskOut(Schema):
     done_at: datetime.datetime | None
 
 
-class FunnelReadIn(Schema):
-    ids: list[int] | None = None
-
-
 def _me(request):
     person = person_of(request.user)
     if person is None:
         raise NotFound("No person", errors={"user": ["This login has no directory person."]})
     return person
-
-
-@router.get("/notifications", response={200: list[FunnelNotificationOut], **ERRORS})
-def my_notifications(request):
-    return core_selectors.notifications_for(person_of(request.user), limit=50)
-
-
-@router.post("/notifications/read", response={200: dict, **ERRORS})
-def read_notifications(request, payload: FunnelReadIn):
-    return {"marked": mark_read(person=_me(request), ids=payload.ids)}
 
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS})
