@@ -41,9 +41,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from hamsu.crm import services as crm  # noqa: E402
-from hamsu.crm.models import Opportunity  # noqa: E402
+from hamsu.crm.models import Opportunity, StageEvent  # noqa: E402
 from hamsu.crm.stages import OPEN_STAGES  # noqa: E402
-from hamsu.funnel.models import StageEvent  # noqa: E402
 from hamsu.scorecard import aggregates, selectors  # noqa: E402
 from hamsu.scorecard.models import FunnelMonthRollup, FunnelMonthStat, SellerMonthStat  # noqa: E402
 

@@ -28,8 +28,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from hamsu.crm.models import Opportunity  # noqa: E402
-from hamsu.funnel.models import StageEvent  # noqa: E402
+from hamsu.crm.models import Opportunity, StageEvent  # noqa: E402
 
 PAGES = [
     ("list, newest first", "/crm/opportunities/"),

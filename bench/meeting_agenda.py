@@ -29,8 +29,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from hamsu.collaboration.agenda import build_agenda  # noqa: E402
 from hamsu.collaboration.models import Meeting  # noqa: E402
-from hamsu.crm.models import Opportunity  # noqa: E402
-from hamsu.funnel.models import StageEvent  # noqa: E402
+from hamsu.crm.models import Opportunity, StageEvent  # noqa: E402
 
 
 def _meetings() -> list[tuple[str, Meeting]]:

@@ -27,7 +27,7 @@ from hamsu.collaboration.models import (
 from hamsu.core import audit
 from hamsu.core import evidence as registry
 from hamsu.crm import services as crm
-from hamsu.crm.models import Activity, ActivityParticipant
+from hamsu.crm.models import Activity, ActivityParticipant, StageEvent
 from hamsu.crm.stages import Stage
 from hamsu.directory.models import Function, RoleTitle
 from hamsu.funnel.models import (
@@ -38,7 +38,6 @@ from hamsu.funnel.models import (
     LeadDefinition,
     LeadState,
     ScoringSpec,
-    StageEvent,
 )
 from hamsu.scorecard import aggregates
 from hamsu.scorecard import services as scorecard

@@ -9,8 +9,7 @@ import pytest
 from hamsu.api import services as tokens
 from hamsu.api.models import ApiToken
 from hamsu.core.models import CompanySettings, Visibility
-from hamsu.crm.models import Opportunity
-from hamsu.funnel.models import StageEvent
+from hamsu.crm.models import Opportunity, StageEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from hamsu.crm.models import StageEvent
 from hamsu.crm.stages import Stage
-from hamsu.funnel.models import StageEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

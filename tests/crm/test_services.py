@@ -10,9 +10,8 @@ import pytest
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.core.models import AuditEntry, CompanySettings, Visibility
 from hamsu.crm import services
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.crm.stages import Stage
-from hamsu.funnel.models import StageEvent
 
 pytestmark = pytest.mark.django_db
 

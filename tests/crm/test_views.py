@@ -7,9 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hamsu.core.models import CompanySettings, Visibility
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.crm.stages import Stage
-from hamsu.funnel.models import StageEvent
 
 pytestmark = pytest.mark.django_db
 

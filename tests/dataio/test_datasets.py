@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
-from hamsu.crm.models import Account, Opportunity
-from hamsu.funnel.models import Lead, LeadTouch, StageEvent
+from hamsu.crm.models import Account, Opportunity, StageEvent
+from hamsu.funnel.models import Lead, LeadTouch
 
 from .conftest import SHARED_DATA
 

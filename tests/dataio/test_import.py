@@ -11,11 +11,10 @@ import pytest
 
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import AuditEntry
-from hamsu.crm.models import Account, Activity, Contact, Opportunity
+from hamsu.crm.models import Account, Activity, Contact, Opportunity, StageEvent
 from hamsu.dataio import services
 from hamsu.dataio.models import ImportIssue, ImportStatus
 from hamsu.directory.models import Person
-from hamsu.funnel.models import StageEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from hamsu.crm import services as crm
+from hamsu.crm.models import StageEvent
 from hamsu.dataio import scanner, services, webhooks
 from hamsu.dataio.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from hamsu.funnel.models import Handoff, Lead, StageEvent
+from hamsu.funnel.models import Handoff, Lead
 from tests.dataio.http_receiver import Receiver
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Max
 
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.demo import generator
-from hamsu.funnel.models import StageEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NOW = datetime.datetime(2026, 11, 1, 12, 0, tzinfo=datetime.UTC)

@@ -12,17 +12,9 @@ from django.utils import timezone
 
 from hamsu.campaigns.models import Touchpoint
 from hamsu.core.models import AuditEntry
-from hamsu.crm.models import Account, Contact
+from hamsu.crm.models import Account, Contact, StageEvent
 from hamsu.funnel import capture_http, capture_touches
-from hamsu.funnel.models import (
-    CaptureBatch,
-    CaptureItem,
-    CaptureRequest,
-    Handoff,
-    Lead,
-    LeadTouch,
-    StageEvent,
-)
+from hamsu.funnel.models import CaptureBatch, CaptureItem, CaptureRequest, Handoff, Lead, LeadTouch
 from hamsu.funnel.services.capture import capture_form_create
 from hamsu.funnel.services.capture_process import capture_drain, lead_capture
 

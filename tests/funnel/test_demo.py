@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.db.models import Count
 
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.demo.generator import generate
-from hamsu.funnel.models import Handoff, Lead, StageEvent
+from hamsu.funnel.models import Handoff, Lead
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import Notification
 from hamsu.crm import services as crm
-from hamsu.crm.models import OpportunityParticipant
+from hamsu.crm.models import OpportunityParticipant, StageEvent
 from hamsu.directory.models import Function, RoleTitle
-from hamsu.funnel.models import EngagementFiring, FollowUpTask, LeadState, StageEvent
+from hamsu.funnel.models import EngagementFiring, FollowUpTask, LeadState
 from hamsu.funnel.services import engagement
 from hamsu.funnel.services import leads as lifecycle
 
@@ -93,7 +93,8 @@ def test_the_catch_up_command_reads_new_stage_events_once(rules, rep, brand_mana
 
 
 def test_without_active_rules_the_catch_up_skips_to_the_end_of_the_log(rep, make_opportunity):
-    from hamsu.funnel.models import EngagementBookmark, StageEvent
+    from hamsu.crm.models import StageEvent
+    from hamsu.funnel.models import EngagementBookmark
 
     make_opportunity(rep, amount="3000000")
     make_opportunity(rep, amount="5000")

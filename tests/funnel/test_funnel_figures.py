@@ -9,7 +9,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from hamsu.funnel.models import Lead, LeadQueue, StageEvent
+from hamsu.crm.models import StageEvent
+from hamsu.funnel.models import Lead, LeadQueue
 
 pytestmark = pytest.mark.django_db
 

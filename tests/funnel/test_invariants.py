@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hamsu.core.errors import DomainError
-from hamsu.funnel.models import Handoff, Lead, LeadState, ReturnReason, StageEvent
+from hamsu.crm.models import StageEvent
+from hamsu.funnel.models import Handoff, Lead, LeadState, ReturnReason
 from hamsu.funnel.services import leads as lifecycle
 
 ACTIONS = [

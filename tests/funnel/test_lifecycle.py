@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from hamsu.core.errors import PermissionDenied, ValidationFailed
-from hamsu.funnel.models import Handoff, Lead, LeadQueue, LeadState, StageEvent
+from hamsu.crm.models import StageEvent
+from hamsu.funnel.models import Handoff, Lead, LeadQueue, LeadState
 from hamsu.funnel.services import leads as lifecycle
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from hamsu.crm.models import StageEvent
 from hamsu.funnel import reach
-from hamsu.funnel.models import Lead, LeadQueue, StageEvent
+from hamsu.funnel.models import Lead, LeadQueue
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,9 @@ from decimal import Decimal
 from django.utils import timezone
 from hypothesis import strategies as st
 
-from hamsu.crm.models import Opportunity, Segment
+from hamsu.crm.models import Opportunity, Segment, StageEvent
 from hamsu.directory.models import Function, Team
-from hamsu.funnel.models import Handoff, Lead, LeadQueue, ReturnReason, StageEvent
+from hamsu.funnel.models import Handoff, Lead, LeadQueue, ReturnReason
 
 # Where a lead may go next: the lifecycle's moves, an import's skip (mql → opportunity),
 # returns and recycling. A walk may stop anywhere.

@@ -27,9 +27,9 @@ from decimal import Decimal
 from django.utils import timezone
 from hypothesis import strategies as st
 
-from hamsu.crm.models import Account, Opportunity, Product, Segment
+from hamsu.crm.models import Account, Opportunity, Product, Segment, StageEvent
 from hamsu.directory.models import Function, Team
-from hamsu.funnel.models import BusinessCalendar, Handoff, Lead, LeadQueue, SlaPolicy, StageEvent
+from hamsu.funnel.models import BusinessCalendar, Handoff, Lead, LeadQueue, SlaPolicy
 from hamsu.scorecard.models import CostEntry, Target
 from hamsu.scorecard.periods import GREGORIAN, parse_period
 

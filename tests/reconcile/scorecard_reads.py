@@ -13,8 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 from hypothesis import strategies as st
 
-from hamsu.crm.models import Opportunity
-from hamsu.funnel.models import StageEvent
+from hamsu.crm.models import Opportunity, StageEvent
 
 # The lead lifecycle as the glossary states it (scorecard.lead_reached), written out here:
 # a lead has reached a stage when it got that far down this path (skipped steps included);

@@ -26,8 +26,7 @@ from hypothesis import strategies as st
 
 from hamsu.collaboration.models import ActionItem, FeedbackNote, Meeting, MeetingSeries
 from hamsu.core.models import CompanySettings
-from hamsu.crm.models import Opportunity
-from hamsu.funnel.models import StageEvent
+from hamsu.crm.models import Opportunity, StageEvent
 
 OPEN = ["prospecting", "qualifying", "needs_definition", "solution_development", "decision", "negotiation"]
 AT_RISK_FACTOR = 1.5

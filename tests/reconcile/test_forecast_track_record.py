@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hamsu.crm import services as crm
-from hamsu.crm.models import Opportunity
-from hamsu.funnel.models import StageEvent
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.scorecard import forecast_selection
 from hamsu.scorecard.models import ForecastSnapshot
 from hamsu.scorecard.periods import parse_period

@@ -19,9 +19,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.funnel.defaults import DEFAULT_FUNNEL
-from hamsu.funnel.models import Lead, StageEvent
+from hamsu.funnel.models import Lead
 from tests.reconcile.funnel_company import build, companies
 
 # The paths as the glossary states them (funnel.reached), written out here on purpose.

@@ -26,8 +26,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hamsu.crm.models import Opportunity
-from hamsu.funnel.models import StageEvent
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.scorecard import aggregates, services
 from hamsu.scorecard.models import ForecastLine
 from hamsu.scorecard.periods import GREGORIAN, parse_period

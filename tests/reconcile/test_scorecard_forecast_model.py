@@ -37,9 +37,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES
-from hamsu.funnel.models import StageEvent
 from hamsu.scorecard import aggregates, services
 from hamsu.scorecard.models import ForecastLine
 from hamsu.scorecard.periods import GREGORIAN, parse_period

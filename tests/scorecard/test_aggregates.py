@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from hamsu.core.company import company_settings
 from hamsu.crm import services as crm
-from hamsu.crm.models import Opportunity
-from hamsu.funnel.models import StageEvent
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.scorecard import aggregates, selectors
 from hamsu.scorecard.models import FillState, FunnelMonthRollup, FunnelMonthStat
 from hamsu.scorecard.periods import JALALI, parse_period

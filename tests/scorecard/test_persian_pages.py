@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import pytest
 
-from hamsu.crm.models import Account, Opportunity, Product, Segment
+from hamsu.crm.models import Account, Opportunity, Product, Segment, StageEvent
 from hamsu.directory.models import Person, Team
-from hamsu.funnel.models import Lead, LeadQueue, StageEvent
+from hamsu.funnel.models import Lead, LeadQueue
 from hamsu.scorecard import aggregates, services
 from hamsu.scorecard.models import FunnelPlan
 from hamsu.scorecard.periods import GREGORIAN, parse_period

@@ -29,10 +29,9 @@ from hamsu.campaigns.attribution_runs import compare_models
 from hamsu.campaigns.journeys import _campaign_labels, key_label
 from hamsu.campaigns.models import Campaign
 from hamsu.core import spend as spend_ledgers
-from hamsu.crm.models import Opportunity, Source
+from hamsu.crm.models import Opportunity, Source, StageEvent
 from hamsu.crm.stages import Stage
 from hamsu.funnel import reach
-from hamsu.funnel.models import StageEvent
 
 CENT = Decimal("0.01")
 

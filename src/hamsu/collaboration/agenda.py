@@ -26,9 +26,8 @@ from hamsu.collaboration.models import (
     ThemeStatus,
 )
 from hamsu.core.company import company_settings
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.crm.stages import OPEN_STAGES
-from hamsu.funnel.models import StageEvent
 from hamsu.funnel.sla_counts import sla_counts
 
 TOP_ROWS = 15

@@ -3,6 +3,20 @@ from django.contrib.auth.admin import UserAdmin
 
 from hamsu.core.models import AuditEntry, ClockJob, CompanySettings, CurrencyRate, Notification, User
 
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services (logs, lifecycle state) are shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 admin.site.register(User, UserAdmin)
 admin.site.register(CompanySettings)
 admin.site.register(CurrencyRate)
@@ -25,17 +39,8 @@ class ClockJobAdmin(admin.ModelAdmin):
         return False
 
 
+# The audit log is evidence: readable in the admin, never editable.
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_id", "via"]
     list_filter = ["action", "object_type", "via"]
-
-    # The audit log is evidence: readable in the admin, never editable.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

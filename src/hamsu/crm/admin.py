@@ -3,7 +3,17 @@ which call the services (audit + stage events); the admin is read-mostly here.""
 
 from django.contrib import admin
 
-from hamsu.crm.models import Account, Activity, Contact, Opportunity, OpportunityParticipant, Product, Segment
+from hamsu.core.admin import ReadOnlyAdmin
+from hamsu.crm.models import (
+    Account,
+    Activity,
+    Contact,
+    Opportunity,
+    OpportunityParticipant,
+    Product,
+    Segment,
+    StageEvent,
+)
 
 
 @admin.register(Account)
@@ -48,3 +58,10 @@ class ActivityAdmin(admin.ModelAdmin):
 
 admin.site.register(Segment)
 admin.site.register(Product)
+
+
+@admin.register(StageEvent)
+class StageEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "object_type", "object_id", "from_stage", "to_stage", "actor", "reason"]
+    list_filter = ["object_type", "to_stage"]
+    show_full_result_count = False

@@ -10,10 +10,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from hamsu.core.pagination import Page, keyset_page
 from hamsu.crm import search
-from hamsu.crm.models import Account, Activity, Contact, Opportunity, PipelineTotal
+from hamsu.crm.models import Account, Activity, Contact, Opportunity, PipelineTotal, StageEvent
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.directory.visibility import visible
-from hamsu.funnel.models import StageEvent
 
 OPPORTUNITY_SORTS = {
     "created": "created_at",

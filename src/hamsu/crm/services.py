@@ -17,6 +17,7 @@ from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
 from hamsu.core.validation import check_date_range, full_clean, raise_if
 from hamsu.crm import hooks
+from hamsu.crm.events import record_stage_event
 from hamsu.crm.models import (
     Account,
     Activity,
@@ -25,12 +26,11 @@ from hamsu.crm.models import (
     DealRole,
     Opportunity,
     OpportunityParticipant,
+    StageEvent,
     size_band_for,
 )
 from hamsu.crm.stages import DEFAULT_PROBABILITY, STAGE_ORDER, Stage, is_closed
 from hamsu.directory.visibility import can_see
-from hamsu.funnel.events import record_stage_event
-from hamsu.funnel.models import StageEvent
 
 ACCOUNT_FIELDS = [
     "name",

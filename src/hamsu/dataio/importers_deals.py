@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 
 from hamsu.core.money import CURRENCIES, quantize
 from hamsu.core.validation import EARLIEST_DATE, LATEST_DATE
-from hamsu.crm.models import Activity, Contact, DealRole, Opportunity, Source
+from hamsu.crm.models import Activity, Contact, DealRole, Opportunity, Source, StageEvent
 from hamsu.crm.stages import CLOSED_STAGES, DEFAULT_PROBABILITY, STAGE_ORDER, Stage
 from hamsu.dataio import parsing
 from hamsu.dataio.bulk import insert_rows
 from hamsu.dataio.keyed import _Keyed
 from hamsu.dataio.models import ImportedRecord, ImportKind
 from hamsu.directory.models import Function, RoleTitle
-from hamsu.funnel.models import Lead, LeadQueue, LeadState, LeadTouch, StageEvent
+from hamsu.funnel.models import Lead, LeadQueue, LeadState, LeadTouch
 
 LEAD_STATE_FOR_DEAL = {Stage.WON: LeadState.WON, Stage.LOST: LeadState.LOST}
 EVENT_COLUMNS = [

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from hamsu.crm.models import StageEvent
 from hamsu.dataio.models import EventBookmark, WebhookEvent
 from hamsu.dataio.webhooks import emit
-from hamsu.funnel.models import Handoff, StageEvent
+from hamsu.funnel.models import Handoff
 
+# Bookmark names are stored keys: this one keeps the log's old label (it moved from the
+# funnel to the CRM), so an existing install reads on from where it stopped.
 STAGE_BOOKMARK = "funnel.stageevent"
 SLA_BOOKMARK = "funnel.handoff.escalated_at"
 BATCH = 1000

@@ -50,11 +50,11 @@ from hamsu.crm.models import (
     OpportunityParticipant,
     Product,
     Segment,
+    StageEvent,
     size_band_for,
 )
 from hamsu.crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES, Stage
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
-from hamsu.funnel.models import StageEvent
 
 DEMO_PASSWORD = "hamsu-demo"
 # The logins the generator creates, printed by `hamsu demo` (username, role).
@@ -941,7 +941,7 @@ def _opportunities(spec: Scale, rng, ctx: dict, now: datetime.datetime, result: 
 
     step = time.perf_counter()
     result.rows["stage_events"] = insert_rows(
-        "funnel_stageevent",
+        StageEvent._meta.db_table,
         [
             "id",
             "object_type",

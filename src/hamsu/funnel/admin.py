@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from hamsu.core.admin import ReadOnlyAdmin
 from hamsu.funnel.models import (
     BusinessCalendar,
     CaptureForm,
@@ -11,28 +12,7 @@ from hamsu.funnel.models import (
     LeadDefinition,
     RoutingRule,
     SlaPolicy,
-    StageEvent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services (logs, lifecycle state) are shown, never edited here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(StageEvent)
-class StageEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "object_type", "object_id", "from_stage", "to_stage", "actor", "reason"]
-    list_filter = ["object_type", "to_stage"]
-    show_full_result_count = False
 
 
 @admin.register(Lead)

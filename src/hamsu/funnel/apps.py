@@ -12,14 +12,20 @@ class FunnelConfig(AppConfig):
         # model is loaded, and everything registered below needs the models.
         from hamsu.core import clock, glossary, record_links
         from hamsu.core.navigation import NavItem, register
+        from hamsu.crm.models import register_stage_labels
         from hamsu.funnel import lead_reactions
         from hamsu.funnel.glossary import SECTIONS, TERMS
+        from hamsu.funnel.models import LeadState
         from hamsu.funnel.permissions import extend_roles
         from hamsu.funnel.record_links import PROVIDERS
         from hamsu.funnel.services.engagement import evaluate_rules_for_lead
 
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS)
+
+        # The stage-event log lives in the CRM, which does not import the funnel: the
+        # lead lifecycle's labels are handed to it here.
+        register_stage_labels(LeadState.choices)
 
         clock.register(
             clock.Job(

@@ -18,7 +18,7 @@ from decimal import Decimal
 import numpy as np
 
 from hamsu.core.bulk import reset_sequences
-from hamsu.crm.models import Account, Contact, Opportunity
+from hamsu.crm.models import Account, Contact, Opportunity, StageEvent
 from hamsu.funnel import rule_language
 from hamsu.funnel.calendars import IRAN_JALALI_HOLIDAYS, SATURDAY_TO_WEDNESDAY, CalendarSpec, calendar_spec
 from hamsu.funnel.demo_rows import Writer
@@ -35,7 +35,6 @@ from hamsu.funnel.models import (
     RoutingRule,
     RoutingRuleKind,
     SlaPolicy,
-    StageEvent,
 )
 from hamsu.funnel.services.engagement import engagement_rules_install_defaults
 from hamsu.funnel.services.scoring import (

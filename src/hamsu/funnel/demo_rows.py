@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db.models import Max
 
 from hamsu.core.bulk import insert_rows
-from hamsu.funnel.models import Handoff, Lead, LeadAssignment, LeadTouch, StageEvent
+from hamsu.crm.models import StageEvent
+from hamsu.funnel.models import Handoff, Lead, LeadAssignment, LeadTouch
 
 LEAD_COLUMNS = [
     "id", "email", "first_name", "last_name", "company", "title", "phone", "country", "employees", "segment_id",
@@ -64,7 +65,7 @@ class Writer:
             return
         tables = [
             ("funnel_lead", LEAD_COLUMNS, self.leads),
-            ("funnel_stageevent", EVENT_COLUMNS, self.events),
+            (StageEvent._meta.db_table, EVENT_COLUMNS, self.events),
             ("funnel_handoff", HANDOFF_COLUMNS, self.handoffs),
             ("funnel_leadtouch", ["id", "lead_id", "kind", "at", "source"], self.touches),
             ("funnel_leadassignment", ASSIGNMENT_COLUMNS, self.assignments),

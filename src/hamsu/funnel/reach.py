@@ -36,8 +36,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from hamsu.crm.models import StageEvent
 from hamsu.crm.stages import OPEN_STAGES, Stage
-from hamsu.funnel.models import LeadState, StageEvent
+from hamsu.funnel.models import LeadState
 
 LEAD = StageEvent.ObjectType.LEAD.value
 OPPORTUNITY = StageEvent.ObjectType.OPPORTUNITY.value

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.pagination import Page, keyset_page
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.directory.visibility import person_of, visible
 from hamsu.funnel import reach
 from hamsu.funnel.calendars import calendar_spec
@@ -28,7 +28,6 @@ from hamsu.funnel.models import (
     LeadDefinition,
     LeadQueue,
     LeadState,
-    StageEvent,
 )
 from hamsu.funnel.services.funnel import current_funnel_stages
 from hamsu.funnel.sla_counts import SlaCounts, sla_counts

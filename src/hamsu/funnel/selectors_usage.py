@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from hamsu.crm.models import StageEvent
 from hamsu.funnel.models import (
     EngagementRule,
     FunnelVersion,
@@ -19,7 +20,6 @@ from hamsu.funnel.models import (
     LeadDefinition,
     LeadState,
     ScoringSpec,
-    StageEvent,
 )
 from hamsu.funnel.services.funnel import current_funnel_stages, current_funnel_version
 

@@ -30,10 +30,9 @@ from django.utils import timezone
 
 from hamsu.core.company import company_settings
 from hamsu.core.db_datetimes import stored_datetime
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.funnel import reach
-from hamsu.funnel.models import StageEvent
 from hamsu.scorecard.models import (
     CustomerFirstWin,
     DealProgress,

@@ -26,9 +26,8 @@ import polars as pl
 from django.utils import timezone
 
 from hamsu.analytics import forecasting as fc
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES
-from hamsu.funnel.models import StageEvent
 from hamsu.scorecard.periods import Period
 
 ENTRY_STAGE = OPEN_STAGES[0].value

@@ -7,9 +7,9 @@ from django.db.models import Count, Sum
 from django.shortcuts import render
 
 from hamsu.core.company import company_settings
+from hamsu.crm.models import StageEvent
 from hamsu.crm.selectors import opportunities_visible
 from hamsu.crm.stages import OPEN_STAGES, Stage
-from hamsu.funnel.models import StageEvent
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Accounts, contacts, segments, products, opportunities and activities."""
+"""Accounts, contacts, segments, products, opportunities and activities, and the
+stage-event log (``events``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.money import CURRENCY_CHOICES
+from hamsu.crm.models.events import (  # noqa: F401 (the log is one of the CRM's models)
+    STAGE_LABELS,
+    StageEvent,
+    register_stage_labels,
+    stage_label,
+)
 from hamsu.crm.stages import Stage
 from hamsu.directory.models import Function
 

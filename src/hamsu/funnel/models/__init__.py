@@ -1,4 +1,4 @@
-"""The funnel's data: the stage-event log, funnel versions, leads and their lifecycle,
+"""The funnel's data: funnel versions, leads and their lifecycle,
 lead definitions, scoring, routing, handoffs with their SLA, rules of engagement and
 lead capture. One module per concern; everything is re-exported here for Django."""
 
@@ -15,7 +15,6 @@ from hamsu.funnel.models.engagement import (
     EngagementRule,
     FollowUpTask,
 )
-from hamsu.funnel.models.events import STAGE_LABELS, StageEvent, stage_label
 from hamsu.funnel.models.funnel import FunnelKind, FunnelStage, FunnelVersion, OwningFunction
 from hamsu.funnel.models.handoff import (
     BusinessCalendar,
@@ -41,7 +40,6 @@ __all__ = [
     "MARKETING_STATES",
     "OPEN_FOR_SALES",
     "RETURN_TARGET",
-    "STAGE_LABELS",
     "BusinessCalendar",
     "CaptureBatch",
     "CaptureForm",
@@ -74,6 +72,4 @@ __all__ = [
     "RoutingRuleKind",
     "ScoringSpec",
     "SlaPolicy",
-    "StageEvent",
-    "stage_label",
 ]

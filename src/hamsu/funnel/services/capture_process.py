@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from hamsu.core.errors import DomainError, ValidationFailed
 from hamsu.core.models import AuditEntry
+from hamsu.crm.models import StageEvent
 from hamsu.funnel import capture_touches, rule_language
 from hamsu.funnel.models import (
     MARKETING_STATES,
@@ -41,7 +42,6 @@ from hamsu.funnel.models import (
     Lead,
     LeadState,
     LeadTouch,
-    StageEvent,
 )
 from hamsu.funnel.services import bulk_rows
 from hamsu.funnel.services.capture_checks import domain_of, touch_kind_of, validate_capture

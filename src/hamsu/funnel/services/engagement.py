@@ -14,17 +14,10 @@ from django.utils.translation import gettext as _
 
 from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied, ValidationFailed
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.funnel import rule_language
 from hamsu.funnel.conditions import validate_conditions
-from hamsu.funnel.models import (
-    EngagementBookmark,
-    EngagementFiring,
-    EngagementRule,
-    FollowUpTask,
-    Lead,
-    StageEvent,
-)
+from hamsu.funnel.models import EngagementBookmark, EngagementFiring, EngagementRule, FollowUpTask, Lead
 from hamsu.funnel.services import ordering
 from hamsu.funnel.services.engagement_actions import (
     PARTICIPANT_TITLES,

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
+from hamsu.crm.events import record_stage_event
+from hamsu.crm.models import StageEvent
 from hamsu.directory.visibility import person_of
-from hamsu.funnel.events import record_stage_event
-from hamsu.funnel.models import MARKETING_STATES, Lead, LeadQueue, LeadState, StageEvent
+from hamsu.funnel.models import MARKETING_STATES, Lead, LeadQueue, LeadState
 
 S = LeadState
 # Which moves the lifecycle allows. Returns go back to marketing (nurture) or out

@@ -16,10 +16,10 @@ from hamsu.core import audit
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.validation import full_clean
 from hamsu.crm import services as crm
-from hamsu.crm.models import Source
+from hamsu.crm.events import record_stage_event
+from hamsu.crm.models import Source, StageEvent
 from hamsu.directory.visibility import person_of
 from hamsu.funnel import lead_reactions
-from hamsu.funnel.events import record_stage_event
 from hamsu.funnel.models import (
     MARKETING_STATES,
     OPEN_FOR_SALES,
@@ -32,7 +32,6 @@ from hamsu.funnel.models import (
     LeadQueue,
     LeadTouch,
     ReturnReason,
-    StageEvent,
 )
 from hamsu.funnel.rule_language import describe
 from hamsu.funnel.services.definitions import lead_definition_in_effect, lead_meets, rule_in_effect

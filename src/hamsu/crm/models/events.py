@@ -1,4 +1,9 @@
-"""The append-only stage-event log of opportunities and leads."""
+"""The append-only stage-event log of opportunities and leads.
+
+It lives in the CRM, the lowest app that writes it (deal stage changes); the funnel writes
+its lead lifecycle into the same log and registers its lead-state labels here, so the
+CRM never imports the funnel.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.models import AppendOnlyModel
 from hamsu.crm.stages import Stage
-from hamsu.funnel.models.leads import LeadState
 
 
 class StageEvent(AppendOnlyModel):
@@ -68,13 +72,17 @@ class StageEvent(AppendOnlyModel):
         return stage_label(self.to_stage)
 
 
-# Apps with their own stage vocabularies (the lead lifecycle, …) add their labels here.
-STAGE_LABELS: dict[str, str] = {}
+# The label of every code the log holds: the deal stages from the start; apps with their
+# own vocabularies (the funnel's lead states) add theirs with ``register_stage_labels``.
+STAGE_LABELS: dict[str, str] = dict(Stage.choices)
+
+
+def register_stage_labels(choices) -> None:
+    """Label codes not labelled yet. A code already known keeps its label: lead states
+    share codes with deal stages only for won/lost, whose labels agree."""
+    for value, label in choices:
+        STAGE_LABELS.setdefault(value, label)
 
 
 def stage_label(code: str) -> str:
-    if not STAGE_LABELS:
-        STAGE_LABELS.update(dict(Stage.choices))
-        # Lead states share codes with deal stages only for won/lost, whose labels agree.
-        STAGE_LABELS.update({value: label for value, label in LeadState.choices if value not in STAGE_LABELS})
     return str(STAGE_LABELS.get(code, code))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from hamsu.funnel.models import StageEvent
+from hamsu.crm.models import StageEvent
 
 
 def record_stage_event(
