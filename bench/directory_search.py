@@ -34,7 +34,7 @@ def fill(people: int, accounts: int, seed: int) -> dict:
     import numpy as np
     from django.db import connection, transaction
 
-    from hamsu.crm.models import Account, Product, Segment
+    from hamsu.crm.models import Account, Coverage, Product, Segment
     from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
 
     rng = np.random.default_rng(seed)
@@ -118,27 +118,16 @@ def fill(people: int, accounts: int, seed: int) -> dict:
             ),
             batch_size=10000,
         )
-        Person.segments.through.objects.bulk_create(
-            (
-                Person.segments.through(person_id=pk, segment_id=segments[int(rng.integers(0, 6))].pk)
-                for pk in person_ids
-            ),
+        Coverage.objects.bulk_create(
+            (Coverage(person_id=pk, segment_id=segments[int(rng.integers(0, 6))].pk) for pk in person_ids),
             batch_size=10000,
         )
-        Person.products.through.objects.bulk_create(
-            (
-                Person.products.through(person_id=pk, product_id=products[int(rng.integers(0, 12))].pk)
-                for pk in person_ids
-            ),
+        Coverage.objects.bulk_create(
+            (Coverage(person_id=pk, product_id=products[int(rng.integers(0, 12))].pk) for pk in person_ids),
             batch_size=10000,
         )
-        Person.accounts_covered.through.objects.bulk_create(
-            (
-                Person.accounts_covered.through(
-                    person_id=person_ids[int(rng.integers(0, people))], account_id=a
-                )
-                for a in account_ids
-            ),
+        Coverage.objects.bulk_create(
+            (Coverage(person_id=person_ids[int(rng.integers(0, people))], account_id=a) for a in account_ids),
             batch_size=10000,
             ignore_conflicts=True,
         )

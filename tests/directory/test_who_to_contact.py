@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from hamsu.core import roles
-from hamsu.crm.models import Product
+from hamsu.crm.models import Coverage, Product
 from hamsu.directory.models import ExpertiseTag, Function, RoleTitle
 from hamsu.directory.selectors import SearchFilters, who_to_contact
 
@@ -16,11 +16,11 @@ from hamsu.directory.selectors import SearchFilters, who_to_contact
 @pytest.fixture
 def people(make_person, teams, catalogue, make_account, rep, marketer):
     account = make_account(rep, name="Pars Steel")
-    marketer.accounts_covered.add(account)
+    Coverage.objects.create(person=marketer, account=account)
     pricing = ExpertiseTag.objects.create(name="pricing")
     brand = make_person("Kaveh Brand", function=Function.UPSTREAM_MARKETING, title=RoleTitle.BRAND_MANAGER)
     brand.expertise.add(pricing)
-    brand.segments.add(catalogue["segment"])
+    Coverage.objects.create(person=brand, segment=catalogue["segment"])
     away = make_person("Ali Away", function=Function.UPSTREAM_MARKETING, title=RoleTitle.PRODUCT_MANAGER)
     away.expertise.add(pricing)
     away.absent_until = timezone.localdate() + datetime.timedelta(days=10)
@@ -29,7 +29,7 @@ def people(make_person, teams, catalogue, make_account, rep, marketer):
     brand.languages = ["en"]
     brand.save()
     product = Product.objects.create(name="Field Sales Mobile", code="FSM", list_price=1, unit_cost=1)
-    brand.products.add(product)
+    Coverage.objects.create(person=brand, product=product)
     return {"account": account, "brand": brand, "away": away, "product": product}
 
 

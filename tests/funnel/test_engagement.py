@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import Notification
 from hamsu.crm import services as crm
-from hamsu.crm.models import OpportunityParticipant, StageEvent
+from hamsu.crm.models import Coverage, OpportunityParticipant, StageEvent
 from hamsu.directory.models import Function, RoleTitle
 from hamsu.funnel.models import EngagementFiring, FollowUpTask, LeadState
 from hamsu.funnel.services import engagement
@@ -45,6 +45,18 @@ def test_a_big_deal_involves_the_brand_manager_once(rules, rep, brand_manager, m
     assert engagement.evaluate_rules_for_opportunity(deal, event="created") == []
     assert engagement.evaluate_rules_for_opportunity(deal, event="stage_changed") == []
     assert FollowUpTask.objects.count() == 1
+
+
+def test_the_brand_manager_covering_the_deals_segment_is_the_one_involved(
+    rules, rep, brand_manager, make_person, make_opportunity, catalogue
+):
+    covering = make_person(
+        "Sara Segment", function=Function.UPSTREAM_MARKETING, title=RoleTitle.BRAND_MANAGER
+    )
+    Coverage.objects.create(person=covering, segment=catalogue["segment"])
+    deal = make_opportunity(rep, amount="2500000")
+    involved = OpportunityParticipant.objects.filter(opportunity=deal, role="brand_manager")
+    assert list(involved.values_list("person", flat=True)) == [covering.pk]
 
 
 def test_a_small_deal_fires_nothing(rules, rep, brand_manager, make_opportunity):

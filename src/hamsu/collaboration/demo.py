@@ -46,7 +46,7 @@ from hamsu.collaboration.models import (
 )
 from hamsu.collaboration.services import add_months
 from hamsu.core.notify import notify
-from hamsu.crm.models import Account, Opportunity
+from hamsu.crm.models import Account, Coverage, Opportunity
 from hamsu.directory.models import Function, Person, RoleTitle, Team
 
 COMPETITORS = ["Acme Analytics", "Sepid Systems", "DataNova", "Rayan Soft"]
@@ -299,20 +299,16 @@ def _liaisons_and_profiles(rng, ctx, teams, liaisons, marketers, top_by_segment,
     # their team's key accounts; some profiles are stale and a few people are away.
     reps = ctx["reps"]
     segments, products = ctx["segments"], ctx["products"]
-    seg_through, prod_through = Person.segments.through, Person.products.through
-    account_through = Person.accounts_covered.through
     owner_of_account = ctx["account_owner"]
     seg_rows, prod_rows, account_rows = [], [], []
     for r, rep in enumerate(reps):
         owned_segments = np.unique(ctx["account_segment"][owner_of_account == r])
-        seg_rows += [
-            seg_through(person_id=rep.pk, segment_id=segments[int(s)].pk) for s in owned_segments[:3]
-        ]
+        seg_rows += [Coverage(person_id=rep.pk, segment_id=segments[int(s)].pk) for s in owned_segments[:3]]
         for p in rng.choice(len(products), size=2, replace=False):
-            prod_rows.append(prod_through(person_id=rep.pk, product_id=products[int(p)].pk))
+            prod_rows.append(Coverage(person_id=rep.pk, product_id=products[int(p)].pk))
     for s, marketer in enumerate(marketers):
-        seg_rows.append(seg_through(person_id=marketer.pk, segment_id=segments[s % len(segments)].pk))
-        prod_rows.append(prod_through(person_id=marketer.pk, product_id=products[s % len(products)].pk))
+        seg_rows.append(Coverage(person_id=marketer.pk, segment_id=segments[s % len(segments)].pk))
+        prod_rows.append(Coverage(person_id=marketer.pk, product_id=products[s % len(products)].pk))
     rep_team = np.array([rep.team_id for rep in reps])
     for team_id, liaison in liaisons.items():
         team_accounts = [
@@ -321,10 +317,8 @@ def _liaisons_and_profiles(rng, ctx, teams, liaisons, marketers, top_by_segment,
             for i in bucket
             if rep_team[owner_of_account[i]] == team_id
         ]
-        account_rows += [account_through(person_id=liaison.pk, account_id=i + 1) for i in team_accounts[:8]]
-    seg_through.objects.bulk_create(seg_rows, ignore_conflicts=True)
-    prod_through.objects.bulk_create(prod_rows, ignore_conflicts=True)
-    account_through.objects.bulk_create(account_rows, ignore_conflicts=True)
+        account_rows += [Coverage(person_id=liaison.pk, account_id=i + 1) for i in team_accounts[:8]]
+    Coverage.objects.bulk_create(seg_rows + prod_rows + account_rows, ignore_conflicts=True)
     everyone = list(Person.objects.order_by("pk").values_list("pk", flat=True))
     ages = rng.integers(0, 320, size=len(everyone))
     for age in np.unique(ages // 20):

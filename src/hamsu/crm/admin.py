@@ -8,6 +8,7 @@ from hamsu.crm.models import (
     Account,
     Activity,
     Contact,
+    Coverage,
     Opportunity,
     OpportunityParticipant,
     Product,
@@ -58,6 +59,15 @@ class ActivityAdmin(admin.ModelAdmin):
 
 admin.site.register(Segment)
 admin.site.register(Product)
+
+
+# Coverage is kept by the people themselves (profile, API) and the HR import; the admin
+# can correct a row.
+@admin.register(Coverage)
+class CoverageAdmin(admin.ModelAdmin):
+    list_display = ["person", "segment", "product", "account"]
+    raw_id_fields = ["person", "account"]
+    list_select_related = ["person", "segment", "product", "account"]
 
 
 @admin.register(StageEvent)

@@ -8,8 +8,8 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["full_name", "email", "function", "role_title", "team", "is_active"]
     list_filter = ["function", "role_title", "team", "is_active"]
     search_fields = ["full_name", "email"]
-    raw_id_fields = ["user", "manager", "accounts_covered"]
-    filter_horizontal = ["expertise", "segments", "products"]
+    raw_id_fields = ["user", "manager"]
+    filter_horizontal = ["expertise"]
 
 
 admin.site.register(Team)

@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from hamsu.core import uploads
 from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.errors import NotFound
-from hamsu.crm.models import Account, Product, Segment
+from hamsu.crm.models import Account, Coverage, PersonCoverage, Product, Segment
 from hamsu.directory import selectors, services
 from hamsu.directory.models import Function, Person
 from hamsu.directory.visibility import person_of
@@ -52,15 +52,22 @@ class ProfileOut(PersonOut):
 
     @staticmethod
     def resolve_segment_ids(obj) -> list[int]:
-        return [s.pk for s in obj.segments.all()]
+        return [s.pk for s in _coverage(obj).segments]
 
     @staticmethod
     def resolve_product_ids(obj) -> list[int]:
-        return [p.pk for p in obj.products.all()]
+        return [p.pk for p in _coverage(obj).products]
 
     @staticmethod
     def resolve_account_ids(obj) -> list[int]:
-        return [a.pk for a in obj.accounts_covered.all()]
+        return [a.pk for a in _coverage(obj).accounts]
+
+
+def _coverage(person: Person) -> PersonCoverage:
+    """The person's coverage, read once for the three fields that show it."""
+    if "_coverage" not in person.__dict__:
+        person.__dict__["_coverage"] = Coverage.objects.of(person)
+    return person.__dict__["_coverage"]
 
 
 class ReasonOut(Schema):

@@ -99,15 +99,8 @@ class Person(models.Model):
     expertise = models.ManyToManyField(
         ExpertiseTag, verbose_name=_("expertise"), blank=True, related_name="people"
     )
-    segments = models.ManyToManyField(
-        "crm.Segment", verbose_name=_("segments"), blank=True, related_name="people"
-    )
-    products = models.ManyToManyField(
-        "crm.Product", verbose_name=_("products"), blank=True, related_name="people"
-    )
-    accounts_covered = models.ManyToManyField(
-        "crm.Account", verbose_name=_("accounts covered"), blank=True, related_name="covered_by"
-    )
+    # The segments, products and accounts a person covers are the CRM's (crm.Coverage):
+    # the directory sits below the CRM and links to none of its records.
     languages = models.JSONField(
         _("languages"), default=list, blank=True, help_text=_("ISO codes, e.g. en, fa")
     )

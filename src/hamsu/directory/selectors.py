@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hamsu.core.pagination import keyset_page
-from hamsu.crm.models import Account, OpportunityParticipant, Product, Segment
+from hamsu.crm.models import Account, Coverage, OpportunityParticipant, Product, Segment
 from hamsu.crm.stages import OPEN_STAGES
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
 
@@ -206,9 +206,9 @@ def _accounts(collector: _Collector, accounts: list[Account]) -> None:
     by_id = {a.pk: a for a in accounts}
     for account in accounts:
         collector.add([account.owner_id], "account_owner", account.name)
-    covered = Person.accounts_covered.through.objects.filter(account_id__in=by_id).values_list(
-        "account_id", "person_id"
-    )[:PER_DIMENSION]
+    covered = Coverage.objects.filter(account_id__in=by_id).values_list("account_id", "person_id")[
+        :PER_DIMENSION
+    ]
     for account_id, person_id in covered:
         collector.add([person_id], "account_covered", by_id[account_id].name)
     on_deals = (
@@ -223,6 +223,8 @@ def _accounts(collector: _Collector, accounts: list[Account]) -> None:
 
 
 def _m2m(collector: _Collector, through, column: str, records: dict[int, str], kind: str) -> None:
+    """People linked to ``records`` through the link table ``through`` (expertise tags,
+    the CRM's coverage), each with ``kind`` as the reason."""
     if not records:
         return
     rows = through.objects.filter(**{f"{column}__in": list(records)}).values_list(column, "person_id")[
@@ -263,13 +265,13 @@ def _search_term(collector: _Collector, term: str, *, indexed: bool) -> None:
     accounts, people = _named(term, indexed=indexed)
     _accounts(collector, accounts)
     segments = dict(Segment.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
-    _m2m(collector, Person.segments.through, "segment_id", segments, "segment")
+    _m2m(collector, Coverage, "segment_id", segments, "segment")
     products = dict(
         Product.objects.filter(Q(name__icontains=term) | Q(code__iexact=term)).values_list("id", "name")[
             :MATCHED_RECORDS
         ]
     )
-    _m2m(collector, Person.products.through, "product_id", products, "product")
+    _m2m(collector, Coverage, "product_id", products, "product")
     tags = dict(ExpertiseTag.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
     _m2m(collector, Person.expertise.through, "expertisetag_id", tags, "expertise")
     teams = dict(Team.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
@@ -313,7 +315,7 @@ def who_to_contact(
     if filters.segment:
         _m2m(
             collector,
-            Person.segments.through,
+            Coverage,
             "segment_id",
             dict(Segment.objects.filter(pk=filters.segment).values_list("id", "name")),
             "segment",
@@ -321,7 +323,7 @@ def who_to_contact(
     if filters.product:
         _m2m(
             collector,
-            Person.products.through,
+            Coverage,
             "product_id",
             dict(Product.objects.filter(pk=filters.product).values_list("id", "name")),
             "product",

@@ -19,12 +19,14 @@ from hamsu.core import audit, uploads
 from hamsu.core.dates import parse_date
 from hamsu.core.errors import DomainError, PermissionDenied, ValidationFailed
 from hamsu.core.validation import check_date_range, full_clean, raise_if
-from hamsu.crm.models import Account, Product, Segment
+from hamsu.crm.models import Account, Coverage, Product, Segment
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
 from hamsu.directory.visibility import person_of
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 SELF_FIELDS = ["phone", "languages", "absent_until", "expertise", "segments", "products", "accounts_covered"]
+# The profile's coverage fields, by the kind of record the CRM's coverage holds.
+COVERAGE_FIELDS = {"segments": "segments", "products": "products", "accounts_covered": "accounts"}
 PROFILE_SNAPSHOT = [
     "full_name",
     "email",
@@ -103,10 +105,10 @@ def person_profile_update(*, person: Person, actor, via: str = "", **data) -> Pe
         tags = expertise_tags([t if isinstance(t, str) else t.name for t in data["expertise"] or []])
         person.expertise.set(tags)
         changes["expertise"] = sorted(t.name for t in tags)
-    for name in ("segments", "products", "accounts_covered"):
-        if name in data:
-            getattr(person, name).set(data[name] or [])
-            changes[name] = sorted(r.pk for r in data[name] or [])
+    covered = {kind: data[name] for name, kind in COVERAGE_FIELDS.items() if name in data}
+    if covered:
+        now = Coverage.objects.replace(person=person, **covered)
+        changes.update({name: now[kind] for name, kind in COVERAGE_FIELDS.items() if kind in now})
     audit.record(actor=actor, action="update", instance=person, changes=changes, via=via)
     return person
 
@@ -273,12 +275,10 @@ def _import_row(row: dict[str, str], *, known_emails: set[str], actor, via: str)
     person.save()
     if "expertise" in row:
         person.expertise.set(expertise_tags(_split(row["expertise"])))
-    if "segments" in row:
-        person.segments.set(segments)
-    if "products" in row:
-        person.products.set(products)
-    if "accounts" in row:
-        person.accounts_covered.set(accounts)
+    given = {"segments": segments, "products": products, "accounts": accounts}
+    Coverage.objects.replace(
+        person=person, **{kind: records for kind, records in given.items() if kind in row}
+    )
     after = audit.snapshot(person, PROFILE_SNAPSHOT)
     audit.record(
         actor=actor,

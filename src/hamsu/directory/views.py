@@ -10,7 +10,7 @@ from hamsu.core import uploads
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import LocalDateField, apply_domain_errors
 from hamsu.core.http import int_or_none
-from hamsu.crm.models import Account, Product, Segment
+from hamsu.crm.models import Account, Coverage, Product, Segment
 from hamsu.directory import selectors, services
 from hamsu.directory.models import Function, Person
 from hamsu.directory.visibility import person_of
@@ -60,16 +60,18 @@ def people(request):
 @permission_required("directory.view_person", raise_exception=True)
 def person_detail(request, pk: int):
     person = get_object_or_404(
-        Person.objects.select_related("team", "manager").prefetch_related(
-            "expertise", "segments", "products", "accounts_covered"
-        ),
-        pk=pk,
+        Person.objects.select_related("team", "manager").prefetch_related("expertise"), pk=pk
     )
     stale = selectors.stale_profiles().filter(pk=person.pk).exists()
     return render(
         request,
         "directory/person.html",
-        {"person": person, "stale": stale, "is_me": person_of(request.user) == person},
+        {
+            "person": person,
+            "coverage": Coverage.objects.of(person),
+            "stale": stale,
+            "is_me": person_of(request.user) == person,
+        },
     )
 
 
@@ -102,7 +104,7 @@ class ProfileForm(forms.Form):
         self.fields["products"].queryset = Product.objects.order_by("name")
         # Only the accounts already covered are listed; more are added through the API or import,
         # since a select of every account would not scale.
-        covered = person.accounts_covered.values("pk")
+        covered = Coverage.objects.filter(person=person, account__isnull=False).values("account_id")
         owned = Account.objects.filter(owner=person).values("pk")[:200]
         self.fields["accounts_covered"].queryset = Account.objects.filter(
             pk__in=covered
@@ -125,9 +127,12 @@ def my_profile(request):
         "languages": ", ".join(person.languages or []),
         "absent_until": person.absent_until,
         "expertise": ", ".join(person.expertise.values_list("name", flat=True)),
-        "segments": person.segments.all(),
-        "products": person.products.all(),
-        "accounts_covered": person.accounts_covered.all(),
+    }
+    coverage = Coverage.objects.of(person)
+    initial |= {
+        "segments": coverage.segments,
+        "products": coverage.products,
+        "accounts_covered": coverage.accounts,
     }
     form = ProfileForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():

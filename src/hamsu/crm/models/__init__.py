@@ -1,5 +1,5 @@
-"""Accounts, contacts, segments, products, opportunities and activities, and the
-stage-event log (``events``)."""
+"""Accounts, contacts, segments, products, opportunities and activities, the stage-event
+log (``events``) and the people's coverage of segments, products and accounts (``coverage``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.money import CURRENCY_CHOICES
+from hamsu.crm.models.coverage import Coverage, PersonCoverage  # noqa: F401 (the CRM's models)
 from hamsu.crm.models.events import (  # noqa: F401 (the log is one of the CRM's models)
     STAGE_LABELS,
     StageEvent,

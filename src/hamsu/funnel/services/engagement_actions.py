@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hamsu.core.notify import notify
 from hamsu.crm import services as crm
+from hamsu.crm.models import Coverage
 from hamsu.directory.models import Person, RoleTitle
 from hamsu.funnel.models import EngagementRule, FollowUpTask, Lead, LeadState
 from hamsu.funnel.services.funnel import current_funnel_stages
@@ -57,8 +58,10 @@ def _add_participant(rule: EngagementRule, action: dict, opportunity) -> dict:
     candidates = Person.objects.filter(
         role_title=PARTICIPANT_TITLES[action["role"]], is_active=True
     ).order_by("pk")
+    # The one who covers the deal's segment first, else anyone with the role.
+    covering = Coverage.objects.filter(segment_id=opportunity.segment_id).values("person_id")
     person = (
-        candidates.filter(segments=opportunity.segment_id).first() if opportunity.segment_id else None
+        candidates.filter(pk__in=covering).first() if opportunity.segment_id else None
     ) or candidates.first()
     if person is None:
         return {"action": action["type"], "done": False, "why": "nobody has this role"}
