@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             sizes = fill(args.people, args.accounts, args.seed)
             print(f"filled {sizes} in {time.perf_counter() - started:.1f}s")
-        from hamsu.collaboration import search_index
+        from hamsu.directory import search_index
 
         if not search_index.is_built():
             started = time.perf_counter()

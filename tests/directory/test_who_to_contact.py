@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from hamsu.core import roles
 from hamsu.crm.models import Coverage, Product
+from hamsu.directory import search_index
 from hamsu.directory.models import ExpertiseTag, Function, RoleTitle
 from hamsu.directory.selectors import SearchFilters, who_to_contact
 
@@ -101,8 +102,6 @@ def test_search_needs_the_directory_permission(client, make_person):
 
 @pytest.mark.django_db
 def test_the_word_index_answers_like_the_scan_and_folds_persian_letters(people, rep, marketer, make_person):
-    from hamsu.collaboration import search_index
-
     persian = make_person("علی کریمی")
     before = [(m.person.pk, [r.text for r in m.reasons]) for m in who_to_contact(q="Pars Steel")]
     assert search_index.rebuild() > 0

@@ -27,9 +27,6 @@ class CollaborationConfig(AppConfig):
 
         clock.register(
             clock.Job(
-                "search_index", ("search_index",), clock.Every(300), _("Refresh the who-to-contact index")
-            ),
-            clock.Job(
                 "remind_action_items",
                 ("remind_action_items",),
                 clock.At("day", hour=7),

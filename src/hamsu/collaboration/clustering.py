@@ -10,8 +10,6 @@ closest to its centre as examples. This module imports no Django.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,48 +18,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-# Arabic letter forms Persian keyboards and copied text mix in, mapped to the Persian ones.
-_LETTERS = str.maketrans(
-    {
-        "ي": "ی",
-        "ى": "ی",
-        "ئ": "ی",
-        "ك": "ک",
-        "ة": "ه",
-        "ۀ": "ه",
-        "أ": "ا",
-        "إ": "ا",
-        "ٱ": "ا",
-        "ؤ": "و",
-        "\u0640": "",  # tatweel (kashida), a purely visual stretch
-        # Zero-width non-joiner: "سرنخ‌ها" reads as the word "سرنخ" plus a suffix, which
-        # the stop-word list drops; labels then show whole, correctly spelled words.
-        "\u200c": " ",
-        "\u200d": "",
-        "۰": "0",
-        "۱": "1",
-        "۲": "2",
-        "۳": "3",
-        "۴": "4",
-        "۵": "5",
-        "۶": "6",
-        "۷": "7",
-        "۸": "8",
-        "۹": "9",
-        "٠": "0",
-        "١": "1",
-        "٢": "2",
-        "٣": "3",
-        "٤": "4",
-        "٥": "5",
-        "٦": "6",
-        "٧": "7",
-        "٨": "8",
-        "٩": "9",
-    }
-)
-_DIACRITICS = re.compile(r"[\u064B-\u065F\u0670\u06D6-\u06ED]")
-_SPACES = re.compile(r"\s+")
+from hamsu.core.text import normalise
 
 _STOP_TEXT = """
     a an the and or but if of to in on at for from by with about as into than then so too very can could
@@ -75,13 +32,6 @@ _STOP_TEXT = """
     کنند کند کنیم کرده کردند دارد دارند داشت داشتند مشتری مشتریان گفت گفتند خواست خواستند می‌خواهند
     میخواهند میخواهد خواهد شود شوند
     """
-
-
-def normalise(text: str) -> str:
-    """One spelling for Persian/Arabic letter variants and digits; lower case; tidy spaces."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _DIACRITICS.sub("", text.translate(_LETTERS))
-    return _SPACES.sub(" ", text.lower()).strip()
 
 
 STOP_WORDS = frozenset(part for word in _STOP_TEXT.split() for part in normalise(word).split())

@@ -18,7 +18,6 @@ import time
 import numpy as np
 from django.utils import timezone
 
-from hamsu.collaboration import search_index
 from hamsu.collaboration.agenda import build_agenda
 from hamsu.collaboration.digest import build_digest
 from hamsu.collaboration.models import (
@@ -47,6 +46,7 @@ from hamsu.collaboration.models import (
 from hamsu.collaboration.services import add_months
 from hamsu.core.notify import notify
 from hamsu.crm.models import Account, Coverage, Opportunity
+from hamsu.directory import search_index
 from hamsu.directory.models import Function, Person, RoleTitle, Team
 
 COMPETITORS = ["Acme Analytics", "Sepid Systems", "DataNova", "Rayan Soft"]

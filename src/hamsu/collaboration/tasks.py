@@ -33,13 +33,3 @@ def build_feedback_digest(period_start: str, period_end: str) -> int:
         via="system",
     )
     return digest.pk
-
-
-@task()
-def refresh_search_index() -> int:
-    # Imported when the job runs: the index normalises words with the feedback clustering
-    # module, which imports scikit-learn (about a second); the other jobs here do not need it.
-    from hamsu.collaboration import search_index
-
-    accounts, people = search_index.refresh_changed()
-    return accounts + people

@@ -11,9 +11,12 @@ class CrmConfig(AppConfig):
         from hamsu.core import glossary
         from hamsu.core.navigation import NavItem, register
         from hamsu.crm.glossary import SECTIONS, TERMS
+        from hamsu.crm.index_sources import ACCOUNTS
+        from hamsu.directory import search_index
 
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS)
+        search_index.register(ACCOUNTS)
 
         register(
             NavItem("crm:pipeline", _("Pipeline"), "kanban", order=10, permission="crm.view_opportunity"),

@@ -8,8 +8,14 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
+        from hamsu.core import clock
         from hamsu.core.navigation import NavItem, register
 
+        clock.register(
+            clock.Job(
+                "search_index", ("search_index",), clock.Every(300), _("Refresh the who-to-contact index")
+            )
+        )
         register(
             NavItem("directory:people", _("People"), "people", order=80, permission="directory.view_person")
         )

@@ -131,3 +131,47 @@ class Person(models.Model):
                 ids.add(self.team_id)
             cached = self.__dict__["_visible_team_ids"] = (self.team_id, sorted(ids))
         return list(cached[1])
+
+
+class SearchToken(models.Model):
+    """One word of a person's name or e-mail, or of an account's name, for prefix search.
+
+    A ``LIKE '%…%'`` over every person and account cannot use an index and grows with the
+    company; a word index answers a prefix lookup as one B-tree range scan at any size.
+    Kept current by the directory services and a refresh job (``hamsu search_index``);
+    the apps whose records it holds register them (``search_index.register``).
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ACCOUNT = "account", _("Account")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    token = models.CharField(max_length=64)
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        indexes = [
+            models.Index(fields=["kind", "token", "object_id"], name="search_token_idx"),
+            models.Index(fields=["kind", "object_id"], name="search_token_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.token}→{self.object_id}"
+
+
+class SearchIndexState(models.Model):
+    """Bookmark of the search index: when it was built and up to when changes are folded in."""
+
+    built_at = models.DateTimeField(null=True, blank=True)
+    accounts_until = models.DateTimeField(null=True, blank=True)
+    people_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("search index state")
+        verbose_name_plural = _("search index state")
+
+    def __str__(self) -> str:
+        return f"search index built {self.built_at}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from hamsu.core.pagination import keyset_page
 from hamsu.crm.models import Account, Coverage, OpportunityParticipant, Product, Segment
 from hamsu.crm.stages import OPEN_STAGES
+from hamsu.directory import search_index
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
 
 # Candidates kept per dimension: enough to rank, few enough to stay fast at any size.
@@ -241,8 +242,6 @@ def _named(term: str, *, indexed: bool) -> tuple[list[Account], list[int]]:
     small or brand-new installation without it falls back to a substring scan.
     """
     if indexed:
-        from hamsu.collaboration import search_index
-
         account_ids = search_index.match("account", term, limit=MATCHED_RECORDS)
         accounts = list(
             Account.objects.filter(pk__in=account_ids).only("id", "name", "owner_id").order_by("name")
@@ -355,8 +354,6 @@ def who_to_contact(
 
 
 def _index_built() -> bool:
-    from hamsu.collaboration import search_index
-
     return search_index.is_built()
 
 

@@ -20,6 +20,7 @@ from hamsu.core.dates import parse_date
 from hamsu.core.errors import DomainError, PermissionDenied, ValidationFailed
 from hamsu.core.validation import check_date_range, full_clean, raise_if
 from hamsu.crm.models import Account, Coverage, Product, Segment
+from hamsu.directory import search_index
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
 from hamsu.directory.visibility import person_of
 
@@ -332,11 +333,8 @@ def people_import(
                 person.save(update_fields=["manager"])
         if dry_run:
             transaction.set_rollback(True)
-        else:
-            from hamsu.collaboration import search_index
-
-            if search_index.is_built():
-                search_index.refresh_people([p.pk for p, _m in written])
+        elif search_index.is_built():
+            search_index.refresh_people([p.pk for p, _m in written])
     return report
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from hamsu.collaboration import search_index
+from hamsu.directory import search_index
 
 
 class Command(BaseCommand):
@@ -14,9 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild, **options):
         if rebuild:
             self.stdout.write(f"Indexed {search_index.rebuild():,} words.")
+            return
+        refreshed = search_index.refresh_changed()
+        if refreshed is None:
+            self.stdout.write("No index yet: built it from scratch.")
         else:
-            accounts, people = search_index.refresh_changed()
-            if accounts < 0:
-                self.stdout.write("No index yet: built it from scratch.")
-            else:
-                self.stdout.write(f"Refreshed {accounts:,} accounts and {people:,} people.")
+            counts = ", ".join(f"{count:,} {kind}" for kind, count in refreshed.items())
+            self.stdout.write(f"Refreshed records changed since the last run: {counts}.")
