@@ -80,3 +80,58 @@ def test_linking_to_a_record_you_may_not_see_is_a_404_too(
         **auth,
     )
     assert response.status_code == 404
+
+
+# ---------------------------------------------------------------- null in a PATCH (defect 1)
+
+
+@pytest.fixture
+def admin_auth(django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    _token, raw = tokens.token_create(user=admin, name="t")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def patch(client, url, body, auth):
+    return client.patch(url, json.dumps(body), content_type="application/json", **auth)
+
+
+@pytest.mark.parametrize("field", ["industry", "name", "domain"])
+def test_null_for_an_account_text_is_a_field_error(client, admin_auth, make_account, rep, field):
+    account = make_account(rep)
+    response = patch(client, f"/api/v1/accounts/{account.pk}", {field: None}, admin_auth)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_null_for_a_contact_email_is_a_field_error(client, admin_auth, make_account, rep):
+    from hamsu.crm import services as crm
+
+    contact = crm.contact_create(actor=None, first_name="A", last_name="B", account=make_account(rep))
+    response = patch(client, f"/api/v1/contacts/{contact.pk}", {"email": None}, admin_auth)
+    assert [e["field"] for e in response.json()["errors"]] == ["email"]
+
+
+def test_null_still_clears_a_field_the_model_lets_be_empty(client, admin_auth, make_account, rep, catalogue):
+    account = make_account(rep)
+    response = patch(client, f"/api/v1/accounts/{account.pk}", {"segment_id": None}, admin_auth)
+    assert response.json()["segment_id"] is None
+
+
+def test_every_patch_body_takes_its_nullability_from_its_model():
+    from hamsu.api.urls import api
+    from hamsu.core.api_patch import Patch
+
+    bodies = [
+        model
+        for bound in api._get_bound_routers()
+        for path_view in bound.path_operations.values()
+        for operation in path_view.operations
+        if "PATCH" in operation.methods
+        for param_model in operation.models
+        if param_model.__ninja_param_source__ == "body"
+        for model in [field.annotation for field in param_model.model_fields.values()]
+        # A body with required fields replaces the record; a partial one patches it.
+        if not any(field.is_required() for field in model.model_fields.values())
+    ]
+    assert [model.__name__ for model in bodies if not issubclass(model, Patch)] == []

@@ -19,6 +19,7 @@ from hamsu.alignment.models import ActionItem, Assessment, Invitation, Level, Re
 from hamsu.alignment.statements import STATEMENTS
 from hamsu.analytics.diagnostic import Relationship
 from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.directory.models import Person
 
@@ -202,7 +203,9 @@ class ActionItemIn(Schema):
     round_id: int | None = None
 
 
-class ActionItemPatch(Schema):
+class ActionItemPatch(Patch):
+    for_model = ActionItem
+
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     owner_id: int | None = None
     due_on: datetime.date | None = None

@@ -9,8 +9,9 @@ from ninja import Field, Router, Schema
 
 from hamsu.core import services
 from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.core.company import company_settings
-from hamsu.core.models import FiscalCalendar, Visibility
+from hamsu.core.models import CompanySettings, FiscalCalendar, Visibility
 
 router = Router(tags=["settings"])
 
@@ -27,8 +28,10 @@ class CompanySettingsOut(Schema):
     )
 
 
-class CompanySettingsPatch(Schema):
+class CompanySettingsPatch(Patch):
     """Only the fields sent change; the rest keep their values."""
+
+    for_model = CompanySettings
 
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     base_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None

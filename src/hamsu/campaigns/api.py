@@ -16,6 +16,7 @@ from hamsu.campaigns.closed_loop import closed_loop
 from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
 from hamsu.core.api_kit import ERRORS, Currency, Money, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Contact, Opportunity, Product, Segment
 from hamsu.directory.models import Person
@@ -94,7 +95,9 @@ class CampaignIn(Schema):
     description: Annotated[str, Field(max_length=5000)] = ""
 
 
-class CampaignPatch(Schema):
+class CampaignPatch(Patch):
+    for_model = Campaign
+
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     channel: Channel | None = None
     type: CampaignType | None = None

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from hamsu.core.api_kit import ERRORS, Currency, Limit, Money, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
 from hamsu.crm import selectors, services
 from hamsu.crm.models import (
@@ -18,6 +19,7 @@ from hamsu.crm.models import (
     ActivityOutcome,
     Contact,
     DealRole,
+    Opportunity,
     Product,
     Segment,
     Source,
@@ -58,7 +60,9 @@ class AccountIn(Schema):
     external_id: Annotated[str, Field(max_length=100)] = ""
 
 
-class AccountPatch(Schema):
+class AccountPatch(Patch):
+    for_model = Account
+
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     domain: Annotated[str, Field(max_length=200)] | None = None
     segment_id: int | None = None
@@ -92,7 +96,9 @@ class ContactIn(Schema):
     owner_id: int | None = None
 
 
-class ContactPatch(Schema):
+class ContactPatch(Patch):
+    for_model = Contact
+
     first_name: Annotated[str, Field(max_length=100)] | None = None
     last_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     email: Annotated[str, Field(max_length=254)] | None = None
@@ -137,7 +143,9 @@ class OpportunityIn(Schema):
     external_id: Annotated[str, Field(max_length=100)] = ""
 
 
-class OpportunityPatch(Schema):
+class OpportunityPatch(Patch):
+    for_model = Opportunity
+
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     owner_id: int | None = None
     amount: Money | None = None

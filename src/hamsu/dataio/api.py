@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.dataio import selectors, services
 from hamsu.dataio.exporters import csv_stream
@@ -219,7 +220,9 @@ class EndpointIn(Schema):
     description: Annotated[str, Field(max_length=200)] = ""
 
 
-class EndpointPatch(Schema):
+class EndpointPatch(Patch):
+    for_model = WebhookEndpoint
+
     url: Annotated[str, Field(min_length=8, max_length=500)] | None = None
     events: list[str] | None = None
     is_active: bool | None = None

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from hamsu.core import uploads
 from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Coverage, PersonCoverage, Product, Segment
 from hamsu.directory import selectors, services
@@ -94,7 +95,9 @@ class SearchQuery(Schema):
     limit: Annotated[int, Field(ge=1, le=100)] = 20
 
 
-class ProfilePatch(Schema):
+class ProfilePatch(Patch):
+    for_model = Person
+
     phone: Annotated[str, Field(max_length=40)] | None = None
     languages: list[Annotated[str, Field(max_length=8)]] | None = None
     absent_until: datetime.date | None = None

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.crm.models import Product, Segment, Source
 from hamsu.directory.models import Person, Team
 from hamsu.scorecard import dashboards, forecast_selection, metrics, selectors, services
@@ -256,7 +257,9 @@ class FunnelPlanIn(Schema):
     note: Annotated[str, Field(max_length=5000)] = ""
 
 
-class FunnelPlanPatch(Schema):
+class FunnelPlanPatch(Patch):
+    for_model = FunnelPlan
+
     target_amount: Money | None = None
     adjustments: Adjustments = Adjustments()
     note: Annotated[str, Field(max_length=5000)] | None = None

@@ -10,6 +10,7 @@ from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import many, router
 from hamsu.collaboration.models import Collateral, CollateralKind
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.crm.models import Opportunity, Product, Segment
 from hamsu.crm.stages import Stage
 
@@ -25,7 +26,9 @@ class CollateralIn(Schema):
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
 
 
-class CollateralPatch(Schema):
+class CollateralPatch(Patch):
+    for_model = Collateral
+
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     kind: CollateralKind | None = None
     description: Annotated[str, Field(max_length=10_000)] | None = None

@@ -19,6 +19,7 @@ from hamsu.collaboration.models import (
     PlanStatus,
 )
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Contact
 from hamsu.directory.models import Person
@@ -46,7 +47,9 @@ class KeyAccountPlanIn(Schema):
     status: PlanStatus = PlanStatus.ACTIVE
 
 
-class KeyAccountPlanPatch(Schema):
+class KeyAccountPlanPatch(Patch):
+    for_model = AccountPlan
+
     sales_owner_id: int | None = None
     marketing_owner_id: int | None = None
     objectives: Annotated[str, Field(max_length=10_000)] | None = None

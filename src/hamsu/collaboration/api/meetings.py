@@ -11,8 +11,9 @@ from ninja import Field, Schema, Status
 
 from hamsu.collaboration import calendar_feed, ical, selectors, services
 from hamsu.collaboration.api.common import MeetingOut, Title, many, router
-from hamsu.collaboration.models import ActionItem, ActionStatus, Cadence, MeetingStatus
+from hamsu.collaboration.models import ActionItem, ActionStatus, Cadence, Meeting, MeetingStatus
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
 from hamsu.directory.models import Person, Team
 from hamsu.directory.visibility import person_of
@@ -78,7 +79,9 @@ class MeetingDetailOut(MeetingOut):
     carried_items: list[ActionOut]
 
 
-class MeetingPatch(Schema):
+class MeetingPatch(Patch):
+    for_model = Meeting
+
     minutes: Annotated[str, Field(max_length=50_000)] | None = None
     status: MeetingStatus | None = None
 
@@ -93,7 +96,9 @@ class ActionIn(Schema):
     due_on: datetime.date
 
 
-class ActionPatch(Schema):
+class ActionPatch(Patch):
+    for_model = ActionItem
+
     status: ActionStatus | None = None
     due_on: datetime.date | None = None
     owner_id: int | None = None

@@ -8,6 +8,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from hamsu.core.api_kit import ERRORS, Limit, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.funnel.api.common import MoveIn, router
 from hamsu.funnel.models import (
     EngagementFiring,
@@ -52,7 +53,9 @@ def create_engagement_rule(request, payload: EngagementRuleIn):
     return 201, engagement_services.engagement_rule_create(actor=request.user, via="api", **payload.dict())
 
 
-class EngagementRulePatch(Schema):
+class EngagementRulePatch(Patch):
+    for_model = EngagementRule
+
     name: Annotated[str, Field(min_length=1, max_length=160)] | None = None
     subject: str | None = None
     event: str | None = None

@@ -10,11 +10,13 @@ from typing import Annotated
 from ninja import Field, Query, Schema
 
 from hamsu.core.api_kit import ERRORS, Limit, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory.models import Person
 from hamsu.funnel import selectors
 from hamsu.funnel.api.common import lead_for, router
 from hamsu.funnel.models import (
+    Lead,
     LeadQueue,
     LeadState,
     ReturnReason,
@@ -70,7 +72,9 @@ class LeadIn(Schema):
     external_id: Annotated[str, Field(max_length=100)] = ""
 
 
-class LeadPatch(Schema):
+class LeadPatch(Patch):
+    for_model = Lead
+
     email: Annotated[str, Field(max_length=254)] | None = None
     first_name: Annotated[str, Field(max_length=100)] | None = None
     last_name: Annotated[str, Field(max_length=100)] | None = None

@@ -9,6 +9,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
 from hamsu.core.errors import ValidationFailed
 from hamsu.directory.models import Team
 from hamsu.funnel import selectors
@@ -104,7 +105,9 @@ def create_policy(request, payload: PolicyIn):
     return 201, handoff_services.sla_policy_create(actor=request.user, via="api", **data)
 
 
-class PolicyPatch(Schema):
+class PolicyPatch(Patch):
+    for_model = SlaPolicy
+
     name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
     team_id: int | None = None
     calendar_id: int | None = None
