@@ -118,6 +118,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hamsu.core",
     "hamsu.directory",
     "hamsu.crm",
@@ -146,6 +149,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hamsu.core.middleware.FormTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Two-factor login (hamsu.core.two_factor): who gave a code, and who still owes one.
+    "django_otp.middleware.OTPMiddleware",
+    "hamsu.core.views_two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a login refused by the throttle into the login page that says so.
@@ -158,6 +164,9 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-factor login: the name authenticator apps show for Hamsu's codes.
+OTP_TOTP_ISSUER = env_str("HAMSU_TOTP_ISSUER", "Hamsu")
 
 # Login throttling (django-axes, hamsu.core.login_throttle): this many wrong passwords for
 # one account (from anywhere), or from one address (for any account: an office shares

@@ -4,10 +4,15 @@ from django.urls import include, path
 
 from hamsu.api.urls import api
 from hamsu.core import views as core_views
+from hamsu.core import views_two_factor
 
 urlpatterns = [
     path("", include("hamsu.web.urls")),
-    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("login/", views_two_factor.PasswordThenCodeLoginView.as_view(), name="login"),
+    path("login/code/", views_two_factor.login_code, name="login_code"),
+    path("account/two-factor/", views_two_factor.two_factor_settings, name="two_factor"),
+    path("account/two-factor/recovery-codes/", views_two_factor.recovery_codes_new, name="two_factor_codes"),
+    path("account/two-factor/off/", views_two_factor.two_factor_off, name="two_factor_off"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("glossary/", core_views.glossary_page, name="glossary"),

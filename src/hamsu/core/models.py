@@ -66,6 +66,13 @@ class CompanySettings(models.Model):
             "days before the deal was created."
         ),
     )
+    # Roles (hamsu.core.roles) whose members must log in with a second factor.
+    two_factor_roles = models.JSONField(
+        _("roles that must use two-factor login"),
+        default=list,
+        blank=True,
+        help_text=_("People in these roles must set up an authenticator app before they can use Hamsu."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

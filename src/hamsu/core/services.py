@@ -15,6 +15,7 @@ SETTINGS_FIELDS = [
     "fiscal_calendar",
     "big_deal_threshold",
     "influence_lookback_days",
+    "two_factor_roles",
 ]
 
 
@@ -27,6 +28,9 @@ def company_settings_update(*, actor, via: str = "ui", **data):
             setattr(row, name, data[name])
     full_clean(row)
     row.save()
+    from hamsu.core import two_factor  # the rule of who must use it applies from the next request
+
+    two_factor.forget_required_roles()
     audit.record(
         actor=actor,
         action="update",
