@@ -28,7 +28,7 @@ from hamsu.alignment.models import Response
 from hamsu.collaboration.models import JointAssignment
 from hamsu.core import roles
 from hamsu.core.models import AuditEntry
-from hamsu.crm.models import Opportunity
+from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.directory.models import Function, Person, RoleTitle, Team
 from hamsu.funnel.models import (
     FunnelVersion,
@@ -37,7 +37,6 @@ from hamsu.funnel.models import (
     LeadDefinition,
     LeadQueue,
     ScoringSpec,
-    StageEvent,
 )
 from hamsu.scorecard import aggregates
 from hamsu.scorecard.metrics import SHARED, catalogue
