@@ -10,7 +10,9 @@ once for every operation, so that no router can get them wrong:
   operations that take a body (``ApiPayloadLimitMiddleware``);
 - times of day (a calendar's working hours) are local wall-clock times such as
   ``09:00:00``; JSON Schema's ``time`` format demands a UTC offset, so they are documented
-  by their pattern instead.
+  by their pattern instead;
+- the ``ETag`` each versioned record's reads and writes answer (issue 18): an operation
+  that takes ``If-Match`` (``hamsu.core.api_versions``) marks its path as a versioned record.
 """
 
 from __future__ import annotations
@@ -75,7 +77,36 @@ def finish(document: dict) -> dict:
         for method, operation in path.items():
             if method in METHODS:
                 _document_errors(operation)
-    return document
+    return document_versions(document)
+
+
+ETAG_HEADER = {
+    "ETag": {
+        "description": 'The record\'s version, e.g. "3". Send it as If-Match with a change or delete: '
+        "a record changed meanwhile answers 412 instead of being overwritten.",
+        "schema": {"type": "string"},
+    }
+}
+WRITES = ("patch", "put", "delete", "post")
+
+
+def takes_if_match(operation: dict) -> bool:
+    return any(
+        p.get("in") == "header" and p.get("name", "").lower() == "if-match"
+        for p in operation.get("parameters", [])
+    )
+
+
+def document_versions(schema: dict) -> dict:
+    for operations in schema.get("paths", {}).values():
+        if not any(takes_if_match(operations.get(verb, {})) for verb in WRITES):
+            continue
+        for verb, operation in operations.items():
+            if verb == "get" or takes_if_match(operation):
+                for status, response in operation.get("responses", {}).items():
+                    if str(status) in ("200", "201"):
+                        response.setdefault("headers", {}).update(ETAG_HEADER)
+    return schema
 
 
 class HamsuAPI(NinjaAPI):

@@ -134,6 +134,8 @@ class AuditEntry(AppendOnlyModel):
         DELETE = "delete", _("deleted")
         LOCKOUT = "lockout", _("locked out")
         UNLOCK = "unlock", _("unlocked")
+        # An edit refused because the record changed since the editor loaded it.
+        CONFLICT = "conflict", _("edit conflict")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

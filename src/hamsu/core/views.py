@@ -32,8 +32,14 @@ def company_settings_view(request):
 @login_required
 @permission_required("core.view_auditentry", raise_exception=True)
 def audit_log(request):
-    entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")[:200]
-    return render(request, "core/audit_log.html", {"entries": entries})
+    """The latest changes, or one record's trail (``?record=crm.opportunity:42``): its
+    changes and its refused, conflicting edits."""
+    entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
+    record = request.GET.get("record", "")[:120]
+    object_type, _sep, object_id = record.partition(":")
+    if object_type and object_id:
+        entries = entries.filter(object_type=object_type, object_id=object_id)
+    return render(request, "core/audit_log.html", {"entries": entries[:200], "record": record})
 
 
 @login_required

@@ -6,11 +6,13 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from hamsu.core.api_kit import ERRORS, Currency, Limit, Money, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Currency, Limit, Money, Problem, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import IfMatch, expected_version, with_etag
 from hamsu.core.errors import NotFound
 from hamsu.crm import selectors, services
 from hamsu.crm.models import (
@@ -31,6 +33,10 @@ router = Router(tags=["crm"])
 # The core records sit at the top of the API: /api/v1/opportunities, /api/v1/accounts, …
 PREFIX = ""
 
+# A write that may meet a newer version answers 412 (see hamsu.core.api_versions).
+WRITE_ERRORS = {**ERRORS, 412: Problem}
+VERSION_DOC = "Goes up by one with every change; the ETag of this record. Send it back as If-Match."
+
 
 # ---------------------------------------------------------------- schemas
 
@@ -47,6 +53,7 @@ class AccountOut(Schema):
     owner_id: int | None
     external_id: str
     created_at: datetime.datetime
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class AccountIn(Schema):
@@ -83,6 +90,7 @@ class ContactOut(Schema):
     account_id: int | None
     owner_id: int | None
     created_at: datetime.datetime
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class ContactIn(Schema):
@@ -127,6 +135,7 @@ class OpportunityOut(Schema):
     expected_close: datetime.date
     closed_at: datetime.datetime | None
     created_at: datetime.datetime
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class OpportunityIn(Schema):
@@ -159,6 +168,10 @@ class OpportunityPatch(Patch):
 class StageChangeIn(Schema):
     stage: Stage
     reason: Annotated[str, Field(max_length=300)] = ""
+    from_stage: Stage | None = Field(
+        None,
+        description="The stage you saw the deal in; when it has moved since, 412 and nothing is written.",
+    )
 
 
 class DealStageEventOut(Schema):
@@ -182,6 +195,7 @@ class ActivityOut(Schema):
     contact_id: int | None
     opportunity_id: int | None
     owner_id: int
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class ActivityIn(Schema):
@@ -270,21 +284,30 @@ def create_account(request, payload: AccountIn):
 
 
 @router.get("/accounts/{account_id}", response={200: AccountOut, **ERRORS})
-def get_account(request, account_id: int):
+def get_account(request, response: HttpResponse, account_id: int):
     require_perm(request, "crm.view_account")
     account = selectors.account_detail(user=request.user, pk=account_id)
     if account is None:
         raise NotFound("Account not found")
-    return account
+    return with_etag(response, account)
 
 
-@router.patch("/accounts/{account_id}", response={200: AccountOut, **ERRORS})
-def update_account(request, account_id: int, payload: AccountPatch):
+@router.patch("/accounts/{account_id}", response={200: AccountOut, **WRITE_ERRORS})
+def update_account(
+    request, response: HttpResponse, account_id: int, payload: AccountPatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
     require_perm(request, "crm.change_account")
     account = get_object_or_404(Account, pk=account_id)
-    return services.account_update(
-        account=account, actor=request.user, via="api", **_fk_data(payload.dict(exclude_unset=True))
+    account = services.account_update(
+        account=account,
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **_fk_data(payload.dict(exclude_unset=True)),
     )
+    return with_etag(response, account)
 
 
 # ---------------------------------------------------------------- contacts
@@ -313,21 +336,30 @@ def create_contact(request, payload: ContactIn):
 
 
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
-def get_contact(request, contact_id: int):
+def get_contact(request, response: HttpResponse, contact_id: int):
     require_perm(request, "crm.view_contact")
     contact = selectors.contact_detail(user=request.user, pk=contact_id)
     if contact is None:
         raise NotFound("Contact not found")
-    return contact
+    return with_etag(response, contact)
 
 
-@router.patch("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
-def update_contact(request, contact_id: int, payload: ContactPatch):
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **WRITE_ERRORS})
+def update_contact(
+    request, response: HttpResponse, contact_id: int, payload: ContactPatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
     require_perm(request, "crm.change_contact")
     contact = get_object_or_404(Contact, pk=contact_id)
-    return services.contact_update(
-        contact=contact, actor=request.user, via="api", **_fk_data(payload.dict(exclude_unset=True))
+    contact = services.contact_update(
+        contact=contact,
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **_fk_data(payload.dict(exclude_unset=True)),
     )
+    return with_etag(response, contact)
 
 
 # ---------------------------------------------------------------- opportunities
@@ -374,34 +406,52 @@ def create_opportunity(request, payload: OpportunityIn):
 
 
 @router.get("/opportunities/{opportunity_id}", response={200: OpportunityOut, **ERRORS})
-def get_opportunity(request, opportunity_id: int):
+def get_opportunity(request, response: HttpResponse, opportunity_id: int):
     require_perm(request, "crm.view_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
         raise NotFound("Opportunity not found")
-    return opportunity
+    return with_etag(response, opportunity)
 
 
-@router.patch("/opportunities/{opportunity_id}", response={200: OpportunityOut, **ERRORS})
-def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
+@router.patch("/opportunities/{opportunity_id}", response={200: OpportunityOut, **WRITE_ERRORS})
+def update_opportunity(
+    request, response: HttpResponse, opportunity_id: int, payload: OpportunityPatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
     require_perm(request, "crm.change_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
         raise NotFound("Opportunity not found")
-    return services.opportunity_update(
-        opportunity=opportunity, actor=request.user, via="api", **_fk_data(payload.dict(exclude_unset=True))
+    opportunity = services.opportunity_update(
+        opportunity=opportunity,
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **_fk_data(payload.dict(exclude_unset=True)),
     )
+    return with_etag(response, opportunity)
 
 
-@router.post("/opportunities/{opportunity_id}/stage", response={200: OpportunityOut, **ERRORS})
-def change_stage(request, opportunity_id: int, payload: StageChangeIn):
+@router.post("/opportunities/{opportunity_id}/stage", response={200: OpportunityOut, **WRITE_ERRORS})
+def change_stage(
+    request, response: HttpResponse, opportunity_id: int, payload: StageChangeIn, if_match: IfMatch = None
+):
     require_perm(request, "crm.change_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
         raise NotFound("Opportunity not found")
-    return services.opportunity_move_stage(
-        opportunity=opportunity, to_stage=payload.stage, reason=payload.reason, actor=request.user, via="api"
+    opportunity = services.opportunity_move_stage(
+        opportunity=opportunity,
+        to_stage=payload.stage,
+        reason=payload.reason,
+        from_stage=payload.from_stage,
+        expected_version=expected_version(if_match),
+        actor=request.user,
+        via="api",
     )
+    return with_etag(response, opportunity)
 
 
 @router.get("/opportunities/{opportunity_id}/stage-events", response={200: StageEventPage, **ERRORS})

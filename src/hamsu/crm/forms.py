@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.core.form_versions import VersionedForm
 from hamsu.core.forms import LocalDateField, LocalDecimalField, RecordChoiceField
 from hamsu.core.money import CURRENCY_CHOICES
 from hamsu.crm.models import Account, ActivityKind, ActivityOutcome, Contact, Opportunity, Source
@@ -14,7 +15,7 @@ def _people():
     return Person.objects.filter(is_active=True).order_by("full_name")
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(VersionedForm, forms.ModelForm):
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("owner"))
 
     class Meta:
@@ -26,7 +27,7 @@ class AccountForm(forms.ModelForm):
         self.fields["owner"].queryset = _people()
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedForm, forms.ModelForm):
     account = RecordChoiceField(queryset=Account.objects.all(), required=False, label=_("account"))
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("owner"))
 
@@ -39,7 +40,7 @@ class ContactForm(forms.ModelForm):
         self.fields["owner"].queryset = _people()
 
 
-class OpportunityForm(forms.Form):
+class OpportunityForm(VersionedForm):
     name = forms.CharField(label=_("name"), max_length=200)
     account = RecordChoiceField(queryset=Account.objects.all(), label=_("account"))
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("owner"))
@@ -64,6 +65,8 @@ class OpportunityForm(forms.Form):
 
 class MoveForm(forms.Form):
     stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
+    # The stage the deal was in on the page or board card the move was made from.
+    from_stage = forms.ChoiceField(choices=Stage.choices, required=False, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("why"), max_length=300, required=False)
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.company import to_base_currency
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
@@ -103,11 +103,24 @@ def account_create(*, actor, via: str = "", **data) -> Account:
     return _account_save(account, actor=actor, via=via, action="create")
 
 
-@transaction.atomic
-def account_update(*, account: Account, actor, via: str = "", **data) -> Account:
+@versioning.atomic_write
+def account_update(
+    *,
+    account: Account,
+    actor,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+    **data,
+) -> Account:
+    """``expected_version`` is the version the editor loaded (see ``hamsu.core.versioning``);
+    ``strict`` refuses any change since then instead of merging untouched fields."""
     _require_visible(account, actor, "account")
+    account = versioning.lock(account)
+    data = versioning.check(account, expected=expected_version, data=data, strict=strict)
     before = audit.snapshot(account)
     _apply(account, data, ACCOUNT_FIELDS)
+    versioning.bump(account)
     return _account_save(account, actor=actor, via=via, action="update", before=before)
 
 
@@ -134,11 +147,22 @@ def contact_create(*, actor, via: str = "", **data) -> Contact:
     return _contact_save(contact, actor=actor, via=via, action="create")
 
 
-@transaction.atomic
-def contact_update(*, contact: Contact, actor, via: str = "", **data) -> Contact:
+@versioning.atomic_write
+def contact_update(
+    *,
+    contact: Contact,
+    actor,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+    **data,
+) -> Contact:
     _require_visible(contact, actor, "contact")
+    contact = versioning.lock(contact)
+    data = versioning.check(contact, expected=expected_version, data=data, strict=strict)
     before = audit.snapshot(contact)
     _apply(contact, data, CONTACT_FIELDS)
+    versioning.bump(contact)
     if "account" in data:
         _require_visible(contact.account, actor, "account")
     return _contact_save(contact, actor=actor, via=via, action="update", before=before)
@@ -235,10 +259,19 @@ def opportunity_create(
     return opportunity
 
 
-@transaction.atomic
-def opportunity_update(*, opportunity: Opportunity, actor, via: str = "", **data) -> Opportunity:
+@versioning.atomic_write
+def opportunity_update(
+    *,
+    opportunity: Opportunity,
+    actor,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+    **data,
+) -> Opportunity:
     _require_visible(opportunity, actor, "opportunity")
-    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    opportunity = versioning.lock(opportunity)
+    data = versioning.check(opportunity, expected=expected_version, data=data, strict=strict)
     before = audit.snapshot(opportunity)
     stage = data.pop("stage", None)
     reason = data.pop("reason", "")
@@ -251,6 +284,7 @@ def opportunity_update(*, opportunity: Opportunity, actor, via: str = "", **data
         _require_visible(opportunity.account, actor, "account")
     _derive(opportunity)
     full_clean(opportunity)
+    versioning.bump(opportunity)
     opportunity.save()
     if stage is not None and stage != opportunity.stage:
         _move(opportunity, to_stage=stage, actor=actor, reason=reason, via=via)
@@ -260,7 +294,7 @@ def opportunity_update(*, opportunity: Opportunity, actor, via: str = "", **data
     return opportunity
 
 
-@transaction.atomic
+@versioning.atomic_write
 def opportunity_move_stage(
     *,
     opportunity: Opportunity,
@@ -269,13 +303,24 @@ def opportunity_move_stage(
     reason: str = "",
     via: str = "",
     at: datetime.datetime | None = None,
+    from_stage: str | None = None,
+    expected_version: int | None = None,
 ) -> Opportunity:
-    """Move a deal to another stage, writing the stage event in the same transaction."""
+    """Move a deal to another stage, writing the stage event in the same transaction.
+
+    ``from_stage`` is the stage the mover was shown (the board's card, the deal page): when
+    someone else moved the deal since, nothing is written and :class:`StaleVersion` says
+    where it is now. ``expected_version`` (the API's ``If-Match``) refuses any change since.
+    """
     _require_visible(opportunity, actor, "opportunity")
     # Lock the row: two people dragging the same card must produce two ordered events,
     # never an event whose "from" is stale.
     opportunity = Opportunity.objects.select_for_update().select_related("owner").get(pk=opportunity.pk)
-    before = audit.snapshot(opportunity, ["stage", "probability", "closed_at", "lost_reason"])
+    if from_stage and from_stage != opportunity.stage:
+        raise _moved_meanwhile(opportunity, from_stage=from_stage, to_stage=to_stage)
+    versioning.check(opportunity, expected=expected_version, data={"stage": to_stage}, strict=True)
+    before = audit.snapshot(opportunity, ["stage", "probability", "closed_at", "lost_reason", "version"])
+    versioning.bump(opportunity)
     _move(opportunity, to_stage=to_stage, actor=actor, reason=reason, via=via, at=at)
     audit.record(
         actor=actor,
@@ -310,7 +355,15 @@ def _move(opportunity: Opportunity, *, to_stage: str, actor, reason: str, via: s
     if to_stage == Stage.LOST:
         opportunity.lost_reason = (reason or opportunity.lost_reason)[:200]
     opportunity.save(
-        update_fields=["stage", "probability", "stage_changed_at", "closed_at", "lost_reason", "updated_at"]
+        update_fields=[
+            "stage",
+            "probability",
+            "stage_changed_at",
+            "closed_at",
+            "lost_reason",
+            "updated_at",
+            "version",
+        ]
     )
     record_stage_event(
         object_type=StageEvent.ObjectType.OPPORTUNITY,
@@ -324,6 +377,40 @@ def _move(opportunity: Opportunity, *, to_stage: str, actor, reason: str, via: s
         at=now,
     )
     hooks.opportunity_changed(opportunity, actor=actor, event="stage_changed")
+
+
+def _moved_meanwhile(opportunity: Opportunity, *, from_stage: str, to_stage: str) -> versioning.StaleVersion:
+    """The refusal of a move made from a stage the deal has already left."""
+    last = (
+        StageEvent.objects.filter(opportunity=opportunity)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    by = last.actor if last else None
+    stale = versioning.StaleVersion(
+        instance=opportunity,
+        expected=opportunity.version,
+        current=opportunity.version,
+        changed=["stage"],
+        conflicts=[
+            versioning.FieldConflict(
+                name="stage", label=str(_("stage")), yours=to_stage, theirs=opportunity.stage
+            )
+        ],
+        by=by,
+        at=last.at if last else None,
+    )
+    stale.message = _(
+        "%(who)s already moved this deal from %(shown)s to %(now)s; nothing was changed. "
+        "Look at where it is now and move it again if you still want to."
+    ) % {
+        "who": versioning.name_of(by) or _("Someone else"),
+        "shown": Stage(from_stage).label if from_stage in STAGE_ORDER else from_stage,
+        "now": Stage(opportunity.stage).label,
+    }
+    stale.errors = {"stage": [stale.message]}
+    return stale
 
 
 @transaction.atomic

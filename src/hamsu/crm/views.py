@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 
 from hamsu.core import record_links
 from hamsu.core.errors import DomainError
+from hamsu.core.form_versions import after_conflict, conflict_context
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import csv_response, int_or_none
+from hamsu.core.versioning import StaleVersion
 from hamsu.crm import selectors, services
 from hamsu.crm.forms import AccountForm, ActivityForm, ContactForm, MoveForm, OpportunityForm
 from hamsu.crm.models import Segment, Source
@@ -144,7 +146,7 @@ def opportunity_create(request):
     form = OpportunityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            opportunity = services.opportunity_create(actor=request.user, via="ui", **form.cleaned_data)
+            opportunity = services.opportunity_create(actor=request.user, via="ui", **form.changes())
         except DomainError as error:
             apply_domain_errors(form, error)
         else:
@@ -162,17 +164,32 @@ def opportunity_edit(request, pk: int):
     if opportunity is None:
         raise Http404
     form = OpportunityForm(request.POST or None, initial=OpportunityForm.initial_from(opportunity))
+    extra = {}
     if request.method == "POST" and form.is_valid():
+        data = form.changes()
         try:
             services.opportunity_update(
-                opportunity=opportunity, actor=request.user, via="ui", **form.cleaned_data
+                opportunity=opportunity,
+                actor=request.user,
+                via="ui",
+                expected_version=form.cleaned_data["version"],
+                **data,
             )
+        except StaleVersion as stale:
+            fresh = selectors.opportunity_detail(user=request.user, pk=pk)
+            form = after_conflict(OpportunityForm, stale, data, initial=OpportunityForm.initial_from(fresh))
+            extra = conflict_context(stale)
         except DomainError as error:
             apply_domain_errors(form, error)
         else:
             messages.success(request, _("Opportunity saved."))
             return redirect("crm:opportunity", pk=opportunity.pk)
-    return render(request, "crm/form.html", {"form": form, "title": opportunity.name, "account_picker": True})
+    return render(
+        request,
+        "crm/form.html",
+        {"form": form, "title": opportunity.name, "account_picker": True, **extra},
+        status=409 if extra else 200,
+    )
 
 
 @login_required
@@ -184,20 +201,30 @@ def opportunity_move(request, pk: int):
         raise Http404
     form = MoveForm(request.POST)
     error_text = ""
+    stale_move = False
     if form.is_valid():
         try:
             services.opportunity_move_stage(
                 opportunity=opportunity,
                 to_stage=form.cleaned_data["stage"],
+                from_stage=form.cleaned_data["from_stage"] or None,
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
                 via="ui",
             )
+        except StaleVersion as stale:
+            error_text = stale.message
+            stale_move = True
         except DomainError as error:
             error_text = error.summary()
     else:
         error_text = "; ".join(m for ms in form.errors.values() for m in ms)
     if request.htmx:
+        if stale_move:
+            # The board the mover saw is out of date: say so and have it redrawn.
+            response = HttpResponse(error_text, status=409)
+            response["HX-Trigger"] = "pipeline-changed"
+            return response
         if error_text:
             return HttpResponse(error_text, status=422)
         response = HttpResponse(status=204)
@@ -285,9 +312,12 @@ def account_detail(request, pk: int):
 def _model_form_view(
     request, *, form_class, instance, service_create, service_update, permission_title, success_url
 ):
-    form = form_class(request.POST or None, instance=instance)
+    initial = {"version": instance.version} if instance is not None else None
+    form = form_class(request.POST or None, instance=instance, initial=initial)
+    extra = {}
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        changes = form.changes()
+        data = {name: changes[name] for name in form.Meta.fields if name in changes}
         try:
             if instance is None:
                 saved = service_create(actor=request.user, via="ui", **data)
@@ -295,7 +325,13 @@ def _model_form_view(
                 # The form has already written its values onto ``instance``; hand the service a
                 # fresh copy so its audit entry records the real before/after difference.
                 fresh = type(instance).objects.get(pk=instance.pk)
-                saved = service_update(fresh, actor=request.user, via="ui", **data)
+                saved = service_update(
+                    fresh, actor=request.user, via="ui", expected_version=form.cleaned_data["version"], **data
+                )
+        except StaleVersion as stale:
+            fresh = type(instance).objects.get(pk=instance.pk)
+            form = after_conflict(form_class, stale, data, initial={}, instance=fresh)
+            extra = conflict_context(stale)
         except DomainError as error:
             apply_domain_errors(form, error)
         else:
@@ -304,7 +340,8 @@ def _model_form_view(
     return render(
         request,
         "crm/form.html",
-        {"form": form, "title": permission_title, "account_picker": "account" in form.fields},
+        {"form": form, "title": permission_title, "account_picker": "account" in form.fields, **extra},
+        status=409 if extra else 200,
     )
 
 

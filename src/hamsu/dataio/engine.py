@@ -506,6 +506,9 @@ class Importer:
                 if "updated_at" in self.fields:
                     assignments += ', "updated_at" = %s'
                     rows = [row[:-1] + [self.ctx.now, row[-1]] for row in rows]
+                if "version" in self.fields:
+                    # A form or API client holding the old version must see this change.
+                    assignments += ', "version" = "version" + 1'
                 cursor.executemany(f'UPDATE "{self.table}" SET {assignments} WHERE "id" = %s', rows)
 
     def finish(self) -> None:

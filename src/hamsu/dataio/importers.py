@@ -40,7 +40,8 @@ class AccountImporter(_Keyed):
         "created_at",
     }
     REQUIRED = {"name"}
-    INSERT_COLUMNS = [f.column for f in Account._meta.concrete_fields]
+    # The version is left to its column's database default (1, a new record).
+    INSERT_COLUMNS = [f.column for f in Account._meta.concrete_fields if f.name != "version"]
 
     def __init__(self, ctx, mapping, index):
         super().__init__(ctx, mapping, index)
@@ -156,7 +157,10 @@ class AccountImporter(_Keyed):
             from django.db import connection
 
             with connection.cursor() as cursor:
-                cursor.executemany(f'UPDATE "{self.table}" SET "parent_id" = %s WHERE "id" = %s', links)
+                cursor.executemany(
+                    f'UPDATE "{self.table}" SET "parent_id" = %s, "version" = "version" + 1 WHERE "id" = %s',
+                    links,
+                )
 
 
 # ---------------------------------------------------------------- people

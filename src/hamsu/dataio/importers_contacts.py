@@ -57,7 +57,8 @@ STORED_AT = {
 ATTNAMES = {"account": "account_id", "owner": "owner_id", "team": "team_id"}
 # Accounts a contact names that are not in the CRM yet (the AccountImporter's columns).
 # Every column of an account, in the model's order (what insert_rows writes positionally).
-ACCOUNT_COLUMNS = [f.column for f in Account._meta.concrete_fields]
+# The version is left to its column's database default (1, a new record).
+ACCOUNT_COLUMNS = [f.column for f in Account._meta.concrete_fields if f.name != "version"]
 
 
 class ContactImporter(_Keyed):
@@ -78,7 +79,8 @@ class ContactImporter(_Keyed):
         "created_at",
     }
     REQUIRED = {"last_name"}
-    INSERT_COLUMNS = [f.column for f in Contact._meta.concrete_fields]  # the model's order
+    # The model's order; the version is left to its column's database default (1).
+    INSERT_COLUMNS = [f.column for f in Contact._meta.concrete_fields if f.name != "version"]
     TEXT = ("first_name", "last_name", "phone", "title", "external_id", "email", "country")
 
     def __init__(self, ctx, mapping, index):
@@ -370,7 +372,9 @@ class ContactImporter(_Keyed):
             for key, rows in updates.items():
                 assignments = ", ".join(f'"{ATTNAMES.get(name, name)}" = %s' for name in key)
                 cursor.executemany(
-                    f'UPDATE "{self.table}" SET {assignments}, "updated_at" = %s WHERE "id" = %s', rows
+                    f'UPDATE "{self.table}" SET {assignments}, "updated_at" = %s, "version" = "version" + 1 '
+                    'WHERE "id" = %s',
+                    rows,
                 )
 
     def finish(self) -> None:

@@ -54,6 +54,20 @@ class DefinitionForm(forms.Form):
         ),
     )
     summary = forms.CharField(label=_("summary"), max_length=300, required=False)
+    # The newest version of each kind the page showed, "mql:3,sql:1": a proposal made
+    # meanwhile is shown to this proposer instead of being passed over.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def seen_number(self, kind: str) -> int | None:
+        for part in (self.cleaned_data.get("seen") or "").split(","):
+            name, _sep, number = part.partition(":")
+            if name == kind and number.isdigit():
+                return int(number)
+        return None
+
+    @staticmethod
+    def seen_of(by_kind: dict) -> str:
+        return ",".join(f"{kind}:{rows[0].number if rows else 0}" for kind, rows in by_kind.items())
 
     def clean_rules(self):
         try:

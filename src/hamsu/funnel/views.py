@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamsu.core import versioning
 from hamsu.core.dates import to_ascii_digits
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
@@ -68,9 +69,21 @@ def _back(request, default: str):
     return redirect(default)
 
 
-def _act(request, call, done: str):
+def _shown_version(request) -> int | None:
+    """The version of the lead on the page the button was pressed on (None: not sent)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _act(request, lead: Lead | None, call, done: str):
+    """Run a quick action on ``lead`` only if it is still as the page showed it."""
+    expected = _shown_version(request) if lead is not None else None
     try:
-        call()
+        with versioning.expecting(lead, expected, actor=request.user, via="ui"):
+            call()
+    except versioning.StaleVersion as stale:
+        # Say who changed the lead; the page it returns to shows it as it is now.
+        messages.error(request, stale.message)
     except DomainError as error:
         messages.error(request, "; ".join(m for ms in error.errors.values() for m in ms) or error.message)
     else:
@@ -202,7 +215,12 @@ def _post_action(permission: str):
 @_post_action("funnel.accept_lead")
 def lead_accept(request, pk: int):
     lead = _lead_or_404(request, pk)
-    _act(request, lambda: lifecycle.lead_accept(lead=lead, actor=request.user, via="ui"), _("Lead accepted."))
+    _act(
+        request,
+        lead,
+        lambda: lifecycle.lead_accept(lead=lead, actor=request.user, via="ui"),
+        _("Lead accepted."),
+    )
     return _back(request, "funnel:inbox")
 
 
@@ -215,6 +233,7 @@ def lead_return(request, pk: int):
         return _back(request, "funnel:inbox")
     _act(
         request,
+        lead,
         lambda: lifecycle.lead_return(
             lead=lead,
             actor=request.user,
@@ -232,6 +251,7 @@ def lead_qualify(request, pk: int):
     lead = _lead_or_404(request, pk)
     _act(
         request,
+        lead,
         lambda: lifecycle.lead_qualify(lead=lead, actor=request.user, via="ui"),
         _("Lead qualified (SQL)."),
     )
@@ -243,6 +263,7 @@ def lead_follow_up(request, pk: int):
     lead = _lead_or_404(request, pk)
     _act(
         request,
+        lead,
         lambda: lifecycle.lead_log_follow_up(lead=lead, actor=request.user, via="ui"),
         _("Follow-up logged."),
     )
@@ -256,6 +277,7 @@ def lead_assign(request, pk: int):
     if form.is_valid():
         _act(
             request,
+            lead,
             lambda: lifecycle.lead_assign(
                 lead=lead, person=form.cleaned_data["person"], actor=request.user, via="ui"
             ),
@@ -273,6 +295,7 @@ def lead_mql(request, pk: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     _act(
         request,
+        lead,
         lambda: lifecycle.lead_mark_mql(lead=lead, actor=request.user, via="ui", reason=reason),
         _("Lead handed to sales."),
     )
@@ -286,6 +309,7 @@ def lead_disqualify(request, pk: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     _act(
         request,
+        lead,
         lambda: lifecycle.lead_disqualify(lead=lead, actor=request.user, via="ui", reason=reason),
         _("Lead disqualified."),
     )
@@ -295,13 +319,32 @@ def lead_disqualify(request, pk: int):
 @login_required
 @permission_required("funnel.view_leaddefinition", raise_exception=True)
 def definitions(request):
-    form = DefinitionForm(request.POST or None)
+    form = DefinitionForm(
+        request.POST or None, initial={"seen": DefinitionForm.seen_of(selectors.definitions_by_kind())}
+    )
+    extra = {}
     if request.method == "POST":
         if not request.user.has_perm("funnel.add_leaddefinition"):
             raise Http404
+        if request.POST.get("keep__rules") == "theirs":
+            messages.success(request, _("You kept their proposal; yours was not proposed."))
+            return redirect("funnel:definitions")
         if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in ("kind", "rules", "summary")}
             try:
-                definition_services.lead_definition_propose(actor=request.user, via="ui", **form.cleaned_data)
+                definition_services.lead_definition_propose(
+                    actor=request.user, via="ui", seen_number=form.seen_number(data["kind"]), **data
+                )
+            except versioning.StaleVersion as stale:
+                # The form again, on top of the newest version: proposing now is "keep mine".
+                form = DefinitionForm(
+                    initial={
+                        **data,
+                        "rules": json.dumps(data["rules"], ensure_ascii=False),
+                        "seen": DefinitionForm.seen_of(selectors.definitions_by_kind()),
+                    }
+                )
+                extra = {"conflict": stale, "keep_prefix": "keep__"}
             except DomainError as error:
                 apply_domain_errors(form, error)
             else:
@@ -323,10 +366,12 @@ def definitions(request):
             ],
             "described": described,
             "form": form,
+            **extra,
             "decision_form": DecisionForm(),
             "fields": sorted(rule_language.FIELDS),
             "operators": sorted(rule_language.OPERATORS),
         },
+        status=409 if extra else 200,
     )
 
 
@@ -339,6 +384,7 @@ def definition_decide(request, pk: int):
     if form.is_valid():
         _act(
             request,
+            None,
             lambda: approvals.lead_definition_decide(
                 definition=definition,
                 actor=request.user,
@@ -376,7 +422,7 @@ def task_done(request, pk: int):
     person = person_of(request.user)
     if task is None or person is None:
         raise Http404
-    _act(request, lambda: task_complete(task=task, person=person, via="ui"), _("Task done."))
+    _act(request, None, lambda: task_complete(task=task, person=person, via="ui"), _("Task done."))
     return _back(request, "funnel:inbox")
 
 
@@ -391,6 +437,7 @@ def lead_convert(request, pk: int):
         return redirect("funnel:lead", pk=pk)
     _act(
         request,
+        lead,
         lambda: lifecycle.lead_convert(
             lead=lead,
             actor=request.user,

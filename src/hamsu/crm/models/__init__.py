@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.money import CURRENCY_CHOICES
+from hamsu.core.versioning import Versioned
 from hamsu.crm.models.coverage import Coverage, PersonCoverage  # noqa: F401 (the CRM's models)
 from hamsu.crm.models.events import (  # noqa: F401 (the log is one of the CRM's models)
     STAGE_LABELS,
@@ -75,7 +76,7 @@ def size_band_for(employees: int | None) -> str:
     return SizeBand.ENTERPRISE
 
 
-class Account(models.Model):
+class Account(Versioned):
     name = models.CharField(_("name"), max_length=200)
     domain = models.CharField(_("web domain"), max_length=200, blank=True, db_index=True)
     segment = models.ForeignKey(
@@ -128,7 +129,7 @@ class Account(models.Model):
         return self.name
 
 
-class Contact(models.Model):
+class Contact(Versioned):
     account = models.ForeignKey(
         Account,
         verbose_name=_("account"),
@@ -178,7 +179,7 @@ class Source(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
-class Opportunity(models.Model):
+class Opportunity(Versioned):
     name = models.CharField(_("name"), max_length=200)
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="opportunities"
@@ -333,7 +334,7 @@ class ActivityOutcome(models.TextChoices):
     NEXT_STEP_AGREED = "next_step", _("Next step agreed")
 
 
-class Activity(models.Model):
+class Activity(Versioned):
     kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("details"), blank=True)

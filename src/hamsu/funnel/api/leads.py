@@ -7,10 +7,13 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.http import HttpResponse
 from ninja import Field, Query, Schema
 
-from hamsu.core.api_kit import ERRORS, Limit, get_or_404, require_perm
+from hamsu.core import versioning
+from hamsu.core.api_kit import ERRORS, Limit, Problem, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import IfMatch, expected_version, with_etag
 from hamsu.crm.models import Account, Product, Segment
 from hamsu.directory.models import Person
 from hamsu.funnel import selectors
@@ -55,6 +58,7 @@ class LeadOut(Schema):
     accepted_at: datetime.datetime | None
     follow_up_attempts: int
     created_at: datetime.datetime
+    version: Annotated[int, Field(description="Goes up by one with every change; the lead's ETag.")]
 
 
 class LeadIn(Schema):
@@ -175,18 +179,37 @@ def create_lead(request, payload: LeadIn):
     return 201, lifecycle.lead_create(actor=request.user, via="api", account=account, **data)
 
 
+# A move that may meet a newer version of the lead answers 412 (see hamsu.core.api_versions).
+WRITE_ERRORS = {**ERRORS, 412: Problem}
+
+
+def _as_shown(request, response, lead_id: int, if_match: str | None, move):
+    """Run ``move(lead)`` only if the lead is still at the version the client read."""
+    lead = lead_for(request, lead_id)
+    with versioning.expecting(lead, expected_version(if_match), actor=request.user, via="api"):
+        lead = move(lead)
+    return with_etag(response, lead)
+
+
 @router.get("/leads/{lead_id}", response={200: LeadOut, **ERRORS})
-def get_lead(request, lead_id: int):
+def get_lead(request, response: HttpResponse, lead_id: int):
     require_perm(request, "funnel.view_lead")
-    return lead_for(request, lead_id)
+    return with_etag(response, lead_for(request, lead_id))
 
 
-@router.patch("/leads/{lead_id}", response={200: LeadOut, **ERRORS})
-def update_lead(request, lead_id: int, payload: LeadPatch):
+@router.patch("/leads/{lead_id}", response={200: LeadOut, **WRITE_ERRORS})
+def update_lead(request, response: HttpResponse, lead_id: int, payload: LeadPatch, if_match: IfMatch = None):
+    """Changes only the fields sent."""
     require_perm(request, "funnel.change_lead")
-    return lifecycle.lead_update(
-        lead=lead_for(request, lead_id), actor=request.user, via="api", **payload.dict(exclude_unset=True)
+    lead = lifecycle.lead_update(
+        lead=lead_for(request, lead_id),
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **payload.dict(exclude_unset=True),
     )
+    return with_etag(response, lead)
 
 
 @router.get("/leads/{lead_id}/events", response={200: list[LeadStageEventOut], **ERRORS})
@@ -201,83 +224,133 @@ def lead_assignments(request, lead_id: int):
     return list(lead_for(request, lead_id).assignments.all())
 
 
-@router.post("/leads/{lead_id}/mql", response={200: LeadOut, **ERRORS})
-def mark_mql(request, lead_id: int, payload: ReasonIn):
+@router.post("/leads/{lead_id}/mql", response={200: LeadOut, **WRITE_ERRORS})
+def mark_mql(request, response: HttpResponse, lead_id: int, payload: ReasonIn, if_match: IfMatch = None):
     require_perm(request, "funnel.add_lead")
-    return lifecycle.lead_mark_mql(
-        lead=lead_for(request, lead_id), actor=request.user, via="api", reason=payload.reason
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_mark_mql(lead=lead, actor=request.user, via="api", reason=payload.reason),
     )
 
 
-@router.post("/leads/{lead_id}/accept", response={200: LeadOut, **ERRORS})
-def accept_lead(request, lead_id: int):
+@router.post("/leads/{lead_id}/accept", response={200: LeadOut, **WRITE_ERRORS})
+def accept_lead(request, response: HttpResponse, lead_id: int, if_match: IfMatch = None):
     require_perm(request, "funnel.accept_lead")
-    return lifecycle.lead_accept(lead=lead_for(request, lead_id), actor=request.user, via="api")
-
-
-@router.post("/leads/{lead_id}/return", response={200: LeadOut, **ERRORS})
-def return_lead(request, lead_id: int, payload: ReturnIn):
-    require_perm(request, "funnel.accept_lead")
-    return lifecycle.lead_return(
-        lead=lead_for(request, lead_id),
-        actor=request.user,
-        reason=payload.reason,
-        note=payload.note,
-        via="api",
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_accept(lead=lead, actor=request.user, via="api"),
     )
 
 
-@router.post("/leads/{lead_id}/qualify", response={200: LeadOut, **ERRORS})
-def qualify_lead(request, lead_id: int, payload: ReasonIn):
+@router.post("/leads/{lead_id}/return", response={200: LeadOut, **WRITE_ERRORS})
+def return_lead(request, response: HttpResponse, lead_id: int, payload: ReturnIn, if_match: IfMatch = None):
     require_perm(request, "funnel.accept_lead")
-    return lifecycle.lead_qualify(
-        lead=lead_for(request, lead_id), actor=request.user, reason=payload.reason, via="api"
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_return(
+            lead=lead,
+            actor=request.user,
+            reason=payload.reason,
+            note=payload.note,
+            via="api",
+        ),
     )
 
 
-@router.post("/leads/{lead_id}/follow-ups", response={200: LeadOut, **ERRORS})
-def log_follow_up(request, lead_id: int):
+@router.post("/leads/{lead_id}/qualify", response={200: LeadOut, **WRITE_ERRORS})
+def qualify_lead(request, response: HttpResponse, lead_id: int, payload: ReasonIn, if_match: IfMatch = None):
+    require_perm(request, "funnel.accept_lead")
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_qualify(lead=lead, actor=request.user, reason=payload.reason, via="api"),
+    )
+
+
+@router.post("/leads/{lead_id}/follow-ups", response={200: LeadOut, **WRITE_ERRORS})
+def log_follow_up(request, response: HttpResponse, lead_id: int, if_match: IfMatch = None):
     require_perm(request, "funnel.change_lead")
-    return lifecycle.lead_log_follow_up(lead=lead_for(request, lead_id), actor=request.user, via="api")
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_log_follow_up(lead=lead, actor=request.user, via="api"),
+    )
 
 
-@router.post("/leads/{lead_id}/convert", response={200: LeadOut, **ERRORS})
-def convert_lead(request, lead_id: int, payload: ConvertIn):
+@router.post("/leads/{lead_id}/convert", response={200: LeadOut, **WRITE_ERRORS})
+def convert_lead(request, response: HttpResponse, lead_id: int, payload: ConvertIn, if_match: IfMatch = None):
     require_perm(request, "crm.add_opportunity")
-    return lifecycle.lead_convert(
-        lead=lead_for(request, lead_id),
-        actor=request.user,
-        via="api",
-        name=payload.name,
-        amount=payload.amount,
-        currency=payload.currency,
-        expected_close=payload.expected_close,
-        product=get_or_404(Product, payload.product_id, "product_id"),
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_convert(
+            lead=lead,
+            actor=request.user,
+            via="api",
+            name=payload.name,
+            amount=payload.amount,
+            currency=payload.currency,
+            expected_close=payload.expected_close,
+            product=get_or_404(Product, payload.product_id, "product_id"),
+        ),
     )
 
 
-@router.post("/leads/{lead_id}/recycle", response={200: LeadOut, **ERRORS})
-def recycle_lead(request, lead_id: int, payload: ReasonIn):
+@router.post("/leads/{lead_id}/recycle", response={200: LeadOut, **WRITE_ERRORS})
+def recycle_lead(request, response: HttpResponse, lead_id: int, payload: ReasonIn, if_match: IfMatch = None):
     require_perm(request, "funnel.change_lead")
-    return lifecycle.lead_recycle(
-        lead=lead_for(request, lead_id), actor=request.user, reason=payload.reason, via="api"
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_recycle(lead=lead, actor=request.user, reason=payload.reason, via="api"),
     )
 
 
-@router.post("/leads/{lead_id}/disqualify", response={200: LeadOut, **ERRORS})
-def disqualify_lead(request, lead_id: int, payload: ReasonIn):
+@router.post("/leads/{lead_id}/disqualify", response={200: LeadOut, **WRITE_ERRORS})
+def disqualify_lead(
+    request, response: HttpResponse, lead_id: int, payload: ReasonIn, if_match: IfMatch = None
+):
     require_perm(request, "funnel.change_lead")
-    return lifecycle.lead_disqualify(
-        lead=lead_for(request, lead_id), actor=request.user, reason=payload.reason, via="api"
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_disqualify(
+            lead=lead, actor=request.user, reason=payload.reason, via="api"
+        ),
     )
 
 
-@router.post("/leads/{lead_id}/assign", response={200: LeadOut, **ERRORS})
-def assign_lead(request, lead_id: int, payload: AssignIn):
+@router.post("/leads/{lead_id}/assign", response={200: LeadOut, **WRITE_ERRORS})
+def assign_lead(request, response: HttpResponse, lead_id: int, payload: AssignIn, if_match: IfMatch = None):
     require_perm(request, "funnel.route_lead")
     person = get_or_404(Person, payload.person_id, "person_id")
-    return lifecycle.lead_assign(
-        lead=lead_for(request, lead_id), person=person, actor=request.user, note=payload.note, via="api"
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_assign(
+            lead=lead, person=person, actor=request.user, note=payload.note, via="api"
+        ),
     )
 
 

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.core.versioning import Versioned
+
 
 class LeadState(models.TextChoices):
     INQUIRY = "inquiry", _("Inquiry")
@@ -59,7 +61,7 @@ RETURN_TARGET = {
 }
 
 
-class Lead(models.Model):
+class Lead(Versioned):
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import Conflict, ValidationFailed
 from hamsu.funnel import rule_language
 from hamsu.funnel.models import DefinitionKind, Lead, LeadDefinition, LeadTouch
@@ -77,8 +76,39 @@ def lead_meets(
 # ---------------------------------------------------------------- proposing a version
 
 
-@transaction.atomic
-def lead_definition_propose(*, kind: str, rules, summary: str = "", actor, via: str = "") -> LeadDefinition:
+def _proposed_meanwhile(newer: LeadDefinition, *, rules, seen_number: int) -> versioning.StaleVersion:
+    """The refusal of a proposal written on a page that did not show ``newer`` yet."""
+    stale = versioning.StaleVersion(
+        instance=newer,
+        expected=seen_number,
+        current=newer.number,
+        changed=["rules"],
+        conflicts=[
+            versioning.FieldConflict(
+                name="rules",
+                label=_("rules"),
+                yours=describe_condition(rules),
+                theirs=describe_condition(newer.rules),
+            )
+        ],
+        by=newer.proposed_by,
+        at=newer.proposed_at,
+    )
+    stale.message = _(
+        "%(who)s proposed version %(number)s of this definition after you opened the page; yours was not "
+        "proposed. Compare the two, then keep theirs or propose yours after it."
+    ) % {"who": stale.by_name or _("Someone else"), "number": versioning.display(newer.number)}
+    stale.errors = {"rules": [stale.message]}
+    return stale
+
+
+@versioning.atomic_write
+def lead_definition_propose(
+    *, kind: str, rules, summary: str = "", actor, via: str = "", seen_number: int | None = None
+) -> LeadDefinition:
+    """``seen_number`` is the newest version of ``kind`` the proposer's page showed (0 for
+    none): a version proposed since refuses this one, so nobody's proposal is passed over
+    unseen (``hamsu.core.versioning``)."""
     errors: dict[str, list[str]] = {}
     if kind not in DefinitionKind.values:
         errors["kind"] = [_("Choose mql or sql.")]
@@ -88,6 +118,15 @@ def lead_definition_propose(*, kind: str, rules, summary: str = "", actor, via: 
         errors["rules"] = [f"{path}: {message}" for path, message in error.problems]
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+    if seen_number is not None:
+        newer = (
+            LeadDefinition.objects.filter(kind=kind, number__gt=seen_number)
+            .select_related("proposed_by")
+            .order_by("-number")
+            .first()
+        )
+        if newer is not None:
+            raise _proposed_meanwhile(newer, rules=rules, seen_number=seen_number)
     number = (LeadDefinition.objects.filter(kind=kind).aggregate(n=Max("number"))["n"] or 0) + 1
     definition = LeadDefinition.objects.create(
         kind=kind,

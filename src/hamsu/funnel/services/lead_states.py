@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
 from hamsu.crm.events import record_stage_event
@@ -73,6 +73,8 @@ def transition(
         lead.queue = LeadQueue.MARKETING if to_state in MARKETING_STATES else LeadQueue.HANDOFF
     lead.state = to_state
     lead.state_changed_at = now
+    version_before = lead.version
+    versioning.bump(lead)
     lead.save()
     record_stage_event(
         object_type=StageEvent.ObjectType.LEAD,
@@ -88,7 +90,12 @@ def transition(
         actor=actor,
         action="update",
         instance=lead,
-        changes={"state": [from_state, to_state], "owner": lead.owner_id, "queue": lead.queue},
+        changes={
+            "state": [from_state, to_state],
+            "owner": lead.owner_id,
+            "queue": lead.queue,
+            "version": [version_before, lead.version],
+        },
         via=via,
     )
     return lead

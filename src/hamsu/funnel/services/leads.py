@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.validation import full_clean
 from hamsu.crm import services as crm
@@ -117,18 +117,22 @@ def lead_create(
     return lead
 
 
-@transaction.atomic
-def lead_update(*, lead: Lead, actor, via: str = "", **data) -> Lead:
+@versioning.atomic_write
+def lead_update(
+    *, lead: Lead, actor, via: str = "", expected_version: int | None = None, strict: bool = False, **data
+) -> Lead:
     require_access(lead, actor)
     lead = locked(lead)
-    before = audit.snapshot(lead, LEAD_FIELDS)
+    data = versioning.check(lead, expected=expected_version, data=data, strict=strict)
+    before = audit.snapshot(lead, [*LEAD_FIELDS, "version"])
     for name, value in _clean_data(data).items():
         setattr(lead, name, value)
     full_clean(
         lead, exclude=["segment", "contact", "account", "opportunity", "owner", "team", "mql_definition"]
     )
+    versioning.bump(lead)
     lead.save()
-    changes = audit.diff(before, audit.snapshot(lead, LEAD_FIELDS))
+    changes = audit.diff(before, audit.snapshot(lead, [*LEAD_FIELDS, "version"]))
     if changes:
         audit.record(actor=actor, action="update", instance=lead, changes=changes, via=via)
     return lead
@@ -224,9 +228,10 @@ def lead_assign(*, lead: Lead, person, actor, via: str = "", note: str = "") -> 
         )
     if not person.is_active:
         raise ValidationFailed(_("Inactive person"), errors={"person": [_("This person is not active.")]})
-    before = lead.owner_id
+    before, version_before = lead.owner_id, lead.version
     lead.owner, lead.team, lead.queue = person, person.team, ""
-    lead.save(update_fields=["owner", "team", "queue", "updated_at"])
+    versioning.bump(lead)
+    lead.save(update_fields=["owner", "team", "queue", "updated_at", "version"])
     Handoff.objects.filter(lead=lead, status=HandoffStatus.OPEN).update(owner=person, team=person.team)
     who = person_of(actor) if actor else None
     LeadAssignment.objects.create(
@@ -236,7 +241,13 @@ def lead_assign(*, lead: Lead, person, actor, via: str = "", note: str = "") -> 
         explanation=(note or _("Assigned by %(who)s.") % {"who": who or _("the system")})[:500],
         actor=actor if getattr(actor, "pk", None) else None,
     )
-    audit.record(actor=actor, action="update", instance=lead, changes={"owner": [before, person.pk]}, via=via)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=lead,
+        changes={"owner": [before, person.pk], "version": [version_before, lead.version]},
+        via=via,
+    )
     return lead
 
 

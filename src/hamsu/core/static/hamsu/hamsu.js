@@ -6,6 +6,8 @@
     board.querySelectorAll(".deal-card").forEach(function (card) {
       card.addEventListener("dragstart", function (event) {
         event.dataTransfer.setData("text/plain", card.dataset.moveUrl);
+        // The stage this card showed: a deal someone else moved meanwhile is refused.
+        event.dataTransfer.setData("application/x-hamsu-stage", card.dataset.stage || "");
         card.classList.add("dragging");
       });
       card.addEventListener("dragend", function () { card.classList.remove("dragging"); });
@@ -18,7 +20,8 @@
         column.classList.remove("drop-target");
         var url = event.dataTransfer.getData("text/plain");
         if (!url) { return; }
-        htmx.ajax("POST", url, { values: { stage: column.dataset.stage }, swap: "none" });
+        var shown = event.dataTransfer.getData("application/x-hamsu-stage");
+        htmx.ajax("POST", url, { values: { stage: column.dataset.stage, from_stage: shown }, swap: "none" });
       });
     });
   }
@@ -28,6 +31,12 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     event.detail.target.querySelectorAll("[data-board]").forEach(initBoard);
     if (event.detail.target.matches && event.detail.target.matches("[data-board]")) { initBoard(event.detail.target); }
+  });
+  // A new move clears the last move's message; the board's own reload does not.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var box = document.getElementById("board-error");
+    var config = event.detail.requestConfig || {};
+    if (box && String(config.verb).toLowerCase() === "post") { box.classList.add("d-none"); }
   });
   document.addEventListener("htmx:responseError", function (event) {
     var box = document.getElementById("board-error");
