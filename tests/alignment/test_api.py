@@ -37,7 +37,8 @@ def open_round(api, **extra):
 
 def test_statements_are_public(client):
     response = client.get(f"{API}/statements")
-    assert response.status_code == 200 and len(response.json()) == 20
+    assert response.status_code == 200
+    assert len(response.json()) == 20
 
 
 def test_open_invite_answer_and_read_results(api, client):
@@ -55,17 +56,22 @@ def test_open_invite_answer_and_read_results(api, client):
     )
     assert invited.status_code == 201
     links = [i["link"] for i in invited.json()]
-    assert links[2] is None and all(links[:2])
+    assert links[2] is None
+    assert all(links[:2])
     tokens = [link.rstrip("/").rsplit("/", 1)[1] for link in links[:2]]
     anonymous = client  # no login: the token is the key
     anonymous.logout()
     got = anonymous.get(f"{API}/survey/{tokens[0]}")
-    assert got.status_code == 200 and got.json()["function"] == "sales"
+    assert got.status_code == 200
+    assert got.json()["function"] == "sales"
     saved = post(anonymous, f"{API}/survey/{tokens[0]}", {"answers": {"s1": 5}}, method="put")
-    assert saved.status_code == 200 and saved.json()["answered"] == 1 and "s20" in saved.json()["remaining"]
+    assert saved.status_code == 200
+    assert saved.json()["answered"] == 1
+    assert "s20" in saved.json()["remaining"]
     assert post(anonymous, f"{API}/survey/{tokens[0]}/submit", {"answers": all_answers(4)}).status_code == 201
     again = post(anonymous, f"{API}/survey/{tokens[0]}/submit", {"answers": all_answers(4)})
-    assert again.status_code == 409 and again["Content-Type"] == "application/problem+json"
+    assert again.status_code == 409
+    assert again["Content-Type"] == "application/problem+json"
     assert post(anonymous, f"{API}/survey/{tokens[1]}/submit", {"answers": all_answers(2)}).status_code == 201
 
 
@@ -75,9 +81,11 @@ def test_results_and_trend(api, add_responses):
 
     add_responses(Round.objects.get(pk=round_["id"]), {"sales": [4, 4, 5], "marketing": [2, 2, 2]})
     results = api.get(f"{API}/rounds/{round_['id']}/results").json()
-    assert results["enough"] and results["relationship"] == "Aligned"
+    assert results["enough"]
+    assert results["relationship"] == "Aligned"
     assert results["confidence_interval"]["low"] < results["total"] < results["confidence_interval"]["high"]
-    assert len(results["gaps"]) == 20 and len(results["evidence"]) == 11
+    assert len(results["gaps"]) == 20
+    assert len(results["evidence"]) == 11
     assert api.get(f"{API}/trend").json()[0]["round_id"] == round_["id"]
 
 
@@ -88,7 +96,8 @@ def test_a_submission_with_bad_ratings_gets_field_errors(api, client):
     response = post(client, f"{API}/survey/{token}/submit", {"answers": {"s1": 9}})
     assert response.status_code == 422
     assert {"field": "s1", "message": "Choose a rating from 1 to 5."} in response.json()["errors"]
-    assert Response.objects.count() == 0 and not Invitation.objects.get(pk=inv["id"]).used
+    assert Response.objects.count() == 0
+    assert not Invitation.objects.get(pk=inv["id"]).used
 
 
 def test_a_closed_round_rejects_answers_through_the_api(api, client):
@@ -120,7 +129,8 @@ def test_a_seller_cannot_open_rounds_or_import(client, rep):
 def test_round_validation_errors_are_field_level(api):
     body = {"name": "Past", "closes_at": (timezone.now() - datetime.timedelta(days=1)).isoformat()}
     response = post(api, f"{API}/rounds", body)
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "closes_at"
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "closes_at"
 
 
 def test_advisor_moves_and_action_items(api, marketer):
@@ -133,7 +143,8 @@ def test_advisor_moves_and_action_items(api, marketer):
         "pace": "fast",
     }
     advice = post(api, f"{API}/assessments", body)
-    assert advice.status_code == 201 and advice.json()["recommended"] == "Integrated"
+    assert advice.status_code == 201
+    assert advice.json()["recommended"] == "Integrated"
     found = api.get(f"{API}/moves").json()
     assert {m["key"] for m in found} >= {"rules", "meetings", "cro"}
     created = post(

@@ -40,7 +40,8 @@ def test_answer_on_a_phone_in_persian_save_and_come_back(
     page.get_by_test_id("submit").tap()
     page.get_by_test_id("survey-done").wait_for()
     response = Response.objects.get(round=round_)
-    assert response.function == "marketing" and response.ratings == [4] * 10 + [2] * 10
+    assert response.function == "marketing"
+    assert response.ratings == [4] * 10 + [2] * 10
     page.goto(url)
     assert page.get_by_test_id("survey-closed").is_visible()
 

@@ -21,7 +21,8 @@ def test_the_demo_has_two_closed_rounds_that_disagree_and_one_open(monkeypatch):
     lines = []
     generator.generate(scale="tiny", seed=7, progress=lines.append)
     closed = list(Round.objects.filter(status="closed").order_by("opens_at"))
-    assert len(closed) == 2 and Round.objects.filter(status="open").count() == 1
+    assert len(closed) == 2
+    assert Round.objects.filter(status="open").count() == 1
     for round_ in closed:
         results = selectors.round_results(round_)
         assert results.n_responses >= 24
@@ -48,10 +49,10 @@ def test_reminders_send_a_fresh_link_and_the_old_one_stops_working(make_round, i
     mail.outbox.clear()
     outcome = tasks.remind_and_close.call("https://hamsu.example")
     assert outcome == {"closed": 0, "reminded": 1}
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["x@example.com"]
-    assert (
-        "Reminder" in mail.outbox[0].subject and "https://hamsu.example/alignment/r/" in mail.outbox[0].body
-    )
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["x@example.com"]
+    assert "Reminder" in mail.outbox[0].subject
+    assert "https://hamsu.example/alignment/r/" in mail.outbox[0].body
     with pytest.raises(NotFound):
         services.invitation_for_token(old)
     new = mail.outbox[0].body.split("https://hamsu.example/alignment/r/")[1].split("/")[0]
@@ -64,7 +65,8 @@ def test_the_reminder_command_closes_due_rounds(make_round, capsys):
     Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
     call_command("alignment_remind", "--base-url", "https://hamsu.example")
     round_.refresh_from_db()
-    assert round_.status == "closed" and "Closed 1 round" in capsys.readouterr().out
+    assert round_.status == "closed"
+    assert "Closed 1 round" in capsys.readouterr().out
 
 
 def test_no_reminders_for_a_closed_round(make_round, leader):

@@ -28,7 +28,8 @@ def good_csv():
 def test_it_imports_a_clean_file(make_round):
     round_ = make_round()
     report = services.responses_import(round=round_, actor=None, text=good_csv())
-    assert report.ok and report.created == 3
+    assert report.ok
+    assert report.created == 3
     assert sorted(Response.objects.values_list("function", flat=True)) == ["marketing", "sales", "service"]
     # Anonymous round: respondent ids are not stored.
     assert set(Response.objects.values_list("respondent_label", flat=True)) == {""}
@@ -48,7 +49,8 @@ def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_written(make_ro
     report = services.responses_import(round=round_, actor=None, text=text)
     assert not report.ok
     where = {(e["line"], e["field"]) for e in report.errors}
-    assert (2, "s3") in where and (5, "respondent") in where
+    assert (2, "s3") in where
+    assert (5, "respondent") in where
     assert Response.objects.count() == 0
 
 
@@ -64,7 +66,8 @@ def test_a_closed_round_refuses_imports(make_round, leader):
     round_ = make_round()
     services.round_close(round=round_, actor=leader.user)
     report = services.responses_import(round=round_, actor=None, text=good_csv())
-    assert not report.ok and Response.objects.count() == 0
+    assert not report.ok
+    assert Response.objects.count() == 0
 
 
 def test_upload_from_the_page_shows_the_row_errors(leader_client, make_round):
@@ -72,10 +75,13 @@ def test_upload_from_the_page_shows_the_row_errors(leader_client, make_round):
     url = reverse("alignment:round_import", args=[round_.pk])
     bad = SimpleUploadedFile("r.csv", ("\n".join([HEADER, row("a", "sales", s2=9)])).encode())
     page = leader_client.post(url, {"file": bad})
-    assert page.status_code == 200 and b"import-errors" in page.content and b"s2" in page.content
+    assert page.status_code == 200
+    assert b"import-errors" in page.content
+    assert b"s2" in page.content
     good = SimpleUploadedFile("r.csv", good_csv().encode("utf-8-sig"))
     page = leader_client.post(url, {"file": good})
-    assert page.status_code == 302 and Response.objects.count() == 3
+    assert page.status_code == 302
+    assert Response.objects.count() == 3
 
 
 def test_upload_is_refused_to_a_seller(client, rep, make_round):
@@ -85,7 +91,8 @@ def test_upload_is_refused_to_a_seller(client, rep, make_round):
         reverse("alignment:round_import", args=[round_.pk]),
         {"file": SimpleUploadedFile("r.csv", good_csv().encode())},
     )
-    assert page.status_code == 403 and Response.objects.count() == 0
+    assert page.status_code == 403
+    assert Response.objects.count() == 0
 
 
 def test_the_command_imports_and_reports(make_round, tmp_path, capsys):
@@ -108,7 +115,9 @@ def test_an_anonymous_round_collects_by_links_or_by_import_never_both(make_round
     by_links = make_round()
     invite(by_links)
     report = services.responses_import(round=by_links, actor=None, text=good_csv())
-    assert not report.ok and report.errors[0]["field"] == "round" and Response.objects.count() == 0
+    assert not report.ok
+    assert report.errors[0]["field"] == "round"
+    assert Response.objects.count() == 0
     by_import = make_round()
     services.responses_import(round=by_import, actor=None, text=good_csv())
     with pytest.raises(Conflict):

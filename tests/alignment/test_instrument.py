@@ -27,7 +27,8 @@ def test_the_bands_follow_the_study_and_a_fraction_belongs_to_the_band_it_reache
 
 
 def test_it_credits_the_study():
-    assert "Kotler" in str(SOURCE) and "Harvard Business Review" in str(SOURCE)
+    assert "Kotler" in str(SOURCE)
+    assert "Harvard Business Review" in str(SOURCE)
 
 
 def test_statements_and_bands_are_in_persian():

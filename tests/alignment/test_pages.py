@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_the_overview_lists_rounds(leader_client, make_round):
     make_round("Spring check")
     page = leader_client.get(reverse("alignment:index"))
-    assert page.status_code == 200 and b"Spring check" in page.content
+    assert page.status_code == 200
+    assert b"Spring check" in page.content
 
 
 def test_a_leader_opens_a_round_with_a_jalali_date(leader_client):
@@ -36,18 +37,18 @@ def test_a_leader_opens_a_round_with_a_jalali_date(leader_client):
         },
     )
     round_ = Round.objects.get()
-    assert (
-        page.status_code == 302
-        and round_.anonymous
-        and round_.closes_at.date() == closes + datetime.timedelta(days=1)
-    )
+    assert page.status_code == 302
+    assert round_.anonymous
+    assert round_.closes_at.date() == closes + datetime.timedelta(days=1)
 
 
 def test_opening_a_round_in_the_past_shows_a_field_error(leader_client):
     page = leader_client.post(
         reverse("alignment:round_create"), {"name": "Late", "closes_on": "2020-01-01", "min_group_size": 3}
     )
-    assert page.status_code == 200 and b"invalid-feedback" in page.content and not Round.objects.exists()
+    assert page.status_code == 200
+    assert b"invalid-feedback" in page.content
+    assert not Round.objects.exists()
 
 
 def test_a_seller_cannot_open_a_round(client, rep):
@@ -72,7 +73,8 @@ def test_inviting_by_email_sends_a_link_and_personal_links_are_shown_once(
                 "links_level": "staff",
             },
         )
-    assert page.status_code == 200 and b"issued-links" in page.content
+    assert page.status_code == 200
+    assert b"issued-links" in page.content
     assert page.content.count(b"/alignment/r/") == 2
     invitations = Invitation.objects.filter(round=round_)
     assert invitations.filter(email="ext@example.com", function="marketing", level="head").exists()
@@ -80,7 +82,8 @@ def test_inviting_by_email_sends_a_link_and_personal_links_are_shown_once(
     assert invitations.filter(level="head", function="marketing").count() == 2  # Hal is a head too
     # Every e-mailed invitation got a message with a working link, in both languages.
     assert len(mail.outbox) == invitations.exclude(email="").count()
-    assert "/alignment/r/" in mail.outbox[0].body and "----------" in mail.outbox[0].body
+    assert "/alignment/r/" in mail.outbox[0].body
+    assert "----------" in mail.outbox[0].body
 
 
 def test_a_bad_invitation_line_is_a_field_error_and_nothing_is_created(leader_client, make_round):
@@ -89,7 +92,8 @@ def test_a_bad_invitation_line_is_a_field_error_and_nothing_is_created(leader_cl
         reverse("alignment:round_invite", args=[round_.pk]),
         {"emails": "not-an-email, sales\nok@example.com, finance", "links": 0},
     )
-    assert b'data-field-error="emails"' in page.content and not Invitation.objects.exists()
+    assert b'data-field-error="emails"' in page.content
+    assert not Invitation.objects.exists()
 
 
 def test_results_page_shows_score_gaps_heat_map_and_evidence(leader_client, make_round, add_responses):
@@ -98,8 +102,11 @@ def test_results_page_shows_score_gaps_heat_map_and_evidence(leader_client, make
     page = leader_client.get(reverse("alignment:round", args=[round_.pk]))
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'data-testid="company-score"' in html and 'id="heat-chart"' in html and "echarts.min.js" in html
-    assert 'data-flagged="1"' in html and 'data-testid="indicator-s17"' in html
+    assert 'data-testid="company-score"' in html
+    assert 'id="heat-chart"' in html
+    assert "echarts.min.js" in html
+    assert 'data-flagged="1"' in html
+    assert 'data-testid="indicator-s17"' in html
     assert 'data-testid="pooled"' in html  # the lone service respondent is pooled
 
 
@@ -107,7 +114,8 @@ def test_results_page_says_when_too_few_have_answered(leader_client, make_round,
     round_ = make_round()
     add_responses(round_, {"sales": [4]})
     page = leader_client.get(reverse("alignment:round", args=[round_.pk]))
-    assert b"too-few" in page.content and b"company-score" not in page.content
+    assert b"too-few" in page.content
+    assert b"company-score" not in page.content
 
 
 def test_the_report_prints_in_english_and_persian(leader_client, make_round, add_responses):
@@ -115,16 +123,14 @@ def test_the_report_prints_in_english_and_persian(leader_client, make_round, add
     add_responses(round_, {"sales": [4, 4, 4], "marketing": [3, 3, 3]})
     url = reverse("alignment:report", args=[round_.pk])
     english = leader_client.get(url + "?lang=en").content.decode()
-    assert (
-        'dir="ltr"' in english
-        and "alignment/report.css" in english
-        and "Download PDF" in english
-        and "report.pdf?lang=en" in english
-    )
+    assert 'dir="ltr"' in english
+    assert "alignment/report.css" in english
+    assert "Download PDF" in english
+    assert "report.pdf?lang=en" in english
     persian = leader_client.get(url + "?lang=fa").content.decode()
-    assert (
-        'dir="rtl"' in persian and "bootstrap.rtl" in persian and "Kotler" not in persian.split("report")[0]
-    )
+    assert 'dir="rtl"' in persian
+    assert "bootstrap.rtl" in persian
+    assert "Kotler" not in persian.split("report")[0]
 
 
 def test_the_reports_stylesheet_lays_it_out_for_print():
@@ -154,14 +160,16 @@ def test_advisor_page_recommends(leader_client):
 
 def test_moves_page_and_adopting_a_move(leader_client, marketer):
     page = leader_client.get(reverse("alignment:moves") + "?target=Aligned")
-    assert page.status_code == 200 and b"status-meetings" in page.content
+    assert page.status_code == 200
+    assert b"status-meetings" in page.content
     page = leader_client.post(
         reverse("alignment:adopt", args=["meetings"]),
         {"title": "Monthly sales-marketing meeting", "owner": marketer.pk, "due_on": "2027-02-01"},
     )
     assert page.status_code == 302
     item = ActionItem.objects.get()
-    assert item.owner == marketer and item.due_on == datetime.date(2027, 2, 1)
+    assert item.owner == marketer
+    assert item.due_on == datetime.date(2027, 2, 1)
     page = leader_client.post(reverse("alignment:action_status", args=[item.pk]), {"status": "done"})
     item.refresh_from_db()
     assert item.status == "done"
@@ -198,7 +206,8 @@ def test_individual_answers_of_a_named_round_are_shown_only_to_those_who_run_rou
     assert b"Individual answers" in leader_client.get(url).content
     client.force_login(rep.user)
     page = client.get(url)
-    assert page.status_code == 200 and b"Individual answers" not in page.content
+    assert page.status_code == 200
+    assert b"Individual answers" not in page.content
 
 
 def test_an_anonymous_round_never_lists_individual_answers(leader_client, make_round, add_responses):
@@ -213,7 +222,8 @@ def test_at_the_target_the_moves_page_lists_practices_to_keep(leader_client, mak
     round_ = make_round()
     add_responses(round_, {"sales": [4, 4, 4], "marketing": [4, 4, 4]})  # 80: Integrated
     page = leader_client.get(reverse("alignment:moves") + "?target=Aligned")
-    assert b"at-target" in page.content and b"status-rules" in page.content
+    assert b"at-target" in page.content
+    assert b"status-rules" in page.content
 
 
 def _queries(client, url):
@@ -246,7 +256,8 @@ def test_a_lost_personal_link_can_be_replaced(leader_client, client, make_round,
     invitation, old = invite(round_)
     page = leader_client.post(reverse("alignment:invitation_link", args=[invitation.pk]))
     html = page.content.decode()
-    assert page.status_code == 200 and 'data-testid="issued-links"' in html
+    assert page.status_code == 200
+    assert 'data-testid="issued-links"' in html
     new = html.split("/alignment/r/")[1].split("/")[0]
     assert client.get(reverse("alignment:survey", args=[old])).status_code == 404
     assert client.get(reverse("alignment:survey", args=[new])).status_code == 200
@@ -261,7 +272,8 @@ def test_the_round_page_shows_who_has_answered_by_function(leader_client, make_r
     services.survey_submit(token=token, answers={f"s{i}": 3 for i in range(1, 21)})
     page = leader_client.get(reverse("alignment:round", args=[round_.pk]))
     html = page.content.decode()
-    assert 'data-testid="progress"' in html and 'data-testid="company-score"' not in html
+    assert 'data-testid="progress"' in html
+    assert 'data-testid="company-score"' not in html
 
 
 def test_a_seller_sees_the_advisor_but_cannot_answer_it_or_adopt_moves(client, rep, marketer):
@@ -284,4 +296,5 @@ def test_a_seller_sees_the_advisor_but_cannot_answer_it_or_adopt_moves(client, r
         ).status_code
         == 403
     )
-    assert not Assessment.objects.exists() and not ActionItem.objects.exists()
+    assert not Assessment.objects.exists()
+    assert not ActionItem.objects.exists()

@@ -56,12 +56,14 @@ def font_names(reader: PdfReader) -> set[str]:
 def test_the_english_pdf_has_the_score_band_charts_and_tables(leader_client, answered):
     total = selectors.round_results(answered).result.total
     response = leader_client.get(reverse("alignment:report_pdf", args=[answered.pk]) + "?lang=en")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     reader, text = read(response.content)
     relationship = selectors.round_results(answered).result.relationship
     assert relationship == Relationship.ALIGNED  # 4s and 5s against 2s and 3s
-    assert f"{total:.1f}" in text and "Aligned" in text
+    assert f"{total:.1f}" in text
+    assert "Aligned" in text
     for title in (
         "Company score against the four bands",
         "Score by function",
@@ -80,9 +82,11 @@ def test_the_persian_pdf_is_shaped_right_to_left_with_persian_digits(leader_clie
     total = selectors.round_results(answered).result.total
     response = leader_client.get(reverse("alignment:report_pdf", args=[answered.pk]) + "?lang=fa")
     reader, text = read(response.content)
-    assert response.status_code == 200 and reader.metadata.get("/Title")
+    assert response.status_code == 200
+    assert reader.metadata.get("/Title")
     # Persian digits of the score, as the HTML report prints them.
-    assert has_persian_number(text, total) and f"{total:.1f}" not in text
+    assert has_persian_number(text, total)
+    assert f"{total:.1f}" not in text
     assert any(name.endswith("+Vazirmatn") for name in font_names(reader))
     # Shaped Persian text is extracted as presentation forms or base letters depending on
     # the reader; either way Arabic-script letters are there and the English title is not.
@@ -91,7 +95,8 @@ def test_the_persian_pdf_is_shaped_right_to_left_with_persian_digits(leader_clie
         band = str(RELATIONSHIP_LABELS[Relationship.ALIGNED])
         title = gettext("Company score against the four bands")
     assert band in text and title in text  # the band's and the chart's Persian names
-    assert "Score by function" not in text and "Company score against" not in text
+    assert "Score by function" not in text
+    assert "Company score against" not in text
 
 
 def test_the_report_page_offers_the_pdf_in_its_language(leader_client, answered):
@@ -106,7 +111,8 @@ def test_a_round_without_enough_answers_still_prints_saying_so(leader_client, ma
     response = leader_client.get(reverse("alignment:report_pdf", args=[round_.pk]) + "?lang=en")
     _reader, text = read(response.content)
     assert "Results appear once at least 3 people have answered" in text
-    assert "Responses so far: 1." in text and "Score by function" not in text
+    assert "Responses so far: 1." in text
+    assert "Score by function" not in text
 
 
 def test_the_next_moves_are_in_the_pdf(leader_client, answered, leader):
@@ -124,13 +130,15 @@ def test_the_next_moves_are_in_the_pdf(leader_client, answered, leader):
     )
     response = leader_client.get(reverse("alignment:report_pdf", args=[answered.pk]) + "?lang=en")
     _reader, text = read(response.content)
-    assert "Where to go next" in text and "Recommended relationship: Integrated." in text
+    assert "Where to go next" in text
+    assert "Recommended relationship: Integrated." in text
 
 
 def test_the_api_twin_returns_the_same_pdf(leader_client, answered):
     total = selectors.round_results(answered).result.total
     response = leader_client.get(f"{API}/rounds/{answered.pk}/report.pdf?lang=fa")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     _reader, text = read(response.content)
     assert has_persian_number(text, total)
     assert leader_client.get(f"{API}/rounds/{answered.pk}/report.pdf?lang=de").status_code == 422
@@ -145,7 +153,8 @@ def test_who_cannot_see_the_report_cannot_download_it(client, answered):
     client.force_login(nobody)
     assert client.get(url).status_code == 403
     response = client.get(f"{API}/rounds/{answered.pk}/report.pdf")
-    assert response.status_code == 403 and response["Content-Type"].startswith("application/problem+json")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/problem+json")
 
 
 def test_a_missing_font_says_how_to_install_it(settings, tmp_path, answered):
@@ -157,8 +166,10 @@ def test_a_missing_font_says_how_to_install_it(settings, tmp_path, answered):
 def test_the_heat_map_uses_the_pages_colour_scale():
     from hamsu.alignment.pdf_charts import heat_colour
 
-    assert heat_colour(1) == (215, 48, 39) and heat_colour(5) == (26, 152, 80)
+    assert heat_colour(1) == (215, 48, 39)
+    assert heat_colour(5) == (26, 152, 80)
     assert heat_colour(3) == (254, 224, 139)  # the middle stop, as on the page
-    assert heat_colour(0.2) == heat_colour(1) and heat_colour(9) == heat_colour(5)
+    assert heat_colour(0.2) == heat_colour(1)
+    assert heat_colour(9) == heat_colour(5)
     low, high = heat_colour(2), heat_colour(4)
     assert low[0] > high[0] and low[1] < high[1]  # redder below the middle, greener above

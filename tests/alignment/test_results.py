@@ -47,7 +47,8 @@ def test_nothing_is_shown_below_the_minimum_number_of_responses(make_round, add_
     round_ = make_round(min_group_size=3)
     add_responses(round_, {"sales": [4, 2]})
     results = selectors.round_results(round_)
-    assert not results.enough and results.result is None
+    assert not results.enough
+    assert results.result is None
 
 
 def test_small_groups_are_pooled_so_no_one_can_be_worked_out_by_subtraction(make_round, add_responses):
@@ -56,9 +57,11 @@ def test_small_groups_are_pooled_so_no_one_can_be_worked_out_by_subtraction(make
     # their mean by subtraction, so they must not stand alone.
     add_responses(round_, {"sales": [3, 3, 3, 3], "marketing": [2, 2, 2], "service": [5, 1]})
     results = selectors.round_results(round_)
-    assert "service" not in results.result.by_function and "other" not in results.result.by_function
+    assert "service" not in results.result.by_function
+    assert "other" not in results.result.by_function
     assert all(n >= 3 for n in results.result.n_by_function.values())
-    assert results.pooled == ["service"] and results.left_out == 2
+    assert results.pooled == ["service"]
+    assert results.left_out == 2
     assert results.result.n_respondents == 7
 
 
@@ -69,8 +72,11 @@ def test_groups_too_small_even_when_pooled_are_left_out_not_merged_into_marketin
     ]
     protected = pool_small_groups(answers, 3)
     functions = [a.function for a in protected.responses]
-    assert protected.left_out == 2 and protected.pooled == ["leadership", "service"]
-    assert functions.count("sales") == 5 and functions.count("marketing") == 5 and "other" not in functions
+    assert protected.left_out == 2
+    assert protected.pooled == ["leadership", "service"]
+    assert functions.count("sales") == 5
+    assert functions.count("marketing") == 5
+    assert "other" not in functions
 
 
 def test_small_groups_that_together_reach_the_minimum_are_shown_as_other():
@@ -79,7 +85,8 @@ def test_small_groups_that_together_reach_the_minimum_are_shown_as_other():
         for i, f in enumerate(["sales"] * 5 + ["service"] * 2 + ["leadership"] * 2)
     ]
     protected = pool_small_groups(answers, 3)
-    assert [a.function for a in protected.responses].count("other") == 4 and protected.left_out == 0
+    assert [a.function for a in protected.responses].count("other") == 4
+    assert protected.left_out == 0
 
 
 def test_a_lone_head_of_marketing_is_never_shown_nor_counted(make_round, add_responses):
@@ -89,7 +96,8 @@ def test_a_lone_head_of_marketing_is_never_shown_nor_counted(make_round, add_res
     assert "marketing" not in results.result.by_function
     assert all(g.gap is None for g in results.result.gaps.values())
     # The company score is the sales mean: the lone answer cannot be subtracted out.
-    assert results.result.total == 80 and results.left_out == 1
+    assert results.result.total == 80
+    assert results.left_out == 1
 
 
 def test_trend_across_rounds(make_round, add_responses):
@@ -129,7 +137,9 @@ def test_an_anonymous_round_answered_by_links_shows_results_only_once_closed(
     invite(round_)
     add_responses(round_, {"sales": [3, 3, 3], "marketing": [2, 2, 2]})
     live = selectors.round_results(round_)
-    assert live.hidden_until_closed and live.result is None and live.n_responses == 6
+    assert live.hidden_until_closed
+    assert live.result is None
+    assert live.n_responses == 6
     services.round_close(round=round_, actor=leader.user)
     assert selectors.round_results(round_).result is not None
 

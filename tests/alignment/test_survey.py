@@ -31,7 +31,8 @@ def test_it_accepts_one_complete_response_per_invitation(make_round, invite):
     round_ = make_round()
     _inv, token = invite(round_, function="marketing")
     response = services.survey_submit(token=token, answers=all_answers(4))
-    assert response.function == "marketing" and response.ratings == [4] * 20
+    assert response.function == "marketing"
+    assert response.ratings == [4] * 20
     with pytest.raises(Conflict):
         services.survey_submit(token=token, answers=all_answers(2))
     with pytest.raises(Conflict):
@@ -108,7 +109,8 @@ def test_an_anonymous_response_cannot_be_traced_to_its_invitation(make_round, in
         isinstance(response.pk, type(response.pk)) and len(str(response.pk)) == 36
     )  # random, not sequential
     invitation = Invitation.objects.get(pk=issued.invitation.pk)
-    assert invitation.used and invitation.draft == {}
+    assert invitation.used
+    assert invitation.draft == {}
     # No audit row names the response, so the audit trail cannot join the two either.
     assert not AuditEntry.objects.filter(object_type="alignment.response").exists()
     # Nothing on the invitation side points at a response.
@@ -144,7 +146,8 @@ def test_the_page_works_without_an_account_and_on_a_phone(client, make_round, in
     page = client.get(reverse("alignment:survey", args=[token]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'name="viewport"' in html and 'name="s20"' in html
+    assert 'name="viewport"' in html
+    assert 'name="s20"' in html
     assert page["Cache-Control"].startswith("max-age=0") or "no-cache" in page["Cache-Control"]
 
 
@@ -153,13 +156,15 @@ def test_the_page_saves_then_submits(client, make_round, invite):
     _inv, token = invite(round_)
     url = reverse("alignment:survey", args=[token])
     page = client.post(url, {"s1": "4", "action": "save"}, follow=True)
-    assert page.status_code == 200 and 'value="4" autocomplete="off" checked' in page.content.decode()
+    assert page.status_code == 200
+    assert 'value="4" autocomplete="off" checked' in page.content.decode()
     page = client.post(url, {"s2": "4", "action": "submit"})
     assert page.status_code == 422
     assert 'data-field-error="s3"' in page.content.decode()
     assert services.invitation_for_token(token).draft == {"s1": 4, "s2": 4}
     page = client.post(url, {**{f"s{i}": "3" for i in range(3, 21)}, "action": "submit"})
-    assert page.status_code == 200 and b"survey-done" in page.content
+    assert page.status_code == 200
+    assert b"survey-done" in page.content
     assert Response.objects.filter(round=round_).count() == 1
     again = client.get(url)
     assert again.status_code == 409
@@ -170,7 +175,8 @@ def test_the_page_works_in_persian_right_to_left(client, make_round, invite):
     client.cookies["django_language"] = "fa"
     page = client.get(reverse("alignment:survey", args=[token]), HTTP_ACCEPT_LANGUAGE="fa")
     html = page.content.decode()
-    assert 'dir="rtl"' in html and "bootstrap.rtl" in html
+    assert 'dir="rtl"' in html
+    assert "bootstrap.rtl" in html
 
 
 def test_the_page_of_a_closed_round_says_so(client, make_round, invite, leader):
@@ -178,4 +184,5 @@ def test_the_page_of_a_closed_round_says_so(client, make_round, invite, leader):
     _inv, token = invite(round_)
     services.round_close(round=round_, actor=leader.user)
     page = client.get(reverse("alignment:survey", args=[token]))
-    assert page.status_code == 409 and b"survey-closed" in page.content
+    assert page.status_code == 409
+    assert b"survey-closed" in page.content

@@ -89,11 +89,11 @@ def test_position_based_weights_and_time_decay_half_life(capsys, touch_file):
     code, out, _ = run(
         capsys, touch_file, "--model", "position_based", "--first-weight", "0.5", "--last-weight", "0.3"
     )
-    assert code == 0 and json.loads(out)["channels"]["email"]["conversions"] == pytest.approx(0.2 + 0.3 / 0.8)
+    assert code == 0
+    assert json.loads(out)["channels"]["email"]["conversions"] == pytest.approx(0.2 + 0.3 / 0.8)
     code, out, _ = run(capsys, touch_file, "--model", "time_decay", "--half-life-days", "1")
-    assert code == 0 and json.loads(out)["channels"]["search"]["conversions"] == pytest.approx(
-        (0.25 + 1) / 1.75
-    )
+    assert code == 0
+    assert json.loads(out)["channels"]["search"]["conversions"] == pytest.approx((0.25 + 1) / 1.75)
 
 
 @pytest.mark.parametrize(
@@ -114,10 +114,13 @@ def test_errors_exit_2_with_a_reason(capsys, touch_file, args, message):
 
 def test_unreadable_and_bad_files_exit_2(capsys, tmp_path):
     code, _, err = run(capsys, tmp_path / "missing.csv", "--model", "linear")
-    assert code == 2 and "cannot read" in err
+    assert code == 2
+    assert "cannot read" in err
     bad = tmp_path / "paths.csv"
     bad.write_text("path;total_conversions\na >  > b;1\n")
     code, _, err = run(capsys, bad, "--model", "linear")
-    assert code == 2 and "empty channel name" in err
+    assert code == 2
+    assert "empty channel name" in err
     code, _, err = run(capsys, bad, "--model", "linear", "--lookback-days", "3")
-    assert code == 2 and "lookback" in err
+    assert code == 2
+    assert "lookback" in err

@@ -54,7 +54,9 @@ def test_it_prints_readable_text(two_respondents: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert "Total: 59.5" in out
     assert "Relationship: Defined" in out
-    assert "sales" in out and "62.0" in out and "Aligned" in out
+    assert "sales" in out
+    assert "62.0" in out
+    assert "Aligned" in out
     assert "s1    +4.00" in out
 
 

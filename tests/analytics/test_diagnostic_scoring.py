@@ -139,13 +139,15 @@ def test_large_and_meaningful_gap_needs_size_and_significance() -> None:
     gaps = score_csv_text(text).gaps
     # s1: 14/3 - 4/3 = 10/3, tiny spread -> flagged
     assert gaps["s1"].gap == pytest.approx(10 / 3)
-    assert gaps["s1"].p_value is not None and gaps["s1"].p_value < 0.01
+    assert gaps["s1"].p_value is not None
+    assert gaps["s1"].p_value < 0.01
     assert gaps["s1"].large_and_meaningful
     # s2: 11/3 - 10/3 = 1/3 -> too small to flag whatever the p-value
     assert gaps["s2"].gap == pytest.approx(1 / 3)
     assert not gaps["s2"].large_and_meaningful
     # identical constant ratings: no difference, p = 1
-    assert gaps["s3"].gap == 0 and gaps["s3"].p_value == 1.0
+    assert gaps["s3"].gap == 0
+    assert gaps["s3"].p_value == 1.0
 
 
 def test_mann_whitney_option() -> None:
@@ -290,7 +292,8 @@ def test_responses_from_mappings_for_stored_answers() -> None:
         {"respondent": "b", "function": "marketing", **dict.fromkeys(STATEMENTS, 2), "s4": None},
     ]
     responses = responses_from_mappings(rows)
-    assert responses[0].function == "sales" and responses[0].total == 60
+    assert responses[0].function == "sales"
+    assert responses[0].total == 60
     assert not responses[1].is_complete
     with pytest.raises(DiagnosticInputError, match="row 2: duplicate respondent id 'a'"):
         responses_from_mappings([rows[0], rows[0]])

@@ -21,7 +21,8 @@ def test_override_replaces_the_sellers_call_not_adds_to_it():
     r = roll_up_calls(CALLS, TEAMS, ov)
     a = r.filter(pl.col("team") == "A").row(0, named=True)
     assert a["commit"] == 170 and a["best_case"] == 230  # null override field keeps the seller's 80
-    assert a["overridden"] == 1 and a["sellers"] == 2
+    assert a["overridden"] == 1
+    assert a["sellers"] == 2
     assert a["seller_commit"] == 150
     b = r.filter(pl.col("team") == "B").row(0, named=True)
     assert (b["commit"], b["best_case"], b["overridden"]) == (20, 30, 0)
@@ -40,7 +41,9 @@ def test_manager_call_for_a_silent_seller_counts():
     ov = pl.DataFrame({"seller": ["s4"], "period": ["2017Q3"], "commit": [10], "best_case": [12]})
     eff = effective_calls(CALLS, ov)
     s4 = eff.filter(pl.col("seller") == "s4").row(0, named=True)
-    assert s4["commit"] == 10 and s4["overridden"] and s4["seller_commit"] is None
+    assert s4["commit"] == 10
+    assert s4["overridden"]
+    assert s4["seller_commit"] is None
 
 
 def test_duplicate_calls_are_rejected():

@@ -116,8 +116,10 @@ def test_quantiles_are_ordered(ages, seed):
         ["E"] * len(ages), ages, values, t, [Window(1, 20), Window(21, 90)], n_draws=300, seed=seed
     )
     p10, p50, p90 = mc.quantiles()
-    assert (p10 <= p50).all() and (p50 <= p90).all()
-    assert (mc.draws >= 0).all() and (mc.draws <= values.sum() + 1e-9).all()
+    assert (p10 <= p50).all()
+    assert (p50 <= p90).all()
+    assert (mc.draws >= 0).all()
+    assert (mc.draws <= values.sum() + 1e-9).all()
 
 
 def test_arrivals_walking_through_stages_are_simulated():

@@ -46,7 +46,9 @@ def test_open_deals_ignore_the_future():
 def test_stage_spells_record_exit_and_censoring():
     sp = stage_spells_as_of(_events(), D(2017, 1, 10)).sort(["object_id", "entered_at"])
     c_pros = sp.filter((pl.col("object_id") == "C") & (pl.col("stage") == "Prospecting")).row(0, named=True)
-    assert c_pros["exit_to"] == "Engaging" and c_pros["days"] == 14 and not c_pros["is_open"]
+    assert c_pros["exit_to"] == "Engaging"
+    assert c_pros["days"] == 14
+    assert not c_pros["is_open"]
     a = sp.filter(pl.col("object_id") == "A").row(0, named=True)
     assert a["is_open"] and a["exit_to"] is None and a["days"] == 9  # won on the 11th: not known yet
 
@@ -54,8 +56,10 @@ def test_stage_spells_record_exit_and_censoring():
 def test_outcome_spells_measure_to_the_final_outcome():
     out = outcome_spells_as_of(_events(), D(2017, 1, 20)).sort(["object_id", "stage"])
     rows = {(r["object_id"], r["stage"]): r for r in out.iter_rows(named=True)}
-    assert rows[("A", "Engaging")]["outcome"] == "won" and rows[("A", "Engaging")]["days"] == 10
-    assert rows[("B", "Engaging")]["outcome"] is None and rows[("B", "Engaging")]["days"] == 15
+    assert rows[("A", "Engaging")]["outcome"] == "won"
+    assert rows[("A", "Engaging")]["days"] == 10
+    assert rows[("B", "Engaging")]["outcome"] is None
+    assert rows[("B", "Engaging")]["days"] == 15
     assert rows[("C", "Prospecting")]["days"] == 31
 
 

@@ -14,7 +14,8 @@ def test_hand_computed_with_censoring():
     np.testing.assert_allclose(t.cif[t.index("won")], [0, 0.25, 0.25, 0.75])
     np.testing.assert_allclose(t.cif[t.index("lost")], [0, 0, 0.25, 0.25])
     np.testing.assert_allclose(t.survival, [1, 0.75, 0.5, 0.0])
-    assert t.n_spells == 4 and t.n_exits == 3
+    assert t.n_spells == 4
+    assert t.n_exits == 3
 
 
 def test_censoring_is_not_read_as_a_loss_or_a_win():

@@ -93,7 +93,8 @@ def test_age_conditioning_gives_stale_deals_low_probability():
     t = fit_exit_table([5, 8, 10, 3, 20, 30], ["won", "won", "won", "lost", "lost", "lost"])
     p = age_conditioned_win_probability(t, np.array([0, 10, 12]))
     assert p[0] == pytest.approx(0.5)
-    assert p[1] == 0.0 and p[2] == 0.0
+    assert p[1] == 0.0
+    assert p[2] == 0.0
 
 
 def test_learned_weighted_forecast_is_window_and_age_aware():

@@ -58,7 +58,8 @@ def test_leakage_per_stage():
 
 def test_time_in_stage_separates_open_stays():
     t = {r["stage"]: r for r in time_in_stage(_events(), as_of=D(2017, 1, 10)).iter_rows(named=True)}
-    assert t["inquiry"]["completed"] == 3 and t["inquiry"]["open"] == 1
+    assert t["inquiry"]["completed"] == 3
+    assert t["inquiry"]["open"] == 1
     assert t["inquiry"]["median_days"] == pytest.approx(2.0)  # 2, 1, 3 days
     assert t["inquiry"]["open_median_age_days"] == pytest.approx(7.0)  # o4 since Jan 3
     assert t["mql"]["median_days"] == pytest.approx(2.5)  # 3 and 2

@@ -84,15 +84,20 @@ def test_evaluate_holdout_compares_all_scorers() -> None:
     )
     assert report.n_train + report.n_test == 1200
     names = [r.name for r in report.results]
-    assert len(names) == 4 and names[0].startswith("predictive")
+    assert len(names) == 4
+    assert names[0].startswith("predictive")
     for result in report.results:
         assert 0.6 < result.auc <= 1.0
-        assert result.auc_ci is not None and result.auc_ci[0] <= result.auc <= result.auc_ci[1]
+        assert result.auc_ci is not None
+        assert result.auc_ci[0] <= result.auc <= result.auc_ci[1]
         assert result.lift_10 > 1.0
-    assert report.results[0].brier is not None and report.results[2].brier is None
-    assert report.results[0].auc_gap_to_first_ci is None and report.results[1].auc_gap_to_first_ci
+    assert report.results[0].brier is not None
+    assert report.results[2].brier is None
+    assert report.results[0].auc_gap_to_first_ci is None
+    assert report.results[1].auc_gap_to_first_ci
     markdown = report.to_markdown()
-    assert "| rule points (hand-written) |" in markdown and "n/a (points)" in markdown
+    assert "| rule points (hand-written) |" in markdown
+    assert "n/a (points)" in markdown
 
 
 def test_censored_test_leads_are_excluded() -> None:

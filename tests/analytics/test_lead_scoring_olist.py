@@ -70,4 +70,5 @@ def test_model_beats_the_hand_written_rules_on_the_time_holdout() -> None:
     by_name = {r.name.split(" (")[0] + (" hand" if "hand" in r.name else ""): r for r in report.results}
     assert by_name["predictive"].auc > 0.65
     assert by_name["predictive"].auc > by_name["rule points hand"].auc
-    assert by_name["predictive"].brier is not None and by_name["predictive"].brier < 0.1
+    assert by_name["predictive"].brier is not None
+    assert by_name["predictive"].brier < 0.1

@@ -49,7 +49,8 @@ def test_it_learns_the_signal_and_is_calibrated(fitted: PredictiveLeadScorer) ->
     assert roc_auc_score(test["won"].to_numpy(), p) > 0.7
     # calibration in the large: predicted and observed win rates agree
     assert p.mean() == pytest.approx(test["won"].mean(), abs=0.03)
-    assert fitted.info is not None and fitted.info.n_leads == 1500
+    assert fitted.info is not None
+    assert fitted.info.n_leads == 1500
 
 
 def test_reasons_add_up_to_the_probability(fitted: PredictiveLeadScorer) -> None:
@@ -68,13 +69,15 @@ def test_reasons_read_plainly(fitted: PredictiveLeadScorer) -> None:
     )
     (explanation,) = fitted.explain(lead)
     top = explanation.top_positive(1)[0]
-    assert top.field == "origin" and top.value == "referral"
+    assert top.field == "origin"
+    assert top.value == "referral"
     assert top.text.startswith("origin = referral raises the odds ×")
     assert top.odds_ratio > 1.5
     social = fitted.explain(lead.with_columns(origin=pl.lit("social")))[0]
     assert social.top_negative(1)[0].text.startswith("origin = social lowers the odds ×0.")
     pages = [r for r in fitted.explain(lead, min_effect=0.0)[0].reasons if r.field == "page"]
-    assert pages and pages[0].value == "never-seen (rare value)"
+    assert pages
+    assert pages[0].value == "never-seen (rare value)"
 
 
 def test_missing_values_are_a_category(fitted: PredictiveLeadScorer) -> None:

@@ -27,7 +27,8 @@ def post(client, url, body, auth):
 def test_tokens_are_stored_hashed_and_can_be_revoked(client, rep, auth):
     raw = auth["HTTP_AUTHORIZATION"].split()[1]
     token = ApiToken.objects.get()
-    assert raw not in (token.token_hash, token.prefix) and token.token_hash != raw
+    assert raw not in (token.token_hash, token.prefix)
+    assert token.token_hash != raw
     assert client.get("/api/v1/opportunities", **auth).status_code == 200
     tokens.token_revoke(user=rep.user, token_id=token.pk)
     response = client.get("/api/v1/opportunities", **auth)
@@ -58,7 +59,8 @@ def test_create_list_and_move_an_opportunity(client, rep, auth, make_account):
         {"stage": "qualifying", "reason": "call went well"},
         auth,
     )
-    assert moved.status_code == 200 and moved.json()["stage"] == "qualifying"
+    assert moved.status_code == 200
+    assert moved.json()["stage"] == "qualifying"
     events = client.get(f"/api/v1/opportunities/{opp_id}/stage-events", **auth).json()["items"]
     assert [(e["from_stage"], e["to_stage"]) for e in events] == [
         ("", "prospecting"),
@@ -110,7 +112,8 @@ def test_missing_fields_are_listed_by_name(client, auth):
 def test_oversized_payloads_are_refused_before_parsing(client, auth, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = post(client, "/api/v1/opportunities", {"name": "x" * 5000}, auth)
-    assert response.status_code == 413 and response.json()["status"] == 413
+    assert response.status_code == 413
+    assert response.json()["status"] == 413
 
 
 def test_someone_elses_records_are_invisible_through_the_api(client, rep, other_rep, auth, make_opportunity):

@@ -49,7 +49,8 @@ def test_create_a_routing_rule_move_it_up_and_test_it(
     page.wait_for_url(f"{live_server.url}/funnel/rules/routing/")
 
     gulf = RoutingRule.objects.get(name="Gulf")
-    assert gulf.countries == ["AE", "OM"] and gulf.team == teams["enterprise"]
+    assert gulf.countries == ["AE", "OM"]
+    assert gulf.team == teams["enterprise"]
     assert "country is one of AE, OM" in page.get_by_test_id(f"criteria-{gulf.pk}").inner_text()
 
     # The up button posts with htmx and only the table is swapped in.
@@ -63,7 +64,8 @@ def test_create_a_routing_rule_move_it_up_and_test_it(
     page.fill("#id_lead", "sara@gulf.example")
     page.get_by_test_id("run-test").click()
     decision = page.get_by_test_id("routing-decision").inner_text()
-    assert "Would go to Reza Rep" in decision and "The highlighted rule is the one that fires." in decision
+    assert "Would go to Reza Rep" in decision
+    assert "The highlighted rule is the one that fires." in decision
     if os.environ.get("HAMSU_SCREENSHOTS"):
         page.screenshot(
             path=os.path.join(os.environ["HAMSU_SCREENSHOTS"], "routing-test.png"), full_page=True

@@ -50,14 +50,16 @@ def test_a_marketer_creates_and_changes_a_campaign(client, marketer, catalogue):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["utm_campaign"] == "expo-26" and float(body["spend_base"]) == 0
+    assert body["utm_campaign"] == "expo-26"
+    assert float(body["spend_base"]) == 0
     patched = client.patch(
         f"/api/v1/campaigns/{body['id']}",
         json.dumps({"status": "active"}),
         content_type="application/json",
         **auth,
     )
-    assert patched.status_code == 200 and patched.json()["status"] == "active"
+    assert patched.status_code == 200
+    assert patched.json()["status"] == "active"
     assert AuditEntry.objects.filter(object_type="campaigns.campaign").count() == 2
 
 
@@ -101,7 +103,8 @@ def test_spend_is_converted_to_the_base_currency_and_refused_when_wrong(client, 
         auth,
     )
     assert response.status_code == 201
-    assert response.json()["currency"] == "EUR" and response.json()["amount_base"] == "110.00"
+    assert response.json()["currency"] == "EUR"
+    assert response.json()["amount_base"] == "110.00"
     bad = post(
         client,
         f"/api/v1/campaigns/{campaign.pk}/costs",
@@ -137,10 +140,12 @@ def test_the_batch_endpoint_is_idempotent_and_reports_rows(client, marketer, rep
     assert [c["row"] for c in result["created"]] == [0]
     assert {(e["row"], e["field"]) for e in result["errors"]} == {(1, "occurred_at"), (2, "account_id")}
     again = post(client, "/api/v1/campaigns/touchpoints/batch", body, auth).json()
-    assert again["created"] == [] and again["duplicates"][0]["external_id"] == "t-1"
+    assert again["created"] == []
+    assert again["duplicates"][0]["external_id"] == "t-1"
     assert Touchpoint.objects.count() == 1
     touch = Touchpoint.objects.get()
-    assert touch.channel == "paid_search" and touch.account_id == account.pk
+    assert touch.channel == "paid_search"
+    assert touch.account_id == account.pk
 
 
 def test_the_batch_endpoint_refuses_more_than_ten_thousand(client, marketer):
@@ -195,10 +200,12 @@ def test_attribution_and_closed_loop_endpoints(client, marketer, rep, make_accou
     ]
     assert client.get("/api/v1/campaigns/attribution?model=nonsense", **auth).status_code == 422
     loop = client.get("/api/v1/campaigns/closed-loop?model=linear", **auth).json()
-    assert loop["mqls"] is None and loop["cost_per_won_deal"] == "200.00"
+    assert loop["mqls"] is None
+    assert loop["cost_per_won_deal"] == "200.00"
     assert loop["by_campaign"][0]["roas"] == pytest.approx(5.0)
     explained = client.get(f"/api/v1/campaigns/deals/{deal.pk}/explanation?model=linear", **bearer(rep))
-    assert explained.status_code == 200 and explained.json()["touches"][0]["share"] == 1.0
+    assert explained.status_code == 200
+    assert explained.json()["touches"][0]["share"] == 1.0
 
 
 def test_someone_elses_deal_cannot_be_explained(client, rep, other_rep, make_opportunity):
@@ -245,7 +252,8 @@ def test_a_campaign_with_spend_cannot_be_deleted_but_one_without_can(
     auth = bearer(head)
     assert client.delete(f"/api/v1/campaigns/{empty.pk}", **bearer(marketer)).status_code == 403
     refused = client.delete(f"/api/v1/campaigns/{spent.pk}", **auth)
-    assert refused.status_code == 409 and refused.json()["errors"][0]["field"] == "campaign"
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["field"] == "campaign"
     assert client.delete(f"/api/v1/campaigns/{empty.pk}", **auth).status_code == 204
     assert list(Campaign.objects.values_list("name", flat=True)) == ["Spent"]
     assert CostLine.objects.count() == 1

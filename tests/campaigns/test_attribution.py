@@ -91,7 +91,8 @@ def test_pipeline_counts_touches_before_creation_only(world):
 
 def test_every_model_gives_out_exactly_the_attributable_revenue(world):
     comparison = compare_models(measure="revenue", level="channel", lookback_days=None)
-    assert comparison.deals == 3 and comparison.deals_touched == 3
+    assert comparison.deals == 3
+    assert comparison.deals_touched == 3
     assert comparison.value == comparison.value_touched == 4000.0
     assert not comparison.errors
     for model in comparison.models:
@@ -137,9 +138,12 @@ def test_a_deal_explanation_shares_sum_to_one_and_say_why(world):
 def test_a_deal_without_touches_is_reported_not_invented(rep, make_opportunity):
     deal = make_opportunity(rep, stage="won")
     explanation = explain_deal(opportunity=deal, model="linear")
-    assert explanation.touches == [] and explanation.note == "no_touches"
+    assert explanation.touches == []
+    assert explanation.note == "no_touches"
     comparison = compare_models(measure="revenue")
-    assert comparison.deals == 1 and comparison.deals_touched == 0 and comparison.credit == {}
+    assert comparison.deals == 1
+    assert comparison.deals_touched == 0
+    assert comparison.credit == {}
 
 
 @pytest.mark.parametrize("measure", ["revenue", "pipeline"])
@@ -170,11 +174,14 @@ def test_a_large_database_is_attributed_in_the_background(
     settings.HAMSU_ATTRIBUTION_INLINE_TOUCHES = 0  # pretend every database is large
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         first = compare_models(measure="revenue", lookback_days=None, background=True)
-    assert first.pending and first.credit == {}
+    assert first.pending
+    assert first.credit == {}
     assert len(callbacks) == 1  # one refresh enqueued (the immediate backend ran it)
     cache.clear()
     fresh = compare_models(measure="revenue", lookback_days=None, background=True)
-    assert not fresh.pending and not fresh.stale and fresh.computed_at is not None
+    assert not fresh.pending
+    assert not fresh.stale
+    assert fresh.computed_at is not None
     assert sum(fresh.amount("linear", k) for k in fresh.keys) == pytest.approx(4000.0)
     # New data: the old snapshot is shown, marked stale, while one refresh runs.
     services.touchpoint_record(
@@ -184,7 +191,9 @@ def test_a_large_database_is_attributed_in_the_background(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         stale = compare_models(measure="revenue", lookback_days=None, background=True)
         again = compare_models(measure="revenue", lookback_days=None, background=True)
-    assert stale.stale and again.stale and len(callbacks) == 1
+    assert stale.stale
+    assert again.stale
+    assert len(callbacks) == 1
     assert AttributionSnapshot.objects.count() == 1
 
 

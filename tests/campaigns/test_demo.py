@@ -39,7 +39,8 @@ def test_the_demo_touches_precede_their_deals_and_feed_every_model(monkeypatch):
             comparison.value_touched
         )
     loop = closed_loop()
-    assert loop.revenue["sourced"].count > 0 and loop.spend > 0
+    assert loop.revenue["sourced"].count > 0
+    assert loop.spend > 0
     assert loop.revenue["influenced"].count >= loop.revenue["sourced"].count * 0.9
 
 

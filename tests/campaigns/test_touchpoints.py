@@ -131,7 +131,8 @@ def test_an_all_or_nothing_batch_writes_nothing_when_one_row_is_bad(marketer):
             {"kind": "nope", "occurred_at": "2026-05-02T09:00:00Z"},
         ],
     )
-    assert not result.ok and not result.created
+    assert not result.ok
+    assert not result.created
     assert Touchpoint.objects.count() == 0
 
 

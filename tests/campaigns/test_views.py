@@ -58,9 +58,11 @@ def world(marketer, rep, make_account, make_opportunity):
 def test_the_campaign_pages_show_spend_and_touches(client, marketer, world):
     client.force_login(marketer.user)
     listing = client.get("/campaigns/")
-    assert listing.status_code == 200 and "spring-26" in listing.content.decode()
+    assert listing.status_code == 200
+    assert "spring-26" in listing.content.decode()
     detail = client.get(f"/campaigns/{world['campaign'].pk}/")
-    assert detail.status_code == 200 and "300" in detail.content.decode()
+    assert detail.status_code == 200
+    assert "300" in detail.content.decode()
 
 
 def test_creating_a_campaign_from_the_form_and_seeing_field_errors(client, marketer):
@@ -77,7 +79,8 @@ def test_creating_a_campaign_from_the_form_and_seeing_field_errors(client, marke
             "end_date": "2026-05-01",
         },
     )
-    assert bad.status_code == 200 and 'data-field-error="end_date"' in bad.content.decode()
+    assert bad.status_code == 200
+    assert 'data-field-error="end_date"' in bad.content.decode()
     assert Campaign.objects.count() == 0
     good = client.post(
         "/campaigns/new/",
@@ -100,7 +103,8 @@ def test_adding_a_cost_line_and_refusing_a_negative_one(client, marketer, world)
     bad = client.post(
         url, {"period_start": "2026-02-01", "period_end": "2026-02-28", "amount": "-5", "currency": "USD"}
     )
-    assert bad.status_code == 200 and 'data-field-error="amount"' in bad.content.decode()
+    assert bad.status_code == 200
+    assert 'data-field-error="amount"' in bad.content.decode()
     ok = client.post(
         url, {"period_start": "2026-02-01", "period_end": "2026-02-28", "amount": "۱۲۰", "currency": "USD"}
     )
@@ -133,7 +137,8 @@ def test_spend_import_is_all_or_nothing_with_a_row_report(client, marketer, worl
     assert CostLine.objects.count() == 1  # nothing from the sheet landed
     good = "campaign,period_start,period_end,amount\nspring-26,2026-02-01,2026-02-28,100\n"
     response = client.post("/campaigns/spend/import/", {"file": SimpleUploadedFile("s.csv", good.encode())})
-    assert response.context["report"].ok and CostLine.objects.count() == 2
+    assert response.context["report"].ok
+    assert CostLine.objects.count() == 2
 
 
 def test_touchpoint_import_finds_contacts_by_email_and_reads_utm_from_urls(client, marketer, world):
@@ -151,7 +156,8 @@ def test_touchpoint_import_finds_contacts_by_email_and_reads_utm_from_urls(clien
     assert report.created == 1
     assert [(e["line"], e["field"]) for e in report.errors] == [(3, "contact_email"), (4, "occurred_at")]
     touch = Touchpoint.objects.get(external_id="imp-1")
-    assert touch.contact == world["contact"] and touch.campaign == world["campaign"]
+    assert touch.contact == world["contact"]
+    assert touch.campaign == world["campaign"]
 
 
 def test_the_attribution_page_shows_every_model_and_exports(client, marketer, world):
@@ -159,14 +165,17 @@ def test_the_attribution_page_shows_every_model_and_exports(client, marketer, wo
     page = client.get("/campaigns/attribution/?level=campaign&lookback=")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "attribution-chart" in html and "Markov" in html and "Shapley" in html
+    assert "attribution-chart" in html
+    assert "Markov" in html
+    assert "Shapley" in html
     csv_body = b"".join(
         client.get("/campaigns/attribution/?level=campaign&format=csv").streaming_content
     ).decode()
     assert "'=HYPERLINK" in csv_body  # neutralised formula
     xlsx = client.get("/campaigns/attribution/?level=campaign&format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet["A2"].value.startswith("'=") and sheet["C2"].value == pytest.approx(900.0)
+    assert sheet["A2"].value.startswith("'=")
+    assert sheet["C2"].value == pytest.approx(900.0)
 
 
 def test_the_closed_loop_page_is_honest_about_unmeasured_mqls(client, marketer, world):
@@ -183,14 +192,16 @@ def test_the_deal_explanation_page(client, rep, world):
     html = client.get(
         f"/campaigns/deals/{world['deal'].pk}/explanation/?model=linear&lookback="
     ).content.decode()
-    assert "Form fill" in html and "50.0%" in html
+    assert "Form fill" in html
+    assert "50.0%" in html
 
 
 def test_the_pages_speak_persian_right_to_left(client, marketer, world, settings):
     client.force_login(marketer.user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
     html = client.get("/campaigns/closed-loop/").content.decode()
-    assert 'dir="rtl"' in html and "هنوز اندازه‌گیری نشده" in html
+    assert 'dir="rtl"' in html
+    assert "هنوز اندازه‌گیری نشده" in html
     html = client.get("/campaigns/attribution/").content.decode()
     assert "انتساب: همهٔ مدل‌ها کنار هم" in html
 

@@ -54,7 +54,8 @@ def test_clustering_finds_the_real_themes_in_both_languages():
     groups = sorted(sorted(t.members) for t in themes)
     assert groups == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [12, 13, 14, 17], [15, 16]]
     for theme in themes:
-        assert theme.top_terms and theme.label
+        assert theme.top_terms
+        assert theme.label
         assert set(theme.examples) <= set(theme.members)
     labels = " ".join(t.label for t in themes)
     assert "webinar" in labels or "وبینار" in labels
@@ -65,7 +66,8 @@ def test_the_one_minute_form_saves_a_note_and_refuses_an_empty_one(client, rep, 
     deal = make_opportunity(rep)
     client.force_login(rep.user)
     empty = client.post("/together/feedback/new/", {"outcome": "open"})
-    assert empty.status_code == 200 and 'data-field-error="customer_need"' in empty.content.decode()
+    assert empty.status_code == 200
+    assert 'data-field-error="customer_need"' in empty.content.decode()
     response = client.post(
         "/together/feedback/new/",
         {
@@ -79,8 +81,11 @@ def test_the_one_minute_form_saves_a_note_and_refuses_an_empty_one(client, rep, 
     )
     assert response.status_code == 302
     note = FeedbackNote.objects.get()
-    assert note.account == deal.account and note.author == rep and note.team == rep.team
-    assert note.activity.kind == ActivityKind.CALL_REPORT and note.activity.opportunity == deal
+    assert note.account == deal.account
+    assert note.author == rep
+    assert note.team == rep.team
+    assert note.activity.kind == ActivityKind.CALL_REPORT
+    assert note.activity.opportunity == deal
 
 
 @pytest.mark.django_db
@@ -168,7 +173,8 @@ def test_the_api_twins_for_feedback_and_digests(client, rep, marketer):
     )
     assert created.status_code == 201
     empty = client.post("/api/v1/together/feedback", {}, content_type="application/json")
-    assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "customer_need"
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["field"] == "customer_need"
     assert (
         client.post(
             "/api/v1/together/digests",
@@ -185,7 +191,8 @@ def test_the_api_twins_for_feedback_and_digests(client, rep, marketer):
         {"period_start": today, "period_end": today},
         content_type="application/json",
     )
-    assert digest.status_code == 201 and digest.json()["note_count"] == 1
+    assert digest.status_code == 201
+    assert digest.json()["note_count"] == 1
     theme_id = digest.json()["themes"][0]["id"]
     acted = client.post(
         f"/api/v1/together/themes/{theme_id}/act",
@@ -198,7 +205,8 @@ def test_the_api_twins_for_feedback_and_digests(client, rep, marketer):
         {"period_start": today, "period_end": "2000-01-01"},
         content_type="application/json",
     )
-    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "period_end"
+    assert backwards.status_code == 422
+    assert backwards.json()["errors"][0]["field"] == "period_end"
     assert FeedbackTheme.objects.count() == 1
 
 

@@ -125,11 +125,13 @@ def test_the_agenda_is_built_from_live_data(stalled_world, head_of_sales, rep, m
     assert [d["name"] for d in agenda["at_risk"]["items"]] == ["Huge steel deal"]
     assert agenda["at_risk"]["items"][0]["usual_days"] == 10.0
     # No handoffs exist, so no breach from either side (or the funnel app is absent and says so).
-    assert agenda["sla"]["items"] == [] and (agenda["sla"]["available"] or agenda["sla"]["note"])
+    assert agenda["sla"]["items"] == []
+    assert agenda["sla"]["available"] or agenda["sla"]["note"]
     assert agenda["lead_quality"]["count"] == 1
     assert [a["title"] for a in agenda["open_actions"]["items"]] == ["Send the case study"]
     item = ActionItem.objects.get()
-    assert item.last_meeting == meeting and item.carried_count == 1
+    assert item.last_meeting == meeting
+    assert item.carried_count == 1
     # Regenerating the agenda does not count the same carry twice.
     services.meeting_generate_agenda(meeting=meeting, actor=rep.user)
     item.refresh_from_db()
@@ -166,7 +168,8 @@ def test_only_attendees_write_minutes_and_action_items(head_of_sales, rep, other
         services.action_item_create(meeting=meeting, actor=rep.user, title="", owner=None, due_on=None)
     assert set(error.value.errors) == {"title", "owner", "due_on"}
     meeting.refresh_from_db()
-    assert meeting.minutes == "We agreed." and meeting.status == "held"
+    assert meeting.minutes == "We agreed."
+    assert meeting.status == "held"
 
 
 @pytest.mark.django_db
@@ -182,7 +185,8 @@ def test_the_meeting_page_and_its_forms(client, rep, marketer, soon):
         },
     )
     meeting = Meeting.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/together/meetings/{meeting.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/together/meetings/{meeting.pk}/"
     assert Notification.objects.filter(recipient=marketer, kind="meeting").exists()
     assert client.post(f"/together/meetings/{meeting.pk}/agenda/").status_code == 302
     assert (
@@ -197,12 +201,15 @@ def test_the_meeting_page_and_its_forms(client, rep, marketer, soon):
     )
     assert response.status_code == 302
     page = client.get(f"/together/meetings/{meeting.pk}/").content.decode()
-    assert "Monthly from now on" in page and "Draft the playbook" in page and "Big opportunities" in page
+    assert "Monthly from now on" in page
+    assert "Draft the playbook" in page
+    assert "Big opportunities" in page
     bad = client.post(
         f"/together/meetings/{meeting.pk}/actions/new/",
         {"title": "x", "owner": marketer.pk, "due_on": "someday"},
     )
-    assert bad.status_code == 200 and 'data-field-error="due_on"' in bad.content.decode()
+    assert bad.status_code == 200
+    assert 'data-field-error="due_on"' in bad.content.decode()
 
 
 @pytest.mark.django_db
@@ -256,7 +263,8 @@ def test_the_api_twin_runs_a_whole_meeting(client, head_of_sales, marketer, team
         {"title": "x", "owner_id": 9999, "due_on": "2027-01-20"},
         content_type="application/json",
     )
-    assert invalid.status_code == 404 and invalid.json()["errors"][0]["field"] == "owner_id"
+    assert invalid.status_code == 404
+    assert invalid.json()["errors"][0]["field"] == "owner_id"
 
 
 @pytest.mark.django_db
@@ -300,7 +308,8 @@ def test_icalendar_text_follows_rfc_5545():
     text = calendar([item, due], now=datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC))
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
     assert "SUMMARY:Review\\; pricing\\, deals\r\n" in text
-    assert "DTSTART:20270110T090000Z" in text and "DTSTART;VALUE=DATE:20270120" in text
+    assert "DTSTART:20270110T090000Z" in text
+    assert "DTSTART;VALUE=DATE:20270120" in text
     assert "DTEND;VALUE=DATE:20270121" in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert text.endswith("END:VCALENDAR\r\n")
@@ -323,9 +332,11 @@ def test_the_calendar_feed_has_my_meetings_and_due_dates(client, head_of_sales, 
     response = client.get("/together/meetings/calendar.ics")
     assert response["Content-Type"].startswith("text/calendar")
     text = response.content.decode()
-    assert f"UID:meeting-{meeting.pk}@hamsu" in text and "SUMMARY:Due: Case study" in text
+    assert f"UID:meeting-{meeting.pk}@hamsu" in text
+    assert "SUMMARY:Due: Case study" in text
     api = client.get(f"/api/v1/together/meetings/{meeting.pk}/ics")
-    assert api.status_code == 200 and "BEGIN:VEVENT" in api.content.decode()
+    assert api.status_code == 200
+    assert "BEGIN:VEVENT" in api.content.decode()
 
 
 @pytest.mark.django_db
@@ -339,7 +350,8 @@ def test_the_pages_speak_persian_right_to_left(client, rep, marketer):
     client.force_login(rep.user)
     client.cookies["django_language"] = "fa"
     page = client.get("/together/meetings/").content.decode()
-    assert 'dir="rtl"' in page and "جلسه‌های فروش و بازاریابی" in page
+    assert 'dir="rtl"' in page
+    assert "جلسه‌های فروش و بازاریابی" in page
     assert "۱۴۰۶/۰۱/۰۱" in page  # Nowruz 1406 in the Jalali calendar
     search = client.get("/people/", {"q": "Mona"}).content.decode()
     assert "با چه کسی تماس بگیرم" in search

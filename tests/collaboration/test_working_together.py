@@ -90,9 +90,11 @@ def test_the_liaison_api_twin(client, head_of_marketing, liaison_person, teams):
         {"ends_on": "2025-12-01"},
         content_type="application/json",
     )
-    assert ended.status_code == 422 and ended.json()["errors"][0]["field"] == "ends_on"
+    assert ended.status_code == 422
+    assert ended.json()["errors"][0]["field"] == "ends_on"
     page = client.get(f"/api/v1/together/liaisons/person/{liaison_person.pk}")
-    assert page.status_code == 200 and page.json()["teams"][0]["team_id"] == teams["smb"].pk
+    assert page.status_code == 200
+    assert page.json()["teams"][0]["team_id"] == teams["smb"].pk
 
 
 # ---------------------------------------------------------------- key accounts
@@ -114,7 +116,8 @@ def test_top_accounts_rank_by_revenue_then_potential(ranked, rep, catalogue):
     ranking = selectors.top_accounts(user=rep.user)
     rows = ranking[catalogue["segment"]]
     assert [r.account.name for r in rows] == ["Key 0", "Key 2", "Key 1"]
-    assert rows[0].won == 9000 and rows[2].pipeline == 50000
+    assert rows[0].won == 9000
+    assert rows[2].pipeline == 50000
 
 
 @pytest.mark.django_db
@@ -142,11 +145,9 @@ def test_a_joint_plan_with_plays_actions_and_marketing_participation(ranked, rep
     with pytest.raises(ValidationFailed):
         services.account_plan_create(actor=rep.user, account=ranked[0], sales_owner=rep)
     summary = selectors.marketing_participation_summary()
-    assert (
-        summary["plans"] == 1
-        and summary["plans_with_marketing"] == 1
-        and summary["by_kind"] == {"pricing": 1}
-    )
+    assert summary["plans"] == 1
+    assert summary["plans_with_marketing"] == 1
+    assert summary["by_kind"] == {"pricing": 1}
     assert play.status == "open"
 
 
@@ -200,7 +201,8 @@ def test_the_plan_api_twin(client, ranked, rep, marketer):
         == 201
     )
     plan = client.get(f"/api/v1/together/plans/{plan_id}").json()
-    assert len(plan["items"]) == 1 and len(plan["participations"]) == 1
+    assert len(plan["items"]) == 1
+    assert len(plan["participations"]) == 1
     ranking = client.get("/api/v1/together/key-accounts").json()
     assert [a["plan_id"] for a in ranking[0]["accounts"]] == [None, None, plan_id]
 
@@ -263,7 +265,8 @@ def test_the_collateral_api_twin(client, rep, marketer, make_opportunity):
         {"title": "ROI template", "kind": "solution_template", "stages": ["solution_development"]},
         content_type="application/json",
     )
-    assert created.status_code == 201 and created.json()["stages"] == ["solution_development"]
+    assert created.status_code == 201
+    assert created.json()["stages"] == ["solution_development"]
     piece_id = created.json()["id"]
     client.force_login(rep.user)
     deal = make_opportunity(rep)

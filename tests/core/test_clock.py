@@ -79,7 +79,8 @@ def test_a_failing_job_is_recorded_and_the_others_still_run():
     boom = clock.Job("boom", ("no_such_command",), clock.Every(60))
     fine = clock.Job("fine", ("check",), clock.Every(60))
     rows = {r.name: r for r in clock.run_due(at(2026, 5, 1, 10, 0), only=[boom, fine])}
-    assert rows["boom"].status == "failed" and "no_such_command" in rows["boom"].output
+    assert rows["boom"].status == "failed"
+    assert "no_such_command" in rows["boom"].output
     assert rows["fine"].status == "ok"
 
 
@@ -129,7 +130,8 @@ def test_the_settings_page_lists_the_jobs_and_how_they_last_ran(client, make_per
     clock.run_due(only=[j for j in clock.jobs() if j.name == "scorecard_refresh"])
     client.force_login(admin.user)
     page = client.get("/settings/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    assert 'data-testid="scheduled-jobs"' in page and "scorecard_refresh" in page
+    assert 'data-testid="scheduled-jobs"' in page
+    assert "scorecard_refresh" in page
     if language == "fa":
         assert "هر دقیقه" in page and "موفق" in page  # "every minute", "succeeded"
         from django.utils import timezone, translation
@@ -140,7 +142,8 @@ def test_the_settings_page_lists_the_jobs_and_how_they_last_ran(client, make_per
             today = dates.format_date(timezone.now())
         assert today.startswith("۱۴") and today in page  # the last run on the Jalali calendar
     else:
-        assert "every minute" in page and "Succeeded" in page
+        assert "every minute" in page
+        assert "Succeeded" in page
 
 
 def test_the_next_run_of_each_kind_of_schedule(settings):
@@ -177,7 +180,8 @@ def test_a_job_run_by_hand_counts_as_its_latest_run(calls):
     digest = next(j for j in clock.jobs() if j.name == "scorecard_digest")
     call_command("clock", "--run", "scorecard_digest")
     row = ClockJob.objects.get(name="scorecard_digest")
-    assert (row.runs, row.status) == (1, "ok") and row.last_started_at is not None
+    assert (row.runs, row.status) == (1, "ok")
+    assert row.last_started_at is not None
     # This week's occurrence has been served: the next is a week on.
     assert clock.next_run(digest, row, row.last_started_at) > row.last_started_at
     assert clock.run_due(row.last_started_at, only=[digest]) == []

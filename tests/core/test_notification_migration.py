@@ -61,17 +61,22 @@ def test_both_old_tables_are_copied_into_the_one_inbox(make_person):
     assert (meeting.recipient_id, meeting.title, meeting.body, meeting.url) == (
         rep.pk, "Invitation: Monthly", "Room 2", "/together/meetings/1/",
     )  # fmt: skip
-    assert (
-        meeting.created_at == t0 and meeting.read_at == t0 + datetime.timedelta(hours=1) and meeting.emailed
-    )
-    assert digest.recipient_id == manager.pk and digest.read_at is None and not digest.emailed
+    assert meeting.created_at == t0
+    assert meeting.read_at == t0 + datetime.timedelta(hours=1)
+    assert meeting.emailed
+    assert digest.recipient_id == manager.pk
+    assert digest.read_at is None
+    assert not digest.emailed
     # The funnel's link is the inbox's url; its 300-character titles fit whole.
     assert (breach.recipient_id, breach.title, breach.body, breach.url) == (
         manager.pk, "S" * 300, "Due soon", "/funnel/leads/7/",
     )  # fmt: skip
-    assert breach.read_at is None and breach.created_at == t0 + datetime.timedelta(days=1)
-    assert rule.url == "/crm/deals/3/" and rule.read_at == t0 + datetime.timedelta(days=2, hours=2)
-    assert not breach.emailed and not rule.emailed
+    assert breach.read_at is None
+    assert breach.created_at == t0 + datetime.timedelta(days=1)
+    assert rule.url == "/crm/deals/3/"
+    assert rule.read_at == t0 + datetime.timedelta(days=2, hours=2)
+    assert not breach.emailed
+    assert not rule.emailed
     # New rows get fresh ids after the copied ones (the id sequence moved on too).
     fresh = Notification.objects.create(recipient=rep, kind="x", title="after")
     assert fresh.pk > max(n.pk for n in rows.values())

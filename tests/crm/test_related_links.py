@@ -94,16 +94,19 @@ def test_a_deal_shows_each_related_link(client, leader, rep, make_opportunity):
     assert links["funnel.source_leads"][0].url == reverse("funnel:lead", args=[lead.pk])
     assert "Bita Buyer 0" in links["funnel.source_leads"][0].hint
     touches = links["campaigns.deal_touches"][0]
-    assert touches.url == reverse("campaigns:deal_explanation", args=[deal.pk]) and touches.count == 3
+    assert touches.url == reverse("campaigns:deal_explanation", args=[deal.pk])
+    assert touches.count == 3
     assert links["collaboration.give_feedback"][0].url.endswith(f"?opportunity={deal.pk}")
     given = links["collaboration.feedback_given"][0]
-    assert given.count == 2 and given.url == reverse("collaboration:deal_feedback", args=[deal.pk])
+    assert given.count == 2
+    assert given.url == reverse("collaboration:deal_feedback", args=[deal.pk])
     assert [link.label for link in links["collaboration.collateral_used"]] == ["Pricing guide 0"]
     assert links["scorecard.owner_scorecard"][0].url.endswith(f"?owner={rep.pk}")
 
     html = response.content.decode()
     assert 'data-testid="related"' in html
-    assert "Marketing touches and attribution" in html and "Give feedback on this deal" in html
+    assert "Marketing touches and attribution" in html
+    assert "Give feedback on this deal" in html
 
 
 def test_links_to_what_does_not_exist_are_left_out(client, leader, rep, make_opportunity):
@@ -205,7 +208,8 @@ def test_a_seller_counts_only_the_feedback_they_may_read(client, rep, other_rep,
     links = _links(client.get(reverse("crm:opportunity", args=[deal.pk])))
     assert links["collaboration.feedback_given"][0].count == 1
     page = client.get(links["collaboration.feedback_given"][0].url).content.decode()
-    assert "Mine" in page and "Theirs" not in page
+    assert "Mine" in page
+    assert "Theirs" not in page
 
 
 def test_the_owners_scorecard_is_linked_only_when_the_user_may_see_those_figures(
@@ -219,11 +223,13 @@ def test_the_owners_scorecard_is_linked_only_when_the_user_may_see_those_figures
         return "scorecard.owner_scorecard" in _links(client.get(reverse("crm:opportunity", args=[deal.pk])))
 
     CompanySettings.objects.create(visibility=Visibility.EVERYONE)
-    assert shown(mine) and shown(theirs)
+    assert shown(mine)
+    assert shown(theirs)
     # Under team visibility the rep sees the teammate's deal, but the scorecard would
     # show the team's figures instead of the teammate's: no link rather than a wrong one.
     CompanySettings.objects.update(visibility=Visibility.TEAM)
-    assert shown(mine) and not shown(theirs)
+    assert shown(mine)
+    assert not shown(theirs)
 
 
 @pytest.mark.parametrize("who", ["leader", "rep", "marketer"])
@@ -275,7 +281,8 @@ def test_the_persian_pages_render_the_card_right_to_left(client, leader, rep, ma
     AccountPlan.objects.create(account=deal.account, sales_owner=rep)
     _login(client, leader).post("/i18n/setlang/", {"language": "fa", "next": "/"})
     html = client.get(reverse("crm:opportunity", args=[deal.pk])).content.decode()
-    assert 'dir="rtl"' in html and "bootstrap.rtl" in html
+    assert 'dir="rtl"' in html
+    assert "bootstrap.rtl" in html
     assert "مرتبط" in html  # "Related"
     assert "تماس‌های بازاریابی و انتساب" in html  # "Marketing touches and attribution"
     assert "بازخورد دربارهٔ این معامله" in html  # "Give feedback on this deal"

@@ -41,7 +41,9 @@ def test_moving_a_deal_writes_one_stage_event_in_the_same_transaction(rep, make_
     )
     services.opportunity_move_stage(opportunity=opp, to_stage=Stage.WON, actor=rep.user)
     opp.refresh_from_db()
-    assert opp.stage == Stage.WON and opp.closed_at is not None and opp.probability == 100
+    assert opp.stage == Stage.WON
+    assert opp.closed_at is not None
+    assert opp.probability == 100
     moves = list(
         StageEvent.objects.filter(opportunity=opp)
         .order_by("at", "id")

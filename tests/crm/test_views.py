@@ -26,7 +26,8 @@ def test_the_list_filters_searches_sorts_and_paginates(rep_client, rep, make_opp
     names = [o.name for o in response.context["page"].items]
     assert names == [f"Deal {i:02d}" for i in range(9, -1, -1)]
     first = rep_client.get("/crm/opportunities/")
-    assert len(first.context["page"].items) == 50 and first.context["page"].next_cursor
+    assert len(first.context["page"].items) == 50
+    assert first.context["page"].next_cursor
     second = rep_client.get("/crm/opportunities/", {"cursor": first.context["page"].next_cursor})
     assert len(second.context["page"].items) == 10
     assert not {o.pk for o in first.context["page"].items} & {o.pk for o in second.context["page"].items}
@@ -74,7 +75,8 @@ def test_moving_a_card_on_the_board_writes_a_stage_event(rep_client, rep, make_o
     response = rep_client.post(
         f"/crm/opportunities/{opp.pk}/move/", {"stage": Stage.QUALIFYING}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 204 and response["HX-Trigger"] == "pipeline-changed"
+    assert response.status_code == 204
+    assert response["HX-Trigger"] == "pipeline-changed"
     assert StageEvent.objects.filter(opportunity=opp, to_stage=Stage.QUALIFYING, via="ui").exists()
 
 
@@ -128,7 +130,8 @@ def test_under_own_visibility_lists_hide_other_peoples_deals(rep_client, rep, ot
     assert names == {"Mine"}
     assert rep_client.get(f"/crm/opportunities/{theirs.pk}/").status_code == 404
     export = b"".join(rep_client.get("/crm/opportunities/export.csv").streaming_content).decode()
-    assert "Mine" in export and "Theirs" not in export
+    assert "Mine" in export
+    assert "Theirs" not in export
     assert mine.pk
 
 
@@ -142,14 +145,16 @@ def test_persian_pages_are_right_to_left_with_jalali_dates(rep_client, rep, make
     opp = make_opportunity(rep)
     rep_client.post("/i18n/setlang/", {"language": "fa", "next": "/"})
     html = rep_client.get(f"/crm/opportunities/{opp.pk}/").content.decode()
-    assert 'dir="rtl"' in html and 'lang="fa"' in html
+    assert 'dir="rtl"' in html
+    assert 'lang="fa"' in html
     assert "۱۴۰۶/۰۱/۱۱" in html  # 2027-03-31 in the Jalali calendar, Persian digits
     assert "bootstrap.rtl" in html
 
 
 def test_pages_need_a_login(client):
     response = client.get("/crm/pipeline/")
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 @pytest.mark.parametrize(

@@ -56,14 +56,19 @@ def test_backup_flush_restore_reproduces_every_row(tmp_path, rep, make_opportuni
         lead=lead, team=rep.team, status="accepted", opened_at=now, due_at=now, closed_at=now
     )
     totals = sorted(HandoffDayTotal.objects.values_list("day", "team_key", "mqls", "accepted", "on_time"))
-    assert totals and totals[0][2:] == (2, 1, 1)
+    assert totals
+    assert totals[0][2:] == (2, 1, 1)
     before = snapshot()
-    assert before["crm.opportunity"] and before["crm.stageevent"] and before["core.auditentry"]
-    assert before["core.user_groups"] and before["auth.group_permissions"]
+    assert before["crm.opportunity"]
+    assert before["crm.stageevent"]
+    assert before["core.auditentry"]
+    assert before["core.user_groups"]
+    assert before["auth.group_permissions"]
     path = tmp_path / "backup.zip"
     call_command("backup", str(path))
     with zipfile.ZipFile(path) as archive:
-        assert "manifest.json" in archive.namelist() and "tables/crm.opportunity.jsonl" in archive.namelist()
+        assert "manifest.json" in archive.namelist()
+        assert "tables/crm.opportunity.jsonl" in archive.namelist()
     call_command("flush", interactive=False, verbosity=0)
     assert not Contact.objects.exists()
     call_command("restore", str(path))
@@ -98,5 +103,6 @@ def test_admin_downloads_a_backup_and_others_cannot(client, admin, rep):
     assert client.get("/data/backup/").status_code == 403
     client.force_login(admin.user)
     response = client.get("/data/backup/")
-    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
     assert datetime.date.today().strftime("%Y%m%d") in response["Content-Disposition"]

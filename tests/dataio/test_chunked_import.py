@@ -93,7 +93,8 @@ def test_reimport_in_chunks_is_idempotent_and_merges(write, small_chunks):
     again = run(path)
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 4)
     # Each record is matched once; the rows repeating it stay repeats.
-    assert again.duplicate_count == 6 and Contact.objects.count() == 4
+    assert again.duplicate_count == 6
+    assert Contact.objects.count() == 4
     changed = write("d.csv", contacts_csv([("X8", "", "Novak", "", "+98 21 2"), ("X1", "", "", "", "")]))
     merged = run(changed)
     assert (merged.updated_count, merged.unchanged_count, merged.error_count) == (1, 0, 1)
@@ -118,21 +119,24 @@ def test_a_merge_that_gives_a_record_its_external_id_is_found_by_it_later(write,
     assert (job.created_count, job.updated_count, job.duplicate_count) == (1, 1, 3)
     assert [row for row, _c, _m in issues(job, "duplicate")] == [2, 3, 5]
     existing.refresh_from_db()
-    assert existing.external_id == "N1" and Contact.objects.filter(external_id="N1").count() == 1
+    assert existing.external_id == "N1"
+    assert Contact.objects.filter(external_id="N1").count() == 1
 
 
 def test_a_failure_in_a_later_chunk_leaves_nothing_written(write, small_chunks):
     good = "".join(f"G{i},,Name{i},g{i}@example.com,\n" for i in range(10))
     text = "external_id,first_name,last_name,email,phone\n" + good + 'B1,,"unterminated,b@example.com,\n'
     job = run(write("c.csv", text))
-    assert job.status == ImportStatus.FAILED and "is not valid CSV" in job.message
+    assert job.status == ImportStatus.FAILED
+    assert "is not valid CSV" in job.message
     assert Contact.objects.count() == 0
     assert issues(job, "error")[0][0] == 12  # the line the broken value starts on
 
 
 def test_strict_mode_rolls_back_every_chunk(write, small_chunks):
     job = run(write("c.csv", contacts_csv(ROWS)), strict=True)
-    assert job.status == ImportStatus.FAILED and Contact.objects.count() == 0
+    assert job.status == ImportStatus.FAILED
+    assert Contact.objects.count() == 0
 
 
 def test_dry_run_in_chunks_predicts_the_commit(write, small_chunks):
@@ -180,7 +184,8 @@ def test_value_aliases_and_defaults_apply_to_contacts(write):
 
 def test_short_rows_and_xlsx_cells_read_as_text(write, tmp_path):
     job = run(write("c.csv", "external_id,first_name,last_name,email,phone\nS1,Ana,Short\n"))
-    assert job.created_count == 1 and Contact.objects.get().email == ""
+    assert job.created_count == 1
+    assert Contact.objects.get().email == ""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -235,7 +240,8 @@ def test_chunks_report_a_broken_file_like_the_careful_reader(write):
     with pytest.raises(ImportFileError) as error:
         for _chunk in table.chunks(3):
             pass
-    assert "not valid utf-8: line 9" in error.value.message and error.value.line == 9
+    assert "not valid utf-8: line 9" in error.value.message
+    assert error.value.line == 9
 
 
 # ---------------------------------------------------------------- checks

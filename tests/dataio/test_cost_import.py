@@ -84,7 +84,8 @@ def test_a_file_of_costs_feeds_the_cost_metrics(write, admin, rates):
     assert values["market_entry_cost"]["value"] == Decimal("5500.0000")  # one new segment
     # One audit entry for the job, as for every kind.
     entry = AuditEntry.objects.get(object_type="dataio.importjob", object_id=str(job.pk), via="import")
-    assert entry.changes["created"] == 4 and entry.changes["kind"] == "costs"
+    assert entry.changes["created"] == 4
+    assert entry.changes["kind"] == "costs"
 
 
 def test_reimporting_changes_nothing_and_a_new_figure_updates_the_entry(write, rates):
@@ -138,7 +139,8 @@ def test_bad_rows_are_named_by_column_and_write_nothing(write, rates):
         "2026-01,marketing,parties,abc,USD,\n"
     )
     job = run(write("bad.csv", text), mapping=None)
-    assert job.status == ImportStatus.DONE and (job.created_count, job.error_count) == (0, 9)
+    assert job.status == ImportStatus.DONE
+    assert (job.created_count, job.error_count) == (0, 9)
     assert issues(job) == [
         (2, "Function", "Unknown function “finance” (known: sales, marketing); add it to the mapping's values."),
         (3, "Amount", "The amount cannot be negative."),
@@ -169,7 +171,8 @@ def test_a_missing_required_cell_is_an_error_of_its_column(write):
 def test_the_dry_run_writes_nothing(write, rates):
     path = write("costs.csv", COSTS)
     dry = run(path, dry_run=True)
-    assert dry.status == ImportStatus.CHECKED and (dry.created_count, dry.error_count) == (4, 0)
+    assert dry.status == ImportStatus.CHECKED
+    assert (dry.created_count, dry.error_count) == (4, 0)
     assert CostEntry.objects.count() == 0
     assert run(path).created_count == dry.created_count
 
@@ -218,7 +221,8 @@ def sales_manager(make_person, teams):
 
 def test_importing_costs_needs_the_right_to_enter_costs(write, client, sales_manager, admin):
     user = sales_manager.user
-    assert user.has_perm("dataio.add_importjob") and not user.has_perm("scorecard.add_costentry")
+    assert user.has_perm("dataio.add_importjob")
+    assert not user.has_perm("scorecard.add_costentry")
     path = write("costs.csv", "month,function,amount\n2026-01,sales,100\n")
     with pytest.raises(PermissionDenied):
         services.import_job_create(actor=user, kind="costs", path=path)
@@ -229,7 +233,8 @@ def test_importing_costs_needs_the_right_to_enter_costs(write, client, sales_man
     # The page does not offer the kind, and a forged upload is refused.
     client.force_login(user)
     page = client.get("/data/imports/").content.decode()
-    assert 'value="contacts"' in page and 'value="costs"' not in page
+    assert 'value="contacts"' in page
+    assert 'value="costs"' not in page
     response = client.post(
         "/data/imports/",
         {"kind": "costs", "file": SimpleUploadedFile("c.csv", b"month,function,amount\n2026-01,sales,1\n")},
@@ -259,15 +264,19 @@ def test_upload_map_dry_run_and_import_costs_in_the_browser(
     job = ImportJob.objects.get()
     detail = client.get(f"/data/imports/{job.pk}/").content.decode()
     # Headers that name the fields map themselves.
-    assert 'name="col_function"' in detail and '<option value="Function" selected>' in detail
+    assert 'name="col_function"' in detail
+    assert '<option value="Function" selected>' in detail
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/data/imports/{job.pk}/start/", {"mode": "dry_run"})
     job.refresh_from_db()
-    assert job.status == ImportStatus.CHECKED and job.created_count == 4 and CostEntry.objects.count() == 0
+    assert job.status == ImportStatus.CHECKED
+    assert job.created_count == 4
+    assert CostEntry.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/data/imports/{job.pk}/start/", {"mode": "commit"})
     job.refresh_from_db()
-    assert job.status == ImportStatus.DONE and CostEntry.objects.count() == 4
+    assert job.status == ImportStatus.DONE
+    assert CostEntry.objects.count() == 4
 
 
 def test_the_kind_is_offered_in_persian(client, admin):

@@ -97,4 +97,6 @@ def test_core_csv_response_streams_in_pieces_with_the_same_text():
     assert len(pieces) < 10  # not one piece per row
     text = b"".join(pieces).decode()
     parsed = list(csv.reader(io.StringIO(text[1:])))
-    assert parsed[0] == ["a", "b", "c"] and parsed[1] == ["'=r0", "0", ""] and len(parsed) == 1201
+    assert parsed[0] == ["a", "b", "c"]
+    assert parsed[1] == ["'=r0", "0", ""]
+    assert len(parsed) == 1201

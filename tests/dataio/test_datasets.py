@@ -63,7 +63,8 @@ def test_maven_pipeline_imports_with_its_quirks():
     # Importing the same files again changes nothing.
     events = StageEvent.objects.count()
     import_bundle(MAVEN, "maven_crm/bundle.json")
-    assert Opportunity.objects.count() == 8800 and StageEvent.objects.count() == events
+    assert Opportunity.objects.count() == 8800
+    assert StageEvent.objects.count() == events
 
 
 @pytest.mark.skipif(not OLIST.exists(), reason="Olist data set not present")
@@ -74,9 +75,11 @@ def test_olist_funnel_imports_leads_and_won_deals():
     assert Opportunity.objects.filter(stage="won", leads__isnull=False).distinct().count() == 842
     assert LeadTouch.objects.filter(kind="landing_page").count() == 8000
     by_origin = dict(Lead.objects.values_list("origin").annotate(n=Count("id")))
-    assert by_origin["organic_search"] == 2296 and by_origin[""] == 60
+    assert by_origin["organic_search"] == 2296
+    assert by_origin[""] == 60
     lead = Lead.objects.get(external_id="5420aad7fec3549a85876ba1c529bd84")
-    assert lead.owner.full_name == "SDR a8387c01" and lead.opportunity.owner.full_name == "SR 4ef15afb"
+    assert lead.owner.full_name == "SDR a8387c01"
+    assert lead.opportunity.owner.full_name == "SR 4ef15afb"
     assert lead.opportunity.segment.name == "pet"
     states = list(
         StageEvent.objects.filter(object_type="lead", object_id=lead.pk)

@@ -48,11 +48,13 @@ def test_contacts_export_shows_only_visible_records_and_neutralises_formulas(
     rows = csv_rows(client.get("/data/exports/contacts.csv"))
     assert rows[0][:4] == ["id", "first_name", "last_name", "email"]
     assert len(rows) == 2
-    assert rows[1][1] == "'@SUM(A1)" and rows[1][2] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][1] == "'@SUM(A1)"
+    assert rows[1][2] == '\'=HYPERLINK("http://evil")'
     response = client.get("/data/exports/contacts.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(sheet.iter_rows(values_only=True))
-    assert len(values) == 2 and values[1][2] == '\'=HYPERLINK("http://evil")'
+    assert len(values) == 2
+    assert values[1][2] == '\'=HYPERLINK("http://evil")'
     assert sheet.cell(2, 3).data_type == "s"  # text, not a formula
 
 
@@ -84,7 +86,8 @@ def test_exports_reimport_without_a_mapping(client, head_of_sales, rep, make_acc
     path.write_bytes(b"".join(client.get("/data/exports/contacts.csv").streaming_content))
     job = services.import_job_create(actor=None, kind="contacts", path=path)
     job = services.import_job_execute(job_id=job.pk, dry_run=True)
-    assert job.error_count == 0 and job.unchanged_count == 1
+    assert job.error_count == 0
+    assert job.unchanged_count == 1
 
 
 def test_api_export_honours_visibility(client, rep, other_rep, make_account, own_visibility):
@@ -113,7 +116,8 @@ def test_fast_csv_rows_follow_safe_cell_exactly():
 def test_export_page_lists_what_the_role_may_export(client, head_of_sales, rep, admin):
     client.force_login(rep.user)
     html = client.get("/data/exports/").content.decode()
-    assert "/data/exports/contacts.csv" in html and "<th>Opportunities</th>" in html
+    assert "/data/exports/contacts.csv" in html
+    assert "<th>Opportunities</th>" in html
     assert "/data/backup/" not in html  # only administrators back up
     client.force_login(admin.user)
     assert "/data/backup/" in client.get("/data/exports/").content.decode()

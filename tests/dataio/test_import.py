@@ -54,27 +54,33 @@ def test_hubspot_export_maps_itself_and_reports_errors_and_duplicates(write, adm
     ]
     assert issues(job, "duplicate") == [(6, "Email", "Same e-mail as row 2: imported once, from row 2.")]
     sara = Contact.objects.get(external_id="101")
-    assert sara.email == "sara@example.com" and sara.account.name == "Acme" and sara.title == "CTO"
+    assert sara.email == "sara@example.com"
+    assert sara.account.name == "Acme"
+    assert sara.title == "CTO"
     assert Account.objects.filter(name="Acme").count() == 1  # created once, shared
     assert "Beta" not in set(Account.objects.values_list("name", flat=True))  # the bad row created nothing
     # One audit entry for the whole import, not one per row.
     entry = AuditEntry.objects.get(object_type="dataio.importjob", object_id=str(job.pk), via="import")
-    assert entry.changes["created"] == 2 and entry.actor == admin.user
+    assert entry.changes["created"] == 2
+    assert entry.actor == admin.user
 
 
 def test_salesforce_headers_map_themselves(write):
     text = "Id,FirstName,LastName,Email,Account Name\n003A,Lina,Moradi,lina@example.com,Globex\n"
     job = run(write("sf.csv", text), "contacts")
-    assert job.mapping["preset"] == "salesforce-contacts" and job.created_count == 1
+    assert job.mapping["preset"] == "salesforce-contacts"
+    assert job.created_count == 1
     assert Contact.objects.get(external_id="003A").account.name == "Globex"
 
 
 def test_dry_run_writes_nothing_and_predicts_the_commit(write):
     path = write("hubspot.csv", HUBSPOT)
     dry = run(path, "contacts", dry_run=True)
-    assert dry.status == ImportStatus.CHECKED and dry.created_count == 2
+    assert dry.status == ImportStatus.CHECKED
+    assert dry.created_count == 2
     assert dry.summary["also_created"] == {"accounts": 1}
-    assert Contact.objects.count() == 0 and Account.objects.count() == 0
+    assert Contact.objects.count() == 0
+    assert Account.objects.count() == 0
     real = run(path, "contacts")
     assert (real.created_count, real.error_count) == (dry.created_count, dry.error_count)
 
@@ -107,7 +113,8 @@ def test_contacts_match_existing_records_by_email(write, rep, make_account):
     account = make_account(rep)
     existing = Contact.objects.create(last_name="Old", email="known@example.com", account=account)
     job = run(write("c.csv", "email,last_name,phone\nKNOWN@example.com,Old,+98 21 1234\n"), "contacts")
-    assert job.created_count == 0 and job.updated_count == 1
+    assert job.created_count == 0
+    assert job.updated_count == 1
     existing.refresh_from_db()
     assert existing.phone == "+98 21 1234"
 
@@ -118,15 +125,18 @@ def test_a_file_error_halfway_leaves_nothing_written(write):
         "broken.csv", "last_name,email\n" + rows + '"unterminated,z@example.com\nlast,y@example.com\n'
     )
     job = run(path, "contacts")
-    assert job.status == ImportStatus.FAILED and "is not valid CSV" in job.message
+    assert job.status == ImportStatus.FAILED
+    assert "is not valid CSV" in job.message
     assert Contact.objects.count() == 0
     assert issues(job)[0][0] == 52
 
 
 def test_strict_mode_imports_nothing_when_a_row_is_bad(write):
     job = run(write("hubspot.csv", HUBSPOT), "contacts", strict=True)
-    assert job.status == ImportStatus.FAILED and "nothing was imported" in job.message
-    assert Contact.objects.count() == 0 and Account.objects.count() == 0
+    assert job.status == ImportStatus.FAILED
+    assert "nothing was imported" in job.message
+    assert Contact.objects.count() == 0
+    assert Account.objects.count() == 0
 
 
 def test_mapping_errors_name_the_field(write):
@@ -151,7 +161,9 @@ def test_persian_digits_and_jalali_dates(write):
     job = run(write("fa.csv", text), "accounts", mapping)
     assert job.created_count == 2, issues(job)
     alpha = Account.objects.get(name="شرکت آلفا")
-    assert alpha.employees == 125 and alpha.annual_revenue == Decimal("3.50") and alpha.size_band == "medium"
+    assert alpha.employees == 125
+    assert alpha.annual_revenue == Decimal("3.50")
+    assert alpha.size_band == "medium"
     assert alpha.created_at.date() == datetime.date(2023, 4, 4)  # 1402/01/15 in the Jalali calendar
     assert Account.objects.get(name="شرکت بتا").employees == 1200
 
@@ -162,7 +174,8 @@ def test_windows_1256_file_imports_with_persian_letters(write):
     job = run(
         write("fa.csv", text.encode("cp1256")), "accounts", {"columns": {"name": "نام", "country": "کشور"}}
     )
-    assert job.encoding == "cp1256" and job.created_count == 1
+    assert job.encoding == "cp1256"
+    assert job.created_count == 1
     assert Account.objects.get().name == "شرکت کیان"
 
 
@@ -176,8 +189,10 @@ def test_bad_numbers_and_dates_are_reported_per_cell(write):
     assert job.created_count == 0
     messages = issues(job)
     assert messages[0] == (2, "employees", "“many” is not a whole number.")
-    assert messages[1][:2] == (3, "created") and "is not a date" in messages[1][2]
-    assert messages[2][:2] == (4, "employees") and "greater than or equal to 0" in messages[2][2]
+    assert messages[1][:2] == (3, "created")
+    assert "is not a date" in messages[1][2]
+    assert messages[2][:2] == (4, "employees")
+    assert "greater than or equal to 0" in messages[2][2]
 
 
 def test_xlsx_accounts_and_parent_links(tmp_path):
@@ -195,7 +210,8 @@ def test_xlsx_accounts_and_parent_links(tmp_path):
     assert Account.objects.get(name="Daughter").parent == holding
     # Accounts are matched by domain as well as by name.
     again = run(path, "accounts", {"columns": {"name": "Name", "domain": "Website", "parent": "Parent"}})
-    assert again.created_count == 0 and again.unchanged_count == 2
+    assert again.created_count == 0
+    assert again.unchanged_count == 2
 
 
 def test_people_with_teams_and_managers(write):
@@ -205,9 +221,11 @@ def test_people_with_teams_and_managers(write):
         "options": {"create_missing_managers": True},
     }
     job = run(write("p.csv", text), "people", mapping)
-    assert job.created_count == 2 and job.summary["also_created"] == {"teams": 1, "people": 1}
+    assert job.created_count == 2
+    assert job.summary["also_created"] == {"teams": 1, "people": 1}
     rana = Person.objects.get(email="rana@example.com")
-    assert rana.team.name == "Tehran" and rana.manager.full_name == "Mehdi Manager"
+    assert rana.team.name == "Tehran"
+    assert rana.manager.full_name == "Mehdi Manager"
 
 
 def test_opportunities_with_stage_history_write_historical_stage_events(write, rep, catalogue, make_account):
@@ -235,20 +253,21 @@ def test_opportunities_with_stage_history_write_historical_stage_events(write, r
         "defaults": {"amount": "0"},
     }
     job = run(write("o.csv", text), "opportunities", mapping)
-    assert job.created_count == 4 and issues(job) == [
-        (6, "owner", "No person “ghost@example.com” in the directory.")
-    ]
+    assert job.created_count == 4
+    assert issues(job) == [(6, "owner", "No person “ghost@example.com” in the directory.")]
     won = Opportunity.objects.get(external_id="D1")
     utc = datetime.UTC
-    assert won.account == account and won.stage == "won" and won.amount == Decimal("1200.00")
-    assert won.created_at == datetime.datetime(
-        2024, 1, 10, tzinfo=utc
-    ) and won.closed_at == datetime.datetime(2024, 3, 1, tzinfo=utc)
+    assert won.account == account
+    assert won.stage == "won"
+    assert won.amount == Decimal("1200.00")
+    assert won.created_at == datetime.datetime(2024, 1, 10, tzinfo=utc)
+    assert won.closed_at == datetime.datetime(2024, 3, 1, tzinfo=utc)
     assert list(won.stage_events.order_by("at").values_list("from_stage", "to_stage", "at")) == [
         ("", "qualifying", datetime.datetime(2024, 1, 10, tzinfo=utc)),
         ("qualifying", "won", datetime.datetime(2024, 3, 1, tzinfo=utc)),
     ]
-    assert won.participants.get().person == rep and won.team == rep.team
+    assert won.participants.get().person == rep
+    assert won.team == rep.team
     assert Opportunity.objects.get(external_id="D4").lost_reason  # a lost deal always says why
     orphan = Opportunity.objects.get(external_id="D3")
     assert orphan.account.name == "Unknown account"  # never dropped
@@ -280,7 +299,8 @@ def test_activities_link_to_contacts_and_deals_and_reimport_once(write, rep, mak
     assert job.created_count == 2
     assert issues(job) == [(4, "account", "Link the activity to an account, a contact or an opportunity.")]
     demo = Activity.objects.get(subject="Demo")
-    assert demo.opportunity == deal and demo.account == deal.account
+    assert demo.opportunity == deal
+    assert demo.account == deal.account
     assert list(demo.participations.values_list("person", flat=True)) == [rep.pk]
     assert run(write("a.csv", text), "activities", mapping).created_count == 0
     assert Activity.objects.count() == 2

@@ -20,7 +20,8 @@ def rows(table):
 def test_utf8_with_and_without_bom_read_the_same(write):
     plain = open_table(write("a.csv", "name,email\nZoë,z@example.com\n"))
     bom = open_table(write("b.csv", codecs.BOM_UTF8 + "name,email\nZoë,z@example.com\n".encode()))
-    assert plain.encoding == "utf-8" and bom.encoding == "utf-8-sig"
+    assert plain.encoding == "utf-8"
+    assert bom.encoding == "utf-8-sig"
     assert plain.headers == bom.headers == ["name", "email"]  # no stray BOM in the first header
     assert rows(plain) == rows(bom) == [["Zoë", "z@example.com"]]
 
@@ -37,7 +38,8 @@ def test_a_file_that_is_not_valid_in_the_chosen_encoding_says_so_with_the_line(w
     table = open_table(write("fa.csv", content), encoding="utf-8")
     with pytest.raises(ImportFileError) as error:
         rows(table)
-    assert "not valid utf-8: line 5" in error.value.message and error.value.line == 5
+    assert "not valid utf-8: line 5" in error.value.message
+    assert error.value.line == 5
     assert "cp1256" in error.value.message
 
 
@@ -95,7 +97,8 @@ def test_xlsx_is_streamed_and_typed(write, tmp_path):
     path = tmp_path / "accounts.xlsx"
     book.save(path)
     table = open_table(path)
-    assert table.format == "xlsx" and table.headers == ["name", "employees"]
+    assert table.format == "xlsx"
+    assert table.headers == ["name", "employees"]
     assert rows(table) == [["Acme", 120]]
     assert table.estimate_rows() == 1
 

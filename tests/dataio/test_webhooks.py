@@ -54,14 +54,17 @@ def test_emit_delivers_a_signed_event_after_commit(receiver, endpoint, django_ca
     assert webhooks.verify(endpoint.secret, headers["X-Hamsu-Signature"], request["body"])
     assert not webhooks.verify("wrong secret", headers["X-Hamsu-Signature"], request["body"])
     envelope = json.loads(request["body"])
-    assert envelope["type"] == "deal.won" and envelope["data"] == {"opportunity_id": 7, "amount": "100.00"}
+    assert envelope["type"] == "deal.won"
+    assert envelope["data"] == {"opportunity_id": 7, "amount": "100.00"}
     delivery = WebhookDelivery.objects.get()
-    assert delivery.status == DeliveryStatus.DELIVERED and envelope["id"] == str(delivery.event_id)
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert envelope["id"] == str(delivery.event_id)
 
 
 def test_signature_format_and_replay_window():
     header = webhooks.sign("s3cret", 1_700_000_000, b"{}")
-    assert header.startswith("t=1700000000,v1=") and len(header.split("v1=")[1]) == 64
+    assert header.startswith("t=1700000000,v1=")
+    assert len(header.split("v1=")[1]) == 64
     assert webhooks.verify("s3cret", header, b"{}", now=1_700_000_100)
     assert not webhooks.verify("s3cret", header, b"{}", now=1_700_010_000)  # too old
 
@@ -74,7 +77,8 @@ def test_a_rolled_back_change_sends_nothing(receiver, endpoint, django_capture_o
                 raise RuntimeError("the write failed")
         except RuntimeError:
             pass
-    assert receiver.requests == [] and not WebhookDelivery.objects.exists()
+    assert receiver.requests == []
+    assert not WebhookDelivery.objects.exists()
 
 
 def test_emit_outside_a_transaction_is_refused(endpoint):
@@ -92,11 +96,9 @@ def test_failures_are_retried_with_backoff_then_fail(receiver, endpoint, django_
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         webhooks.emit("deal.won", {"n": 1})
     delivery = WebhookDelivery.objects.get()
-    assert (
-        delivery.status == DeliveryStatus.RETRYING
-        and delivery.attempts == 1
-        and delivery.response_status == 500
-    )
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert delivery.attempts == 1
+    assert delivery.response_status == 500
     wait = delivery.next_attempt_at - timezone.now()
     assert datetime.timedelta(seconds=25) < wait <= datetime.timedelta(seconds=30)
     assert [webhooks.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
@@ -104,7 +106,8 @@ def test_failures_are_retried_with_backoff_then_fail(receiver, endpoint, django_
     for _attempt in range(webhooks.MAX_ATTEMPTS):
         webhooks.deliver_due(now=later)
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == webhooks.MAX_ATTEMPTS
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == webhooks.MAX_ATTEMPTS
     assert len(receiver.requests) == webhooks.MAX_ATTEMPTS
 
 
@@ -117,11 +120,14 @@ def test_replay_from_the_delivery_log_page(
     delivery = WebhookDelivery.objects.get()
     client.force_login(admin.user)
     page = client.get(f"/data/webhooks/{endpoint.pk}/").content.decode()
-    assert "lead.mql" in page and "503" in page and "Replay" in page
+    assert "lead.mql" in page
+    assert "503" in page
+    assert "Replay" in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/data/webhooks/deliveries/{delivery.pk}/replay/")
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 2
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.attempts == 2
     first, second = (json.loads(r["body"])["id"] for r in receiver.requests)
     assert first == second  # same event id: receivers can de-duplicate
 
@@ -140,7 +146,8 @@ def test_scanner_turns_stage_events_into_webhooks_once(
     won = next(
         json.loads(r["body"]) for r in receiver.requests if json.loads(r["body"])["type"] == "deal.won"
     )
-    assert won["data"]["opportunity"]["id"] == deal.pk and won["data"]["to_stage"] == "won"
+    assert won["data"]["opportunity"]["id"] == deal.pk
+    assert won["data"]["to_stage"] == "won"
     assert scanner.scan() == 0  # the bookmark moved
 
 
@@ -175,7 +182,8 @@ def test_webhook_pages_and_api(client, admin, rep, receiver):
     client.post("/data/webhooks/", {"url": receiver.url, "events": ["deal.won", "deal.lost"]})
     assert WebhookEndpoint.objects.get().events == ["deal.lost", "deal.won"]
     bad = client.post("/data/webhooks/", {"url": "not a url", "events": ["deal.won"]}, follow=True)
-    assert "Enter a valid URL" in bad.content.decode() and WebhookEndpoint.objects.count() == 1
+    assert "Enter a valid URL" in bad.content.decode()
+    assert WebhookEndpoint.objects.count() == 1
 
     from hamsu.api import services as tokens
 
@@ -187,14 +195,16 @@ def test_webhook_pages_and_api(client, admin, rep, receiver):
         content_type="application/json",
         **auth,
     )
-    assert created.status_code == 201 and len(created.json()["secret"]) == 64
+    assert created.status_code == 201
+    assert len(created.json()["secret"]) == 64
     wrong = client.post(
         "/api/v1/data/webhooks",
         json.dumps({"url": receiver.url, "events": ["lead.sneezed"]}),
         content_type="application/json",
         **auth,
     )
-    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "events"
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "events"
     patched = client.patch(
         f"/api/v1/data/webhooks/{created.json()['id']}",
         json.dumps({"is_active": False}),

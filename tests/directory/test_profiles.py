@@ -88,7 +88,9 @@ def test_the_import_reports_every_row_and_writes_only_good_ones(client, make_per
     assert new.manager.email == "boss@example.com"  # the manager came later in the file
     assert sorted(new.expertise.values_list("name", flat=True)) == ["events", "pricing"]
     assert not Person.objects.filter(email__in=["bad@example.com", "worse"]).exists()
-    assert "Unknown role" in html and "Unknown team" in html and "Enter a valid e-mail" in html
+    assert "Unknown role" in html
+    assert "Unknown team" in html
+    assert "Enter a valid e-mail" in html
 
 
 @pytest.mark.django_db

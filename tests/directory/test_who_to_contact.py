@@ -38,7 +38,8 @@ def people(make_person, teams, catalogue, make_account, rep, marketer):
 def test_it_answers_who_to_talk_to_about_an_account_with_reasons(people, rep, marketer):
     matches = who_to_contact(q="who do I talk to about Pars Steel")
     by_person = {m.person.pk: m for m in matches}
-    assert rep.pk in by_person and marketer.pk in by_person
+    assert rep.pk in by_person
+    assert marketer.pk in by_person
     assert any("Owns account Pars Steel" in r.text for r in by_person[rep.pk].reasons)
     assert any("Covers account Pars Steel" in r.text for r in by_person[marketer.pk].reasons)
 
@@ -56,7 +57,8 @@ def test_it_finds_people_by_topic_segment_and_product(people):
 @pytest.mark.django_db
 def test_it_ranks_absent_people_after_available_ones_and_can_filter(people):
     matches = who_to_contact(q="pricing")
-    assert matches[0].available and not matches[1].available
+    assert matches[0].available
+    assert not matches[1].available
     assert [m.person for m in who_to_contact(q="pricing", filters=SearchFilters(available_only=True))] == [
         people["brand"]
     ]

@@ -29,7 +29,9 @@ def test_marketing_creates_a_lead_and_sees_its_stage_events(api, marketer):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["state"] == "inquiry" and body["queue"] == "marketing" and body["country"] == "IR"
+    assert body["state"] == "inquiry"
+    assert body["queue"] == "marketing"
+    assert body["country"] == "IR"
     events = api(marketer.user, "get", f"/leads/{body['id']}/events").json()
     assert [e["to_stage"] for e in events] == ["inquiry"]
 
@@ -53,14 +55,17 @@ def test_accept_and_return_through_the_api(api, mql, rep, other_rep):
     response = api(rep.user, "post", f"/leads/{mql.pk}/return", {"reason": "because"})
     assert response.status_code == 422
     response = api(rep.user, "post", f"/leads/{mql.pk}/accept")
-    assert response.status_code == 200 and response.json()["state"] == "sal"
+    assert response.status_code == 200
+    assert response.json()["state"] == "sal"
     response = api(rep.user, "post", f"/leads/{mql.pk}/return", {"reason": "no_budget", "note": "Q3"})
-    assert response.json()["state"] == "nurture" and response.json()["return_reason"] == "no_budget"
+    assert response.json()["state"] == "nurture"
+    assert response.json()["return_reason"] == "no_budget"
 
 
 def test_inbox_shows_my_leads_with_their_deadline(api, mql, rep):
     items = api(rep.user, "get", "/inbox").json()
-    assert [i["id"] for i in items] == [mql.pk] and items[0]["due_at"]
+    assert [i["id"] for i in items] == [mql.pk]
+    assert items[0]["due_at"]
 
 
 def test_manager_assigns_from_the_handoff_queue(api, make_lead, policy, manager, rep):
@@ -71,7 +76,8 @@ def test_manager_assigns_from_the_handoff_queue(api, make_lead, policy, manager,
     assert [q["id"] for q in queue] == [lead.pk]
     assert api(rep.user, "get", "/handoff-queue").status_code == 403
     response = api(manager.user, "post", f"/leads/{lead.pk}/assign", {"person_id": rep.pk})
-    assert response.status_code == 200 and response.json()["owner_id"] == rep.pk
+    assert response.status_code == 200
+    assert response.json()["owner_id"] == rep.pk
     assignments = api(manager.user, "get", f"/leads/{lead.pk}/assignments").json()
     assert len(assignments) == 2
 
@@ -80,8 +86,10 @@ def test_the_funnel_shows_live_counts_and_conversion(api, mql, make_lead, rep):
     make_lead()
     body = api(rep.user, "get", "/stages").json()
     lifecycle = {s["code"]: s for s in body["stages"] if s["funnel"] == "lifecycle"}
-    assert lifecycle["inquiry"]["count"] == 1 and lifecycle["mql"]["count"] == 1
-    assert lifecycle["inquiry"]["reached"] == 2 and lifecycle["inquiry"]["conversion"] == 0.5
+    assert lifecycle["inquiry"]["count"] == 1
+    assert lifecycle["mql"]["count"] == 1
+    assert lifecycle["inquiry"]["reached"] == 2
+    assert lifecycle["inquiry"]["conversion"] == 0.5
     sales = [s for s in body["stages"] if s["funnel"] == "sales"]
     assert sales[3]["marketing_contribution"].startswith("Solution collateral")
     assert {s["funnel"] for s in body["stages"]} == {"buying", "lifecycle", "sales"}

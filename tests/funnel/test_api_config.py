@@ -30,11 +30,13 @@ def test_definition_proposal_and_both_decisions(client, head_of_sales, head_of_m
         "/definitions",
         {"kind": "mql", "rules": {"field": "salary", "op": "gt", "value": 1}},
     )
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "rules"
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "rules"
     assert post(client, rep.user, f"/definitions/{pk}/decision", {"approve": True}).status_code == 403
     post(client, head_of_sales.user, f"/definitions/{pk}/decision", {"approve": True, "comment": "yes"})
     body = post(client, head_of_marketing.user, f"/definitions/{pk}/decision", {"approve": True}).json()
-    assert body["status"] == "approved" and [a["side"] for a in body["approvals"]] == ["sales", "marketing"]
+    assert body["status"] == "approved"
+    assert [a["side"] for a in body["approvals"]] == ["sales", "marketing"]
     again = post(client, head_of_marketing.user, f"/definitions/{pk}/decision", {"approve": False})
     assert again.status_code == 409
     assert LeadDefinition.objects.get().rules == {"field": "score", "op": "gte", "value": 55}
@@ -53,9 +55,11 @@ def test_funnel_version_publish(client, head_of_marketing, rep):
         "/versions",
         {"stages": [{"funnel": "x", "code": "", "name": "", "owner_function": "?"}]},
     )
-    assert bad.status_code == 422 and not FunnelVersion.objects.exists()
+    assert bad.status_code == 422
+    assert not FunnelVersion.objects.exists()
     response = post(client, head_of_marketing.user, "/versions", {"stages": keep, "note": "first edit"})
-    assert response.status_code == 201 and response.json()["version"] == 1
+    assert response.status_code == 201
+    assert response.json()["version"] == 1
     assert client.get("/api/v1/funnel/stages").json()["version"] == 1
 
 
@@ -69,7 +73,8 @@ def test_routing_rules(client, head_of_sales, teams, rep):
     assert response.status_code == 201, response.content
     assert RoutingRule.objects.get().countries == ["AE"]
     bad = post(client, head_of_sales.user, "/routing-rules", {"name": "No team", "kind": "round_robin"})
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "team"
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "team"
     assert (
         post(
             client,
@@ -114,7 +119,8 @@ def test_calendars_and_policies(client, head_of_sales, teams):
             "accept_within_hours": "4",
         },
     )
-    assert policy.status_code == 201 and policy.json()["team_id"] == teams["enterprise"].pk
+    assert policy.status_code == 201
+    assert policy.json()["team_id"] == teams["enterprise"].pk
 
 
 def test_scoring_points_and_capture_forms(client, head_of_marketing, rep):
@@ -129,7 +135,8 @@ def test_scoring_points_and_capture_forms(client, head_of_marketing, rep):
         "/scoring/points",
         {"spec": {"fit": [{"field": "x", "op": "between", "points": 1}]}},
     )
-    assert bad.status_code == 422 and ScoringSpec.objects.count() == 1
+    assert bad.status_code == 422
+    assert ScoringSpec.objects.count() == 1
     client.force_login(rep.user)
     assert client.get("/api/v1/funnel/scoring/points").json()["fit"][0]["value"] == "IR"
     response = post(
@@ -138,7 +145,8 @@ def test_scoring_points_and_capture_forms(client, head_of_marketing, rep):
         "/capture-forms",
         {"name": "Site", "allowed_origins": ["https://a.example"]},
     )
-    assert response.status_code == 201 and response.json()["key"].startswith("hf_")
+    assert response.status_code == 201
+    assert response.json()["key"].startswith("hf_")
     bad = post(
         client,
         head_of_marketing.user,

@@ -60,11 +60,14 @@ def test_it_captures_a_lead_with_contact_account_and_touch(client, form):
     assert not Lead.objects.exists()
     assert capture_drain() == 1
     lead = lead_of(response)
-    assert lead.email == "sara@pars-steel.example" and lead.state == "inquiry"
-    assert lead.contact.email == lead.email and lead.account.domain == "pars-steel.example"
+    assert lead.email == "sara@pars-steel.example"
+    assert lead.state == "inquiry"
+    assert lead.contact.email == lead.email
+    assert lead.account.domain == "pars-steel.example"
     assert LeadTouch.objects.filter(lead=lead, kind="form_fill").exists()
     assert Touchpoint.objects.filter(contact=lead.contact, kind="form_fill").exists()
-    assert lead.score > 0 and lead.score_reasons
+    assert lead.score > 0
+    assert lead.score_reasons
     assert StageEvent.objects.filter(object_type="lead", object_id=lead.pk, to_stage="inquiry").exists()
     assert AuditEntry.objects.filter(
         object_type="funnel.lead", object_id=str(lead.pk), action="create"
@@ -78,7 +81,8 @@ def test_a_second_fill_reuses_contact_account_and_lead(client, form):
     assert response.status_code == 202
     capture_drain()
     assert Account.objects.filter(domain="pars.example").count() == 1
-    assert Contact.objects.count() == 2 and Lead.objects.count() == 2
+    assert Contact.objects.count() == 2
+    assert Lead.objects.count() == 2
     assert LeadTouch.objects.filter(lead__email="a@pars.example").count() == 2
 
 
@@ -89,8 +93,10 @@ def test_a_returning_lead_is_rescored_with_all_its_touches(client, form):
     second = post(client, form, {"email": "again@pars.example", "touch_kind": "webinar"})
     capture_drain()
     lead = lead_of(second)
-    assert lead == lead_of(first) and lead.touches.count() == 2
-    assert lead.score > before and any(r["touches"] == 2 for r in lead.score_reasons)
+    assert lead == lead_of(first)
+    assert lead.touches.count() == 2
+    assert lead.score > before
+    assert any(r["touches"] == 2 for r in lead.score_reasons)
 
 
 def test_fills_processed_one_by_one_or_in_one_chunk_end_the_same(client, form):
@@ -138,15 +144,19 @@ def test_free_mail_does_not_merge_companies(client, form):
 def test_idempotency_key_replays_the_first_reply(client, form):
     first = post(client, form, {"email": "once@pars.example"}, **{"Idempotency-Key": "abc-1"})
     again = post(client, form, {"email": "once@pars.example"}, **{"Idempotency-Key": "abc-1"})
-    assert first.status_code == 202 and again.status_code == 202
-    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert first.status_code == 202
+    assert again.status_code == 202
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
     assert CaptureRequest.objects.count() == 1
     capture_drain()
     # A retry after the worker ran gets the same answer and still makes nothing new.
     late = post(client, form, {"email": "once@pars.example"}, **{"Idempotency-Key": "abc-1"})
-    assert late.status_code == 202 and late.json() == first.json()
+    assert late.status_code == 202
+    assert late.json() == first.json()
     capture_drain()
-    assert LeadTouch.objects.count() == 1 and Lead.objects.count() == 1
+    assert LeadTouch.objects.count() == 1
+    assert Lead.objects.count() == 1
 
 
 def test_bad_input_writes_nothing_and_says_which_field(client, form):
@@ -161,7 +171,8 @@ def test_bad_input_writes_nothing_and_says_which_field(client, form):
     assert fields == {"email", "employees", "shoe_size"}
     assert not CaptureRequest.objects.exists()
     capture_drain()
-    assert not Lead.objects.exists() and not Contact.objects.exists()
+    assert not Lead.objects.exists()
+    assert not Contact.objects.exists()
     # The failed attempt did not burn the key: a corrected retry is captured.
     assert post(client, form, {"email": "ok@pars.example"}, **{"Idempotency-Key": "k"}).status_code == 202
 
@@ -194,16 +205,17 @@ def test_unknown_key_and_foreign_origin_are_refused(client, form):
         == 404
     )
     response = post(client, form, {"email": "a@b.example"}, Origin="https://evil.example")
-    assert response.status_code == 403 and "Access-Control-Allow-Origin" not in response
+    assert response.status_code == 403
+    assert "Access-Control-Allow-Origin" not in response
     response = post(client, form, {"email": "a@b.example"}, Origin="https://www.arya.example")
-    assert (
-        response.status_code == 202 and response["Access-Control-Allow-Origin"] == "https://www.arya.example"
-    )
+    assert response.status_code == 202
+    assert response["Access-Control-Allow-Origin"] == "https://www.arya.example"
 
 
 def test_preflight_allows_only_listed_origins(client, form):
     ok = client.options(f"/api/v1/funnel/capture/{form.key}", headers={"Origin": "https://www.arya.example"})
-    assert ok.status_code == 204 and "Idempotency-Key" in ok["Access-Control-Allow-Headers"]
+    assert ok.status_code == 204
+    assert "Idempotency-Key" in ok["Access-Control-Allow-Headers"]
     bad = client.options(f"/api/v1/funnel/capture/{form.key}", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in bad
 
@@ -217,13 +229,15 @@ def test_a_deactivated_form_stops_capturing(client, form):
 
 def test_rate_limit(client, form):
     codes = [post(client, form, {"email": f"r{i}@pars.example"}).status_code for i in range(7)]
-    assert codes[:5] == [202] * 5 and codes[5:] == [429, 429]
+    assert codes[:5] == [202] * 5
+    assert codes[5:] == [429, 429]
 
 
 def test_a_busy_form_counts_in_groups_but_keeps_its_limit(form):
     form.rate_limit_per_minute = 100_000
     over = [capture_http.over_rate_limit(form) for _ in range(100_001)]
-    assert not any(over[:100_000]) and over[-1]
+    assert not any(over[:100_000])
+    assert over[-1]
 
 
 def test_html_forms_can_post_form_encoded(client, form):
@@ -237,10 +251,12 @@ def test_html_forms_can_post_form_encoded(client, form):
 
 def test_the_endpoint_sets_no_cookie_and_speaks_the_senders_language(client, form):
     response = post(client, form, {"first_name": "Sara"}, **{"Accept-Language": "fa"})
-    assert response.status_code == 422 and not response.cookies
+    assert response.status_code == 422
+    assert not response.cookies
     assert response["Content-Language"] == "fa"
     message = response.json()["errors"][0]["message"]
-    assert message != "Give an e-mail or a phone number." and message
+    assert message != "Give an e-mail or a phone number."
+    assert message
 
 
 def test_a_stored_capture_wakes_the_worker(client, form, django_capture_on_commit_callbacks):
@@ -260,7 +276,8 @@ def test_the_drain_job_works_through_everything_queued(client, form):
     assert capture_intake_drain(until=0) == 0
     assert CaptureRequest.objects.filter(status="pending").count() == 3
     process_capture_intake.enqueue()  # the immediate test backend runs it now
-    assert Lead.objects.count() == 3 and not CaptureRequest.objects.filter(status="pending").exists()
+    assert Lead.objects.count() == 3
+    assert not CaptureRequest.objects.filter(status="pending").exists()
 
 
 def test_a_qualifying_capture_is_routed_and_handed_off(client, form, round_robin, policy, rep):
@@ -271,7 +288,8 @@ def test_a_qualifying_capture_is_routed_and_handed_off(client, form, round_robin
     )
     capture_drain()
     lead = lead_of(response)
-    assert lead.state == "mql" and lead.owner == rep
+    assert lead.state == "mql"
+    assert lead.owner == rep
     assert Handoff.objects.filter(lead=lead, status="open").exists()
 
 
@@ -284,7 +302,8 @@ def test_a_lost_lead_who_comes_back_is_nurtured(client, form):
     response = post(client, form, {"email": "back@pars.example"})
     capture_drain()
     again = lead_of(response)
-    assert again.pk == lead.pk and again.state == "nurture"
+    assert again.pk == lead.pk
+    assert again.state == "nurture"
 
 
 # ---------------------------------------------------------------- the worker's guarantees
@@ -309,7 +328,8 @@ def test_a_crash_mid_chunk_leaves_the_rows_pending_and_a_rerun_captures_each_onc
     monkeypatch.undo()
     assert capture_drain() == 3
     assert capture_drain() == 0  # processing again finds nothing to do
-    assert Lead.objects.count() == 3 and LeadTouch.objects.count() == 3
+    assert Lead.objects.count() == 3
+    assert LeadTouch.objects.count() == 3
     assert set(CaptureRequest.objects.values_list("status", flat=True)) == {"done"}
 
 
@@ -320,7 +340,8 @@ def test_one_broken_row_is_marked_failed_and_the_rest_are_captured(client, form,
     assert capture_drain() == 3
     assert sorted(Lead.objects.values_list("email", flat=True)) == ["p0@pars.example", "p2@pars.example"]
     failed = CaptureRequest.objects.get(status="failed")
-    assert failed.payload["email"] == "p1@pars.example" and "a bug" in failed.error["__all__"][0]
+    assert failed.payload["email"] == "p1@pars.example"
+    assert "a bug" in failed.error["__all__"][0]
 
 
 # ---------------------------------------------------------------- bulk
@@ -343,17 +364,22 @@ def test_bulk_is_stored_then_processed_with_row_errors(
     assert response.status_code == 202, response.content
     batch = CaptureBatch.objects.get()
     # The immediate test backend ran the job on commit.
-    assert batch.status == "done" and batch.processed == 11 and batch.failed == 1
-    assert Lead.objects.count() == 10 and Account.objects.count() == 3
+    assert batch.status == "done"
+    assert batch.processed == 11
+    assert batch.failed == 1
+    assert Lead.objects.count() == 10
+    assert Account.objects.count() == 3
     errors = client.get(f"/api/v1/funnel/capture-batches/{batch.pk}/errors").json()
-    assert errors[0]["position"] == 10 and "email" in errors[0]["error"]
+    assert errors[0]["position"] == 10
+    assert "email" in errors[0]["error"]
     again = client.post(
         "/api/v1/funnel/capture-batches",
         data={"leads": leads},
         content_type="application/json",
         headers={"Idempotency-Key": "batch-1"},
     )
-    assert again.status_code == 200 and CaptureBatch.objects.count() == 1
+    assert again.status_code == 200
+    assert CaptureBatch.objects.count() == 1
     client.force_login(rep.user)
     assert (
         client.post(
@@ -376,11 +402,15 @@ def test_a_big_batch_is_stored_in_order_and_processed_in_chunks(client, marketer
     batch = CaptureBatch.objects.get()
     assert list(batch.items.order_by("pk").values_list("position", flat=True)) == list(range(1200))
     batch = capture_batch_process(batch_id=batch.pk, limit=500)
-    assert batch.status == "done" and batch.processed == 1200 and batch.failed == 1
-    assert Lead.objects.count() == 1199 and Account.objects.count() == 7
+    assert batch.status == "done"
+    assert batch.processed == 1200
+    assert batch.failed == 1
+    assert Lead.objects.count() == 1199
+    assert Account.objects.count() == 7
     # Running it again (a duplicate job, a drain after a crash) changes nothing.
     capture_batch_process(batch_id=batch.pk)
-    assert Lead.objects.count() == 1199 and LeadTouch.objects.count() == 1199
+    assert Lead.objects.count() == 1199
+    assert LeadTouch.objects.count() == 1199
 
 
 def test_a_bulk_row_with_a_nul_character_fails_alone(client, marketer):
@@ -393,10 +423,12 @@ def test_a_bulk_row_with_a_nul_character_fails_alone(client, marketer):
     )
     assert response.status_code == 202
     batch = capture_batch_process(batch_id=CaptureBatch.objects.get().pk)
-    assert batch.processed == 2 and batch.failed == 1
+    assert batch.processed == 2
+    assert batch.failed == 1
     assert list(Lead.objects.values_list("email", flat=True)) == ["ok@nul.example"]
     failed = CaptureItem.objects.get(status="failed")
-    assert failed.position == 1 and set(failed.error) == {"utm"}
+    assert failed.position == 1
+    assert set(failed.error) == {"utm"}
 
 
 def test_the_drain_job_also_picks_up_a_batch_whose_job_died(client, form):
@@ -408,7 +440,8 @@ def test_the_drain_job_also_picks_up_a_batch_whose_job_died(client, form):
     post(client, form, {"email": "single@orphan.example"})
     process_capture_intake.enqueue()
     batch.refresh_from_db()
-    assert batch.status == "done" and batch.processed == 2
+    assert batch.status == "done"
+    assert batch.processed == 2
     assert Lead.objects.count() == 3
 
 

@@ -41,7 +41,8 @@ def test_a_failed_submission_is_listed_with_its_reason_and_retried_into_a_lead(
     assert CaptureRequest.objects.get(pk=bad).status == "failed"
     client.force_login(head_of_marketing.user)
     page = client.get("/funnel/capture/").content.decode()
-    assert "bob@broken.example" in page and "touchpoint service unavailable" in page
+    assert "bob@broken.example" in page
+    assert "touchpoint service unavailable" in page
     assert "ana@fine.example" not in page  # it became a lead
     # The cause is fixed; marketing sends it back and the worker makes the lead.
     broken_worker()
@@ -72,7 +73,8 @@ def test_dismissing_deletes_only_failed_rows_and_the_audit_keeps_their_content(
     again = client.post(
         "/api/v1/funnel/capture-failures/retry", {"requests": [bad]}, content_type="application/json"
     )
-    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "ids"
+    assert again.status_code == 422
+    assert again.json()["errors"][0]["field"] == "ids"
 
 
 def test_failed_rows_of_a_bulk_batch_are_retried_and_the_batch_recounted(

@@ -22,7 +22,8 @@ WEBINAR_MQL = {
 
 def test_a_version_takes_effect_only_when_both_heads_approve(head_of_sales, head_of_marketing, marketer):
     definition = defs.lead_definition_propose(kind="mql", rules=WEBINAR_MQL, actor=marketer.user)
-    assert definition.number == 1 and definition.status == "proposed"
+    assert definition.number == 1
+    assert definition.status == "proposed"
     assert "webinar" in definition.summary
     approvals.lead_definition_decide(
         definition=definition, actor=head_of_sales.user, approve=True, comment="OK for Q3"
@@ -49,7 +50,8 @@ def test_a_new_approved_version_supersedes_the_old(head_of_sales, head_of_market
     for head in (head_of_sales, head_of_marketing):
         approvals.lead_definition_decide(definition=second, actor=head.user, approve=True)
     first.refresh_from_db()
-    assert first.status == "superseded" and first.superseded_at
+    assert first.status == "superseded"
+    assert first.superseded_at
     assert first.rules == {"field": "score", "op": "gte", "value": 40}
 
 
@@ -130,10 +132,13 @@ def test_approval_re_evaluates_every_lead_in_bulk(
         approvals.lead_definition_decide(definition=definition, actor=head_of_marketing.user, approve=True)
     hot.refresh_from_db()
     cold.refresh_from_db()
-    assert hot.state == LeadState.MQL and hot.mql_definition == definition
+    assert hot.state == LeadState.MQL
+    assert hot.mql_definition == definition
     assert cold.state == LeadState.INQUIRY
     run = definition.runs.get()
-    assert run.evaluated == 2 and run.changed == 1 and run.finished_at
+    assert run.evaluated == 2
+    assert run.changed == 1
+    assert run.finished_at
 
 
 def test_sql_definition_gates_qualification(head_of_sales, head_of_marketing, mql, rep):

@@ -86,7 +86,8 @@ def test_a_lost_lead_is_recycled_into_nurture(rules, mql, rep, make_account):
     )
     engagement.evaluate_rules_for_opportunity(deal, event="stage_changed")
     lead.refresh_from_db()
-    assert lead.state == LeadState.NURTURE and lead.queue == "recycle"
+    assert lead.state == LeadState.NURTURE
+    assert lead.queue == "recycle"
     path = list(
         StageEvent.objects.filter(object_type="lead", object_id=lead.pk)
         .order_by("pk")
@@ -162,7 +163,8 @@ def test_notices_and_tasks_have_pages_and_api_twins(
     assert b"Plan the deal with the brand manager" in client.get("/funnel/inbox/").content
     assert b"brand manager joins" in client.get("/funnel/notifications/", follow=True).content
     notices = client.get("/api/v1/funnel/notifications").json()
-    assert notices and notices[0]["read_at"] is None
+    assert notices
+    assert notices[0]["read_at"] is None
     assert client.post("/api/v1/funnel/notifications/read", data={}, content_type="application/json").json()[
         "marked"
     ] == len(notices)

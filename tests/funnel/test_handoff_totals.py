@@ -75,7 +75,8 @@ def handoffs(make_lead, teams):
 
 @pytest.mark.django_db
 def test_totals_follow_inserts_updates_and_deletes(handoffs, teams):
-    assert stored_totals() == expected_totals() and stored_totals()
+    assert stored_totals() == expected_totals()
+    assert stored_totals()
     # One by one, as the services write: accept, return, escalate, move to another team.
     opened = [h for h in handoffs if h.status == HandoffStatus.OPEN]
     opened[0].status, opened[0].closed_at = HandoffStatus.ACCEPTED, opened[0].opened_at

@@ -26,7 +26,8 @@ def events(lead):
 def test_it_creates_an_inquiry_in_the_marketing_pool_with_its_event(make_lead):
     lead = make_lead()
     assert lead.state == LeadState.INQUIRY
-    assert lead.owner is None and lead.queue == LeadQueue.MARKETING
+    assert lead.owner is None
+    assert lead.queue == LeadQueue.MARKETING
     assert events(lead) == [("", "inquiry")]
 
 
@@ -39,16 +40,19 @@ def test_it_refuses_a_lead_without_any_way_to_reach_it():
 
 def test_mql_is_routed_round_robin_and_opens_a_handoff(mql, rep):
     assert mql.state == LeadState.MQL
-    assert mql.owner == rep and mql.queue == ""
+    assert mql.owner == rep
+    assert mql.queue == ""
     handoff = Handoff.objects.get(lead=mql)
-    assert handoff.status == "open" and handoff.due_at > handoff.opened_at
+    assert handoff.status == "open"
+    assert handoff.due_at > handoff.opened_at
     assert "round robin" in mql.assignments.first().explanation.lower()
     assert events(mql) == [("", "inquiry"), ("inquiry", "mql")]
 
 
 def test_the_owner_accepts_and_the_handoff_closes(mql, rep):
     lead = lifecycle.lead_accept(lead=mql, actor=rep.user, via="test")
-    assert lead.state == LeadState.SAL and lead.accepted_at
+    assert lead.state == LeadState.SAL
+    assert lead.accepted_at
     assert Handoff.objects.get(lead=lead).status == "accepted"
 
 
@@ -63,8 +67,11 @@ def test_a_return_needs_a_reason_and_goes_to_the_recycle_pool(mql, rep):
         lifecycle.lead_return(lead=mql, actor=rep.user, reason="")
     assert "reason" in error.value.errors
     lead = lifecycle.lead_return(lead=mql, actor=rep.user, reason="not_now", note="Budget next year")
-    assert lead.state == LeadState.NURTURE and lead.queue == LeadQueue.RECYCLE and lead.owner is None
-    assert lead.return_reason == "not_now" and lead.returned_at
+    assert lead.state == LeadState.NURTURE
+    assert lead.queue == LeadQueue.RECYCLE
+    assert lead.owner is None
+    assert lead.return_reason == "not_now"
+    assert lead.returned_at
     assert Handoff.objects.get(lead=lead).status == "returned"
     assert StageEvent.objects.filter(
         object_id=lead.pk, to_stage="nurture", reason__icontains="Budget"
@@ -83,7 +90,8 @@ def test_full_path_to_a_won_deal(mql, rep, make_account):
     lead = lifecycle.lead_convert(
         lead=Lead.objects.get(pk=lead.pk), actor=rep.user, amount=Decimal("5000"), currency="USD"
     )
-    assert lead.state == LeadState.OPPORTUNITY and lead.opportunity.source == "marketing"
+    assert lead.state == LeadState.OPPORTUNITY
+    assert lead.opportunity.source == "marketing"
     from hamsu.crm import services as crm
     from hamsu.funnel.services.engagement import evaluate_rules_for_opportunity
 
@@ -104,10 +112,12 @@ def test_a_disallowed_move_is_refused_and_nothing_changes(make_lead, rep):
 
 def test_without_an_available_seller_the_lead_waits_in_the_handoff_queue(make_lead, policy, manager):
     lead = lifecycle.lead_mark_mql(lead=make_lead(), actor=None)
-    assert lead.owner is None and lead.queue == LeadQueue.HANDOFF
+    assert lead.owner is None
+    assert lead.queue == LeadQueue.HANDOFF
     assert "handoff queue" in lead.assignments.first().explanation
     assigned = lifecycle.lead_assign(lead=lead, person=manager, actor=manager.user)
-    assert assigned.owner == manager and assigned.queue == ""
+    assert assigned.owner == manager
+    assert assigned.queue == ""
     assert Handoff.objects.get(lead=lead).owner == manager
 
 

@@ -41,7 +41,8 @@ def test_an_sla_escalation_rings_the_same_bell_as_a_meeting_invitation(
     page = client.get("/together/notifications/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert BREACH in html and "Invitation: Pipeline review" in html
+    assert BREACH in html
+    assert "Invitation: Pipeline review" in html
     assert page.context["unread"] == 2
     assert f'href="/funnel/leads/{mql.pk}/"' in html  # the escalation still links to the lead
 
@@ -51,7 +52,8 @@ def test_an_sla_escalation_rings_the_same_bell_as_a_meeting_invitation(
     # The funnel's older API reads the same rows and keeps calling the link "link".
     assert {n["id"] for n in funnel_api} == {n["id"] for n in together_api}
     breach = next(n for n in funnel_api if n["kind"] == "sla_breach")
-    assert breach["link"] == f"/funnel/leads/{mql.pk}/" and breach["read_at"] is None
+    assert breach["link"] == f"/funnel/leads/{mql.pk}/"
+    assert breach["read_at"] is None
     assert set(breach) == {"id", "kind", "title", "body", "link", "created_at", "read_at"}
 
 
@@ -88,7 +90,8 @@ def test_mark_all_read_from_the_funnel_api_clears_the_bell(client, breach_and_in
 def test_the_old_funnel_page_leads_to_the_bell_and_the_menu_has_one(client, manager):
     client.force_login(manager.user)
     response = client.get("/funnel/notifications/")
-    assert response.status_code == 302 and response["Location"] == "/together/notifications/"
+    assert response.status_code == 302
+    assert response["Location"] == "/together/notifications/"
     entries = [e for e in items_for(manager.user) if e["icon"] == "bell"]
     assert [e["url_name"] for e in entries] == ["collaboration:notifications"]
 

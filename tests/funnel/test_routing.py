@@ -58,10 +58,12 @@ def test_capacity_caps_send_the_lead_to_the_queue_with_a_reason(make_lead, selle
         position=1, name="SMB", kind=RoutingRuleKind.ROUND_ROBIN, team=teams["smb"], capacity=1
     )
     owners = [mql_for(make_lead).owner for _ in range(4)]
-    assert owners[:3] == sellers and owners[3] is None
+    assert owners[:3] == sellers
+    assert owners[3] is None
     lead = mql_for(make_lead)
     explanation = lead.assignments.get().explanation
-    assert "handoff queue" in explanation and "at capacity" in explanation
+    assert "handoff queue" in explanation
+    assert "at capacity" in explanation
     assert lead.team == teams["smb"]
 
 
@@ -78,7 +80,8 @@ def test_territory_and_segment_rules(make_lead, sellers, teams, rep, catalogue, 
     )
     assert mql_for(make_lead, country="AE").owner in sellers
     lead = mql_for(make_lead, country="IR", segment=catalogue["segment"])
-    assert lead.owner == rep and "Manufacturing" in lead.assignments.get().explanation
+    assert lead.owner == rep
+    assert "Manufacturing" in lead.assignments.get().explanation
 
 
 def test_rules_are_validated(teams):

@@ -71,7 +71,8 @@ def test_routing_rule_create_edit_reorder_and_deactivate_through_the_pages(
     assert response.status_code == 302, field_error(response, "countries")
     gulf = RoutingRule.objects.get(name="Gulf")
     # A new rule goes to the end of the order, with codes in capitals.
-    assert gulf.countries == ["AE", "OM"] and rule_names() == ["Enterprise round robin", "Gulf"]
+    assert gulf.countries == ["AE", "OM"]
+    assert rule_names() == ["Enterprise round robin", "Gulf"]
     assert AuditEntry.objects.filter(
         object_type="funnel.routingrule", object_id=str(gulf.pk), via="ui"
     ).exists()
@@ -86,8 +87,10 @@ def test_routing_rule_create_edit_reorder_and_deactivate_through_the_pages(
         },
     )
     listing = text(client.get(ROUTING))
-    assert "country is one of AE, OM" in listing and "round robin in Sales — SMB" in listing
-    assert "segment is Manufacturing" in listing and "handoff queue" in listing
+    assert "country is one of AE, OM" in listing
+    assert "round robin in Sales — SMB" in listing
+    assert "segment is Manufacturing" in listing
+    assert "handoff queue" in listing
 
     response = client.post(
         f"{ROUTING}{gulf.pk}/",
@@ -153,7 +156,8 @@ def test_bad_routing_input_gives_field_errors_and_stores_nothing(client, head_of
 def test_an_invalid_edit_leaves_the_stored_rule_alone(client, head_of_sales, round_robin):
     client.force_login(head_of_sales.user)
     response = client.post(f"{ROUTING}{round_robin.pk}/", {"name": "Broken", "kind": "segment", "team": ""})
-    assert response.status_code == 200 and field_error(response, "team")
+    assert response.status_code == 200
+    assert field_error(response, "team")
     round_robin.refresh_from_db()
     assert (round_robin.name, round_robin.kind) == ("Enterprise round robin", RoutingRuleKind.ROUND_ROBIN)
 
@@ -173,12 +177,15 @@ def test_routing_test_page_explains_the_decision_without_assigning(
     response = client.get(f"{ROUTING}test/", {"lead": f"{lead} [#{lead.pk}]", "rule": segment_rule.pk})
     body = text(response)
     assert response.status_code == 200
-    assert "Would go to Reza Rep" in body and "team round robin" in body
+    assert "Would go to Reza Rep" in body
+    assert "team round robin" in body
     # Why the highlighted rule did not take it, in the routing service's own words.
-    assert "does not cover this lead" in body and "not Manufacturing" in body
+    assert "does not cover this lead" in body
+    assert "not Manufacturing" in body
     # A dry run: nobody is assigned and round robin has not moved on.
     lead.refresh_from_db()
-    assert lead.owner is None and not lead.assignments.exists()
+    assert lead.owner is None
+    assert not lead.assignments.exists()
     assert not RoundRobinCursor.objects.filter(last_person__isnull=False).exists()
     # By e-mail too; an unknown lead is a field error.
     assert "Would go to Reza Rep" in text(client.get(f"{ROUTING}test/", {"lead": lead.email}))
@@ -231,7 +238,8 @@ def test_calendar_and_sla_policy_create_edit_and_retire(client, head_of_sales, m
     listing = text(client.get(SLA))
     assert "Sat–Wed, 08:00–16:00 (Asia/Tehran)" in listing
     # Escalation goes to the people sla_check notifies: the team manager and its liaisons.
-    assert "Mani Manager" in listing and "Lili Liaison" in listing
+    assert "Mani Manager" in listing
+    assert "Lili Liaison" in listing
 
     data = SlaPolicyEditData(policy, accept_within_hours="6")
     assert client.post(f"{SLA}{policy.pk}/", data).status_code == 302
@@ -325,15 +333,14 @@ def test_engagement_rule_create_edit_reorder_and_deactivate_through_the_pages(cl
 
     listing = text(client.get(ENGAGEMENT))
     assert "amount ≥ 2,000,000" in listing
-    assert (
-        "add a brand manager to the deal" in listing
-        and "“Plan the deal” for the owner, due in 5 days" in listing
-    )
+    assert "add a brand manager to the deal" in listing
+    assert "“Plan the deal” for the owner, due in 5 days" in listing
     assert "lead state is Lost" in listing  # a default rule, its code shown by its label
 
     edit = text(client.get(f"{ENGAGEMENT}{rule.pk}/"))
     assert "&quot;amount&quot;" in edit  # the stored JSON, ready to edit
-    assert "As saved, the rule reads:" in edit and "amount ≥ 2,000,000" in edit
+    assert "As saved, the rule reads:" in edit
+    assert "amount ≥ 2,000,000" in edit
     changed = {
         **BIG_DEAL,
         "conditions": json.dumps(
@@ -418,7 +425,8 @@ def test_engagement_test_page_checks_conditions_without_firing(client, head_of_s
     rule = EngagementRule.objects.get(name__startswith="Deals of 2,000,000")
     client.force_login(head_of_sales.user)
     body = text(client.get(f"{ENGAGEMENT}{rule.pk}/test/", {"record": f"#{big.pk}"}))
-    assert "The conditions hold for Steel mill" in body and "add a brand manager to the deal" in body
+    assert "The conditions hold for Steel mill" in body
+    assert "add a brand manager to the deal" in body
     body = text(client.get(f"{ENGAGEMENT}{rule.pk}/test/", {"record": f"#{small.pk}"}))
     assert "do not hold for Spare parts" in body
     assert not EngagementFiring.objects.filter(rule=rule).exists()
@@ -435,7 +443,8 @@ def test_a_rep_reads_the_rules_but_every_write_is_forbidden(client, rep, round_r
     client.force_login(rep.user)
     for url in (ROUTING, SLA, ENGAGEMENT):
         page = client.get(url)
-        assert page.status_code == 200 and 'data-testid="edit-' not in text(page)
+        assert page.status_code == 200
+        assert 'data-testid="edit-' not in text(page)
     forbidden_pages = [
         f"{ROUTING}new/",
         f"{ROUTING}{round_robin.pk}/",
@@ -459,7 +468,8 @@ def test_a_rep_reads_the_rules_but_every_write_is_forbidden(client, rep, round_r
     ):
         assert client.post(url, {"direction": "up", "active": "0"}).status_code == 403, url
     round_robin.refresh_from_db()
-    assert round_robin.is_active and SlaPolicy.objects.filter(pk=policy.pk).exists()
+    assert round_robin.is_active
+    assert SlaPolicy.objects.filter(pk=policy.pk).exists()
 
 
 def test_each_role_edits_what_the_api_lets_it_edit(client, manager, head_of_marketing, round_robin):
@@ -476,7 +486,8 @@ def test_each_role_edits_what_the_api_lets_it_edit(client, manager, head_of_mark
 def test_the_rules_are_in_the_navigation(client, head_of_sales, rep):
     client.force_login(head_of_sales.user)
     page = text(client.get("/funnel/"))
-    assert 'href="/funnel/rules/routing/"' in page and "Funnel rules" in page
+    assert 'href="/funnel/rules/routing/"' in page
+    assert "Funnel rules" in page
 
 
 def test_the_rule_pages_render_right_to_left_in_persian(client, head_of_marketing, policy):
@@ -485,7 +496,8 @@ def test_the_rule_pages_render_right_to_left_in_persian(client, head_of_marketin
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
     for url in (ROUTING, SLA, ENGAGEMENT, f"{ENGAGEMENT}new/"):
         body = text(client.get(url))
-        assert 'dir="rtl"' in body and 'lang="fa"' in body, url
+        assert 'dir="rtl"' in body, url
+        assert 'lang="fa"' in body, url
     body = text(client.get(ENGAGEMENT))
     assert "قواعد همکاری" in body  # "Rules of engagement"
     assert "وضعیت سرنخ" in body  # the readable condition, in Persian too
@@ -536,11 +548,13 @@ def test_api_twins_use_the_same_services(
         {"conditions": {"field": "amount", "op": "gte", "value": 1}},
         content_type="application/json",
     )
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "conditions"
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "conditions"
     ok = client.patch(
         f"{api}/engagement-rules/{rule.pk}", {"is_active": False}, content_type="application/json"
     )
-    assert ok.status_code == 200 and ok.json()["is_active"] is False
+    assert ok.status_code == 200
+    assert ok.json()["is_active"] is False
     moved = client.post(
         f"{api}/engagement-rules/{rule.pk}/move", {"direction": "up"}, content_type="application/json"
     )
@@ -548,11 +562,13 @@ def test_api_twins_use_the_same_services(
     response = client.patch(
         f"{api}/sla-policies/{policy.pk}", {"accept_within_hours": "5"}, content_type="application/json"
     )
-    assert response.status_code == 200 and Decimal(response.json()["accept_within_hours"]) == 5
+    assert response.status_code == 200
+    assert Decimal(response.json()["accept_within_hours"]) == 5
     assert client.delete(f"{api}/sla-policies/{policy.pk}").status_code == 204
     client.force_login(head_of_sales.user)
     preview = client.get(f"{api}/routing-preview", {"lead_id": mql.pk}).json()
-    assert preview["rule_id"] == round_robin.pk and preview["trace"][0]["matches"] is True
+    assert preview["rule_id"] == round_robin.pk
+    assert preview["trace"][0]["matches"] is True
     assert (
         client.post(
             f"{api}/routing-rules/{round_robin.pk}/move",

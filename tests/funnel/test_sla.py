@@ -60,10 +60,15 @@ def test_both_sides_adherence(mql, make_lead, rep, policy):
     (row,) = selectors.sla_adherence(
         start=now - datetime.timedelta(days=1), end=now + datetime.timedelta(days=1)
     )
-    assert row.mqls == 2 and row.accepted == 1 and row.returned == 1
-    assert row.acceptance_rate == 50 and row.acceptance_target == 70
-    assert row.on_time == 2 and row.on_time_rate == 100
-    assert row.follow_up_on_time_rate == 100 and row.min_attempts == 3
+    assert row.mqls == 2
+    assert row.accepted == 1
+    assert row.returned == 1
+    assert row.acceptance_rate == 50
+    assert row.acceptance_target == 70
+    assert row.on_time == 2
+    assert row.on_time_rate == 100
+    assert row.follow_up_on_time_rate == 100
+    assert row.min_attempts == 3
     assert row.attempts_before_disqualify == 0
 
 
@@ -72,4 +77,5 @@ def test_sla_api_and_page(client, mql, head_of_sales):
     body = client.get("/api/v1/funnel/sla").json()
     assert body[0]["mqls"] == 1
     page = client.get("/funnel/sla/")
-    assert page.status_code == 200 and b"Marketing" in page.content
+    assert page.status_code == 200
+    assert b"Marketing" in page.content

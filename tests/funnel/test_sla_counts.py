@@ -19,7 +19,8 @@ def test_counts_equal_the_sla_page_for_every_team(mql, make_lead, rep, policy):
     window = {"start": now - datetime.timedelta(days=1), "end": now + datetime.timedelta(days=1)}
     page = {row.team: row for row in selectors.sla_adherence(**window)}
     counted = {row.team: row for row in sla_counts(**window)}
-    assert counted.keys() == page.keys() and counted
+    assert counted.keys() == page.keys()
+    assert counted
     for team, row in counted.items():
         expected = page[team]
         for name in (

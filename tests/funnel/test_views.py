@@ -31,7 +31,8 @@ def test_funnel_page_shows_all_three_funnels(client, rep, mql):
 def test_inbox_shows_countdown_and_accept_works(client, rep, mql):
     client.force_login(rep.user)
     page = client.get("/funnel/inbox/")
-    assert b'data-testid="sla-countdown"' in page.content and str(mql).encode() in page.content
+    assert b'data-testid="sla-countdown"' in page.content
+    assert str(mql).encode() in page.content
     response = client.post(f"/funnel/leads/{mql.pk}/accept/", {"next": "/funnel/inbox/"})
     assert response.status_code == 302
     assert Lead.objects.get(pk=mql.pk).state == LeadState.SAL
@@ -56,13 +57,15 @@ def test_queue_and_recycle_pages_by_role(client, manager, marketer, rep, mql, ma
     lifecycle.lead_return(lead=mql, actor=rep.user, reason="not_now")
     client.force_login(manager.user)
     page = client.get("/funnel/queue/")
-    assert page.status_code == 200 and str(waiting).encode() in page.content
+    assert page.status_code == 200
+    assert str(waiting).encode() in page.content
     client.post(f"/funnel/leads/{waiting.pk}/assign/", {"person": rep.pk})
     assert Lead.objects.get(pk=waiting.pk).owner == rep
     client.force_login(marketer.user)
     assert client.get("/funnel/queue/").status_code == 403
     page = client.get("/funnel/recycle/")
-    assert page.status_code == 200 and b"Not now" in page.content
+    assert page.status_code == 200
+    assert b"Not now" in page.content
     client.post(f"/funnel/leads/{mql.pk}/mql/")
     assert Lead.objects.get(pk=mql.pk).state == LeadState.MQL
 
@@ -71,7 +74,8 @@ def test_lead_page_shows_score_reasons_and_routing(client, rep, mql):
     client.force_login(rep.user)
     page = client.get(f"/funnel/leads/{mql.pk}/")
     assert page.status_code == 200
-    assert b'data-testid="score-reasons"' in page.content and b"round robin" in page.content
+    assert b'data-testid="score-reasons"' in page.content
+    assert b"round robin" in page.content
 
 
 def test_lead_list_queries_do_not_grow_with_rows(client, rep, make_lead):
@@ -91,7 +95,8 @@ def test_lead_list_queries_do_not_grow_with_rows(client, rep, make_lead):
 def test_definitions_page_propose_and_approve(client, head_of_sales, head_of_marketing, rep):
     client.force_login(head_of_sales.user)
     response = client.post("/funnel/definitions/", {"kind": "mql", "rules": "{not json", "summary": ""})
-    assert response.status_code == 200 and b"not valid JSON" in response.content
+    assert response.status_code == 200
+    assert b"not valid JSON" in response.content
     client.post(
         "/funnel/definitions/",
         {"kind": "mql", "rules": '{"field": "score", "op": "gte", "value": 40}', "summary": ""},
@@ -114,7 +119,8 @@ def test_pages_work_in_persian_right_to_left(client, rep, mql):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
     page = client.get("/funnel/inbox/")
     text = page.content.decode()
-    assert 'dir="rtl"' in text and "سرنخ‌های من" in text
+    assert 'dir="rtl"' in text
+    assert "سرنخ‌های من" in text
     assert "قیف مشترک" in client.get("/funnel/").content.decode()
 
 
@@ -127,7 +133,8 @@ def test_an_sql_becomes_an_opportunity_from_the_lead_page(client, rep, mql, make
     Lead.objects.filter(pk=lead.pk).update(account=make_account(rep))
     client.post(f"/funnel/leads/{lead.pk}/convert/", {"amount": "۱۲۰۰", "currency": "USD"})
     lead.refresh_from_db()
-    assert lead.state == LeadState.OPPORTUNITY and lead.opportunity.amount == 1200
+    assert lead.state == LeadState.OPPORTUNITY
+    assert lead.opportunity.amount == 1200
 
 
 def test_the_funnel_is_edited_by_publishing_a_new_version(client, head_of_marketing, rep):
@@ -140,7 +147,8 @@ def test_the_funnel_is_edited_by_publishing_a_new_version(client, head_of_market
     stages = json.loads(page.context["form"].initial["stages"])
     stages[0]["name"] = "Market awareness"
     response = client.post("/funnel/edit/", {"stages": json.dumps([{"funnel": "nope"}]), "note": "bad"})
-    assert response.status_code == 200 and not FunnelVersion.objects.exists()
+    assert response.status_code == 200
+    assert not FunnelVersion.objects.exists()
     client.post("/funnel/edit/", {"stages": json.dumps(stages), "note": "rename"})
     assert FunnelVersion.objects.get().number == 1
     assert b"Market awareness" in client.get("/funnel/").content

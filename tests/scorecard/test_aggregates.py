@@ -126,12 +126,14 @@ def test_it_matches_the_records_for_every_quarter_and_filter(history, rep, other
 def test_it_counts_what_a_user_expects(history):
     aggregates.fill()
     q1 = selectors.stage_totals(selectors.Filters(period=parse_period("2026-Q1", "gregorian")))
-    assert q1["won"]["reached"] == 1 and q1["won"]["reached_amount"] == Decimal("5000.00")
+    assert q1["won"]["reached"] == 1
+    assert q1["won"]["reached_amount"] == Decimal("5000.00")
     assert q1["lost"]["reached"] == 1
     assert q1["won"]["new_customers"] == 1
     # The deal that skipped from needs definition to won passed through every stage between.
     q2 = selectors.stage_totals(selectors.Filters(period=parse_period("2026-Q2", "gregorian")))
-    assert q2["negotiation"]["reached"] == 1 and q2["won"]["reached"] == 1
+    assert q2["negotiation"]["reached"] == 1
+    assert q2["won"]["reached"] == 1
     # Open pipeline now: the deal in needs definition and the new one in prospecting.
     pipeline = selectors.open_pipeline(selectors.Filters(period=parse_period("2026-Q2", "gregorian")))
     assert pipeline["needs_definition"] == {"deals": 1, "amount": Decimal("3000.00")}
@@ -184,7 +186,8 @@ def test_switching_to_the_jalali_calendar_rebuilds_on_jalali_months(history):
     assert FillState.objects.get(stat="funnel").calendar == JALALI
     # Jalali 1404 Q4 (Dey–Esfand) runs 2025-12-22 … 2026-03-20 and holds the March 15 win.
     period = parse_period("1404-Q4", JALALI)
-    assert str(period.start) == "2025-12-22" and str(period.end) == "2026-03-20"
+    assert str(period.start) == "2025-12-22"
+    assert str(period.end) == "2026-03-20"
     assert_same(period)
 
 
@@ -293,7 +296,8 @@ def _rollup(measures=selectors.MEASURES) -> list[tuple]:
 @pytest.mark.django_db
 def test_the_rollup_is_the_full_table_summed_over_products(history):
     aggregates.fill(batch_size=3)
-    assert _rollup() and _rollup() == _summed_over_products()
+    assert _rollup()
+    assert _rollup() == _summed_over_products()
     open_deal = Opportunity.objects.get(amount_base=Decimal("1500.00"))
     crm.opportunity_move_stage(
         opportunity=open_deal, to_stage="lost", actor=None, at=aware(2026, 3, 20), reason="Went quiet"
@@ -316,4 +320,5 @@ def test_the_migration_rolls_up_aggregates_built_before_it(history):
     expected = _rollup(migration.MEASURES)
     FunnelMonthRollup.objects.all().delete()
     migration.roll_up_existing(apps, None)
-    assert expected and _rollup(migration.MEASURES) == expected
+    assert expected
+    assert _rollup(migration.MEASURES) == expected

@@ -49,11 +49,14 @@ def test_snapshots_are_scored_against_actuals_per_horizon(history):
     mc = rows.get(taken_on=datetime.date(2026, 3, 8), method="monte_carlo")
     assert mc.p10 <= mc.forecast <= mc.p90
     result = selectors.forecast_accuracy("2026-Q1")
-    assert result["measured"] is True and result["period"] == "2026-Q1"
+    assert result["measured"] is True
+    assert result["period"] == "2026-Q1"
     learned = result["methods"]["weighted_learned"]
-    assert learned["n"] == 3 and {h["horizon_weeks"] for h in learned["by_horizon"]} == {6, 3, 0}
+    assert learned["n"] == 3
+    assert {h["horizon_weeks"] for h in learned["by_horizon"]} == {6, 3, 0}
     horizon0 = next(h for h in learned["by_horizon"] if h["horizon_weeks"] == 0)
-    assert horizon0["wape"] == pytest.approx(0.0) and horizon0["bias"] == pytest.approx(0.0)
+    assert horizon0["wape"] == pytest.approx(0.0)
+    assert horizon0["bias"] == pytest.approx(0.0)
     assert result["headline"]["method"] == "weighted_learned"
     assert result["periods"][0]["actual"] == 5000.0
     # Re-taking the same day replaces its rows rather than adding more.
@@ -81,7 +84,8 @@ def test_calls_and_manager_overrides(rep, other_rep, manager, head_of_sales):
     with pytest.raises(PermissionDenied):  # another team's seller
         services.call_override(actor=manager.user, call=other, commit="1")
     call = services.call_override(actor=manager.user, call=call, commit="800")
-    assert call.effective_commit == Decimal("800.00") and call.effective_best_case == Decimal("1500.00")
+    assert call.effective_commit == Decimal("800.00")
+    assert call.effective_best_case == Decimal("1500.00")
     assert call.commit == Decimal("1000.00")  # the seller's own call is kept
     totals = selectors.call_totals(
         selectors.call_list(user=head_of_sales.user, period=parse_period("2026-Q1", "gregorian"))
@@ -126,14 +130,16 @@ def test_metrics_are_real_or_honestly_not_measured(history, head_of_sales, catal
     assert values["sales_expense_ratio"]["value"] == Decimal("0.2200")  # 1,100 USD / 5,000
     assert values["customer_acquisition_cost"]["value"] == Decimal("1500.0000")
     assert values["marketing_sourced_revenue"]["value"] == Decimal("5000.0000")
-    assert values["mqls"]["status"] == "not_measured" and "not recorded" in values["mqls"]["note"]
+    assert values["mqls"]["status"] == "not_measured"
+    assert "not recorded" in values["mqls"]["note"]
     assert values["marketing_influenced_pipeline"]["value"] == 0  # no campaign touched these accounts
-    assert (
-        values["sales_closed"]["drill"].startswith("/crm/opportunities/?")
-        and "stage=won" in values["sales_closed"]["drill"]
-    )
+    assert values["sales_closed"]["drill"].startswith("/crm/opportunities/?")
+    assert "stage=won" in values["sales_closed"]["drill"]
     for m in metrics.catalogue():
-        assert m.definition and m.formula and m.direction in ("up", "down") and m.owner
+        assert m.definition
+        assert m.formula
+        assert m.direction in ("up", "down")
+        assert m.owner
 
 
 @pytest.mark.django_db
@@ -205,7 +211,8 @@ def test_every_page_renders_and_exports(client, history, head_of_sales, django_a
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.values)
-    assert rows[0][0] == "Period" and (rows[-1][0], rows[-1][1]) == ("2026-Q1", 10000.0)
+    assert rows[0][0] == "Period"
+    assert (rows[-1][0], rows[-1][1]) == ("2026-Q1", 10000.0)
     funnel_csv = b"".join(
         client.get("/scorecard/funnel/?period=2026-Q1&export=csv&table=funnel").streaming_content
     )
@@ -219,15 +226,18 @@ def test_api_twins_of_metrics_forecast_and_calls(client, history, rep, manager):
     definitions = client.get("/api/v1/scorecard/metrics/definitions").json()
     assert {"quota_attainment", "win_rate", "mqls", "forecast_accuracy"} <= {d["code"] for d in definitions}
     values = client.get("/api/v1/scorecard/metrics?period=2026-Q1").json()
-    assert values["period"] == "2026-Q1" and all("formula" in item for item in values["items"])
+    assert values["period"] == "2026-Q1"
+    assert all("formula" in item for item in values["items"])
     bad = client.get("/api/v1/scorecard/metrics?period=2026-Q9")
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period"
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "period"
     call = client.put(
         "/api/v1/scorecard/calls",
         {"period": "2026-Q1", "commit": "100", "best_case": "50"},
         content_type="application/json",
     )
-    assert call.status_code == 422 and call.json()["errors"][0]["field"] == "best_case"
+    assert call.status_code == 422
+    assert call.json()["errors"][0]["field"] == "best_case"
     call = client.put(
         "/api/v1/scorecard/calls",
         {"period": "2026-Q1", "commit": "100", "best_case": "150"},
@@ -245,7 +255,8 @@ def test_api_twins_of_metrics_forecast_and_calls(client, history, rep, manager):
     )
     assert overridden.json()["effective_commit"] == "90.00"
     forecast = client.get("/api/v1/scorecard/forecast?period=2026-Q1").json()
-    assert forecast["calls_commit"] == "90.00" and Decimal(forecast["won_to_date"]) == 5000
+    assert forecast["calls_commit"] == "90.00"
+    assert Decimal(forecast["won_to_date"]) == 5000
     assert client.get("/api/v1/scorecard/forecast/accuracy").json()["measured"] is False
     assert client.get("/api/v1/scorecard/forecast/accuracy?period=2026-13").status_code == 422
     assert ForecastCall.objects.get().override_by == manager.user
@@ -263,7 +274,8 @@ def test_pages_speak_persian_with_jalali_periods(client, history, head_of_sales)
     client.cookies["django_language"] = "fa"
     response = client.get("/scorecard/?period=1404-Q4", HTTP_ACCEPT_LANGUAGE="fa")
     page = response.content.decode()
-    assert response.status_code == 200 and 'dir="rtl"' in page
+    assert response.status_code == 200
+    assert 'dir="rtl"' in page
     assert "عدد اصلی در برابر پیش‌بینی و واقعی" in page
     assert "۱۴۰۴/۱۰/۰۱" in page  # the Jalali quarter's first day, in Persian digits
 
@@ -292,5 +304,6 @@ def test_the_commands_fill_and_snapshot(history, capsys):
     call_command("scorecard_refresh")
     call_command("forecast_snapshot", "--date", "2026-02-15")
     out = capsys.readouterr().out
-    assert "stage events folded" in out and "forecast snapshot rows written" in out
+    assert "stage events folded" in out
+    assert "forecast snapshot rows written" in out
     assert ForecastSnapshot.objects.filter(taken_on=datetime.date(2026, 2, 15), scope="company").exists()

@@ -64,12 +64,14 @@ def test_signing_and_versions(history, head_of_sales, head_of_marketing, rep):
     assert [r["measured"] for r in plan.rows[:4]] == [False] * 4
     won_row = next(r for r in plan.rows if r["stage"] == "won")
     opp_row = next(r for r in plan.rows if r["stage"] == "opportunity")
-    assert won_row["needed"] == 10 and opp_row["needed"] == 15
+    assert won_row["needed"] == 10
+    assert opp_row["needed"] == 15
 
     # Adjusting a draft withdraws a signature already given.
     services.plan_sign(actor=head_of_sales.user, plan=plan, side="sales")
     plan = services.plan_adjust(actor=head_of_marketing.user, plan=plan, adjustments={"win_rate": "0.5"})
-    assert plan.sales_signed_at is None and plan.inputs["measured"]["win_rate"] == pytest.approx(2 / 3)
+    assert plan.sales_signed_at is None
+    assert plan.inputs["measured"]["win_rate"] == pytest.approx(2 / 3)
     assert next(r for r in plan.rows if r["stage"] == "opportunity")["needed"] == 20
 
     with pytest.raises(PermissionDenied):
@@ -78,16 +80,20 @@ def test_signing_and_versions(history, head_of_sales, head_of_marketing, rep):
         services.plan_sign(actor=head_of_sales.user, plan=plan, side="marketing")
     services.plan_sign(actor=head_of_sales.user, plan=plan, side="sales")
     plan = services.plan_sign(actor=head_of_marketing.user, plan=plan, side="marketing")
-    assert plan.status == PlanStatus.SIGNED and plan.sales_signed_by == head_of_sales.user
+    assert plan.status == PlanStatus.SIGNED
+    assert plan.sales_signed_by == head_of_sales.user
 
     with pytest.raises(Conflict):
         services.plan_adjust(actor=head_of_sales.user, plan=plan, target_amount="1")
     v2 = services.plan_create(actor=head_of_sales.user, period="2027-Q1", target_amount="80000")
-    assert v2.version == 2 and v2.previous == plan and v2.status == PlanStatus.DRAFT
+    assert v2.version == 2
+    assert v2.previous == plan
+    assert v2.status == PlanStatus.DRAFT
     services.plan_sign(actor=head_of_sales.user, plan=v2, side="sales")
     services.plan_sign(actor=head_of_marketing.user, plan=v2, side="marketing")
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.SUPERSEDED and plan.target_amount == Decimal("65000.00")
+    assert plan.status == PlanStatus.SUPERSEDED
+    assert plan.target_amount == Decimal("65000.00")
 
 
 @pytest.mark.django_db
@@ -132,7 +138,8 @@ def test_api_twins_of_targets_and_plans(client, history, head_of_sales, head_of_
         {"period": "2027-Q1", "scope": "seller", "amount": "5"},
         content_type="application/json",
     )
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "person"
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "person"
     plan = client.post("/api/v1/scorecard/plans", {"period": "2027-Q1"}, content_type="application/json")
     assert plan.status_code == 201, plan.content
     plan_id = plan.json()["id"]
