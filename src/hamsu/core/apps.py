@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from hamsu.core import db_datetimes
+        from hamsu.core import db_datetimes, two_factor
         from hamsu.core.roles import sync_role_groups
 
         # Raw SQL parameters (bulk imports, the demo, executemany updates) store datetimes
@@ -21,3 +22,8 @@ class CoreConfig(AppConfig):
         # the documented permission matrix is always what the database enforces. It runs
         # on every app's signal but acts only after the last app, once all permissions exist.
         post_migrate.connect(sync_role_groups, dispatch_uid="hamsu-sync-roles")
+
+        # Whether the user has an authenticator is settled once, when the session logs in
+        # (every way in: the login page, the admin's, a test client), so the two-factor
+        # check of each later request costs no query.
+        user_logged_in.connect(two_factor.remember_enrollment, dispatch_uid="hamsu-2fa-enrolled")

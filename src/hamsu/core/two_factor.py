@@ -59,6 +59,15 @@ def is_enrolled(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def remember_enrollment(sender, request, user, **kwargs) -> None:
+    """At login, keep in the session whether its user has an authenticator (see above), and
+    look up which roles must use one while the login is paying for queries anyway, so the
+    first page after it costs what every later page does."""
+    if request is not None and hasattr(request, "session"):
+        request.session.setdefault(ENROLLED_SESSION_KEY, is_enrolled(user))
+    required_roles()
+
+
 def verified_device(user, code: str):
     """The device that accepts this code (the authenticator, or one recovery code, which is
     then used up), else None. Spaces and dashes people type are ignored."""
