@@ -23,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hamsu.core import roles
-from hamsu.core.models import AuditEntry
+from hamsu.core.models import AuditEntry, CompanySettings
 
 RECOVERY_CODES = 10
 ENROLLED_SESSION_KEY = "hamsu_two_factor_enrolled"
@@ -37,9 +37,9 @@ def required_roles() -> set[str]:
     """The roles the administrator requires two-factor login of (cached)."""
     cached = cache.get(_ROLES_CACHE_KEY)
     if cached is None:
-        from hamsu.core.company import company_settings
-
-        cached = list(company_settings().two_factor_roles or [])
+        # Read, never create: this runs at login, before a company may have saved settings.
+        stored = CompanySettings.objects.order_by("pk").values_list("two_factor_roles", flat=True).first()
+        cached = list(stored or [])
         cache.set(_ROLES_CACHE_KEY, cached, timeout=300)
     return set(cached)
 
