@@ -28,6 +28,16 @@ _NOTHING_BEFORE = _(
 
 TERMS = (
     Term(
+        key="alignment.invited",
+        section="alignment",
+        name=_("Invited"),
+        definition=_("How many people were invited to answer the round, in all and per function."),
+        formula=_("count of the round's invitations; per function, those of the function"),
+        counts=_("Invitations of the round (one per person invited)."),
+        filters=("round", "function"),
+        order=5,
+    ),
+    Term(
         key="alignment.responses",
         section="alignment",
         name=_("Responses"),

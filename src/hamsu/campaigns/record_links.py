@@ -37,6 +37,7 @@ def deal_touches(opportunity, user):
         icon="diagram-3",
         count=min(found, TOUCH_COUNT_BOUND),
         count_capped=found > TOUCH_COUNT_BOUND,
+        term="campaigns.account_touches",
         hint=_("Touches on the deal's account, and the credit each one earned"),
     )
 

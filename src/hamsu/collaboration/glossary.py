@@ -186,4 +186,16 @@ TERMS = (
         counts=_("The event's participants."),
         order=70,
     ),
+    Term(
+        key="together.deal_feedback",
+        section="together",
+        name=_("Feedback given on a deal"),
+        definition=_(
+            "On a deal's page, how many feedback notes were written about the deal that you may "
+            "read (a seller reads their own and, under team visibility, their team's)."
+        ),
+        formula=_("count of feedback notes about the deal visible to you"),
+        counts=_("Feedback notes linked to the deal."),
+        order=80,
+    ),
 )

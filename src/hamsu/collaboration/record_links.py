@@ -38,6 +38,7 @@ def feedback_given(opportunity, user):
             url=reverse("collaboration:deal_feedback", args=[opportunity.pk]),
             icon="chat-left-quote",
             count=count,
+            term="together.deal_feedback",
         )
 
 

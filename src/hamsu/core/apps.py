@@ -11,8 +11,12 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from hamsu.core import db_datetimes, two_factor
+        from hamsu.core import db_datetimes, glossary, two_factor
+        from hamsu.core.glossary_terms import SECTIONS, TERMS
         from hamsu.core.roles import sync_role_groups
+
+        glossary.register_section(*SECTIONS)
+        glossary.register(*TERMS)
 
         # Raw SQL parameters (bulk imports, the demo, executemany updates) store datetimes
         # exactly as the ORM does, so filters and cursors see them (see db_datetimes).

@@ -35,6 +35,7 @@ class RecordLink:
     count_capped: bool = False  # the count stopped at a bound: shown as "N+"
     hint: str = ""  # one line under the label, translated
     key: str = ""  # the provider's key, for tests and data-testid
+    term: str = ""  # the glossary key of the figure the count shows (every count has one)
 
 
 @dataclass(frozen=True)

@@ -30,4 +30,43 @@ TERMS = (
         filters=("team", "seller", "segment", "product"),
         order=20,
     ),
+    Term(
+        key="pipeline.stage_count",
+        section="pipeline",
+        name=_("Deals in the stage"),
+        definition=_(
+            "On the pipeline board, how many of the open deals you can see are in each stage, "
+            "under the board's filters."
+        ),
+        formula=_("count of opportunities in the stage"),
+        counts=_("Opportunities visible to you in an open stage; a deal is in exactly one stage."),
+        filters=("team", "seller", "segment", "source"),
+        order=30,
+    ),
+    Term(
+        key="pipeline.stage_amount",
+        section="pipeline",
+        name=_("Value in the stage"),
+        definition=_(
+            "On the pipeline board, the value of the open deals in each stage, in the company "
+            "currency; the stages add up to the open pipeline."
+        ),
+        formula=_("sum of amount in company currency over the opportunities in the stage"),
+        counts=_("Opportunities visible to you in an open stage."),
+        filters=("team", "seller", "segment", "source"),
+        order=40,
+    ),
+    Term(
+        key="pipeline.gross_profit",
+        section="pipeline",
+        name=_("Gross profit"),
+        definition=_(
+            "What a deal leaves after the cost of what it sells: its amount in the company "
+            "currency less its quantity times the product's unit cost (converted from the "
+            "product's currency). A deal without a product shows 0."
+        ),
+        formula=_("amount in company currency − quantity × unit cost in company currency"),
+        counts=_("The one opportunity, with its product."),
+        order=50,
+    ),
 )

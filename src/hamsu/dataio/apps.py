@@ -8,9 +8,13 @@ class DataioConfig(AppConfig):
     verbose_name = _("Data in and out")
 
     def ready(self) -> None:
-        from hamsu.core import roles
+        from hamsu.core import glossary, roles
         from hamsu.core.navigation import NavItem, register
+        from hamsu.dataio.glossary import SECTIONS, TERMS
         from hamsu.dataio.permissions import ROLE_PERMISSIONS
+
+        glossary.register_section(*SECTIONS)
+        glossary.register(*TERMS)
 
         register(
             NavItem("dataio:imports", _("Import"), "upload", order=90, permission="dataio.add_importjob"),

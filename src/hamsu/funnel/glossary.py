@@ -13,6 +13,7 @@ SECTIONS = (
     Section("sla", _("Handoff SLA"), order=21),
     Section("leads", _("Leads and queues"), order=22),
     Section("capture", _("Lead capture"), order=23),
+    Section("rules", _("Routing, SLA and engagement rules"), order=24),
 )
 
 _COHORT = _(
@@ -284,5 +285,26 @@ TERMS = (
         formula=_("count of submissions with status failed (+ failed batch rows on the settings badge)"),
         counts=_("Web-form submissions and batch rows, at any age."),
         order=30,
+    ),
+    Term(
+        key="rules.firings",
+        section="rules",
+        name=_("Firings"),
+        definition=_(
+            "How many times a rule of engagement has fired: once per deal each time the deal "
+            "entered the stage the rule watches and its conditions held."
+        ),
+        formula=_("count of the rule's firings; the latest one's time below"),
+        counts=_("Firings of the rule, at any age."),
+        order=10,
+    ),
+    Term(
+        key="rules.calendar_policies",
+        section="rules",
+        name=_("Policies using a calendar"),
+        definition=_("How many SLA policies count their deadlines in this business-hours calendar."),
+        formula=_("count of SLA policies whose calendar is this one"),
+        counts=_("SLA policies, active or not."),
+        order=20,
     ),
 )

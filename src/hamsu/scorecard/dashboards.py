@@ -29,17 +29,34 @@ class Table:
     units: list[str] | None = None  # per column, for display only ("ratio" shows as %)
     # Per column, the glossary key of the figure it shows (None: a label, not a figure).
     terms: list[str | None] | None = None
+    # Per row, the glossary key of the figure in the column whose term is ROW_TERM: a
+    # table listing a different figure on each row (the scorecard's "All figures").
+    row_terms: list[str | None] | None = None
+
+    ROW_TERM = "@row"
 
     @property
     def columns(self):
         terms = self.terms or []
-        return [(h, terms[i] if i < len(terms) else None) for i, h in enumerate(self.header)]
+        return [
+            (h, terms[i] if i < len(terms) and terms[i] != self.ROW_TERM else None)
+            for i, h in enumerate(self.header)
+        ]
 
     @property
     def display(self):
+        """Each row as (value, unit, glossary key) cells; the key is None in a label column."""
         units = self.units or []
-        for row in self.rows:
-            yield [(value, units[i] if i < len(units) else "") for i, value in enumerate(row)]
+        terms = self.terms or []
+        row_terms = self.row_terms or []
+        for r, row in enumerate(self.rows):
+            cells = []
+            for i, value in enumerate(row):
+                key = terms[i] if i < len(terms) else None
+                if key == self.ROW_TERM:
+                    key = row_terms[r] if r < len(row_terms) else None
+                cells.append((value, units[i] if i < len(units) else "", key))
+            yield cells
 
 
 def _f(value) -> float | None:
@@ -361,7 +378,9 @@ def scorecard(filters: selectors.Filters, group: str | None = None) -> dict:
             _("Owner"),
             _("Status"),
             _("Definition"),
-        ]
+        ],
+        terms=[None, None, Table.ROW_TERM],
+        row_terms=[],
     )
     grouped: dict[str, list] = {}
     for v in values:
@@ -369,6 +388,7 @@ def scorecard(filters: selectors.Filters, group: str | None = None) -> dict:
         if group and m.group != group:
             continue
         grouped.setdefault(m.group, []).append(v)
+        table.row_terms.append(metric_key(m.code))
         table.rows.append(
             [
                 str(metrics.GROUP_LABELS[m.group]),
