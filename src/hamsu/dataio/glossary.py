@@ -20,10 +20,11 @@ TERMS = (
         section="imports",
         name=_("Rows"),
         definition=_(
-            "How many data rows the file holds. Each row ends in exactly one of created, updated, "
-            "unchanged or with errors, so those four add up to it."
+            "How many data rows the file holds. Each row ends in exactly one way: it creates a "
+            "record, it matches a record (a duplicate), or it has errors; so created, duplicates "
+            "and rows with errors add up to it."
         ),
-        formula=_("count of the file's data rows = created + updated + unchanged + rows with errors"),
+        formula=_("count of the file's data rows = created + duplicates + rows with errors"),
         counts=_ROWS,
         order=10,
     ),
@@ -44,8 +45,8 @@ TERMS = (
         section="imports",
         name=_("Updated"),
         definition=_(
-            "Rows that match a stored record (by external id, e-mail, domain or name) and change at "
-            "least one of its values."
+            "Rows that match a stored record (by external id, e-mail, domain or name), the first "
+            "row of the file to name it, and change at least one of its values."
         ),
         formula=_("count of matched rows whose non-empty values differ from the stored ones"),
         counts=_ROWS,
@@ -55,7 +56,10 @@ TERMS = (
         key="imports.unchanged",
         section="imports",
         name=_("Unchanged"),
-        definition=_("Rows that match a stored record and would change none of its values."),
+        definition=_(
+            "Rows that match a stored record, the first row of the file to name it, and would "
+            "change none of its values."
+        ),
         formula=_("count of matched rows whose non-empty values equal the stored ones"),
         counts=_ROWS,
         order=40,
@@ -65,10 +69,10 @@ TERMS = (
         section="imports",
         name=_("Duplicates"),
         definition=_(
-            "Rows that match a record already stored or written by an earlier row of the file: "
-            "the updated and the unchanged rows together."
+            "Rows that match a record already stored (the updated and the unchanged rows) or name "
+            "the same record as an earlier row of the file (imported once, from the earlier row)."
         ),
-        formula=_("updated + unchanged"),
+        formula=_("updated + unchanged + rows repeating an earlier row"),
         counts=_ROWS,
         order=50,
     ),
