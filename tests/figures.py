@@ -34,6 +34,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 # A bare figure as the number filters print it (hamsu.core.templatetags.hamsu: num,
 # money, pct), optionally signed, optionally followed by a currency code.
 BARE_NUMBER = re.compile(r"^[-−+]?\d[\d,]*(\.\d+)?\s*(%|[A-Z]{3})?$")
+# {id(thead): (thead, grid)}: the tag is kept so an id reused by another parse never matches.
+_GRIDS: dict[int, tuple[Tag, list[list[Tag]]]] = {}
 SKIPPED_TAGS = {"script", "style", "option", "select", "textarea", "input", "button", "template"}
 
 
@@ -59,7 +61,7 @@ def _describe(tag: Tag) -> str:
 def _explained(tag: Tag) -> list[str]:
     """Distinct glossary keys of the explain links inside ``tag``, in order."""
     keys: list[str] = []
-    for link in tag.select("[data-glossary]"):
+    for link in tag.find_all(attrs={"data-glossary": True}):
         if link["data-glossary"] not in keys:
             keys.append(link["data-glossary"])
     return keys
@@ -70,7 +72,11 @@ def _is_record(tag: Tag) -> bool:
 
 
 def _header_grid(head: Tag) -> list[list[Tag]]:
-    """The header rows as a grid of cells, a cell repeated under its colspan and rowspan."""
+    """The header rows as a grid of cells, a cell repeated under its colspan and rowspan
+    (worked out once per table: a long table asks for it once per cell)."""
+    cached = _GRIDS.get(id(head))
+    if cached is not None and cached[0] is head:
+        return cached[1]
     grid: list[list[Tag]] = []
     for r, row in enumerate(head.find_all("tr")):
         while len(grid) <= r:
@@ -88,6 +94,7 @@ def _header_grid(head: Tag) -> list[list[Tag]]:
                         line.append(None)
                     line[c + dc] = header
             c += int(header.get("colspan", 1))
+    _GRIDS[id(head)] = (head, grid)
     return grid
 
 
@@ -174,10 +181,22 @@ def _is_figure(tag: Tag) -> bool:
     return "num" in (tag.get("class") or []) or tag.has_attr("data-chart") or tag.has_attr("data-figure")
 
 
+def read_page(html: str) -> tuple[list[Figure], set[str]]:
+    """(every figure on the page, the glossary keys the page links to), from one parse."""
+    soup = BeautifulSoup(html, "html.parser")
+    try:
+        return _figures_in(soup), set(_explained(soup))
+    finally:
+        _GRIDS.clear()
+
+
 def figures_on(html: str) -> list[Figure]:
     """Every figure on the page (outermost figure elements only), with its definition, and
     every bare number that sits outside the convention."""
-    soup = BeautifulSoup(html, "html.parser")
+    return read_page(html)[0]
+
+
+def _figures_in(soup: BeautifulSoup) -> list[Figure]:
     body = soup.find("main") or soup.body or soup
     found: list[Figure] = []
     for tag in body.find_all(_is_figure):

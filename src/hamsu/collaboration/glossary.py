@@ -198,4 +198,16 @@ TERMS = (
         counts=_("Feedback notes linked to the deal."),
         order=80,
     ),
+    Term(
+        key="together.unread",
+        section="together",
+        name=_("Unread notifications"),
+        definition=_(
+            'How many of the notifications sent to you you have not read yet; "Mark all as read" '
+            "sets it to zero. The bell in the menu shows the same count."
+        ),
+        formula=_("count of your notifications with no read time"),
+        counts=_("Notifications addressed to you."),
+        order=90,
+    ),
 )

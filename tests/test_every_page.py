@@ -1,0 +1,88 @@
+"""Every page, for every demo login: each link answers 200, and each figure has a
+definition in the glossary that the page links to.
+
+One crawl per login serves both rules (crawling is what costs, so it is done once). A
+crawler signs in as each of the demo company's logins, starts from the home page and every
+navigation entry it is offered, and follows every same-site link (``<a href>``) on the
+pages it reaches (``tests/crawler.py``; bounded to one URL per URL pattern, on the tiny
+demo company generated once for the module).
+
+Links: a link that answers 403, 404 or 500 to the person it was shown to is a broken
+promise, wherever it is (the next-moves page once linked the CRO to a settings page that
+refused them, and a rules-of-engagement move to nowhere). A redirect passes when it ends
+on a page that answers 200 and is not the login page.
+
+Figures: a figure nobody defined is a figure two people read two ways; issue 13 made the
+glossary and its "How is this computed?" links the contract. Every figure on every page
+(found by the markup convention of ``tests/figures.py``: ``.num``, ``data-chart``,
+``data-figure``; a bare number outside them is reported too) must be defined by a
+registered glossary entry that the same page links to. A new template that shows a number
+must either explain it (``{% explain %}`` in its card, column header, row header or
+``<dt>``, or ``data-figure`` on it) or say it is a value stored on one record
+(``data-record``). ``docs/glossary.md`` describes the convention.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from hamsu.core import glossary
+from hamsu.demo import generator
+from tests.crawler import crawl
+from tests.figures import read_page
+
+LOGINS = [login for login, _role in generator.DEMO_LOGINS]
+NOW = timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 0))
+
+
+@pytest.fixture(scope="module")
+def demo_company(django_db_setup, django_db_blocker):
+    """The tiny demo company, generated once for this module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        generator.generate(scale="tiny", seed=11, now=NOW, progress=lambda *_: None)
+        yield
+        transaction.set_rollback(True)
+
+
+def _figure_problems(results) -> dict[str, list[str]]:
+    registered = {term.key for term in glossary.all_terms()}
+    problems: dict[str, list[str]] = {"undefined": [], "unregistered": [], "unlinked": []}
+    for url, visit in results.items():
+        if not visit.html:
+            continue
+        found, linked = read_page(visit.html)
+        for figure in found:
+            where = f"{url} {figure.where} {figure.text[:40]!r}"
+            if not figure.keys:
+                problems["undefined"].append(f"{where}: {figure.problem}")
+            problems["unregistered"] += [f"{where}: {key}" for key in figure.keys if key not in registered]
+            problems["unlinked"] += [f"{where}: {key}" for key in figure.keys if key not in linked]
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("login", "language"), [(login, "en") for login in LOGINS] + [("cro", "fa")], ids=lambda v: v
+)
+def test_every_page_answers_and_explains_its_figures(demo_company, client, login, language):
+    user = get_user_model().objects.get(username=login)
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    results = crawl(client, user)
+    broken = {
+        url: f"{visit.status} (linked from {visit.found_on}"
+        f"{'' if visit.final == url.split('?')[0] else f', ended on {visit.final}'})"
+        for url, visit in results.items()
+        if visit.status != 200 or visit.final == "/login/"
+    }
+    figures = _figure_problems(results)
+    assert len(results) > 20  # the crawl really went through the product
+    assert broken == {}
+    assert figures["undefined"] == []  # every figure has a definition
+    assert figures["unregistered"] == []  # ... by a registered glossary entry
+    assert figures["unlinked"] == []  # ... that the page links to
