@@ -3,8 +3,8 @@
 It signs in as one person, starts from the home page and every navigation entry offered to
 them, and follows every same-site link (``<a href>``) on the pages it reaches. Bounded so
 it runs in CI on both databases: one representative URL per URL pattern (the first one
-met). ``tests/test_links.py`` checks every link answers 200; ``tests/test_figures.py``
-checks every figure on every page has a glossary definition the page links to.
+met). ``tests/test_every_page.py`` checks, from one crawl per login, that every link
+answers 200 and that every figure on every page has a glossary definition the page links to.
 
 Skipped, each for a reason:
 - ``/logout/`` and ``/i18n/``: POST-only by design (a GET would be refused with 405);

@@ -94,7 +94,9 @@ def visible_rows(person, mode: str, *, leader: bool) -> list[dict]:
     """The deals ``person`` may see, by the company's rule, from the raw rows: a revenue
     leader sees every deal; a rep everyone's, their team's or their own."""
     rows = list(
-        Opportunity.objects.values("name", "stage", "owner_id", "team_id", "segment_id", "source", "amount_base")
+        Opportunity.objects.values(
+            "name", "stage", "owner_id", "team_id", "segment_id", "source", "amount_base"
+        )
     )
     if leader or mode == "everyone":
         return rows
@@ -167,13 +169,20 @@ def _sign_in(client, company, who: str, mode: str):
 
 @pytest.mark.django_db
 @SETTINGS
-@given(spec=deals, who=st.sampled_from(["leader", "rep"]), mode=st.sampled_from(["everyone", "team", "own"]), data=st.data())
+@given(
+    spec=deals,
+    who=st.sampled_from(["leader", "rep"]),
+    mode=st.sampled_from(["everyone", "team", "own"]),
+    data=st.data(),
+)
 def test_the_pipeline_board_shows_what_the_rows_say(spec, who, mode, data, company, client):
     with transaction.atomic():
         build(spec, company)
         person = _sign_in(client, company, who, mode)
         filters = data.draw(_filter_choices(company))
-        assert shown_board(client, **filters) == expected_board(visible_rows(person, mode, leader=who == "leader"), **filters)
+        assert shown_board(client, **filters) == expected_board(
+            visible_rows(person, mode, leader=who == "leader"), **filters
+        )
         transaction.set_rollback(True)
 
 
@@ -196,7 +205,9 @@ def test_the_home_page_shows_the_open_deals_the_rows_hold(spec, who, mode, compa
 @pytest.mark.django_db
 @SETTINGS
 @given(spec=deals, who=st.sampled_from(["leader", "rep"]), mode=st.sampled_from(["everyone", "team", "own"]))
-def test_the_stages_add_up_to_the_open_pipeline_and_the_filters_to_the_board(spec, who, mode, company, client):
+def test_the_stages_add_up_to_the_open_pipeline_and_the_filters_to_the_board(
+    spec, who, mode, company, client
+):
     with transaction.atomic():
         build(spec, company)
         _sign_in(client, company, who, mode)
@@ -250,8 +261,16 @@ def test_a_deals_gross_profit_is_its_amount_less_the_cost_of_what_it_sells(
         def base(value, code):
             return (value * rates[code]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
-        row = Opportunity.objects.filter(pk=deal.pk).values("amount", "currency", "quantity", "gross_profit").get()
-        want = base(row["amount"], row["currency"]) - base(unit_cost * quantity, product_currency) if with_product else 0
+        row = (
+            Opportunity.objects.filter(pk=deal.pk)
+            .values("amount", "currency", "quantity", "gross_profit")
+            .get()
+        )
+        want = (
+            base(row["amount"], row["currency"]) - base(unit_cost * quantity, product_currency)
+            if with_product
+            else 0
+        )
         assert row["gross_profit"] == want
         client.force_login(company["leader"].user)
         page = client.get(f"/crm/opportunities/{deal.pk}/").content.decode()

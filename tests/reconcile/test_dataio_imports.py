@@ -20,6 +20,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hamsu.core import roles
 from hamsu.crm.models import Account
 from hamsu.dataio import services
 
@@ -33,10 +34,34 @@ FIGURES = ("rows", "created", "updated", "unchanged", "duplicates", "errors")
 employees = st.one_of(st.integers(1, 4).map(lambda n: str(n * 100)), st.just("many"))
 files = st.fixed_dictionaries(
     {
-        "stored": st.dictionaries(st.integers(0, 5), st.integers(1, 4).map(lambda n: str(n * 100)), max_size=4),
+        "stored": st.dictionaries(
+            st.integers(0, 5), st.integers(1, 4).map(lambda n: str(n * 100)), max_size=4
+        ),
         "rows": st.lists(st.tuples(st.integers(0, 7), employees), min_size=1, max_size=10),
     }
 )
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write("name.csv", text) → the path of a file holding ``text``."""
+
+    def make(name: str, content: str):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8", newline="")
+        return path
+
+    return make
+
+
+@pytest.fixture
+def admin(make_person):
+    return make_person("Ada Admin", role=roles.ADMINISTRATOR)
 
 
 def _csv(rows) -> str:
@@ -133,6 +158,13 @@ def test_the_parts_add_up_and_a_dry_run_predicts_the_import(spec, write, admin):
         real = _run(write, "second.csv", spec["rows"])
         assert real.created_count + real.duplicate_count + real.error_count == real.total_rows
         assert real.updated_count + real.unchanged_count <= real.duplicate_count
-        counts = ("total_rows", "created_count", "updated_count", "unchanged_count", "duplicate_count", "error_count")
+        counts = (
+            "total_rows",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "duplicate_count",
+            "error_count",
+        )
         assert [getattr(dry, c) for c in counts] == [getattr(real, c) for c in counts]
         transaction.set_rollback(True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
 from hamsu.core.company import company_settings
@@ -16,7 +19,8 @@ from hamsu.crm.stages import OPEN_STAGES, Stage
 def home(request):
     """The landing page: my open pipeline and the latest stage changes I can see."""
     mine = opportunities_visible(request.user).filter(stage__in=OPEN_STAGES)
-    summary = mine.aggregate(n=Count("id"), total=Sum("amount_base"))
+    # No open deal is an open pipeline of 0, not a blank card (SUM over no rows is NULL).
+    summary = mine.aggregate(n=Count("id"), total=Coalesce(Sum("amount_base"), Value(Decimal("0"))))
     visible_ids = opportunities_visible(request.user).values("id")
     recent = (
         StageEvent.objects.filter(object_type="opportunity", opportunity_id__in=visible_ids)
