@@ -1,7 +1,8 @@
 """The CRM pages' figures, reconciled: the pipeline board's count and value per stage
 (``pipeline.stage_count``, ``pipeline.stage_amount``), the home page's open deals and open
-pipeline (``pipeline.open_count``, ``pipeline.open_amount``) and a deal's gross profit
-(``pipeline.gross_profit``).
+pipeline (``pipeline.open_count``, ``pipeline.open_amount``), a deal's gross profit
+(``pipeline.gross_profit``) and the count of feedback notes on its "Related" card
+(``together.deal_feedback``).
 
 For small random companies — deals of two teams, two segments and three sources in every
 stage, some with a product bought in another currency — each figure is recomputed here
@@ -24,6 +25,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hamsu.collaboration.models import FeedbackNote
 from hamsu.core import roles
 from hamsu.core.company import company_settings
 from hamsu.core.models import CurrencyRate
@@ -276,4 +278,54 @@ def test_a_deals_gross_profit_is_its_amount_less_the_cost_of_what_it_sells(
         page = client.get(f"/crm/opportunities/{deal.pk}/").content.decode()
         shown = re.search(r"Gross profit.*?</dt><dd[^>]*>([^<]*)<", page, re.S).group(1)
         assert shown.strip() == f"{Decimal(want):,.0f}"
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@SETTINGS
+@given(
+    notes=st.lists(st.integers(0, 2), max_size=6),  # each note's author: the rep, a teammate, the other team
+    who=st.sampled_from(["leader", "rep"]),
+    mode=st.sampled_from(["everyone", "team", "own"]),
+)
+def test_a_deals_feedback_count_is_the_notes_its_reader_may_read(notes, who, mode, company, client):
+    with transaction.atomic():
+        build(
+            [
+                {
+                    "owner": 0,
+                    "stage": "qualifying",
+                    "segment": 0,
+                    "source": "sales",
+                    "amount": 10,
+                    "words": ["x"],
+                }
+            ],
+            company,
+        )
+        deal = Opportunity.objects.get()
+        for author in notes:
+            seller = company["sellers"][author]
+            FeedbackNote.objects.create(author=seller, team=seller.team, opportunity=deal, customer_need="x")
+        FeedbackNote.objects.create(
+            author=company["sellers"][2], team=company["sellers"][2].team, customer_need="other deal"
+        )
+        person = _sign_in(client, company, who, mode)
+        rows = [
+            n
+            for n in FeedbackNote.objects.values("author_id", "team_id", "opportunity_id")
+            if n["opportunity_id"] == deal.pk
+        ]
+        if who == "rep" and mode == "team":
+            rows = [n for n in rows if n["author_id"] == person.pk or n["team_id"] == person.team_id]
+        elif who == "rep" and mode == "own":
+            rows = [n for n in rows if n["author_id"] == person.pk]
+        page = client.get(f"/crm/opportunities/{deal.pk}/").content.decode()
+        card = re.search(r'data-testid="related-collaboration.feedback_given">(.*?)</a>', page, re.S)
+        shown = (
+            int(re.search(r'data-figure="together.deal_feedback">([^<]*)<', card.group(1)).group(1))
+            if card
+            else 0
+        )
+        assert shown == len(rows)
         transaction.set_rollback(True)
