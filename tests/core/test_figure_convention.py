@@ -14,7 +14,7 @@ def _page(body: str) -> str:
 
 def test_a_table_cell_takes_its_columns_explain_link():
     html = _page(
-        f'<table><thead><tr><th>Stage</th><th>Reached {LINK.format(key="funnel.reached")}</th></tr></thead>'
+        f"<table><thead><tr><th>Stage</th><th>Reached {LINK.format(key='funnel.reached')}</th></tr></thead>"
         '<tbody><tr><td>MQL</td><td class="num">12</td></tr></tbody></table>'
     )
     assert [f.keys for f in figures_on(html)] == [("funnel.reached",)]
@@ -23,7 +23,7 @@ def test_a_table_cell_takes_its_columns_explain_link():
 def test_a_cell_under_a_two_row_header_takes_the_lower_headers_link():
     html = _page(
         '<table><thead><tr><th rowspan="2">Team</th><th colspan="2">Marketing</th></tr>'
-        f'<tr><th>MQLs {LINK.format(key="sla.mqls")}</th><th>Rate {LINK.format(key="sla.acceptance_rate")}</th></tr>'
+        f"<tr><th>MQLs {LINK.format(key='sla.mqls')}</th><th>Rate {LINK.format(key='sla.acceptance_rate')}</th></tr>"
         '</thead><tbody><tr><td>A</td><td class="num">3</td><td class="num">50%</td></tr></tbody></table>'
     )
     assert [f.keys for f in figures_on(html)] == [("sla.mqls",), ("sla.acceptance_rate",)]
@@ -31,7 +31,7 @@ def test_a_cell_under_a_two_row_header_takes_the_lower_headers_link():
 
 def test_a_cell_takes_its_row_headers_link_when_the_column_has_none():
     html = _page(
-        f'<table><tbody><tr><th>Spend {LINK.format(key="closed_loop.marketing_spend")}</th>'
+        f"<table><tbody><tr><th>Spend {LINK.format(key='closed_loop.marketing_spend')}</th>"
         '<td class="num">9,800 USD</td></tr></tbody></table>'
     )
     assert [f.keys for f in figures_on(html)] == [("closed_loop.marketing_spend",)]
@@ -64,7 +64,9 @@ def test_a_definition_list_value_takes_its_terms_link():
 
 
 def test_a_number_nobody_explained_is_reported():
-    html = _page('<table><thead><tr><th>Deals</th></tr></thead><tbody><tr><td class="num">7</td></tr></tbody></table>')
+    html = _page(
+        '<table><thead><tr><th>Deals</th></tr></thead><tbody><tr><td class="num">7</td></tr></tbody></table>'
+    )
     assert [f.keys for f in figures_on(html)] == [()]
 
 
@@ -75,14 +77,14 @@ def test_a_bare_number_outside_the_convention_is_reported():
 
 def test_a_value_stored_on_one_record_is_not_a_figure():
     html = _page(
-        '<table><thead><tr><th data-record>Amount</th></tr></thead>'
+        "<table><thead><tr><th data-record>Amount</th></tr></thead>"
         '<tbody><tr><td class="num">1,000 EUR</td></tr></tbody></table>'
     )
     assert figures_on(html) == []
 
 
 def test_dates_names_and_form_options_are_not_numbers():
-    html = _page('<p>2026-11-20</p><p>Deal 12</p><select><option>30</option></select>')
+    html = _page("<p>2026-11-20</p><p>Deal 12</p><select><option>30</option></select>")
     assert figures_on(html) == []
 
 
