@@ -365,7 +365,6 @@ def plan_detail(request, pk: int):
     keys = list(ADJUST_LABELS)
     inputs = [
         (
-            f"plan.{k}",  # the glossary key of the measured figure on this row
             ADJUST_LABELS[k],
             plan.inputs.get("measured", {}).get(k),
             plan.inputs.get("adjustments", {}).get(k),
