@@ -18,6 +18,7 @@ from hamsu.alignment.advisor import Advice
 from hamsu.alignment.models import ActionItem, Assessment, Invitation, Level, RespondentFunction, Round
 from hamsu.alignment.statements import STATEMENTS
 from hamsu.analytics.diagnostic import Relationship
+from hamsu.core.api_figures import figure, stored
 from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound, ValidationFailed
@@ -31,7 +32,7 @@ Rating = Annotated[int, Field(ge=1, le=5)]
 
 class StatementOut(Schema):
     key: str
-    number: int
+    number: int = stored()
     text: str
     short: str
 
@@ -50,10 +51,10 @@ class RoundOut(Schema):
     anonymous: bool
     opens_at: datetime.datetime
     closes_at: datetime.datetime
-    min_group_size: int
-    n_invited: int = 0
-    n_used: int = 0
-    n_responses: int = 0
+    min_group_size: int = stored()
+    n_invited: int = figure("alignment.invitations", default=0)
+    n_used: int = figure("alignment.invitations", default=0)
+    n_responses: int = figure("alignment.responses", default=0)
 
 
 class InviteEntryIn(Schema):
@@ -87,12 +88,12 @@ class AlignmentImportOut(Schema):
 
 class GapOut(Schema):
     statement: str
-    gap: float | None
-    sales_mean: float | None
-    marketing_mean: float | None
-    n_sales: int
-    n_marketing: int
-    p_value: float | None
+    gap: float | None = figure("alignment.gap")
+    sales_mean: float | None = figure("alignment.gap")
+    marketing_mean: float | None = figure("alignment.gap")
+    n_sales: int = figure("alignment.responses")
+    n_marketing: int = figure("alignment.responses")
+    p_value: float | None = figure("alignment.gap")
     flagged: bool
 
 
@@ -107,30 +108,32 @@ class EvidenceOut(Schema):
 
 class StatementResultOut(Schema):
     statement: str
-    mean: float
-    by_function: dict[str, float | None]
+    mean: float = figure("alignment.statement_mean")
+    by_function: dict[str, float | None] = figure("alignment.statement_mean")
 
 
 class IntervalOut(Schema):
-    low: float
-    high: float
-    level: float
+    low: float = figure("alignment.confidence_interval")
+    high: float = figure("alignment.confidence_interval")
+    level: float = stored()
 
 
 class ResultsOut(Schema):
     round_id: int
-    n_responses: int
+    n_responses: int = figure("alignment.responses")
     enough: bool
     hidden_until_closed: bool = Field(
         False, description="Anonymous round answered by links: results appear when it closes."
     )
-    total: float | None = None
+    total: float | None = figure("alignment.total", default=None)
     relationship: str | None = None
     confidence_interval: IntervalOut | None = None
-    by_function: dict[str, float | None] = {}
-    n_by_function: dict[str, int] = {}
+    by_function: dict[str, float | None] = figure("alignment.by_function", default={})
+    n_by_function: dict[str, int] = figure("alignment.responses", default={})
     pooled_functions: list[str] = []
-    left_out: int = Field(0, description="Answers of a group too small to show, left out of every figure.")
+    left_out: int = figure(
+        "alignment.left_out", "Answers of a group too small to show, left out of every figure.", default=0
+    )
     statements: list[StatementResultOut] = []
     gaps: list[GapOut] = []
     evidence: list[EvidenceOut] = []
@@ -139,9 +142,9 @@ class ResultsOut(Schema):
 class TrendPointOut(Schema):
     round_id: int
     name: str
-    total: float
+    total: float = figure("alignment.total")
     relationship: str
-    by_function: dict[str, float | None]
+    by_function: dict[str, float | None] = figure("alignment.by_function")
 
 
 class SurveyOut(Schema):
@@ -150,7 +153,7 @@ class SurveyOut(Schema):
     anonymous: bool
     function: str
     statements: list[StatementOut]
-    draft: dict[str, int]
+    draft: dict[str, int] = stored()
 
 
 class AnswersIn(Schema):

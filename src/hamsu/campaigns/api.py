@@ -15,6 +15,7 @@ from hamsu.campaigns.attribution_runs import MODELS, compare_models, explain_dea
 from hamsu.campaigns.closed_loop import closed_loop
 from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
+from hamsu.core.api_figures import figure, stored
 from hamsu.core.api_kit import ERRORS, Currency, Money, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
@@ -68,11 +69,11 @@ class CampaignOut(Schema):
     utm_campaign: str
     utm_content: str
     utm_term: str
-    budget: Decimal | None
+    budget: Decimal | None = stored()
     currency: str
     description: str
-    spend_base: Decimal | None = None
-    touch_count: int | None = None
+    spend_base: Decimal | None = figure("campaigns.spend", default=None)
+    touch_count: int | None = figure("campaigns.touches", default=None)
 
 
 class CampaignIn(Schema):
@@ -166,9 +167,9 @@ class CostLineOut(Schema):
     campaign_id: int
     period_start: datetime.date
     period_end: datetime.date
-    amount: Decimal
+    amount: Decimal = stored()
     currency: str
-    amount_base: Decimal
+    amount_base: Decimal = figure("campaigns.cost_line_base")
     note: str
 
 
@@ -356,20 +357,20 @@ def record_touchpoint_batch(request, payload: CampaignBatchIn):
 class Credit(Schema):
     key: str
     label: str = Field(description="the channel's or campaign's name in the language of the request")
-    conversions: float
-    value: float
+    conversions: float = figure("attribution.credit")
+    value: float = figure("attribution.credit")
 
 
 class AttributionOut(Schema):
     model: str
     level: str
     measure: str
-    lookback_days: int | None
-    deals: int
-    deals_touched: int
-    conversions: float
-    value: float
-    value_touched: float
+    lookback_days: int | None = stored()
+    deals: int = figure("attribution.deals")
+    deals_touched: int = figure("attribution.deals_touched")
+    conversions: float = figure("attribution.total")
+    value: float = figure("attribution.total")
+    value_touched: float = figure("attribution.value_touched")
     credit: list[Credit]
     computed_at: datetime.datetime | None = Field(None, description="when these figures were computed")
     stale: bool = Field(False, description="newer data is being included in the background")
@@ -428,9 +429,18 @@ def attribution(
     }
 
 
-class SplitOut(Schema):
-    count: int
-    amount: Decimal
+class PipelineSplitOut(Schema):
+    """Deals created in the period that are sourced, influenced, either or neither."""
+
+    count: int = figure("closed_loop.pipeline_count")
+    amount: Decimal = figure("closed_loop.pipeline_amount")
+
+
+class RevenueSplitOut(Schema):
+    """Deals won in the period that are sourced, influenced, either or neither."""
+
+    count: int = figure("closed_loop.revenue_count")
+    amount: Decimal = figure("closed_loop.revenue_amount")
 
 
 class ReturnRow(Schema):
@@ -438,34 +448,39 @@ class ReturnRow(Schema):
     label: str
     campaign_id: int | None
     channel: str
-    spend: Decimal
-    revenue: float
-    pipeline: float
-    won: float
-    roas: float | None
-    roi: float | None
+    spend: Decimal = figure("returns.spend")
+    revenue: float = figure("returns.attributed_revenue")
+    pipeline: float = figure("returns.attributed_pipeline")
+    won: float = figure("returns.won_credit")
+    roas: float | None = figure("returns.roas")
+    roi: float | None = figure("returns.roi")
 
 
 class ClosedLoopOut(Schema):
     model: str
-    influence_lookback_days: int = Field(
-        description="marketing-influenced: a marketing touch on the deal's account in this many days "
-        "before the deal was created (a company setting)"
+    influence_lookback_days: int = figure(
+        "closed_loop.influence_window",
+        "marketing-influenced: a marketing touch on the deal's account in this many days "
+        "before the deal was created (a company setting)",
     )
-    pipeline: dict[str, SplitOut]
-    revenue: dict[str, SplitOut]
-    spend: Decimal = Field(description="marketing spend: campaign spend plus other marketing costs")
+    pipeline: dict[str, PipelineSplitOut]
+    revenue: dict[str, RevenueSplitOut]
+    spend: Decimal = figure(
+        "closed_loop.marketing_spend", "marketing spend: campaign spend plus other marketing costs"
+    )
     marketing_spend_recorded: bool = Field(description="false: no spend was recorded in the period at all")
-    campaign_spend: Decimal
-    other_marketing_spend: Decimal
-    mqls: int | None
-    sqls: int | None
-    cost_per_mql: Decimal | None
-    cost_per_sql: Decimal | None
-    cost_per_won_deal: Decimal | None
-    returned: float | None = Field(description="revenue attributed to the campaigns that spent in the period")
-    roas: float | None = Field(description="returned / campaign_spend")
-    roi: float | None = Field(description="(returned - campaign_spend) / campaign_spend")
+    campaign_spend: Decimal = figure("closed_loop.campaign_spend")
+    other_marketing_spend: Decimal = figure("closed_loop.other_marketing_spend")
+    mqls: int | None = figure("scorecard_metrics.mqls")
+    sqls: int | None = figure("closed_loop.sqls")
+    cost_per_mql: Decimal | None = figure("closed_loop.cost_per_mql")
+    cost_per_sql: Decimal | None = figure("closed_loop.cost_per_sql")
+    cost_per_won_deal: Decimal | None = figure("closed_loop.cost_per_won_deal")
+    returned: float | None = figure(
+        "closed_loop.returned", "revenue attributed to the campaigns that spent in the period"
+    )
+    roas: float | None = figure("closed_loop.roas", "returned / campaign_spend")
+    roi: float | None = figure("closed_loop.roi", "(returned - campaign_spend) / campaign_spend")
     by_campaign: list[ReturnRow]
     by_channel: list[ReturnRow]
     returns_computed_at: datetime.datetime | None = None
@@ -514,13 +529,13 @@ def closed_loop_report(
 
 
 class TouchShareOut(Schema):
-    position: int
+    position: int = stored()
     ts: datetime.datetime
     channel: str
     label: str
-    share: float
-    conversions: float
-    value: float
+    share: float = figure("attribution.touch_share")
+    conversions: float = figure("attribution.touch_credit")
+    value: float = figure("attribution.touch_credit")
     reason: str
 
 
@@ -529,7 +544,7 @@ class ExplanationOut(Schema):
     model: str
     measure: str
     converted: bool
-    value: float
+    value: float = figure("attribution.deal_value")
     touches: list[TouchShareOut]
 
 

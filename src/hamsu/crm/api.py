@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, Currency, Limit, Money, Problem, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.api_versions import IfMatch, expected_version, with_etag
@@ -47,7 +48,7 @@ class AccountOut(Schema):
     domain: str
     segment_id: int | None
     industry: str
-    employees: int | None
+    employees: int | None = stored()
     size_band: str
     country: str
     owner_id: int | None
@@ -123,13 +124,13 @@ class OpportunityOut(Schema):
     owner_id: int
     team_id: int | None
     stage: str
-    probability: int
-    amount: Decimal
+    probability: int = stored()
+    amount: Decimal = stored()
     currency: str
-    amount_base: Decimal
-    gross_profit: Decimal
+    amount_base: Decimal = stored()
+    gross_profit: Decimal = stored()
     product_id: int | None
-    quantity: int
+    quantity: int = stored()
     segment_id: int | None
     source: str
     expected_close: datetime.date

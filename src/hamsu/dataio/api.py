@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound, ValidationFailed
@@ -31,23 +32,23 @@ class ImportJobOut(Schema):
     encoding: str
     delimiter: str
     headers: list[str]
-    mapping: dict
-    total_rows: int
-    processed_rows: int
-    percent: int
-    created_count: int
-    updated_count: int
-    unchanged_count: int
-    duplicate_count: int
-    error_count: int
-    summary: dict
+    mapping: dict = stored()
+    total_rows: int = stored()
+    processed_rows: int = stored()
+    percent: int = stored()
+    created_count: int = stored()
+    updated_count: int = stored()
+    unchanged_count: int = stored()
+    duplicate_count: int = stored()
+    error_count: int = stored()
+    summary: dict = stored()
     message: str
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
 
 
 class IssueOut(Schema):
-    row: int
+    row: int = stored()
     column: str
     kind: str
     message: str
@@ -65,7 +66,7 @@ class PresetOut(Schema):
     name: str
     kind: str
     source: str
-    mapping: dict
+    mapping: dict = stored()
     fits: bool = Field(False, description="The file has every column the preset reads.")
 
 
@@ -245,10 +246,10 @@ class DeliveryOut(Schema):
     endpoint_id: int
     event_id: uuid.UUID
     event_type: str
-    payload: dict
+    payload: dict = stored()
     status: str
-    attempts: int
-    response_status: int | None
+    attempts: int = stored()
+    response_status: int | None = stored()
     last_error: str
     next_attempt_at: datetime.datetime | None
     created_at: datetime.datetime

@@ -9,6 +9,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from hamsu.core import uploads
+from hamsu.core.api_figures import figure
 from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
@@ -79,7 +80,7 @@ class ReasonOut(Schema):
 
 class MatchOut(Schema):
     person: PersonOut
-    score: float
+    score: float = figure("directory.match_score")
     available: bool
     reasons: list[ReasonOut]
 

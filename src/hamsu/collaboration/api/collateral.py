@@ -9,6 +9,7 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import many, router
 from hamsu.collaboration.models import Collateral, CollateralKind
+from hamsu.core.api_figures import figure
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.crm.models import Opportunity, Product, Segment
@@ -66,12 +67,12 @@ class CollateralOut(Schema):
 
 class CollateralStatsOut(Schema):
     collateral: CollateralOut
-    uses: int
-    won: int
-    lost: int
-    win_rate: float | None
-    rating: float | None
-    ratings: int
+    uses: int = figure("together.collateral_uses")
+    won: int = figure("together.collateral_win_rate")
+    lost: int = figure("together.collateral_win_rate")
+    win_rate: float | None = figure("together.collateral_win_rate")
+    rating: float | None = figure("together.collateral_rating")
+    ratings: int = figure("together.collateral_rating")
 
 
 class UseIn(Schema):

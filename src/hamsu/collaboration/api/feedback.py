@@ -10,6 +10,7 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import NoteOut, Text, router
 from hamsu.collaboration.models import DealOutcome, FeedbackTheme, ThemeStatus
+from hamsu.core.api_figures import figure
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Opportunity
@@ -34,7 +35,7 @@ class ThemeOut(Schema):
     digest_id: int
     label: str
     top_terms: list[str]
-    size: int
+    size: int = figure("together.theme_size")
     example_ids: list[int]
     status: str
     action_taken: str
@@ -59,7 +60,7 @@ class DigestOut(Schema):
     id: int
     period_start: datetime.date
     period_end: datetime.date
-    note_count: int
+    note_count: int = figure("together.digest_notes")
     created_at: datetime.datetime
 
 

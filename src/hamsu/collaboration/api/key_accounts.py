@@ -18,6 +18,7 @@ from hamsu.collaboration.models import (
     PlanItemKind,
     PlanStatus,
 )
+from hamsu.core.api_figures import figure
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
@@ -28,8 +29,8 @@ from hamsu.directory.models import Person
 class RankedOut(Schema):
     account_id: int
     name: str
-    won: Decimal
-    pipeline: Decimal
+    won: Decimal = figure("together.account_revenue")
+    pipeline: Decimal = figure("together.account_revenue")
     plan_id: int | None
 
 
@@ -161,7 +162,15 @@ def key_accounts(request, per_segment: Annotated[int, Field(ge=1, le=50)] = 10):
     ]
 
 
-@router.get("/key-accounts/participation", response={200: dict, **ERRORS})
+class ParticipationSummaryOut(Schema):
+    plans: int = figure("together.plans_with_marketing", "Joint account plans")
+    plans_with_marketing: int = figure("together.plans_with_marketing")
+    share: float | None = figure("together.plans_with_marketing", "plans_with_marketing / plans")
+    participations: int = figure("together.participations")
+    by_kind: dict[str, int] = figure("together.participations", "Participations per kind")
+
+
+@router.get("/key-accounts/participation", response={200: ParticipationSummaryOut, **ERRORS})
 def participation_summary(request, since: datetime.date | None = None):
     """Marketing's part in key-account plans (evidence for the diagnostic)."""
     require_perm(request, "collaboration.view_accountplan")

@@ -11,6 +11,7 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import MeetingOut, NoteOut, router
 from hamsu.collaboration.models import LiaisonAssignment
+from hamsu.core.api_figures import figure
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.directory.models import Person, Team
 
@@ -39,8 +40,8 @@ class EndIn(Schema):
 class AccountRankOut(Schema):
     id: int
     name: str
-    won: Decimal | None = None
-    pipeline: Decimal | None = None
+    won: Decimal | None = figure("together.account_revenue", default=None)
+    pipeline: Decimal | None = figure("together.account_revenue", default=None)
 
 
 class LiaisonPageOut(Schema):

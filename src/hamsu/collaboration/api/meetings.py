@@ -12,6 +12,7 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import calendar_feed, ical, selectors, services
 from hamsu.collaboration.api.common import MeetingOut, Title, many, router
 from hamsu.collaboration.models import ActionItem, ActionStatus, Cadence, Meeting, MeetingStatus
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
@@ -65,13 +66,13 @@ class ActionOut(Schema):
     owner_id: int
     due_on: datetime.date
     status: str
-    carried_count: int
+    carried_count: int = stored()
     last_meeting_id: int | None
 
 
 class MeetingDetailOut(MeetingOut):
     minutes: str
-    agenda: dict
+    agenda: dict = stored()
     agenda_generated_at: datetime.datetime | None
     attendee_ids: list[int]
     decisions: list[DecisionOut]

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, Problem, get_or_404, require_perm
 from hamsu.core.errors import PermissionDenied
 from hamsu.funnel import capture_http, selectors_capture
@@ -22,7 +23,7 @@ from hamsu.funnel.services import capture_failures
 class CaptureFormIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     allowed_origins: list[str] = []
-    rate_limit_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 600
+    rate_limit_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = stored(default=600)
     touch_kind: Annotated[str, Field(min_length=1, max_length=40)] = "form_fill"
     origin: Annotated[str, Field(max_length=60)] = ""
 
@@ -41,9 +42,9 @@ class CaptureBatchIn(Schema):
 class CaptureBatchOut(Schema):
     id: int
     status: str
-    total: int
-    processed: int
-    failed: int
+    total: int = stored()
+    processed: int = stored()
+    failed: int = stored()
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
 
@@ -107,7 +108,12 @@ def capture_batch(request, batch_id: int):
     return _own_batch(request, batch_id)
 
 
-@router.get("/capture-batches/{batch_id}/errors", response={200: list[dict], **ERRORS})
+class CaptureErrorOut(Schema):
+    position: int = stored("The row's place in the batch, from 0")
+    error: dict = stored("What was wrong with the row, per field")
+
+
+@router.get("/capture-batches/{batch_id}/errors", response={200: list[CaptureErrorOut], **ERRORS})
 def capture_batch_errors(request, batch_id: int):
     require_perm(request, "funnel.add_lead")
     batch = _own_batch(request, batch_id)
@@ -119,10 +125,10 @@ class CaptureFailureOut(Schema):
     id: int
     form_id: int | None
     batch_id: int | None
-    position: int | None
+    position: int | None = stored()
     received_at: datetime.datetime
-    payload: dict
-    error: dict
+    payload: dict = stored()
+    error: dict = stored()
 
 
 class CaptureFailureIds(Schema):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.funnel.api.common import router
 from hamsu.funnel.models import (
@@ -27,8 +28,8 @@ class ApprovalOut(Schema):
 class DefinitionOut(Schema):
     id: int
     kind: str
-    number: int
-    rules: dict
+    number: int = stored()
+    rules: dict = stored()
     summary: str
     status: str
     proposed_by_id: int | None

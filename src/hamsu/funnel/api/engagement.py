@@ -7,6 +7,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, Limit, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.funnel.api.common import MoveIn, router
@@ -21,9 +22,9 @@ class EngagementRuleIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=160)]
     subject: str
     event: str = "any"
-    conditions: dict = {}
-    actions: list[dict]
-    position: Annotated[int, Field(ge=0, le=32000)] = 0
+    conditions: dict = stored(default={})
+    actions: list[dict] = stored()
+    position: Annotated[int, Field(ge=0, le=32000)] = stored(default=0)
 
 
 class EngagementRuleOut(EngagementRuleIn):

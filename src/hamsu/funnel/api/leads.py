@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Schema
 
 from hamsu.core import versioning
+from hamsu.core.api_figures import figure, stored
 from hamsu.core.api_kit import ERRORS, Limit, Problem, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.api_versions import IfMatch, expected_version, with_etag
@@ -36,7 +37,7 @@ class LeadOut(Schema):
     title: str
     phone: str
     country: str
-    employees: int | None
+    employees: int | None = stored()
     segment_id: int | None
     origin: str
     contact_id: int | None
@@ -47,16 +48,16 @@ class LeadOut(Schema):
     owner_id: int | None
     team_id: int | None
     queue: str
-    score: float
-    score_reasons: list[dict]
-    win_probability: float | None
-    win_reasons: list[dict]
+    score: float = figure("leads.score")
+    score_reasons: list[dict] = figure("leads.score")
+    win_probability: float | None = figure("leads.win_probability")
+    win_reasons: list[dict] = figure("leads.win_probability")
     return_reason: str
     return_note: str
     returned_at: datetime.datetime | None
-    recycle_count: int
+    recycle_count: int = figure("leads.times_recycled")
     accepted_at: datetime.datetime | None
-    follow_up_attempts: int
+    follow_up_attempts: int = stored()
     created_at: datetime.datetime
     version: Annotated[int, Field(description="Goes up by one with every change; the lead's ETag.")]
 

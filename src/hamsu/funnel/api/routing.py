@@ -6,6 +6,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.crm.models import Segment
 from hamsu.directory.models import Team
@@ -19,14 +20,14 @@ from hamsu.funnel.services import routing as routing_services
 
 class RoutingRuleOut(Schema):
     id: int
-    position: int
+    position: int = stored()
     name: str
     kind: str
     segment_id: int | None
     countries: list[str]
     team_id: int | None
-    capacity: int | None
-    conditions: dict
+    capacity: int | None = stored()
+    conditions: dict = stored()
     is_active: bool
 
 
