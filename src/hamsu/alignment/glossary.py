@@ -177,7 +177,8 @@ EVIDENCE = (
         definition=_(
             "How close the snapshotted forecasts of the learned-weighted method came to the "
             "revenue actually won, over every period that has ended: one minus the weighted "
-            "absolute percentage error. High from 85%, low under 70%."
+            "absolute percentage error. High from 85%, low under 70%. Not measured until that "
+            "method has a snapshot of an ended period: no other method stands in for it."
         ),
         formula=_("1 − Σ|forecast − won| / Σ won over the snapshots of ended periods (at least 0)"),
         counts=_(
