@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
 from hamsu.collaboration import selectors, services
@@ -21,8 +22,8 @@ from hamsu.collaboration.models import (
 from hamsu.core.api_figures import figure
 from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
-from hamsu.core.errors import NotFound
-from hamsu.crm.models import Account, Contact
+from hamsu.core.errors import NotFound, ValidationFailed
+from hamsu.crm.models import Account, Contact, Segment
 from hamsu.directory.models import Person
 
 
@@ -139,10 +140,23 @@ def _plan(request, plan_id: int) -> AccountPlan:
 
 
 @router.get("/key-accounts", response={200: list[SegmentRankingOut], **ERRORS})
-def key_accounts(request, per_segment: Annotated[int, Field(ge=1, le=50)] = 10):
-    """The top accounts of each segment by won revenue, then open pipeline."""
+def key_accounts(
+    request,
+    per_segment: Annotated[int, Field(ge=1, le=50)] = 10,
+    segment: Annotated[int | None, Field(description="Only this segment's ranking")] = None,
+):
+    """The top accounts of each segment (or of one) by won revenue, then open pipeline."""
     require_perm(request, "collaboration.view_accountplan")
-    ranking = selectors.top_accounts(user=request.user, per_segment=per_segment)
+    chosen = None
+    if segment is not None:
+        chosen = Segment.objects.filter(pk=segment).first()
+        if chosen is None:
+            # A filter naming no segment is bad input, not a missing resource.
+            raise ValidationFailed(
+                _("Please correct the errors below."),
+                errors={"segment": [_("No segment with id %(id)s.") % {"id": segment}]},
+            )
+    ranking = selectors.top_accounts(user=request.user, per_segment=per_segment, segment=chosen)
     return [
         {
             "segment_id": segment.pk,
