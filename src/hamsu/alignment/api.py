@@ -19,7 +19,7 @@ from hamsu.alignment.models import ActionItem, Assessment, Invitation, Level, Re
 from hamsu.alignment.statements import STATEMENTS
 from hamsu.analytics.diagnostic import Relationship
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_kit import ERRORS, Id, Int, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.directory.models import Person
@@ -61,7 +61,7 @@ class InviteEntryIn(Schema):
     function: RespondentFunction
     level: Level = Level.STAFF
     email: Annotated[str, Field(max_length=254)] = ""
-    person_id: int | None = None
+    person_id: Id | None = None
 
 
 class InvitationsIn(Schema):
@@ -157,7 +157,7 @@ class SurveyOut(Schema):
 
 
 class AnswersIn(Schema):
-    answers: dict[str, int | str | None] = {}
+    answers: dict[str, Int | str | None] = {}
 
 
 class SavedOut(Schema):
@@ -201,16 +201,16 @@ class MoveOut(Schema):
 class ActionItemIn(Schema):
     move: Annotated[str, Field(max_length=40)]
     title: Annotated[str, Field(max_length=200)] = ""
-    owner_id: int
+    owner_id: Id
     due_on: datetime.date | None = None
-    round_id: int | None = None
+    round_id: Id | None = None
 
 
 class ActionItemPatch(Patch):
     for_model = ActionItem
 
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_on: datetime.date | None = None
     status: ActionItem.Status | None = None
 
@@ -231,14 +231,14 @@ def _statements() -> list[dict]:
     ]
 
 
-def _round(pk: int) -> Round:
+def _round(pk: Id) -> Round:
     round_ = selectors.round_get(pk)
     if round_ is None:
         raise NotFound(_("Round not found"), errors={"round": [_("No round with id %(id)s.") % {"id": pk}]})
     return round_
 
 
-def _person(pk: int | None, field: str) -> Person | None:
+def _person(pk: Id | None, field: str) -> Person | None:
     if pk is None:
         return None
     person = Person.objects.filter(pk=pk).first()
@@ -269,20 +269,20 @@ def create_round(request, payload: RoundIn):
 
 
 @router.get("/rounds/{round_id}", response={200: RoundOut, **ERRORS})
-def get_round(request, round_id: int):
+def get_round(request, round_id: Id):
     require_perm(request, "alignment.view_round")
     return _round(round_id)
 
 
 @router.post("/rounds/{round_id}/close", response={200: RoundOut, **ERRORS})
-def close_round(request, round_id: int):
+def close_round(request, round_id: Id):
     require_perm(request, "alignment.change_round")
     services.round_close(round=_round(round_id), actor=request.user, via="api")
     return _round(round_id)
 
 
 @router.post("/rounds/{round_id}/invitations", response={201: list[InvitationOut], **ERRORS})
-def invite(request, round_id: int, payload: InvitationsIn):
+def invite(request, round_id: Id, payload: InvitationsIn):
     require_perm(request, "alignment.change_round")
     round_ = _round(round_id)
     entries = [
@@ -321,7 +321,7 @@ class LinkOut(Schema):
 
 
 @router.post("/invitations/{invitation_id}/link", response={201: LinkOut, **ERRORS})
-def new_link(request, invitation_id: int):
+def new_link(request, invitation_id: Id):
     """A new personal link for an unanswered invitation; the previous link stops working."""
     require_perm(request, "alignment.change_round")
     invitation = Invitation.objects.select_related("round").filter(pk=invitation_id).first()
@@ -340,14 +340,14 @@ def new_link(request, invitation_id: int):
 
 
 @router.post("/rounds/{round_id}/reminders", response={202: dict, **ERRORS})
-def remind(request, round_id: int):
+def remind(request, round_id: Id):
     require_perm(request, "alignment.change_round")
     queued = services.reminders_queue(round=_round(round_id), base_url=request.build_absolute_uri("/"))
     return Status(202, {"queued": queued})
 
 
 @router.post("/rounds/{round_id}/import", response={201: AlignmentImportOut, **ERRORS})
-def import_responses(request, round_id: int, payload: ImportIn):
+def import_responses(request, round_id: Id, payload: ImportIn):
     require_perm(request, "alignment.change_round")
     report = services.responses_import(
         round=_round(round_id), actor=request.user, text=payload.csv, via="api"
@@ -364,7 +364,7 @@ def import_responses(request, round_id: int, payload: ImportIn):
 
 
 @router.get("/rounds/{round_id}/results", response={200: ResultsOut, **ERRORS})
-def results(request, round_id: int):
+def results(request, round_id: Id):
     require_perm(request, "alignment.view_round")
     res = selectors.round_results(_round(round_id))
     out = {
@@ -434,7 +434,7 @@ def results(request, round_id: int):
         }
     },
 )
-def report_pdf(request, round_id: int, lang: Literal["en", "fa"] | None = None):
+def report_pdf(request, round_id: Id, lang: Literal["en", "fa"] | None = None):
     require_perm(request, "alignment.view_round")
     from hamsu.alignment import pdf  # fpdf2 costs ~0.8 s to import: only when a PDF is asked for
 
@@ -561,7 +561,7 @@ def create_action_item(request, payload: ActionItemIn):
 
 
 @router.patch("/action-items/{item_id}", response={200: ActionItemOut, **ERRORS})
-def update_action_item(request, item_id: int, payload: ActionItemPatch):
+def update_action_item(request, item_id: Id, payload: ActionItemPatch):
     require_perm(request, "alignment.change_actionitem")
     item = get_object_or_404(ActionItem, pk=item_id)
     data = payload.dict(exclude_unset=True)

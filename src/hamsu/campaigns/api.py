@@ -16,7 +16,7 @@ from hamsu.campaigns.closed_loop import closed_loop
 from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, Currency, Money, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Currency, Id, Int, Money, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Contact, Opportunity, Product, Segment
@@ -81,9 +81,9 @@ class CampaignIn(Schema):
     channel: Channel
     type: CampaignType = CampaignType.OTHER
     status: CampaignStatus = CampaignStatus.PLANNED
-    segment_id: int | None = None
-    product_id: int | None = None
-    owner_id: int | None = None
+    segment_id: Id | None = None
+    product_id: Id | None = None
+    owner_id: Id | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     utm_source: Utm = ""
@@ -103,9 +103,9 @@ class CampaignPatch(Patch):
     channel: Channel | None = None
     type: CampaignType | None = None
     status: CampaignStatus | None = None
-    segment_id: int | None = None
-    product_id: int | None = None
-    owner_id: int | None = None
+    segment_id: Id | None = None
+    product_id: Id | None = None
+    owner_id: Id | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     utm_source: Utm | None = None
@@ -133,13 +133,13 @@ def create_campaign(request, payload: CampaignIn):
 
 
 @router.get("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
-def get_campaign(request, campaign_id: int):
+def get_campaign(request, campaign_id: Id):
     require_perm(request, "campaigns.view_campaign")
     return selectors.campaign_get(user=request.user, pk=campaign_id)
 
 
 @router.patch("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
-def update_campaign(request, campaign_id: int, payload: CampaignPatch):
+def update_campaign(request, campaign_id: Id, payload: CampaignPatch):
     require_perm(request, "campaigns.change_campaign")
     campaign = get_or_404(Campaign, campaign_id, "campaign", field="campaign_id")
     services.campaign_update(
@@ -149,7 +149,7 @@ def update_campaign(request, campaign_id: int, payload: CampaignPatch):
 
 
 @router.delete("/{int:campaign_id}", response={204: None, **ERRORS})
-def delete_campaign(request, campaign_id: int):
+def delete_campaign(request, campaign_id: Id):
     require_perm(request, "campaigns.delete_campaign")
     services.campaign_delete(
         campaign=get_or_404(Campaign, campaign_id, "campaign", field="campaign_id"),
@@ -182,7 +182,7 @@ class CostLineIn(Schema):
 
 
 @router.get("/{int:campaign_id}/costs", response={200: list[CostLineOut], **ERRORS})
-def list_cost_lines(request, campaign_id: int):
+def list_cost_lines(request, campaign_id: Id):
     require_perm(request, "campaigns.view_costline")
     return list(
         selectors.cost_lines(campaign=get_or_404(Campaign, campaign_id, "campaign", field="campaign_id"))
@@ -190,7 +190,7 @@ def list_cost_lines(request, campaign_id: int):
 
 
 @router.post("/{int:campaign_id}/costs", response={201: CostLineOut, **ERRORS})
-def create_cost_line(request, campaign_id: int, payload: CostLineIn):
+def create_cost_line(request, campaign_id: Id, payload: CostLineIn):
     require_perm(request, "campaigns.add_costline")
     campaign = get_or_404(Campaign, campaign_id, "campaign", field="campaign_id")
     data = payload.dict()
@@ -200,7 +200,7 @@ def create_cost_line(request, campaign_id: int, payload: CostLineIn):
 
 
 @router.delete("/costs/{int:cost_line_id}", response={204: None, **ERRORS})
-def delete_cost_line(request, cost_line_id: int):
+def delete_cost_line(request, cost_line_id: Id):
     require_perm(request, "campaigns.delete_costline")
     services.cost_line_delete(
         actor=request.user,
@@ -235,9 +235,9 @@ class TouchpointIn(Schema):
     kind: TouchpointKind
     occurred_at: datetime.datetime
     channel: Annotated[str, Field(max_length=32)] = ""
-    campaign_id: int | None = None
-    contact_id: int | None = None
-    account_id: int | None = None
+    campaign_id: Id | None = None
+    contact_id: Id | None = None
+    account_id: Id | None = None
     utm: dict[str, str] | None = None
     landing_url: Annotated[str, Field(max_length=2000)] = ""
     external_id: Annotated[str, Field(max_length=100)] = ""
@@ -263,20 +263,20 @@ class CampaignBatchIn(Schema):
 
 
 class RowError(Schema):
-    row: int
+    row: Int
     field: str
     message: str
 
 
 class Created(Schema):
-    row: int
-    id: int
+    row: Int
+    id: Id
 
 
 class Duplicate(Schema):
-    row: int
+    row: Int
     external_id: str
-    id: int | None
+    id: Id | None
 
 
 class CampaignBatchOut(Schema):
@@ -289,10 +289,10 @@ class CampaignBatchOut(Schema):
 @router.get("/touchpoints", response={200: list[TouchpointOut], **ERRORS})
 def list_touchpoints(
     request,
-    campaign: int | None = None,
-    contact: int | None = None,
-    account: int | None = None,
-    before_id: int | None = None,
+    campaign: Int | None = None,
+    contact: Int | None = None,
+    account: Int | None = None,
+    before_id: Id | None = None,
     limit: Annotated[int, Field(ge=1, le=500)] = 100,
 ):
     """Newest first; page with ``before_id`` = the last id you received."""
@@ -551,7 +551,7 @@ class ExplanationOut(Schema):
 @router.get("/deals/{int:opportunity_id}/explanation", response={200: ExplanationOut, **ERRORS})
 def deal_explanation(
     request,
-    opportunity_id: int,
+    opportunity_id: Id,
     model: ModelName = "position_based",
     level: Literal["channel", "campaign"] = "channel",
     lookback_days: Annotated[int, Field(ge=1, le=3650)] | None = 180,

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Id, Int, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.crm.models import Product, Segment, Source
 from hamsu.directory.models import Person, Team
@@ -34,10 +34,10 @@ class FilterQuery(Schema):
     """The filters every scorecard page offers (an unknown source is a field error)."""
 
     period: PeriodKey | None = None
-    team: int | None = None
-    segment: int | None = None
-    product: int | None = None
-    owner: int | None = None
+    team: Int | None = None
+    segment: Int | None = None
+    product: Int | None = None
+    owner: Int | None = None
     source: Source | None = None
 
 
@@ -77,10 +77,10 @@ class TargetIn(Schema):
     period: PeriodKey
     scope: TargetScope
     amount: Money
-    team_id: int | None = None
-    segment_id: int | None = None
-    product_id: int | None = None
-    person_id: int | None = None
+    team_id: Id | None = None
+    segment_id: Id | None = None
+    product_id: Id | None = None
+    person_id: Id | None = None
     note: Note = ""
 
 
@@ -110,7 +110,7 @@ def set_target(request, payload: TargetIn):
 
 
 @router.delete("/targets/{target_id}", response={204: None, **ERRORS})
-def delete_target(request, target_id: int):
+def delete_target(request, target_id: Id):
     require_perm(request, "scorecard.delete_target")
     services.target_delete(actor=request.user, target=get_object_or_404(Target, pk=target_id), via="api")
     return 204, None
@@ -357,13 +357,13 @@ def create_plan(request, payload: FunnelPlanIn):
 
 
 @router.get("/plans/{plan_id}", response={200: FunnelPlanOut, **ERRORS})
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: Id):
     require_perm(request, "scorecard.view_funnelplan")
     return get_object_or_404(FunnelPlan, pk=plan_id)
 
 
 @router.patch("/plans/{plan_id}", response={200: FunnelPlanOut, **ERRORS})
-def adjust_plan(request, plan_id: int, payload: FunnelPlanPatch):
+def adjust_plan(request, plan_id: Id, payload: FunnelPlanPatch):
     """Adjust a draft (withdraws signatures). A signed plan answers 409: create a new version."""
     require_perm(request, "scorecard.change_funnelplan")
     return services.plan_adjust(
@@ -377,7 +377,7 @@ def adjust_plan(request, plan_id: int, payload: FunnelPlanPatch):
 
 
 @router.post("/plans/{plan_id}/sign", response={200: FunnelPlanOut, **ERRORS})
-def sign_plan(request, plan_id: int, payload: SignIn):
+def sign_plan(request, plan_id: Id, payload: SignIn):
     require_perm(request, "scorecard.view_funnelplan")
     return services.plan_sign(
         actor=request.user, plan=get_object_or_404(FunnelPlan, pk=plan_id), side=payload.side, via="api"
@@ -405,7 +405,7 @@ class CostIn(Schema):
     category: CostCategory
     amount: Money
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-    segment_id: int | None = None
+    segment_id: Id | None = None
     note: Note = ""
 
 
@@ -434,7 +434,7 @@ def create_cost(request, payload: CostIn):
 
 
 @router.delete("/costs/{cost_id}", response={204: None, **ERRORS})
-def delete_cost(request, cost_id: int):
+def delete_cost(request, cost_id: Id):
     require_perm(request, "scorecard.delete_costentry")
     services.cost_entry_delete(actor=request.user, entry=get_object_or_404(CostEntry, pk=cost_id), via="api")
     return 204, None
@@ -737,7 +737,7 @@ def submit_call(request, payload: CallIn):
 
 
 @router.post("/calls/{call_id}/override", response={200: CallOut, **ERRORS})
-def override_call(request, call_id: int, payload: OverrideIn):
+def override_call(request, call_id: Id, payload: OverrideIn):
     require_perm(request, "scorecard.override_forecastcall")
     return services.call_override(
         actor=request.user,

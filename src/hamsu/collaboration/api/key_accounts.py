@@ -20,7 +20,7 @@ from hamsu.collaboration.models import (
     PlanStatus,
 )
 from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.crm.models import Account, Contact, Segment
@@ -42,9 +42,9 @@ class SegmentRankingOut(Schema):
 
 
 class KeyAccountPlanIn(Schema):
-    account_id: int
-    sales_owner_id: int
-    marketing_owner_id: int | None = None
+    account_id: Id
+    sales_owner_id: Id
+    marketing_owner_id: Id | None = None
     objectives: Annotated[str, Field(max_length=10_000)] = ""
     status: PlanStatus = PlanStatus.ACTIVE
 
@@ -52,8 +52,8 @@ class KeyAccountPlanIn(Schema):
 class KeyAccountPlanPatch(Patch):
     for_model = AccountPlan
 
-    sales_owner_id: int | None = None
-    marketing_owner_id: int | None = None
+    sales_owner_id: Id | None = None
+    marketing_owner_id: Id | None = None
     objectives: Annotated[str, Field(max_length=10_000)] | None = None
     status: PlanStatus | None = None
 
@@ -110,7 +110,7 @@ class KeyAccountPlanOut(Schema):
 class PlanItemIn(Schema):
     kind: PlanItemKind = PlanItemKind.NEXT_ACTION
     title: Title
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_on: datetime.date | None = None
 
 
@@ -122,17 +122,17 @@ class StakeholderIn(Schema):
     name: Annotated[str, Field(max_length=160)] = ""
     title: Annotated[str, Field(max_length=160)] = ""
     stance: Annotated[str, Field(max_length=80)] = ""
-    contact_id: int | None = None
+    contact_id: Id | None = None
 
 
 class ParticipationIn(Schema):
-    person_id: int
+    person_id: Id
     kind: ParticipationKind
     occurred_on: datetime.date | None = None
     note: Annotated[str, Field(max_length=300)] = ""
 
 
-def _plan(request, plan_id: int) -> AccountPlan:
+def _plan(request, plan_id: Id) -> AccountPlan:
     plan = selectors.plan_detail(user=request.user, pk=plan_id)
     if plan is None:
         raise NotFound("Plan not found", errors={"plan": [f"No plan with id {plan_id}."]})
@@ -209,13 +209,13 @@ def create_plan(request, payload: KeyAccountPlanIn):
 
 
 @router.get("/plans/{plan_id}", response={200: KeyAccountPlanOut, **ERRORS})
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: Id):
     require_perm(request, "collaboration.view_accountplan")
     return _plan(request, plan_id)
 
 
 @router.patch("/plans/{plan_id}", response={200: KeyAccountPlanOut, **ERRORS})
-def update_plan(request, plan_id: int, payload: KeyAccountPlanPatch):
+def update_plan(request, plan_id: Id, payload: KeyAccountPlanPatch):
     require_perm(request, "collaboration.change_accountplan")
     data = payload.dict(exclude_unset=True)
     if "sales_owner_id" in data:
@@ -226,7 +226,7 @@ def update_plan(request, plan_id: int, payload: KeyAccountPlanPatch):
 
 
 @router.post("/plans/{plan_id}/items", response={201: PlanItemOut, **ERRORS})
-def add_plan_item(request, plan_id: int, payload: PlanItemIn):
+def add_plan_item(request, plan_id: Id, payload: PlanItemIn):
     require_perm(request, "collaboration.change_accountplan")
     return Status(
         201,
@@ -243,7 +243,7 @@ def add_plan_item(request, plan_id: int, payload: PlanItemIn):
 
 
 @router.patch("/plan-items/{item_id}", response={200: PlanItemOut, **ERRORS})
-def update_plan_item(request, item_id: int, payload: PlanItemPatch):
+def update_plan_item(request, item_id: Id, payload: PlanItemPatch):
     require_perm(request, "collaboration.change_accountplan")
     item = get_or_404(PlanItem, item_id, "item")
     _plan(request, item.plan_id)
@@ -251,7 +251,7 @@ def update_plan_item(request, item_id: int, payload: PlanItemPatch):
 
 
 @router.post("/plans/{plan_id}/stakeholders", response={201: StakeholderOut, **ERRORS})
-def add_stakeholder(request, plan_id: int, payload: StakeholderIn):
+def add_stakeholder(request, plan_id: Id, payload: StakeholderIn):
     require_perm(request, "collaboration.change_accountplan")
     return Status(
         201,
@@ -268,7 +268,7 @@ def add_stakeholder(request, plan_id: int, payload: StakeholderIn):
 
 
 @router.post("/plans/{plan_id}/participation", response={201: ParticipationOut, **ERRORS})
-def add_participation(request, plan_id: int, payload: ParticipationIn):
+def add_participation(request, plan_id: Id, payload: ParticipationIn):
     require_perm(request, "collaboration.view_accountplan")
     return Status(
         201,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Problem, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Id, Int, Problem, get_or_404, require_perm
 from hamsu.core.errors import PermissionDenied
 from hamsu.funnel import capture_http, selectors_capture
 from hamsu.funnel.api.common import router
@@ -35,7 +35,7 @@ class CaptureFormOut(CaptureFormIn):
 
 
 class CaptureBatchIn(Schema):
-    form_id: int | None = None
+    form_id: Id | None = None
     leads: list[Any]
 
 
@@ -94,7 +94,7 @@ def capture_bulk(request, payload: CaptureBatchIn):
     return (200 if replayed else 202), batch
 
 
-def _own_batch(request, batch_id: int) -> CaptureBatch:
+def _own_batch(request, batch_id: Id) -> CaptureBatch:
     """A batch is read by whoever sent it (and a superuser)."""
     batch = get_or_404(CaptureBatch, batch_id, "batch")
     if batch.created_by_id != request.user.pk and not request.user.is_superuser:
@@ -103,7 +103,7 @@ def _own_batch(request, batch_id: int) -> CaptureBatch:
 
 
 @router.get("/capture-batches/{batch_id}", response={200: CaptureBatchOut, **ERRORS})
-def capture_batch(request, batch_id: int):
+def capture_batch(request, batch_id: Id):
     require_perm(request, "funnel.add_lead")
     return _own_batch(request, batch_id)
 
@@ -114,7 +114,7 @@ class CaptureErrorOut(Schema):
 
 
 @router.get("/capture-batches/{batch_id}/errors", response={200: list[CaptureErrorOut], **ERRORS})
-def capture_batch_errors(request, batch_id: int):
+def capture_batch_errors(request, batch_id: Id):
     require_perm(request, "funnel.add_lead")
     batch = _own_batch(request, batch_id)
     return list(batch.items.filter(status="failed").order_by("position").values("position", "error")[:1000])
@@ -132,12 +132,12 @@ class CaptureFailureOut(Schema):
 
 
 class CaptureFailureIds(Schema):
-    requests: list[int] = []
-    items: list[int] = []
+    requests: list[Int] = []
+    items: list[Int] = []
 
 
 class CaptureFailureDone(Schema):
-    count: int
+    count: Int
 
 
 @router.get("/capture-failures", response={200: list[CaptureFailureOut], **ERRORS})

@@ -9,7 +9,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import ValidationFailed
 from hamsu.directory.models import Team
@@ -39,8 +39,8 @@ class CalendarOut(CalendarIn):
 
 class PolicyIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=120)]
-    team_id: int | None = None
-    calendar_id: int
+    team_id: Id | None = None
+    calendar_id: Id
     accept_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] = Decimal("8")
     follow_up_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] = Decimal("16")
     min_attempts: Annotated[int, Field(ge=0, le=100)] = 3
@@ -110,8 +110,8 @@ class PolicyPatch(Patch):
     for_model = SlaPolicy
 
     name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
-    team_id: int | None = None
-    calendar_id: int | None = None
+    team_id: Id | None = None
+    calendar_id: Id | None = None
     accept_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] | None = None
     follow_up_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] | None = None
     min_attempts: Annotated[int, Field(ge=0, le=100)] | None = None
@@ -120,7 +120,7 @@ class PolicyPatch(Patch):
 
 
 @router.patch("/sla-policies/{policy_id}", response={200: PolicyOut, **ERRORS})
-def update_policy(request, policy_id: int, payload: PolicyPatch):
+def update_policy(request, policy_id: Id, payload: PolicyPatch):
     """Fields left out stay as they are; ``"team_id": null`` makes it the default policy."""
     require_perm(request, "funnel.change_slapolicy")
     policy = get_or_404(SlaPolicy, policy_id, "policy")
@@ -137,7 +137,7 @@ def update_policy(request, policy_id: int, payload: PolicyPatch):
 
 
 @router.delete("/sla-policies/{policy_id}", response={204: None, **ERRORS})
-def retire_policy(request, policy_id: int):
+def retire_policy(request, policy_id: Id):
     require_perm(request, "funnel.change_slapolicy")
     handoff_services.sla_policy_retire(
         policy=get_or_404(SlaPolicy, policy_id, "policy"), actor=request.user, via="api"
