@@ -159,3 +159,12 @@ def test_an_integer_beyond_the_database_range_is_a_field_error(client, admin_aut
 def test_an_id_list_beyond_the_database_range_is_a_field_error(client, admin_auth, path):
     response = client.post(path, json.dumps({"ids": [HUGE]}), content_type="application/json", **admin_auth)
     assert response.status_code == 422
+
+
+# ---------------------------------------------------------------- unknown fields (defect 9)
+
+
+def test_an_unknown_field_in_a_body_is_a_field_error(client, admin_auth, make_account, rep):
+    account = make_account(rep)
+    response = patch(client, f"/api/v1/accounts/{account.pk}", {"nmae": "Typo"}, admin_auth)
+    assert [e["field"] for e in response.json()["errors"]] == ["nmae"]
