@@ -145,8 +145,11 @@ def test_every_integer_the_api_reads_is_held_to_the_database_range(document):
     assert unbounded == []
 
 
-def test_a_path_no_operation_answers_is_a_problem_not_a_page(client):
-    response = client.get("/api/v1/campaigns/-3")
+@pytest.mark.parametrize("method", ["get", "delete", "patch"])
+def test_a_path_no_operation_answers_is_a_problem_not_a_page(method):
+    from django.test import Client
+
+    response = getattr(Client(enforce_csrf_checks=True), method)("/api/v1/campaigns/-3")
     assert response["Content-Type"] == "application/problem+json"
 
 

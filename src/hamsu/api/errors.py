@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from django.http import Http404, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -80,6 +81,7 @@ def install(api: NinjaAPI) -> None:
         return problem(api, request, status=exc.status_code, title=str(exc))
 
 
+@csrf_exempt  # a token client sends no CSRF token; unknown paths must still get the problem
 def unknown_path(request, path: str = ""):
     """Any /api/ path no operation answers: a 404 in the API's own error shape, not the
     HTML page (``/api/v1/campaigns/-3`` matches no route, as ids are positive)."""
