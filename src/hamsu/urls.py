@@ -28,6 +28,6 @@ urlpatterns = [
     path("together/", include("hamsu.collaboration.urls")),
     path("data/", include("hamsu.dataio.urls")),
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<path>.*)$", api_errors.unknown_path),
+    re_path(r"^api/(?P<path>[\s\S]*)$", api_errors.unknown_path),
     path("admin/", admin.site.urls),
 ]

@@ -149,7 +149,7 @@ def test_every_integer_the_api_reads_is_held_to_the_database_range(document):
 def test_a_path_no_operation_answers_is_a_problem_not_a_page(method):
     from django.test import Client
 
-    response = getattr(Client(enforce_csrf_checks=True), method)("/api/v1/campaigns/-3")
+    response = getattr(Client(enforce_csrf_checks=True), method)("/api/v1/campaigns/u%0AT")
     assert response["Content-Type"] == "application/problem+json"
 
 
