@@ -31,7 +31,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 
 
-def record(
+def entry(
     *,
     actor,
     action: str,
@@ -39,7 +39,8 @@ def record(
     changes: dict[str, Any] | None = None,
     via: str = "",
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    """The row ``record`` writes, unsaved (for writers that insert many at once)."""
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=instance._meta.label_lower,
@@ -48,3 +49,16 @@ def record(
         changes=changes or {},
         via=via,
     )
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    instance: models.Model,
+    changes: dict[str, Any] | None = None,
+    via: str = "",
+) -> AuditEntry:
+    row = entry(actor=actor, action=action, instance=instance, changes=changes, via=via)
+    row.save(force_insert=True)
+    return row

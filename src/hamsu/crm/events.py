@@ -8,7 +8,7 @@ from django.utils import timezone
 from hamsu.crm.models import StageEvent
 
 
-def record_stage_event(
+def stage_event_row(
     *,
     object_type: str,
     object_id: int,
@@ -20,11 +20,9 @@ def record_stage_event(
     at=None,
     opportunity=None,
 ) -> StageEvent:
-    # A stage event outside a transaction could survive a failed change and lie.
-    assert transaction.get_connection().in_atomic_block, (
-        "stage events are written inside a service transaction"
-    )
-    return StageEvent.objects.create(
+    """The event ``record_stage_event`` writes, unsaved: a writer moving many records at
+    once inserts them together (the capture worker), with the same content."""
+    return StageEvent(
         object_type=object_type,
         object_id=object_id,
         opportunity=opportunity,
@@ -35,3 +33,14 @@ def record_stage_event(
         via=via,
         at=at or timezone.now(),
     )
+
+
+def record_stage_event(**fields) -> StageEvent:
+    """Write one stage event (the keyword arguments of ``stage_event_row``)."""
+    # A stage event outside a transaction could survive a failed change and lie.
+    assert transaction.get_connection().in_atomic_block, (
+        "stage events are written inside a service transaction"
+    )
+    event = stage_event_row(**fields)
+    event.save(force_insert=True)
+    return event

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import StableIdRouter, get_or_404
 
 # The operations keep the ids they had when the collaboration API was one module, api.py.
@@ -45,6 +44,6 @@ class MeetingOut(Schema):
     series_id: int | None
     title: str
     starts_at: datetime.datetime
-    duration_minutes: int = stored()
+    duration_minutes: int
     location: str
     status: str

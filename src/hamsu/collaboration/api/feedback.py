@@ -10,16 +10,15 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import NoteOut, Text, router
 from hamsu.collaboration.models import DealOutcome, FeedbackTheme, ThemeStatus
-from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Opportunity
 from hamsu.directory.visibility import person_of
 
 
 class FeedbackIn(Schema):
-    account_id: Id | None = None
-    opportunity_id: Id | None = None
+    account_id: int | None = None
+    opportunity_id: int | None = None
     customer_need: Text = ""
     competitor: Annotated[str, Field(max_length=120)] = ""
     outcome: DealOutcome = DealOutcome.OPEN
@@ -35,7 +34,7 @@ class ThemeOut(Schema):
     digest_id: int
     label: str
     top_terms: list[str]
-    size: int = figure("together.theme_size")
+    size: int
     example_ids: list[int]
     status: str
     action_taken: str
@@ -60,7 +59,7 @@ class DigestOut(Schema):
     id: int
     period_start: datetime.date
     period_end: datetime.date
-    note_count: int = figure("together.digest_notes")
+    note_count: int
     created_at: datetime.datetime
 
 
@@ -126,7 +125,7 @@ def build_digest(request, payload: DigestIn):
 
 
 @router.get("/digests/{digest_id}", response={200: DigestDetailOut, **ERRORS})
-def get_digest(request, digest_id: Id):
+def get_digest(request, digest_id: int):
     require_perm(request, "collaboration.view_feedbackdigest")
     digest, themes, _examples = selectors.digest_detail(digest_id)
     if digest is None:
@@ -135,7 +134,7 @@ def get_digest(request, digest_id: Id):
 
 
 @router.post("/themes/{theme_id}/act", response={200: ThemeOut, **ERRORS})
-def act_on_theme(request, theme_id: Id, payload: ThemeActIn):
+def act_on_theme(request, theme_id: int, payload: ThemeActIn):
     require_perm(request, "collaboration.change_feedbacktheme")
     theme = get_or_404(FeedbackTheme, theme_id, "theme")
     return services.feedback_theme_act(

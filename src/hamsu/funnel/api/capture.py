@@ -7,8 +7,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Id, Int, Problem, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Problem, get_or_404, require_perm
 from hamsu.core.errors import PermissionDenied
 from hamsu.funnel import capture_http, selectors_capture
 from hamsu.funnel.api.common import router
@@ -23,7 +22,7 @@ from hamsu.funnel.services import capture_failures
 class CaptureFormIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     allowed_origins: list[str] = []
-    rate_limit_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = stored(default=600)
+    rate_limit_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 600
     touch_kind: Annotated[str, Field(min_length=1, max_length=40)] = "form_fill"
     origin: Annotated[str, Field(max_length=60)] = ""
 
@@ -35,16 +34,16 @@ class CaptureFormOut(CaptureFormIn):
 
 
 class CaptureBatchIn(Schema):
-    form_id: Id | None = None
+    form_id: int | None = None
     leads: list[Any]
 
 
 class CaptureBatchOut(Schema):
     id: int
     status: str
-    total: int = stored()
-    processed: int = stored()
-    failed: int = stored()
+    total: int
+    processed: int
+    failed: int
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
 
@@ -94,7 +93,7 @@ def capture_bulk(request, payload: CaptureBatchIn):
     return (200 if replayed else 202), batch
 
 
-def _own_batch(request, batch_id: Id) -> CaptureBatch:
+def _own_batch(request, batch_id: int) -> CaptureBatch:
     """A batch is read by whoever sent it (and a superuser)."""
     batch = get_or_404(CaptureBatch, batch_id, "batch")
     if batch.created_by_id != request.user.pk and not request.user.is_superuser:
@@ -103,18 +102,13 @@ def _own_batch(request, batch_id: Id) -> CaptureBatch:
 
 
 @router.get("/capture-batches/{batch_id}", response={200: CaptureBatchOut, **ERRORS})
-def capture_batch(request, batch_id: Id):
+def capture_batch(request, batch_id: int):
     require_perm(request, "funnel.add_lead")
     return _own_batch(request, batch_id)
 
 
-class CaptureErrorOut(Schema):
-    position: int = stored("The row's place in the batch, from 0")
-    error: dict = stored("What was wrong with the row, per field")
-
-
-@router.get("/capture-batches/{batch_id}/errors", response={200: list[CaptureErrorOut], **ERRORS})
-def capture_batch_errors(request, batch_id: Id):
+@router.get("/capture-batches/{batch_id}/errors", response={200: list[dict], **ERRORS})
+def capture_batch_errors(request, batch_id: int):
     require_perm(request, "funnel.add_lead")
     batch = _own_batch(request, batch_id)
     return list(batch.items.filter(status="failed").order_by("position").values("position", "error")[:1000])
@@ -125,19 +119,19 @@ class CaptureFailureOut(Schema):
     id: int
     form_id: int | None
     batch_id: int | None
-    position: int | None = stored()
+    position: int | None
     received_at: datetime.datetime
-    payload: dict = stored()
-    error: dict = stored()
+    payload: dict
+    error: dict
 
 
 class CaptureFailureIds(Schema):
-    requests: list[Int] = []
-    items: list[Int] = []
+    requests: list[int] = []
+    items: list[int] = []
 
 
 class CaptureFailureDone(Schema):
-    count: Int
+    count: int
 
 
 @router.get("/capture-failures", response={200: list[CaptureFailureOut], **ERRORS})

@@ -7,8 +7,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
 from hamsu.funnel.api.common import router
 from hamsu.funnel.models import (
     LeadDefinition,
@@ -28,8 +27,8 @@ class ApprovalOut(Schema):
 class DefinitionOut(Schema):
     id: int
     kind: str
-    number: int = stored()
-    rules: dict = stored()
+    number: int
+    rules: dict
     summary: str
     status: str
     proposed_by_id: int | None
@@ -71,13 +70,13 @@ def propose_definition(request, payload: DefinitionIn):
 
 
 @router.get("/definitions/{definition_id}", response={200: DefinitionOut, **ERRORS})
-def get_definition(request, definition_id: Id):
+def get_definition(request, definition_id: int):
     require_perm(request, "funnel.view_leaddefinition")
     return get_or_404(LeadDefinition, definition_id, "definition")
 
 
 @router.post("/definitions/{definition_id}/decision", response={200: DefinitionOut, **ERRORS})
-def decide_definition(request, definition_id: Id, payload: DefinitionDecisionIn):
+def decide_definition(request, definition_id: int, payload: DefinitionDecisionIn):
     require_perm(request, "funnel.approve_leaddefinition")
     return approvals.lead_definition_decide(
         definition=get_or_404(LeadDefinition, definition_id, "definition"),

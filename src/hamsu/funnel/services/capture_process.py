@@ -10,8 +10,11 @@ a row twice never makes a second lead.
 The outcome is the one a capture had when it ran alone, one after another in intake
 order: the contact and account de-duplicated by e-mail and domain (an e-mail seen twice
 in a chunk reuses the lead the first made), the touch, the campaign touchpoint, the score,
-the MQL definition, and routing plus the handoff for leads that qualify (per lead,
-through the lifecycle service, as the bulk re-evaluation job does).
+the MQL definition, and routing plus the handoff for leads that qualify — all of a
+chunk's qualifying leads at once (``mql_batch.leads_mark_mql``: one routing pass that
+reads each rule's team, cursor and loads once, and one write per table), with the
+outcome ``lead_mark_mql`` has one lead after another (``tests/funnel/
+test_capture_chunk_equals_one_by_one.py`` compares every row both ways).
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ from hamsu.funnel.services.capture_records import (
     serialise_on,
 )
 from hamsu.funnel.services.definitions import rule_in_effect
-from hamsu.funnel.services.leads import lead_mark_mql
+from hamsu.funnel.services.mql_batch import leads_mark_mql
 from hamsu.funnel.services.scoring import (
     active_model,
     active_points_spec,
@@ -89,22 +92,30 @@ def _score(leads: list[Lead], touches: dict[int, list], now: datetime.datetime) 
 
 
 def _qualify(leads: list[Lead], touches: dict[int, list], work: list[Work], now: datetime.datetime) -> None:
-    """Leads marketing holds that now meet the MQL definition go to sales (routing, handoff)."""
+    """Leads marketing holds that now meet the MQL definition go to sales (routing, handoff),
+    all of the chunk's at once."""
     candidates = [lead for lead in leads if lead.state in MARKETING_STATES]
     if not candidates:
         return
     rule = rule_in_effect(kind=DefinitionKind.MQL)
-    definition, rules, reason = rule.definition, rule.rules, rule.reason()
     via = {id(w.lead): w.entry.via for w in work}
-    moved: dict[int, Lead] = {}
-    for lead in candidates:
-        facts_touches = [rule_language.Touch(t.kind, t.at) for t in touches[id(lead)]]
-        if rule_language.evaluate(rules, lead_facts(lead), facts_touches, now=now):
-            moved[id(lead)] = lead_mark_mql(
-                lead=lead, actor=None, via=via[id(lead)], reason=reason, definition=definition, at=now
-            )
-    for w in work:
-        w.lead = moved.get(id(w.lead), w.lead)
+    qualifying = [
+        lead
+        for lead in candidates
+        if rule_language.evaluate(
+            rule.rules,
+            lead_facts(lead),
+            [rule_language.Touch(t.kind, t.at) for t in touches[id(lead)]],
+            now=now,
+        )
+    ]
+    leads_mark_mql(
+        leads=qualifying,
+        vias=[via[id(lead)] for lead in qualifying],
+        reason=rule.reason(),
+        definition=rule.definition,
+        at=now,
+    )
 
 
 def _touchpoints(work: list[Work]) -> None:

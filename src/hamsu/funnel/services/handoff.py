@@ -41,22 +41,47 @@ def deadline(
     return spec.add_business_hours(start, float(wanted))
 
 
+class HandoffClock:
+    """The policy and deadline of handoffs opened at one moment, looked up once per team
+    (the capture worker opens a chunk's handoffs with one of these)."""
+
+    def __init__(self, *, at: datetime.datetime):
+        self.at = at
+        self._policies: dict[int | None, SlaPolicy | None] = {}
+        self._deadlines: dict[int | None, datetime.datetime] = {}
+
+    def row(self, lead: Lead) -> Handoff:
+        """The open handoff of ``lead`` (unsaved), timed by its team's policy."""
+        if lead.team_id not in self._policies:
+            self._policies[lead.team_id] = policy_for(lead.team_id)
+        policy = self._policies[lead.team_id]
+        key = policy.pk if policy else None
+        if key not in self._deadlines:
+            self._deadlines[key] = deadline(start=self.at, policy=policy)
+        return Handoff(
+            lead=lead,
+            team_id=lead.team_id,
+            owner_id=lead.owner_id,
+            policy=policy,
+            opened_at=self.at,
+            due_at=self._deadlines[key],
+        )
+
+
+def handoffs_withdraw_stale(*, lead_ids: list[int], at: datetime.datetime) -> int:
+    """A lead re-entering MQL closes any stale open handoff first (one open per lead)."""
+    return Handoff.objects.filter(lead_id__in=lead_ids, status=HandoffStatus.OPEN).update(
+        status=HandoffStatus.WITHDRAWN, closed_at=at
+    )
+
+
 def handoff_open(*, lead: Lead, at: datetime.datetime | None = None) -> Handoff:
     """Called by lead_mark_mql inside its transaction."""
     now = at or timezone.now()
-    # A lead re-entering MQL closes any stale open handoff first (one open per lead).
-    Handoff.objects.filter(lead=lead, status=HandoffStatus.OPEN).update(
-        status=HandoffStatus.WITHDRAWN, closed_at=now
-    )
-    policy = policy_for(lead.team_id)
-    return Handoff.objects.create(
-        lead=lead,
-        team_id=lead.team_id,
-        owner_id=lead.owner_id,
-        policy=policy,
-        opened_at=now,
-        due_at=deadline(start=now, policy=policy),
-    )
+    handoffs_withdraw_stale(lead_ids=[lead.pk], at=now)
+    handoff = HandoffClock(at=now).row(lead)
+    handoff.save(force_insert=True)
+    return handoff
 
 
 def handoff_close(*, lead: Lead, status: str, at: datetime.datetime | None = None) -> int:

@@ -1,19 +1,24 @@
 """The lead's state machine: which moves the lifecycle allows, who may act on a lead, and
-the one function that makes a move (``transition``) — it checks the move, keeps the
-owner-or-queue invariant and writes the stage event and the audit entry in the same
-transaction. Every lifecycle service (``leads``) moves a lead through it."""
+the one function that makes a move (``move``: it checks the move, keeps the
+owner-or-queue invariant and builds the stage event and the audit entry) and
+``transition``, which writes all three in the caller's transaction. Every lifecycle
+service (``leads``) moves a lead through them; the capture worker writes a chunk's moves
+together (``mql_batch``)."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamsu.core import audit, versioning
 from hamsu.core.errors import PermissionDenied, ValidationFailed
+from hamsu.core.models import AuditEntry
 from hamsu.core.roles import SEES_EVERYTHING, SEES_TEAM, roles_of
-from hamsu.crm.events import record_stage_event
+from hamsu.crm.events import stage_event_row
 from hamsu.crm.models import StageEvent
 from hamsu.directory.visibility import person_of
 from hamsu.funnel.models import MARKETING_STATES, Lead, LeadQueue, LeadState
@@ -40,7 +45,16 @@ def locked(lead: Lead) -> Lead:
     return Lead.objects.select_for_update().get(pk=lead.pk)
 
 
-def transition(
+@dataclass
+class Move:
+    """A move made on a lead in memory: the stage event and audit entry it writes (unsaved)."""
+
+    lead: Lead
+    stage_event: StageEvent
+    audit_entry: AuditEntry
+
+
+def move(
     lead: Lead,
     *,
     to_state: str,
@@ -52,7 +66,9 @@ def transition(
     team=None,
     keep_owner: bool = False,
     at: datetime.datetime | None = None,
-) -> Lead:
+) -> Move:
+    """Check and make the move on ``lead`` in memory; the caller writes the lead and the
+    two rows (``transition`` one lead at a time, the capture worker a chunk at once)."""
     from_state = lead.state
     if to_state not in ALLOWED.get(from_state, set()):
         raise ValidationFailed(
@@ -75,8 +91,7 @@ def transition(
     lead.state_changed_at = now
     version_before = lead.version
     versioning.bump(lead)
-    lead.save()
-    record_stage_event(
+    event = stage_event_row(
         object_type=StageEvent.ObjectType.LEAD,
         object_id=lead.pk,
         from_stage=from_state,
@@ -86,7 +101,7 @@ def transition(
         via=via,
         at=now,
     )
-    audit.record(
+    entry = audit.entry(
         actor=actor,
         action="update",
         instance=lead,
@@ -98,6 +113,18 @@ def transition(
         },
         via=via,
     )
+    return Move(lead, event, entry)
+
+
+def transition(lead: Lead, **how) -> Lead:
+    """Move ``lead`` (the keyword arguments of ``move``) and write it, its stage event and
+    its audit entry, in the caller's transaction."""
+    made = move(lead, **how)
+    lead.save()
+    # A stage event outside a transaction could survive a failed change and lie.
+    assert transaction.get_connection().in_atomic_block, "a lead moves inside a service transaction"
+    made.stage_event.save(force_insert=True)
+    made.audit_entry.save(force_insert=True)
     return lead
 
 

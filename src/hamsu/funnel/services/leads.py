@@ -167,6 +167,33 @@ def lead_evaluate(*, lead: Lead, actor=None, via: str = "", now: datetime.dateti
 # ---------------------------------------------------------------- marketing → sales
 
 
+def mql_reason(reason: str, definition) -> str:
+    """Why the lead became an MQL, as its stage event records it."""
+    return reason or (str(definition) if definition else _("marked MQL"))
+
+
+def mql_reset(lead: Lead, definition) -> None:
+    """What becoming an MQL clears on the lead (in memory): it starts a fresh handoff."""
+    lead.mql_definition = definition
+    lead.return_reason, lead.return_note, lead.returned_at = "", "", None
+    lead.accepted_at = None
+    lead.first_follow_up_at, lead.follow_up_attempts = None, 0
+
+
+def assignment_row(lead: Lead, decision, *, actor, at: datetime.datetime) -> LeadAssignment:
+    """The routing decision as the lead's assignment history records it (unsaved)."""
+    return LeadAssignment(
+        lead=lead,
+        person=decision.person,
+        team=decision.team,
+        queue="" if decision.person else LeadQueue.HANDOFF,
+        rule=decision.rule,
+        explanation=decision.explanation[:500],
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=at,
+    )
+
+
 @transaction.atomic
 def lead_mark_mql(
     *,
@@ -180,7 +207,8 @@ def lead_mark_mql(
     """The lead met the MQL definition (or marketing says so): route it and open the handoff.
 
     Only a lead marketing holds (an inquiry or a nurtured lead) becomes an MQL; the page,
-    the API and the automatic evaluations all meet this check here.
+    the API and the automatic evaluations all meet this check here. (The capture worker
+    marks a chunk's leads at once with ``mql_batch.leads_mark_mql``, to the same effect.)
     """
     lead = locked(lead)
     if lead.state not in MARKETING_STATES:
@@ -188,31 +216,19 @@ def lead_mark_mql(
         raise ValidationFailed(message, errors={"state": [message]})
     now = at or timezone.now()
     decision = route_lead(lead=lead, at=now)
-    lead.mql_definition = definition
-    lead.return_reason, lead.return_note, lead.returned_at = "", "", None
-    lead.accepted_at = None
-    lead.first_follow_up_at, lead.follow_up_attempts = None, 0
+    mql_reset(lead, definition)
     transition(
         lead,
         to_state=S.MQL,
         actor=actor,
         via=via,
-        reason=reason or (str(definition) if definition else _("marked MQL")),
+        reason=mql_reason(reason, definition),
         owner=decision.person,
         queue=LeadQueue.HANDOFF,
         team=decision.team,
         at=now,
     )
-    LeadAssignment.objects.create(
-        lead=lead,
-        person=decision.person,
-        team=decision.team,
-        queue="" if decision.person else LeadQueue.HANDOFF,
-        rule=decision.rule,
-        explanation=decision.explanation[:500],
-        actor=actor if getattr(actor, "pk", None) else None,
-        at=now,
-    )
+    assignment_row(lead, decision, actor=actor, at=now).save(force_insert=True)
     handoff_open(lead=lead, at=now)
     return lead
 

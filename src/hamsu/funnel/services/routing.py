@@ -57,32 +57,6 @@ def _unavailable_reason(person: Person, today: datetime.date, load: int, capacit
     return ""
 
 
-def _round_robin(team, capacity: int | None, today: datetime.date) -> tuple[Person | None, list[str]]:
-    """The next available seller after the last one who got a lead; notes on who was skipped."""
-    members = list(
-        Person.objects.filter(team=team, function=Function.SALES, role_title__in=SELLER_TITLES).order_by("pk")
-    )
-    if not members:
-        return None, [_("nobody sells in this team")]
-    cursor, _created = RoundRobinCursor.objects.select_for_update().get_or_create(team=team)
-    loads = _open_load([m.pk for m in members])
-    start = 0
-    if cursor.last_person_id is not None:
-        after = [i for i, m in enumerate(members) if m.pk > cursor.last_person_id]
-        start = after[0] if after else 0
-    skipped = []
-    for offset in range(len(members)):
-        person = members[(start + offset) % len(members)]
-        why_not = _unavailable_reason(person, today, loads.get(person.pk, 0), capacity)
-        if why_not:
-            skipped.append(f"{person.full_name}: {why_not}")
-            continue
-        cursor.last_person = person
-        cursor.save(update_fields=["last_person"])
-        return person, skipped
-    return None, skipped
-
-
 def rule_criteria(rule: RoutingRule, lead: Lead, *, explain: bool = False) -> tuple[bool, str]:
     """Whether ``rule`` covers ``lead`` at all (before anyone's availability), and why.
 
@@ -141,56 +115,145 @@ def _criteria_sentence(rule: RoutingRule, lead: Lead, matches: bool) -> str:
     return _("round robin takes every lead")
 
 
+class Router:
+    """Routing decisions for leads taken one after another in one transaction.
+
+    ``route_lead`` asks one for a single lead; the capture worker keeps one for a whole
+    chunk, so the rules, the teams' sellers, the round-robin cursors and the sellers'
+    open loads are read once per chunk instead of once per lead. Each decision counts
+    the lead in its owner's load and moves the team's cursor in memory, exactly as the
+    next lead would find them in the database had the previous one been written already;
+    ``flush`` writes the cursors that moved.
+    """
+
+    def __init__(self, *, at: datetime.datetime | None = None):
+        self.today = timezone.localdate(at or timezone.now())
+        self.rules = list(
+            RoutingRule.objects.filter(is_active=True).select_related("team").order_by("position", "pk")
+        )
+        self._members: dict[int, list[Person]] = {}
+        self._cursors: dict[int, RoundRobinCursor] = {}
+        self._moved: dict[int, RoundRobinCursor] = {}
+        self._stored_load: dict[int, int] = {}
+        self._added_load: dict[int, int] = {}
+
+    def _loads(self, person_ids: list[int]) -> dict[int, int]:
+        """Open leads per person: as stored (read once), plus the ones routed here since."""
+        missing = [pk for pk in person_ids if pk not in self._stored_load]
+        if missing:
+            stored = _open_load(missing)
+            self._stored_load.update({pk: stored.get(pk, 0) for pk in missing})
+        return {pk: self._stored_load[pk] + self._added_load.get(pk, 0) for pk in person_ids}
+
+    def _team_members(self, team) -> list[Person]:
+        if team.pk not in self._members:
+            self._members[team.pk] = list(
+                Person.objects.filter(
+                    team=team, function=Function.SALES, role_title__in=SELLER_TITLES
+                ).order_by("pk")
+            )
+        return self._members[team.pk]
+
+    def _cursor(self, team) -> RoundRobinCursor:
+        if team.pk not in self._cursors:
+            self._cursors[team.pk] = RoundRobinCursor.objects.select_for_update().get_or_create(team=team)[0]
+        return self._cursors[team.pk]
+
+    def _round_robin(self, team, capacity: int | None) -> tuple[Person | None, list[str]]:
+        """The next available seller after the last one who got a lead; notes on who was skipped."""
+        members = self._team_members(team)
+        if not members:
+            return None, [_("nobody sells in this team")]
+        cursor = self._cursor(team)
+        loads = self._loads([m.pk for m in members])
+        start = 0
+        if cursor.last_person_id is not None:
+            after = [i for i, m in enumerate(members) if m.pk > cursor.last_person_id]
+            start = after[0] if after else 0
+        skipped = []
+        for offset in range(len(members)):
+            person = members[(start + offset) % len(members)]
+            why_not = _unavailable_reason(person, self.today, loads.get(person.pk, 0), capacity)
+            if why_not:
+                skipped.append(f"{person.full_name}: {why_not}")
+                continue
+            cursor.last_person = person
+            self._moved[team.pk] = cursor
+            return person, skipped
+        return None, skipped
+
+    def decide(self, lead: Lead) -> RoutingDecision:
+        """The owner of ``lead``, counted in that person's open load from now on."""
+        decision = self._decide(lead)
+        if decision.person is not None:
+            self._added_load[decision.person.pk] = self._added_load.get(decision.person.pk, 0) + 1
+        return decision
+
+    def _decide(self, lead: Lead) -> RoutingDecision:
+        notes: list[str] = []
+        fallback_team = None
+        fallback_rule = None
+        for rule in self.rules:
+            if not rule_criteria(rule, lead)[0]:
+                continue
+            if rule.kind == RoutingRuleKind.ACCOUNT_OWNER:
+                owner = lead.account.owner
+                load = self._loads([owner.pk])[owner.pk]
+                why_not = _unavailable_reason(owner, self.today, load, rule.capacity)
+                if not why_not:
+                    return RoutingDecision(
+                        owner,
+                        owner.team,
+                        rule,
+                        _("Rule “%(rule)s”: %(person)s owns the account %(account)s.")
+                        % {"rule": rule.name, "person": owner.full_name, "account": lead.account.name},
+                    )
+                notes.append(
+                    _("account owner %(person)s is %(why)s") % {"person": owner.full_name, "why": why_not}
+                )
+                continue
+            person, skipped = self._round_robin(rule.team, rule.capacity)
+            notes.extend(skipped)
+            if person is not None:
+                matched = {
+                    RoutingRuleKind.SEGMENT: _("segment matches"),
+                    RoutingRuleKind.TERRITORY: _("country %(c)s is in the territory") % {"c": lead.country},
+                    RoutingRuleKind.ROUND_ROBIN: _("team round robin"),
+                }[RoutingRuleKind(rule.kind)]
+                skipped_text = (
+                    (" " + _("Skipped: %(list)s.") % {"list": "; ".join(skipped)}) if skipped else ""
+                )
+                return RoutingDecision(
+                    person,
+                    rule.team,
+                    rule,
+                    _("Rule “%(rule)s” (%(why)s): %(person)s is next in %(team)s.")
+                    % {"rule": rule.name, "why": matched, "person": person.full_name, "team": rule.team.name}
+                    + skipped_text,
+                )
+            fallback_team, fallback_rule = fallback_team or rule.team, fallback_rule or rule
+        detail = (" " + _("Notes: %(list)s.") % {"list": "; ".join(notes)}) if notes else ""
+        return RoutingDecision(
+            None,
+            fallback_team,
+            fallback_rule,
+            _("No rule found an available seller; the lead waits in the handoff queue for a manager.")
+            + detail,
+        )
+
+    def flush(self) -> None:
+        """Write the round-robin cursors that moved (one UPDATE per team)."""
+        for cursor in self._moved.values():
+            cursor.save(update_fields=["last_person"])
+        self._moved.clear()
+
+
 def route_lead(*, lead: Lead, at: datetime.datetime | None = None) -> RoutingDecision:
     """Decide the owner of ``lead``. Call inside the transaction that assigns it."""
-    today = timezone.localdate(at or timezone.now())
-    notes: list[str] = []
-    fallback_team = None
-    fallback_rule = None
-    for rule in RoutingRule.objects.filter(is_active=True).select_related("team").order_by("position", "pk"):
-        if not rule_criteria(rule, lead)[0]:
-            continue
-        if rule.kind == RoutingRuleKind.ACCOUNT_OWNER:
-            owner = lead.account.owner
-            load = _open_load([owner.pk]).get(owner.pk, 0)
-            why_not = _unavailable_reason(owner, today, load, rule.capacity)
-            if not why_not:
-                return RoutingDecision(
-                    owner,
-                    owner.team,
-                    rule,
-                    _("Rule “%(rule)s”: %(person)s owns the account %(account)s.")
-                    % {"rule": rule.name, "person": owner.full_name, "account": lead.account.name},
-                )
-            notes.append(
-                _("account owner %(person)s is %(why)s") % {"person": owner.full_name, "why": why_not}
-            )
-            continue
-        person, skipped = _round_robin(rule.team, rule.capacity, today)
-        notes.extend(skipped)
-        if person is not None:
-            matched = {
-                RoutingRuleKind.SEGMENT: _("segment matches"),
-                RoutingRuleKind.TERRITORY: _("country %(c)s is in the territory") % {"c": lead.country},
-                RoutingRuleKind.ROUND_ROBIN: _("team round robin"),
-            }[RoutingRuleKind(rule.kind)]
-            skipped_text = (" " + _("Skipped: %(list)s.") % {"list": "; ".join(skipped)}) if skipped else ""
-            return RoutingDecision(
-                person,
-                rule.team,
-                rule,
-                _("Rule “%(rule)s” (%(why)s): %(person)s is next in %(team)s.")
-                % {"rule": rule.name, "why": matched, "person": person.full_name, "team": rule.team.name}
-                + skipped_text,
-            )
-        fallback_team, fallback_rule = fallback_team or rule.team, fallback_rule or rule
-    detail = (" " + _("Notes: %(list)s.") % {"list": "; ".join(notes)}) if notes else ""
-    return RoutingDecision(
-        None,
-        fallback_team,
-        fallback_rule,
-        _("No rule found an available seller; the lead waits in the handoff queue for a manager.") + detail,
-    )
+    router = Router(at=at)
+    decision = router.decide(lead)
+    router.flush()
+    return decision
 
 
 # ---------------------------------------------------------------- rule maintenance
