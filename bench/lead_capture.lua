@@ -15,7 +15,7 @@ function init(args)
   form_key = args[1]
   run = args[2]
   path = "/api/v1/funnel/capture/" .. form_key
-  kinds = {"form_fill", "webinar", "content_download"}
+  kinds = {"form_fill", "webinar", "content_download", "demo_request"}
   countries = {"IR", "AE", "DE", "TR"}
   sizes = {12, 80, 600, 9000}
 end
@@ -27,7 +27,7 @@ function request()
   local body = string.format(
     '{"email":"lead%s.%s@company%d.bench.example","first_name":"Bench","last_name":"Lead %s",' ..
     '"company":"Company %d","country":"%s","employees":%d,"touch_kind":"%s"}',
-    n, run, company, n, company, countries[counter % 4 + 1], sizes[counter % 4 + 1], kinds[counter % 3 + 1])
+    n, run, company, n, company, countries[counter % 4 + 1], sizes[counter % 4 + 1], kinds[math.floor(counter / 3) % 4 + 1])
   return wrk.format("POST", path,
     {["Content-Type"] = "application/json", ["Idempotency-Key"] = run .. "-" .. n}, body)
 end

@@ -81,6 +81,7 @@ def setup(args) -> dict:
     from hamsu.funnel.models import CaptureForm
 
     sync_role_groups()
+    _routing_setup()
     form, _created = CaptureForm.objects.get_or_create(
         name="Benchmark form",
         defaults={"rate_limit_per_minute": 1_000_000, "allowed_origins": ["https://bench.example"]},
@@ -92,6 +93,45 @@ def setup(args) -> dict:
     with open(INFO_FILE, "w") as handle:
         json.dump(info, handle)
     return _print(info)
+
+
+def _routing_setup() -> None:
+    """What a qualifying capture is routed by: two sales teams of four sellers, a territory
+    rule and a round robin (the worker's real routing work), and a default SLA policy."""
+    import datetime
+
+    from hamsu.directory.models import Function, Person, RoleTitle, Team
+    from hamsu.funnel.models import BusinessCalendar, RoutingRule, RoutingRuleKind, SlaPolicy
+
+    teams = {}
+    for name in ("Bench sales — MENA", "Bench sales — Europe"):
+        teams[name], _created = Team.objects.get_or_create(name=name, defaults={"function": Function.SALES})
+        for i in range(4):
+            Person.objects.get_or_create(
+                email=f"seller{i}.{teams[name].pk}@bench.example",
+                defaults={
+                    "full_name": f"{name} seller {i}",
+                    "function": Function.SALES,
+                    "role_title": RoleTitle.SALES_REP,
+                    "team": teams[name],
+                },
+            )
+    mena, europe = teams.values()
+    RoutingRule.objects.get_or_create(
+        name="Bench territory",
+        defaults={"position": 1, "kind": RoutingRuleKind.TERRITORY, "countries": ["IR", "AE"], "team": mena},
+    )
+    RoutingRule.objects.get_or_create(
+        name="Bench round robin",
+        defaults={"position": 2, "kind": RoutingRuleKind.ROUND_ROBIN, "team": europe},
+    )
+    calendar, _created = BusinessCalendar.objects.get_or_create(
+        name="Bench Mon–Fri",
+        defaults={"workdays": [0, 1, 2, 3, 4], "day_start": datetime.time(9), "day_end": datetime.time(17)},
+    )
+    SlaPolicy.objects.get_or_create(
+        name="Bench default", defaults={"calendar": calendar, "accept_within_hours": 8, "team": None}
+    )
 
 
 def _info() -> dict:
@@ -108,7 +148,9 @@ def _lead(i: int | str, run: str) -> dict:
         "company": f"Company {company}",
         "country": random.choice(["IR", "AE", "DE", "TR"]),
         "employees": random.choice([12, 80, 600, 9000]),
-        "touch_kind": random.choice(["form_fill", "webinar", "content_download"]),
+        # A demo request from a company of 500+ people scores over the built-in MQL rule
+        # (50 points): about one capture in eight is routed and handed off.
+        "touch_kind": random.choice(["form_fill", "webinar", "content_download", "demo_request"]),
     }
 
 
@@ -220,7 +262,7 @@ class AsyncClient:
         if not status_line:
             raise ConnectionResetError("connection closed")
         status = int(status_line.split()[1])
-        length, close = 0, False
+        length, close, chunked = 0, False, False
         while True:
             line = await self.reader.readline()
             if line in (b"\r\n", b""):
@@ -231,7 +273,16 @@ class AsyncClient:
                 length = int(value)
             elif name == "connection" and value.strip().lower() == "close":
                 close = True
-        data = await self.reader.readexactly(length) if length else b""
+            elif name == "transfer-encoding" and "chunked" in value.lower():
+                chunked = True  # a reply without Content-Length (gunicorn then chunks it)
+        if chunked:
+            data = b""
+            while size := int((await self.reader.readline()).split(b";")[0], 16):
+                data += await self.reader.readexactly(size)
+                await self.reader.readline()
+            await self.reader.readline()  # the CRLF after the last (empty) chunk
+        else:
+            data = await self.reader.readexactly(length) if length else b""
         if close:
             self.close()
         return status, data
@@ -819,8 +870,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--handoffs", type=int, default=100_000)
     p.add_argument("--spread", type=float, default=60.0)
     p.add_argument("--interval", type=float, default=5.0)
+    import capture_sustained  # beside this file: the sustained mode and the worker profile
+
+    capture_sustained.add_parser(sub)
+    capture_sustained.add_profile_parser(sub)
     args = parser.parse_args(argv)
     commands = {
+        "sustained": capture_sustained.sustained,
+        "profile": capture_sustained.profile,
         "setup": setup,
         "raw-insert": raw_insert,
         "capture": capture,
