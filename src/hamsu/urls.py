@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from hamsu.api import errors as api_errors
 from hamsu.api.urls import api
 from hamsu.core import views as core_views
 from hamsu.core import views_two_factor
@@ -27,5 +28,6 @@ urlpatterns = [
     path("together/", include("hamsu.collaboration.urls")),
     path("data/", include("hamsu.dataio.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>[\s\S]*)$", api_errors.unknown_path),
     path("admin/", admin.site.urls),
 ]

@@ -135,3 +135,36 @@ def test_every_patch_body_takes_its_nullability_from_its_model():
         if not any(field.is_required() for field in model.model_fields.values())
     ]
     assert [model.__name__ for model in bodies if not issubclass(model, Patch)] == []
+
+
+# ---------------------------------------------------------------- integers beyond the database (defect 1)
+
+HUGE = 2**63
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/scorecard/metrics?team={HUGE}",
+        f"/api/v1/campaigns/touchpoints?campaign={HUGE}",
+        f"/api/v1/accounts/{HUGE}",
+        f"/api/v1/opportunities/{HUGE}",
+    ],
+)
+def test_an_integer_beyond_the_database_range_is_a_field_error(client, admin_auth, path):
+    assert client.get(path, **admin_auth).status_code == 422
+
+
+@pytest.mark.parametrize("path", ["/api/v1/funnel/notifications/read", "/api/v1/notifications/read"])
+def test_an_id_list_beyond_the_database_range_is_a_field_error(client, admin_auth, path):
+    response = client.post(path, json.dumps({"ids": [HUGE]}), content_type="application/json", **admin_auth)
+    assert response.status_code == 422
+
+
+# ---------------------------------------------------------------- unknown fields (defect 9)
+
+
+def test_an_unknown_field_in_a_body_is_a_field_error(client, admin_auth, make_account, rep):
+    account = make_account(rep)
+    response = patch(client, f"/api/v1/accounts/{account.pk}", {"nmae": "Typo"}, admin_auth)
+    assert [e["field"] for e in response.json()["errors"]] == ["nmae"]

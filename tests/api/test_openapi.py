@@ -105,3 +105,54 @@ def test_times_of_day_are_documented_as_the_api_writes_them(document, client, dj
     assert created.status_code == 201
     documented = document["components"]["schemas"]["CalendarOut"]["properties"]["day_end"]
     assert re.fullmatch(documented["pattern"], created.json()["day_end"])
+
+
+def _unbounded_integers(node, document, where: str, seen: set) -> list[str]:
+    """Where an integer the API reads has no bound within the database's range."""
+    if isinstance(node, list):
+        return [
+            hit for i, item in enumerate(node) for hit in _unbounded_integers(item, document, where, seen)
+        ]
+    if not isinstance(node, dict):
+        return []
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[1]
+        if name in seen:
+            return []
+        seen.add(name)
+        return _unbounded_integers(document["components"]["schemas"][name], document, f"{where}>{name}", seen)
+    hits = []
+    if node.get("type") == "integer":
+        low, high = node.get("minimum"), node.get("maximum")
+        if low is None or high is None or low < -(2**63) or high > 2**63 - 1:
+            hits.append(where)
+    for key, value in node.items():
+        if isinstance(value, dict | list):
+            hits += _unbounded_integers(value, document, f"{where}.{key}", seen)
+    return hits
+
+
+def test_every_integer_the_api_reads_is_held_to_the_database_range(document):
+    # 2**63 in a path, a query or a body was an OverflowError in the query: a 500.
+    unbounded = []
+    for name, operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            unbounded += _unbounded_integers(
+                parameter["schema"], document, f"{name} {parameter['name']}", set()
+            )
+        for media in operation.get("requestBody", {}).get("content", {}).values():
+            unbounded += _unbounded_integers(media["schema"], document, f"{name} body", set())
+    assert unbounded == []
+
+
+@pytest.mark.parametrize("method", ["get", "delete", "patch"])
+def test_a_path_no_operation_answers_is_a_problem_not_a_page(method):
+    from django.test import Client
+
+    response = getattr(Client(enforce_csrf_checks=True), method)("/api/v1/campaigns/u%0AT")
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_calendar_feeds_are_documented_as_icalendar(document):
+    feed = document["paths"]["/api/v1/together/calendar.ics"]["get"]["responses"]["200"]
+    assert list(feed["content"]) == ["text/calendar"]

@@ -191,3 +191,84 @@ def test_no_account_is_ranked_twice_and_no_part_is_negative(spec, who, mode, com
         assert all(won >= 0 for _account, won, _potential in ranked)
         assert all(potential >= 0 for _account, _won, potential in ranked)
         transaction.set_rollback(True)
+
+
+def _segment_named(company, name: str) -> Segment:
+    return next(s for s in company["segments"] if s.name == name)
+
+
+@pytest.mark.django_db
+@SETTINGS
+@given(
+    spec=deals,
+    who=st.sampled_from(["leader", "rep"]),
+    mode=st.sampled_from(["everyone", "team", "own"]),
+    name=st.sampled_from(["Energy", "Retail"]),
+)
+def test_filtered_by_segment_the_api_shows_that_segments_ranking_only(spec, who, mode, name, company, client):
+    with transaction.atomic():
+        build(spec, company)
+        person = _sign_in(client, company, who, mode)
+        segment = _segment_named(company, name)
+        answer = client.get("/api/v1/together/key-accounts", {"segment": segment.pk}).json()
+        shown = {
+            s["segment"]: [
+                (a["account_id"], Decimal(str(a["won"])), Decimal(str(a["pipeline"]))) for a in s["accounts"]
+            ]
+            for s in answer
+        }
+        assert shown == {name: expected(person, mode, leader=who == "leader")[name]}
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@SETTINGS
+@given(
+    spec=deals,
+    who=st.sampled_from(["leader", "rep"]),
+    mode=st.sampled_from(["everyone", "team", "own"]),
+    name=st.sampled_from(["Energy", "Retail"]),
+)
+def test_filtered_by_segment_the_page_shows_what_the_api_shows(spec, who, mode, name, company, client):
+    with transaction.atomic():
+        build(spec, company)
+        person = _sign_in(client, company, who, mode)
+        segment = _segment_named(company, name)
+        page = client.get("/together/key-accounts/", {"segment": segment.pk}).content.decode()
+        want = _printed({name: expected(person, mode, leader=who == "leader")[name]})
+        assert _tables(page) == want
+        transaction.set_rollback(True)
+
+
+def _tables(page: str) -> dict[str, list[tuple]]:
+    out = {}
+    for name, table in re.findall(
+        r'<h2 class="h5">([^<]*)</h2>\s*<table[^>]*data-testid="segment-ranking".*?<tbody>(.*?)</tbody>',
+        page,
+        re.S,
+    ):
+        out[name] = [
+            (int(account), won.strip(), potential.strip())
+            for account, won, potential in re.findall(
+                r'href="/crm/accounts/(\d+)/".*?<td class="text-end num">([^<]*)</td><td class="text-end num">([^<]*)</td>',
+                table,
+                re.S,
+            )
+        ]
+    return out
+
+
+@pytest.mark.django_db
+def test_a_segment_that_does_not_exist_is_a_field_error_on_the_api(company, client):
+    _sign_in(client, company, "leader", "everyone")
+    response = client.get("/api/v1/together/key-accounts", {"segment": 999999})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "segment"
+
+
+@pytest.mark.django_db
+def test_a_segment_that_does_not_exist_is_a_field_error_on_the_page(company, client):
+    _sign_in(client, company, "leader", "everyone")
+    response = client.get("/together/key-accounts/", {"segment": "999999"})
+    assert response.status_code == 200
+    assert 'aria-describedby="segment-error"' in response.content.decode()

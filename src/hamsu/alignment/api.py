@@ -18,7 +18,8 @@ from hamsu.alignment.advisor import Advice
 from hamsu.alignment.models import ActionItem, Assessment, Invitation, Level, RespondentFunction, Round
 from hamsu.alignment.statements import STATEMENTS
 from hamsu.analytics.diagnostic import Relationship
-from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_figures import figure, stored
+from hamsu.core.api_kit import ERRORS, Id, Int, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.directory.models import Person
@@ -31,7 +32,7 @@ Rating = Annotated[int, Field(ge=1, le=5)]
 
 class StatementOut(Schema):
     key: str
-    number: int
+    number: int = stored()
     text: str
     short: str
 
@@ -50,17 +51,17 @@ class RoundOut(Schema):
     anonymous: bool
     opens_at: datetime.datetime
     closes_at: datetime.datetime
-    min_group_size: int
-    n_invited: int = 0
-    n_used: int = 0
-    n_responses: int = 0
+    min_group_size: int = stored()
+    n_invited: int = figure("alignment.invitations", default=0)
+    n_used: int = figure("alignment.invitations", default=0)
+    n_responses: int = figure("alignment.responses", default=0)
 
 
 class InviteEntryIn(Schema):
     function: RespondentFunction
     level: Level = Level.STAFF
     email: Annotated[str, Field(max_length=254)] = ""
-    person_id: int | None = None
+    person_id: Id | None = None
 
 
 class InvitationsIn(Schema):
@@ -87,12 +88,12 @@ class AlignmentImportOut(Schema):
 
 class GapOut(Schema):
     statement: str
-    gap: float | None
-    sales_mean: float | None
-    marketing_mean: float | None
-    n_sales: int
-    n_marketing: int
-    p_value: float | None
+    gap: float | None = figure("alignment.gap")
+    sales_mean: float | None = figure("alignment.gap")
+    marketing_mean: float | None = figure("alignment.gap")
+    n_sales: int = figure("alignment.responses")
+    n_marketing: int = figure("alignment.responses")
+    p_value: float | None = figure("alignment.gap")
     flagged: bool
 
 
@@ -107,30 +108,32 @@ class EvidenceOut(Schema):
 
 class StatementResultOut(Schema):
     statement: str
-    mean: float
-    by_function: dict[str, float | None]
+    mean: float = figure("alignment.statement_mean")
+    by_function: dict[str, float | None] = figure("alignment.statement_mean")
 
 
 class IntervalOut(Schema):
-    low: float
-    high: float
-    level: float
+    low: float = figure("alignment.confidence_interval")
+    high: float = figure("alignment.confidence_interval")
+    level: float = stored()
 
 
 class ResultsOut(Schema):
     round_id: int
-    n_responses: int
+    n_responses: int = figure("alignment.responses")
     enough: bool
     hidden_until_closed: bool = Field(
         False, description="Anonymous round answered by links: results appear when it closes."
     )
-    total: float | None = None
+    total: float | None = figure("alignment.total", default=None)
     relationship: str | None = None
     confidence_interval: IntervalOut | None = None
-    by_function: dict[str, float | None] = {}
-    n_by_function: dict[str, int] = {}
+    by_function: dict[str, float | None] = figure("alignment.by_function", default={})
+    n_by_function: dict[str, int] = figure("alignment.responses", default={})
     pooled_functions: list[str] = []
-    left_out: int = Field(0, description="Answers of a group too small to show, left out of every figure.")
+    left_out: int = figure(
+        "alignment.left_out", "Answers of a group too small to show, left out of every figure.", default=0
+    )
     statements: list[StatementResultOut] = []
     gaps: list[GapOut] = []
     evidence: list[EvidenceOut] = []
@@ -139,9 +142,9 @@ class ResultsOut(Schema):
 class TrendPointOut(Schema):
     round_id: int
     name: str
-    total: float
+    total: float = figure("alignment.total")
     relationship: str
-    by_function: dict[str, float | None]
+    by_function: dict[str, float | None] = figure("alignment.by_function")
 
 
 class SurveyOut(Schema):
@@ -150,11 +153,11 @@ class SurveyOut(Schema):
     anonymous: bool
     function: str
     statements: list[StatementOut]
-    draft: dict[str, int]
+    draft: dict[str, int] = stored()
 
 
 class AnswersIn(Schema):
-    answers: dict[str, int | str | None] = {}
+    answers: dict[str, Int | str | None] = {}
 
 
 class SavedOut(Schema):
@@ -198,16 +201,16 @@ class MoveOut(Schema):
 class ActionItemIn(Schema):
     move: Annotated[str, Field(max_length=40)]
     title: Annotated[str, Field(max_length=200)] = ""
-    owner_id: int
+    owner_id: Id
     due_on: datetime.date | None = None
-    round_id: int | None = None
+    round_id: Id | None = None
 
 
 class ActionItemPatch(Patch):
     for_model = ActionItem
 
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_on: datetime.date | None = None
     status: ActionItem.Status | None = None
 
@@ -228,14 +231,14 @@ def _statements() -> list[dict]:
     ]
 
 
-def _round(pk: int) -> Round:
+def _round(pk: Id) -> Round:
     round_ = selectors.round_get(pk)
     if round_ is None:
         raise NotFound(_("Round not found"), errors={"round": [_("No round with id %(id)s.") % {"id": pk}]})
     return round_
 
 
-def _person(pk: int | None, field: str) -> Person | None:
+def _person(pk: Id | None, field: str) -> Person | None:
     if pk is None:
         return None
     person = Person.objects.filter(pk=pk).first()
@@ -266,20 +269,20 @@ def create_round(request, payload: RoundIn):
 
 
 @router.get("/rounds/{round_id}", response={200: RoundOut, **ERRORS})
-def get_round(request, round_id: int):
+def get_round(request, round_id: Id):
     require_perm(request, "alignment.view_round")
     return _round(round_id)
 
 
 @router.post("/rounds/{round_id}/close", response={200: RoundOut, **ERRORS})
-def close_round(request, round_id: int):
+def close_round(request, round_id: Id):
     require_perm(request, "alignment.change_round")
     services.round_close(round=_round(round_id), actor=request.user, via="api")
     return _round(round_id)
 
 
 @router.post("/rounds/{round_id}/invitations", response={201: list[InvitationOut], **ERRORS})
-def invite(request, round_id: int, payload: InvitationsIn):
+def invite(request, round_id: Id, payload: InvitationsIn):
     require_perm(request, "alignment.change_round")
     round_ = _round(round_id)
     entries = [
@@ -318,7 +321,7 @@ class LinkOut(Schema):
 
 
 @router.post("/invitations/{invitation_id}/link", response={201: LinkOut, **ERRORS})
-def new_link(request, invitation_id: int):
+def new_link(request, invitation_id: Id):
     """A new personal link for an unanswered invitation; the previous link stops working."""
     require_perm(request, "alignment.change_round")
     invitation = Invitation.objects.select_related("round").filter(pk=invitation_id).first()
@@ -337,14 +340,14 @@ def new_link(request, invitation_id: int):
 
 
 @router.post("/rounds/{round_id}/reminders", response={202: dict, **ERRORS})
-def remind(request, round_id: int):
+def remind(request, round_id: Id):
     require_perm(request, "alignment.change_round")
     queued = services.reminders_queue(round=_round(round_id), base_url=request.build_absolute_uri("/"))
     return Status(202, {"queued": queued})
 
 
 @router.post("/rounds/{round_id}/import", response={201: AlignmentImportOut, **ERRORS})
-def import_responses(request, round_id: int, payload: ImportIn):
+def import_responses(request, round_id: Id, payload: ImportIn):
     require_perm(request, "alignment.change_round")
     report = services.responses_import(
         round=_round(round_id), actor=request.user, text=payload.csv, via="api"
@@ -361,7 +364,7 @@ def import_responses(request, round_id: int, payload: ImportIn):
 
 
 @router.get("/rounds/{round_id}/results", response={200: ResultsOut, **ERRORS})
-def results(request, round_id: int):
+def results(request, round_id: Id):
     require_perm(request, "alignment.view_round")
     res = selectors.round_results(_round(round_id))
     out = {
@@ -431,7 +434,7 @@ def results(request, round_id: int):
         }
     },
 )
-def report_pdf(request, round_id: int, lang: Literal["en", "fa"] | None = None):
+def report_pdf(request, round_id: Id, lang: Literal["en", "fa"] | None = None):
     require_perm(request, "alignment.view_round")
     from hamsu.alignment import pdf  # fpdf2 costs ~0.8 s to import: only when a PDF is asked for
 
@@ -558,7 +561,7 @@ def create_action_item(request, payload: ActionItemIn):
 
 
 @router.patch("/action-items/{item_id}", response={200: ActionItemOut, **ERRORS})
-def update_action_item(request, item_id: int, payload: ActionItemPatch):
+def update_action_item(request, item_id: Id, payload: ActionItemPatch):
     require_perm(request, "alignment.change_actionitem")
     item = get_object_or_404(ActionItem, pk=item_id)
     data = payload.dict(exclude_unset=True)

@@ -48,6 +48,32 @@ TERMS = (
         order=10,
     ),
     Term(
+        key="alignment.invitations",
+        section="alignment",
+        name=_("Invited / answered"),
+        definition=_(
+            "How many people were sent a personal link to the round, and how many of those links "
+            "have been used to answer."
+        ),
+        formula=_("count of the round's invitations; count of those marked used"),
+        counts=_("The round's invitations."),
+        filters=("round",),
+        order=11,
+    ),
+    Term(
+        key="alignment.left_out",
+        section="alignment",
+        name=_("Answers left out"),
+        definition=_(
+            "Answers of a group smaller than the round's minimum group size, left out of every "
+            "figure so that no one's answers can be singled out."
+        ),
+        formula=_("count of the responses of the groups with fewer answers than the minimum group size"),
+        counts=_RESPONSES,
+        filters=("round",),
+        order=12,
+    ),
+    Term(
         key="alignment.total",
         section="alignment",
         name=_("Company score"),
@@ -151,7 +177,8 @@ EVIDENCE = (
         definition=_(
             "How close the snapshotted forecasts of the learned-weighted method came to the "
             "revenue actually won, over every period that has ended: one minus the weighted "
-            "absolute percentage error. High from 85%, low under 70%."
+            "absolute percentage error. High from 85%, low under 70%. Not measured until that "
+            "method has a snapshot of an ended period: no other method stands in for it."
         ),
         formula=_("1 − Σ|forecast − won| / Σ won over the snapshots of ended periods (at least 0)"),
         counts=_(

@@ -8,6 +8,7 @@ from typing import Annotated
 from ninja import Field, Router, Schema
 
 from hamsu.core import services
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.company import company_settings
@@ -21,9 +22,9 @@ class CompanySettingsOut(Schema):
     base_currency: str
     visibility: str
     fiscal_calendar: str
-    big_deal_threshold: Decimal
-    influence_lookback_days: int = Field(
-        description="A deal counts as marketing-influenced when its account had a marketing touch "
+    big_deal_threshold: Decimal = stored()
+    influence_lookback_days: int = stored(
+        "A deal counts as marketing-influenced when its account had a marketing touch "
         "in this many days before the deal was created."
     )
 

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+import json
+
+from django.http import Http404, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -76,3 +79,17 @@ def install(api: NinjaAPI) -> None:
         if isinstance(exc.__cause__, DomainError):
             return on_domain(request, exc.__cause__)
         return problem(api, request, status=exc.status_code, title=str(exc))
+
+
+@csrf_exempt  # a token client sends no CSRF token; unknown paths must still get the problem
+def unknown_path(request, path: str = ""):
+    """Any /api/ path no operation answers: a 404 in the API's own error shape, not the
+    HTML page (``/api/v1/campaigns/-3`` matches no route, as ids are positive)."""
+    body = {
+        "type": "https://hamsu.dev/problems/404",
+        "title": "Not found",
+        "status": 404,
+        "detail": f"No API operation at {request.path}.",
+        "errors": [],
+    }
+    return HttpResponse(json.dumps(body), status=404, content_type="application/problem+json")

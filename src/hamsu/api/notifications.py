@@ -21,7 +21,7 @@ import datetime
 from ninja import Router, Schema
 
 from hamsu.core import selectors
-from hamsu.core.api_kit import ERRORS
+from hamsu.core.api_kit import ERRORS, Id
 from hamsu.core.errors import NotFound
 from hamsu.core.notify import mark_read
 from hamsu.directory.visibility import person_of
@@ -61,7 +61,7 @@ class FunnelNotificationOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = None
 
 
 class ReadOut(Schema):

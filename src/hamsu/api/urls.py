@@ -8,7 +8,7 @@ import importlib.util
 from hamsu.api import errors
 from hamsu.api.auth import API_AUTH
 from hamsu.api.docs import LocalSwagger
-from hamsu.api.openapi import HamsuAPI
+from hamsu.api.openapi import HamsuAPI, refuse_unknown_fields
 from hamsu.api.parser import TextCleaningParser
 
 api = HamsuAPI(
@@ -42,3 +42,4 @@ for app in ROUTED_APPS:
     if importlib.util.find_spec(module_name) is not None:
         module = importlib.import_module(module_name)
         api.add_router(f"/{getattr(module, 'PREFIX', app)}", module.router)
+refuse_unknown_fields(api)

@@ -15,7 +15,8 @@ from hamsu.campaigns.attribution_runs import MODELS, compare_models, explain_dea
 from hamsu.campaigns.closed_loop import closed_loop
 from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
-from hamsu.core.api_kit import ERRORS, Currency, Money, get_or_404, require_perm
+from hamsu.core.api_figures import figure, stored
+from hamsu.core.api_kit import ERRORS, Currency, Id, Int, Money, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Contact, Opportunity, Product, Segment
@@ -68,11 +69,11 @@ class CampaignOut(Schema):
     utm_campaign: str
     utm_content: str
     utm_term: str
-    budget: Decimal | None
+    budget: Decimal | None = stored()
     currency: str
     description: str
-    spend_base: Decimal | None = None
-    touch_count: int | None = None
+    spend_base: Decimal | None = figure("campaigns.spend", default=None)
+    touch_count: int | None = figure("campaigns.touches", default=None)
 
 
 class CampaignIn(Schema):
@@ -80,9 +81,9 @@ class CampaignIn(Schema):
     channel: Channel
     type: CampaignType = CampaignType.OTHER
     status: CampaignStatus = CampaignStatus.PLANNED
-    segment_id: int | None = None
-    product_id: int | None = None
-    owner_id: int | None = None
+    segment_id: Id | None = None
+    product_id: Id | None = None
+    owner_id: Id | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     utm_source: Utm = ""
@@ -102,9 +103,9 @@ class CampaignPatch(Patch):
     channel: Channel | None = None
     type: CampaignType | None = None
     status: CampaignStatus | None = None
-    segment_id: int | None = None
-    product_id: int | None = None
-    owner_id: int | None = None
+    segment_id: Id | None = None
+    product_id: Id | None = None
+    owner_id: Id | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     utm_source: Utm | None = None
@@ -132,13 +133,13 @@ def create_campaign(request, payload: CampaignIn):
 
 
 @router.get("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
-def get_campaign(request, campaign_id: int):
+def get_campaign(request, campaign_id: Id):
     require_perm(request, "campaigns.view_campaign")
     return selectors.campaign_get(user=request.user, pk=campaign_id)
 
 
 @router.patch("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
-def update_campaign(request, campaign_id: int, payload: CampaignPatch):
+def update_campaign(request, campaign_id: Id, payload: CampaignPatch):
     require_perm(request, "campaigns.change_campaign")
     campaign = get_or_404(Campaign, campaign_id, "campaign", field="campaign_id")
     services.campaign_update(
@@ -148,7 +149,7 @@ def update_campaign(request, campaign_id: int, payload: CampaignPatch):
 
 
 @router.delete("/{int:campaign_id}", response={204: None, **ERRORS})
-def delete_campaign(request, campaign_id: int):
+def delete_campaign(request, campaign_id: Id):
     require_perm(request, "campaigns.delete_campaign")
     services.campaign_delete(
         campaign=get_or_404(Campaign, campaign_id, "campaign", field="campaign_id"),
@@ -166,9 +167,9 @@ class CostLineOut(Schema):
     campaign_id: int
     period_start: datetime.date
     period_end: datetime.date
-    amount: Decimal
+    amount: Decimal = stored()
     currency: str
-    amount_base: Decimal
+    amount_base: Decimal = figure("campaigns.cost_line_base")
     note: str
 
 
@@ -181,7 +182,7 @@ class CostLineIn(Schema):
 
 
 @router.get("/{int:campaign_id}/costs", response={200: list[CostLineOut], **ERRORS})
-def list_cost_lines(request, campaign_id: int):
+def list_cost_lines(request, campaign_id: Id):
     require_perm(request, "campaigns.view_costline")
     return list(
         selectors.cost_lines(campaign=get_or_404(Campaign, campaign_id, "campaign", field="campaign_id"))
@@ -189,7 +190,7 @@ def list_cost_lines(request, campaign_id: int):
 
 
 @router.post("/{int:campaign_id}/costs", response={201: CostLineOut, **ERRORS})
-def create_cost_line(request, campaign_id: int, payload: CostLineIn):
+def create_cost_line(request, campaign_id: Id, payload: CostLineIn):
     require_perm(request, "campaigns.add_costline")
     campaign = get_or_404(Campaign, campaign_id, "campaign", field="campaign_id")
     data = payload.dict()
@@ -199,7 +200,7 @@ def create_cost_line(request, campaign_id: int, payload: CostLineIn):
 
 
 @router.delete("/costs/{int:cost_line_id}", response={204: None, **ERRORS})
-def delete_cost_line(request, cost_line_id: int):
+def delete_cost_line(request, cost_line_id: Id):
     require_perm(request, "campaigns.delete_costline")
     services.cost_line_delete(
         actor=request.user,
@@ -234,9 +235,9 @@ class TouchpointIn(Schema):
     kind: TouchpointKind
     occurred_at: datetime.datetime
     channel: Annotated[str, Field(max_length=32)] = ""
-    campaign_id: int | None = None
-    contact_id: int | None = None
-    account_id: int | None = None
+    campaign_id: Id | None = None
+    contact_id: Id | None = None
+    account_id: Id | None = None
     utm: dict[str, str] | None = None
     landing_url: Annotated[str, Field(max_length=2000)] = ""
     external_id: Annotated[str, Field(max_length=100)] = ""
@@ -262,20 +263,20 @@ class CampaignBatchIn(Schema):
 
 
 class RowError(Schema):
-    row: int
+    row: Int
     field: str
     message: str
 
 
 class Created(Schema):
-    row: int
-    id: int
+    row: Int
+    id: Id
 
 
 class Duplicate(Schema):
-    row: int
+    row: Int
     external_id: str
-    id: int | None
+    id: Id | None
 
 
 class CampaignBatchOut(Schema):
@@ -288,10 +289,10 @@ class CampaignBatchOut(Schema):
 @router.get("/touchpoints", response={200: list[TouchpointOut], **ERRORS})
 def list_touchpoints(
     request,
-    campaign: int | None = None,
-    contact: int | None = None,
-    account: int | None = None,
-    before_id: int | None = None,
+    campaign: Int | None = None,
+    contact: Int | None = None,
+    account: Int | None = None,
+    before_id: Id | None = None,
     limit: Annotated[int, Field(ge=1, le=500)] = 100,
 ):
     """Newest first; page with ``before_id`` = the last id you received."""
@@ -356,20 +357,20 @@ def record_touchpoint_batch(request, payload: CampaignBatchIn):
 class Credit(Schema):
     key: str
     label: str = Field(description="the channel's or campaign's name in the language of the request")
-    conversions: float
-    value: float
+    conversions: float = figure("attribution.credit")
+    value: float = figure("attribution.credit")
 
 
 class AttributionOut(Schema):
     model: str
     level: str
     measure: str
-    lookback_days: int | None
-    deals: int
-    deals_touched: int
-    conversions: float
-    value: float
-    value_touched: float
+    lookback_days: int | None = stored()
+    deals: int = figure("attribution.deals")
+    deals_touched: int = figure("attribution.deals_touched")
+    conversions: float = figure("attribution.total")
+    value: float = figure("attribution.total")
+    value_touched: float = figure("attribution.value_touched")
     credit: list[Credit]
     computed_at: datetime.datetime | None = Field(None, description="when these figures were computed")
     stale: bool = Field(False, description="newer data is being included in the background")
@@ -428,9 +429,18 @@ def attribution(
     }
 
 
-class SplitOut(Schema):
-    count: int
-    amount: Decimal
+class PipelineSplitOut(Schema):
+    """Deals created in the period that are sourced, influenced, either or neither."""
+
+    count: int = figure("closed_loop.pipeline_count")
+    amount: Decimal = figure("closed_loop.pipeline_amount")
+
+
+class RevenueSplitOut(Schema):
+    """Deals won in the period that are sourced, influenced, either or neither."""
+
+    count: int = figure("closed_loop.revenue_count")
+    amount: Decimal = figure("closed_loop.revenue_amount")
 
 
 class ReturnRow(Schema):
@@ -438,34 +448,39 @@ class ReturnRow(Schema):
     label: str
     campaign_id: int | None
     channel: str
-    spend: Decimal
-    revenue: float
-    pipeline: float
-    won: float
-    roas: float | None
-    roi: float | None
+    spend: Decimal = figure("returns.spend")
+    revenue: float = figure("returns.attributed_revenue")
+    pipeline: float = figure("returns.attributed_pipeline")
+    won: float = figure("returns.won_credit")
+    roas: float | None = figure("returns.roas")
+    roi: float | None = figure("returns.roi")
 
 
 class ClosedLoopOut(Schema):
     model: str
-    influence_lookback_days: int = Field(
-        description="marketing-influenced: a marketing touch on the deal's account in this many days "
-        "before the deal was created (a company setting)"
+    influence_lookback_days: int = figure(
+        "closed_loop.influence_window",
+        "marketing-influenced: a marketing touch on the deal's account in this many days "
+        "before the deal was created (a company setting)",
     )
-    pipeline: dict[str, SplitOut]
-    revenue: dict[str, SplitOut]
-    spend: Decimal = Field(description="marketing spend: campaign spend plus other marketing costs")
+    pipeline: dict[str, PipelineSplitOut]
+    revenue: dict[str, RevenueSplitOut]
+    spend: Decimal = figure(
+        "closed_loop.marketing_spend", "marketing spend: campaign spend plus other marketing costs"
+    )
     marketing_spend_recorded: bool = Field(description="false: no spend was recorded in the period at all")
-    campaign_spend: Decimal
-    other_marketing_spend: Decimal
-    mqls: int | None
-    sqls: int | None
-    cost_per_mql: Decimal | None
-    cost_per_sql: Decimal | None
-    cost_per_won_deal: Decimal | None
-    returned: float | None = Field(description="revenue attributed to the campaigns that spent in the period")
-    roas: float | None = Field(description="returned / campaign_spend")
-    roi: float | None = Field(description="(returned - campaign_spend) / campaign_spend")
+    campaign_spend: Decimal = figure("closed_loop.campaign_spend")
+    other_marketing_spend: Decimal = figure("closed_loop.other_marketing_spend")
+    mqls: int | None = figure("scorecard_metrics.mqls")
+    sqls: int | None = figure("closed_loop.sqls")
+    cost_per_mql: Decimal | None = figure("closed_loop.cost_per_mql")
+    cost_per_sql: Decimal | None = figure("closed_loop.cost_per_sql")
+    cost_per_won_deal: Decimal | None = figure("closed_loop.cost_per_won_deal")
+    returned: float | None = figure(
+        "closed_loop.returned", "revenue attributed to the campaigns that spent in the period"
+    )
+    roas: float | None = figure("closed_loop.roas", "returned / campaign_spend")
+    roi: float | None = figure("closed_loop.roi", "(returned - campaign_spend) / campaign_spend")
     by_campaign: list[ReturnRow]
     by_channel: list[ReturnRow]
     returns_computed_at: datetime.datetime | None = None
@@ -514,13 +529,13 @@ def closed_loop_report(
 
 
 class TouchShareOut(Schema):
-    position: int
+    position: int = stored()
     ts: datetime.datetime
     channel: str
     label: str
-    share: float
-    conversions: float
-    value: float
+    share: float = figure("attribution.touch_share")
+    conversions: float = figure("attribution.touch_credit")
+    value: float = figure("attribution.touch_credit")
     reason: str
 
 
@@ -529,14 +544,14 @@ class ExplanationOut(Schema):
     model: str
     measure: str
     converted: bool
-    value: float
+    value: float = figure("attribution.deal_value")
     touches: list[TouchShareOut]
 
 
 @router.get("/deals/{int:opportunity_id}/explanation", response={200: ExplanationOut, **ERRORS})
 def deal_explanation(
     request,
-    opportunity_id: int,
+    opportunity_id: Id,
     model: ModelName = "position_based",
     level: Literal["channel", "campaign"] = "channel",
     lookback_days: Annotated[int, Field(ge=1, le=3650)] | None = 180,

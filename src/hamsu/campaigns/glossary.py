@@ -185,6 +185,20 @@ CLOSED_LOOP = (
         order=41,
     ),
     Term(
+        key="closed_loop.sqls",
+        section="closed_loop",
+        name=_("SQLs"),
+        definition=_(
+            "Leads that became sales-qualified leads in the period, by the funnel's one definition: "
+            "a lead that skipped SQL on its way to a later stage counts as having passed it, as "
+            "on the funnel page and the scorecard. “Not measured yet” until leads move through the funnel."
+        ),
+        formula=_("number of leads whose first arrival at SQL or a later stage falls in the period"),
+        counts=_("The leads' stage history."),
+        filters=("period",),
+        order=41,
+    ),
+    Term(
         key="closed_loop.cost_per_won_deal",
         section="closed_loop",
         name=_("Cost per won deal"),
@@ -462,6 +476,19 @@ ATTRIBUTION = (
         order=13,
     ),
     Term(
+        key="attribution.value_touched",
+        section="attribution",
+        name=_("Value with touches to credit"),
+        definition=_(
+            "The part of the value to credit whose deals had at least one touch in the lookback: "
+            "exactly what every model shares out. Never more than the value to credit."
+        ),
+        formula=_("sum of the value of the deals in scope that have a touch in the lookback"),
+        counts=_("Deals in scope and their accounts' touchpoints."),
+        filters=_ATTRIBUTION_FILTERS,
+        order=13,
+    ),
+    Term(
         key="attribution.credit",
         section="attribution",
         name=_("Credit by model"),
@@ -525,6 +552,19 @@ ATTRIBUTION = (
         counts=_("The deal and its touches."),
         filters=("model", "lookback"),
         order=41,
+    ),
+    Term(
+        key="attribution.deal_value",
+        section="attribution",
+        name=_("Deal's value to credit"),
+        definition=_(
+            "What one deal brings to share out: its amount in the company currency for revenue "
+            "and pipeline, or 1 for a won deal when conversions are counted."
+        ),
+        formula=_("the deal's amount in the company currency, or 1 (conversions)"),
+        counts=_("The deal."),
+        filters=("model",),
+        order=42,
     ),
 )
 

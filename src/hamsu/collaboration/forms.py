@@ -68,6 +68,17 @@ def _init_people(form: forms.Form) -> None:
             field.queryset = _people()
 
 
+class KeyAccountFilterForm(forms.Form):
+    """The key-account table's one filter: a segment, or every segment."""
+
+    segment = forms.ModelChoiceField(
+        queryset=Segment.objects.order_by("name"),
+        required=False,
+        label=gettext_lazy("Segment"),
+        empty_label=gettext_lazy("All segments"),
+    )
+
+
 class PeopleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

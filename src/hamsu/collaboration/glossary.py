@@ -153,6 +153,15 @@ TERMS = (
         order=40,
     ),
     Term(
+        key="together.theme_size",
+        section="together",
+        name=_("Notes in a theme"),
+        definition=_("How many feedback notes were grouped into one theme of a digest."),
+        formula=_("count of the notes assigned to the theme"),
+        counts=_("The digest's feedback notes."),
+        order=46,
+    ),
+    Term(
         key="together.plans_with_marketing",
         section="together",
         name=_("Plans marketing took part in"),
@@ -163,6 +172,19 @@ TERMS = (
         formula=_("plans with a marketing participation / plans"),
         counts=_("Joint account plans and their marketing participations."),
         order=50,
+    ),
+    Term(
+        key="together.participations",
+        section="together",
+        name=_("Marketing participations"),
+        definition=_(
+            "How many times marketing took part in a joint account plan (planning, a sales call, "
+            "pricing advice, a proposal, a briefing), in all and per kind, since the date asked for."
+        ),
+        formula=_("count of the recorded marketing participations; per kind, count of that kind"),
+        counts=_("Marketing participations in joint account plans."),
+        filters=("period",),
+        order=51,
     ),
     Term(
         key="together.account_revenue",

@@ -231,24 +231,25 @@ class RankedAccount:
     plan: AccountPlan | None
 
 
-def top_accounts(*, user, per_segment: int = 10) -> dict:
-    """The top accounts of each segment by revenue (won) and potential (open pipeline)."""
+def top_accounts(*, user, per_segment: int = 10, segment: Segment | None = None) -> dict:
+    """The top accounts of each segment (or of ``segment`` only) by revenue (won) and
+    potential (open pipeline)."""
     # Coalesce: an account with no won deal ranks as 0 on every database (PostgreSQL puts
     # NULL first in a descending sort, SQLite last).
     won = Coalesce(Sum("amount_base", filter=Q(stage=Stage.WON)), Value(Decimal("0")))
     pipeline = Coalesce(Sum("amount_base", filter=Q(stage__in=OPEN_STAGES)), Value(Decimal("0")))
     result = {}
-    segments = list(Segment.objects.order_by("name"))
-    for segment in segments:
+    segments = [segment] if segment is not None else list(Segment.objects.order_by("name"))
+    for one in segments:
         rows = list(
-            visible(Opportunity.objects.filter(account__segment=segment), user)
+            visible(Opportunity.objects.filter(account__segment=one), user)
             .values("account_id")
             .annotate(won=won, pipeline=pipeline)
             .order_by("-won", "-pipeline", "account_id")[:per_segment]
         )
         accounts = Account.objects.in_bulk([r["account_id"] for r in rows])
         plans = {p.account_id: p for p in AccountPlan.objects.filter(account_id__in=accounts)}
-        result[segment] = [
+        result[one] = [
             RankedAccount(
                 accounts[r["account_id"]],
                 r["won"] or Decimal("0"),

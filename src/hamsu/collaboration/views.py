@@ -448,11 +448,16 @@ def theme_act(request, pk: int):
 @login_required
 @permission_required("collaboration.view_accountplan", raise_exception=True)
 def key_accounts(request):
+    # A segment that is not one (a stale link, a typed id) is a field error on the form,
+    # and the table then shows every segment rather than pretending to filter.
+    form = f.KeyAccountFilterForm(request.GET or None)
+    segment = form.cleaned_data["segment"] if form.is_valid() else None
     return render(
         request,
         "collaboration/key_accounts.html",
         {
-            "ranking": selectors.top_accounts(user=request.user),
+            "form": form,
+            "ranking": selectors.top_accounts(user=request.user, segment=segment),
             "participation": selectors.marketing_participation_summary(),
         },
     )

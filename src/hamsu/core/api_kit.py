@@ -32,6 +32,12 @@ class Problem(Schema):
 
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 Limit = Annotated[int, Field(ge=1, le=200)]
+# The database's integer range (a signed 64-bit integer on both engines): every id and
+# integer the API reads is held to it, so 2**63 in a path, a query or a body is a 422 on
+# its field instead of an OverflowError in the query (issue 15, defect 1).
+MAX_INT = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+Int = Annotated[int, Field(ge=-MAX_INT - 1, le=MAX_INT)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD, IRR")]
 

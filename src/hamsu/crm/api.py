@@ -10,7 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from hamsu.core.api_kit import ERRORS, Currency, Limit, Money, Problem, get_or_404, require_perm
+from hamsu.core.api_figures import stored
+from hamsu.core.api_kit import ERRORS, Currency, Id, Int, Limit, Money, Problem, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.api_versions import IfMatch, expected_version, with_etag
 from hamsu.core.errors import NotFound
@@ -47,7 +48,7 @@ class AccountOut(Schema):
     domain: str
     segment_id: int | None
     industry: str
-    employees: int | None
+    employees: int | None = stored()
     size_band: str
     country: str
     owner_id: int | None
@@ -59,11 +60,11 @@ class AccountOut(Schema):
 class AccountIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     domain: Annotated[str, Field(max_length=200)] = ""
-    segment_id: int | None = None
+    segment_id: Id | None = None
     industry: Annotated[str, Field(max_length=80)] = ""
     employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     country: Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$")] = ""
-    owner_id: int | None = None
+    owner_id: Id | None = None
     external_id: Annotated[str, Field(max_length=100)] = ""
 
 
@@ -72,11 +73,11 @@ class AccountPatch(Patch):
 
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     domain: Annotated[str, Field(max_length=200)] | None = None
-    segment_id: int | None = None
+    segment_id: Id | None = None
     industry: Annotated[str, Field(max_length=80)] | None = None
     employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     country: Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$")] | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class ContactOut(Schema):
@@ -100,8 +101,8 @@ class ContactIn(Schema):
     phone: Annotated[str, Field(max_length=40)] = ""
     title: Annotated[str, Field(max_length=120)] = ""
     country: Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$")] = ""
-    account_id: int | None = None
-    owner_id: int | None = None
+    account_id: Id | None = None
+    owner_id: Id | None = None
 
 
 class ContactPatch(Patch):
@@ -112,8 +113,8 @@ class ContactPatch(Patch):
     email: Annotated[str, Field(max_length=254)] | None = None
     phone: Annotated[str, Field(max_length=40)] | None = None
     title: Annotated[str, Field(max_length=120)] | None = None
-    account_id: int | None = None
-    owner_id: int | None = None
+    account_id: Id | None = None
+    owner_id: Id | None = None
 
 
 class OpportunityOut(Schema):
@@ -123,13 +124,13 @@ class OpportunityOut(Schema):
     owner_id: int
     team_id: int | None
     stage: str
-    probability: int
-    amount: Decimal
+    probability: int = stored()
+    amount: Decimal = stored()
     currency: str
-    amount_base: Decimal
-    gross_profit: Decimal
+    amount_base: Decimal = stored()
+    gross_profit: Decimal = stored()
     product_id: int | None
-    quantity: int
+    quantity: int = stored()
     segment_id: int | None
     source: str
     expected_close: datetime.date
@@ -140,13 +141,13 @@ class OpportunityOut(Schema):
 
 class OpportunityIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    account_id: int
-    owner_id: int
+    account_id: Id
+    owner_id: Id
     amount: Money
     currency: Currency
     expected_close: datetime.date
     stage: Stage = Stage.PROSPECTING
-    product_id: int | None = None
+    product_id: Id | None = None
     quantity: Annotated[int, Field(ge=1, le=1_000_000)] = 1
     source: Source = Source.SALES
     external_id: Annotated[str, Field(max_length=100)] = ""
@@ -156,11 +157,11 @@ class OpportunityPatch(Patch):
     for_model = Opportunity
 
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     amount: Money | None = None
     currency: Currency | None = None
     expected_close: datetime.date | None = None
-    product_id: int | None = None
+    product_id: Id | None = None
     quantity: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     source: Source | None = None
 
@@ -204,15 +205,15 @@ class ActivityIn(Schema):
     body: Annotated[str, Field(max_length=20_000)] = ""
     outcome: ActivityOutcome = ActivityOutcome.NONE
     occurred_at: datetime.datetime | None = None
-    account_id: int | None = None
-    contact_id: int | None = None
-    opportunity_id: int | None = None
-    owner_id: int | None = None
-    participant_ids: list[int] = []
+    account_id: Id | None = None
+    contact_id: Id | None = None
+    opportunity_id: Id | None = None
+    owner_id: Id | None = None
+    participant_ids: list[Id] = []
 
 
 class ParticipantIn(Schema):
-    person_id: int
+    person_id: Id
     role: DealRole
 
 
@@ -265,7 +266,7 @@ def _fk_data(payload: dict) -> dict:
 def list_accounts(
     request,
     q: str = "",
-    segment: int | None = None,
+    segment: Int | None = None,
     sort: str = "name",
     cursor: str | None = None,
     limit: Limit = 50,
@@ -284,7 +285,7 @@ def create_account(request, payload: AccountIn):
 
 
 @router.get("/accounts/{account_id}", response={200: AccountOut, **ERRORS})
-def get_account(request, response: HttpResponse, account_id: int):
+def get_account(request, response: HttpResponse, account_id: Id):
     require_perm(request, "crm.view_account")
     account = selectors.account_detail(user=request.user, pk=account_id)
     if account is None:
@@ -294,7 +295,7 @@ def get_account(request, response: HttpResponse, account_id: int):
 
 @router.patch("/accounts/{account_id}", response={200: AccountOut, **WRITE_ERRORS})
 def update_account(
-    request, response: HttpResponse, account_id: int, payload: AccountPatch, if_match: IfMatch = None
+    request, response: HttpResponse, account_id: Id, payload: AccountPatch, if_match: IfMatch = None
 ):
     """Changes only the fields sent."""
     require_perm(request, "crm.change_account")
@@ -317,7 +318,7 @@ def update_account(
 def list_contacts(
     request,
     q: str = "",
-    account: int | None = None,
+    account: Int | None = None,
     sort: str = "name",
     cursor: str | None = None,
     limit: Limit = 50,
@@ -336,7 +337,7 @@ def create_contact(request, payload: ContactIn):
 
 
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
-def get_contact(request, response: HttpResponse, contact_id: int):
+def get_contact(request, response: HttpResponse, contact_id: Id):
     require_perm(request, "crm.view_contact")
     contact = selectors.contact_detail(user=request.user, pk=contact_id)
     if contact is None:
@@ -346,7 +347,7 @@ def get_contact(request, response: HttpResponse, contact_id: int):
 
 @router.patch("/contacts/{contact_id}", response={200: ContactOut, **WRITE_ERRORS})
 def update_contact(
-    request, response: HttpResponse, contact_id: int, payload: ContactPatch, if_match: IfMatch = None
+    request, response: HttpResponse, contact_id: Id, payload: ContactPatch, if_match: IfMatch = None
 ):
     """Changes only the fields sent."""
     require_perm(request, "crm.change_contact")
@@ -368,10 +369,10 @@ def update_contact(
 class OpportunityQuery(Schema):
     q: str = ""
     stage: Stage | None = None
-    owner: int | None = None
-    team: int | None = None
-    segment: int | None = None
-    account: int | None = None
+    owner: Int | None = None
+    team: Int | None = None
+    segment: Int | None = None
+    account: Int | None = None
     source: Source | None = None
     open: bool = False
     sort: str = "-created"
@@ -406,7 +407,7 @@ def create_opportunity(request, payload: OpportunityIn):
 
 
 @router.get("/opportunities/{opportunity_id}", response={200: OpportunityOut, **ERRORS})
-def get_opportunity(request, response: HttpResponse, opportunity_id: int):
+def get_opportunity(request, response: HttpResponse, opportunity_id: Id):
     require_perm(request, "crm.view_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
@@ -416,7 +417,7 @@ def get_opportunity(request, response: HttpResponse, opportunity_id: int):
 
 @router.patch("/opportunities/{opportunity_id}", response={200: OpportunityOut, **WRITE_ERRORS})
 def update_opportunity(
-    request, response: HttpResponse, opportunity_id: int, payload: OpportunityPatch, if_match: IfMatch = None
+    request, response: HttpResponse, opportunity_id: Id, payload: OpportunityPatch, if_match: IfMatch = None
 ):
     """Changes only the fields sent."""
     require_perm(request, "crm.change_opportunity")
@@ -436,7 +437,7 @@ def update_opportunity(
 
 @router.post("/opportunities/{opportunity_id}/stage", response={200: OpportunityOut, **WRITE_ERRORS})
 def change_stage(
-    request, response: HttpResponse, opportunity_id: int, payload: StageChangeIn, if_match: IfMatch = None
+    request, response: HttpResponse, opportunity_id: Id, payload: StageChangeIn, if_match: IfMatch = None
 ):
     require_perm(request, "crm.change_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
@@ -455,7 +456,7 @@ def change_stage(
 
 
 @router.get("/opportunities/{opportunity_id}/stage-events", response={200: StageEventPage, **ERRORS})
-def list_stage_events(request, opportunity_id: int, cursor: str | None = None, limit: Limit = 50):
+def list_stage_events(request, opportunity_id: Id, cursor: str | None = None, limit: Limit = 50):
     require_perm(request, "crm.view_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
@@ -469,7 +470,7 @@ def list_stage_events(request, opportunity_id: int, cursor: str | None = None, l
 
 
 @router.post("/opportunities/{opportunity_id}/participants", response={201: dict, **ERRORS})
-def add_participant(request, opportunity_id: int, payload: ParticipantIn):
+def add_participant(request, opportunity_id: Id, payload: ParticipantIn):
     require_perm(request, "crm.change_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
@@ -487,9 +488,9 @@ def add_participant(request, opportunity_id: int, payload: ParticipantIn):
 @router.get("/activities", response={200: ActivityPage, **ERRORS})
 def list_activities(
     request,
-    opportunity: int | None = None,
-    account: int | None = None,
-    contact: int | None = None,
+    opportunity: Int | None = None,
+    account: Int | None = None,
+    contact: Int | None = None,
     cursor: str | None = None,
     limit: Limit = 50,
 ):

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_figures import stored
+from hamsu.core.api_kit import ERRORS, Id, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.dataio import selectors, services
@@ -31,23 +32,23 @@ class ImportJobOut(Schema):
     encoding: str
     delimiter: str
     headers: list[str]
-    mapping: dict
-    total_rows: int
-    processed_rows: int
-    percent: int
-    created_count: int
-    updated_count: int
-    unchanged_count: int
-    duplicate_count: int
-    error_count: int
-    summary: dict
+    mapping: dict = stored()
+    total_rows: int = stored()
+    processed_rows: int = stored()
+    percent: int = stored()
+    created_count: int = stored()
+    updated_count: int = stored()
+    unchanged_count: int = stored()
+    duplicate_count: int = stored()
+    error_count: int = stored()
+    summary: dict = stored()
     message: str
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
 
 
 class IssueOut(Schema):
-    row: int
+    row: int = stored()
     column: str
     kind: str
     message: str
@@ -65,7 +66,7 @@ class PresetOut(Schema):
     name: str
     kind: str
     source: str
-    mapping: dict
+    mapping: dict = stored()
     fits: bool = Field(False, description="The file has every column the preset reads.")
 
 
@@ -85,7 +86,7 @@ def _job_out(job: ImportJob) -> dict:
     return data
 
 
-def _job(request, pk: int) -> ImportJob:
+def _job(request, pk: Id) -> ImportJob:
     job = selectors.import_job_get(user=request.user, pk=pk)
     if job is None:
         raise NotFound(f"No import {pk}", errors={"id": [f"No import with id {pk}."]})
@@ -143,7 +144,7 @@ def preset_list(request, kind: str = ""):
 
 
 @router.get("/imports/{pk}/presets", response={200: list[PresetOut], **ERRORS})
-def import_presets(request, pk: int):
+def import_presets(request, pk: Id):
     """The presets for this file's kind, those whose every column the file has first."""
     require_perm(request, "dataio.view_importjob")
     job = _job(request, pk)
@@ -151,13 +152,13 @@ def import_presets(request, pk: int):
 
 
 @router.get("/imports/{pk}", response={200: ImportJobOut, **ERRORS})
-def import_get(request, pk: int):
+def import_get(request, pk: Id):
     require_perm(request, "dataio.view_importjob")
     return _job_out(_job(request, pk))
 
 
 @router.put("/imports/{pk}/mapping", response={200: ImportJobOut, **ERRORS})
-def import_set_mapping(request, pk: int, payload: MappingIn):
+def import_set_mapping(request, pk: Id, payload: MappingIn):
     require_perm(request, "dataio.add_importjob")
     if payload.preset:
         job = services.import_job_apply_preset(
@@ -175,7 +176,7 @@ def import_set_mapping(request, pk: int, payload: MappingIn):
 
 
 @router.post("/imports/{pk}/dry-run", response={202: ImportJobOut, **ERRORS})
-def import_dry_run(request, pk: int):
+def import_dry_run(request, pk: Id):
     require_perm(request, "dataio.add_importjob")
     job = services.import_job_start(job=_job(request, pk), actor=request.user, dry_run=True, via="api")
     job.refresh_from_db()
@@ -183,7 +184,7 @@ def import_dry_run(request, pk: int):
 
 
 @router.post("/imports/{pk}/commit", response={202: ImportJobOut, **ERRORS})
-def import_commit(request, pk: int):
+def import_commit(request, pk: Id):
     require_perm(request, "dataio.add_importjob")
     job = services.import_job_start(job=_job(request, pk), actor=request.user, dry_run=False, via="api")
     job.refresh_from_db()
@@ -191,7 +192,7 @@ def import_commit(request, pk: int):
 
 
 @router.get("/imports/{pk}/issues", response={200: list[IssueOut], **ERRORS})
-def import_issues(request, pk: int, kind: str = "", limit: Annotated[int, Field(ge=1, le=5000)] = 500):
+def import_issues(request, pk: Id, kind: str = "", limit: Annotated[int, Field(ge=1, le=5000)] = 500):
     require_perm(request, "dataio.view_importjob")
     return list(selectors.import_issues(job=_job(request, pk), kind=kind, limit=limit))
 
@@ -245,17 +246,17 @@ class DeliveryOut(Schema):
     endpoint_id: int
     event_id: uuid.UUID
     event_type: str
-    payload: dict
+    payload: dict = stored()
     status: str
-    attempts: int
-    response_status: int | None
+    attempts: int = stored()
+    response_status: int | None = stored()
     last_error: str
     next_attempt_at: datetime.datetime | None
     created_at: datetime.datetime
     delivered_at: datetime.datetime | None
 
 
-def _endpoint(pk: int) -> WebhookEndpoint:
+def _endpoint(pk: Id) -> WebhookEndpoint:
     endpoint = WebhookEndpoint.objects.filter(pk=pk).first()
     if endpoint is None:
         raise NotFound(f"No webhook endpoint {pk}", errors={"id": [f"No webhook endpoint with id {pk}."]})
@@ -275,7 +276,7 @@ def webhook_create(request, payload: EndpointIn):
 
 
 @router.patch("/webhooks/{pk}", response={200: EndpointOut, **ERRORS})
-def webhook_update(request, pk: int, payload: EndpointPatch):
+def webhook_update(request, pk: Id, payload: EndpointPatch):
     require_perm(request, "dataio.change_webhookendpoint")
     return services.webhook_endpoint_update(
         endpoint=_endpoint(pk), actor=request.user, via="api", **payload.dict()
@@ -283,20 +284,20 @@ def webhook_update(request, pk: int, payload: EndpointPatch):
 
 
 @router.delete("/webhooks/{pk}", response={204: None, **ERRORS})
-def webhook_delete(request, pk: int):
+def webhook_delete(request, pk: Id):
     require_perm(request, "dataio.delete_webhookendpoint")
     services.webhook_endpoint_delete(endpoint=_endpoint(pk), actor=request.user, via="api")
     return Status(204, None)
 
 
 @router.get("/webhooks/{pk}/deliveries", response={200: list[DeliveryOut], **ERRORS})
-def webhook_deliveries(request, pk: int, status: str = ""):
+def webhook_deliveries(request, pk: Id, status: str = ""):
     require_perm(request, "dataio.view_webhookdelivery")
     return list(selectors.webhook_deliveries(endpoint=_endpoint(pk), status=status))
 
 
 @router.post("/webhook-deliveries/{pk}/replay", response={202: DeliveryOut, **ERRORS})
-def webhook_replay(request, pk: int):
+def webhook_replay(request, pk: Id):
     require_perm(request, "dataio.change_webhookdelivery")
     delivery = WebhookDelivery.objects.filter(pk=pk).first()
     if delivery is None:

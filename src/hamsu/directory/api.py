@@ -9,7 +9,8 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from hamsu.core import uploads
-from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_figures import figure
+from hamsu.core.api_kit import ERRORS, Id, Int, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Coverage, PersonCoverage, Product, Segment
@@ -79,7 +80,7 @@ class ReasonOut(Schema):
 
 class MatchOut(Schema):
     person: PersonOut
-    score: float
+    score: float = figure("directory.match_score")
     available: bool
     reasons: list[ReasonOut]
 
@@ -89,9 +90,9 @@ class SearchQuery(Schema):
     function: Function | None = None
     language: Annotated[str, Field(pattern=r"^([a-z]{2,3})?$")] = ""
     available: bool = False
-    segment: int | None = None
-    product: int | None = None
-    account: int | None = None
+    segment: Int | None = None
+    product: Int | None = None
+    account: Int | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20
 
 
@@ -102,9 +103,9 @@ class ProfilePatch(Patch):
     languages: list[Annotated[str, Field(max_length=8)]] | None = None
     absent_until: datetime.date | None = None
     expertise: list[Annotated[str, Field(max_length=80)]] | None = None
-    segment_ids: list[int] | None = None
-    product_ids: list[int] | None = None
-    account_ids: list[int] | None = None
+    segment_ids: list[Id] | None = None
+    product_ids: list[Id] | None = None
+    account_ids: list[Id] | None = None
 
 
 class RowOut(Schema):
@@ -203,7 +204,7 @@ def import_people(request, file: File[UploadedFile], dry_run: Form[bool] = False
 
 
 @router.get("/{person_id}", response={200: ProfileOut, **ERRORS})
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     require_perm(request, "directory.view_person")
     person = Person.objects.select_related("team").filter(pk=person_id).first()
     if person is None:

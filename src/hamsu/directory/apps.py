@@ -8,14 +8,17 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
-        from hamsu.core import clock
+        from hamsu.core import clock, glossary
         from hamsu.core.navigation import NavItem, register
+        from hamsu.directory.glossary import SECTIONS, TERMS
 
         clock.register(
             clock.Job(
                 "search_index", ("search_index",), clock.Every(300), _("Refresh the who-to-contact index")
             )
         )
+        glossary.register_section(*SECTIONS)
+        glossary.register(*TERMS)
         register(
             NavItem("directory:people", _("People"), "people", order=80, permission="directory.view_person")
         )

@@ -16,7 +16,7 @@ import math
 import polars as pl
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from hamsu.analytics.forecasting import forecast_errors, summarise_errors
 from hamsu.scorecard.models import ForecastMethod, ForecastSnapshot, FunnelMonthRollup, FunnelMonthStat
@@ -40,6 +40,9 @@ def won_by_month(months: list[datetime.date]) -> dict[datetime.date, float]:
         .annotate(total=Sum("reached_amount"))
     )
     return {row["month"]: float(row["total"] or 0) for row in rows}
+
+
+NO_HEADLINE = gettext_lazy("No snapshot of the learned weighted forecast of a period that has ended yet.")
 
 
 def _empty(period_key: str | None) -> dict:
@@ -172,13 +175,16 @@ def forecast_accuracy(
         )
         .sort("period_end")
     )
-    headline_method = HEADLINE_METHOD if HEADLINE_METHOD in methods else next(iter(methods))
-    head = methods[headline_method]
+    # The headline is the learned weighted forecast's, as the glossary defines forecast
+    # accuracy: without its snapshots there is no headline, never another method's figure.
+    head = methods.get(HEADLINE_METHOD)
     return {
         "measured": True,
         "period": period_key,
-        "headline": {
-            "method": headline_method,
+        "headline": None
+        if head is None
+        else {
+            "method": HEADLINE_METHOD,
             "wape": head["wape"],
             "bias": head["bias"],
             "within_10pct": head["within_10pct"],
@@ -198,5 +204,5 @@ def forecast_accuracy(
             for r in per_period.iter_rows(named=True)
         ],
         "product_forecasts": None,
-        "reason": "",
+        "reason": "" if head is not None else str(NO_HEADLINE),
     }

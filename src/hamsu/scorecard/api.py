@@ -10,12 +10,14 @@ from typing import Annotated, Literal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_figures import figure, stored
+from hamsu.core.api_kit import ERRORS, Id, Int, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.crm.models import Product, Segment, Source
 from hamsu.directory.models import Person, Team
 from hamsu.scorecard import dashboards, forecast_selection, metrics, selectors, services
 from hamsu.scorecard.glossary import metric_key
+from hamsu.scorecard.glossary_forecast import METHOD_TERMS
 from hamsu.scorecard.models import CostCategory, CostEntry, CostFunction, FunnelPlan, Target, TargetScope
 
 router = Router(tags=["scorecard"])
@@ -32,10 +34,10 @@ class FilterQuery(Schema):
     """The filters every scorecard page offers (an unknown source is a field error)."""
 
     period: PeriodKey | None = None
-    team: int | None = None
-    segment: int | None = None
-    product: int | None = None
-    owner: int | None = None
+    team: Int | None = None
+    segment: Int | None = None
+    product: Int | None = None
+    owner: Int | None = None
     source: Source | None = None
 
 
@@ -67,7 +69,7 @@ class TargetOut(Schema):
     segment_id: int | None
     product_id: int | None
     person_id: int | None
-    amount: Decimal
+    amount: Decimal = stored()
     note: str
 
 
@@ -75,10 +77,10 @@ class TargetIn(Schema):
     period: PeriodKey
     scope: TargetScope
     amount: Money
-    team_id: int | None = None
-    segment_id: int | None = None
-    product_id: int | None = None
-    person_id: int | None = None
+    team_id: Id | None = None
+    segment_id: Id | None = None
+    product_id: Id | None = None
+    person_id: Id | None = None
     note: Note = ""
 
 
@@ -108,7 +110,7 @@ def set_target(request, payload: TargetIn):
 
 
 @router.delete("/targets/{target_id}", response={204: None, **ERRORS})
-def delete_target(request, target_id: int):
+def delete_target(request, target_id: Id):
     require_perm(request, "scorecard.delete_target")
     services.target_delete(actor=request.user, target=get_object_or_404(Target, pk=target_id), via="api")
     return 204, None
@@ -131,7 +133,7 @@ class MetricDefinition(Schema):
 
 
 class MetricValue(MetricDefinition):
-    value: Decimal | None
+    value: Decimal | None = figure(keyed_by="glossary")
     status: Literal["measured", "not_measured"]
     note: str
     drill: str | None
@@ -188,12 +190,12 @@ def metric_values(request, query: Query[FilterQuery], group: str | None = None):
 
 class FunnelRow(Schema):
     stage: str
-    reached: int
-    conversion_to_next: float | None
-    leaked: int
-    mean_days_in_stage: float | None
-    open_deals: int
-    open_value: Decimal
+    reached: int = figure("scorecard.stage_reached")
+    conversion_to_next: float | None = figure("scorecard.stage_conversion")
+    leaked: int = figure("scorecard.stage_lost")
+    mean_days_in_stage: float | None = figure("scorecard.stage_days")
+    open_deals: int = figure("scorecard.stage_open")
+    open_value: Decimal = figure("scorecard.stage_open_value")
 
 
 @router.get("/funnel", response={200: list[FunnelRow], **ERRORS})
@@ -219,14 +221,70 @@ def funnel(request, query: Query[FilterQuery]):
 # ---------------------------------------------------------------- plans
 
 
+class PlanRatesOut(Schema):
+    """A plan's inputs, each the figure its glossary entry defines (null: not measured)."""
+
+    win_rate: float | None = figure("scorecard.plan_win_rate", default=None)
+    avg_deal_size: float | None = figure("scorecard.plan_deal_size", default=None)
+    sales_cycle_days: float | None = figure("scorecard.plan_cycle", default=None)
+    inquiry_to_mql: float | None = figure("scorecard.plan_lead_rate", default=None)
+    mql_to_sal: float | None = figure("scorecard.plan_lead_rate", default=None)
+    sal_to_sql: float | None = figure("scorecard.plan_lead_rate", default=None)
+    sql_to_opportunity: float | None = figure("scorecard.plan_lead_rate", default=None)
+    days_in_inquiry: float | None = figure("scorecard.plan_lead_days", default=None)
+    days_in_mql: float | None = figure("scorecard.plan_lead_days", default=None)
+    days_in_sal: float | None = figure("scorecard.plan_lead_days", default=None)
+    days_in_sql: float | None = figure("scorecard.plan_lead_days", default=None)
+
+
+class PlanMeasuredOut(PlanRatesOut):
+    """The rates measured over the twelve fiscal months before the plan's period."""
+
+    window: dict[str, str] | None = Field(None, description="The months measured: from, to (first days)")
+    leads_measured: bool | None = Field(None, description="false: no lead-stage figure exists yet")
+
+
+class PlanUsedOut(Schema):
+    """What the plan computes with: the adjusted value where there is one, else the measured one."""
+
+    win_rate: float | None = figure("scorecard.plan_used", default=None)
+    avg_deal_size: float | None = figure("scorecard.plan_used", default=None)
+    sales_cycle_days: float | None = figure("scorecard.plan_used", default=None)
+    inquiry_to_mql: float | None = figure("scorecard.plan_used", default=None)
+    mql_to_sal: float | None = figure("scorecard.plan_used", default=None)
+    sal_to_sql: float | None = figure("scorecard.plan_used", default=None)
+    sql_to_opportunity: float | None = figure("scorecard.plan_used", default=None)
+    days_in_inquiry: float | None = figure("scorecard.plan_used", default=None)
+    days_in_mql: float | None = figure("scorecard.plan_used", default=None)
+    days_in_sal: float | None = figure("scorecard.plan_used", default=None)
+    days_in_sql: float | None = figure("scorecard.plan_used", default=None)
+
+
+class PlanInputsOut(Schema):
+    measured: PlanMeasuredOut | None = None
+    adjustments: dict[str, float] = stored(
+        "The figures the plan's authors entered in place of measured ones", default={}
+    )
+    used: PlanUsedOut | None = None
+
+
+class PlanRowOut(Schema):
+    stage: str
+    needed: int | None = figure("scorecard.plan_needed", default=None)
+    conversion_to_next: float | None = figure("scorecard.plan_used", default=None)
+    start_by: datetime.date | None = Field(None, description="glossary: scorecard.plan_start_by")
+    owner: str = ""
+    measured: bool = True
+
+
 class FunnelPlanOut(Schema):
     id: int
     period_key: str
     version: int
     status: str
-    target_amount: Decimal
-    inputs: dict
-    rows: list[dict]
+    target_amount: Decimal = stored()
+    inputs: PlanInputsOut
+    rows: list[PlanRowOut]
     note: str
     previous_id: int | None
     sales_signed_by_id: int | None
@@ -275,7 +333,7 @@ def list_plans(request, period: PeriodKey | None = None):
     return selectors.plan_list(period=services.period_from_key(period) if period else None)
 
 
-@router.get("/plans/measured", response={200: dict, **ERRORS})
+@router.get("/plans/measured", response={200: PlanMeasuredOut, **ERRORS})
 def measured_rates(request, period: PeriodKey | None = None):
     """The rates a new plan for the period would start from (null: not measured yet)."""
     require_perm(request, "scorecard.view_funnelplan")
@@ -299,13 +357,13 @@ def create_plan(request, payload: FunnelPlanIn):
 
 
 @router.get("/plans/{plan_id}", response={200: FunnelPlanOut, **ERRORS})
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: Id):
     require_perm(request, "scorecard.view_funnelplan")
     return get_object_or_404(FunnelPlan, pk=plan_id)
 
 
 @router.patch("/plans/{plan_id}", response={200: FunnelPlanOut, **ERRORS})
-def adjust_plan(request, plan_id: int, payload: FunnelPlanPatch):
+def adjust_plan(request, plan_id: Id, payload: FunnelPlanPatch):
     """Adjust a draft (withdraws signatures). A signed plan answers 409: create a new version."""
     require_perm(request, "scorecard.change_funnelplan")
     return services.plan_adjust(
@@ -319,7 +377,7 @@ def adjust_plan(request, plan_id: int, payload: FunnelPlanPatch):
 
 
 @router.post("/plans/{plan_id}/sign", response={200: FunnelPlanOut, **ERRORS})
-def sign_plan(request, plan_id: int, payload: SignIn):
+def sign_plan(request, plan_id: Id, payload: SignIn):
     require_perm(request, "scorecard.view_funnelplan")
     return services.plan_sign(
         actor=request.user, plan=get_object_or_404(FunnelPlan, pk=plan_id), side=payload.side, via="api"
@@ -334,9 +392,9 @@ class CostOut(Schema):
     month: datetime.date
     function: str
     category: str
-    amount: Decimal
+    amount: Decimal = stored()
     currency: str
-    amount_base: Decimal
+    amount_base: Decimal = figure("scorecard.cost")
     segment_id: int | None
     note: str
 
@@ -347,7 +405,7 @@ class CostIn(Schema):
     category: CostCategory
     amount: Money
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-    segment_id: int | None = None
+    segment_id: Id | None = None
     note: Note = ""
 
 
@@ -376,7 +434,7 @@ def create_cost(request, payload: CostIn):
 
 
 @router.delete("/costs/{cost_id}", response={204: None, **ERRORS})
-def delete_cost(request, cost_id: int):
+def delete_cost(request, cost_id: Id):
     require_perm(request, "scorecard.delete_costentry")
     services.cost_entry_delete(actor=request.user, entry=get_object_or_404(CostEntry, pk=cost_id), via="api")
     return 204, None
@@ -385,14 +443,26 @@ def delete_cost(request, cost_id: int):
 # ---------------------------------------------------------------- forecasts and calls
 
 
+SNAPSHOT_TERMS = {
+    **METHOD_TERMS,
+    "call_commit": "scorecard.call_commit",
+    "call_best_case": "scorecard.call_best_case",
+}
+
+
 class SnapshotOut(Schema):
     method: str
+    glossary: str = Field(description="Key of the method's glossary entry (GET /api/v1/glossary)")
     taken_on: datetime.date
-    forecast: Decimal
-    p10: Decimal | None
-    p90: Decimal | None
-    won_to_date: Decimal
-    open_pipeline: Decimal
+    forecast: Decimal = figure(keyed_by="glossary")
+    p10: Decimal | None = figure(keyed_by="glossary")
+    p90: Decimal | None = figure(keyed_by="glossary")
+    won_to_date: Decimal = figure("scorecard.won")
+    open_pipeline: Decimal = figure("scorecard.open_pipeline")
+
+    @staticmethod
+    def resolve_glossary(obj) -> str:
+        return SNAPSHOT_TERMS[obj.method]
 
 
 class CallOut(Schema):
@@ -400,16 +470,16 @@ class CallOut(Schema):
     period_key: str
     person_id: int
     team_id: int | None
-    commit: Decimal
-    best_case: Decimal
+    commit: Decimal = stored()
+    best_case: Decimal = stored()
     note: str
-    override_commit: Decimal | None
-    override_best_case: Decimal | None
+    override_commit: Decimal | None = stored()
+    override_best_case: Decimal | None = stored()
     override_note: str
     override_by_id: int | None
     override_at: datetime.datetime | None
-    effective_commit: Decimal
-    effective_best_case: Decimal
+    effective_commit: Decimal = figure("scorecard.call_commit")
+    effective_best_case: Decimal = figure("scorecard.call_best_case")
 
 
 class LearnedForecastOut(Schema):
@@ -417,15 +487,17 @@ class LearnedForecastOut(Schema):
 
     taken_on: datetime.date
     whole_company: bool
-    median: float = Field(description="P50: the headline forecast")
-    p10: float
-    p90: float
-    expected: float = Field(description="The learned weighted forecast: the mean of the same distribution")
-    won_to_date: float
-    open_expected: float
-    new_expected: float
-    open_pipeline: float
-    weighted_default: float
+    median: float = figure("scorecard.forecast", "P50: the headline forecast")
+    p10: float = figure("scorecard.forecast_range")
+    p90: float = figure("scorecard.forecast_range")
+    expected: float = figure(
+        "scorecard.forecast_expected", "The learned weighted forecast: the mean of the same distribution"
+    )
+    won_to_date: float = figure("scorecard.won")
+    open_expected: float = figure("scorecard.forecast_expected")
+    new_expected: float = figure("scorecard.forecast_expected")
+    open_pipeline: float = figure("scorecard.open_pipeline")
+    weighted_default: float = figure("scorecard.forecast_default")
 
 
 class TrackRecordOut(Schema):
@@ -434,12 +506,16 @@ class TrackRecordOut(Schema):
     method: str
     label: str
     glossary_key: str = Field(description="The method's entry in /api/v1/glossary")
-    n: int = Field(description="Snapshots scored")
-    wape: float | None = Field(description="Σ|forecast − actual| ÷ Σ actual, of the rest of each quarter")
-    bias: float | None = Field(description="Σ(forecast − actual) ÷ Σ actual; positive = too high")
-    mape: float | None
-    horizon_min_weeks: int
-    horizon_max_weeks: int
+    n: int = figure("forecast_methods.horizon", "Snapshots scored")
+    wape: float | None = figure(
+        "forecast_methods.wape", "Σ|forecast − actual| ÷ Σ actual, of the rest of each quarter"
+    )
+    bias: float | None = figure(
+        "forecast_methods.bias", "Σ(forecast − actual) ÷ Σ actual; positive = too high"
+    )
+    mape: float | None = figure("forecast_methods.mape")
+    horizon_min_weeks: int = figure("forecast_methods.horizon")
+    horizon_max_weeks: int = figure("forecast_methods.horizon")
     compared: bool = Field(description="Compared with the others on the same snapshots")
     selected: bool = Field(description="The method shown by default for this kind of forecast")
     periods: str
@@ -453,10 +529,12 @@ class DefaultForecastOut(Schema):
     target: Literal["current_rest", "next_quarter"] = Field(description="What the snapshot forecasts")
     target_label: str
     taken_on: datetime.date
-    forecast: Decimal = Field(description="Won so far in the period + the method's forecast of the rest")
-    p10: Decimal | None
-    p90: Decimal | None
-    won_to_date: Decimal
+    forecast: Decimal = figure(
+        "forecast_methods.default", "Won so far in the period + the method's forecast of the rest"
+    )
+    p10: Decimal | None = figure("forecast_methods.default")
+    p90: Decimal | None = figure("forecast_methods.default")
+    won_to_date: Decimal = figure("scorecard.won")
     track_record: TrackRecordOut | None = Field(
         description="None until a method has a record (meanwhile the run-rate, or with no close yet the learned median)"
     )
@@ -466,18 +544,18 @@ class ForecastOut(Schema):
     period: str
     period_start: datetime.date
     period_end: datetime.date
-    target: Decimal | None
-    won_to_date: Decimal
+    target: Decimal | None = figure("scorecard.target")
+    won_to_date: Decimal = figure("scorecard.won")
     default: DefaultForecastOut | None = Field(
         description="The whole company's forecast shown by default; None when filtered or without a snapshot"
     )
     learned: LearnedForecastOut | None
     snapshots: list[SnapshotOut]
     calls_split: bool
-    calls_commit: Decimal
-    calls_best_case: Decimal
-    calls_sellers: int
-    calls_overridden: int
+    calls_commit: Decimal = figure("scorecard.call_commit")
+    calls_best_case: Decimal = figure("scorecard.call_best_case")
+    calls_sellers: int = figure("scorecard.call_count")
+    calls_overridden: int = figure("scorecard.call_count")
 
 
 @router.get("/forecast", response={200: ForecastOut, **ERRORS})
@@ -550,7 +628,7 @@ class TrackRecordTargetOut(Schema):
 
 class TrackRecordsOut(Schema):
     computed_at: datetime.datetime | None
-    min_forecasts: int = Field(description="Snapshots of ended quarters needed before a method is selected")
+    min_forecasts: int = stored("Snapshots of ended quarters needed before a method is selected")
     fallbacks: list[str] = Field(description="Shown while none is selected: the first with a figure")
     targets: list[TrackRecordTargetOut]
 
@@ -569,7 +647,55 @@ def forecast_snapshots(request, period: PeriodKey | None = None):
     return selectors.snapshot_history(p)
 
 
-@router.get("/forecast/accuracy", response={200: dict, **ERRORS})
+class AccuracyHeadlineOut(Schema):
+    method: str
+    wape: float | None = figure("scorecard.accuracy_wape")
+    bias: float | None = figure("scorecard.accuracy_bias")
+    within_10pct: float | None = figure("scorecard.accuracy_within")
+    n: int = figure("scorecard.accuracy_snapshots")
+
+
+class AccuracyHorizonOut(Schema):
+    horizon_weeks: int = stored("Whole weeks from the snapshot to the period's end")
+    n: int = figure("scorecard.accuracy_snapshots")
+    mape: float | None = figure("scorecard.accuracy_mape")
+    wape: float | None = figure("scorecard.accuracy_wape")
+    bias: float | None = figure("scorecard.accuracy_bias")
+
+
+class AccuracyMethodOut(Schema):
+    label: str
+    n: int = figure("scorecard.accuracy_snapshots")
+    mape: float | None = figure("scorecard.accuracy_mape")
+    wape: float | None = figure("scorecard.accuracy_wape")
+    bias: float | None = figure("scorecard.accuracy_bias")
+    within_10pct: float | None = figure("scorecard.accuracy_within")
+    by_horizon: list[AccuracyHorizonOut]
+
+
+class AccuracyPeriodOut(Schema):
+    period: str
+    period_end: datetime.date
+    actual: float | None = figure("scorecard.won")
+    last_forecast: float | None = figure("scorecard.forecast_expected")
+    n: int = figure("scorecard.accuracy_snapshots")
+    wape: float | None = figure("scorecard.accuracy_wape")
+    bias: float | None = figure("scorecard.accuracy_bias")
+
+
+class AccuracyOut(Schema):
+    """Every weekly snapshot of ended periods scored against what was won (docs/scorecard.md)."""
+
+    measured: bool
+    period: str | None
+    headline: AccuracyHeadlineOut | None
+    methods: dict[str, AccuracyMethodOut]
+    periods: list[AccuracyPeriodOut]
+    product_forecasts: AccuracyHeadlineOut | None
+    reason: str
+
+
+@router.get("/forecast/accuracy", response={200: AccuracyOut, **ERRORS})
 def forecast_accuracy(request, period: PeriodKey | None = None):
     """Error and bias per method and horizon against actuals (shape in docs/scorecard.md)."""
     require_perm(request, "scorecard.view_forecastsnapshot")
@@ -611,7 +737,7 @@ def submit_call(request, payload: CallIn):
 
 
 @router.post("/calls/{call_id}/override", response={200: CallOut, **ERRORS})
-def override_call(request, call_id: int, payload: OverrideIn):
+def override_call(request, call_id: Id, payload: OverrideIn):
     require_perm(request, "scorecard.override_forecastcall")
     return services.call_override(
         actor=request.user,

@@ -176,6 +176,19 @@ TERMS = (
         order=100,
     ),
     Term(
+        key="scorecard.call_count",
+        section="scorecard",
+        name=_("Calls in the roll-up"),
+        definition=_(
+            "How many sellers' calls the commit and best case add up, and how many of those a "
+            "manager has overridden."
+        ),
+        formula=_("count of the calls for the period in scope; count of those with a manager's override"),
+        counts=_CALLS,
+        filters=("period", "team", "seller"),
+        order=101,
+    ),
+    Term(
         key="scorecard.accuracy_wape",
         section="scorecard",
         name=_("WAPE (weighted absolute percentage error)"),

@@ -70,6 +70,19 @@ TERMS = (
         order=30,
     ),
     Term(
+        key=f"{SECTION}.mape",
+        section=SECTION,
+        name=_("Track record: MAPE"),
+        definition=_(
+            "Mean absolute percentage error: the average over the scored snapshots of each "
+            "forecast's miss as a share of what was then won. Unlike WAPE, a small quarter weighs "
+            "as much as a large one."
+        ),
+        formula=_("mean over the scored snapshots of |forecast − actual| ÷ actual"),
+        counts=_RECORD_COUNTS,
+        order=35,
+    ),
+    Term(
         key=f"{SECTION}.horizon",
         section=SECTION,
         name=_("Track record: horizon and forecasts scored"),

@@ -252,7 +252,7 @@ def _product_forecast_accuracy(c: Context):
     from hamsu.scorecard import accuracy
 
     result = accuracy.forecast_accuracy(scope="product")
-    if not result["measured"]:
+    if result["headline"] is None:
         raise NotMeasured(_("No product forecasts of an ended period yet."))
     wape = result["headline"]["wape"]
     return None if wape is None else Decimal(str(max(0.0, 1 - wape)))
@@ -316,8 +316,8 @@ def _sla(side: str):
 
 def _forecast_accuracy(c: Context):
     result = selectors.forecast_accuracy(None)
-    if not result["measured"]:
-        raise NotMeasured(_("No forecast snapshots of an ended period yet."))
+    if result["headline"] is None:
+        raise NotMeasured(result["reason"] or _("No forecast snapshots of an ended period yet."))
     wape = result["headline"]["wape"]
     return None if wape is None else Decimal(str(max(0.0, 1 - wape)))
 

@@ -9,7 +9,8 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import many, router
 from hamsu.collaboration.models import Collateral, CollateralKind
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_figures import figure
+from hamsu.core.api_kit import ERRORS, Id, Int, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.crm.models import Opportunity, Product, Segment
 from hamsu.crm.stages import Stage
@@ -21,8 +22,8 @@ class CollateralIn(Schema):
     description: Annotated[str, Field(max_length=10_000)] = ""
     url: Annotated[str, Field(max_length=500)] = ""
     stages: list[Stage] = []
-    segment_ids: list[int] = []
-    product_ids: list[int] = []
+    segment_ids: list[Id] = []
+    product_ids: list[Id] = []
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
 
 
@@ -34,8 +35,8 @@ class CollateralPatch(Patch):
     description: Annotated[str, Field(max_length=10_000)] | None = None
     url: Annotated[str, Field(max_length=500)] | None = None
     stages: list[Stage] | None = None
-    segment_ids: list[int] | None = None
-    product_ids: list[int] | None = None
+    segment_ids: list[Id] | None = None
+    product_ids: list[Id] | None = None
     is_active: bool | None = None
 
 
@@ -66,16 +67,16 @@ class CollateralOut(Schema):
 
 class CollateralStatsOut(Schema):
     collateral: CollateralOut
-    uses: int
-    won: int
-    lost: int
-    win_rate: float | None
-    rating: float | None
-    ratings: int
+    uses: int = figure("together.collateral_uses")
+    won: int = figure("together.collateral_win_rate")
+    lost: int = figure("together.collateral_win_rate")
+    win_rate: float | None = figure("together.collateral_win_rate")
+    rating: float | None = figure("together.collateral_rating")
+    ratings: int = figure("together.collateral_rating")
 
 
 class UseIn(Schema):
-    opportunity_id: int
+    opportunity_id: Id
 
 
 class RatingIn(Schema):
@@ -88,8 +89,8 @@ def list_collateral(
     request,
     kind: CollateralKind | None = None,
     stage: Stage | None = None,
-    segment: int | None = None,
-    product: int | None = None,
+    segment: Int | None = None,
+    product: Int | None = None,
     q: Annotated[str, Field(max_length=100)] = "",
 ):
     """Collateral with usage, its ratings (everyone's) and the win rate of the deals that used it."""
@@ -132,7 +133,7 @@ def create_collateral(request, payload: CollateralIn):
 
 
 @router.patch("/collateral/{piece_id}", response={200: CollateralOut, **ERRORS})
-def update_collateral(request, piece_id: int, payload: CollateralPatch):
+def update_collateral(request, piece_id: Id, payload: CollateralPatch):
     require_perm(request, "collaboration.change_collateral")
     data = payload.dict(exclude_unset=True)
     if "segment_ids" in data:
@@ -145,7 +146,7 @@ def update_collateral(request, piece_id: int, payload: CollateralPatch):
 
 
 @router.post("/collateral/{piece_id}/uses", response={201: dict, **ERRORS})
-def attach_collateral(request, piece_id: int, payload: UseIn):
+def attach_collateral(request, piece_id: Id, payload: UseIn):
     require_perm(request, "collaboration.add_collateraluse")
     use = services.collateral_attach(
         piece=get_or_404(Collateral, piece_id, "collateral"),
@@ -159,7 +160,7 @@ def attach_collateral(request, piece_id: int, payload: UseIn):
 
 
 @router.post("/collateral/{piece_id}/ratings", response={201: dict, **ERRORS})
-def rate_collateral(request, piece_id: int, payload: RatingIn):
+def rate_collateral(request, piece_id: Id, payload: RatingIn):
     require_perm(request, "collaboration.add_collateralrating")
     rating = services.collateral_rate(
         piece=get_or_404(Collateral, piece_id, "collateral"),

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import StableIdRouter, get_or_404
 
 # The operations keep the ids they had when the collaboration API was one module, api.py.
@@ -44,6 +45,6 @@ class MeetingOut(Schema):
     series_id: int | None
     title: str
     starts_at: datetime.datetime
-    duration_minutes: int
+    duration_minutes: int = stored()
     location: str
     status: str

@@ -11,7 +11,7 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import many, router
 from hamsu.collaboration.models import AssignmentKind, EventKind
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.directory.models import Person, Team
 
 
@@ -22,7 +22,7 @@ class EventIn(Schema):
     ends_at: datetime.datetime
     location: Annotated[str, Field(max_length=200)] = ""
     description: Annotated[str, Field(max_length=10_000)] = ""
-    participant_ids: list[int]
+    participant_ids: list[Id]
 
 
 class EventOut(Schema):
@@ -42,9 +42,9 @@ class EventOut(Schema):
 
 
 class AssignmentIn(Schema):
-    person_id: int
+    person_id: Id
     kind: AssignmentKind
-    host_team_id: int | None = None
+    host_team_id: Id | None = None
     description: Annotated[str, Field(min_length=1, max_length=300)]
     starts_on: datetime.date
     ends_on: datetime.date | None = None

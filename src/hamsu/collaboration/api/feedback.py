@@ -10,15 +10,16 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import NoteOut, Text, router
 from hamsu.collaboration.models import DealOutcome, FeedbackTheme, ThemeStatus
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_figures import figure
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Opportunity
 from hamsu.directory.visibility import person_of
 
 
 class FeedbackIn(Schema):
-    account_id: int | None = None
-    opportunity_id: int | None = None
+    account_id: Id | None = None
+    opportunity_id: Id | None = None
     customer_need: Text = ""
     competitor: Annotated[str, Field(max_length=120)] = ""
     outcome: DealOutcome = DealOutcome.OPEN
@@ -34,7 +35,7 @@ class ThemeOut(Schema):
     digest_id: int
     label: str
     top_terms: list[str]
-    size: int
+    size: int = figure("together.theme_size")
     example_ids: list[int]
     status: str
     action_taken: str
@@ -59,7 +60,7 @@ class DigestOut(Schema):
     id: int
     period_start: datetime.date
     period_end: datetime.date
-    note_count: int
+    note_count: int = figure("together.digest_notes")
     created_at: datetime.datetime
 
 
@@ -125,7 +126,7 @@ def build_digest(request, payload: DigestIn):
 
 
 @router.get("/digests/{digest_id}", response={200: DigestDetailOut, **ERRORS})
-def get_digest(request, digest_id: int):
+def get_digest(request, digest_id: Id):
     require_perm(request, "collaboration.view_feedbackdigest")
     digest, themes, _examples = selectors.digest_detail(digest_id)
     if digest is None:
@@ -134,7 +135,7 @@ def get_digest(request, digest_id: int):
 
 
 @router.post("/themes/{theme_id}/act", response={200: ThemeOut, **ERRORS})
-def act_on_theme(request, theme_id: int, payload: ThemeActIn):
+def act_on_theme(request, theme_id: Id, payload: ThemeActIn):
     require_perm(request, "collaboration.change_feedbacktheme")
     theme = get_or_404(FeedbackTheme, theme_id, "theme")
     return services.feedback_theme_act(

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
 from hamsu.collaboration import selectors, services
@@ -18,18 +19,19 @@ from hamsu.collaboration.models import (
     PlanItemKind,
     PlanStatus,
 )
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_figures import figure
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
-from hamsu.core.errors import NotFound
-from hamsu.crm.models import Account, Contact
+from hamsu.core.errors import NotFound, ValidationFailed
+from hamsu.crm.models import Account, Contact, Segment
 from hamsu.directory.models import Person
 
 
 class RankedOut(Schema):
     account_id: int
     name: str
-    won: Decimal
-    pipeline: Decimal
+    won: Decimal = figure("together.account_revenue")
+    pipeline: Decimal = figure("together.account_revenue")
     plan_id: int | None
 
 
@@ -40,9 +42,9 @@ class SegmentRankingOut(Schema):
 
 
 class KeyAccountPlanIn(Schema):
-    account_id: int
-    sales_owner_id: int
-    marketing_owner_id: int | None = None
+    account_id: Id
+    sales_owner_id: Id
+    marketing_owner_id: Id | None = None
     objectives: Annotated[str, Field(max_length=10_000)] = ""
     status: PlanStatus = PlanStatus.ACTIVE
 
@@ -50,8 +52,8 @@ class KeyAccountPlanIn(Schema):
 class KeyAccountPlanPatch(Patch):
     for_model = AccountPlan
 
-    sales_owner_id: int | None = None
-    marketing_owner_id: int | None = None
+    sales_owner_id: Id | None = None
+    marketing_owner_id: Id | None = None
     objectives: Annotated[str, Field(max_length=10_000)] | None = None
     status: PlanStatus | None = None
 
@@ -108,7 +110,7 @@ class KeyAccountPlanOut(Schema):
 class PlanItemIn(Schema):
     kind: PlanItemKind = PlanItemKind.NEXT_ACTION
     title: Title
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_on: datetime.date | None = None
 
 
@@ -120,17 +122,17 @@ class StakeholderIn(Schema):
     name: Annotated[str, Field(max_length=160)] = ""
     title: Annotated[str, Field(max_length=160)] = ""
     stance: Annotated[str, Field(max_length=80)] = ""
-    contact_id: int | None = None
+    contact_id: Id | None = None
 
 
 class ParticipationIn(Schema):
-    person_id: int
+    person_id: Id
     kind: ParticipationKind
     occurred_on: datetime.date | None = None
     note: Annotated[str, Field(max_length=300)] = ""
 
 
-def _plan(request, plan_id: int) -> AccountPlan:
+def _plan(request, plan_id: Id) -> AccountPlan:
     plan = selectors.plan_detail(user=request.user, pk=plan_id)
     if plan is None:
         raise NotFound("Plan not found", errors={"plan": [f"No plan with id {plan_id}."]})
@@ -138,10 +140,23 @@ def _plan(request, plan_id: int) -> AccountPlan:
 
 
 @router.get("/key-accounts", response={200: list[SegmentRankingOut], **ERRORS})
-def key_accounts(request, per_segment: Annotated[int, Field(ge=1, le=50)] = 10):
-    """The top accounts of each segment by won revenue, then open pipeline."""
+def key_accounts(
+    request,
+    per_segment: Annotated[int, Field(ge=1, le=50)] = 10,
+    segment: Annotated[int | None, Field(description="Only this segment's ranking")] = None,
+):
+    """The top accounts of each segment (or of one) by won revenue, then open pipeline."""
     require_perm(request, "collaboration.view_accountplan")
-    ranking = selectors.top_accounts(user=request.user, per_segment=per_segment)
+    chosen = None
+    if segment is not None:
+        chosen = Segment.objects.filter(pk=segment).first()
+        if chosen is None:
+            # A filter naming no segment is bad input, not a missing resource.
+            raise ValidationFailed(
+                _("Please correct the errors below."),
+                errors={"segment": [_("No segment with id %(id)s.") % {"id": segment}]},
+            )
+    ranking = selectors.top_accounts(user=request.user, per_segment=per_segment, segment=chosen)
     return [
         {
             "segment_id": segment.pk,
@@ -161,7 +176,15 @@ def key_accounts(request, per_segment: Annotated[int, Field(ge=1, le=50)] = 10):
     ]
 
 
-@router.get("/key-accounts/participation", response={200: dict, **ERRORS})
+class ParticipationSummaryOut(Schema):
+    plans: int = figure("together.plans_with_marketing", "Joint account plans")
+    plans_with_marketing: int = figure("together.plans_with_marketing")
+    share: float | None = figure("together.plans_with_marketing", "plans_with_marketing / plans")
+    participations: int = figure("together.participations")
+    by_kind: dict[str, int] = figure("together.participations", "Participations per kind")
+
+
+@router.get("/key-accounts/participation", response={200: ParticipationSummaryOut, **ERRORS})
 def participation_summary(request, since: datetime.date | None = None):
     """Marketing's part in key-account plans (evidence for the diagnostic)."""
     require_perm(request, "collaboration.view_accountplan")
@@ -186,13 +209,13 @@ def create_plan(request, payload: KeyAccountPlanIn):
 
 
 @router.get("/plans/{plan_id}", response={200: KeyAccountPlanOut, **ERRORS})
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: Id):
     require_perm(request, "collaboration.view_accountplan")
     return _plan(request, plan_id)
 
 
 @router.patch("/plans/{plan_id}", response={200: KeyAccountPlanOut, **ERRORS})
-def update_plan(request, plan_id: int, payload: KeyAccountPlanPatch):
+def update_plan(request, plan_id: Id, payload: KeyAccountPlanPatch):
     require_perm(request, "collaboration.change_accountplan")
     data = payload.dict(exclude_unset=True)
     if "sales_owner_id" in data:
@@ -203,7 +226,7 @@ def update_plan(request, plan_id: int, payload: KeyAccountPlanPatch):
 
 
 @router.post("/plans/{plan_id}/items", response={201: PlanItemOut, **ERRORS})
-def add_plan_item(request, plan_id: int, payload: PlanItemIn):
+def add_plan_item(request, plan_id: Id, payload: PlanItemIn):
     require_perm(request, "collaboration.change_accountplan")
     return Status(
         201,
@@ -220,7 +243,7 @@ def add_plan_item(request, plan_id: int, payload: PlanItemIn):
 
 
 @router.patch("/plan-items/{item_id}", response={200: PlanItemOut, **ERRORS})
-def update_plan_item(request, item_id: int, payload: PlanItemPatch):
+def update_plan_item(request, item_id: Id, payload: PlanItemPatch):
     require_perm(request, "collaboration.change_accountplan")
     item = get_or_404(PlanItem, item_id, "item")
     _plan(request, item.plan_id)
@@ -228,7 +251,7 @@ def update_plan_item(request, item_id: int, payload: PlanItemPatch):
 
 
 @router.post("/plans/{plan_id}/stakeholders", response={201: StakeholderOut, **ERRORS})
-def add_stakeholder(request, plan_id: int, payload: StakeholderIn):
+def add_stakeholder(request, plan_id: Id, payload: StakeholderIn):
     require_perm(request, "collaboration.change_accountplan")
     return Status(
         201,
@@ -245,7 +268,7 @@ def add_stakeholder(request, plan_id: int, payload: StakeholderIn):
 
 
 @router.post("/plans/{plan_id}/participation", response={201: ParticipationOut, **ERRORS})
-def add_participation(request, plan_id: int, payload: ParticipationIn):
+def add_participation(request, plan_id: Id, payload: ParticipationIn):
     require_perm(request, "collaboration.view_accountplan")
     return Status(
         201,

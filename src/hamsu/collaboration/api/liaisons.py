@@ -11,7 +11,8 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import MeetingOut, NoteOut, router
 from hamsu.collaboration.models import LiaisonAssignment
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_figures import figure
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.directory.models import Person, Team
 
 
@@ -25,8 +26,8 @@ class LiaisonOut(Schema):
 
 
 class LiaisonIn(Schema):
-    liaison_id: int
-    team_id: int
+    liaison_id: Id
+    team_id: Id
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
     note: Annotated[str, Field(max_length=300)] = ""
@@ -39,8 +40,8 @@ class EndIn(Schema):
 class AccountRankOut(Schema):
     id: int
     name: str
-    won: Decimal | None = None
-    pipeline: Decimal | None = None
+    won: Decimal | None = figure("together.account_revenue", default=None)
+    pipeline: Decimal | None = figure("together.account_revenue", default=None)
 
 
 class LiaisonPageOut(Schema):
@@ -75,14 +76,14 @@ def assign_liaison(request, payload: LiaisonIn):
 
 
 @router.post("/liaisons/{assignment_id}/end", response={200: LiaisonOut, **ERRORS})
-def end_liaison(request, assignment_id: int, payload: EndIn):
+def end_liaison(request, assignment_id: Id, payload: EndIn):
     require_perm(request, "collaboration.change_liaisonassignment")
     assignment = get_or_404(LiaisonAssignment, assignment_id, "assignment")
     return services.liaison_end(assignment=assignment, actor=request.user, ends_on=payload.ends_on, via="api")
 
 
 @router.get("/liaisons/person/{person_id}", response={200: LiaisonPageOut, **ERRORS})
-def liaison_page(request, person_id: int):
+def liaison_page(request, person_id: Id):
     require_perm(request, "collaboration.view_liaisonassignment")
     page = selectors.liaison_page(user=request.user, liaison=get_or_404(Person, person_id, "person"))
     return {

@@ -12,7 +12,8 @@ from ninja import Field, Schema, Status
 from hamsu.collaboration import calendar_feed, ical, selectors, services
 from hamsu.collaboration.api.common import MeetingOut, Title, many, router
 from hamsu.collaboration.models import ActionItem, ActionStatus, Cadence, Meeting, MeetingStatus
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_figures import stored
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
 from hamsu.directory.models import Person, Team
@@ -24,15 +25,15 @@ class MeetingIn(Schema):
     starts_at: datetime.datetime
     duration_minutes: Annotated[int, Field(ge=15, le=480)] = 60
     location: Annotated[str, Field(max_length=200)] = ""
-    attendee_ids: list[int] = []
+    attendee_ids: list[Id] = []
 
 
 class SeriesIn(Schema):
     title: Title
     cadence: Cadence
     first_at: datetime.datetime
-    team_id: int | None = None
-    member_ids: list[int] = []
+    team_id: Id | None = None
+    member_ids: list[Id] = []
     duration_minutes: Annotated[int, Field(ge=15, le=480)] = 60
     location: Annotated[str, Field(max_length=200)] = ""
     occurrences: Annotated[int, Field(ge=1, le=24)] = 4
@@ -65,13 +66,13 @@ class ActionOut(Schema):
     owner_id: int
     due_on: datetime.date
     status: str
-    carried_count: int
+    carried_count: int = stored()
     last_meeting_id: int | None
 
 
 class MeetingDetailOut(MeetingOut):
     minutes: str
-    agenda: dict
+    agenda: dict = stored()
     agenda_generated_at: datetime.datetime | None
     attendee_ids: list[int]
     decisions: list[DecisionOut]
@@ -92,7 +93,7 @@ class MeetingDecisionIn(Schema):
 
 class ActionIn(Schema):
     title: Title
-    owner_id: int
+    owner_id: Id
     due_on: datetime.date
 
 
@@ -101,10 +102,10 @@ class ActionPatch(Patch):
 
     status: ActionStatus | None = None
     due_on: datetime.date | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
-def _meeting(request, meeting_id: int):
+def _meeting(request, meeting_id: Id):
     meeting = selectors.meeting_detail(user=request.user, pk=meeting_id)
     if meeting is None:
         raise NotFound("Meeting not found", errors={"meeting": [f"No meeting with id {meeting_id}."]})
@@ -171,13 +172,13 @@ def create_series(request, payload: SeriesIn):
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingDetailOut, **ERRORS})
-def get_meeting(request, meeting_id: int):
+def get_meeting(request, meeting_id: Id):
     require_perm(request, "collaboration.view_meeting")
     return _meeting_out(_meeting(request, meeting_id))
 
 
 @router.patch("/meetings/{meeting_id}", response={200: MeetingDetailOut, **ERRORS})
-def update_meeting(request, meeting_id: int, payload: MeetingPatch):
+def update_meeting(request, meeting_id: Id, payload: MeetingPatch):
     require_perm(request, "collaboration.change_meeting")
     meeting = services.meeting_record(
         meeting=_meeting(request, meeting_id),
@@ -190,7 +191,7 @@ def update_meeting(request, meeting_id: int, payload: MeetingPatch):
 
 
 @router.post("/meetings/{meeting_id}/agenda", response={200: MeetingDetailOut, **ERRORS})
-def generate_agenda(request, meeting_id: int):
+def generate_agenda(request, meeting_id: Id):
     require_perm(request, "collaboration.change_meeting")
     meeting = services.meeting_generate_agenda(
         meeting=_meeting(request, meeting_id), actor=request.user, via="api"
@@ -199,7 +200,7 @@ def generate_agenda(request, meeting_id: int):
 
 
 @router.post("/meetings/{meeting_id}/decisions", response={201: DecisionOut, **ERRORS})
-def add_decision(request, meeting_id: int, payload: MeetingDecisionIn):
+def add_decision(request, meeting_id: Id, payload: MeetingDecisionIn):
     require_perm(request, "collaboration.change_meeting")
     return Status(
         201,
@@ -210,7 +211,7 @@ def add_decision(request, meeting_id: int, payload: MeetingDecisionIn):
 
 
 @router.post("/meetings/{meeting_id}/action-items", response={201: ActionOut, **ERRORS})
-def add_action(request, meeting_id: int, payload: ActionIn):
+def add_action(request, meeting_id: Id, payload: ActionIn):
     require_perm(request, "collaboration.add_actionitem")
     return Status(
         201,
@@ -231,7 +232,7 @@ def my_actions(request):
 
 
 @router.patch("/action-items/{item_id}", response={200: ActionOut, **ERRORS})
-def update_action(request, item_id: int, payload: ActionPatch):
+def update_action(request, item_id: Id, payload: ActionPatch):
     require_perm(request, "collaboration.change_actionitem")
     item = get_or_404(ActionItem, item_id, "action_item")
     if selectors.meeting_detail(user=request.user, pk=item.meeting_id) is None and item.owner != person_of(
@@ -252,15 +253,26 @@ def _calendar_response(items, name: str) -> HttpResponse:
     return HttpResponse(ical.calendar(items, name=name), content_type="text/calendar; charset=utf-8")
 
 
-@router.get("/meetings/{meeting_id}/ics", response={200: str, **ERRORS})
-def meeting_ics(request, meeting_id: int):
+# The feeds are iCalendar text, not JSON: documented as such so clients parse them right.
+ICALENDAR = {
+    "responses": {
+        200: {
+            "description": "An iCalendar (RFC 5545) feed.",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
+@router.get("/meetings/{meeting_id}/ics", response={200: None, **ERRORS}, openapi_extra=ICALENDAR)
+def meeting_ics(request, meeting_id: Id):
     """The meeting as an iCalendar (RFC 5545) file."""
     require_perm(request, "collaboration.view_meeting")
     meeting = _meeting(request, meeting_id)
     return _calendar_response([calendar_feed.meeting_calendar_item(request, meeting)], meeting.title)
 
 
-@router.get("/calendar.ics", response={200: str, **ERRORS})
+@router.get("/calendar.ics", response={200: None, **ERRORS}, openapi_extra=ICALENDAR)
 def my_calendar(request):
     """My meetings, action-item due dates and joint events as one iCalendar feed."""
     require_perm(request, "collaboration.view_meeting")

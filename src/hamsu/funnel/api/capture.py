@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from hamsu.core.api_kit import ERRORS, Problem, get_or_404, require_perm
+from hamsu.core.api_figures import stored
+from hamsu.core.api_kit import ERRORS, Id, Int, Problem, get_or_404, require_perm
 from hamsu.core.errors import PermissionDenied
 from hamsu.funnel import capture_http, selectors_capture
 from hamsu.funnel.api.common import router
@@ -22,7 +23,7 @@ from hamsu.funnel.services import capture_failures
 class CaptureFormIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     allowed_origins: list[str] = []
-    rate_limit_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 600
+    rate_limit_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = stored(default=600)
     touch_kind: Annotated[str, Field(min_length=1, max_length=40)] = "form_fill"
     origin: Annotated[str, Field(max_length=60)] = ""
 
@@ -34,16 +35,16 @@ class CaptureFormOut(CaptureFormIn):
 
 
 class CaptureBatchIn(Schema):
-    form_id: int | None = None
+    form_id: Id | None = None
     leads: list[Any]
 
 
 class CaptureBatchOut(Schema):
     id: int
     status: str
-    total: int
-    processed: int
-    failed: int
+    total: int = stored()
+    processed: int = stored()
+    failed: int = stored()
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
 
@@ -93,7 +94,7 @@ def capture_bulk(request, payload: CaptureBatchIn):
     return (200 if replayed else 202), batch
 
 
-def _own_batch(request, batch_id: int) -> CaptureBatch:
+def _own_batch(request, batch_id: Id) -> CaptureBatch:
     """A batch is read by whoever sent it (and a superuser)."""
     batch = get_or_404(CaptureBatch, batch_id, "batch")
     if batch.created_by_id != request.user.pk and not request.user.is_superuser:
@@ -102,13 +103,18 @@ def _own_batch(request, batch_id: int) -> CaptureBatch:
 
 
 @router.get("/capture-batches/{batch_id}", response={200: CaptureBatchOut, **ERRORS})
-def capture_batch(request, batch_id: int):
+def capture_batch(request, batch_id: Id):
     require_perm(request, "funnel.add_lead")
     return _own_batch(request, batch_id)
 
 
-@router.get("/capture-batches/{batch_id}/errors", response={200: list[dict], **ERRORS})
-def capture_batch_errors(request, batch_id: int):
+class CaptureErrorOut(Schema):
+    position: int = stored("The row's place in the batch, from 0")
+    error: dict = stored("What was wrong with the row, per field")
+
+
+@router.get("/capture-batches/{batch_id}/errors", response={200: list[CaptureErrorOut], **ERRORS})
+def capture_batch_errors(request, batch_id: Id):
     require_perm(request, "funnel.add_lead")
     batch = _own_batch(request, batch_id)
     return list(batch.items.filter(status="failed").order_by("position").values("position", "error")[:1000])
@@ -119,19 +125,19 @@ class CaptureFailureOut(Schema):
     id: int
     form_id: int | None
     batch_id: int | None
-    position: int | None
+    position: int | None = stored()
     received_at: datetime.datetime
-    payload: dict
-    error: dict
+    payload: dict = stored()
+    error: dict = stored()
 
 
 class CaptureFailureIds(Schema):
-    requests: list[int] = []
-    items: list[int] = []
+    requests: list[Int] = []
+    items: list[Int] = []
 
 
 class CaptureFailureDone(Schema):
-    count: int
+    count: Int
 
 
 @router.get("/capture-failures", response={200: list[CaptureFailureOut], **ERRORS})

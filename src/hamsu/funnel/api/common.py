@@ -7,7 +7,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.core.api_kit import StableIdRouter
+from hamsu.core.api_kit import Id, StableIdRouter
 from hamsu.core.errors import NotFound
 from hamsu.funnel import selectors
 
@@ -15,7 +15,7 @@ from hamsu.funnel import selectors
 router = StableIdRouter(tags=["funnel"], id_prefix="hamsu.funnel.api")
 
 
-def lead_for(request, lead_id: int):
+def lead_for(request, lead_id: Id):
     """The lead the path names, if the caller may open it (``selectors.lead_detail``)."""
     lead = selectors.lead_detail(user=request.user, pk=lead_id)
     if lead is None:

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_figures import stored
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.funnel.api.common import router
 from hamsu.funnel.models import (
     LeadDefinition,
@@ -27,8 +28,8 @@ class ApprovalOut(Schema):
 class DefinitionOut(Schema):
     id: int
     kind: str
-    number: int
-    rules: dict
+    number: int = stored()
+    rules: dict = stored()
     summary: str
     status: str
     proposed_by_id: int | None
@@ -70,13 +71,13 @@ def propose_definition(request, payload: DefinitionIn):
 
 
 @router.get("/definitions/{definition_id}", response={200: DefinitionOut, **ERRORS})
-def get_definition(request, definition_id: int):
+def get_definition(request, definition_id: Id):
     require_perm(request, "funnel.view_leaddefinition")
     return get_or_404(LeadDefinition, definition_id, "definition")
 
 
 @router.post("/definitions/{definition_id}/decision", response={200: DefinitionOut, **ERRORS})
-def decide_definition(request, definition_id: int, payload: DefinitionDecisionIn):
+def decide_definition(request, definition_id: Id, payload: DefinitionDecisionIn):
     require_perm(request, "funnel.approve_leaddefinition")
     return approvals.lead_definition_decide(
         definition=get_or_404(LeadDefinition, definition_id, "definition"),

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.core.api_kit import ERRORS, Limit, get_or_404, require_perm
+from hamsu.core.api_figures import stored
+from hamsu.core.api_kit import ERRORS, Id, Limit, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.funnel.api.common import MoveIn, router
 from hamsu.funnel.models import (
@@ -21,9 +22,9 @@ class EngagementRuleIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=160)]
     subject: str
     event: str = "any"
-    conditions: dict = {}
-    actions: list[dict]
-    position: Annotated[int, Field(ge=0, le=32000)] = 0
+    conditions: dict = stored(default={})
+    actions: list[dict] = stored()
+    position: Annotated[int, Field(ge=0, le=32000)] = stored(default=0)
 
 
 class EngagementRuleOut(EngagementRuleIn):
@@ -66,7 +67,7 @@ class EngagementRulePatch(Patch):
 
 
 @router.patch("/engagement-rules/{rule_id}", response={200: EngagementRuleOut, **ERRORS})
-def update_engagement_rule(request, rule_id: int, payload: EngagementRulePatch):
+def update_engagement_rule(request, rule_id: Id, payload: EngagementRulePatch):
     """Fields left out stay as they are; ``"is_active": false`` deactivates the rule."""
     require_perm(request, "funnel.change_engagementrule")
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "conditions"}
@@ -76,7 +77,7 @@ def update_engagement_rule(request, rule_id: int, payload: EngagementRulePatch):
 
 
 @router.post("/engagement-rules/{rule_id}/move", response={200: EngagementRuleOut, **ERRORS})
-def move_engagement_rule(request, rule_id: int, payload: MoveIn):
+def move_engagement_rule(request, rule_id: Id, payload: MoveIn):
     require_perm(request, "funnel.change_engagementrule")
     return engagement_services.engagement_rule_move(
         rule=get_or_404(EngagementRule, rule_id, "rule"),
@@ -87,7 +88,7 @@ def move_engagement_rule(request, rule_id: int, payload: MoveIn):
 
 
 @router.get("/engagement-firings", response={200: list[FiringOut], **ERRORS})
-def list_firings(request, object_type: str | None = None, object_id: int | None = None, limit: Limit = 100):
+def list_firings(request, object_type: str | None = None, object_id: Id | None = None, limit: Limit = 100):
     require_perm(request, "funnel.view_engagementrule")
     qs = EngagementFiring.objects.all()
     if object_type:

@@ -8,6 +8,7 @@ from typing import Annotated
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
+from hamsu.core.api_figures import figure, stored
 from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.errors import ValidationFailed
 from hamsu.funnel import selectors
@@ -27,22 +28,22 @@ class StageIn(Schema):
     entry_criteria: str = ""
     exit_criteria: str = ""
     marketing_contribution: str = ""
-    materials: list[dict] = []
+    materials: list[dict] = stored(default=[])
     tracks: list[str] = []
 
 
 class StageOut(StageIn):
-    count: int | None = None
-    reached: int | None = None
-    conversion: float | None = None
+    count: int | None = figure("funnel.now", default=None)
+    reached: int | None = figure("funnel.reached", default=None)
+    conversion: float | None = figure("funnel.conversion", default=None)
     converts_to: str = ""
     on_path: bool = False
 
 
 class FunnelFiltersOut(Schema):
-    days: int | None
-    team: int | None
-    segment: int | None
+    days: int | None = stored()
+    team: int | None = stored()
+    segment: int | None = stored()
 
 
 class FunnelOut(Schema):
@@ -93,7 +94,14 @@ def publish_version(request, payload: VersionIn):
     return 201, {"version": version.number, "stages": version.stages.count()}
 
 
-@router.get("/versions", response={200: list[dict], **ERRORS})
+class VersionOut(Schema):
+    number: int = stored("The version's number, counted from 1")
+    note: str
+    created_by_id: int | None
+    created_at: datetime.datetime
+
+
+@router.get("/versions", response={200: list[VersionOut], **ERRORS})
 def list_versions(request):
     require_perm(request, "funnel.view_funnelversion")
     return list(FunnelVersion.objects.values("number", "note", "created_by_id", "created_at"))

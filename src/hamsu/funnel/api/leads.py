@@ -11,7 +11,8 @@ from django.http import HttpResponse
 from ninja import Field, Query, Schema
 
 from hamsu.core import versioning
-from hamsu.core.api_kit import ERRORS, Limit, Problem, get_or_404, require_perm
+from hamsu.core.api_figures import figure, stored
+from hamsu.core.api_kit import ERRORS, Id, Int, Limit, Problem, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.api_versions import IfMatch, expected_version, with_etag
 from hamsu.crm.models import Account, Product, Segment
@@ -36,7 +37,7 @@ class LeadOut(Schema):
     title: str
     phone: str
     country: str
-    employees: int | None
+    employees: int | None = stored()
     segment_id: int | None
     origin: str
     contact_id: int | None
@@ -47,16 +48,16 @@ class LeadOut(Schema):
     owner_id: int | None
     team_id: int | None
     queue: str
-    score: float
-    score_reasons: list[dict]
-    win_probability: float | None
-    win_reasons: list[dict]
+    score: float = figure("leads.score")
+    score_reasons: list[dict] = figure("leads.score")
+    win_probability: float | None = figure("leads.win_probability")
+    win_reasons: list[dict] = figure("leads.win_probability")
     return_reason: str
     return_note: str
     returned_at: datetime.datetime | None
-    recycle_count: int
+    recycle_count: int = figure("leads.times_recycled")
     accepted_at: datetime.datetime | None
-    follow_up_attempts: int
+    follow_up_attempts: int = stored()
     created_at: datetime.datetime
     version: Annotated[int, Field(description="Goes up by one with every change; the lead's ETag.")]
 
@@ -70,8 +71,8 @@ class LeadIn(Schema):
     phone: Annotated[str, Field(max_length=40)] = ""
     country: Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$")] = ""
     employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
-    segment_id: int | None = None
-    account_id: int | None = None
+    segment_id: Id | None = None
+    account_id: Id | None = None
     origin: Annotated[str, Field(max_length=60)] = ""
     external_id: Annotated[str, Field(max_length=100)] = ""
 
@@ -98,8 +99,8 @@ class LeadQuery(Schema):
     q: str = ""
     state: LeadState | None = None
     queue: LeadQueue | None = None
-    owner: int | None = None
-    team: int | None = None
+    owner: Int | None = None
+    team: Int | None = None
     sort: str = "-created"
     cursor: str | None = None
     limit: Limit = 50
@@ -115,7 +116,7 @@ class ReasonIn(Schema):
 
 
 class AssignIn(Schema):
-    person_id: int
+    person_id: Id
     note: Annotated[str, Field(max_length=300)] = ""
 
 
@@ -126,7 +127,7 @@ class ConvertIn(Schema):
     ] = Decimal("0")
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
     expected_close: datetime.date | None = None
-    product_id: int | None = None
+    product_id: Id | None = None
 
 
 class TouchIn(Schema):
@@ -192,13 +193,13 @@ def _as_shown(request, response, lead_id: int, if_match: str | None, move):
 
 
 @router.get("/leads/{lead_id}", response={200: LeadOut, **ERRORS})
-def get_lead(request, response: HttpResponse, lead_id: int):
+def get_lead(request, response: HttpResponse, lead_id: Id):
     require_perm(request, "funnel.view_lead")
     return with_etag(response, lead_for(request, lead_id))
 
 
 @router.patch("/leads/{lead_id}", response={200: LeadOut, **WRITE_ERRORS})
-def update_lead(request, response: HttpResponse, lead_id: int, payload: LeadPatch, if_match: IfMatch = None):
+def update_lead(request, response: HttpResponse, lead_id: Id, payload: LeadPatch, if_match: IfMatch = None):
     """Changes only the fields sent."""
     require_perm(request, "funnel.change_lead")
     lead = lifecycle.lead_update(
@@ -213,19 +214,19 @@ def update_lead(request, response: HttpResponse, lead_id: int, payload: LeadPatc
 
 
 @router.get("/leads/{lead_id}/events", response={200: list[LeadStageEventOut], **ERRORS})
-def lead_stage_events(request, lead_id: int):
+def lead_stage_events(request, lead_id: Id):
     require_perm(request, "funnel.view_lead")
     return list(selectors.lead_events(lead_for(request, lead_id)))
 
 
 @router.get("/leads/{lead_id}/assignments", response={200: list[FunnelAssignmentOut], **ERRORS})
-def lead_assignments(request, lead_id: int):
+def lead_assignments(request, lead_id: Id):
     require_perm(request, "funnel.view_lead")
     return list(lead_for(request, lead_id).assignments.all())
 
 
 @router.post("/leads/{lead_id}/mql", response={200: LeadOut, **WRITE_ERRORS})
-def mark_mql(request, response: HttpResponse, lead_id: int, payload: ReasonIn, if_match: IfMatch = None):
+def mark_mql(request, response: HttpResponse, lead_id: Id, payload: ReasonIn, if_match: IfMatch = None):
     require_perm(request, "funnel.add_lead")
     return _as_shown(
         request,
@@ -237,7 +238,7 @@ def mark_mql(request, response: HttpResponse, lead_id: int, payload: ReasonIn, i
 
 
 @router.post("/leads/{lead_id}/accept", response={200: LeadOut, **WRITE_ERRORS})
-def accept_lead(request, response: HttpResponse, lead_id: int, if_match: IfMatch = None):
+def accept_lead(request, response: HttpResponse, lead_id: Id, if_match: IfMatch = None):
     require_perm(request, "funnel.accept_lead")
     return _as_shown(
         request,
@@ -249,7 +250,7 @@ def accept_lead(request, response: HttpResponse, lead_id: int, if_match: IfMatch
 
 
 @router.post("/leads/{lead_id}/return", response={200: LeadOut, **WRITE_ERRORS})
-def return_lead(request, response: HttpResponse, lead_id: int, payload: ReturnIn, if_match: IfMatch = None):
+def return_lead(request, response: HttpResponse, lead_id: Id, payload: ReturnIn, if_match: IfMatch = None):
     require_perm(request, "funnel.accept_lead")
     return _as_shown(
         request,
@@ -267,7 +268,7 @@ def return_lead(request, response: HttpResponse, lead_id: int, payload: ReturnIn
 
 
 @router.post("/leads/{lead_id}/qualify", response={200: LeadOut, **WRITE_ERRORS})
-def qualify_lead(request, response: HttpResponse, lead_id: int, payload: ReasonIn, if_match: IfMatch = None):
+def qualify_lead(request, response: HttpResponse, lead_id: Id, payload: ReasonIn, if_match: IfMatch = None):
     require_perm(request, "funnel.accept_lead")
     return _as_shown(
         request,
@@ -279,7 +280,7 @@ def qualify_lead(request, response: HttpResponse, lead_id: int, payload: ReasonI
 
 
 @router.post("/leads/{lead_id}/follow-ups", response={200: LeadOut, **WRITE_ERRORS})
-def log_follow_up(request, response: HttpResponse, lead_id: int, if_match: IfMatch = None):
+def log_follow_up(request, response: HttpResponse, lead_id: Id, if_match: IfMatch = None):
     require_perm(request, "funnel.change_lead")
     return _as_shown(
         request,
@@ -291,7 +292,7 @@ def log_follow_up(request, response: HttpResponse, lead_id: int, if_match: IfMat
 
 
 @router.post("/leads/{lead_id}/convert", response={200: LeadOut, **WRITE_ERRORS})
-def convert_lead(request, response: HttpResponse, lead_id: int, payload: ConvertIn, if_match: IfMatch = None):
+def convert_lead(request, response: HttpResponse, lead_id: Id, payload: ConvertIn, if_match: IfMatch = None):
     require_perm(request, "crm.add_opportunity")
     return _as_shown(
         request,
@@ -312,7 +313,7 @@ def convert_lead(request, response: HttpResponse, lead_id: int, payload: Convert
 
 
 @router.post("/leads/{lead_id}/recycle", response={200: LeadOut, **WRITE_ERRORS})
-def recycle_lead(request, response: HttpResponse, lead_id: int, payload: ReasonIn, if_match: IfMatch = None):
+def recycle_lead(request, response: HttpResponse, lead_id: Id, payload: ReasonIn, if_match: IfMatch = None):
     require_perm(request, "funnel.change_lead")
     return _as_shown(
         request,
@@ -325,7 +326,7 @@ def recycle_lead(request, response: HttpResponse, lead_id: int, payload: ReasonI
 
 @router.post("/leads/{lead_id}/disqualify", response={200: LeadOut, **WRITE_ERRORS})
 def disqualify_lead(
-    request, response: HttpResponse, lead_id: int, payload: ReasonIn, if_match: IfMatch = None
+    request, response: HttpResponse, lead_id: Id, payload: ReasonIn, if_match: IfMatch = None
 ):
     require_perm(request, "funnel.change_lead")
     return _as_shown(
@@ -340,7 +341,7 @@ def disqualify_lead(
 
 
 @router.post("/leads/{lead_id}/assign", response={200: LeadOut, **WRITE_ERRORS})
-def assign_lead(request, response: HttpResponse, lead_id: int, payload: AssignIn, if_match: IfMatch = None):
+def assign_lead(request, response: HttpResponse, lead_id: Id, payload: AssignIn, if_match: IfMatch = None):
     require_perm(request, "funnel.route_lead")
     person = get_or_404(Person, payload.person_id, "person_id")
     return _as_shown(
@@ -355,7 +356,7 @@ def assign_lead(request, response: HttpResponse, lead_id: int, payload: AssignIn
 
 
 @router.post("/leads/{lead_id}/touches", response={200: LeadOut, **ERRORS})
-def add_touch(request, lead_id: int, payload: TouchIn):
+def add_touch(request, lead_id: Id, payload: TouchIn):
     require_perm(request, "funnel.change_lead")
     lead = lead_for(request, lead_id)
     lifecycle.lead_touch_record(lead=lead, kind=payload.kind, at=payload.at, source="api")

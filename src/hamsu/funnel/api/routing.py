@@ -6,7 +6,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_figures import stored
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.crm.models import Segment
 from hamsu.directory.models import Team
 from hamsu.funnel.api.common import MoveIn, lead_for, router
@@ -19,14 +20,14 @@ from hamsu.funnel.services import routing as routing_services
 
 class RoutingRuleOut(Schema):
     id: int
-    position: int
+    position: int = stored()
     name: str
     kind: str
     segment_id: int | None
     countries: list[str]
     team_id: int | None
-    capacity: int | None
-    conditions: dict
+    capacity: int | None = stored()
+    conditions: dict = stored()
     is_active: bool
 
 
@@ -34,9 +35,9 @@ class RoutingRuleIn(Schema):
     position: Annotated[int, Field(ge=0, le=32000)] = 0
     name: Annotated[str, Field(min_length=1, max_length=120)]
     kind: RoutingRuleKind
-    segment_id: int | None = None
+    segment_id: Id | None = None
     countries: list[str] = []
-    team_id: int | None = None
+    team_id: Id | None = None
     capacity: Annotated[int, Field(ge=1, le=100000)] | None = None
     conditions: dict = {}
     is_active: bool = True
@@ -66,7 +67,7 @@ def create_routing_rule(request, payload: RoutingRuleIn):
 
 
 @router.patch("/routing-rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS})
-def update_routing_rule(request, rule_id: int, payload: RoutingRuleIn):
+def update_routing_rule(request, rule_id: Id, payload: RoutingRuleIn):
     require_perm(request, "funnel.change_routingrule")
     rule = get_or_404(RoutingRule, rule_id, "rule")
     return routing_services.routing_rule_update(
@@ -91,7 +92,7 @@ class RoutingPreviewOut(Schema):
 
 
 @router.post("/routing-rules/{rule_id}/move", response={200: RoutingRuleOut, **ERRORS})
-def move_routing_rule(request, rule_id: int, payload: MoveIn):
+def move_routing_rule(request, rule_id: Id, payload: MoveIn):
     require_perm(request, "funnel.change_routingrule")
     return routing_services.routing_rule_move(
         rule=get_or_404(RoutingRule, rule_id, "rule"),
@@ -102,7 +103,7 @@ def move_routing_rule(request, rule_id: int, payload: MoveIn):
 
 
 @router.get("/routing-preview", response={200: RoutingPreviewOut, **ERRORS})
-def preview_routing(request, lead_id: int):
+def preview_routing(request, lead_id: Id):
     """Which rule would take this lead now, and why — nothing is assigned."""
     require_perm(request, "funnel.change_routingrule")
     preview = routing_services.routing_preview(lead=lead_for(request, lead_id))

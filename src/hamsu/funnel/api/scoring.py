@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Schema
 
+from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.funnel.api.common import router
 from hamsu.funnel.services import scoring as scoring_services
@@ -14,7 +17,11 @@ class PointsIn(Schema):
     spec: dict
 
 
-@router.get("/scoring/points", response={200: dict, **ERRORS})
+# The active rule book as configured (points per field value and per touch), not figures.
+PointsSpec = Annotated[dict, stored("The active points rules, as published")]
+
+
+@router.get("/scoring/points", response={200: PointsSpec, **ERRORS})
 def get_points(request):
     require_perm(request, "funnel.view_lead")
     return scoring_services.active_points_spec().to_dict()

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.core.api_kit import ERRORS, get_or_404, require_perm
+from hamsu.core.api_figures import figure, stored
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import ValidationFailed
 from hamsu.directory.models import Team
@@ -24,7 +25,7 @@ from hamsu.funnel.services import handoff as handoff_services
 class CalendarIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     timezone: str = "UTC"
-    workdays: list[Annotated[int, Field(ge=0, le=6)]]
+    workdays: list[Annotated[int, Field(ge=0, le=6)]] = stored()
     day_start: datetime.time = datetime.time(9, 0)
     day_end: datetime.time = datetime.time(17, 0)
     holidays: list[str] = []
@@ -38,8 +39,8 @@ class CalendarOut(CalendarIn):
 
 class PolicyIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=120)]
-    team_id: int | None = None
-    calendar_id: int
+    team_id: Id | None = None
+    calendar_id: Id
     accept_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] = Decimal("8")
     follow_up_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] = Decimal("16")
     min_attempts: Annotated[int, Field(ge=0, le=100)] = 3
@@ -52,30 +53,30 @@ class PolicyOut(Schema):
     name: str
     team_id: int | None
     calendar_id: int
-    accept_within_hours: Decimal
-    follow_up_within_hours: Decimal
-    min_attempts: int
-    mql_target_per_month: int
-    acceptance_rate_target: Decimal
+    accept_within_hours: Decimal = stored()
+    follow_up_within_hours: Decimal = stored()
+    min_attempts: int = stored()
+    mql_target_per_month: int = stored()
+    acceptance_rate_target: Decimal = stored()
 
 
 class AdherenceOut(Schema):
     team: str
-    mqls: int
-    mql_target: int
-    accepted: int
-    returned: int
-    acceptance_rate: float | None
-    acceptance_target: float
-    handoffs_closed: int
-    on_time: int
-    on_time_rate: float | None
-    breaches: int
-    open_overdue: int
-    follow_up_hours_median: float | None
-    follow_up_on_time_rate: float | None
-    attempts_before_disqualify: float | None
-    min_attempts: int
+    mqls: int = figure("sla.mqls")
+    mql_target: int = figure("sla.mqls")
+    accepted: int = figure("sla.accepted_returned")
+    returned: int = figure("sla.accepted_returned")
+    acceptance_rate: float | None = figure("sla.acceptance_rate")
+    acceptance_target: float = figure("sla.acceptance_rate")
+    handoffs_closed: int = figure("sla.on_time_rate")
+    on_time: int = figure("sla.on_time_rate")
+    on_time_rate: float | None = figure("sla.on_time_rate")
+    breaches: int = figure("sla.breaches")
+    open_overdue: int = figure("sla.open_overdue")
+    follow_up_hours_median: float | None = figure("sla.follow_up")
+    follow_up_on_time_rate: float | None = figure("sla.follow_up")
+    attempts_before_disqualify: float | None = figure("sla.attempts")
+    min_attempts: int = stored()
 
 
 @router.get("/calendars", response={200: list[CalendarOut], **ERRORS})
@@ -109,8 +110,8 @@ class PolicyPatch(Patch):
     for_model = SlaPolicy
 
     name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
-    team_id: int | None = None
-    calendar_id: int | None = None
+    team_id: Id | None = None
+    calendar_id: Id | None = None
     accept_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] | None = None
     follow_up_within_hours: Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2)] | None = None
     min_attempts: Annotated[int, Field(ge=0, le=100)] | None = None
@@ -119,7 +120,7 @@ class PolicyPatch(Patch):
 
 
 @router.patch("/sla-policies/{policy_id}", response={200: PolicyOut, **ERRORS})
-def update_policy(request, policy_id: int, payload: PolicyPatch):
+def update_policy(request, policy_id: Id, payload: PolicyPatch):
     """Fields left out stay as they are; ``"team_id": null`` makes it the default policy."""
     require_perm(request, "funnel.change_slapolicy")
     policy = get_or_404(SlaPolicy, policy_id, "policy")
@@ -136,7 +137,7 @@ def update_policy(request, policy_id: int, payload: PolicyPatch):
 
 
 @router.delete("/sla-policies/{policy_id}", response={204: None, **ERRORS})
-def retire_policy(request, policy_id: int):
+def retire_policy(request, policy_id: Id):
     require_perm(request, "funnel.change_slapolicy")
     handoff_services.sla_policy_retire(
         policy=get_or_404(SlaPolicy, policy_id, "policy"), actor=request.user, via="api"

@@ -7,7 +7,7 @@ import datetime
 
 from ninja import Schema
 
-from hamsu.core.api_kit import ERRORS, get_or_404
+from hamsu.core.api_kit import ERRORS, Id, get_or_404
 from hamsu.core.errors import NotFound
 from hamsu.directory.visibility import person_of
 from hamsu.funnel import selectors
@@ -40,6 +40,6 @@ def my_tasks(request):
 
 
 @router.post("/tasks/{task_id}/done", response={200: TaskOut, **ERRORS})
-def complete_task(request, task_id: int):
+def complete_task(request, task_id: Id):
     task = get_or_404(FollowUpTask, task_id, "task")
     return engagement_services.task_complete(task=task, person=_me(request), via="api")
