@@ -143,7 +143,7 @@ def _plan(request, plan_id: Id) -> AccountPlan:
 def key_accounts(
     request,
     per_segment: Annotated[int, Field(ge=1, le=50)] = 10,
-    segment: Annotated[int | None, Field(description="Only this segment's ranking")] = None,
+    segment: Annotated[Id | None, Field(description="Only this segment's ranking")] = None,
 ):
     """The top accounts of each segment (or of one) by won revenue, then open pipeline."""
     require_perm(request, "collaboration.view_accountplan")
