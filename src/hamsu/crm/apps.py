@@ -10,13 +10,15 @@ class CrmConfig(AppConfig):
     def ready(self) -> None:
         from hamsu.core import glossary
         from hamsu.core.navigation import NavItem, register
+        from hamsu.crm.directory_coverage import CrmCoverage
         from hamsu.crm.glossary import SECTIONS, TERMS
         from hamsu.crm.index_sources import ACCOUNTS
-        from hamsu.directory import search_index
+        from hamsu.directory import coverage, search_index
 
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS)
         search_index.register(ACCOUNTS)
+        coverage.register(CrmCoverage())
 
         register(
             NavItem("crm:pipeline", _("Pipeline"), "kanban", order=10, permission="crm.view_opportunity"),

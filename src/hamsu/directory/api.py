@@ -13,8 +13,8 @@ from hamsu.core.api_figures import figure
 from hamsu.core.api_kit import ERRORS, Id, Int, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound
-from hamsu.crm.models import Account, Coverage, PersonCoverage, Product, Segment
-from hamsu.directory import selectors, services
+from hamsu.directory import coverage, selectors, services
+from hamsu.directory.coverage import PersonCoverage
 from hamsu.directory.models import Function, Person
 from hamsu.directory.visibility import person_of
 
@@ -68,7 +68,7 @@ class ProfileOut(PersonOut):
 def _coverage(person: Person) -> PersonCoverage:
     """The person's coverage, read once for the three fields that show it."""
     if "_coverage" not in person.__dict__:
-        person.__dict__["_coverage"] = Coverage.objects.of(person)
+        person.__dict__["_coverage"] = coverage.source().of(person)
     return person.__dict__["_coverage"]
 
 
@@ -157,8 +157,8 @@ def my_profile(request):
     return _me(request)
 
 
-def _records(model, ids, label):
-    found = model.objects.in_bulk(ids)
+def _records(kind, ids, label):
+    found = coverage.source().in_bulk(kind, ids)
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"Unknown {label}", errors={label: [f"No {label} with id {missing[0]}."]})
@@ -169,13 +169,13 @@ def _records(model, ids, label):
 def update_my_profile(request, payload: ProfilePatch):
     person = _me(request)
     data = payload.dict(exclude_unset=True)
-    for key, model, name in (
-        ("segment_ids", Segment, "segments"),
-        ("product_ids", Product, "products"),
-        ("account_ids", Account, "accounts_covered"),
+    for key, kind, name in (
+        ("segment_ids", "segments", "segments"),
+        ("product_ids", "products", "products"),
+        ("account_ids", "accounts", "accounts_covered"),
     ):
         if key in data:
-            data[name] = _records(model, data.pop(key) or [], key)
+            data[name] = _records(kind, data.pop(key) or [], key)
     return services.person_profile_update(person=person, actor=request.user, via="api", **data)
 
 

@@ -18,9 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hamsu.core.pagination import keyset_page
-from hamsu.crm.models import Account, Coverage, OpportunityParticipant, Product, Segment
-from hamsu.crm.stages import OPEN_STAGES
-from hamsu.directory import search_index
+from hamsu.directory import coverage, search_index
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
 
 # Candidates kept per dimension: enough to rank, few enough to stay fast at any size.
@@ -200,32 +198,25 @@ class _Collector:
             self.scores[pk] = self.scores.get(pk, 0.0) + WEIGHTS[kind]
             seen.append(Reason(kind, label))
 
+    def add_hits(self, hits) -> None:
+        for hit in hits:
+            self.add([hit.person_id], hit.kind, hit.label)
 
-def _accounts(collector: _Collector, accounts: list[Account]) -> None:
-    if not accounts:
-        return
-    by_id = {a.pk: a for a in accounts}
-    for account in accounts:
-        collector.add([account.owner_id], "account_owner", account.name)
-    covered = Coverage.objects.filter(account_id__in=by_id).values_list("account_id", "person_id")[
-        :PER_DIMENSION
-    ]
-    for account_id, person_id in covered:
-        collector.add([person_id], "account_covered", by_id[account_id].name)
-    on_deals = (
-        OpportunityParticipant.objects.filter(
-            opportunity__account_id__in=by_id, opportunity__stage__in=OPEN_STAGES
-        )
-        .values_list("opportunity__account_id", "person_id")
-        .distinct()[:PER_DIMENSION]
-    )
-    for account_id, person_id in on_deals:
-        collector.add([person_id], "deal", by_id[account_id].name)
+
+def _accounts(collector: _Collector, accounts: list) -> None:
+    if accounts:
+        collector.add_hits(coverage.source().account_hits(accounts, limit=PER_DIMENSION))
+
+
+def _covering(collector: _Collector, kind: str, records: dict[int, str]) -> None:
+    """People covering the CRM's segments or products ``records``."""
+    if records:
+        collector.add_hits(coverage.source().covering(kind, records, limit=PER_DIMENSION))
 
 
 def _m2m(collector: _Collector, through, column: str, records: dict[int, str], kind: str) -> None:
-    """People linked to ``records`` through the link table ``through`` (expertise tags,
-    the CRM's coverage), each with ``kind`` as the reason."""
+    """People linked to ``records`` through the link table ``through`` (expertise tags),
+    each with ``kind`` as the reason."""
     if not records:
         return
     rows = through.objects.filter(**{f"{column}__in": list(records)}).values_list(column, "person_id")[
@@ -235,23 +226,18 @@ def _m2m(collector: _Collector, through, column: str, records: dict[int, str], k
         collector.add([person_id], kind, records[record_id])
 
 
-def _named(term: str, *, indexed: bool) -> tuple[list[Account], list[int]]:
+def _named(term: str, *, indexed: bool) -> tuple[list, list[int]]:
     """Accounts and people whose name (or e-mail) matches ``term``.
 
     With the word index built (any real directory) this is two index range scans; a
     small or brand-new installation without it falls back to a substring scan.
     """
+    crm = coverage.source()
     if indexed:
         account_ids = search_index.match("account", term, limit=MATCHED_RECORDS)
-        accounts = list(
-            Account.objects.filter(pk__in=account_ids).only("id", "name", "owner_id").order_by("name")
-        )
+        accounts = crm.accounts(ids=account_ids, limit=MATCHED_RECORDS)
         return accounts, search_index.match("person", term, limit=PER_DIMENSION)
-    accounts = list(
-        Account.objects.filter(name__icontains=term)
-        .only("id", "name", "owner_id")
-        .order_by("name")[:MATCHED_RECORDS]
-    )
+    accounts = crm.accounts(name=term, limit=MATCHED_RECORDS)
     people = list(
         Person.objects.filter(Q(full_name__icontains=term) | Q(email__istartswith=term)).values_list(
             "pk", flat=True
@@ -263,14 +249,9 @@ def _named(term: str, *, indexed: bool) -> tuple[list[Account], list[int]]:
 def _search_term(collector: _Collector, term: str, *, indexed: bool) -> None:
     accounts, people = _named(term, indexed=indexed)
     _accounts(collector, accounts)
-    segments = dict(Segment.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
-    _m2m(collector, Coverage, "segment_id", segments, "segment")
-    products = dict(
-        Product.objects.filter(Q(name__icontains=term) | Q(code__iexact=term)).values_list("id", "name")[
-            :MATCHED_RECORDS
-        ]
-    )
-    _m2m(collector, Coverage, "product_id", products, "product")
+    crm = coverage.source()
+    _covering(collector, "segment", crm.records("segment", name=term, limit=MATCHED_RECORDS))
+    _covering(collector, "product", crm.records("product", name=term, limit=MATCHED_RECORDS))
     tags = dict(ExpertiseTag.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
     _m2m(collector, Person.expertise.through, "expertisetag_id", tags, "expertise")
     teams = dict(Team.objects.filter(name__icontains=term).values_list("id", "name")[:MATCHED_RECORDS])
@@ -309,24 +290,7 @@ def who_to_contact(
         # The whole phrase matched something: its single words would only add noise.
         if index == 0 and len(collector.scores) > before:
             break
-    if filters.account:
-        _accounts(collector, list(Account.objects.filter(pk=filters.account).only("id", "name", "owner_id")))
-    if filters.segment:
-        _m2m(
-            collector,
-            Coverage,
-            "segment_id",
-            dict(Segment.objects.filter(pk=filters.segment).values_list("id", "name")),
-            "segment",
-        )
-    if filters.product:
-        _m2m(
-            collector,
-            Coverage,
-            "product_id",
-            dict(Product.objects.filter(pk=filters.product).values_list("id", "name")),
-            "product",
-        )
+    _filtered_records(collector, filters)
     if not collector.scores:
         return []
     # Load only the best candidates (plus headroom for the filters below).
@@ -351,6 +315,17 @@ def who_to_contact(
         matches.append(Match(person, score, collector.reasons[person.pk], available))
     matches.sort(key=lambda m: (-m.score, m.person.full_name, m.person.pk))
     return matches[:limit]
+
+
+def _filtered_records(collector: _Collector, filters: SearchFilters) -> None:
+    """The account, segment or product picked in the filters counts as asked about."""
+    crm = coverage.source()
+    if filters.account:
+        _accounts(collector, crm.accounts(ids=[filters.account], limit=1))
+    if filters.segment:
+        _covering(collector, "segment", crm.records("segment", pk=filters.segment, limit=1))
+    if filters.product:
+        _covering(collector, "product", crm.records("product", pk=filters.product, limit=1))
 
 
 def _index_built() -> bool:

@@ -19,8 +19,7 @@ from hamsu.core import audit, uploads
 from hamsu.core.dates import parse_date
 from hamsu.core.errors import DomainError, PermissionDenied, ValidationFailed
 from hamsu.core.validation import check_date_range, full_clean, raise_if
-from hamsu.crm.models import Account, Coverage, Product, Segment
-from hamsu.directory import search_index
+from hamsu.directory import coverage, search_index
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
 from hamsu.directory.visibility import person_of
 
@@ -108,7 +107,7 @@ def person_profile_update(*, person: Person, actor, via: str = "", **data) -> Pe
         changes["expertise"] = sorted(t.name for t in tags)
     covered = {kind: data[name] for name, kind in COVERAGE_FIELDS.items() if name in data}
     if covered:
-        now = Coverage.objects.replace(person=person, **covered)
+        now = coverage.source().replace(person=person, **covered)
         changes.update({name: now[kind] for name, kind in COVERAGE_FIELDS.items() if kind in now})
     audit.record(actor=actor, action="update", instance=person, changes=changes, via=via)
     return person
@@ -172,12 +171,11 @@ def _choice(value: str, choices) -> str | None:
     return None
 
 
-def _by_names(model, names: list[str], field: str, label: str, errors: dict) -> list:
+def _by_names(kind: str, names: list[str], label: str, errors: dict) -> list:
+    """The CRM records of ``kind`` named in an import cell; each unknown name is an error."""
     found = []
     for name in names:
-        record = model.objects.filter(**{f"{field}__iexact": name}).first()
-        if record is None and hasattr(model, "external_id"):
-            record = model.objects.filter(external_id=name).first()
+        record = coverage.source().find(kind, name)
         if record is None:
             errors.setdefault(label, []).append(
                 _("Unknown %(what)s “%(name)s”.") % {"what": label, "name": name}
@@ -235,9 +233,9 @@ def _import_row(row: dict[str, str], *, known_emails: set[str], actor, via: str)
     manager_email = row.get("manager_email", "").lower()
     if manager_email and manager_email not in known_emails:
         errors["manager_email"] = [_("No person with e-mail %(v)s.") % {"v": manager_email}]
-    segments = _by_names(Segment, _split(row.get("segments", "")), "name", "segments", errors)
-    products = _by_names(Product, _split(row.get("products", "")), "name", "products", errors)
-    accounts = _by_names(Account, _split(row.get("accounts", "")), "name", "accounts", errors)
+    segments = _by_names("segments", _split(row.get("segments", "")), "segments", errors)
+    products = _by_names("products", _split(row.get("products", "")), "products", errors)
+    accounts = _by_names("accounts", _split(row.get("accounts", "")), "accounts", errors)
     languages = _clean_languages(_split(row.get("languages", "")), errors)
     absent_until = None
     if row.get("absent_until"):
@@ -277,7 +275,7 @@ def _import_row(row: dict[str, str], *, known_emails: set[str], actor, via: str)
     if "expertise" in row:
         person.expertise.set(expertise_tags(_split(row["expertise"])))
     given = {"segments": segments, "products": products, "accounts": accounts}
-    Coverage.objects.replace(
+    coverage.source().replace(
         person=person, **{kind: records for kind, records in given.items() if kind in row}
     )
     after = audit.snapshot(person, PROFILE_SNAPSHOT)

@@ -10,8 +10,7 @@ from hamsu.core import uploads
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import LocalDateField, apply_domain_errors
 from hamsu.core.http import int_or_none
-from hamsu.crm.models import Account, Coverage, Product, Segment
-from hamsu.directory import selectors, services
+from hamsu.directory import coverage, selectors, services
 from hamsu.directory.models import Function, Person
 from hamsu.directory.visibility import person_of
 
@@ -50,8 +49,8 @@ def people(request):
             "filters": filters,
             "function": filters.function,
             "functions": Function.choices,
-            "segments": Segment.objects.order_by("name"),
-            "products": Product.objects.filter(is_active=True).order_by("name"),
+            "segments": coverage.source().choices("segments"),
+            "products": coverage.source().choices("products", active_only=True),
         },
     )
 
@@ -68,7 +67,7 @@ def person_detail(request, pk: int):
         "directory/person.html",
         {
             "person": person,
-            "coverage": Coverage.objects.of(person),
+            "coverage": coverage.source().of(person),
             "stale": stale,
             "is_me": person_of(request.user) == person,
         },
@@ -76,6 +75,7 @@ def person_detail(request, pk: int):
 
 
 class ProfileForm(forms.Form):
+    # The coverage fields list the CRM's records, set per form in __init__.
     phone = forms.CharField(label=gettext_lazy("phone"), max_length=40, required=False)
     languages = forms.CharField(
         label=gettext_lazy("languages"),
@@ -88,27 +88,18 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Topics people can ask you about, separated by commas"),
     )
-    segments = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("segments"), queryset=Segment.objects.none(), required=False
-    )
-    products = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("products"), queryset=Product.objects.none(), required=False
-    )
+    segments = forms.ModelMultipleChoiceField(label=gettext_lazy("segments"), queryset=None, required=False)
+    products = forms.ModelMultipleChoiceField(label=gettext_lazy("products"), queryset=None, required=False)
     accounts_covered = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("accounts covered"), queryset=Account.objects.none(), required=False
+        label=gettext_lazy("accounts covered"), queryset=None, required=False
     )
 
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["segments"].queryset = Segment.objects.order_by("name")
-        self.fields["products"].queryset = Product.objects.order_by("name")
-        # Only the accounts already covered are listed; more are added through the API or import,
-        # since a select of every account would not scale.
-        covered = Coverage.objects.filter(person=person, account__isnull=False).values("account_id")
-        owned = Account.objects.filter(owner=person).values("pk")[:200]
-        self.fields["accounts_covered"].queryset = Account.objects.filter(
-            pk__in=covered
-        ) | Account.objects.filter(pk__in=owned)
+        crm = coverage.source()
+        self.fields["segments"].queryset = crm.choices("segments")
+        self.fields["products"].queryset = crm.choices("products")
+        self.fields["accounts_covered"].queryset = crm.account_choices(person)
 
     def clean_languages(self):
         return [c.strip() for c in self.cleaned_data["languages"].replace("،", ",").split(",") if c.strip()]
@@ -128,11 +119,11 @@ def my_profile(request):
         "absent_until": person.absent_until,
         "expertise": ", ".join(person.expertise.values_list("name", flat=True)),
     }
-    coverage = Coverage.objects.of(person)
+    covered = coverage.source().of(person)
     initial |= {
-        "segments": coverage.segments,
-        "products": coverage.products,
-        "accounts_covered": coverage.accounts,
+        "segments": covered.segments,
+        "products": covered.products,
+        "accounts_covered": covered.accounts,
     }
     form = ProfileForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():

@@ -3,17 +3,18 @@
 It belongs to the CRM, which sits above the directory: the directory's people know
 nothing of segments, products or accounts, and the CRM's models point down at them.
 One row per person and record covered, whatever its kind, so a person's whole coverage
-(the profile, the people API) is one query. The directory's profile pages, API and HR
-import read and replace it with ``Coverage.objects.of`` and ``Coverage.objects.replace``.
+(the profile, the people API) is one query. The directory's profile pages, API, HR
+import and search reach it through ``hamsu.directory.coverage``, which the CRM fills from
+``CrmConfig.ready()`` (``hamsu.crm.directory_coverage``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from hamsu.directory.coverage import PersonCoverage
 
 # Exactly one of the covered records is set on a row.
 _ONE_RECORD = (
@@ -24,13 +25,6 @@ _ONE_RECORD = (
 
 # The record kinds a person covers, each with the column that holds it.
 KINDS = {"segments": "segment", "products": "product", "accounts": "account"}
-
-
-@dataclass
-class PersonCoverage:
-    segments: list = field(default_factory=list)
-    products: list = field(default_factory=list)
-    accounts: list = field(default_factory=list)
 
 
 class CoverageQuerySet(models.QuerySet):
