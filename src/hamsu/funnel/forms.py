@@ -9,8 +9,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.core.company import company_settings
 from hamsu.core.dates import parse_date, to_ascii_digits
 from hamsu.core.forms import LocalDecimalField
+from hamsu.core.money import CURRENCY_CHOICES
 from hamsu.crm.models import Segment
 from hamsu.directory.models import Function, Person, Team
 from hamsu.funnel.conditions import validate_conditions
@@ -28,6 +30,25 @@ from hamsu.funnel.services.engagement import validate_actions
 class ReturnForm(forms.Form):
     reason = forms.ChoiceField(label=_("reason"), choices=ReturnReason.choices)
     note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class LeadConvertForm(forms.Form):
+    """SQL → opportunity on the lead page: the deal's name, amount and currency."""
+
+    name = forms.CharField(
+        label=_("deal name"),
+        max_length=200,
+        required=False,
+        help_text=_("Left empty, the deal is named after the lead and its company."),
+    )
+    amount = LocalDecimalField(label=_("amount"), max_digits=14, decimal_places=2, min_value=0)
+    # Only the currencies the product books deals in (an unknown code would be summed
+    # wrongly); the company's own currency comes first.
+    currency = forms.ChoiceField(label=_("currency"), choices=CURRENCY_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].initial = company_settings().base_currency
 
 
 class ReasonForm(forms.Form):

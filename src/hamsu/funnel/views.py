@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -15,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamsu.core import versioning
-from hamsu.core.dates import to_ascii_digits
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
@@ -28,6 +26,7 @@ from hamsu.funnel.forms import (
     DefinitionForm,
     FunnelEditForm,
     FunnelFiltersForm,
+    LeadConvertForm,
     ReasonForm,
     ReturnForm,
 )
@@ -188,7 +187,12 @@ def lead_list(request):
 @login_required
 @permission_required("funnel.view_lead", raise_exception=True)
 def lead_detail(request, pk: int):
-    lead = _lead_or_404(request, pk)
+    return _lead_page(request, _lead_or_404(request, pk))
+
+
+def _lead_page(request, lead: Lead, *, convert_form: LeadConvertForm | None = None):
+    if convert_form is None and lead.state == LeadState.SQL:
+        convert_form = LeadConvertForm()
     return render(
         request,
         "funnel/lead_detail.html",
@@ -200,6 +204,7 @@ def lead_detail(request, pk: int):
             "touches": lead.touches.order_by("-at")[:50],
             "return_form": ReturnForm(),
             "assign_form": AssignForm(),
+            "convert_form": convert_form,
             "now": timezone.now(),
         },
     )
@@ -428,27 +433,24 @@ def task_done(request, pk: int):
 
 @_post_action("crm.add_opportunity")
 def lead_convert(request, pk: int):
+    """Open the deal from an SQL; a bad amount or currency is shown on its field."""
     lead = _lead_or_404(request, pk)
-    raw = to_ascii_digits(request.POST.get("amount", "0")).replace(",", "").strip() or "0"
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        messages.error(request, _("Enter the amount as a number."))
-        return redirect("funnel:lead", pk=pk)
-    _act(
-        request,
-        lead,
-        lambda: lifecycle.lead_convert(
-            lead=lead,
-            actor=request.user,
-            via="ui",
-            name=request.POST.get("name", "")[:200],
-            amount=amount,
-            currency=(request.POST.get("currency") or "USD")[:3].upper(),
-        ),
-        _("Opportunity created from the lead."),
-    )
-    return redirect("funnel:lead", pk=pk)
+    form = LeadConvertForm(request.POST)
+    if form.is_valid():
+        try:
+            with versioning.expecting(lead, _shown_version(request), actor=request.user, via="ui"):
+                lifecycle.lead_convert(lead=lead, actor=request.user, via="ui", **form.cleaned_data)
+        except versioning.StaleVersion as stale:
+            # Someone changed the lead since the page was shown: it is shown as it is now.
+            messages.error(request, stale.message)
+            return redirect("funnel:lead", pk=pk)
+        except DomainError as error:
+            apply_domain_errors(form, error)
+        else:
+            messages.success(request, _("Opportunity created from the lead."))
+            return redirect("funnel:lead", pk=pk)
+    lead.refresh_from_db()
+    return _lead_page(request, lead, convert_form=form)
 
 
 @login_required
