@@ -124,7 +124,7 @@ def test_results_page_query_count_does_not_grow_with_responses(
 ):
     round_ = make_round()
     add_responses(round_, {"sales": [3] * 40, "marketing": [2] * 40})
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(22):
         selectors.round_results(round_)
 
 

@@ -151,7 +151,7 @@ def test_agenda_generation_is_a_bounded_number_of_queries(
     stalled_world, head_of_sales, django_assert_max_num_queries
 ):
     meeting = services.meeting_create(actor=head_of_sales.user, title="M", starts_at=timezone.now())
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(24):
         services.meeting_generate_agenda(meeting=meeting, actor=head_of_sales.user)
 
 
