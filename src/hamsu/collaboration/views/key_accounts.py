@@ -1,0 +1,175 @@
+"""Pages of key accounts: the list, account plans, their items, stakeholders and participation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hamsu.collaboration import forms as f
+from hamsu.collaboration import selectors, services
+from hamsu.collaboration.models import (
+    PlanItem,
+)
+from hamsu.collaboration.views._common import _flash_errors, _form_page, _submit
+from hamsu.core.errors import DomainError
+from hamsu.directory.visibility import person_of
+
+# ---------------------------------------------------------------- key accounts
+
+
+@login_required
+@permission_required("collaboration.view_accountplan", raise_exception=True)
+def key_accounts(request):
+    # A segment that is not one (a stale link, a typed id) is a field error on the form,
+    # and the table then shows every segment rather than pretending to filter.
+    form = f.KeyAccountFilterForm(request.GET or None)
+    segment = form.cleaned_data["segment"] if form.is_valid() else None
+    return render(
+        request,
+        "collaboration/key_accounts.html",
+        {
+            "form": form,
+            "ranking": selectors.top_accounts(user=request.user, segment=segment),
+            "participation": selectors.marketing_participation_summary(),
+        },
+    )
+
+
+@login_required
+@permission_required("collaboration.add_accountplan", raise_exception=True)
+def plan_create(request):
+    initial = {"sales_owner": person_of(request.user)}
+    if request.GET.get("account"):
+        initial["account"] = request.GET["account"]
+    form = f.PlanForm(request.POST or None, initial=initial)
+    done = _submit(
+        request,
+        form,
+        lambda d: services.account_plan_create(actor=request.user, via="ui", **d),
+        success=_("Joint plan created."),
+        redirect_to=lambda plan: reverse("collaboration:plan", args=[plan.pk]),
+    )
+    return done or _form_page(request, form, _("New joint account plan"))
+
+
+def _plan_or_404(request, pk: int):
+    plan = selectors.plan_detail(user=request.user, pk=pk)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+@permission_required("collaboration.view_accountplan", raise_exception=True)
+def plan_detail(request, pk: int):
+    plan = _plan_or_404(request, pk)
+    return render(
+        request,
+        "collaboration/plan.html",
+        {
+            "plan": plan,
+            "item_form": f.PlanItemForm(),
+            "stakeholder_form": f.StakeholderForm(),
+            "participation_form": f.ParticipationForm(),
+            "statuses": f.ActionStatusForm.base_fields["status"].choices,
+        },
+    )
+
+
+@login_required
+@permission_required("collaboration.change_accountplan", raise_exception=True)
+def plan_edit(request, pk: int):
+    plan = _plan_or_404(request, pk)
+    form = f.PlanEditForm(
+        request.POST or None,
+        initial={
+            "sales_owner": plan.sales_owner,
+            "marketing_owner": plan.marketing_owner,
+            "objectives": plan.objectives,
+            "status": plan.status,
+        },
+    )
+    done = _submit(
+        request,
+        form,
+        lambda d: services.account_plan_update(plan=plan, actor=request.user, via="ui", **d),
+        success=_("Plan saved."),
+        redirect_to=reverse("collaboration:plan", args=[pk]),
+    )
+    return done or _form_page(request, form, str(plan.account))
+
+
+def _plan_post(request, pk: int, form_class, call, success: str):
+    plan = _plan_or_404(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(plan, form.cleaned_data)
+            messages.success(request, success)
+        except DomainError as error:
+            _flash_errors(request, error)
+    else:
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("collaboration:plan", pk=pk)
+
+
+@login_required
+@require_POST
+@permission_required("collaboration.change_accountplan", raise_exception=True)
+def plan_item_add(request, pk: int):
+    return _plan_post(
+        request,
+        pk,
+        f.PlanItemForm,
+        lambda plan, d: services.plan_item_add(plan=plan, actor=request.user, via="ui", **d),
+        _("Added to the plan."),
+    )
+
+
+@login_required
+@require_POST
+@permission_required("collaboration.change_accountplan", raise_exception=True)
+def plan_item_status(request, pk: int):
+    item = get_object_or_404(PlanItem, pk=pk)
+    if selectors.plan_detail(user=request.user, pk=item.plan_id) is None:
+        raise Http404
+    form = f.ActionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_item_update(
+                item=item, actor=request.user, status=form.cleaned_data["status"], via="ui"
+            )
+        except DomainError as error:
+            _flash_errors(request, error)
+    return redirect("collaboration:plan", pk=item.plan_id)
+
+
+@login_required
+@require_POST
+@permission_required("collaboration.change_accountplan", raise_exception=True)
+def stakeholder_add(request, pk: int):
+    return _plan_post(
+        request,
+        pk,
+        f.StakeholderForm,
+        lambda plan, d: services.stakeholder_add(plan=plan, actor=request.user, via="ui", **d),
+        _("Stakeholder added."),
+    )
+
+
+@login_required
+@require_POST
+@permission_required("collaboration.view_accountplan", raise_exception=True)
+def participation_add(request, pk: int):
+    return _plan_post(
+        request,
+        pk,
+        f.ParticipationForm,
+        lambda plan, d: services.participation_record(plan=plan, actor=request.user, via="ui", **d),
+        _("Marketing participation recorded."),
+    )
