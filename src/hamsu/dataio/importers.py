@@ -344,9 +344,11 @@ class ProductImporter(_Keyed):
 
 
 # The contact and deal-side importers subclass _Keyed, so they are imported once it exists.
+from hamsu.dataio.importers_activities import ActivityImporter  # noqa: E402
 from hamsu.dataio.importers_contacts import ContactImporter  # noqa: E402
 from hamsu.dataio.importers_costs import CostImporter  # noqa: E402
-from hamsu.dataio.importers_deals import ActivityImporter, LeadImporter, OpportunityImporter  # noqa: E402
+from hamsu.dataio.importers_deals import OpportunityImporter  # noqa: E402
+from hamsu.dataio.importers_leads import LeadImporter  # noqa: E402
 
 IMPORTERS: dict[str, type[Importer]] = {
     "accounts": AccountImporter,
