@@ -8,7 +8,7 @@ recomputes from the raw responses and records.
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from hamsu.core.glossary import Section, Term
+from hamsu.core.glossary import Section, section_terms
 
 SECTIONS = (
     Section("alignment", _("Alignment diagnostic"), order=60),
@@ -26,10 +26,12 @@ _NOTHING_BEFORE = _(
     "while an anonymous round answered through links is still open."
 )
 
+_alignment = section_terms("alignment", counts=_RESPONSES, filters=("round",))
+
+
 TERMS = (
-    Term(
-        key="alignment.invited",
-        section="alignment",
+    _alignment(
+        "invited",
         name=_("Invited"),
         definition=_("How many people were invited to answer the round, in all and per function."),
         formula=_("count of the round's invitations; per function, those of the function"),
@@ -37,19 +39,16 @@ TERMS = (
         filters=("round", "function"),
         order=5,
     ),
-    Term(
-        key="alignment.responses",
-        section="alignment",
+    _alignment(
+        "responses",
         name=_("Responses"),
         definition=_("How many people answered the round, in all and per function."),
         formula=_("count of the round's responses; per function, count of the responses of that function"),
-        counts=_RESPONSES,
         filters=("round", "function"),
         order=10,
     ),
-    Term(
-        key="alignment.invitations",
-        section="alignment",
+    _alignment(
+        "invitations",
         name=_("Invited / answered"),
         definition=_(
             "How many people were sent a personal link to the round, and how many of those links "
@@ -57,25 +56,20 @@ TERMS = (
         ),
         formula=_("count of the round's invitations; count of those marked used"),
         counts=_("The round's invitations."),
-        filters=("round",),
         order=11,
     ),
-    Term(
-        key="alignment.left_out",
-        section="alignment",
+    _alignment(
+        "left_out",
         name=_("Answers left out"),
         definition=_(
             "Answers of a group smaller than the round's minimum group size, left out of every "
             "figure so that no one's answers can be singled out."
         ),
         formula=_("count of the responses of the groups with fewer answers than the minimum group size"),
-        counts=_RESPONSES,
-        filters=("round",),
         order=12,
     ),
-    Term(
-        key="alignment.total",
-        section="alignment",
+    _alignment(
+        "total",
         name=_("Company score"),
         definition=format_lazy(
             "{} {}",
@@ -87,13 +81,10 @@ TERMS = (
             _NOTHING_BEFORE,
         ),
         formula=_("mean over responses of (sum of the 20 ratings); always between 20 and 100"),
-        counts=_RESPONSES,
-        filters=("round",),
         order=20,
     ),
-    Term(
-        key="alignment.relationship",
-        section="alignment",
+    _alignment(
+        "relationship",
         name=_("Relationship type"),
         definition=_(
             "The stage of the relationship the company score falls in: Undefined from 20, "
@@ -101,13 +92,10 @@ TERMS = (
             "whose lower bound it has reached (59.5 is Defined, 60 is Aligned)."
         ),
         formula=_("Integrated if score ≥ 80, else Aligned if ≥ 60, else Defined if ≥ 40, else Undefined"),
-        counts=_RESPONSES,
-        filters=("round",),
         order=30,
     ),
-    Term(
-        key="alignment.confidence_interval",
-        section="alignment",
+    _alignment(
+        "confidence_interval",
         name=_("95% confidence interval"),
         definition=_(
             "Where the company score would likely fall if everyone had answered: the mean total "
@@ -115,13 +103,10 @@ TERMS = (
             "shown for a single response."
         ),
         formula=_("mean ± t(0.975, n − 1) × standard deviation of totals / √n"),
-        counts=_RESPONSES,
-        filters=("round",),
         order=40,
     ),
-    Term(
-        key="alignment.by_function",
-        section="alignment",
+    _alignment(
+        "by_function",
         name=_("Score by function"),
         definition=_(
             "The company score computed over one function's respondents only (sales, marketing, "
@@ -129,13 +114,11 @@ TERMS = (
             "the functions' scores average to the company score."
         ),
         formula=_("mean over the function's responses of (sum of the 20 ratings)"),
-        counts=_RESPONSES,
         filters=("round", "function"),
         order=50,
     ),
-    Term(
-        key="alignment.statement_mean",
-        section="alignment",
+    _alignment(
+        "statement_mean",
         name=_("Statement average"),
         definition=_(
             "How much respondents agree with one statement, from 1 (strongly disagree) to 5 "
@@ -143,13 +126,11 @@ TERMS = (
             "add up to the company score."
         ),
         formula=_("mean of the statement's ratings over the responses (of the function)"),
-        counts=_RESPONSES,
         filters=("round", "function"),
         order=60,
     ),
-    Term(
-        key="alignment.gap",
-        section="alignment",
+    _alignment(
+        "gap",
         name=_("Gap (sales − marketing)"),
         definition=_(
             "How differently the two teams see one statement: the sales average minus the "
@@ -158,8 +139,6 @@ TERMS = (
             "both sales and marketing are shown."
         ),
         formula=_("mean(sales ratings) − mean(marketing ratings); flagged when |gap| ≥ 1 and p < 0.05"),
-        counts=_RESPONSES,
-        filters=("round",),
         order=70,
     ),
 )
@@ -169,10 +148,12 @@ _KEY_ACCOUNTS = _(
     "none was won then, at any time)."
 )
 
+_evidence = section_terms("evidence", bounded=True)
+
+
 EVIDENCE = (
-    Term(
-        key="evidence.s1",
-        section="evidence",
+    _evidence(
+        "s1",
         name=_("Forecast accuracy (statement 1)"),
         definition=_(
             "How close the snapshotted forecasts of the learned-weighted method came to the "
@@ -184,12 +165,10 @@ EVIDENCE = (
         counts=_(
             "Weekly forecast snapshots of the company's periods that have ended, and the revenue won in each."
         ),
-        bounded=True,
         order=1,
     ),
-    Term(
-        key="evidence.s3",
-        section="evidence",
+    _evidence(
+        "s3",
         name=_("Marketers in key-account activities (statement 3)"),
         definition=format_lazy(
             "{} {} {}",
@@ -202,12 +181,10 @@ EVIDENCE = (
         ),
         formula=_("activities with a marketing participant / activities, on key accounts or their deals"),
         counts=_("Activities on the key accounts or on their deals, in the last 365 days."),
-        bounded=True,
         order=3,
     ),
-    Term(
-        key="evidence.s5",
-        section="evidence",
+    _evidence(
+        "s5",
         name=_("Collateral used in won deals (statement 5)"),
         definition=_(
             "The share of deals won in the last 365 days with at least one piece of marketing "
@@ -216,12 +193,10 @@ EVIDENCE = (
         ),
         formula=_("won deals with a collateral use / won deals; mean of sellers' stars"),
         counts=_("Deals won in the last 365 days; every rating given by a seller."),
-        bounded=True,
         order=5,
     ),
-    Term(
-        key="evidence.s6",
-        section="evidence",
+    _evidence(
+        "s6",
         name=_("Feedback from sales (statement 6)"),
         definition=_(
             "The share of active sellers who wrote marketing at least one feedback note in the "
@@ -229,12 +204,10 @@ EVIDENCE = (
         ),
         formula=_("active sellers with a note in 90 days / active sellers"),
         counts=_("Active people of the sales function and their feedback notes of the last 90 days."),
-        bounded=True,
         order=6,
     ),
-    Term(
-        key="evidence.s12",
-        section="evidence",
+    _evidence(
+        "s12",
         name=_("Shared metrics (statement 12)"),
         definition=_(
             "How many metrics of the scorecard's catalogue are shared by both teams, and how many "
@@ -247,10 +220,10 @@ EVIDENCE = (
         ),
         counts=_("The metric catalogue and the targets of scope “company”."),
         order=12,
+        bounded=False,
     ),
-    Term(
-        key="evidence.s13",
-        section="evidence",
+    _evidence(
+        "s13",
         name=_("Marketing on key accounts (statement 13)"),
         definition=format_lazy(
             "{} {} {}",
@@ -264,12 +237,10 @@ EVIDENCE = (
         ),
         formula=_("key accounts with any of the three / key accounts"),
         counts=_("Key accounts, their joint plans, marketing participations and deal roles."),
-        bounded=True,
         order=13,
     ),
-    Term(
-        key="evidence.s14",
-        section="evidence",
+    _evidence(
+        "s14",
         name=_("One funnel used by both teams (statement 14)"),
         definition=_(
             "Which funnel is in force (the latest published version, else the built-in default) "
@@ -280,10 +251,10 @@ EVIDENCE = (
         formula=_("count of lead stage events to MQL; count of handoffs closed as accepted or returned"),
         counts=_("Lead stage events and handoffs of the last 180 days."),
         order=14,
+        bounded=False,
     ),
-    Term(
-        key="evidence.s15",
-        section="evidence",
+    _evidence(
+        "s15",
         name=_("Funnel work by marketing (statement 15)"),
         definition=_(
             "Of the changes that make the funnel more predictable in the last 180 days — funnel "
@@ -292,12 +263,10 @@ EVIDENCE = (
         ),
         formula=_("changes by a person of a marketing function / changes by anyone with a login"),
         counts=_("Funnel versions, lead definitions and scoring specs created in the last 180 days."),
-        bounded=True,
         order=15,
     ),
-    Term(
-        key="evidence.s17",
-        section="evidence",
+    _evidence(
+        "s17",
         name=_("One revenue leader (statement 17)"),
         definition=_(
             "Whether the active heads of sales and marketing in the directory report to the same "
@@ -306,10 +275,10 @@ EVIDENCE = (
         formula=_("manager(head of sales) = manager(head of marketing), in revenue leadership"),
         counts=_("The directory's heads of sales and marketing and their managers."),
         order=17,
+        bounded=False,
     ),
-    Term(
-        key="evidence.s18",
-        section="evidence",
+    _evidence(
+        "s18",
         name=_("People moved between the teams (statement 18)"),
         definition=_(
             "Job rotations started in the last 365 days plus recorded changes of a person's "
@@ -318,10 +287,10 @@ EVIDENCE = (
         formula=_("count of rotations + count of audited function changes sales ↔ marketing"),
         counts=_("Job rotations and the directory's audit log of the last 365 days."),
         order=18,
+        bounded=False,
     ),
-    Term(
-        key="evidence.s19",
-        section="evidence",
+    _evidence(
+        "s19",
         name=_("Joint trainings and events (statement 19)"),
         definition=_(
             "Joint trainings, conferences, trade shows and workshops that started in the last 365 days."
@@ -329,5 +298,6 @@ EVIDENCE = (
         formula=_("count of joint events starting in the period"),
         counts=_("Joint events starting in the last 365 days."),
         order=19,
+        bounded=False,
     ),
 )

@@ -4,7 +4,7 @@ pages. Each entry is what ``tests/reconcile/test_campaigns_*.py`` recomputes."""
 
 from django.utils.translation import gettext_lazy as _
 
-from hamsu.core.glossary import Section, Term
+from hamsu.core.glossary import Section, Term, section_terms
 
 SECTIONS = (
     Section("closed_loop", _("Closed loop"), order=50),
@@ -15,50 +15,40 @@ SECTIONS = (
 
 _PERIOD_DEALS = _("every opportunity in the company, whoever owns it")
 
+_closed_loop = section_terms("closed_loop", counts=_PERIOD_DEALS, filters=("period",))
+
+
 CLOSED_LOOP = (
-    Term(
-        key="closed_loop.pipeline_count",
-        section="closed_loop",
+    _closed_loop(
+        "pipeline_count",
         name=_("Deals created"),
         definition=_("How many deals were opened in the period."),
         formula=_("count of opportunities with from ≤ created_at < until"),
-        counts=_PERIOD_DEALS,
-        filters=("period",),
         order=10,
     ),
-    Term(
-        key="closed_loop.pipeline_amount",
-        section="closed_loop",
+    _closed_loop(
+        "pipeline_amount",
         name=_("Pipeline created"),
         definition=_("The value of the deals opened in the period, in the company currency."),
         formula=_("sum of amount in company currency over opportunities with from ≤ created_at < until"),
-        counts=_PERIOD_DEALS,
-        filters=("period",),
         order=11,
     ),
-    Term(
-        key="closed_loop.revenue_count",
-        section="closed_loop",
+    _closed_loop(
+        "revenue_count",
         name=_("Won deals"),
         definition=_("How many deals were won in the period."),
         formula=_("count of won opportunities with from ≤ closed_at < until"),
-        counts=_PERIOD_DEALS,
-        filters=("period",),
         order=12,
     ),
-    Term(
-        key="closed_loop.revenue_amount",
-        section="closed_loop",
+    _closed_loop(
+        "revenue_amount",
         name=_("Revenue won"),
         definition=_("The value of the deals won in the period, in the company currency."),
         formula=_("sum of amount in company currency over won opportunities with from ≤ closed_at < until"),
-        counts=_PERIOD_DEALS,
-        filters=("period",),
         order=13,
     ),
-    Term(
-        key="closed_loop.sourced",
-        section="closed_loop",
+    _closed_loop(
+        "sourced",
         name=_("Marketing-sourced"),
         definition=_(
             "Deals whose source is marketing: marketing found them. Counted and summed like the "
@@ -66,13 +56,10 @@ CLOSED_LOOP = (
             "more than all deals."
         ),
         formula=_("the column's deals where source = marketing"),
-        counts=_PERIOD_DEALS,
-        filters=("period",),
         order=20,
     ),
-    Term(
-        key="closed_loop.influenced",
-        section="closed_loop",
+    _closed_loop(
+        "influenced",
         name=_("Marketing-influenced"),
         definition=_(
             "Deals whose account had at least one marketing touch in the influence window before "
@@ -87,12 +74,10 @@ CLOSED_LOOP = (
             "created_at − window ≤ touch time ≤ created_at"
         ),
         counts=_("The column's deals and their accounts' touchpoints."),
-        filters=("period",),
         order=21,
     ),
-    Term(
-        key="closed_loop.sourced_or_influenced",
-        section="closed_loop",
+    _closed_loop(
+        "sourced_or_influenced",
         name=_("Sourced or influenced"),
         definition=_(
             "Deals marketing sourced or influenced, each counted once: at least as many as either, "
@@ -100,12 +85,10 @@ CLOSED_LOOP = (
         ),
         formula=_("the column's deals that are marketing-sourced or marketing-influenced"),
         counts=_("The column's deals and their accounts' touchpoints."),
-        filters=("period",),
         order=22,
     ),
-    Term(
-        key="closed_loop.influence_window",
-        section="closed_loop",
+    _closed_loop(
+        "influence_window",
         name=_("Influence window"),
         definition=_(
             "How many days before a deal was created a marketing touch still counts as having "
@@ -115,10 +98,10 @@ CLOSED_LOOP = (
         formula=_("company setting influence_lookback_days, from 1 to 730"),
         counts=_("The company settings."),
         order=23,
+        filters=(),
     ),
-    Term(
-        key="closed_loop.marketing_spend",
-        section="closed_loop",
+    _closed_loop(
+        "marketing_spend",
         name=_("Marketing spend"),
         definition=_(
             "Everything marketing spent in the period, the same figure wherever Hamsu shows it "
@@ -129,12 +112,10 @@ CLOSED_LOOP = (
         ),
         formula=_("campaign spend + sum of the cost ledger's marketing entries whose month is in the period"),
         counts=_("Campaign cost lines and marketing cost entries."),
-        filters=("period",),
         order=30,
     ),
-    Term(
-        key="closed_loop.campaign_spend",
-        section="closed_loop",
+    _closed_loop(
+        "campaign_spend",
         name=_("Campaign spend"),
         definition=_(
             "What the campaigns cost in the period: the cost lines recorded on them, in the company "
@@ -142,12 +123,10 @@ CLOSED_LOOP = (
         ),
         formula=_("sum of amount in company currency over cost lines with period_start in the period"),
         counts=_("Cost lines of every campaign."),
-        filters=("period",),
         order=31,
     ),
-    Term(
-        key="closed_loop.other_marketing_spend",
-        section="closed_loop",
+    _closed_loop(
+        "other_marketing_spend",
         name=_("Other marketing costs"),
         definition=_(
             "Marketing costs that are no campaign's — salaries, tools, research, market entry — "
@@ -155,12 +134,10 @@ CLOSED_LOOP = (
         ),
         formula=_("marketing spend − campaign spend"),
         counts=_("Cost entries whose function is marketing."),
-        filters=("period",),
         order=32,
     ),
-    Term(
-        key="closed_loop.cost_per_mql",
-        section="closed_loop",
+    _closed_loop(
+        "cost_per_mql",
         name=_("Cost per MQL"),
         definition=_(
             "Marketing spend for each lead that became a marketing-qualified lead in the period. "
@@ -168,12 +145,10 @@ CLOSED_LOOP = (
         ),
         formula=_("marketing spend / leads that reached MQL in the period"),
         counts=_("Marketing spend and the leads' stage history."),
-        filters=("period",),
         order=40,
     ),
-    Term(
-        key="closed_loop.cost_per_sql",
-        section="closed_loop",
+    _closed_loop(
+        "cost_per_sql",
         name=_("Cost per SQL"),
         definition=_(
             "Marketing spend for each lead that became a sales-qualified lead in the period. "
@@ -181,12 +156,10 @@ CLOSED_LOOP = (
         ),
         formula=_("marketing spend / leads that reached SQL in the period"),
         counts=_("Marketing spend and the leads' stage history."),
-        filters=("period",),
         order=41,
     ),
-    Term(
-        key="closed_loop.sqls",
-        section="closed_loop",
+    _closed_loop(
+        "sqls",
         name=_("SQLs"),
         definition=_(
             "Leads that became sales-qualified leads in the period, by the funnel's one definition: "
@@ -195,22 +168,18 @@ CLOSED_LOOP = (
         ),
         formula=_("number of leads whose first arrival at SQL or a later stage falls in the period"),
         counts=_("The leads' stage history."),
-        filters=("period",),
         order=41,
     ),
-    Term(
-        key="closed_loop.cost_per_won_deal",
-        section="closed_loop",
+    _closed_loop(
+        "cost_per_won_deal",
         name=_("Cost per won deal"),
         definition=_("Marketing spend for each deal won in the period that marketing sourced or influenced."),
         formula=_("marketing spend / won deals that are sourced or influenced"),
         counts=_("Marketing spend, won opportunities and their accounts' touchpoints."),
-        filters=("period",),
         order=42,
     ),
-    Term(
-        key="closed_loop.returned",
-        section="closed_loop",
+    _closed_loop(
+        "returned",
         name=_("Revenue attributed to campaigns that spent"),
         definition=_(
             "The revenue won in the period that the chosen attribution model gives to the campaigns "
@@ -222,9 +191,8 @@ CLOSED_LOOP = (
         filters=("period", "model", "lookback"),
         order=50,
     ),
-    Term(
-        key="closed_loop.roas",
-        section="closed_loop",
+    _closed_loop(
+        "roas",
         name=_("Return on campaign spend"),
         definition=_(
             "How many times their cost the campaigns that spent in the period brought back in "
@@ -235,9 +203,8 @@ CLOSED_LOOP = (
         filters=("period", "model", "lookback"),
         order=51,
     ),
-    Term(
-        key="closed_loop.roi",
-        section="closed_loop",
+    _closed_loop(
+        "roi",
         name=_("Campaign ROI"),
         definition=_(
             "The return on campaign spend net of that spend: 0 % is break-even, 100 % doubles the "
@@ -251,10 +218,16 @@ CLOSED_LOOP = (
     ),
 )
 
+_returns = section_terms(
+    "returns",
+    counts=_("Campaign cost lines, opportunities and their accounts' touchpoints."),
+    filters=("period", "model", "lookback"),
+)
+
+
 RETURNS = (
-    Term(
-        key="returns.by_channel",
-        section="returns",
+    _returns(
+        "by_channel",
         name=_("Returns by channel"),
         definition=_(
             "One row per channel: the spend of its campaigns and the revenue and pipeline the chosen "
@@ -262,26 +235,20 @@ RETURNS = (
             "campaign spend and to all attributed revenue and pipeline."
         ),
         formula=_("per channel: spend, attributed pipeline, attributed revenue, won deals credited"),
-        counts=_("Campaign cost lines, opportunities and their accounts' touchpoints."),
-        filters=("period", "model", "lookback"),
         order=10,
     ),
-    Term(
-        key="returns.by_campaign",
-        section="returns",
+    _returns(
+        "by_campaign",
         name=_("Returns by campaign"),
         definition=_(
             "One row per campaign, and one per channel for touches that had no campaign. The rows "
             "add up to the campaign spend and to all attributed revenue and pipeline."
         ),
         formula=_("per campaign: spend, attributed pipeline, attributed revenue, won deals credited"),
-        counts=_("Campaign cost lines, opportunities and their accounts' touchpoints."),
-        filters=("period", "model", "lookback"),
         order=11,
     ),
-    Term(
-        key="returns.spend",
-        section="returns",
+    _returns(
+        "spend",
         name=_("Spend"),
         definition=_(
             "A campaign's cost lines booked in the period (by their period start); for a channel, "
@@ -294,9 +261,8 @@ RETURNS = (
         filters=("period",),
         order=20,
     ),
-    Term(
-        key="returns.attributed_revenue",
-        section="returns",
+    _returns(
+        "attributed_revenue",
         name=_("Attributed revenue"),
         definition=_(
             "The part of the revenue won in the period that the chosen model gives to the row. Each "
@@ -306,12 +272,10 @@ RETURNS = (
         ),
         formula=_("sum over won deals closed in the period of deal value × the row's share of the deal"),
         counts=_("Opportunities closed in the period and their accounts' touchpoints."),
-        filters=("period", "model", "lookback"),
         order=21,
     ),
-    Term(
-        key="returns.attributed_pipeline",
-        section="returns",
+    _returns(
+        "attributed_pipeline",
         name=_("Attributed pipeline"),
         definition=_(
             "The part of the pipeline created in the period that the chosen model gives to the row: "
@@ -319,12 +283,10 @@ RETURNS = (
         ),
         formula=_("sum over deals created in the period of deal value × the row's share of the deal"),
         counts=_("Opportunities created in the period and their accounts' touchpoints."),
-        filters=("period", "model", "lookback"),
         order=22,
     ),
-    Term(
-        key="returns.won_credit",
-        section="returns",
+    _returns(
+        "won_credit",
         name=_("Won deals (credit)"),
         definition=_(
             "How many won deals the row is credited with, in fractions: a deal shared between "
@@ -332,27 +294,22 @@ RETURNS = (
         ),
         formula=_("sum over won deals closed in the period of the row's share of the deal"),
         counts=_("Opportunities closed in the period and their accounts' touchpoints."),
-        filters=("period", "model", "lookback"),
         order=23,
     ),
-    Term(
-        key="returns.roas",
-        section="returns",
+    _returns(
+        "roas",
         name=_("Return on ad spend"),
         definition=_("Attributed revenue per unit of the row's spend; no value without spend."),
         formula=_("attributed revenue / spend"),
         counts=_("The row's attributed revenue and spend, same period."),
-        filters=("period", "model", "lookback"),
         order=24,
     ),
-    Term(
-        key="returns.roi",
-        section="returns",
+    _returns(
+        "roi",
         name=_("ROI"),
         definition=_("Attributed revenue net of the row's spend, per unit of spend; no value without spend."),
         formula=_("(attributed revenue − spend) / spend"),
         counts=_("The row's attributed revenue and spend, same period."),
-        filters=("period", "model", "lookback"),
         order=25,
     ),
 )
@@ -417,10 +374,14 @@ MODEL_RULES = {
     ),
 }
 
+_attribution = section_terms(
+    "attribution", counts=_("Deals in scope and their accounts' touchpoints."), filters=_ATTRIBUTION_FILTERS
+)
+
+
 ATTRIBUTION = (
-    Term(
-        key="attribution.deals",
-        section="attribution",
+    _attribution(
+        "deals",
         name=_("Deals in scope"),
         definition=_(
             "The deals whose credit is shared: for revenue and won deals, those closed (won or lost) "
@@ -433,9 +394,8 @@ ATTRIBUTION = (
         filters=("period",),
         order=10,
     ),
-    Term(
-        key="attribution.deals_touched",
-        section="attribution",
+    _attribution(
+        "deals_touched",
         name=_("Deals with touches"),
         definition=_(
             "Deals in scope whose account had at least one touch up to the deal's reference time and "
@@ -444,13 +404,10 @@ ATTRIBUTION = (
         formula=_(
             "count of deals in scope with a touch where reference time − lookback ≤ touch time ≤ reference time"
         ),
-        counts=_("Deals in scope and their accounts' touchpoints."),
-        filters=_ATTRIBUTION_FILTERS,
         order=11,
     ),
-    Term(
-        key="attribution.total",
-        section="attribution",
+    _attribution(
+        "total",
         name=_("Value to credit"),
         definition=_(
             "What is shared out: the revenue of the deals won among those in scope, the pipeline of "
@@ -461,36 +418,29 @@ ATTRIBUTION = (
         filters=("period",),
         order=12,
     ),
-    Term(
-        key="attribution.coverage",
-        section="attribution",
+    _attribution(
+        "coverage",
         name=_("Share with touches to credit"),
         definition=_(
             "The part of the value whose deals had touches to give it to; the rest is not given to "
             "any channel or campaign."
         ),
         formula=_("value of deals with touches / value of deals in scope"),
-        counts=_("Deals in scope and their accounts' touchpoints."),
-        filters=_ATTRIBUTION_FILTERS,
         bounded=True,
         order=13,
     ),
-    Term(
-        key="attribution.value_touched",
-        section="attribution",
+    _attribution(
+        "value_touched",
         name=_("Value with touches to credit"),
         definition=_(
             "The part of the value to credit whose deals had at least one touch in the lookback: "
             "exactly what every model shares out. Never more than the value to credit."
         ),
         formula=_("sum of the value of the deals in scope that have a touch in the lookback"),
-        counts=_("Deals in scope and their accounts' touchpoints."),
-        filters=_ATTRIBUTION_FILTERS,
         order=13,
     ),
-    Term(
-        key="attribution.credit",
-        section="attribution",
+    _attribution(
+        "credit",
         name=_("Credit by model"),
         definition=_(
             "For each model, the value each channel or campaign is given. Every model shares out "
@@ -498,13 +448,11 @@ ATTRIBUTION = (
             "the shares of each deal add up to that deal."
         ),
         formula=_("per channel or campaign: sum over deals of deal value × the model's share of the deal"),
-        counts=_("Deals in scope and their accounts' touchpoints."),
         filters=(*_ATTRIBUTION_FILTERS, "model", "channel", "campaign"),
         order=14,
     ),
-    Term(
-        key="attribution.spread",
-        section="attribution",
+    _attribution(
+        "spread",
         name=_("Spread across models"),
         definition=_(
             "The lowest and the highest credit any model gives the row: where they are close, the "
@@ -512,7 +460,6 @@ ATTRIBUTION = (
         ),
         formula=_("min and max over the models of the row's credit"),
         counts=_("The credit of every model that ran."),
-        filters=_ATTRIBUTION_FILTERS,
         order=15,
     ),
     *(
@@ -528,9 +475,8 @@ ATTRIBUTION = (
         )
         for index, (model, (name, definition, formula)) in enumerate(MODEL_RULES.items())
     ),
-    Term(
-        key="attribution.touch_share",
-        section="attribution",
+    _attribution(
+        "touch_share",
         name=_("Touch's share"),
         definition=_(
             "The part of the deal the model gives one touch; the shares of a deal's touches add up to 100 %."
@@ -541,9 +487,8 @@ ATTRIBUTION = (
         bounded=True,
         order=40,
     ),
-    Term(
-        key="attribution.touch_credit",
-        section="attribution",
+    _attribution(
+        "touch_credit",
         name=_("Touch's credit"),
         definition=_(
             "The deal's value times the touch's share: what that touch's channel or campaign is given."
@@ -553,9 +498,8 @@ ATTRIBUTION = (
         filters=("model", "lookback"),
         order=41,
     ),
-    Term(
-        key="attribution.deal_value",
-        section="attribution",
+    _attribution(
+        "deal_value",
         name=_("Deal's value to credit"),
         definition=_(
             "What one deal brings to share out: its amount in the company currency for revenue "
@@ -568,20 +512,20 @@ ATTRIBUTION = (
     ),
 )
 
+_campaigns = section_terms("campaigns", counts=_("Touchpoints."), filters=("campaign", "channel"))
+
+
 CAMPAIGNS = (
-    Term(
-        key="campaigns.spend",
-        section="campaigns",
+    _campaigns(
+        "spend",
         name=_("Campaign spend to date"),
         definition=_("Everything recorded as spent on the campaign so far, in the company currency."),
         formula=_("sum of amount in company currency over all the campaign's cost lines"),
         counts=_("The campaign's cost lines."),
-        filters=("campaign", "channel"),
         order=10,
     ),
-    Term(
-        key="campaigns.cost_line_base",
-        section="campaigns",
+    _campaigns(
+        "cost_line_base",
         name=_("Cost line in the company currency"),
         definition=_(
             "A cost line's amount converted to the company currency at the rate stored when it was recorded."
@@ -589,43 +533,38 @@ CAMPAIGNS = (
         formula=_("amount × rate to the company currency"),
         counts=_("One cost line."),
         order=11,
+        filters=(),
     ),
-    Term(
-        key="campaigns.touches",
-        section="campaigns",
+    _campaigns(
+        "touches",
         name=_("Touches"),
         definition=_("How many touchpoints are linked to the campaign, on anyone's accounts."),
         formula=_("count of touchpoints whose campaign is this one"),
-        counts=_("Touchpoints."),
-        filters=("campaign", "channel"),
         order=20,
     ),
-    Term(
-        key="campaigns.touches_by_kind",
-        section="campaigns",
+    _campaigns(
+        "touches_by_kind",
         name=_("Touches by kind"),
         definition=_(
             "The campaign's touches counted by kind (ad click, form fill, webinar …); they add up to its touches."
         ),
         formula=_("count of the campaign's touchpoints per kind"),
-        counts=_("Touchpoints."),
         filters=("campaign",),
         order=21,
     ),
 )
 
 CAMPAIGNS += (
-    Term(
-        key="campaigns.account_touches",
-        section="campaigns",
+    _campaigns(
+        "account_touches",
         name=_("Touches of a deal's account"),
         definition=_(
             "On a deal's page, how many touchpoints its account has had, at any time and through "
             "any channel (its contacts' touches carry the account); shown as 1,000+ beyond a thousand."
         ),
         formula=_("count of touchpoints whose account is the deal's account, up to 1,000"),
-        counts=_("Touchpoints."),
         order=30,
+        filters=(),
     ),
 )
 

@@ -7,7 +7,7 @@ recomputes from the raw deals, stage events, feedback, action items and collater
 
 from django.utils.translation import gettext_lazy as _
 
-from hamsu.core.glossary import Section, Term
+from hamsu.core.glossary import Section, section_terms
 
 SECTIONS = (
     Section("agenda", _("Meeting agenda"), order=65),
@@ -24,10 +24,15 @@ _OPEN_DEALS = _(
     "when the agenda was generated."
 )
 
+_agenda = section_terms("agenda", counts=_SINCE, filters=("team",))
+
+
+_together = section_terms("together")
+
+
 TERMS = (
-    Term(
-        key="agenda.big_deals",
-        section="agenda",
+    _agenda(
+        "big_deals",
         name=_("Big opportunities"),
         definition=_(
             "Open deals worth at least the company's big-deal threshold (in the company "
@@ -35,12 +40,10 @@ TERMS = (
         ),
         formula=_("count and sum of amount in company currency of open deals with amount ≥ threshold"),
         counts=_OPEN_DEALS,
-        filters=("team",),
         order=10,
     ),
-    Term(
-        key="agenda.at_risk",
-        section="agenda",
+    _agenda(
+        "at_risk",
         name=_("Deals at risk"),
         definition=_(
             "Open deals that have sat in their stage more than 1.5 times the usual time. The "
@@ -50,12 +53,10 @@ TERMS = (
         ),
         formula=_("open deals with now − stage changed > 1.5 × max(median days in stage, 1)"),
         counts=_OPEN_DEALS,
-        filters=("team",),
         order=20,
     ),
-    Term(
-        key="agenda.sla",
-        section="agenda",
+    _agenda(
+        "sla",
         name=_("SLA breaches"),
         definition=_(
             "Where either side broke the handoff agreement, per sales team: sales answered "
@@ -67,37 +68,30 @@ TERMS = (
             "per team: handoffs closed − closed on time, open past due; MQLs < committed; "
             "acceptance rate < committed"
         ),
-        counts=_SINCE,
-        filters=("team",),
         order=30,
     ),
-    Term(
-        key="agenda.lead_quality",
-        section="agenda",
+    _agenda(
+        "lead_quality",
         name=_("Lead-quality complaints"),
         definition=_(
             "Feedback notes in which a seller flagged that the lead marketing sent was not ready for sales."
         ),
         formula=_("count of feedback notes marked as a lead-quality complaint"),
-        counts=_SINCE,
-        filters=("team",),
         order=40,
     ),
-    Term(
-        key="agenda.themes",
-        section="agenda",
+    _agenda(
+        "themes",
         name=_("New feedback themes"),
         definition=_(
             "Themes of the feedback digests built since the previous meeting that marketing has "
             "not yet acted on or declined; the number beside each is how many notes it groups."
         ),
         formula=_("themes of digests created in the period whose status is new"),
-        counts=_SINCE,
         order=50,
+        filters=(),
     ),
-    Term(
-        key="agenda.open_actions",
-        section="agenda",
+    _agenda(
+        "open_actions",
         name=_("Open action items"),
         definition=_(
             "Action items of earlier meetings still open or in progress: of the earlier meetings "
@@ -107,28 +101,26 @@ TERMS = (
         formula=_("action items with status open or in progress, raised in an earlier meeting"),
         counts=_("Action items of the earlier meetings of the series (or of the attendees)."),
         order=60,
+        filters=(),
     ),
-    Term(
-        key="together.collateral_uses",
-        section="together",
+    _together(
+        "collateral_uses",
         name=_("Deals using it"),
         definition=_("How many deals a seller attached this piece of collateral to."),
         formula=_("count of deals with the piece attached"),
         counts=_("Attachments of the piece to deals, whatever their stage."),
         order=10,
     ),
-    Term(
-        key="together.collateral_rating",
-        section="together",
+    _together(
+        "collateral_rating",
         name=_("Rating"),
         definition=_("The mean of the stars (1 to 5) people gave the piece, and how many rated it."),
         formula=_("mean of stars over the piece's ratings; count of ratings"),
         counts=_("Ratings of the piece, one per person."),
         order=20,
     ),
-    Term(
-        key="together.collateral_win_rate",
-        section="together",
+    _together(
+        "collateral_win_rate",
         name=_("Win rate"),
         definition=_(
             "Of the closed deals the piece was attached to, the share that were won. Open deals "
@@ -139,9 +131,8 @@ TERMS = (
         bounded=True,
         order=30,
     ),
-    Term(
-        key="together.digest_notes",
-        section="together",
+    _together(
+        "digest_notes",
         name=_("Notes and themes of a digest"),
         definition=_(
             "How many feedback notes of the digest's period the digest grouped, and into how "
@@ -152,18 +143,16 @@ TERMS = (
         filters=("period",),
         order=40,
     ),
-    Term(
-        key="together.theme_size",
-        section="together",
+    _together(
+        "theme_size",
         name=_("Notes in a theme"),
         definition=_("How many feedback notes were grouped into one theme of a digest."),
         formula=_("count of the notes assigned to the theme"),
         counts=_("The digest's feedback notes."),
         order=46,
     ),
-    Term(
-        key="together.plans_with_marketing",
-        section="together",
+    _together(
+        "plans_with_marketing",
         name=_("Plans marketing took part in"),
         definition=_(
             "Of all joint account plans, how many have at least one recorded marketing "
@@ -173,9 +162,8 @@ TERMS = (
         counts=_("Joint account plans and their marketing participations."),
         order=50,
     ),
-    Term(
-        key="together.participations",
-        section="together",
+    _together(
+        "participations",
         name=_("Marketing participations"),
         definition=_(
             "How many times marketing took part in a joint account plan (planning, a sales call, "
@@ -186,9 +174,8 @@ TERMS = (
         filters=("period",),
         order=51,
     ),
-    Term(
-        key="together.account_revenue",
-        section="together",
+    _together(
+        "account_revenue",
         name=_("Revenue (won) and potential (open)"),
         definition=_(
             "Per account of a segment: the value of its won deals and of its open deals, in the "
@@ -199,18 +186,16 @@ TERMS = (
         filters=("segment",),
         order=60,
     ),
-    Term(
-        key="together.event_mix",
-        section="together",
+    _together(
+        "event_mix",
         name=_("Sales and marketing at an event"),
         definition=_("How many of the event's participants are sellers, and how many are marketers."),
         formula=_("count of participants of the sales function; of a marketing function"),
         counts=_("The event's participants."),
         order=70,
     ),
-    Term(
-        key="together.deal_feedback",
-        section="together",
+    _together(
+        "deal_feedback",
         name=_("Feedback given on a deal"),
         definition=_(
             "On a deal's page, how many feedback notes were written about the deal that you may "
@@ -220,9 +205,8 @@ TERMS = (
         counts=_("Feedback notes linked to the deal."),
         order=80,
     ),
-    Term(
-        key="together.unread",
-        section="together",
+    _together(
+        "unread",
         name=_("Unread notifications"),
         definition=_(
             'How many of the notifications sent to you you have not read yet; "Mark all as read" '

@@ -15,6 +15,7 @@ app above it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -77,6 +78,22 @@ class Term:
 
     def filter_labels(self) -> list[Promise]:
         return [FILTERS[f] for f in self.filters]
+
+
+def section_terms(section: str, **shared) -> Callable[..., Term]:
+    """A maker of the terms of one section that share some fields (what they count, the
+    filters that narrow them), so that each entry says only what is its own:
+
+        closed_loop = section_terms("closed_loop", counts=DEALS, filters=("period",))
+        closed_loop("pipeline_count", name=…, definition=…, formula=…, order=10)
+
+    is ``Term(key="closed_loop.pipeline_count", section="closed_loop", counts=DEALS,
+    filters=("period",), …)``; a field given to the entry overrides the shared one."""
+
+    def make(figure: str, **own) -> Term:
+        return Term(key=f"{section}.{figure}", section=section, **(shared | own))
+
+    return make
 
 
 _SECTIONS: dict[str, Section] = {}

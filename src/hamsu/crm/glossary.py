@@ -2,24 +2,24 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from hamsu.core.glossary import Section, Term
+from hamsu.core.glossary import Section, section_terms
 
 SECTIONS = (Section("pipeline", _("Pipeline"), order=10),)
 
+_pipeline = section_terms("pipeline", filters=("team", "seller", "segment", "product"))
+
+
 TERMS = (
-    Term(
-        key="pipeline.open_count",
-        section="pipeline",
+    _pipeline(
+        "open_count",
         name=_("Open opportunities"),
         definition=_("How many deals you can see are still open: not won and not lost."),
         formula=_("count of opportunities whose stage is an open stage"),
         counts=_("Opportunities visible to you (your own, your teams' or all, by your role)."),
-        filters=("team", "seller", "segment", "product"),
         order=10,
     ),
-    Term(
-        key="pipeline.open_amount",
-        section="pipeline",
+    _pipeline(
+        "open_amount",
         name=_("Open pipeline"),
         definition=_(
             "The value of the open deals you can see, in the company currency: each deal's amount "
@@ -27,12 +27,10 @@ TERMS = (
         ),
         formula=_("sum of amount in company currency over open opportunities"),
         counts=_("Opportunities visible to you whose stage is an open stage."),
-        filters=("team", "seller", "segment", "product"),
         order=20,
     ),
-    Term(
-        key="pipeline.stage_count",
-        section="pipeline",
+    _pipeline(
+        "stage_count",
         name=_("Deals in the stage"),
         definition=_(
             "On the pipeline board, how many of the open deals you can see are in each stage, "
@@ -43,9 +41,8 @@ TERMS = (
         filters=("team", "seller", "segment", "source"),
         order=30,
     ),
-    Term(
-        key="pipeline.stage_amount",
-        section="pipeline",
+    _pipeline(
+        "stage_amount",
         name=_("Value in the stage"),
         definition=_(
             "On the pipeline board, the value of the open deals in each stage, in the company "
@@ -56,9 +53,8 @@ TERMS = (
         filters=("team", "seller", "segment", "source"),
         order=40,
     ),
-    Term(
-        key="pipeline.gross_profit",
-        section="pipeline",
+    _pipeline(
+        "gross_profit",
         name=_("Gross profit"),
         definition=_(
             "What a deal leaves after the cost of what it sells: its amount in the company "
@@ -68,5 +64,6 @@ TERMS = (
         formula=_("amount in company currency − quantity × unit cost in company currency"),
         counts=_("The one opportunity, with its product."),
         order=50,
+        filters=(),
     ),
 )

@@ -6,7 +6,7 @@ recomputes from the raw leads, deals, stage events and handoffs.
 
 from django.utils.translation import gettext_lazy as _
 
-from hamsu.core.glossary import Section, Term
+from hamsu.core.glossary import Section, section_terms
 
 SECTIONS = (
     Section("funnel", _("The shared funnel"), order=20),
@@ -21,23 +21,34 @@ _COHORT = _(
     "the last 90 days, year or two years, or at any time — of the chosen team and segment."
 )
 
+_capture = section_terms("capture")
+
+
+_funnel = section_terms("funnel", counts=_COHORT, filters=("period", "team", "segment"))
+
+
+_leads = section_terms("leads")
+
+
+_rules = section_terms("rules")
+
+
+_sla = section_terms("sla", counts=_("Handoffs opened in the period, by team."), filters=("period",))
+
+
 TERMS = (
-    Term(
-        key="funnel.now",
-        section="funnel",
+    _funnel(
+        "now",
         name=_("Now"),
         definition=_(
             "How many of the cohort are in this stage today: leads whose state, or deals whose "
             "stage, is one the stage counts."
         ),
         formula=_("count of the cohort whose current state is one of the stage's counted states"),
-        counts=_COHORT,
-        filters=("period", "team", "segment"),
         order=10,
     ),
-    Term(
-        key="funnel.reached",
-        section="funnel",
+    _funnel(
+        "reached",
         name=_("Reached"),
         definition=_(
             "How many of the cohort got at least this far down the path: to this stage or any "
@@ -51,13 +62,10 @@ TERMS = (
             "count of the cohort whose deepest state (current state or any stage event) is this "
             "stage or a later one of the path"
         ),
-        counts=_COHORT,
-        filters=("period", "team", "segment"),
         order=20,
     ),
-    Term(
-        key="funnel.conversion",
-        section="funnel",
+    _funnel(
+        "conversion",
         name=_("Converts to next"),
         definition=_(
             "Of the cohort that reached this stage, the share that reached the next step of the "
@@ -68,15 +76,12 @@ TERMS = (
             "stage is not measured."
         ),
         formula=_("reached(next step of the path) / reached(this stage)"),
-        counts=_COHORT,
-        filters=("period", "team", "segment"),
         bounded=True,
         order=30,
     ),
     # ------------------------------------------------------------ the two-sided SLA
-    Term(
-        key="sla.mqls",
-        section="sla",
+    _sla(
+        "mqls",
         name=_("MQLs / target"),
         definition=_(
             "Handoffs to the sales team opened in the period (one per time a lead became an "
@@ -86,24 +91,19 @@ TERMS = (
         counts=_(
             "Handoffs opened in the period, by the team they were routed to (the team's policy, else the default)."
         ),
-        filters=("period",),
         order=10,
     ),
-    Term(
-        key="sla.accepted_returned",
-        section="sla",
+    _sla(
+        "accepted_returned",
         name=_("Accepted / returned"),
         definition=_(
             "Of the handoffs opened in the period, how many sales accepted and how many it returned."
         ),
         formula=_("count of handoffs with status accepted; count with status returned"),
-        counts=_("Handoffs opened in the period, by team."),
-        filters=("period",),
         order=20,
     ),
-    Term(
-        key="sla.acceptance_rate",
-        section="sla",
+    _sla(
+        "acceptance_rate",
         name=_("Acceptance rate / target"),
         definition=_(
             "Of the handoffs sales has answered (accepted or returned), the share it accepted; "
@@ -111,13 +111,11 @@ TERMS = (
         ),
         formula=_("accepted / (accepted + returned) × 100"),
         counts=_("Handoffs opened in the period and answered, by team."),
-        filters=("period",),
         bounded=True,
         order=30,
     ),
-    Term(
-        key="sla.on_time_rate",
-        section="sla",
+    _sla(
+        "on_time_rate",
         name=_("Answered in time"),
         definition=_(
             "Of the handoffs sales answered, the share answered by their deadline (the SLA's "
@@ -125,35 +123,28 @@ TERMS = (
         ),
         formula=_("handoffs answered by their deadline ÷ handoffs answered × 100"),
         counts=_("Handoffs opened in the period and answered (accepted or returned), by team."),
-        filters=("period",),
         bounded=True,
         order=40,
     ),
-    Term(
-        key="sla.breaches",
-        section="sla",
+    _sla(
+        "breaches",
         name=_("Breaches"),
         definition=_("Handoffs that passed their deadline unanswered and were escalated to the manager."),
         formula=_("count of handoffs opened in the period with an escalation time"),
-        counts=_("Handoffs opened in the period, by team."),
-        filters=("period",),
         order=50,
     ),
-    Term(
-        key="sla.open_overdue",
-        section="sla",
+    _sla(
+        "open_overdue",
         name=_("Overdue now"),
         definition=_(
             "Handoffs still waiting for an answer whose deadline has passed, at the moment you look."
         ),
         formula=_("number of handoffs opened in the period, still unanswered, whose deadline is before now"),
         counts=_("Open handoffs opened in the period, by team."),
-        filters=("period",),
         order=60,
     ),
-    Term(
-        key="sla.follow_up",
-        section="sla",
+    _sla(
+        "follow_up",
         name=_("First follow-up"),
         definition=_(
             "For accepted leads that have been followed up: the median business hours from "
@@ -165,12 +156,10 @@ TERMS = (
             "within the policy's hours ÷ followed up × 100"
         ),
         counts=_("Accepted handoffs opened in the period whose lead has a first follow-up, by team."),
-        filters=("period",),
         order=70,
     ),
-    Term(
-        key="sla.attempts",
-        section="sla",
+    _sla(
+        "attempts",
         name=_("Attempts before returning / minimum"),
         definition=_(
             "How many follow-up attempts sales made, on average, before returning a lead, "
@@ -178,13 +167,11 @@ TERMS = (
         ),
         formula=_("mean of the lead's follow-up attempts over returned handoffs"),
         counts=_("Returned handoffs opened in the period, by team."),
-        filters=("period",),
         order=80,
     ),
     # ------------------------------------------------------------ leads and queues
-    Term(
-        key="leads.handoff_due",
-        section="leads",
+    _leads(
+        "handoff_due",
         name=_("Time left to answer"),
         definition=_(
             "For an MQL waiting for sales: the time until its open handoff's deadline, or how "
@@ -194,9 +181,8 @@ TERMS = (
         counts=_("The lead's open handoff."),
         order=10,
     ),
-    Term(
-        key="leads.queue",
-        section="leads",
+    _leads(
+        "queue",
         name=_("Handoff queue"),
         definition=_(
             "MQLs not yet accepted or returned that you may route: your teams' (everyone's for "
@@ -206,9 +192,8 @@ TERMS = (
         counts=_("Leads in state MQL."),
         order=20,
     ),
-    Term(
-        key="leads.list",
-        section="leads",
+    _leads(
+        "list",
         name=_("Leads"),
         definition=_("The leads you can see that match the search and filters."),
         formula=_("leads visible to you matching the name, e-mail or company, the state and the queue"),
@@ -216,9 +201,8 @@ TERMS = (
         filters=("state", "owner", "team"),
         order=30,
     ),
-    Term(
-        key="leads.score",
-        section="leads",
+    _leads(
+        "score",
         name=_("Lead score"),
         definition=_(
             "Points for fit and engagement from the scoring rules in force; engagement points "
@@ -230,9 +214,8 @@ TERMS = (
         counts=_("The lead and its touches."),
         order=40,
     ),
-    Term(
-        key="leads.times_recycled",
-        section="leads",
+    _leads(
+        "times_recycled",
         name=_("Times recycled"),
         definition=_(
             "How many times the lead went back to marketing: returned by sales (to nurture or "
@@ -242,9 +225,8 @@ TERMS = (
         counts=_("The lead."),
         order=50,
     ),
-    Term(
-        key="leads.win_probability",
-        section="leads",
+    _leads(
+        "win_probability",
         name=_("Chance of winning"),
         definition=_(
             "The predictive model's estimate that this lead becomes a won deal, learned from "
@@ -255,27 +237,24 @@ TERMS = (
         bounded=True,
         order=60,
     ),
-    Term(
-        key="capture.received",
-        section="capture",
+    _capture(
+        "received",
         name=_("Received, last 30 days"),
         definition=_("Submissions the form received in the last 30 days, whatever became of them."),
         formula=_("count of the form's submissions created in the last 30 days"),
         counts=_("Web-form submissions (one per request)."),
         order=10,
     ),
-    Term(
-        key="capture.pending",
-        section="capture",
+    _capture(
+        "pending",
         name=_("Waiting for the worker"),
         definition=_("Submissions stored and not yet turned into a lead."),
         formula=_("count of the form's submissions with status pending"),
         counts=_("Web-form submissions (one per request), at any age."),
         order=20,
     ),
-    Term(
-        key="capture.failed",
-        section="capture",
+    _capture(
+        "failed",
         name=_("Failed submissions"),
         definition=_(
             "Submissions that could not become a lead, kept with the reason until someone "
@@ -286,9 +265,8 @@ TERMS = (
         counts=_("Web-form submissions and batch rows, at any age."),
         order=30,
     ),
-    Term(
-        key="rules.firings",
-        section="rules",
+    _rules(
+        "firings",
         name=_("Firings"),
         definition=_(
             "How many times a rule of engagement has fired: once per deal each time the deal "
@@ -298,9 +276,8 @@ TERMS = (
         counts=_("Firings of the rule, at any age."),
         order=10,
     ),
-    Term(
-        key="rules.calendar_policies",
-        section="rules",
+    _rules(
+        "calendar_policies",
         name=_("Policies using a calendar"),
         definition=_("How many SLA policies count their deadlines in this business-hours calendar."),
         formula=_("count of SLA policies whose calendar is this one"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from hamsu.core.glossary import Section, Term
+from hamsu.core.glossary import Section, Term, section_terms
 
 SECTIONS = (
     Section("scorecard", _("Scorecard: the number, the forecast and the funnel"), order=40),
@@ -32,10 +32,12 @@ _SNAPSHOTS = _("The weekly forecast snapshots of periods that have ended, and th
 _CALLS = _("Sellers' forecast calls for the period, a manager's override replacing the seller's figure.")
 _LEADS = _("Leads and their stage events.")
 
+_scorecard = section_terms("scorecard", counts=_DEALS, filters=("period",))
+
+
 TERMS = (
-    Term(
-        key="scorecard.target",
-        section="scorecard",
+    _scorecard(
+        "target",
         name=_("The number (target)"),
         definition=_(
             "The revenue target set for the period and the scope the filters name: the company's "
@@ -48,9 +50,8 @@ TERMS = (
         filters=("period", "team", "segment", "product", "seller"),
         order=10,
     ),
-    Term(
-        key="scorecard.won",
-        section="scorecard",
+    _scorecard(
+        "won",
         name=_("Won so far"),
         definition=_(
             "Revenue of the deals won in the period: each deal counts once, in the fiscal month it "
@@ -58,13 +59,11 @@ TERMS = (
             "seller or per segment adds up to the company's."
         ),
         formula=_("sum of the value of deals whose first move to Won falls in the period"),
-        counts=_DEALS,
         filters=ALL,
         order=20,
     ),
-    Term(
-        key="scorecard.open_pipeline",
-        section="scorecard",
+    _scorecard(
+        "open_pipeline",
         name=_("Open pipeline now"),
         definition=_(
             "The value of the deals open now (in an open stage) that match the filters. It does not "
@@ -75,9 +74,8 @@ TERMS = (
         filters=DIMENSIONS,
         order=30,
     ),
-    Term(
-        key="scorecard.forecast",
-        section="scorecard",
+    _scorecard(
+        "forecast",
         name=_("Forecast (median)"),
         definition=_(
             "The middle outcome of the learned forecast of the revenue won in the period: half the "
@@ -96,9 +94,8 @@ TERMS = (
         filters=ALL,
         order=40,
     ),
-    Term(
-        key="scorecard.forecast_range",
-        section="scorecard",
+    _scorecard(
+        "forecast_range",
         name=_("Forecast range (P10–P90)"),
         definition=_(
             "Eight outcomes in ten of the same learned forecast fall between these two figures: one "
@@ -111,9 +108,8 @@ TERMS = (
         filters=ALL,
         order=50,
     ),
-    Term(
-        key="scorecard.forecast_expected",
-        section="scorecard",
+    _scorecard(
+        "forecast_expected",
         name=_("Expected value (learned weighted forecast)"),
         definition=_(
             "The mean of the same learned forecast: won so far, plus each open deal's value times "
@@ -128,9 +124,8 @@ TERMS = (
         filters=ALL,
         order=60,
     ),
-    Term(
-        key="scorecard.forecast_default",
-        section="scorecard",
+    _scorecard(
+        "forecast_default",
         name=_("Weighted pipeline (CRM stage probabilities)"),
         definition=_(
             "The forecast a CRM gives by default: won so far, plus each open deal's value times its "
@@ -142,9 +137,8 @@ TERMS = (
         filters=ALL,
         order=70,
     ),
-    Term(
-        key="scorecard.call_commit",
-        section="scorecard",
+    _scorecard(
+        "call_commit",
         name=_("Commit"),
         definition=_("What the sellers commit to winning in the period, added up."),
         formula=_("sum of each call's commit (the manager's, where overridden)"),
@@ -152,9 +146,8 @@ TERMS = (
         filters=("period", "team", "seller"),
         order=80,
     ),
-    Term(
-        key="scorecard.call_best_case",
-        section="scorecard",
+    _scorecard(
+        "call_best_case",
         name=_("Best case"),
         definition=_("What the sellers could win in the period if things go well, added up."),
         formula=_("sum of each call's best case (the manager's, where overridden)"),
@@ -162,9 +155,8 @@ TERMS = (
         filters=("period", "team", "seller"),
         order=90,
     ),
-    Term(
-        key="scorecard.call_override",
-        section="scorecard",
+    _scorecard(
+        "call_override",
         name=_("Manager's commit and best case"),
         definition=_(
             "A manager's figure for one seller's call; where set, it replaces the seller's in every "
@@ -175,9 +167,8 @@ TERMS = (
         filters=("period", "team", "seller"),
         order=100,
     ),
-    Term(
-        key="scorecard.call_count",
-        section="scorecard",
+    _scorecard(
+        "call_count",
         name=_("Calls in the roll-up"),
         definition=_(
             "How many sellers' calls the commit and best case add up, and how many of those a "
@@ -188,9 +179,8 @@ TERMS = (
         filters=("period", "team", "seller"),
         order=101,
     ),
-    Term(
-        key="scorecard.accuracy_wape",
-        section="scorecard",
+    _scorecard(
+        "accuracy_wape",
         name=_("WAPE (weighted absolute percentage error)"),
         definition=_(
             "How far the weekly forecasts of ended periods were from what was then won, weighted by "
@@ -201,9 +191,8 @@ TERMS = (
         filters=(),
         order=110,
     ),
-    Term(
-        key="scorecard.accuracy_mape",
-        section="scorecard",
+    _scorecard(
+        "accuracy_mape",
         name=_("MAPE (mean absolute percentage error)"),
         definition=_(
             "The average of each snapshot's error as a share of the actual. Kept for the whole company."
@@ -213,9 +202,8 @@ TERMS = (
         filters=(),
         order=120,
     ),
-    Term(
-        key="scorecard.accuracy_bias",
-        section="scorecard",
+    _scorecard(
+        "accuracy_bias",
         name=_("Bias"),
         definition=_(
             "Whether forecasts were too high (positive: over-forecasting) or too low (negative), "
@@ -226,9 +214,8 @@ TERMS = (
         filters=(),
         order=130,
     ),
-    Term(
-        key="scorecard.accuracy_within",
-        section="scorecard",
+    _scorecard(
+        "accuracy_within",
         name=_("Within ±10%"),
         definition=_("The share of snapshots whose forecast was off by at most a tenth of what was won."),
         formula=_("snapshots with |forecast − actual| ≤ 0.1 × actual / snapshots"),
@@ -237,9 +224,8 @@ TERMS = (
         bounded=True,
         order=140,
     ),
-    Term(
-        key="scorecard.accuracy_snapshots",
-        section="scorecard",
+    _scorecard(
+        "accuracy_snapshots",
         name=_("Snapshots scored"),
         definition=_("How many weekly forecasts of ended periods were compared with what was won."),
         formula=_("count of snapshots of ended periods"),
@@ -247,67 +233,56 @@ TERMS = (
         filters=(),
         order=150,
     ),
-    Term(
-        key="scorecard.stage_reached",
-        section="scorecard",
+    _scorecard(
+        "stage_reached",
         name=_("Reached (sales stage)"),
         definition=_(
             "Deals that reached the stage for the first time in the period. A deal that skipped a "
             "stage passed through it; for Won and Lost, deals won or lost in the period."
         ),
         formula=_("count of deals whose first arrival at the stage or beyond falls in the period"),
-        counts=_DEALS,
         filters=ALL,
         order=200,
     ),
-    Term(
-        key="scorecard.stage_conversion",
-        section="scorecard",
+    _scorecard(
+        "stage_conversion",
         name=_("Conversion to next"),
         definition=_(
             "Of the deals that entered the funnel in the period and reached this stage, the share "
             "that has reached the next one so far. One cohort, so it never exceeds 100%."
         ),
         formula=_("cohort reached(next) / cohort reached(this)"),
-        counts=_DEALS,
         filters=ALL,
         bounded=True,
         order=210,
     ),
-    Term(
-        key="scorecard.stage_dropoff",
-        section="scorecard",
+    _scorecard(
+        "stage_dropoff",
         name=_("Drop-off"),
         definition=_("Of the same cohort, the share that reached this stage but not the next one (yet)."),
         formula=_("1 − conversion to next"),
-        counts=_DEALS,
         filters=ALL,
         bounded=True,
         order=220,
     ),
-    Term(
-        key="scorecard.stage_lost",
-        section="scorecard",
+    _scorecard(
+        "stage_lost",
         name=_("Lost from here"),
         definition=_("Deals lost in the period while in this stage."),
         formula=_("count of moves from this stage to Lost in the period"),
-        counts=_DEALS,
         filters=ALL,
         order=230,
     ),
-    Term(
-        key="scorecard.stage_days",
-        section="scorecard",
+    _scorecard(
+        "stage_days",
         name=_("Mean days in stage"),
         definition=_("The average length of the stays in this stage that ended in the period."),
         formula=_("sum of the stays' lengths / number of stays, in days"),
-        counts=_DEALS,
         filters=ALL,
         order=240,
     ),
-    Term(
-        key="scorecard.stage_open",
-        section="scorecard",
+    _scorecard(
+        "stage_open",
         name=_("Open now (deals)"),
         definition=_("How many deals are in this stage now. It does not depend on the period."),
         formula=_("count of deals whose current stage is this one"),
@@ -315,9 +290,8 @@ TERMS = (
         filters=DIMENSIONS,
         order=250,
     ),
-    Term(
-        key="scorecard.stage_open_value",
-        section="scorecard",
+    _scorecard(
+        "stage_open_value",
         name=_("Open value"),
         definition=_("The value of the deals in this stage now."),
         formula=_("sum of the value of deals whose current stage is this one"),
@@ -325,9 +299,8 @@ TERMS = (
         filters=DIMENSIONS,
         order=260,
     ),
-    Term(
-        key="scorecard.lead_reached",
-        section="scorecard",
+    _scorecard(
+        "lead_reached",
         name=_("Reached (lead stage)"),
         definition=_(
             "Leads that reached the stage for the first time in the period; a lead that skipped a "
@@ -335,12 +308,10 @@ TERMS = (
         ),
         formula=_("count of leads whose first arrival at the stage or beyond falls in the period"),
         counts=_LEADS,
-        filters=("period",),
         order=300,
     ),
-    Term(
-        key="scorecard.lead_conversion",
-        section="scorecard",
+    _scorecard(
+        "lead_conversion",
         name=_("Lead conversion to next"),
         definition=_(
             "Of the leads that entered the funnel in the period and reached this stage, the share "
@@ -348,47 +319,37 @@ TERMS = (
         ),
         formula=_("cohort reached(next) / cohort reached(this)"),
         counts=_LEADS,
-        filters=("period",),
         bounded=True,
         order=310,
     ),
-    Term(
-        key="scorecard.lead_days",
-        section="scorecard",
+    _scorecard(
+        "lead_days",
         name=_("Mean days as a lead in the stage"),
         definition=_("The average length of the leads' stays in this stage that ended in the period."),
         formula=_("sum of the stays' lengths / number of stays, in days"),
         counts=_LEADS,
-        filters=("period",),
         order=320,
     ),
-    Term(
-        key="scorecard.plan_win_rate",
-        section="scorecard",
+    _scorecard(
+        "plan_win_rate",
         name=_("Win rate (plan input)"),
         definition=_(
             "The rate a plan starts from: of the deals closed in the twelve fiscal months before "
             "the plan's period, the share won."
         ),
         formula=_("deals won ÷ (deals won + deals lost), in the twelve months before the period"),
-        counts=_DEALS,
-        filters=("period",),
         bounded=True,
         order=500,
     ),
-    Term(
-        key="scorecard.plan_deal_size",
-        section="scorecard",
+    _scorecard(
+        "plan_deal_size",
         name=_("Average deal size (plan input)"),
         definition=_("Revenue won in the twelve fiscal months before the plan's period, per deal won."),
         formula=_("revenue won ÷ deals won, in the twelve months before the period"),
-        counts=_DEALS,
-        filters=("period",),
         order=510,
     ),
-    Term(
-        key="scorecard.plan_cycle",
-        section="scorecard",
+    _scorecard(
+        "plan_cycle",
         name=_("Sales cycle (plan input)"),
         definition=_(
             "The mean days from a deal's creation to its win, over the deals won in the twelve "
@@ -396,13 +357,10 @@ TERMS = (
             "opportunity must exist."
         ),
         formula=_("sum of the days from creation to win ÷ deals won, in the twelve months before the period"),
-        counts=_DEALS,
-        filters=("period",),
         order=520,
     ),
-    Term(
-        key="scorecard.plan_lead_rate",
-        section="scorecard",
+    _scorecard(
+        "plan_lead_rate",
         name=_("Lead conversion (plan input)"),
         definition=_(
             "Of the leads that entered the funnel in the twelve fiscal months before the plan's "
@@ -411,13 +369,11 @@ TERMS = (
         ),
         formula=_("leads of those months that reached the next stage ÷ those of them that reached this one"),
         counts=_LEADS,
-        filters=("period",),
         bounded=True,
         order=530,
     ),
-    Term(
-        key="scorecard.plan_lead_days",
-        section="scorecard",
+    _scorecard(
+        "plan_lead_days",
         name=_("Days in a lead stage (plan input)"),
         definition=_(
             "The mean length of the leads' stays in the stage that ended in the twelve fiscal "
@@ -425,12 +381,10 @@ TERMS = (
         ),
         formula=_("sum of the stays' lengths ÷ number of stays, in days"),
         counts=_LEADS,
-        filters=("period",),
         order=540,
     ),
-    Term(
-        key="scorecard.plan_used",
-        section="scorecard",
+    _scorecard(
+        "plan_used",
         name=_("Used (plan)"),
         definition=_(
             "What the plan computes with: the value a head of sales or marketing adjusted it to, "
@@ -438,12 +392,10 @@ TERMS = (
         ),
         formula=_("adjusted value if there is one, else the measured value"),
         counts=_("The plan's measured and adjusted inputs."),
-        filters=("period",),
         order=550,
     ),
-    Term(
-        key="scorecard.plan_needed",
-        section="scorecard",
+    _scorecard(
+        "plan_needed",
         name=_("Needed (plan)"),
         definition=_(
             "How many of each stage the target takes: the deals to win are the target divided by "
@@ -456,12 +408,10 @@ TERMS = (
             "this stage's conversion to it; rounded up"
         ),
         counts=_("The plan's target and the inputs it uses."),
-        filters=("period",),
         order=560,
     ),
-    Term(
-        key="scorecard.plan_start_by",
-        section="scorecard",
+    _scorecard(
+        "plan_start_by",
         name=_("Must enter by (plan)"),
         definition=_(
             "The last day an object can enter this stage and still be won by the period's end: "
@@ -470,12 +420,10 @@ TERMS = (
         ),
         formula=_("last day of the period − (days in this stage and every later stage, rounded up)"),
         counts=_("The plan's target and the inputs it uses."),
-        filters=("period",),
         order=570,
     ),
-    Term(
-        key="scorecard.cost",
-        section="scorecard",
+    _scorecard(
+        "cost",
         name=_("Cost (base currency)"),
         definition=_(
             "A sales or marketing cost entered for a fiscal month, converted to the company "
@@ -483,7 +431,6 @@ TERMS = (
         ),
         formula=_("amount × rate to the company currency"),
         counts=_("Cost entries."),
-        filters=("period",),
         order=400,
     ),
 )
