@@ -1,0 +1,70 @@
+"""Costs entered by function and category."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Schema
+
+from hamsu.core.api_figures import figure, stored
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.crm.models import Segment
+from hamsu.scorecard import selectors, services
+from hamsu.scorecard.api.common import Money, Note, PeriodKey, router
+from hamsu.scorecard.models import CostCategory, CostEntry, CostFunction
+
+
+class CostOut(Schema):
+    id: int
+    month: datetime.date
+    function: str
+    category: str
+    amount: Decimal = stored()
+    currency: str
+    amount_base: Decimal = figure("scorecard.cost")
+    segment_id: int | None
+    note: str
+
+
+class CostIn(Schema):
+    month: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM in the fiscal calendar")]
+    function: CostFunction
+    category: CostCategory
+    amount: Money
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    segment_id: Id | None = None
+    note: Note = ""
+
+
+@router.get("/costs", response={200: list[CostOut], **ERRORS})
+def list_costs(request, period: PeriodKey | None = None):
+    require_perm(request, "scorecard.view_costentry")
+    p = services.period_from_key(period) if period else selectors.current_period()
+    return list(CostEntry.objects.filter(month__gte=p.start, month__lte=p.end).order_by("month", "id")[:2000])
+
+
+@router.post("/costs", response={201: CostOut, **ERRORS})
+def create_cost(request, payload: CostIn):
+    require_perm(request, "scorecard.add_costentry")
+    entry = services.cost_entry_create(
+        actor=request.user,
+        via="api",
+        month=payload.month,
+        function=payload.function,
+        category=payload.category,
+        amount=payload.amount,
+        currency=payload.currency,
+        segment=get_or_404(Segment, payload.segment_id, "segment_id"),
+        note=payload.note,
+    )
+    return 201, entry
+
+
+@router.delete("/costs/{cost_id}", response={204: None, **ERRORS})
+def delete_cost(request, cost_id: Id):
+    require_perm(request, "scorecard.delete_costentry")
+    services.cost_entry_delete(actor=request.user, entry=get_object_or_404(CostEntry, pk=cost_id), via="api")
+    return 204, None
