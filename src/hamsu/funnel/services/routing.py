@@ -134,6 +134,7 @@ class Router:
         self._members: dict[int, list[Person]] = {}
         self._cursors: dict[int, RoundRobinCursor] = {}
         self._moved: dict[int, RoundRobinCursor] = {}
+        self._cursors_locked = False
         self._stored_load: dict[int, int] = {}
         self._added_load: dict[int, int] = {}
 
@@ -155,6 +156,17 @@ class Router:
         return self._members[team.pk]
 
     def _cursor(self, team) -> RoundRobinCursor:
+        if not self._cursors_locked:
+            # Every team's cursor, locked in one order (team id) at the first need: two
+            # workers routing chunks at once then wait for each other instead of each
+            # holding one team's cursor and asking for the other's (a deadlock, measured
+            # by the sustained capture bench with two workers).
+            team_ids = sorted({r.team_id for r in self.rules if r.team_id is not None})
+            for cursor in (
+                RoundRobinCursor.objects.select_for_update().filter(team_id__in=team_ids).order_by("team_id")
+            ):
+                self._cursors[cursor.team_id] = cursor
+            self._cursors_locked = True
         if team.pk not in self._cursors:
             self._cursors[team.pk] = RoundRobinCursor.objects.select_for_update().get_or_create(team=team)[0]
         return self._cursors[team.pk]
