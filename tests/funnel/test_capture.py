@@ -183,6 +183,7 @@ def test_bad_input_writes_nothing_and_says_which_field(client, form):
         ({"email": "sa(ra@pars.example"}, "email"),  # passes the quick check, not the e-mail field's
         ({"email": "sara@pars.example", "landing_url": "ftp://pars.example/form"}, "landing_url"),
         ({"email": "sara@pars.example", "occurred_at": "2999-01-01T10:00:00+00:00"}, "occurred_at"),
+        ({"email": "sara@pars.example", "country": "ZZ"}, "country"),  # two letters, not ISO 3166
     ],
 )
 def test_what_the_records_would_refuse_is_refused_before_the_202(client, form, data, field):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import ProhibitNullCharactersValidator, URLValidator
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 from hamsu.core.errors import ValidationFailed
@@ -50,7 +52,20 @@ def raise_if(errors: dict[str, list[str]]) -> None:
 # them (so neither can an XLSX cell — openpyxl refuses them) and no one types them on
 # purpose; they arrive pasted from other systems. NUL is refused outright (PostgreSQL
 # cannot store it; SQLite would, and every export would then choke on it).
-CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
+# DEL and the C1 controls (U+007F–U+009F) are invisible leftovers of old encodings.
+# The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+# reorder what a reader sees: "‮moc.elgoog" shows as a different name than the one stored
+# and searched ("Trojan Source"). Persian and English mix correctly without them (the
+# Unicode bidi algorithm orders each run by itself); the harmless marks LRM, RLM and ALM
+# and the zero-width (non-)joiners that Persian spelling needs are kept.
+# Decision (issue 15, defect 9): these are neutralised — removed on every write path — not
+# refused: they cannot be seen or typed on purpose, so an error would name a character the
+# user cannot find, and removing them is what the rule already did for C0 controls.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+CONTROL_CHARACTERS = re.compile(f"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+# In a single-line field (a model CharField) a line break or tab becomes one space: a name
+# pasted from a multi-line cell stays one line on every page and in every export.
+LINE_BREAKS = re.compile(r"[\t\r\n]+")
 _NUL = ProhibitNullCharactersValidator()
 
 
@@ -61,6 +76,11 @@ def clean_text(value: str) -> str:
     if "\x00" in value:
         _NUL(value)
     return CONTROL_CHARACTERS.sub("", value) if CONTROL_CHARACTERS.search(value) else value
+
+
+def single_line(value: str) -> str:
+    """A single-line field's text: line breaks and tabs become one space."""
+    return LINE_BREAKS.sub(" ", value) if LINE_BREAKS.search(value) else value
 
 
 def printable_text(value: str) -> str:
@@ -82,5 +102,82 @@ def clean_instance_texts(instance: models.Model, errors: dict[str, list[str]]) -
         except ValidationError as error:
             errors.setdefault(field.name, []).extend(error.messages)
             continue
+        if not isinstance(field, models.TextField):
+            cleaned = single_line(cleaned)
         if cleaned is not value:
             setattr(instance, field.attname, cleaned)
+
+
+# ---------------------------------------------------------------- countries and domains
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes, from django-countries (kept current with the standard)."""
+    from django_countries import countries
+
+    return frozenset(code for code, _name in countries)
+
+
+@deconstructible
+class CountryCodeValidator:
+    """A stored country is an ISO 3166-1 alpha-2 code (``IR``, ``DE``), upper-case; the
+    services upper-case what is typed (so a form's "ir" passes). "ZZ" or "UK" is refused."""
+
+    code = "invalid_country"
+
+    def accepts(self, value: str) -> bool:
+        return not value or value.upper() in country_codes()
+
+    def __call__(self, value) -> None:
+        if not self.accepts(value):
+            raise ValidationError(
+                _("“%(value)s” is not a country code. Use the two letters of ISO 3166, e.g. IR or DE."),
+                code=self.code,
+                params={"value": value},
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CountryCodeValidator)
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+
+# A host name as a URL's host part holds it (Django's URLValidator's own parts: letters,
+# digits and hyphens in dot-separated labels, internationalised letters included, and a
+# top-level domain), nothing else: no scheme ("javascript:alert(1)", "https://"), no path,
+# port, user, query or space, and not an IP address.
+_HOST_NAME = re.compile(
+    r"\A" + URLValidator.hostname_re + URLValidator.domain_re + URLValidator.tld_re + r"\Z",
+    re.IGNORECASE,
+)
+MAX_HOST_NAME = 253
+
+
+@deconstructible
+class HostNameValidator:
+    """A web domain is a bare host name, e.g. ``example.com`` (the services lower-case it
+    and drop a leading ``www.``; imports also take a whole URL and keep its host)."""
+
+    code = "invalid_host_name"
+
+    def accepts(self, value: str) -> bool:
+        return not value or (len(value) <= MAX_HOST_NAME and _HOST_NAME.match(value) is not None)
+
+    def __call__(self, value) -> None:
+        if not self.accepts(value):
+            raise ValidationError(
+                _("Enter a domain name only, such as example.com (no http://, path or spaces)."),
+                code=self.code,
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, HostNameValidator)
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+
+validate_country_code = CountryCodeValidator()
+validate_host_name = HostNameValidator()

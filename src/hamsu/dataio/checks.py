@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
 
-from hamsu.core.validation import clean_text
+from hamsu.core.validation import LINE_BREAKS, clean_text, single_line
 
 # Dot-atom local part and LDH domain labels with an alphabetic TLD: every address this
 # matches, Django's EmailValidator accepts (it also accepts more, e.g. IP literals and
@@ -45,14 +45,29 @@ class FieldCheck:
             for v in field.validators
             if not isinstance(v, _PLAIN_VALIDATORS) and not (self.email and isinstance(v, EmailValidator))
         ]
+        # Hamsu's own validators (country code, host name) say cheaply which values they
+        # accept (``accepts``, a set look-up or one regex); those stay on the fast path.
+        self.accepts = [v.accepts for v in extra if hasattr(v, "accepts")]
+        extra = [v for v in extra if not hasattr(v, "accepts")]
         # The fast path is only sound when nothing else would be checked.
         self.fast = isinstance(field, models.CharField) and not field.choices and not extra
+        # A CharField is one line (``hamsu.core.validation.single_line``, as full_clean does).
+        self.single_line = isinstance(field, models.CharField) and not isinstance(field, models.TextField)
+
+    def one_line(self, values: list[str]) -> list[str]:
+        """The column with line breaks and tabs of a single-line field made spaces."""
+        if self.single_line and LINE_BREAKS.search("".join(values)):
+            return [single_line(value) for value in values]
+        return values
 
     def __call__(self, value: str) -> tuple[str, str | None]:
+        if self.single_line and isinstance(value, str):
+            value = single_line(value)
         if (
             self.fast
             and isinstance(value, str)
             and (self.max_length is None or len(value) <= self.max_length)
+            and all(accepts(value) for accepts in self.accepts)
         ):
             if not value:
                 if self.blank:
@@ -89,6 +104,8 @@ class FieldCheck:
             suspects.update(i for i, value in enumerate(values) if len(value) > limit)
         if not self.blank and "" in values:
             suspects.update(i for i, value in enumerate(values) if not value)
+        for accepts in self.accepts:
+            suspects.update(i for i, value in enumerate(values) if not accepts(value))
         if self.email:
             matches = list(map(_SIMPLE_EMAIL.fullmatch, values))
             # The pattern never matches "": as many misses as empty cells means none failed.

@@ -134,6 +134,7 @@ class ContactImporter(_Keyed):
                 column = list(map(str.lower, column))
             elif name == "country":
                 column = list(map(str.upper, column))
+            column = check.one_line(column)
             for position, message in check.column(column).items():
                 errors.setdefault(position, []).append((name, message))
             columns[name] = column

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.money import CURRENCY_CHOICES
+from hamsu.core.validation import validate_country_code, validate_host_name
 from hamsu.core.versioning import Versioned
 from hamsu.crm.models.coverage import Coverage, PersonCoverage  # noqa: F401 (the CRM's models)
 from hamsu.crm.models.events import (  # noqa: F401 (the log is one of the CRM's models)
@@ -78,7 +79,9 @@ def size_band_for(employees: int | None) -> str:
 
 class Account(Versioned):
     name = models.CharField(_("name"), max_length=200)
-    domain = models.CharField(_("web domain"), max_length=200, blank=True, db_index=True)
+    domain = models.CharField(
+        _("web domain"), max_length=200, blank=True, db_index=True, validators=[validate_host_name]
+    )
     segment = models.ForeignKey(
         Segment,
         verbose_name=_("segment"),
@@ -91,7 +94,13 @@ class Account(Versioned):
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     size_band = models.CharField(_("size"), max_length=16, choices=SizeBand.choices, blank=True)
     annual_revenue = models.DecimalField(_("annual revenue"), **MONEY, null=True, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. IR"))
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166 code, e.g. IR"),
+        validators=[validate_country_code],
+    )
     owner = models.ForeignKey(
         "directory.Person",
         verbose_name=_("owner"),
@@ -143,7 +152,7 @@ class Contact(Versioned):
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     title = models.CharField(_("job title"), max_length=120, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, validators=[validate_country_code])
     owner = models.ForeignKey(
         "directory.Person",
         verbose_name=_("owner"),

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.core.validation import validate_country_code
 from hamsu.core.versioning import Versioned
 
 
@@ -68,7 +69,7 @@ class Lead(Versioned):
     company = models.CharField(_("company"), max_length=200, blank=True)
     title = models.CharField(_("job title"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, validators=[validate_country_code])
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     segment = models.ForeignKey(
         "crm.Segment",

@@ -14,6 +14,7 @@ from django.core.validators import EmailValidator, MaxLengthValidator, ProhibitN
 from django.utils.translation import gettext as _
 
 from hamsu.core.errors import ValidationFailed
+from hamsu.core.validation import validate_country_code
 from hamsu.funnel import capture_touches
 from hamsu.funnel.models import CaptureForm
 
@@ -116,7 +117,7 @@ def _check_contact(data: dict, errors: dict[str, list[str]]) -> None:
     if not (email or data.get("phone")):
         errors.setdefault("email", []).append(_("Give an e-mail or a phone number."))
     country = data.get("country") or ""
-    if country and (not isinstance(country, str) or len(country) != 2 or not country.isalpha()):
+    if country and (not isinstance(country, str) or not validate_country_code.accepts(country)):
         errors.setdefault("country", []).append(_("Use the two-letter country code."))
     data["country"] = country.upper() if isinstance(country, str) else ""
 
