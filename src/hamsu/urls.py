@@ -31,3 +31,7 @@ urlpatterns = [
     re_path(r"^api/(?P<path>[\s\S]*)$", api_errors.unknown_path),
     path("admin/", admin.site.urls),
 ]
+
+# The 404 and 403 pages are the templates 404.html and 403.html in the layout (Django's
+# own views render them with the request); the 500 page must not depend on the request.
+handler500 = "hamsu.web.views.server_error"

@@ -7,7 +7,11 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from hamsu.core.company import company_settings
 from hamsu.crm.models import StageEvent
@@ -37,3 +41,15 @@ def home(request):
             "stage_labels": dict(Stage.choices),
         },
     )
+
+
+def server_error(request, *args, **kwargs):
+    """The 500 page in the layout and the visitor's language, drawn without the database or
+    the request's context (whatever failed may be either): the template gets no user, no
+    navigation and no CSRF token, and the layout leaves out what needs them. If even that
+    fails, a plain page in the visitor's language still answers."""
+    try:
+        html = loader.get_template("500.html").render({"server_error": True})
+    except Exception:  # noqa: BLE001 — the error page must answer whatever broke
+        html = "<!doctype html><h1>{}</h1>".format(escape(gettext("Something went wrong")))
+    return HttpResponseServerError(html)
