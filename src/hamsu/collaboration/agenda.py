@@ -7,6 +7,7 @@ the agenda builds in well under a second even on a million-deal company.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from decimal import Decimal
 
@@ -14,11 +15,13 @@ import numpy as np
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hamsu.collaboration.models import (
     CADENCE_MONTHS,
     OPEN_ACTION_STATUSES,
     ActionItem,
+    ActionStatus,
     Cadence,
     FeedbackNote,
     FeedbackTheme,
@@ -27,10 +30,19 @@ from hamsu.collaboration.models import (
 )
 from hamsu.core.company import company_settings
 from hamsu.crm.models import Opportunity, StageEvent
-from hamsu.crm.stages import OPEN_STAGES
+from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.funnel.sla_counts import sla_counts
 
 TOP_ROWS = 15
+# The SLA lines of an agenda. The agenda is stored (and served by the API) with its text
+# in the language it was generated in, and with each line's kind and numbers, so a page
+# shows it in the reader's language (``for_display``).
+SLA_TITLES = {
+    "late": gettext_noop("%(team)s: %(late)d handoffs answered late, %(open)d still waiting past due"),
+    "mqls": gettext_noop("%(team)s: %(n)d MQLs delivered against %(target)d committed"),
+    "acceptance": gettext_noop("%(team)s: %(rate)d%% of leads accepted against %(target)d%% committed"),
+}
+NOTES = {"no_history": gettext_noop("No stage history yet to tell the usual time in stage.")}
 # How many recent exits per stage estimate "the usual time in stage": enough for a
 # stable median, few enough to stay fast on millions of stage events.
 MEDIAN_SAMPLE = 500
@@ -71,6 +83,7 @@ def _deal_row(opportunity: Opportunity, **extra) -> dict:
         "account": opportunity.account.name,
         "owner": opportunity.owner.full_name,
         "stage": opportunity.get_stage_display(),
+        "stage_code": opportunity.stage,
         "amount_base": str(opportunity.amount_base),
         "expected_close": opportunity.expected_close.isoformat(),
         **extra,
@@ -120,6 +133,7 @@ def deals_at_risk(meeting: Meeting, now: datetime.datetime) -> dict:
             "medians": {},
             "items": [],
             "note": _("No stage history yet to tell the usual time in stage."),
+            "note_key": "no_history",
         }
     stalled = Q(pk__in=[])
     for stage, days in medians.items():
@@ -155,8 +169,10 @@ def sla_breaches(meeting: Meeting, since: datetime.datetime, now: datetime.datet
                 {
                     "side": "sales",
                     "team": fig.team,
-                    "title": _("%(team)s: %(late)d handoffs answered late, %(open)d still waiting past due")
+                    "title": _(SLA_TITLES["late"])
                     % {"team": fig.team, "late": late, "open": fig.open_overdue},
+                    "kind": "late",
+                    "params": {"team": fig.team, "late": late, "open": fig.open_overdue},
                 }
             )
         if fig.mql_target and fig.mqls < fig.mql_target:
@@ -164,21 +180,25 @@ def sla_breaches(meeting: Meeting, since: datetime.datetime, now: datetime.datet
                 {
                     "side": "marketing",
                     "team": fig.team,
-                    "title": _("%(team)s: %(n)d MQLs delivered against %(target)d committed")
+                    "title": _(SLA_TITLES["mqls"])
                     % {"team": fig.team, "n": fig.mqls, "target": fig.mql_target},
+                    "kind": "mqls",
+                    "params": {"team": fig.team, "n": fig.mqls, "target": fig.mql_target},
                 }
             )
         if fig.acceptance_rate is not None and fig.acceptance_rate < fig.acceptance_target:
+            acceptance = {
+                "team": fig.team,
+                "rate": round(fig.acceptance_rate),
+                "target": round(fig.acceptance_target),
+            }
             items.append(
                 {
                     "side": "marketing",
                     "team": fig.team,
-                    "title": _("%(team)s: %(rate)d%% of leads accepted against %(target)d%% committed")
-                    % {
-                        "team": fig.team,
-                        "rate": round(fig.acceptance_rate),
-                        "target": round(fig.acceptance_target),
-                    },
+                    "title": _(SLA_TITLES["acceptance"]) % acceptance,
+                    "kind": "acceptance",
+                    "params": acceptance,
                 }
             )
     by_side = {side: sum(1 for i in items if i["side"] == side) for side in ("sales", "marketing")}
@@ -237,6 +257,7 @@ def open_actions(meeting: Meeting, now: datetime.datetime) -> dict:
                 "owner": a.owner.full_name,
                 "due_on": a.due_on.isoformat(),
                 "status": a.get_status_display(),
+                "status_code": a.status,
                 "carried_count": a.carried_count,
                 "overdue": a.due_on < today,
             }
@@ -258,3 +279,27 @@ def build_agenda(*, meeting: Meeting, now: datetime.datetime | None = None) -> d
         "themes": new_themes(since),
         "open_actions": open_actions(meeting, now),
     }
+
+
+def for_display(agenda: dict | None) -> dict | None:
+    """A stored agenda in the reader's language: stage and status labels, SLA lines and
+    notes translated now, ISO dates as dates (the template prints them in the reader's
+    calendar). Agendas stored before the codes were kept show their stored text."""
+    if not agenda:
+        return agenda
+    shown = copy.deepcopy(agenda)
+    for section in ("big_deals", "at_risk"):
+        for deal in shown.get(section, {}).get("items", []):
+            if deal.get("stage_code") in Stage.values:
+                deal["stage"] = Stage(deal["stage_code"]).label
+    at_risk = shown.get("at_risk", {})
+    if at_risk.get("note_key") in NOTES:
+        at_risk["note"] = _(NOTES[at_risk["note_key"]])
+    for line in shown.get("sla", {}).get("items", []):
+        if line.get("kind") in SLA_TITLES:
+            line["title"] = _(SLA_TITLES[line["kind"]]) % line["params"]
+    for action in shown.get("open_actions", {}).get("items", []):
+        if action.get("status_code") in ActionStatus.values:
+            action["status"] = ActionStatus(action["status_code"]).label
+        action["due_on"] = datetime.date.fromisoformat(action["due_on"])
+    return shown

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from hamsu.core import db_datetimes, glossary, two_factor
+        from hamsu.core import db_datetimes, glossary, search, two_factor
         from hamsu.core.glossary_terms import SECTIONS, TERMS
         from hamsu.core.roles import sync_role_groups
 
@@ -21,6 +21,8 @@ class CoreConfig(AppConfig):
         # Raw SQL parameters (bulk imports, the demo, executemany updates) store datetimes
         # exactly as the ORM does, so filters and cursors see them (see db_datetimes).
         db_datetimes.install()
+        # SQLite learns the letter folding the search boxes compare with (see core.search).
+        search.install()
 
         # Groups and their permissions are code, not data: re-sync after each migrate so
         # the documented permission matrix is always what the database enforces. It runs

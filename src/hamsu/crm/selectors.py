@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from hamsu.core.pagination import Page, keyset_page
+from hamsu.core.search import filter_words
 from hamsu.crm import search
 from hamsu.crm.models import Account, Activity, Contact, Opportunity, PipelineTotal, StageEvent
 from hamsu.crm.stages import OPEN_STAGES, Stage
@@ -22,6 +23,9 @@ OPPORTUNITY_SORTS = {
 }
 ACCOUNT_SORTS = {"name": "name", "created": "created_at"}
 CONTACT_SORTS = {"name": "last_name", "created": "created_at"}
+# The columns a list's search box reads (each word typed must be in one of them).
+ACCOUNT_SEARCHED = ("name", "domain")
+CONTACT_SEARCHED = ("first_name", "last_name", "email", "account__name")
 # Enough cards to act on at a glance; the column links to the full, filtered list.
 BOARD_CARDS_PER_STAGE = 12
 CENT = Decimal("0.01")
@@ -188,7 +192,7 @@ def account_list(
 ) -> Page:
     qs = visible(Account.objects.all(), user).select_related("segment", "owner")
     if q:
-        qs = qs.filter(Q(name__icontains=q.strip()) | Q(domain__icontains=q.strip()))
+        qs = filter_words(qs, q, ACCOUNT_SEARCHED)
     if segment:
         qs = qs.filter(segment_id=segment)
     return keyset_page(qs, sort=sort, allowed=ACCOUNT_SORTS, cursor=cursor, limit=limit)
@@ -209,10 +213,7 @@ def contact_list(
 ) -> Page:
     qs = visible(Contact.objects.all(), user).select_related("account", "owner")
     if q:
-        term = q.strip()
-        qs = qs.filter(
-            Q(last_name__icontains=term) | Q(first_name__icontains=term) | Q(email__icontains=term)
-        )
+        qs = filter_words(qs, q, CONTACT_SEARCHED)
     if account:
         qs = qs.filter(account_id=account)
     return keyset_page(qs, sort=sort, allowed=CONTACT_SORTS, cursor=cursor, limit=limit)

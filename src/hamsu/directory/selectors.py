@@ -18,11 +18,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hamsu.core.pagination import keyset_page
+from hamsu.core.search import filter_words
 from hamsu.directory import coverage, search_index
 from hamsu.directory.models import ExpertiseTag, Function, Person, RoleTitle, Team
 
 # Candidates kept per dimension: enough to rank, few enough to stay fast at any size.
 PER_DIMENSION = 300
+PERSON_SEARCHED = ("full_name", "email", "expertise__name")  # what the people list's search reads
 MATCHED_RECORDS = 25
 # Words of the question itself, not of its subject ("who do I talk to about …").
 QUESTION_WORDS = {
@@ -137,10 +139,7 @@ class SearchFilters:
 def person_list(*, q: str = "", function: str = "", cursor: str | None = None, limit: int = 50):
     qs = Person.objects.select_related("team").prefetch_related("expertise")
     if q:
-        term = q.strip()
-        qs = qs.filter(
-            Q(full_name__icontains=term) | Q(email__icontains=term) | Q(expertise__name__icontains=term)
-        ).distinct()
+        qs = filter_words(qs, q, PERSON_SEARCHED).distinct()
     if function:
         qs = qs.filter(function=function)
     return keyset_page(qs, sort="name", allowed={"name": "full_name"}, cursor=cursor, limit=limit)

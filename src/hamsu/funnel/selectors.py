@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.pagination import Page, keyset_page
 from hamsu.core.roles import SEES_EVERYTHING, roles_of
+from hamsu.core.search import filter_words
 from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.directory.visibility import person_of, visible
 from hamsu.funnel import reach
@@ -32,6 +33,7 @@ from hamsu.funnel.models import (
 from hamsu.funnel.services.funnel import current_funnel_stages
 from hamsu.funnel.sla_counts import SlaCounts, sla_counts
 
+LEAD_SEARCHED = ("first_name", "last_name", "email", "company")  # what the search box reads
 LEAD_SORTS = {"created": "created_at", "score": "score", "changed": "state_changed_at"}
 
 
@@ -68,8 +70,7 @@ def lead_list(
 ) -> Page:
     qs = leads_visible(user).select_related("owner", "segment", "account")
     if filters.q:
-        term = filters.q.strip()
-        qs = qs.filter(Q(email__icontains=term) | Q(last_name__icontains=term) | Q(company__icontains=term))
+        qs = filter_words(qs, filters.q, LEAD_SEARCHED)
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.queue:

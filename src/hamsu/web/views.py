@@ -17,6 +17,7 @@ from hamsu.core.company import company_settings
 from hamsu.crm.models import StageEvent
 from hamsu.crm.selectors import opportunities_visible
 from hamsu.crm.stages import OPEN_STAGES, Stage
+from hamsu.web import search as web_search
 
 
 @login_required
@@ -53,3 +54,11 @@ def server_error(request, *args, **kwargs):
     except Exception:  # noqa: BLE001 — the error page must answer whatever broke
         html = "<!doctype html><h1>{}</h1>".format(escape(gettext("Something went wrong")))
     return HttpResponseServerError(html)
+
+
+@login_required
+def search(request):
+    """The layout's search box: the first few deals, accounts, contacts, leads and people."""
+    q = request.GET.get("q", "")[:100]
+    sections = web_search.search_everything(user=request.user, q=q) if q.strip() else []
+    return render(request, "web/search.html", {"q": q, "sections": sections})

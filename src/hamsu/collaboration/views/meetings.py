@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from hamsu.collaboration import calendar_feed, ical, selectors, services
 from hamsu.collaboration import forms as f
+from hamsu.collaboration.agenda import for_display as agenda_for_display
 from hamsu.collaboration.models import (
     ActionItem,
     LiaisonAssignment,
@@ -180,7 +181,7 @@ def meeting_detail(request, pk: int):
         "collaboration/meeting.html",
         {
             "meeting": meeting,
-            "agenda": meeting.agenda,
+            "agenda": agenda_for_display(meeting.agenda),
             **selectors.meeting_items(meeting),
             "minutes_form": f.MinutesForm(initial={"minutes": meeting.minutes, "status": meeting.status}),
             "decision_form": f.DecisionForm(),

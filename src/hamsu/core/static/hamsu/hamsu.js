@@ -102,4 +102,13 @@
   }
   document.addEventListener("DOMContentLoaded", function () { drawProgress(document); });
   document.addEventListener("htmx:afterSettle", function () { drawProgress(document); });
+  // "/" anywhere but in a field jumps to the layout's search box (as in GitHub or Gmail).
+  document.addEventListener("keydown", function (event) {
+    var box = document.getElementById("global-search");
+    var target = event.target;
+    var typing = target.closest && target.closest("input, textarea, select, [contenteditable]");
+    if (event.key !== "/" || !box || typing || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    event.preventDefault();
+    box.focus();
+  });
 })();
