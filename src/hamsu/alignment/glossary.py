@@ -154,7 +154,7 @@ _evidence = section_terms("evidence", bounded=True)
 EVIDENCE = (
     _evidence(
         "s1",
-        name=_("Forecast accuracy (statement 1)"),
+        name=_("Forecast accuracy of the whole period (statement 1)"),
         definition=_(
             "How close the snapshotted forecasts of the learned-weighted method came to the "
             "revenue actually won, over every period that has ended: one minus the weighted "

@@ -181,7 +181,7 @@ TERMS = (
     ),
     _scorecard(
         "accuracy_wape",
-        name=_("WAPE (weighted absolute percentage error)"),
+        name=_("WAPE of the whole-period forecast"),
         definition=_(
             "How far the weekly forecasts of ended periods were from what was then won, weighted by "
             "size: 0% is perfect. Kept for the whole company."
@@ -193,7 +193,7 @@ TERMS = (
     ),
     _scorecard(
         "accuracy_mape",
-        name=_("MAPE (mean absolute percentage error)"),
+        name=_("MAPE of the whole-period forecast"),
         definition=_(
             "The average of each snapshot's error as a share of the actual. Kept for the whole company."
         ),
@@ -204,7 +204,7 @@ TERMS = (
     ),
     _scorecard(
         "accuracy_bias",
-        name=_("Bias"),
+        name=_("Bias of the whole-period forecast"),
         definition=_(
             "Whether forecasts were too high (positive: over-forecasting) or too low (negative), "
             "as a share of what was won. Kept for the whole company."

@@ -45,7 +45,7 @@ TERMS = (
     Term(
         key=f"{SECTION}.wape",
         section=SECTION,
-        name=_("Track record: WAPE"),
+        name=_("Track record: WAPE of the rest of the quarter"),
         definition=_(
             "Weighted absolute percentage error: how far a method's forecasts were from what "
             "was then won, as a share of what was won. Only the part of the quarter still to "
@@ -59,7 +59,7 @@ TERMS = (
     Term(
         key=f"{SECTION}.bias",
         section=SECTION,
-        name=_("Track record: bias"),
+        name=_("Track record: bias of the rest of the quarter"),
         definition=_(
             "Whether a method's forecasts were too high (positive) or too low (negative) on "
             "balance, as a share of what was won. A small WAPE with a large bias means the "
@@ -72,7 +72,7 @@ TERMS = (
     Term(
         key=f"{SECTION}.mape",
         section=SECTION,
-        name=_("Track record: MAPE"),
+        name=_("Track record: MAPE of the rest of the quarter"),
         definition=_(
             "Mean absolute percentage error: the average over the scored snapshots of each "
             "forecast's miss as a share of what was then won. Unlike WAPE, a small quarter weighs "

@@ -458,8 +458,8 @@ def forecast_view(request):
             _("Forecast of"),
             _("Method"),
             _("Forecasts scored"),
-            _("WAPE"),
-            _("Bias"),
+            _("WAPE (rest of the quarter)"),
+            _("Bias (rest of the quarter)"),
             _("Shortest horizon (weeks)"),
             _("Longest horizon (weeks)"),
             _("Compared on the same forecasts"),
@@ -482,7 +482,14 @@ def forecast_view(request):
                 ]
             )
     accuracy_table = dashboards.Table(
-        [_("Method"), _("Horizon (weeks)"), _("Snapshots"), _("MAPE"), _("WAPE"), _("Bias")],
+        [
+            _("Method"),
+            _("Horizon (weeks)"),
+            _("Snapshots"),
+            _("MAPE (whole period)"),
+            _("WAPE (whole period)"),
+            _("Bias (whole period)"),
+        ],
         terms=[
             None,
             None,

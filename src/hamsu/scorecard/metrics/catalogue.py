@@ -504,7 +504,7 @@ MARKETING_AND_SHARED = (
     ),
     Metric(
         code="forecast_accuracy",
-        label=_("Forecast accuracy"),
+        label=_("Forecast accuracy (whole period)"),
         group=SHARED,
         owner="shared",
         direction=UP,
