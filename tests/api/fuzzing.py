@@ -19,8 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -77,8 +78,30 @@ def _record(report: Report, case, response, error: Exception | None) -> None:
             )
 
 
+@contextlib.contextmanager
+def _connection_kept():
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    A WSGI request ends with ``close_old_connections``, which drops a connection left inside a
+    transaction; on PostgreSQL that closed the test's own connection after the first request,
+    and every later request answered 500 (SQLite's in-memory database is never closed).
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 def fuzz(token: str, *, examples: int = EXAMPLES) -> Report:
     """Every operation of the API, ``examples`` cases per mode, as the token's user."""
+    with _connection_kept():
+        return _fuzz(token, examples=examples)
+
+
+def _fuzz(token: str, *, examples: int) -> Report:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
     headers = {"Authorization": f"Bearer {token}"}
     report = Report()
