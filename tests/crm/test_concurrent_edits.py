@@ -85,6 +85,8 @@ def _value(field: str, n: int, round_: int):
         return 1000 * n + round_
     if field == "country":
         return ["IR", "DE", "FR", "GB", "US", "TR"][round_ % 6]
+    if field == "domain":  # a bare host name with a top-level domain, as the field requires
+        return f"t{n}-{round_}.example.com"
     return f"t{n}-{round_}"
 
 
