@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
 from django.utils.translation import gettext
 
 from hamsu.core.company import company_settings
+from hamsu.core.db_busy import RETRY_AFTER_SECONDS, is_database_busy
 from hamsu.crm.models import StageEvent
 from hamsu.crm.selectors import opportunities_visible
 from hamsu.crm.stages import OPEN_STAGES, Stage
@@ -48,12 +50,49 @@ def server_error(request, *args, **kwargs):
     """The 500 page in the layout and the visitor's language, drawn without the database or
     the request's context (whatever failed may be either): the template gets no user, no
     navigation and no CSRF token, and the layout leaves out what needs them. If even that
-    fails, a plain page in the visitor's language still answers."""
-    try:
-        html = loader.get_template("500.html").render({"server_error": True})
-    except Exception:  # noqa: BLE001 — the error page must answer whatever broke
-        html = "<!doctype html><h1>{}</h1>".format(escape(gettext("Something went wrong")))
-    return HttpResponseServerError(html)
+    fails, a plain page in the visitor's language still answers.
+
+    Django calls this inside its ``except`` block, so the error is in ``sys.exc_info()``:
+    a database that was only busy answers 503 with Retry-After (``hamsu.core.db_busy``),
+    and an API client gets problem details rather than a page."""
+    error = sys.exc_info()[1]
+    busy = is_database_busy(error)
+    status = 503 if busy else 500
+    if busy:
+        title = gettext("Hamsu is busy")
+        detail = gettext(
+            "The database was busy with other work and could not answer in time. "
+            "Nothing was saved; try again in a few seconds."
+        )
+    else:
+        title = gettext("Something went wrong")
+        detail = gettext(
+            "Hamsu could not show this page because of an error on our side. "
+            "It has been logged; try again in a moment."
+        )
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse(
+            {
+                "type": f"https://hamsu.dev/problems/{status}",
+                "title": title,
+                "status": status,
+                "detail": detail,
+                "errors": [],
+            },
+            status=status,
+            content_type="application/problem+json",
+        )
+    else:
+        try:
+            html = loader.get_template("500.html").render(
+                {"server_error": True, "code": status, "heading": title, "explanation": detail}
+            )
+        except Exception:  # noqa: BLE001 — the error page must answer whatever broke
+            html = f"<!doctype html><h1>{escape(title)}</h1>"
+        response = HttpResponse(html, status=status)
+    if busy:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @login_required
