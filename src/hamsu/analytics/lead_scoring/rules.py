@@ -21,10 +21,11 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-import numpy as np
-import polars as pl
+if TYPE_CHECKING:
+    import numpy as np
+    import polars as pl
 
 Operator = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "present", "missing"]
 OPERATORS: frozenset[str] = frozenset(
@@ -279,6 +280,8 @@ def score_frame(
     as_of: datetime | date | None = None,
 ) -> np.ndarray:
     """Total rule points for every row of a frame (touches looked up by ``id_column``)."""
+    import numpy as np  # here, not at the top: the capture worker scores one lead at a time
+
     if touches is not None and id_column is None:
         raise ValueError("touches need id_column to find each lead's touches")
     out = np.empty(frame.height, dtype=float)
@@ -302,6 +305,8 @@ def points_from_history(
     ``min_leads`` leads get no rule (too few to trust), and points are rounded to
     whole numbers so the spec stays something a person reads and edits.
     """
+    import polars as pl
+
     y = frame.get_column(label).cast(pl.Float64)
     overall = float(y.mean() or 0.0)
     if overall <= 0.0 or overall >= 1.0:
