@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -43,7 +44,7 @@ def install(api: NinjaAPI) -> None:
         errors = [
             {"field": _field_of(e.get("loc", [])), "message": e.get("msg", "invalid")} for e in exc.errors
         ]
-        return problem(api, request, status=422, title="Validation failed", errors=errors)
+        return problem(api, request, status=422, title=_("Validation failed"), errors=errors)
 
     @api.exception_handler(DomainError)
     def on_domain(request, exc):
@@ -64,13 +65,13 @@ def install(api: NinjaAPI) -> None:
             api,
             request,
             status=401,
-            title="Authentication required",
-            detail="Send 'Authorization: Bearer <token>'.",
+            title=_("Authentication required"),
+            detail=_("Send 'Authorization: Bearer <token>'."),
         )
 
     @api.exception_handler(Http404)
     def on_404(request, exc):
-        return problem(api, request, status=404, title="Not found")
+        return problem(api, request, status=404, title=_("Not found"))
 
     @api.exception_handler(HttpError)
     def on_http(request, exc):
@@ -87,9 +88,9 @@ def unknown_path(request, path: str = ""):
     HTML page (``/api/v1/campaigns/-3`` matches no route, as ids are positive)."""
     body = {
         "type": "https://hamsu.dev/problems/404",
-        "title": "Not found",
+        "title": _("Not found"),
         "status": 404,
-        "detail": f"No API operation at {request.path}.",
+        "detail": _("No API operation at %(path)s.") % {"path": request.path},
         "errors": [],
     }
     return HttpResponse(json.dumps(body), status=404, content_type="application/problem+json")

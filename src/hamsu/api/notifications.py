@@ -21,8 +21,7 @@ import datetime
 from ninja import Router, Schema
 
 from hamsu.core import selectors
-from hamsu.core.api_kit import ERRORS, Id
-from hamsu.core.errors import NotFound
+from hamsu.core.api_kit import ERRORS, Id, no_person
 from hamsu.core.notify import mark_read
 from hamsu.directory.visibility import person_of
 
@@ -129,5 +128,5 @@ def funnel_notifications_list(request):
 def funnel_notifications_read(request, payload: ReadIn):
     person = person_of(request.user)
     if person is None:
-        raise NotFound("No person", errors={"user": ["This login has no directory person."]})
+        raise no_person()
     return {"marked": mark_read(person=person, ids=payload.ids)}

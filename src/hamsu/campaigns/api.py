@@ -16,9 +16,8 @@ from hamsu.campaigns.closed_loop import closed_loop
 from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, Currency, Id, Int, Money, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Currency, Id, Int, Money, get_or_404, not_found, require_perm
 from hamsu.core.api_patch import Patch
-from hamsu.core.errors import NotFound
 from hamsu.crm.models import Account, Contact, Opportunity, Product, Segment
 from hamsu.directory.models import Person
 from hamsu.directory.visibility import visible
@@ -560,9 +559,7 @@ def deal_explanation(
     require_perm(request, "crm.view_opportunity")
     opportunity = visible(Opportunity.objects.all(), request.user).filter(pk=opportunity_id).first()
     if opportunity is None:
-        raise NotFound(
-            "Opportunity not found", errors={"opportunity": ["No such opportunity visible to you."]}
-        )
+        raise not_found(Opportunity, opportunity_id, "opportunity")
     explanation = explain_deal(opportunity=opportunity, model=model, level=level, lookback_days=lookback_days)
     return {
         "opportunity_id": opportunity.pk,

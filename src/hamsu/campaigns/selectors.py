@@ -11,7 +11,7 @@ from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from hamsu.campaigns.models import Campaign, CostLine, Touchpoint, TouchpointKind
-from hamsu.core.errors import NotFound
+from hamsu.core.api_kit import not_found
 from hamsu.directory.visibility import visible
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -71,7 +71,7 @@ def campaign_get(*, user, pk: int) -> Campaign:
         _with_totals(Campaign.objects.select_related("segment", "product", "owner")).filter(pk=pk).first()
     )
     if campaign is None:
-        raise NotFound(f"No campaign {pk}", errors={"campaign": [f"No campaign with id {pk}."]})
+        raise not_found(Campaign, pk, "campaign")
     return campaign
 
 

@@ -52,12 +52,23 @@ def get_or_404(model, pk, label: str, *, field: str | None = None):
         return None
     instance = model.objects.filter(pk=pk).first()
     if instance is None:
-        name = model._meta.verbose_name
-        raise NotFound(
-            _("%(what)s not found") % {"what": capfirst(name)},
-            errors={field or label: [_("No %(what)s with id %(id)s.") % {"what": name, "id": pk}]},
-        )
+        raise not_found(model, pk, field or label)
     return instance
+
+
+def not_found(model, pk, field: str) -> NotFound:
+    """The 404 of a ``model`` row that is missing or that the reader may not see (the two
+    are worded alike, so the answer says nothing about records one may not open)."""
+    name = model._meta.verbose_name
+    return NotFound(
+        _("%(what)s not found") % {"what": capfirst(name)},
+        errors={field: [_("No %(what)s with id %(id)s.") % {"what": name, "id": pk}]},
+    )
+
+
+def no_person(field: str = "user") -> NotFound:
+    """The 404 of a login that has no directory person (an operation about "me")."""
+    return NotFound(_("No directory person"), errors={field: [_("This login has no directory person.")]})
 
 
 def require_perm(request, permission: str) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.schema import DjangoGetter
 from pydantic import model_validator
@@ -52,7 +53,7 @@ class Patch(Schema):
         ]
         if refused:
             error = PydanticCustomError(
-                "null_not_allowed", "This field cannot be empty; leave it out to keep its value."
+                "null_not_allowed", _("This field cannot be empty; leave it out to keep its value.")
             )
             raise ValidationError.from_exception_data(
                 cls.__name__, [{"type": error, "loc": (name,), "input": None} for name in refused]

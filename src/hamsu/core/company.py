@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import CompanySettings, CurrencyRate
 from hamsu.core.money import CURRENCIES, quantize
@@ -20,7 +22,8 @@ def to_base_currency(amount: Decimal, currency: str, *, base: str | None = None)
     """Convert with the stored rate; an unknown or unrated currency is refused, not guessed."""
     if currency not in CURRENCIES:
         raise ValidationFailed(
-            f"Unknown currency {currency!r}", errors={"currency": [f"Unknown currency code {currency!r}."]}
+            _("Unknown currency %(code)s.") % {"code": currency},
+            errors={"currency": [_("Unknown currency %(code)s.") % {"code": currency}]},
         )
     base = base or company_settings().base_currency
     if currency == base:
@@ -28,7 +31,12 @@ def to_base_currency(amount: Decimal, currency: str, *, base: str | None = None)
     rate = CurrencyRate.objects.filter(currency=currency).values_list("rate_to_base", flat=True).first()
     if rate is None:
         raise ValidationFailed(
-            f"No exchange rate for {currency}",
-            errors={"currency": [f"No exchange rate from {currency} to {base} is set; add one in Settings."]},
+            _("No exchange rate for %(code)s") % {"code": currency},
+            errors={
+                "currency": [
+                    _("No exchange rate from %(code)s to %(base)s is set; add one in Settings.")
+                    % {"code": currency, "base": base}
+                ]
+            },
         )
     return quantize(amount * rate)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hamsu.core.errors import ValidationFailed
 
@@ -70,8 +71,8 @@ def _decode(cursor: str, field) -> tuple[Any, int]:
         return value, pk
     except Exception as error:  # any malformed cursor is the client's mistake, said plainly
         raise ValidationFailed(
-            "Invalid cursor",
-            errors={"cursor": ["This cursor is not valid; start again from the first page."]},
+            _("Invalid cursor"),
+            errors={"cursor": [_("This cursor is not valid; start again from the first page.")]},
         ) from error
 
 
@@ -83,8 +84,13 @@ def keyset_page(
     key = sort.lstrip("-")
     if key not in allowed:
         raise ValidationFailed(
-            "Unknown sort",
-            errors={"sort": [f"Sort by one of: {', '.join(sorted(allowed))} (prefix - to reverse)."]},
+            _("Unknown sort"),
+            errors={
+                "sort": [
+                    _("Sort by one of: %(keys)s (prefix - to reverse).")
+                    % {"keys": ", ".join(sorted(allowed))}
+                ]
+            },
         )
     field = allowed[key]
     order = [f"-{field}", "-id"] if descending else [field, "id"]

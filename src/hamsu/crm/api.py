@@ -8,10 +8,22 @@ from typing import Annotated
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Currency, Id, Int, Limit, Money, Problem, get_or_404, require_perm
+from hamsu.core.api_kit import (
+    ERRORS,
+    Currency,
+    Id,
+    Int,
+    Limit,
+    Money,
+    Problem,
+    get_or_404,
+    not_found,
+    require_perm,
+)
 from hamsu.core.api_patch import Patch
 from hamsu.core.api_versions import IfMatch, expected_version, with_etag
 from hamsu.core.errors import NotFound
@@ -289,7 +301,7 @@ def get_account(request, response: HttpResponse, account_id: Id):
     require_perm(request, "crm.view_account")
     account = selectors.account_detail(user=request.user, pk=account_id)
     if account is None:
-        raise NotFound("Account not found")
+        raise not_found(Account, account_id, "account_id")
     return with_etag(response, account)
 
 
@@ -341,7 +353,7 @@ def get_contact(request, response: HttpResponse, contact_id: Id):
     require_perm(request, "crm.view_contact")
     contact = selectors.contact_detail(user=request.user, pk=contact_id)
     if contact is None:
-        raise NotFound("Contact not found")
+        raise not_found(Contact, contact_id, "contact_id")
     return with_etag(response, contact)
 
 
@@ -411,7 +423,7 @@ def get_opportunity(request, response: HttpResponse, opportunity_id: Id):
     require_perm(request, "crm.view_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
-        raise NotFound("Opportunity not found")
+        raise not_found(Opportunity, opportunity_id, "opportunity_id")
     return with_etag(response, opportunity)
 
 
@@ -423,7 +435,7 @@ def update_opportunity(
     require_perm(request, "crm.change_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
-        raise NotFound("Opportunity not found")
+        raise not_found(Opportunity, opportunity_id, "opportunity_id")
     opportunity = services.opportunity_update(
         opportunity=opportunity,
         actor=request.user,
@@ -442,7 +454,7 @@ def change_stage(
     require_perm(request, "crm.change_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
-        raise NotFound("Opportunity not found")
+        raise not_found(Opportunity, opportunity_id, "opportunity_id")
     opportunity = services.opportunity_move_stage(
         opportunity=opportunity,
         to_stage=payload.stage,
@@ -460,7 +472,7 @@ def list_stage_events(request, opportunity_id: Id, cursor: str | None = None, li
     require_perm(request, "crm.view_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
-        raise NotFound("Opportunity not found")
+        raise not_found(Opportunity, opportunity_id, "opportunity_id")
     from hamsu.core.pagination import keyset_page
 
     page = keyset_page(
@@ -474,7 +486,7 @@ def add_participant(request, opportunity_id: Id, payload: ParticipantIn):
     require_perm(request, "crm.change_opportunity")
     opportunity = selectors.opportunity_detail(user=request.user, pk=opportunity_id)
     if opportunity is None:
-        raise NotFound("Opportunity not found")
+        raise not_found(Opportunity, opportunity_id, "opportunity_id")
     person = get_or_404(Person, payload.person_id, "person")
     participant = services.opportunity_add_participant(
         opportunity=opportunity, person=person, role=payload.role, actor=request.user, via="api"
@@ -515,7 +527,7 @@ def create_activity(request, payload: ActivityIn):
     owner = get_or_404(Person, payload.owner_id, "owner") if payload.owner_id else person_of(request.user)
     if owner is None:
         raise NotFound(
-            "No owner", errors={"owner_id": ["Give owner_id: this login has no directory person."]}
+            _("No owner"), errors={"owner_id": [_("Give owner_id: this login has no directory person.")]}
         )
     participants = [get_or_404(Person, pk, "participant_ids") for pk in payload.participant_ids]
     activity = services.activity_create(

@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Id, require_perm
+from hamsu.core.api_kit import ERRORS, Id, not_found, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.dataio import selectors, services
@@ -89,7 +89,7 @@ def _job_out(job: ImportJob) -> dict:
 def _job(request, pk: Id) -> ImportJob:
     job = selectors.import_job_get(user=request.user, pk=pk)
     if job is None:
-        raise NotFound(f"No import {pk}", errors={"id": [f"No import with id {pk}."]})
+        raise not_found(ImportJob, pk, "id")
     return job
 
 
@@ -120,7 +120,7 @@ def import_create(
             parsed = json.loads(mapping)
         except json.JSONDecodeError as error:
             raise ValidationFailed(
-                "The mapping is not valid JSON.", errors={"mapping": [str(error)]}
+                _("The mapping is not valid JSON."), errors={"mapping": [str(error)]}
             ) from None
     job = services.import_job_create(
         actor=request.user,
@@ -202,7 +202,10 @@ def export(request, kind: str):
     """The list as CSV (the records you may see; formulas neutralised)."""
     spec = selectors.EXPORTS.get(kind)
     if spec is None:
-        raise NotFound(f"No export {kind}", errors={"kind": [", ".join(selectors.EXPORTS)]})
+        raise NotFound(
+            _("No export %(kind)s") % {"kind": kind},
+            errors={"kind": [_("Export one of: %(kinds)s.") % {"kinds": ", ".join(selectors.EXPORTS)}]},
+        )
     require_perm(request, spec.permission)
     response = StreamingHttpResponse(
         csv_stream(spec.header, selectors.export_columns(user=request.user, kind=kind)),
@@ -259,7 +262,7 @@ class DeliveryOut(Schema):
 def _endpoint(pk: Id) -> WebhookEndpoint:
     endpoint = WebhookEndpoint.objects.filter(pk=pk).first()
     if endpoint is None:
-        raise NotFound(f"No webhook endpoint {pk}", errors={"id": [f"No webhook endpoint with id {pk}."]})
+        raise not_found(WebhookEndpoint, pk, "id")
     return endpoint
 
 
@@ -301,7 +304,7 @@ def webhook_replay(request, pk: Id):
     require_perm(request, "dataio.change_webhookdelivery")
     delivery = WebhookDelivery.objects.filter(pk=pk).first()
     if delivery is None:
-        raise NotFound(f"No delivery {pk}", errors={"id": [f"No delivery with id {pk}."]})
+        raise not_found(WebhookDelivery, pk, "id")
     services.webhook_delivery_replay(delivery=delivery, actor=request.user, via="api")
     delivery.refresh_from_db()
     return Status(202, delivery)

@@ -10,9 +10,8 @@ from ninja.files import UploadedFile
 
 from hamsu.core import uploads
 from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, Id, Int, require_perm
+from hamsu.core.api_kit import ERRORS, Id, Int, no_person, not_found, require_perm
 from hamsu.core.api_patch import Patch
-from hamsu.core.errors import NotFound
 from hamsu.directory import coverage, selectors, services
 from hamsu.directory.coverage import PersonCoverage
 from hamsu.directory.models import Function, Person
@@ -148,7 +147,7 @@ def search(request, query: Query[SearchQuery]):
 def _me(request) -> Person:
     person = person_of(request.user)
     if person is None:
-        raise NotFound("No profile", errors={"person": ["This login has no directory person."]})
+        raise no_person("person")
     return person
 
 
@@ -161,7 +160,7 @@ def _records(kind, ids, label):
     found = coverage.source().in_bulk(kind, ids)
     missing = [i for i in ids if i not in found]
     if missing:
-        raise NotFound(f"Unknown {label}", errors={label: [f"No {label} with id {missing[0]}."]})
+        raise not_found(model, missing[0], label)
     return list(found.values())
 
 
@@ -208,5 +207,5 @@ def get_person(request, person_id: Id):
     require_perm(request, "directory.view_person")
     person = Person.objects.select_related("team").filter(pk=person_id).first()
     if person is None:
-        raise NotFound("Person not found")
+        raise not_found(Person, person_id, "person_id")
     return person

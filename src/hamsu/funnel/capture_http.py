@@ -30,6 +30,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from hamsu.core.errors import DomainError
 from hamsu.funnel.models import CaptureForm
@@ -163,14 +164,18 @@ def capture(request, form_key: str) -> HttpResponse:
     origin = request.headers.get("Origin", "")
     form = active_form(form_key)
     if form is None:
-        response = problem(404, "Unknown form", {"form_key": ["No active form has this key."]})
+        response = problem(404, _("Unknown form"), {"form_key": [_("No active form has this key.")]})
     elif origin and not allowed_origin(form, origin):
         response = problem(
-            403, "Origin not allowed", {"Origin": [f"{origin} is not on this form's allow-list."]}
+            403,
+            _("Origin not allowed"),
+            {"Origin": [_("%(origin)s is not on this form's allow-list.") % {"origin": origin}]},
         )
     elif over_rate_limit(form):
         response = problem(
-            429, "Too many submissions", {"form_key": [f"At most {form.rate_limit_per_minute} per minute."]}
+            429,
+            _("Too many submissions"),
+            {"form_key": [_("At most %(n)s per minute.") % {"n": form.rate_limit_per_minute}]},
         )
         response["Retry-After"] = "60"
     else:

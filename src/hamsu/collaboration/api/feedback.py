@@ -9,10 +9,9 @@ from ninja import Field, Schema, Status
 
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import NoteOut, Text, router
-from hamsu.collaboration.models import DealOutcome, FeedbackTheme, ThemeStatus
+from hamsu.collaboration.models import DealOutcome, FeedbackDigest, FeedbackTheme, ThemeStatus
 from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
-from hamsu.core.errors import NotFound
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, not_found, require_perm
 from hamsu.crm.models import Account, Opportunity
 from hamsu.directory.visibility import person_of
 
@@ -130,7 +129,7 @@ def get_digest(request, digest_id: Id):
     require_perm(request, "collaboration.view_feedbackdigest")
     digest, themes, _examples = selectors.digest_detail(digest_id)
     if digest is None:
-        raise NotFound("Digest not found")
+        raise not_found(FeedbackDigest, digest_id, "digest_id")
     return {**DigestOut.from_orm(digest).dict(), "themes": themes}
 
 

@@ -20,9 +20,9 @@ from hamsu.collaboration.models import (
     PlanStatus,
 )
 from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, not_found, require_perm
 from hamsu.core.api_patch import Patch
-from hamsu.core.errors import NotFound, ValidationFailed
+from hamsu.core.errors import ValidationFailed
 from hamsu.crm.models import Account, Contact, Segment
 from hamsu.directory.models import Person
 
@@ -135,7 +135,7 @@ class ParticipationIn(Schema):
 def _plan(request, plan_id: Id) -> AccountPlan:
     plan = selectors.plan_detail(user=request.user, pk=plan_id)
     if plan is None:
-        raise NotFound("Plan not found", errors={"plan": [f"No plan with id {plan_id}."]})
+        raise not_found(AccountPlan, plan_id, "plan")
     return plan
 
 

@@ -13,9 +13,8 @@ from hamsu.collaboration import calendar_feed, ical, selectors, services
 from hamsu.collaboration.api.common import MeetingOut, Title, many, router
 from hamsu.collaboration.models import ActionItem, ActionStatus, Cadence, Meeting, MeetingStatus
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, not_found, require_perm
 from hamsu.core.api_patch import Patch
-from hamsu.core.errors import NotFound
 from hamsu.directory.models import Person, Team
 from hamsu.directory.visibility import person_of
 
@@ -108,7 +107,7 @@ class ActionPatch(Patch):
 def _meeting(request, meeting_id: Id):
     meeting = selectors.meeting_detail(user=request.user, pk=meeting_id)
     if meeting is None:
-        raise NotFound("Meeting not found", errors={"meeting": [f"No meeting with id {meeting_id}."]})
+        raise not_found(Meeting, meeting_id, "meeting")
     return meeting
 
 
@@ -238,7 +237,7 @@ def update_action(request, item_id: Id, payload: ActionPatch):
     if selectors.meeting_detail(user=request.user, pk=item.meeting_id) is None and item.owner != person_of(
         request.user
     ):
-        raise NotFound("Action item not found")
+        raise not_found(ActionItem, item_id, "action_item")
     return services.action_item_update(
         item=item,
         actor=request.user,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import stored
@@ -98,7 +99,9 @@ def _own_batch(request, batch_id: Id) -> CaptureBatch:
     """A batch is read by whoever sent it (and a superuser)."""
     batch = get_or_404(CaptureBatch, batch_id, "batch")
     if batch.created_by_id != request.user.pk and not request.user.is_superuser:
-        raise PermissionDenied("Not your batch", errors={"batch": ["This batch was sent by someone else."]})
+        raise PermissionDenied(
+            _("Not your batch"), errors={"batch": [_("This batch was sent by someone else.")]}
+        )
     return batch
 
 

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hamsu.core.api_kit import Id, StableIdRouter
-from hamsu.core.errors import NotFound
+from hamsu.core.api_kit import Id, StableIdRouter, not_found
 from hamsu.funnel import selectors
+from hamsu.funnel.models import Lead
 
 # The operations keep the ids they had when the funnel's API was one module, api.py.
 router = StableIdRouter(tags=["funnel"], id_prefix="hamsu.funnel.api")
@@ -19,7 +19,7 @@ def lead_for(request, lead_id: Id):
     """The lead the path names, if the caller may open it (``selectors.lead_detail``)."""
     lead = selectors.lead_detail(user=request.user, pk=lead_id)
     if lead is None:
-        raise NotFound("Lead not found", errors={"lead": [f"No lead with id {lead_id}."]})
+        raise not_found(Lead, lead_id, "lead")
     return lead
 
 

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import figure, stored
@@ -130,7 +131,7 @@ def update_policy(request, policy_id: Id, payload: PolicyPatch):
     if "calendar_id" in data:
         if data["calendar_id"] is None:
             raise ValidationFailed(
-                "Calendar required", errors={"calendar_id": ["A policy needs a calendar."]}
+                _("Calendar required"), errors={"calendar_id": [_("A policy needs a calendar.")]}
             )
         data["calendar"] = get_or_404(BusinessCalendar, data.pop("calendar_id"), "calendar_id")
     return handoff_services.sla_policy_update(policy=policy, actor=request.user, via="api", **data)

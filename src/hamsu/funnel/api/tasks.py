@@ -7,8 +7,7 @@ import datetime
 
 from ninja import Schema
 
-from hamsu.core.api_kit import ERRORS, Id, get_or_404
-from hamsu.core.errors import NotFound
+from hamsu.core.api_kit import ERRORS, Id, get_or_404, no_person
 from hamsu.directory.visibility import person_of
 from hamsu.funnel import selectors
 from hamsu.funnel.api.common import router
@@ -30,7 +29,7 @@ class TaskOut(Schema):
 def _me(request):
     person = person_of(request.user)
     if person is None:
-        raise NotFound("No person", errors={"user": ["This login has no directory person."]})
+        raise no_person()
     return person
 
 
