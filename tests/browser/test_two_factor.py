@@ -74,3 +74,27 @@ def test_a_wrong_code_is_explained_on_the_page(page, live_server, person, turned
     page.fill("#id_code", "000000")
     page.get_by_test_id("code-submit").click()
     assert "not right" in page.get_by_test_id("code-error").inner_text()
+
+
+def test_a_recovery_code_kept_from_the_page_logs_in_once(page, live_server, person, turned_on):
+    kept = page.get_by_test_id("recovery-codes").locator("li").first.inner_text()
+    page.context.clear_cookies()  # the phone is lost: a new visit with a kept code
+    log_in(page, live_server, person.username)
+    page.wait_for_url(f"{live_server.url}/login/code/")
+    page.fill("#id_code", kept)
+    page.get_by_test_id("code-submit").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_test_id("logout").count() == 1
+
+
+def test_a_used_recovery_code_is_refused_the_second_time(page, live_server, person, turned_on):
+    kept = page.get_by_test_id("recovery-codes").locator("li").first.inner_text()
+    for landing in ("/", "/login/code/"):
+        page.context.clear_cookies()
+        log_in(page, live_server, person.username)
+        page.wait_for_url(f"{live_server.url}/login/code/")
+        page.fill("#id_code", kept)
+        page.get_by_test_id("code-submit").click()
+        page.wait_for_url(f"{live_server.url}{landing}")
+    page.get_by_test_id("code-error").wait_for()
+    assert page.url == f"{live_server.url}/login/code/"
