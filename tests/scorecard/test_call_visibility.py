@@ -91,3 +91,42 @@ def test_the_seller_their_manager_and_the_heads_see_a_call(client, people, visib
 @pytest.mark.parametrize("who", ["teammate", "liaison", "other_team"])
 def test_nobody_else_sees_a_call(client, people, visibility, channel, who):
     assert not channel(client, people[who])
+
+
+# ---------------------------------------------------------------- totals of calls
+
+
+def forecast_method_rows(person, **narrowing) -> set[str]:
+    """The methods the forecast table shows ``person`` for the seller's period, narrowed."""
+    import datetime
+    from types import SimpleNamespace
+
+    from hamsu.scorecard import dashboards, selectors
+    from hamsu.scorecard.models import ForecastMethod
+    from hamsu.scorecard.services import period_from_key
+
+    figures = SimpleNamespace(
+        weighted_default=0, expected=0, p10=0, p50=0, p90=0, won_to_date=0
+    )  # the snapshot's own figures do not matter here
+    view = SimpleNamespace(figures=figures, taken_on=datetime.date.today())
+    filters = selectors.Filters(period=period_from_key(PERIOD), **narrowing)
+    table = dashboards.forecast_methods(filters, view, user=person.user)
+    labels = {str(ForecastMethod.CALL_COMMIT.label), str(ForecastMethod.CALL_BEST_CASE.label)}
+    return {row[0] for row in table.rows} & labels
+
+
+@pytest.mark.parametrize("who", ["teammate", "liaison", "other_team"])
+def test_a_total_of_one_sellers_calls_is_not_shown_to_a_teammate(people, visibility, who):
+    # Filtered by the seller (possible under "everyone" and "own team"), the calls' total
+    # is that seller's call.
+    assert forecast_method_rows(people[who], owner=people["seller"].pk) == set()
+
+
+@pytest.mark.parametrize("who", ["teammate", "liaison"])
+def test_a_total_of_a_teams_calls_is_not_shown_to_a_teammate(people, visibility, who):
+    assert forecast_method_rows(people[who], team=people["seller"].team_id) == set()
+
+
+@pytest.mark.parametrize("who", ["seller", "manager", "head"])
+def test_the_seller_their_manager_and_the_heads_see_the_total(people, visibility, who):
+    assert len(forecast_method_rows(people[who], owner=people["seller"].pk)) == 2

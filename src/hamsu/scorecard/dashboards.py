@@ -67,7 +67,7 @@ def _div(a, b):
     return None if not b else Decimal(a) / Decimal(b)
 
 
-def overview(filters: selectors.Filters) -> dict:
+def overview(filters: selectors.Filters, *, user) -> dict:
     """The number vs forecast vs actual for this period and the four before it."""
     periods = [filters.period]
     for _i in range(4):
@@ -127,7 +127,7 @@ def overview(filters: selectors.Filters) -> dict:
     open_total = sum((row["amount"] for row in context.open.values()), ZERO)
     view = selectors.forecast_view(filters)
     shown = None if records is None else forecast_selection.default_forecast(filters.period, records=records)
-    forecast_table = forecast_methods(filters, view)
+    forecast_table = forecast_methods(filters, view, user=user)
     history_dates: list = []
     history_series: dict[str, list] = {}
     if not filters.narrowed:
@@ -156,9 +156,10 @@ def overview(filters: selectors.Filters) -> dict:
     }
 
 
-def forecast_methods(filters: selectors.Filters, view: selectors.ForecastView | None) -> Table:
+def forecast_methods(filters: selectors.Filters, view: selectors.ForecastView | None, *, user) -> Table:
     """Every forecast method's latest figure for the filters (a method that cannot be split
-    by them is left out rather than shown for the whole company)."""
+    by them is left out rather than shown for the whole company). The calls' totals are
+    shown to ``user`` only when they may see every call summed (``sees_every_call``)."""
     table = Table(
         [_("Method"), _("Taken on"), _("Forecast"), _("P10"), _("P90"), _("Won to date")],
         units=["", "", "money", "money", "money", "money"],
@@ -181,7 +182,7 @@ def forecast_methods(filters: selectors.Filters, view: selectors.ForecastView | 
         (ForecastMethod.MONTE_CARLO, fig.p50, fig.p10, fig.p90),
     ]
     calls = selectors.calls_for(selectors.calls_made_by(filters.period, view.taken_on), filters)
-    if calls:
+    if calls and selectors.sees_every_call(user, calls):
         totals = selectors.call_totals(calls)
         rows += [
             (ForecastMethod.CALL_COMMIT, totals.commit, None, None),

@@ -349,6 +349,16 @@ def calls_visible_to(user, calls):
     return calls.filter(Q(person=person) | Q(team__manager=person))
 
 
+def sees_every_call(user, calls: list[ForecastCall]) -> bool:
+    """Whether ``user`` may see each of ``calls`` (``calls_visible_to``). A sum of calls is
+    shown only then: filtered by one seller, or by a team of one, a total is that seller's
+    call, which a teammate may not see under any record visibility."""
+    if user.is_superuser or roles_of(user) & SEES_EVERYTHING:
+        return True
+    ids = {call.pk for call in calls}
+    return calls_visible_to(user, ForecastCall.objects.filter(pk__in=ids)).count() == len(ids)
+
+
 def call_list(*, user, period: Period) -> list[ForecastCall]:
     """The period's calls the user may see (``calls_visible_to``)."""
     qs = ForecastCall.objects.filter(calendar=period.calendar, period_key=period.key).select_related(

@@ -80,7 +80,7 @@ def _maybe_export(request, name: str, tables: dict):
 @permission_required("scorecard.view_target", raise_exception=True)
 def dashboard(request):
     filters = _filters(request)
-    data = dashboards.overview(filters)
+    data = dashboards.overview(filters, user=request.user)
     response = _maybe_export(request, "number", data["tables"])
     if response:
         return response
@@ -415,7 +415,7 @@ def forecast_view(request):
     calls_split = calls is not None
     calls = calls or []
     totals = selectors.call_totals(calls)
-    data = dashboards.overview(filters)
+    data = dashboards.overview(filters, user=request.user)
     accuracy = selectors.forecast_accuracy(None)
     calls_table = dashboards.Table(
         [
