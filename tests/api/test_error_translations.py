@@ -62,6 +62,15 @@ def test_no_api_error_carries_an_untranslated_literal():
         if "migrations" in path.parts or "analytics" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):  # a problem body written out ({"title": …, "detail": …})
+                keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
+                if "title" in keys and "detail" in keys:
+                    for key, value in zip(keys, node.values, strict=True):
+                        if key in ("title", "detail"):
+                            found += [
+                                f"{path.relative_to(SOURCE)}:{line}: {text}"
+                                for line, text in _literals(value)
+                            ]
             if isinstance(node, ast.Call):
                 for argument in _messages(node):
                     found += [
