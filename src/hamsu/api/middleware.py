@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 
 class ApiPayloadLimitMiddleware:
@@ -20,10 +21,13 @@ class ApiPayloadLimitMiddleware:
             if length > limit:
                 body = {
                     "type": "https://hamsu.dev/problems/413",
-                    "title": "Payload too large",
+                    "title": _("Payload too large"),
                     "status": 413,
-                    "detail": f"The request body is {length} bytes; the limit is {limit} bytes.",
-                    "errors": [{"field": "body", "message": f"At most {limit} bytes."}],
+                    "detail": _("The request body is %(length)s bytes; the limit is %(limit)s bytes.")
+                    % {"length": length, "limit": limit},
+                    "errors": [
+                        {"field": "body", "message": _("At most %(limit)s bytes.") % {"limit": limit}}
+                    ],
                 }
                 return HttpResponse(json.dumps(body), status=413, content_type="application/problem+json")
         return self.get_response(request)
