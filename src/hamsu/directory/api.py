@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
@@ -12,6 +13,7 @@ from hamsu.core import uploads
 from hamsu.core.api_figures import figure
 from hamsu.core.api_kit import ERRORS, Id, Int, no_person, not_found, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.errors import NotFound
 from hamsu.directory import coverage, selectors, services
 from hamsu.directory.coverage import PersonCoverage
 from hamsu.directory.models import Function, Person
@@ -160,7 +162,7 @@ def _records(kind, ids, label):
     found = coverage.source().in_bulk(kind, ids)
     missing = [i for i in ids if i not in found]
     if missing:
-        raise not_found(model, missing[0], label)
+        raise NotFound(_("Not found"), errors={label: [_("No record with id %(id)s.") % {"id": missing[0]}]})
     return list(found.values())
 
 
