@@ -177,6 +177,7 @@ CHANNELS: dict[str, list[tuple[str, str]]] = {
         ("api", "/api/v1/opportunities"),
         ("export", "/data/exports/opportunities.csv"),
     ],
+    "crm.view_activity": [("page", "/crm/tasks/"), ("api", "/api/v1/activities")],
     "directory.view_person": [("search", "/people/?q=rep"), ("api", "/api/v1/people/search?q=rep")],
     "core.view_auditentry": [("page", "/settings/audit/")],
     "dataio.view_importjob": [("page", "/data/imports/"), ("api", "/api/v1/data/imports")],

@@ -10,6 +10,7 @@ from django.utils import timezone
 from hamsu.collaboration.clustering import cluster_texts
 from hamsu.collaboration.models import FeedbackDigest, FeedbackNote, FeedbackTheme
 from hamsu.crm.models import Activity, ActivityKind
+from hamsu.crm.selectors_tasks import HAPPENED
 
 EXAMPLES_PER_THEME = 3
 
@@ -25,7 +26,9 @@ def import_call_reports(start: datetime.date, end: datetime.date) -> int:
     """Turn the period's call reports into feedback notes, so marketing reads them too."""
     low, high = _bounds(start, end)
     reports = (
-        Activity.objects.filter(kind=ActivityKind.CALL_REPORT, occurred_at__gte=low, occurred_at__lt=high)
+        Activity.objects.filter(
+            HAPPENED, kind=ActivityKind.CALL_REPORT, occurred_at__gte=low, occurred_at__lt=high
+        )
         .filter(feedback_note__isnull=True)
         # A report with no written body ("Call report with account #8") says nothing to theme.
         .exclude(body="")

@@ -204,6 +204,12 @@ class ActivityOut(Schema):
     body: str
     outcome: str
     occurred_at: datetime.datetime
+    due_at: datetime.datetime | None = stored(
+        "When a planned activity (a task) is due; null when logged.", default=None
+    )
+    done_at: datetime.datetime | None = stored(
+        "When the task was marked done; null while open.", default=None
+    )
     account_id: int | None
     contact_id: int | None
     opportunity_id: int | None
@@ -217,6 +223,9 @@ class ActivityIn(Schema):
     body: Annotated[str, Field(max_length=20_000)] = ""
     outcome: ActivityOutcome = ActivityOutcome.NONE
     occurred_at: datetime.datetime | None = None
+    due_at: datetime.datetime | None = Field(
+        None, description="Plan it instead of logging it: a task, open until marked done."
+    )
     account_id: Id | None = None
     contact_id: Id | None = None
     opportunity_id: Id | None = None
@@ -538,6 +547,7 @@ def create_activity(request, payload: ActivityIn):
         body=payload.body,
         outcome=payload.outcome,
         occurred_at=payload.occurred_at,
+        due_at=payload.due_at,
         account=get_or_404(Account, payload.account_id, "account_id"),
         contact=get_or_404(Contact, payload.contact_id, "contact_id"),
         opportunity=get_or_404(Opportunity, payload.opportunity_id, "opportunity_id"),
@@ -545,3 +555,9 @@ def create_activity(request, payload: ActivityIn):
         via="api",
     )
     return 201, activity
+
+
+# Tasks and next steps live in their own module, under the same paths.
+from hamsu.crm.api_tasks import router as tasks_router  # noqa: E402
+
+router.add_router("", tasks_router)

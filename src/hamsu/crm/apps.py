@@ -8,7 +8,7 @@ class CrmConfig(AppConfig):
     verbose_name = _("CRM")
 
     def ready(self) -> None:
-        from hamsu.core import glossary
+        from hamsu.core import clock, glossary
         from hamsu.core.navigation import NavItem, register
         from hamsu.crm.directory_coverage import CrmCoverage
         from hamsu.crm.glossary import SECTIONS, TERMS
@@ -19,6 +19,11 @@ class CrmConfig(AppConfig):
         glossary.register(*TERMS)
         search_index.register(ACCOUNTS)
         coverage.register(CrmCoverage())
+        clock.register(
+            clock.Job(
+                "remind_tasks", ("remind_tasks",), clock.Every(60), _("Remind owners of tasks coming due")
+            )
+        )
 
         register(
             NavItem("crm:pipeline", _("Pipeline"), "kanban", order=10, permission="crm.view_opportunity"),
@@ -33,4 +38,5 @@ class CrmConfig(AppConfig):
             NavItem(
                 "crm:contacts", _("Contacts"), "person-lines-fill", order=13, permission="crm.view_contact"
             ),
+            NavItem("crm:tasks", _("Tasks"), "check2-square", order=14, permission="crm.view_activity"),
         )

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.form_versions import VersionedForm
@@ -75,3 +78,63 @@ class ActivityForm(forms.Form):
     subject = forms.CharField(label=_("subject"), max_length=200)
     body = forms.CharField(label=_("details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     outcome = forms.ChoiceField(label=_("outcome"), choices=ActivityOutcome.choices, required=False)
+
+
+class TaskForm(forms.Form):
+    """Plan a task or a deal's next step: what, and when (a date in either calendar, a time)."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=ActivityKind.choices, initial=ActivityKind.CALL)
+    subject = forms.CharField(label=_("what"), max_length=200)
+    due_date = LocalDateField(label=_("due date"))
+    due_time = forms.TimeField(
+        label=_("time"),
+        required=False,
+        initial="09:00",
+        widget=forms.TextInput(attrs={"placeholder": "09:00", "inputmode": "numeric"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("due_date")
+        if day is not None:
+            cleaned["due_at"] = at_local_time(day, cleaned.get("due_time"))
+        return cleaned
+
+
+class TaskDoneForm(forms.Form):
+    """Mark a task done: how it went and, optionally, the next step in the same go."""
+
+    outcome = forms.ChoiceField(label=_("outcome"), choices=ActivityOutcome.choices, required=False)
+    note = forms.CharField(label=_("note"), max_length=2000, required=False)
+    next_subject = forms.CharField(label=_("next step"), max_length=200, required=False)
+    next_date = LocalDateField(label=_("next step due"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("next_date")
+        cleaned["next_due_at"] = at_local_time(day, None) if day is not None else None
+        return cleaned
+
+
+SNOOZE_CHOICES = (("hour", _("1 hour")), ("tomorrow", _("tomorrow morning")), ("week", _("next week")))
+
+
+class TaskSnoozeForm(forms.Form):
+    until = forms.ChoiceField(label=_("put off to"), choices=SNOOZE_CHOICES)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def at_local_time(day, time) -> datetime.datetime:
+    """A date and an optional time (09:00 when none) in the company's time zone."""
+    moment = datetime.datetime.combine(day, time or datetime.time(9, 0))
+    return timezone.make_aware(moment, timezone.get_current_timezone())
+
+
+def snooze_until(choice: str, now: datetime.datetime | None = None) -> datetime.datetime:
+    """The moment a snooze choice means, in the company's time zone."""
+    local = timezone.localtime(now or timezone.now())
+    if choice == "hour":
+        return local + datetime.timedelta(hours=1)
+    days = 1 if choice == "tomorrow" else 7
+    return at_local_time(local.date() + datetime.timedelta(days=days), None)

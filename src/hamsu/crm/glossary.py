@@ -4,9 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.glossary import Section, section_terms
 
-SECTIONS = (Section("pipeline", _("Pipeline"), order=10),)
+SECTIONS = (
+    Section("pipeline", _("Pipeline"), order=10),
+    Section("tasks", _("Tasks and next steps"), order=11),
+)
 
 _pipeline = section_terms("pipeline", filters=("team", "seller", "segment", "product"))
+# Tasks are counted for one person (the reader, or the seller a manager picks).
+_tasks = section_terms("tasks", filters=("owner",))
 
 
 TERMS = (
@@ -65,5 +70,55 @@ TERMS = (
         counts=_("The one opportunity, with its product."),
         order=50,
         filters=(),
+    ),
+    _tasks(
+        "overdue",
+        name=_("Overdue tasks"),
+        definition=_(
+            "Open tasks whose due time is before the start of today in the company's time zone. "
+            "A task is an activity planned with a due time and not yet marked done."
+        ),
+        formula=_("count of activities with a due time before today and no done time"),
+        counts=_("The person's open tasks that you can see."),
+        order=10,
+    ),
+    _tasks(
+        "due_today",
+        name=_("Tasks due today"),
+        definition=_("Open tasks whose due time falls within today in the company's time zone."),
+        formula=_("count of activities with a due time today and no done time"),
+        counts=_("The person's open tasks that you can see."),
+        order=20,
+    ),
+    _tasks(
+        "upcoming",
+        name=_("Upcoming tasks"),
+        definition=_("Open tasks due after today and within the next seven days."),
+        formula=_("count of activities due from tomorrow to seven days later with no done time"),
+        counts=_("The person's open tasks that you can see."),
+        order=30,
+    ),
+    _tasks(
+        "no_next_step",
+        name=_("Deals without a next step"),
+        definition=_(
+            "Open deals with no open task: nothing is planned, so nobody will be reminded to move them on."
+        ),
+        formula=_("count of open opportunities none of whose activities is an open task"),
+        counts=_("The person's open opportunities that you can see."),
+        order=40,
+    ),
+    _tasks(
+        "quiet",
+        name=_("Deals gone quiet"),
+        definition=_(
+            "Open deals on which no activity happened and whose stage did not change in the last "
+            "14 days (planned tasks do not count until they are done)."
+        ),
+        formula=_(
+            "count of open opportunities with no logged or done activity and no stage change in 14 days"
+        ),
+        counts=_("The person's open opportunities that you can see."),
+        order=50,
     ),
 )

@@ -12,6 +12,7 @@ from hamsu.core.pagination import Page, keyset_page
 from hamsu.core.search import filter_words
 from hamsu.crm import search
 from hamsu.crm.models import Account, Activity, Contact, Opportunity, PipelineTotal, StageEvent
+from hamsu.crm.selectors_tasks import HAPPENED
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.directory.visibility import visible
 
@@ -158,7 +159,9 @@ def opportunity_detail(*, user, pk: int) -> Opportunity | None:
 
 def opportunity_timeline(opportunity: Opportunity, limit: int = 100) -> list[dict]:
     """Activities and stage events of a deal, newest first, as one list."""
-    activities = opportunity.activities.select_related("owner").order_by("-occurred_at")[:limit]
+    activities = (
+        opportunity.activities.filter(HAPPENED).select_related("owner").order_by("-occurred_at")[:limit]
+    )
     events = opportunity.stage_events.select_related("actor").order_by("-at", "-id")[:limit]
     merged = chain(
         ({"kind": "activity", "at": a.occurred_at, "item": a} for a in activities),
@@ -168,7 +171,11 @@ def opportunity_timeline(opportunity: Opportunity, limit: int = 100) -> list[dic
 
 
 def account_timeline(account: Account, limit: int = 100) -> list[dict]:
-    activities = account.activities.select_related("owner", "opportunity").order_by("-occurred_at")[:limit]
+    activities = (
+        account.activities.filter(HAPPENED)
+        .select_related("owner", "opportunity")
+        .order_by("-occurred_at")[:limit]
+    )
     events = (
         StageEvent.objects.filter(opportunity__account=account)
         .select_related("actor", "opportunity")

@@ -447,18 +447,22 @@ def activity_create(
     body: str = "",
     outcome: str = "",
     occurred_at: datetime.datetime | None = None,
+    due_at: datetime.datetime | None = None,
     account: Account | None = None,
     contact: Contact | None = None,
     opportunity: Opportunity | None = None,
     participants: list | None = None,
     via: str = "",
 ) -> Activity:
+    """Log what happened or, with ``due_at``, plan what happens next (a task: open until
+    someone marks it done; see ``hamsu.crm.services_tasks``)."""
     for instance, label in ((account, "account"), (contact, "contact"), (opportunity, "opportunity")):
         _require_visible(instance, actor, label)
     errors: dict[str, list[str]] = {}
     if not (account or contact or opportunity):
         errors["account"] = [_("Link the activity to an account, a contact or an opportunity.")]
     check_date_range("occurred_at", occurred_at, errors)
+    check_date_range("due_at", due_at, errors)
     raise_if(errors)
     # An activity on a deal or a contact also belongs to its account's timeline.
     if account is None:
@@ -469,6 +473,7 @@ def activity_create(
         body=body,
         outcome=outcome,
         occurred_at=occurred_at or timezone.now(),
+        due_at=due_at,
         account=account,
         contact=contact,
         opportunity=opportunity,

@@ -16,8 +16,18 @@ from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import csv_response, int_or_none
 from hamsu.core.versioning import StaleVersion
 from hamsu.crm import selectors, services
-from hamsu.crm.forms import AccountForm, ActivityForm, ContactForm, MoveForm, OpportunityForm
+from hamsu.crm.forms import (
+    AccountForm,
+    ActivityForm,
+    ContactForm,
+    MoveForm,
+    OpportunityForm,
+    TaskDoneForm,
+    TaskForm,
+    TaskSnoozeForm,
+)
 from hamsu.crm.models import Segment, Source
+from hamsu.crm.selectors_tasks import HAPPENED, next_step_of
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.directory.models import Team
 from hamsu.directory.visibility import person_of
@@ -122,6 +132,10 @@ def opportunity_detail(request, pk: int):
             "participants": opportunity.participants.select_related("person"),
             "move_form": MoveForm(initial={"stage": opportunity.stage}),
             "activity_form": ActivityForm(),
+            "task_form": TaskForm(prefix="task"),
+            "done_form": TaskDoneForm(),
+            "snooze_form": TaskSnoozeForm(),
+            "next_step": next_step_of(opportunity),
             "open_stages": OPEN_STAGES,
             "related_links": record_links.links_for(record_links.OPPORTUNITY, opportunity, request.user),
         },
@@ -405,7 +419,7 @@ def contact_detail(request, pk: int):
     contact = selectors.contact_detail(user=request.user, pk=pk)
     if contact is None:
         raise Http404
-    activities = contact.activities.select_related("owner").order_by("-occurred_at")[:50]
+    activities = contact.activities.filter(HAPPENED).select_related("owner").order_by("-occurred_at")[:50]
     return render(request, "crm/contact_detail.html", {"contact": contact, "activities": activities})
 
 

@@ -331,6 +331,7 @@ class ActivityKind(models.TextChoices):
     EMAIL = "email", _("E-mail")
     NOTE = "note", _("Note")
     CALL_REPORT = "call_report", _("Call report")
+    TASK = "task", _("Task")
 
 
 class ActivityOutcome(models.TextChoices):
@@ -349,6 +350,11 @@ class Activity(Versioned):
     body = models.TextField(_("details"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=ActivityOutcome.choices, blank=True)
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    # A planned activity (a task, the deal's next step) has a due time and no done time
+    # until someone marks it done; a logged activity has neither (it happened at occurred_at).
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
     account = models.ForeignKey(
         Account,
         verbose_name=_("account"),
@@ -400,7 +406,21 @@ class Activity(Versioned):
             models.Index(fields=["opportunity", "occurred_at"], name="act_opp_idx"),
             models.Index(fields=["account", "occurred_at"], name="act_account_idx"),
             models.Index(fields=["contact", "occurred_at"], name="act_contact_idx"),
+            # My day and the reminder job: the open tasks of a person, soonest first.
+            models.Index(
+                fields=["owner", "due_at"],
+                name="act_open_task_idx",
+                condition=models.Q(due_at__isnull=False, done_at__isnull=True),
+            ),
         ]
+
+    @property
+    def is_open_task(self) -> bool:
+        return self.due_at is not None and self.done_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open_task and self.due_at < timezone.now()
 
     def __str__(self) -> str:
         return self.subject
