@@ -61,6 +61,8 @@ lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint src --lint
 	$(HAMSU) makemigrations --check --dry-run
 
 # The same checks before every commit (.pre-commit-config.yaml); one command installs them.

@@ -175,10 +175,10 @@ class TrendPoint:
 
 def round_trend(*, until: Round | None = None) -> tuple[list[TrendPoint], list[RoundDelta]]:
     """Rounds with enough responses, oldest first, and the change between each pair."""
-    rounds = Round.objects.order_by("opens_at", "id")
+    chosen = Round.objects.order_by("opens_at", "id")
     if until is not None:
-        rounds = rounds.filter(opens_at__lte=until.opens_at)
-    rounds = list(rounds)
+        chosen = chosen.filter(opens_at__lte=until.opens_at)
+    rounds = list(chosen)
     answers = _answers_by_round([r.pk for r in rounds])
     invited = _rounds_with_invitations([r.pk for r in rounds])
     points = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import polars as pl
 
@@ -179,7 +180,9 @@ def win_rate_and_deal_size(
         raise ValueError("no closed opportunities to measure a win rate from")
     won_rows = closed.filter(pl.col(outcome_col) == won)
     rate = won_rows.height / closed.height
-    size = float(won_rows[value_col].mean()) if won_rows.height else 0.0
+    # Polars types a mean as any literal; a numeric column's is a float (None, and so a
+    # TypeError here, only when every value is missing).
+    size = float(cast(float, won_rows[value_col].mean())) if won_rows.height else 0.0
     return rate, size
 
 

@@ -14,7 +14,7 @@ from hamsu.campaigns.models import Campaign, CostLine, Touchpoint, TouchpointKin
 from hamsu.core.api_kit import not_found
 from hamsu.directory.visibility import visible
 
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ _CHUNK = 900
 
 # When neither the sender nor a campaign nor the UTM medium names a channel, the kind of
 # touch usually does.
-KIND_TO_CHANNEL = {
+KIND_TO_CHANNEL: dict[str, str] = {
     TouchpointKind.SALES_CALL: Channel.SALES,
     TouchpointKind.WEBINAR: Channel.WEBINAR,
     TouchpointKind.EVENT: Channel.EVENTS,
@@ -181,6 +181,7 @@ def _cost_line_build(
     if len(note or "") > 300:
         errors.setdefault("note", []).append(_("Keep the note under 300 characters."))
     raise_if(errors)
+    assert value is not None  # a missing or unreadable amount is an error raised above
     return CostLine(
         campaign=campaign,
         period_start=period_start,
@@ -305,7 +306,8 @@ def touchpoint_build(
         )
     return Touchpoint(
         kind=kind,
-        occurred_at=when,
+        # None only with an error in `errors`: every caller refuses the row, nothing is saved.
+        occurred_at=when,  # type: ignore[misc]
         channel=channel,
         campaign=campaign,
         contact_id=contact_id,
@@ -418,7 +420,7 @@ def touchpoint_record_batch(
         )
     # Resolve every reference with one query per kind, not one per row.
     parsed: list[tuple[dict, dict[str, list[str]], dict[str, int | None]]] = []
-    wanted = {"campaign": set(), "contact": set(), "account": set()}
+    wanted: dict[str, set[int]] = {"campaign": set(), "contact": set(), "account": set()}
     for row in rows:
         errors: dict[str, list[str]] = {}
         if not isinstance(row, dict):

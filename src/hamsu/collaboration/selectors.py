@@ -198,15 +198,11 @@ def digest_detail(pk: int) -> tuple[FeedbackDigest | None, list[FeedbackTheme], 
     examples = FeedbackNote.objects.in_bulk(example_ids)
     for theme in themes:
         theme.examples = [examples[i] for i in theme.example_ids if i in examples]
-    lead_quality = (
-        digest.period_start
-        and FeedbackNote.objects.filter(
-            lead_quality_complaint=True,
-            created_at__date__gte=digest.period_start,
-            created_at__date__lte=digest.period_end,
-        ).count()
-    )
-    digest.lead_quality_count = lead_quality
+    digest.lead_quality_count = FeedbackNote.objects.filter(
+        lead_quality_complaint=True,
+        created_at__date__gte=digest.period_start,
+        created_at__date__lte=digest.period_end,
+    ).count()
     # Competitor names are kept out of the themes; marketing still sees who sellers meet.
     digest.competitors = list(
         FeedbackNote.objects.filter(

@@ -32,7 +32,7 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models import F
@@ -150,7 +150,10 @@ def name_of(user) -> str:
     return getattr(person, "full_name", "") or user.get_full_name() or user.get_username()
 
 
-def lock(instance: models.Model) -> models.Model:
+Row = TypeVar("Row", bound=models.Model)
+
+
+def lock(instance: Row) -> Row:
     """The row of ``instance`` read again under a row lock for the rest of the transaction."""
     return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from itertools import chain
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.functional import Promise
 
 from hamsu.core.pagination import Page, keyset_page
 from hamsu.core.search import filter_words
@@ -98,7 +99,7 @@ def opportunity_export_rows(*, user, filters: OpportunityFilters):
 @dataclass
 class BoardColumn:
     stage: str
-    label: str
+    label: Promise  # the stage's name in the reader's language
     count: int
     total: Decimal
     cards: list[Opportunity]

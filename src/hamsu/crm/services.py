@@ -128,7 +128,7 @@ def _account_save(account: Account, *, actor, via: str, action: str, before: dic
     account.domain = account.domain.lower().removeprefix("www.")
     account.country = (account.country or "").upper()
     account.size_band = size_band_for(account.employees)
-    account.team_id = account.owner.team_id if account.owner_id else None
+    account.team_id = account.owner.team_id if account.owner is not None else None
     full_clean(account)
     account.save()
     changes = audit.diff(before, audit.snapshot(account)) if before else audit.snapshot(account)
@@ -171,7 +171,7 @@ def contact_update(
 def _contact_save(contact: Contact, *, actor, via: str, action: str, before: dict | None = None) -> Contact:
     contact.email = contact.email.lower()
     contact.country = (contact.country or "").upper()
-    contact.team_id = contact.owner.team_id if contact.owner_id else None
+    contact.team_id = contact.owner.team_id if contact.owner is not None else None
     full_clean(contact)
     contact.save()
     changes = audit.diff(before, audit.snapshot(contact)) if before else audit.snapshot(contact)
@@ -202,12 +202,11 @@ def _derive(opportunity: Opportunity) -> None:
     """Fill what follows from other fields: base amount, gross profit, team, segment."""
     opportunity.amount = quantize(Decimal(opportunity.amount))
     opportunity.amount_base = to_base_currency(opportunity.amount, opportunity.currency)
-    if opportunity.product_id:
+    product = opportunity.product  # None, without a query, when there is none
+    if product is not None:
         # Gross profit is real only when the cost side is: amount less quantity × unit cost,
         # with the cost converted from the product's currency.
-        cost = to_base_currency(
-            opportunity.product.unit_cost * opportunity.quantity, opportunity.product.currency
-        )
+        cost = to_base_currency(product.unit_cost * opportunity.quantity, product.currency)
         opportunity.gross_profit = opportunity.amount_base - cost
     else:
         opportunity.gross_profit = Decimal("0")
@@ -465,8 +464,10 @@ def activity_create(
     check_date_range("due_at", due_at, errors)
     raise_if(errors)
     # An activity on a deal or a contact also belongs to its account's timeline.
-    if account is None:
-        account = opportunity.account if opportunity else contact.account
+    if account is None and opportunity is not None:
+        account = opportunity.account
+    elif account is None and contact is not None:
+        account = contact.account
     activity = Activity(
         kind=kind,
         subject=(subject or "").strip(),

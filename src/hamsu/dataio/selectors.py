@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connections, models
-from django.db.models import Func, QuerySet
+from django.db.models import ForeignObjectRel, Func, QuerySet
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 
@@ -113,7 +114,7 @@ def preset_for_file(*, kind: str, headers: list[str]) -> Preset | None:
 
 @dataclass(frozen=True)
 class ExportSpec:
-    model: type
+    model: type[models.Model]
     header: list[str]
     columns: list[str]
     owner_field: str | None = "owner"
@@ -291,7 +292,7 @@ EXPORTS: dict[str, ExportSpec] = {
 def export_queryset(*, user, kind: str) -> QuerySet:
     """What ``user`` may see of ``kind``: the same rule as the lists and the API."""
     spec = EXPORTS[kind]
-    queryset = spec.model.objects.all()
+    queryset = spec.model._default_manager.all()
     if spec.owner_field:
         queryset = visible(queryset, user)
     return queryset.order_by("pk")
@@ -303,18 +304,24 @@ def export_rows(*, user, kind: str, chunk_size: int = 5000) -> Iterator[tuple]:
     return export_queryset(user=user, kind=kind).values_list(*spec.columns).iterator(chunk_size=chunk_size)
 
 
-def _field_at(model: type[models.Model], path: str) -> models.Field:
-    field = None
+def _field_at(model: type[models.Model], path: str) -> models.Field | ForeignObjectRel:
+    """The field a ``values()`` path ends at, through forward or reverse relations."""
+    field: models.Field | ForeignObjectRel | None = None
     for part in path.split("__"):
-        field = model._meta.pk if part == "pk" else model._meta.get_field(part)
-        if field.is_relation and field.related_model is not None:
+        found = model._meta.pk if part == "pk" else model._meta.get_field(part)
+        if not isinstance(found, models.Field | ForeignObjectRel):
+            raise ValueError(f"{path!r} does not lead to a column")
+        field = found
+        if isinstance(field.related_model, type):  # a relation: the path goes on there
             model = field.related_model
+    if field is None:
+        raise ValueError("an empty column path")
     return field
 
 
 def export_columns(
     *, user, kind: str, chunk_size: int = 5000, datetimes: str = "text"
-) -> Iterator[list[Sequence]]:
+) -> Iterator[list[Sequence[Any]]]:
     """The rows of ``export_rows``, a chunk of up to ``chunk_size`` at a time and column by
     column (``columns[i][r]`` is row r's value i: the writers zip them back into rows in
     C). With ``datetimes="text"`` (CSV) a datetime arrives as the text ``isoformat()``
@@ -337,7 +344,9 @@ def export_columns(
     vendor = connection.vendor
     fields = [_field_at(spec.model, path) for path in spec.columns]
     stamped = [i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)]
-    as_text = {"sqlite": lambda path: Cast(path, output_field=models.TextField())}
+    as_text: dict[str, Callable[[str], Func]] = {
+        "sqlite": lambda path: Cast(path, output_field=models.TextField())
+    }
     if datetimes == "text":
         as_text["postgresql"] = IsoUtc
     columns = [
@@ -361,7 +370,7 @@ def export_columns(
                 fixes[i] = _converting(functions, expression, connection)
         try:
             for rows in chunks:
-                cells = list(zip(*rows, strict=True))
+                cells: list[Sequence[Any]] = list(zip(*rows, strict=True))
                 for i, fix in fixes.items():
                     cells[i] = fix(cells[i])
                 yield cells

@@ -251,6 +251,9 @@ def _import_row(row: dict[str, str], *, known_emails: set[str], actor, via: str)
         errors["is_active"] = [_("Use yes or no.")]
         is_active = None
     raise_if(errors)
+    # An unknown function or role is an error raised above.
+    assert function is not None
+    assert role is not None
 
     person = Person.objects.filter(email__iexact=email).first()
     status = "updated" if person else "created"

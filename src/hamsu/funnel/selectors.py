@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, fields
 from statistics import median
+from typing import Any
 
 from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -18,7 +19,7 @@ from hamsu.core.search import filter_words
 from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.directory.visibility import person_of, visible
 from hamsu.funnel import reach
-from hamsu.funnel.calendars import calendar_spec
+from hamsu.funnel.calendars import CalendarSpec, calendar_spec
 from hamsu.funnel.models import (
     OPEN_FOR_SALES,
     DefinitionKind,
@@ -189,7 +190,10 @@ class FunnelView:
 
 def funnel_cohort(filters: FunnelFilters, *, now: datetime.datetime | None = None) -> dict[str, QuerySet]:
     """Leads and opportunities created in the period, of the team and segment if given."""
-    cohort = {reach.LEAD: Lead.objects.all(), reach.OPPORTUNITY: Opportunity.objects.all()}
+    cohort: dict[str, QuerySet] = {
+        reach.LEAD: Lead.objects.all(),
+        reach.OPPORTUNITY: Opportunity.objects.all(),
+    }
     for kind, qs in cohort.items():
         if filters.days is not None:
             qs = qs.filter(created_at__gte=_cohort_start(filters, now))
@@ -216,7 +220,8 @@ def _stage_shape(tracks: list[str]) -> tuple[str | None, list[str], int | None]:
     kind = next(iter(kinds))
     if not all(s in reach.PATHS[kind] for s in states):
         return kind, states, None
-    return kind, states, min(reach.depth(kind, s) for s in states)
+    # Every state is on the path (checked above), so each has a depth.
+    return kind, states, min(d for s in states if (d := reach.depth(kind, s)) is not None)
 
 
 class _CohortCounts:
@@ -255,24 +260,28 @@ STAGE_FIELDS = ("funnel", "code", "name", "owner_function", "entry_criteria", "e
 
 def _stage_row(stage: dict, counts: _CohortCounts) -> tuple[StageRow, tuple | None]:
     """One stage's row with its figures, and its (object type, depth) when it tracks any."""
-    row = StageRow(**{k: stage.get(k) or ([] if k in ("materials", "tracks") else "") for k in STAGE_FIELDS})
+    texts: dict[str, Any] = {
+        k: stage.get(k) or ([] if k in ("materials", "tracks") else "") for k in STAGE_FIELDS
+    }
+    row = StageRow(**texts)
     if not row.tracks:
         return row, None
     kind, states, depth = _stage_shape(row.tracks)
     row.on_path = depth is not None
-    if row.on_path:
+    if kind is not None and depth is not None:  # (a depth is only ever given with its kind)
         row.count = sum(counts.now_in(kind).get(s, 0) for s in states)
         row.reached = counts.reached_depth(kind, depth)
         return row, (kind, depth)
-    row.count = row.reached = 0
+    count = reached = 0
     by_kind: dict[str, list[str]] = {}
     for track in row.tracks:
         k, state = track.split(":", 1)
         by_kind.setdefault(k, []).append(state)
     for k, kind_states in by_kind.items():
         if k in counts.cohort:
-            row.count += sum(counts.now_in(k).get(s, 0) for s in kind_states)
-            row.reached += counts.cohort[k].filter(reach.ever_in(k, kind_states)).count()
+            count += sum(counts.now_in(k).get(s, 0) for s in kind_states)
+            reached += counts.cohort[k].filter(reach.ever_in(k, kind_states)).count()
+    row.count, row.reached = count, reached
     return row, (kind, depth)
 
 
@@ -283,7 +292,8 @@ def _link_conversions(funnels: dict[str, list[StageRow]], shapes: dict[int, tupl
             if not current.on_path or not current.reached:
                 continue
             following = next((r for r in rows[i + 1 :] if r.on_path or not r.tracks), None)
-            if following is None or not following.on_path:
+            # (A step on the path always has its reached count.)
+            if following is None or not following.on_path or following.reached is None:
                 continue
             (kind, depth), (next_kind, next_depth) = shapes[id(current)], shapes[id(following)]
             # Only a later step of the same path is a successor: reached(next) ≤ reached(this).
@@ -378,13 +388,13 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
     in_period = Handoff.objects.filter(opened_at__gte=start, opened_at__lt=end)
     follow_ups: dict[int | None, list[float]] = {}
     follow_on_time: dict[int | None, list[bool]] = {}
-    specs: dict[int, object] = {}
+    specs: dict[int, CalendarSpec] = {}
     rows = in_period.filter(
         status=HandoffStatus.ACCEPTED, lead__accepted_at__isnull=False, lead__first_follow_up_at__isnull=False
     ).values_list("team_id", "lead__accepted_at", "lead__first_follow_up_at")
     for team_id, accepted_at, followed_at in rows.iterator(chunk_size=5000):
         policy = policies.get(team_id)
-        if policy is None:
+        if policy is None or accepted_at is None or followed_at is None:  # (times: never, see filter)
             continue
         spec = specs.get(policy.pk)
         if spec is None:
@@ -392,7 +402,7 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
         hours = spec.business_seconds_between(accepted_at, followed_at) / 3600
         follow_ups.setdefault(team_id, []).append(hours)
         follow_on_time.setdefault(team_id, []).append(hours <= float(policy.follow_up_within_hours))
-    attempts = dict(
+    attempts: dict[int | None, float | None] = dict(
         in_period.filter(
             status=HandoffStatus.RETURNED,
             lead__return_reason__in=("bad_fit", "wrong_contact", "duplicate", "no_budget", "not_now"),
@@ -414,8 +424,9 @@ def sla_adherence(*, start: datetime.datetime, end: datetime.datetime) -> list[S
             fig.follow_up_hours_median = median(follow_ups[c.team_id])
             on_time = follow_on_time[c.team_id]
             fig.follow_up_on_time_rate = sum(on_time) / len(on_time) * 100
-        if attempts.get(c.team_id) is not None:
-            fig.attempts_before_disqualify = float(attempts[c.team_id])
+        mean_attempts = attempts.get(c.team_id)
+        if mean_attempts is not None:
+            fig.attempts_before_disqualify = float(mean_attempts)
         out.append(fig)
     return out
 

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from hamsu.core import spend
@@ -115,7 +115,8 @@ def restrict_filters(user, filters: Filters) -> Filters:
 
 
 def _stat_rows(filters: Filters, months: list[datetime.date]):
-    if filters.by_seller:
+    qs: QuerySet[SellerMonthStat] | QuerySet[FunnelMonthStat] | QuerySet[FunnelMonthRollup]
+    if filters.owner is not None:  # by seller
         qs = SellerMonthStat.objects.filter(month__in=months, owner_id=filters.owner)
     else:
         # Products live only in the full table; everything else reads the roll-up, which
@@ -462,7 +463,8 @@ def forecast_view(filters: Filters) -> ForecastView | None:
         learned = snaps.get(ForecastMethod.WEIGHTED_LEARNED)
         median = snaps.get(ForecastMethod.MONTE_CARLO)
         default = snaps.get(ForecastMethod.WEIGHTED_DEFAULT)
-        if learned is not None and median is not None and learned.p10 is not None:
+        # (A snapshot stores its P10 and P90 together, or neither.)
+        if learned is not None and median is not None and learned.p10 is not None and learned.p90 is not None:
             parts = dict(
                 forecast_lines(filters, taken_on)
                 .values("kind")

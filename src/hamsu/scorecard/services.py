@@ -35,7 +35,7 @@ from hamsu.scorecard.models import (
 )
 from hamsu.scorecard.periods import MONTH, Period, bucket, parse_period
 
-SCOPE_FIELD = {
+SCOPE_FIELD: dict[str, str] = {
     TargetScope.TEAM: "team",
     TargetScope.SEGMENT: "segment",
     TargetScope.PRODUCT: "product",
@@ -113,6 +113,7 @@ def target_set(
     if len(note) > 300:
         errors["note"] = [_("At most 300 characters.")]
     raise_if(errors)
+    assert value is not None  # a missing amount is an error raised above
     key = {
         "calendar": parsed.calendar,
         "period_key": parsed.key,
@@ -182,6 +183,9 @@ def cost_entry_create(
     if len(note) > 300:
         errors["note"] = [_("At most 300 characters.")]
     raise_if(errors)
+    # A missing amount or an unreadable month is an error raised above.
+    assert value is not None
+    assert day is not None
     base = to_base_currency(value, currency)
     entry = CostEntry.objects.create(
         month=day,
@@ -558,7 +562,7 @@ def _replace_lines(period: Period, as_of: datetime.date, lines) -> None:
                 product_id=row["product_id"],
                 owner_id=row["owner_id"],
                 source=row["source"],
-                value=_q(row["value"]),
+                value=_cents(row["value"]),
                 probability=row["probability"],
                 default_probability=row["default_probability"],
             )
@@ -569,7 +573,11 @@ def _replace_lines(period: Period, as_of: datetime.date, lines) -> None:
 
 
 def _q(value) -> Decimal | None:
-    return None if value is None else quantize(Decimal(str(round(float(value), 2))))
+    return None if value is None else _cents(value)
+
+
+def _cents(value) -> Decimal:
+    return quantize(Decimal(str(round(float(value), 2))))
 
 
 def _snapshot_row(as_of, period, scope, method, value, p10, p90, won, open_value) -> ForecastSnapshot:

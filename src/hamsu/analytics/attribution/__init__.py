@@ -17,11 +17,11 @@ from datetime import timedelta
 
 import numpy as np
 
+from .errors import AttributionInputError
 from .explain import TouchShare, explain
 from .heuristics import PATH_RULES, TOUCH_RULES, touch_shares
 from .markov import markov
 from .paths import (
-    AttributionInputError,
     Journeys,
     Paths,
     Touches,

@@ -12,8 +12,8 @@ import sys
 from datetime import timedelta
 
 from . import MODELS, attribute
+from .errors import AttributionInputError
 from .io import read_input
-from .paths import AttributionInputError
 
 
 def build_parser() -> argparse.ArgumentParser:

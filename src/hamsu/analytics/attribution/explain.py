@@ -138,6 +138,8 @@ def _rule_reasons(
                 f"journey has: {share}"
             )
         elif model == "time_decay":
+            # time_decay_shares has already refused journeys without timestamps
+            assert journeys.age_seconds is not None
             days = journeys.age_seconds[i] / 86400
             half = half_life.total_seconds() / 86400
             reasons.append(

@@ -23,7 +23,7 @@ TOUCH_RULES = ("time_decay", "w_shaped")
 
 
 def first_touch_shares(paths: Paths) -> np.ndarray:
-    return (paths.position == 0).astype(np.float64)
+    return np.asarray(paths.position == 0, dtype=np.float64)
 
 
 def last_touch_shares(paths: Paths) -> np.ndarray:
@@ -31,7 +31,8 @@ def last_touch_shares(paths: Paths) -> np.ndarray:
 
 
 def linear_shares(paths: Paths) -> np.ndarray:
-    return 1.0 / paths.lengths[paths.path_of_touch]
+    shares: np.ndarray = 1.0 / paths.lengths[paths.path_of_touch]
+    return shares
 
 
 def position_based_shares(paths: Paths, first_weight: float = 0.4, last_weight: float = 0.4) -> np.ndarray:
@@ -89,7 +90,8 @@ def time_decay_shares(journeys: Paths, half_life: timedelta = timedelta(days=7))
         raise AttributionInputError("half-life must be positive")
     weight = np.exp2(-ages / seconds)
     owner = journeys.path_of_touch
-    return weight / np.bincount(owner, weights=weight, minlength=journeys.n_paths)[owner]
+    shares: np.ndarray = weight / np.bincount(owner, weights=weight, minlength=journeys.n_paths)[owner]
+    return shares
 
 
 def touch_shares(
@@ -122,7 +124,8 @@ def touch_shares(
 
 
 def _is_last(paths: Paths) -> np.ndarray:
-    return paths.position == paths.lengths[paths.path_of_touch] - 1
+    is_last: np.ndarray = paths.position == paths.lengths[paths.path_of_touch] - 1
+    return is_last
 
 
 def _first_flagged(owner: np.ndarray, flags: np.ndarray) -> np.ndarray:
@@ -154,4 +157,5 @@ def _anchored(paths: Paths, anchors: list[tuple[np.ndarray, float]], rest_weight
     n_rest = np.bincount(owner, weights=is_rest, minlength=n)
     present += rest_weight * (n_rest > 0)
     raw += np.where(is_rest, rest_weight / np.maximum(n_rest, 1)[owner], 0.0)
-    return raw / present[owner]
+    shares: np.ndarray = raw / present[owner]
+    return shares

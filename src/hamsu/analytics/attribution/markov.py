@@ -174,6 +174,10 @@ def _sum_transitions(
     states at order 3) only the pairs that occur are numbered, by sorting.
     """
     keys = source.astype(np.int64) * n + target
+    # Declared once for both branches: mypy 1.19 crashes when a tuple unpacking rebinds a
+    # name the other branch bound to a different NumPy type (python/mypy#21802).
+    pairs: np.ndarray
+    counts: np.ndarray
     if n * n <= 4 * len(keys) + 1_000_000:
         totals = np.bincount(keys, weights=weight, minlength=n * n)
         pairs = np.flatnonzero(totals)

@@ -69,7 +69,8 @@ class Paths:
     @cached_property
     def position(self) -> np.ndarray:
         """Zero-based position of each touch within its path."""
-        return np.arange(len(self.codes)) - self.offsets[:-1][self.path_of_touch]
+        position: np.ndarray = np.arange(len(self.codes)) - self.offsets[:-1][self.path_of_touch]
+        return position
 
     @property
     def total_conversions(self) -> float:
@@ -510,7 +511,8 @@ def _packed_touch_order(df: pl.DataFrame, journey: str, ts: str, code: str) -> n
     keys = (journeys - journeys.min()).astype(np.uint64) << np.uint64(bits)
     keys |= np.arange(df.height, dtype=np.uint64)
     keys.sort()
-    return by_time[(keys & np.uint64(2**bits - 1)).astype(np.int64)]
+    order: np.ndarray = by_time[(keys & np.uint64(2**bits - 1)).astype(np.int64)]
+    return order
 
 
 def _micros(ts: pl.Series) -> np.ndarray:
@@ -537,7 +539,7 @@ def aggregate_paths(
     frame: object, *, lookback: timedelta | None = None, key: str = "channel", **columns: str
 ) -> Paths:
     """Long-form touchpoints straight to unique paths (see ``aggregate_journeys`` for columns)."""
-    return aggregate_journeys(frame, lookback=lookback, key=key, **columns).paths  # type: ignore[arg-type]
+    return aggregate_journeys(frame, lookback=lookback, key=key, **columns).paths
 
 
 def _normalise(

@@ -129,4 +129,5 @@ def _hoeffding(sets: np.ndarray, outcome: np.ndarray, n: int, samples: int, conf
     channels gives ``R_c * sqrt(ln(2n / (1 - confidence)) / (2 * samples))``.
     """
     reach = sets.T.astype(np.float64) @ outcome
-    return reach * math.sqrt(math.log(2 * n / (1 - confidence)) / (2 * samples))
+    half_width: np.ndarray = reach * math.sqrt(math.log(2 * n / (1 - confidence)) / (2 * samples))
+    return half_width

@@ -45,6 +45,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -123,6 +125,11 @@ def forecast_windows(d: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
     return out
 
 
+def _date(value: object) -> dt.date:
+    """A date column's min/max: Polars types it as any literal, here it is a date."""
+    return cast(dt.date, value)
+
+
 def _won_value(opps: pl.DataFrame, start: dt.date, end: dt.date, engaged_by: dt.date | None) -> float:
     m = (pl.col("deal_stage") == "Won") & pl.col("close_date").is_between(start, end)
     if engaged_by is not None:
@@ -136,7 +143,7 @@ def snapshot_dates(opps: pl.DataFrame, config: BacktestConfig) -> list[dt.date]:
     if closes.len() < config.min_closed:
         return []
     first = closes[config.min_closed - 1]
-    last = max(opps["close_date"].max(), opps["engage_date"].max())
+    last = max(_date(opps["close_date"].max()), _date(opps["engage_date"].max()))
     return weekly_snapshot_dates(first, last, weekday=config.snapshot_weekday)
 
 
@@ -148,7 +155,7 @@ def forecast_snapshot(
     price = opps.select(pl.col("opportunity_id").alias("object_id"), pl.col("list_price").alias("value"))
     open_deals = open_deals_as_of(events, d).join(price, on="object_id", how="left")
     closed = opps.filter(pl.col("close_date") <= d)
-    observed_from = closed["close_date"].min() if config.left_truncate and closed.height else None
+    observed_from = _date(closed["close_date"].min()) if config.left_truncate and closed.height else None
 
     outcome_spells = outcome_spells_as_of(events, d)
     outcome_tables = fit_outcome_tables(outcome_spells, observed_from=observed_from)
@@ -241,10 +248,12 @@ def forecast_snapshot(
         )
     rows: list[dict[str, object]] = []
     for w, (target, period, start, end) in enumerate(windows):
-        kw = {"expected_close": expected_close, "period_start": start, "period_end": end}
-        hub = fixed_weighted_forecast(open_deals, HUBSPOT_P, **kw)
-        sf = fixed_weighted_forecast(open_deals, SALESFORCE_P, **kw)
-        lsr = fixed_weighted_forecast(open_deals, learned_p, **kw)
+        weighted = partial(
+            fixed_weighted_forecast, expected_close=expected_close, period_start=start, period_end=end
+        )
+        hub = weighted(open_deals, HUBSPOT_P)
+        sf = weighted(open_deals, SALESFORCE_P)
+        lsr = weighted(open_deals, learned_p)
         lw = learned_weighted_forecast(open_deals, outcome_tables, period_start=start, period_end=end)
         new_learned = (
             expected_new_pipeline(
@@ -268,17 +277,28 @@ def forecast_snapshot(
             period_end=end,
         )
         new_fixed_sf = new_fixed * SALESFORCE_P[ENGAGING] / HUBSPOT_P[ENGAGING]
-        won_kw = {"as_of": d, "period_start": start, "period_end": end, "observed_from": observed_from}
+        seasonal = partial(
+            seasonal_naive_forecast,
+            won["close_date"],
+            won["close_value"],
+            as_of=d,
+            period_start=start,
+            period_end=end,
+            observed_from=observed_from,
+            season=calendar_quarter,
+        )
         baselines = {
             "run_rate": run_rate_forecast(
-                won["close_date"], won["close_value"], lookback_days=config.lookback_days, **won_kw
+                won["close_date"],
+                won["close_value"],
+                as_of=d,
+                period_start=start,
+                period_end=end,
+                observed_from=observed_from,
+                lookback_days=config.lookback_days,
             ),
-            "seasonal_naive": seasonal_naive_forecast(
-                won["close_date"], won["close_value"], season=calendar_quarter, **won_kw
-            ),
-            "seasonal_naive_year": seasonal_naive_forecast(
-                won["close_date"], won["close_value"], season=calendar_quarter, cycle=4, **won_kw
-            ),
+            "seasonal_naive": seasonal(),
+            "seasonal_naive_year": seasonal(cycle=4),
         }
         pipe_draws = mc_pipe.draws[w]
         total_draws = pipe_draws + mc_new.draws[w]
@@ -359,7 +379,7 @@ def run_backtest(
     """Forecast at every snapshot and collect the matching actuals."""
     cfg = config or BacktestConfig()
     ds = dates if dates is not None else snapshot_dates(opps, cfg)
-    end = data_end or opps["close_date"].max()
+    end = data_end or _date(opps["close_date"].max())
     rows: list[dict[str, object]] = []
     for d in ds:
         rows.extend(forecast_snapshot(opps, events, d, cfg))

@@ -61,7 +61,8 @@ class MonteCarloForecast:
 
     @property
     def mean(self) -> NDArray[np.float64]:
-        return self.draws.mean(axis=1)
+        mean: NDArray[np.float64] = self.draws.mean(axis=1)
+        return mean
 
 
 TableFor = Callable[[str, int], "ExitTable | None"]

@@ -27,17 +27,19 @@ from dataclasses import dataclass
 import polars as pl
 
 KEYS = ("snapshot_date", "period")
-RECORD_SCHEMA = {
-    "method": pl.String,
-    "n": pl.Int64,
-    "wape": pl.Float64,
-    "bias": pl.Float64,
-    "mape": pl.Float64,
-    "horizon_min": pl.Int64,
-    "horizon_max": pl.Int64,
-    "compared": pl.Boolean,
-    "selected": pl.Boolean,
-}
+RECORD_SCHEMA = pl.Schema(
+    {
+        "method": pl.String,
+        "n": pl.Int64,
+        "wape": pl.Float64,
+        "bias": pl.Float64,
+        "mape": pl.Float64,
+        "horizon_min": pl.Int64,
+        "horizon_max": pl.Int64,
+        "compared": pl.Boolean,
+        "selected": pl.Boolean,
+    }
+)
 
 
 @dataclass(frozen=True)

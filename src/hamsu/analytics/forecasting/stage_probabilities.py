@@ -110,7 +110,8 @@ def _entry_days(entered_at: pl.Series, observed_from: dt.date | None) -> np.ndar
     if observed_from is None:
         return None
     days = (pl.lit(observed_from) - entered_at).dt.total_days()
-    return np.maximum(pl.select(days).to_series().to_numpy(), 0)
+    entry: np.ndarray = np.maximum(pl.select(days).to_series().to_numpy(), 0)
+    return entry
 
 
 def fit_outcome_tables(

@@ -16,7 +16,9 @@ last observed day never leaves within what history can tell (stale deals).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -38,7 +40,8 @@ class ExitTable:
     @property
     def survival(self) -> NDArray[np.float64]:
         """P(still in the stage after day t), for t = 0..T."""
-        return np.clip(1.0 - self.cif.sum(axis=0), 0.0, 1.0)
+        exited: NDArray[np.float64] = self.cif.sum(axis=0)
+        return np.clip(1.0 - exited, 0.0, 1.0)
 
     def index(self, destination: str) -> int:
         return self.destinations.index(destination)
@@ -79,9 +82,14 @@ class ExitTable:
         return np.clip(p, 0.0, 1.0)
 
 
+#: Destination name per spell, ``None`` while it is still open (an array of objects or
+#: a sequence; NumPy's ``ArrayLike`` has no place for the ``None``).
+Destinations = Sequence[str | None] | NDArray[Any]
+
+
 def fit_hazards(
     durations: ArrayLike,
-    destinations: ArrayLike,
+    destinations: Destinations,
     *,
     destination_names: tuple[str, ...] | None = None,
     entry: ArrayLike | None = None,
@@ -132,7 +140,7 @@ def cif_from_hazard(hazard: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def fit_exit_table(
     durations: ArrayLike,
-    destinations: ArrayLike,
+    destinations: Destinations,
     *,
     destination_names: tuple[str, ...] | None = None,
     entry: ArrayLike | None = None,

@@ -20,8 +20,9 @@ from hamsu.analytics.forecasting.snapshots import WON
 from hamsu.analytics.forecasting.survival import ExitTable
 
 #: Either one exit table per stage, or a table per (stage, day the deal entered it) —
-#: the latter for calendar-aware tables (see :mod:`.calendar`).
-TableSource = Mapping[str, ExitTable] | Callable[[str, dt.date], ExitTable | None]
+#: the latter for calendar-aware tables (see :mod:`.calendar`). A deal whose entry day is
+#: unknown asks with ``None``.
+TableSource = Mapping[str, ExitTable] | Callable[[str, dt.date | None], ExitTable | None]
 
 
 def weighted_pipeline(open_deals: pl.DataFrame, probabilities: Mapping[str, float]) -> float:

@@ -142,7 +142,8 @@ class FrequencyNaiveBayes:
 
     def predict_proba(self, frame: pl.DataFrame | pa.Table) -> np.ndarray:
         """Probability of winning per lead (unrounded; see :func:`odoo_percent`)."""
-        return 1.0 / (1.0 + np.exp(-self.decision_function(frame)))
+        probability: np.ndarray = 1.0 / (1.0 + np.exp(-self.decision_function(frame)))
+        return probability
 
     def explain(self, lead: Mapping[str, Any]) -> list[FieldScore]:
         """Per-field scores for one lead, as Odoo's tooltip: P(v|won) / (P(v|won)+P(v|lost))."""

@@ -295,7 +295,8 @@ class PredictiveLeadScorer:
     def predict_proba(self, frame: pl.DataFrame | pa.Table) -> np.ndarray:
         """Calibrated probability of winning for every lead in the frame."""
         x = prepare_features(frame, self.features)
-        return self._fitted().predict_proba(x)[:, 1]
+        won: np.ndarray = self._fitted().predict_proba(x)[:, 1]  # scikit-learn is untyped
+        return won
 
     def explain(self, frame: pl.DataFrame | pa.Table, *, min_effect: float = 0.05) -> list[LeadExplanation]:
         """Per-lead probability and field reasons with |log-odds| >= ``min_effect``.

@@ -229,7 +229,7 @@ def decayed_points(points: float, age_days: float, half_life_days: float | None)
     """``points * 0.5 ** (age / half_life)``; no decay without a half-life."""
     if half_life_days is None:
         return points
-    return points * 0.5 ** (max(age_days, 0.0) / half_life_days)
+    return float(points * 0.5 ** (max(age_days, 0.0) / half_life_days))
 
 
 def score_lead(
@@ -308,7 +308,7 @@ def points_from_history(
     import polars as pl
 
     y = frame.get_column(label).cast(pl.Float64)
-    overall = float(y.mean() or 0.0)
+    overall = float(cast(float | None, y.mean()) or 0.0)  # a Float64 column's mean
     if overall <= 0.0 or overall >= 1.0:
         raise ValueError("points_from_history needs both won and lost leads")
     rules: list[FitRule] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +99,10 @@ class FeedbackDigest(models.Model):
     )
     note_count = models.PositiveIntegerField(_("notes"), default=0)
 
+    # Not columns: selectors.digest_detail fills them for the digest's page.
+    lead_quality_count: int
+    competitors: list[dict[str, Any]]
+
     class Meta:
         verbose_name = _("feedback digest")
         verbose_name_plural = _("feedback digests")
@@ -127,6 +133,9 @@ class FeedbackTheme(models.Model):
         "directory.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acted_at = models.DateTimeField(null=True, blank=True)
+
+    # Not a column: selectors.digest_detail fills it with the notes of example_ids.
+    examples: list[FeedbackNote]
 
     class Meta:
         verbose_name = _("feedback theme")

@@ -183,7 +183,7 @@ def require_meeting_editor(meeting: Meeting, actor) -> None:
     me = person_of(actor)
     allowed = me is not None and (
         meeting.attendees.filter(pk=me.pk).exists()
-        or (meeting.series_id and meeting.series.organiser_id == me.pk)
+        or (meeting.series is not None and meeting.series.organiser_id == me.pk)
     )
     if not allowed:
         raise PermissionDenied(
@@ -261,6 +261,7 @@ def action_item_create(
         errors["due_on"] = [_("Every action item needs a due date.")]
     check_date_range("due_on", due_on, errors)
     raise_if(errors)
+    assert due_on is not None  # a missing due date is an error raised above
     item = ActionItem(
         meeting=meeting, title=clean_text(title), owner=owner, due_on=due_on, last_meeting=meeting
     )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def insert(model: type[Model], objs: Sequence[Model]) -> None:
@@ -23,7 +23,7 @@ def insert(model: type[Model], objs: Sequence[Model]) -> None:
     if not objs:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs)
+        model._default_manager.bulk_create(objs)
         return
     opts = model._meta
     fields = opts.concrete_fields
@@ -38,7 +38,8 @@ def insert(model: type[Model], objs: Sequence[Model]) -> None:
         values = _value_getters(model)
         for obj, pk in zip(objs, ids, strict=True):
             # Copies the ids of related objects saved since they were assigned (lead_id …).
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            # (Django's own bulk_create calls this private method; django-stubs leaves it out.)
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
             obj.pk = pk
             rows.append(tuple(value(obj) for value in values))
             obj._state.adding = False
@@ -101,10 +102,10 @@ def update(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -> 
     if not objs:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_update(objs, fields)
+        model._default_manager.bulk_update(objs, fields)
         return
     opts = model._meta
-    targets = [opts.get_field(name) for name in fields]
+    targets = [_column(model, name) for name in fields]
     quote = connection.ops.quote_name
     table, scratch = quote(opts.db_table), quote(f"bulk_{opts.db_table}")
     columns = ", ".join(quote(f.column) for f in [opts.pk, *targets])
@@ -121,6 +122,14 @@ def update(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -> 
         pk = quote(opts.pk.column)
         cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {scratch} AS s WHERE t.{pk} = s.{pk}")
         cursor.execute(f"DROP TABLE {scratch}")
+
+
+def _column(model: type[Model], name: str) -> Field:
+    """The concrete field ``name`` of ``model`` (a relation's reverse side has no column)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.concrete:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field
 
 
 def int_array(values: Sequence[int | None]) -> str:

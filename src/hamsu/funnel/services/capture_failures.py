@@ -9,7 +9,7 @@ of bulk batches are handled alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,7 +26,14 @@ def _failed(model, ids: Iterable[int]):
     return model.objects.filter(pk__in=list(ids), status=FAILED)
 
 
-def _audit(actor, action: str, rows: list, *, via: str, changes: Callable[[object], dict]) -> None:
+def _audit(
+    actor,
+    action: str,
+    rows: Sequence[CaptureRequest | CaptureItem],
+    *,
+    via: str,
+    changes: Callable[[CaptureRequest | CaptureItem], dict],
+) -> None:
     """One audit entry per row, written in one statement (a retry can cover thousands)."""
     AuditEntry.objects.bulk_create(
         AuditEntry(

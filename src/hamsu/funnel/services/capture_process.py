@@ -83,6 +83,12 @@ class Outcome:
     created: bool = False
     errors: dict[str, list[str]] | None = None
 
+    @property
+    def lead_pk(self) -> int:
+        """The captured lead's id (only an outcome with errors has no lead)."""
+        assert self.lead is not None, self.errors
+        return self.lead.pk
+
 
 def _score(leads: list[Lead], touches: dict[int, list], now: datetime.datetime) -> None:
     """Score every lead of the chunk in memory (the caller inserts or updates them)."""
@@ -167,6 +173,7 @@ def _touches(work: list[Work]) -> tuple[dict[int, Lead], dict[int, list], list[L
     now, and the new touches (unsaved)."""
     leads: dict[int, Lead] = {}
     for w in work:
+        assert w.lead is not None  # find_leads gave every entry its lead
         leads.setdefault(id(w.lead), w.lead)
     touches: dict[int, list] = {key: [] for key in leads}
     known = {lead.pk: key for key, lead in leads.items() if lead.pk is not None}
@@ -251,6 +258,7 @@ def lead_capture(*, payload: Any, form: CaptureForm | None = None, via: str = "c
     outcome = capture_entries([Entry(payload=payload, form=form, via=via)])[0]
     if outcome.errors:
         raise ValidationFailed(_("Please correct the errors below."), errors=outcome.errors)
+    assert outcome.lead is not None  # an entry without errors was captured
     return outcome.lead, outcome.created
 
 
@@ -268,7 +276,7 @@ def _mark(rows: list, outcomes: list[Outcome], now: datetime.datetime) -> None:
     """Rows done with their leads, or failed with their field errors (same transaction)."""
     model = type(rows[0])
     stamped = model is CaptureRequest
-    done = [(row.pk, o.lead.pk) for row, o in zip(rows, outcomes, strict=True) if not o.errors]
+    done = [(row.pk, o.lead_pk) for row, o in zip(rows, outcomes, strict=True) if not o.errors]
     for row, outcome in zip(rows, outcomes, strict=True):
         if outcome.errors:
             model.objects.filter(pk=row.pk).update(

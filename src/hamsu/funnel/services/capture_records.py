@@ -93,16 +93,16 @@ def find_accounts(work: list[Work], audit_rows: list) -> None:
     by_domain: dict[str, Account] = {}
     by_name: dict[str, Account] = {}
     if domains:
-        for account in Account.objects.filter(domain__in=domains).select_related("segment").order_by("pk"):
-            by_domain.setdefault(account.domain, account)
+        for known in Account.objects.filter(domain__in=domains).select_related("segment").order_by("pk"):
+            by_domain.setdefault(known.domain, known)
     if names:
-        for account in (
+        for known in (
             Account.objects.annotate(lname=Lower("name"))
             .filter(lname__in=names)
             .select_related("segment")
             .order_by("pk")
         ):
-            by_name.setdefault(account.name.lower(), account)
+            by_name.setdefault(known.name.lower(), known)
     new: list[Account] = []
     for w in work:
         company = w.data.get("company", "")
@@ -133,8 +133,8 @@ def find_contacts(work: list[Work], audit_rows: list) -> None:
     emails = {w.data["email"] for w in work if w.data["email"]}
     by_email: dict[str, Contact] = {}
     if emails:
-        for contact in Contact.objects.filter(email__in=emails).order_by("pk"):
-            by_email.setdefault(contact.email, contact)
+        for known in Contact.objects.filter(email__in=emails).order_by("pk"):
+            by_email.setdefault(known.email, known)
     new: list[Contact] = []
     for w in work:
         email = w.data["email"]
@@ -165,14 +165,14 @@ def find_leads(work: list[Work], now: datetime.datetime) -> list[Lead]:
     emails = {w.data["email"] for w in work if w.data["email"]}
     by_email: dict[str, Lead] = {}
     if emails:
-        for lead in (
+        for known_lead in (
             Lead.objects.select_for_update(of=("self",))
             .select_related("segment", "account")
             .filter(email__in=emails)
             .exclude(state=LeadState.WON)
             .order_by("-pk")
         ):
-            by_email.setdefault(lead.email, lead)
+            by_email.setdefault(known_lead.email, known_lead)
     new: list[Lead] = []
     for w in work:
         email = w.data["email"]

@@ -69,8 +69,11 @@ def touches_of(lead: Lead) -> list[rule_language.Touch]:
 def lead_meets(
     *, lead: Lead, definition: LeadDefinition | None, now: datetime.datetime, rules: dict | None = None
 ) -> bool:
-    rule = rules if rules is not None else definition.rules
-    return rule_language.evaluate(rule, lead_facts(lead), touches_of(lead), now=now)
+    if rules is None:
+        if definition is None:
+            raise TypeError("lead_meets needs a definition or the rules to apply")
+        rules = definition.rules
+    return rule_language.evaluate(rules, lead_facts(lead), touches_of(lead), now=now)
 
 
 # ---------------------------------------------------------------- proposing a version

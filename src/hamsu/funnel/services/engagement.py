@@ -8,6 +8,8 @@ unique key — so re-running the catch-up job or a retried request never doubles
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ from hamsu.funnel.services.scoring import lead_facts
 
 ACTIONS = {"add_participant", "create_task", "notify_owner", "suggest_collateral", "recycle_to_nurture"}
 
-DEFAULT_RULES = [
+DEFAULT_RULES: list[dict[str, Any]] = [
     {
         "name": "Deals of 2,000,000 or more involve a brand manager",
         "subject": "opportunity",
@@ -60,7 +62,7 @@ DEFAULT_RULES = [
 
 
 # Actions the evaluator carries out for each subject (the others would silently do nothing).
-SUBJECT_ACTIONS = {
+SUBJECT_ACTIONS: dict[str | None, tuple[str, ...]] = {
     "opportunity": ("add_participant", "create_task", "notify_owner", "suggest_collateral"),
     "lead": ("create_task", "notify_owner", "recycle_to_nurture"),
 }

@@ -7,6 +7,8 @@ Each action reports an outcome (``{"action": …, "done": …}``) that the firin
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,7 +86,7 @@ def _deal_task(rule: EngagementRule, action: dict, opportunity) -> dict:
         object_type="opportunity",
         object_id=opportunity.pk,
         rule=rule,
-        due_at=timezone.now() + timezone.timedelta(days=int(action.get("due_in_days", 3))),
+        due_at=timezone.now() + datetime.timedelta(days=int(action.get("due_in_days", 3))),
     )
     return {"action": action["type"], "done": True, "task": task.pk}
 
@@ -148,7 +150,7 @@ def lead_actions(rule: EngagementRule, lead: Lead) -> list[dict]:
                 lead.owner, title=str(action.get("message") or rule.name), link=f"/funnel/leads/{lead.pk}/"
             )
             outcome.append({"action": kind, "done": lead.owner_id is not None})
-        elif kind == "create_task" and lead.owner_id:
+        elif kind == "create_task" and lead.owner is not None:
             FollowUpTask.objects.create(
                 assignee=lead.owner,
                 subject=str(action["subject"])[:300],

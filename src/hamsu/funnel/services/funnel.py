@@ -47,8 +47,9 @@ def current_funnel_stages() -> list[dict]:
             )
             for stage in DEFAULT_FUNNEL
         ]
-    return list(
-        version.stages.order_by("funnel", "position").values(
+    return [
+        dict(row)
+        for row in version.stages.order_by("funnel", "position").values(
             "funnel",
             "code",
             "name",
@@ -59,7 +60,7 @@ def current_funnel_stages() -> list[dict]:
             "materials",
             "tracks",
         )
-    )
+    ]
 
 
 def _validate_stages(stages) -> dict[str, list[str]]:
@@ -135,7 +136,9 @@ def _validate_order(stages: list, errors: dict[str, list[str]]) -> None:
         states = [t.split(":", 1)[1] for t in tracks]
         if not all(s in reach.PATHS[kind] for s in states):
             continue  # off the path (nurture, unknown states): no step of it
-        depth, key = min(reach.depth(kind, s) for s in states), (stage.get("funnel"), kind)
+        # Every state is on the path (checked above), so each has a depth.
+        depth = min(d for s in states if (d := reach.depth(kind, s)) is not None)
+        key = (stage.get("funnel"), kind)
         above = deepest.get(key)
         if above is not None and depth < above[0]:
             errors.setdefault(f"stages[{i}].tracks", []).append(

@@ -124,8 +124,10 @@ def sla_check(*, now: datetime.datetime | None = None) -> int:
             )
         )
         team_ids = {h.team_id for h in handoffs if h.team_id}
-        managers = {h.team_id: h.team.manager for h in handoffs if h.team_id and h.team.manager_id}
-        liaisons: dict[int, list[Person]] = {}
+        managers = {
+            h.team.pk: h.team.manager for h in handoffs if h.team is not None and h.team.manager is not None
+        }
+        liaisons: dict[int | None, list[Person]] = {}
         for person in Person.objects.filter(
             team_id__in=team_ids, role_title=RoleTitle.MARKETING_LIAISON, is_active=True
         ):

@@ -8,24 +8,30 @@ the same position.
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from typing import TypeVar
+
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hamsu.core import audit
 from hamsu.core.errors import ValidationFailed
+from hamsu.funnel.models import EngagementRule, RoutingRule
 
 STEP = 10
 UP, DOWN = "up", "down"
 
+#: The ordered rule lists; each has a ``position`` and is moved on its own.
+Rule = TypeVar("Rule", RoutingRule, EngagementRule)
 
-def next_position(model: type[models.Model]) -> int:
+
+def next_position(model: type[Rule]) -> int:
     """Where a new rule goes: after the last one."""
     last = model.objects.order_by("-position").values_list("position", flat=True).first()
     return (last or 0) + STEP
 
 
 @transaction.atomic
-def move(instance: models.Model, *, direction: str, actor, via: str = "") -> models.Model:
+def move(instance: Rule, *, direction: str, actor, via: str = "") -> Rule:
     """Swap ``instance`` with its neighbour above or below; audit every position changed."""
     if direction not in (UP, DOWN):
         raise ValidationFailed(_("Move a rule up or down."), errors={"direction": [_("Use “up” or “down”.")]})

@@ -8,7 +8,7 @@ through the lifecycle service (routing and a handoff are per-lead work).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -24,7 +24,7 @@ REEVALUATE_CHUNK = 1000
 SCORE_FIELDS = ["score", "score_reasons", "scored_at", "win_probability", "win_reasons"]
 
 
-def _chunks(states: list[str]) -> Iterator[list[Lead]]:
+def _chunks(states: Sequence[str]) -> Iterator[list[Lead]]:
     """The leads in ``states``, by id, REEVALUATE_CHUNK at a time, with their touches."""
     last_id = 0
     while True:
@@ -52,7 +52,7 @@ def _score(chunk: list[Lead], definition: LeadDefinition, *, spec, model, now) -
     return qualifying
 
 
-def _hand_over(leads: list[Lead], definition: LeadDefinition, *, states: list[str], now) -> int:
+def _hand_over(leads: list[Lead], definition: LeadDefinition, *, states: Sequence[str], now) -> int:
     """Mark each lead MQL that is still where the run found it; how many moved."""
     moved = 0
     for lead in leads:

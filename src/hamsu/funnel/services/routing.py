@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from hamsu.core import audit
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.validation import full_clean
-from hamsu.directory.models import Function, Person, RoleTitle
+from hamsu.directory.models import Function, Person, RoleTitle, Team
 from hamsu.funnel import rule_language, rule_text
 from hamsu.funnel.conditions import validate_conditions
 from hamsu.funnel.models import Lead, LeadState, RoundRobinCursor, RoutingRule, RoutingRuleKind
@@ -33,7 +33,7 @@ SELLER_TITLES = (RoleTitle.SALES_REP, RoleTitle.SDR)
 @dataclass
 class RoutingDecision:
     person: Person | None
-    team: object | None
+    team: Team | None
     rule: RoutingRule | None
     explanation: str
 
@@ -66,7 +66,7 @@ def rule_criteria(rule: RoutingRule, lead: Lead, *, explain: bool = False) -> tu
     """
     kind = rule.kind
     if kind == RoutingRuleKind.ACCOUNT_OWNER:
-        matches = bool(lead.account_id and lead.account.owner_id)
+        matches = lead.account is not None and lead.account.owner_id is not None
     elif rule.team_id is None:
         return False, _("the rule names no team") if explain else ""
     elif kind == RoutingRuleKind.SEGMENT:
@@ -93,18 +93,19 @@ def rule_criteria(rule: RoutingRule, lead: Lead, *, explain: bool = False) -> tu
 
 def _criteria_sentence(rule: RoutingRule, lead: Lead, matches: bool) -> str:
     if rule.kind == RoutingRuleKind.ACCOUNT_OWNER:
-        if matches:
+        account = lead.account
+        if matches and account is not None and account.owner is not None:
             return _("the account %(account)s has an owner, %(person)s") % {
-                "account": lead.account.name,
-                "person": lead.account.owner.full_name,
+                "account": account.name,
+                "person": account.owner.full_name,
             }
         return _("the lead has no account with an owner")
     if rule.kind == RoutingRuleKind.SEGMENT:
-        wanted = rule.segment.name if rule.segment_id else "—"
+        wanted = rule.segment.name if rule.segment is not None else "—"
         if matches:
             return _("the segment is %(segment)s") % {"segment": wanted}
         return _("the lead's segment is %(segment)s, not %(wanted)s") % {
-            "segment": lead.segment.name if lead.segment_id else "—",
+            "segment": lead.segment.name if lead.segment is not None else "—",
             "wanted": wanted,
         }
     if rule.kind == RoutingRuleKind.TERRITORY:

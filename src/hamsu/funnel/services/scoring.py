@@ -85,7 +85,7 @@ def lead_facts(lead: Lead) -> dict:
     """The fields rules and scores look at, by the names the rule language knows."""
     domain = lead.email.rsplit("@", 1)[-1] if "@" in (lead.email or "") else ""
     return {
-        "segment": lead.segment.name if lead.segment_id else "",
+        "segment": lead.segment.name if lead.segment is not None else "",
         "country": lead.country,
         "title": lead.title,
         "company": lead.display_company,
@@ -208,7 +208,7 @@ def predictive_retrain(*, min_leads: int = 20) -> PredictiveModel | None:
         return None
     frame = pl.DataFrame(
         {
-            "segment": [r.segment.name if r.segment_id else None for r in rows],
+            "segment": [r.segment.name if r.segment is not None else None for r in rows],
             "country": [r.country or None for r in rows],
             "size_band": [
                 size_band_for(r.employees) or None if r.employees is not None else None for r in rows
