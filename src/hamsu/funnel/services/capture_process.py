@@ -108,8 +108,7 @@ def _qualify(leads: list[Lead], touches: dict[int, list], work: list[Work], now:
     qualifying = [
         lead
         for lead in candidates
-        if rule_language.evaluate(
-            rule.rules,
+        if rule.met_by(
             lead_facts(lead),
             [rule_language.Touch(t.kind, t.at) for t in touches[id(lead)]],
             now=now,

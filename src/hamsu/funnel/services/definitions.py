@@ -9,7 +9,9 @@ both and imports neither.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -44,6 +46,15 @@ class RuleInEffect:
         if self.rules is None:
             return _("no rule: a seller may qualify any lead they accepted")
         return describe_condition(self.rules)
+
+    def met_by(
+        self, facts: Mapping[str, Any], touches: Iterable[rule_language.Touch], *, now: datetime.datetime
+    ) -> bool:
+        """Whether a lead with these facts and touches meets the rule; with no rule (SQL
+        before a signed definition) every lead does, as ``text`` says."""
+        if self.rules is None:
+            return True
+        return rule_language.evaluate(self.rules, facts, touches, now=now)
 
     def reason(self) -> str:
         """Why a lead moved, as its stage event records it."""

@@ -34,8 +34,8 @@ LEAD_COLUMNS = [f.name for f in Lead._meta.concrete_fields if not f.primary_key]
 def _account_owners(router: Router, leads: list[Lead]) -> None:
     """The account owners (and their teams) an account-owner rule may route to, one query."""
     if any(rule.kind == RoutingRuleKind.ACCOUNT_OWNER for rule in router.rules):
-        accounts = [lead.account for lead in leads if lead.account_id]
-        prefetch_related_objects([a for a in accounts if a.owner_id], "owner__team")
+        accounts = [account for lead in leads if (account := lead.account) is not None]
+        prefetch_related_objects([a for a in accounts if a.owner_id is not None], "owner__team")
 
 
 def leads_mark_mql(

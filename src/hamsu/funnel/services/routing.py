@@ -210,7 +210,11 @@ class Router:
             if not rule_criteria(rule, lead)[0]:
                 continue
             if rule.kind == RoutingRuleKind.ACCOUNT_OWNER:
-                owner = lead.account.owner
+                account = lead.account
+                # rule_criteria matches an account-owner rule only for an account with an owner.
+                assert account is not None, "an account-owner rule matched a lead without an account"
+                owner = account.owner
+                assert owner is not None, "an account-owner rule matched an account without an owner"
                 load = self._loads([owner.pk])[owner.pk]
                 why_not = _unavailable_reason(owner, self.today, load, rule.capacity)
                 if not why_not:
@@ -219,13 +223,16 @@ class Router:
                         owner.team,
                         rule,
                         _("Rule “%(rule)s”: %(person)s owns the account %(account)s.")
-                        % {"rule": rule.name, "person": owner.full_name, "account": lead.account.name},
+                        % {"rule": rule.name, "person": owner.full_name, "account": account.name},
                     )
                 notes.append(
                     _("account owner %(person)s is %(why)s") % {"person": owner.full_name, "why": why_not}
                 )
                 continue
-            person, skipped = self._round_robin(rule.team, rule.capacity)
+            team = rule.team
+            # rule_criteria matches every other kind of rule only when it names a team.
+            assert team is not None, "a team rule without a team matched"
+            person, skipped = self._round_robin(team, rule.capacity)
             notes.extend(skipped)
             if person is not None:
                 matched = {
@@ -238,13 +245,13 @@ class Router:
                 )
                 return RoutingDecision(
                     person,
-                    rule.team,
+                    team,
                     rule,
                     _("Rule “%(rule)s” (%(why)s): %(person)s is next in %(team)s.")
-                    % {"rule": rule.name, "why": matched, "person": person.full_name, "team": rule.team.name}
+                    % {"rule": rule.name, "why": matched, "person": person.full_name, "team": team.name}
                     + skipped_text,
                 )
-            fallback_team, fallback_rule = fallback_team or rule.team, fallback_rule or rule
+            fallback_team, fallback_rule = fallback_team or team, fallback_rule or rule
         detail = (" " + _("Notes: %(list)s.") % {"list": "; ".join(notes)}) if notes else ""
         return RoutingDecision(
             None,
