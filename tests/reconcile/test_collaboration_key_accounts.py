@@ -250,7 +250,7 @@ def _tables(page: str) -> dict[str, list[tuple]]:
         out[name] = [
             (int(account), won.strip(), potential.strip())
             for account, won, potential in re.findall(
-                r'href="/crm/accounts/(\d+)/".*?<td class="text-end num">([^<]*)</td><td class="text-end num">([^<]*)</td>',
+                r'href="/crm/accounts/(\d+)/".*?<td class="text-end num">([^<]*)</td>\s*<td class="text-end num">([^<]*)</td>',
                 table,
                 re.S,
             )
