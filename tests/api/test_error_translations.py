@@ -87,9 +87,20 @@ def texts_of(response) -> list[str]:
     return [body["title"], body["detail"], *(error["message"] for error in body["errors"])]
 
 
+QUOTED_CODE = re.compile(r"'[^']*'")
+# Names of formats and standards, written in Latin letters in Persian too.
+TECHNICAL = {"JSON", "UTF", "CSRF", "UUID", "ISO"}
+
+
 def english_words(texts: list[str]) -> list[str]:
-    # Ids and codes are digits; a field name is not in these texts.
-    return [word for text in texts for word in LATIN_WORD.findall(text)]
+    # Ids are digits; a field name is not in these texts; the choices a field accepts are
+    # codes, quoted ('prospecting'), not prose.
+    return [
+        word
+        for text in texts
+        for word in LATIN_WORD.findall(QUOTED_CODE.sub("", text))
+        if word not in TECHNICAL
+    ]
 
 
 @pytest.fixture
@@ -157,3 +168,86 @@ def test_an_unknown_api_path_is_a_persian_404(client, make_person, teams):
     response = client.get(path, HTTP_ACCEPT_LANGUAGE="fa")
     assert response.status_code == 404
     assert english_words([text.replace(path, "") for text in texts_of(response)]) == []
+
+
+@pytest.mark.django_db
+def test_an_oversized_body_is_refused_in_persian(client, make_person, teams, settings):
+    # The payload limit answers before LocaleMiddleware has chosen the language.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    admin = make_person("Ada Admin", role=roles.ADMINISTRATOR, team=teams["enterprise"])
+    client.force_login(admin.user)
+    response = client.post(
+        "/api/v1/opportunities",
+        {"name": "x" * 5000},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    assert response.status_code == 413
+    assert english_words(texts_of(response)) == []
+
+
+# Each field of this body breaks a different rule of the schema (pydantic's error types:
+# missing, string_too_long, decimal_parsing, string_pattern_mismatch, date_from_datetime_parsing,
+# greater_than_equal, enum, extra_forbidden).
+BROKEN_OPPORTUNITY = {
+    "name": "x" * 201,
+    "amount": "a lot",
+    "currency": "dollars",
+    "expected_close": "next spring",
+    "quantity": 0,
+    "stage": "maybe",
+    "colour": "blue",
+}
+
+
+@pytest.mark.django_db
+def test_field_errors_of_the_schema_are_in_persian(client, make_person, teams):
+    admin = make_person("Ada Admin", role=roles.ADMINISTRATOR, team=teams["enterprise"])
+    client.force_login(admin.user)
+    response = client.post(
+        "/api/v1/opportunities",
+        BROKEN_OPPORTUNITY,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    assert response.status_code == 422
+    assert english_words(texts_of(response)) == []
+
+
+@pytest.mark.django_db
+def test_every_broken_field_keeps_its_own_error(client, make_person, teams):
+    admin = make_person("Ada Admin", role=roles.ADMINISTRATOR, team=teams["enterprise"])
+    client.force_login(admin.user)
+    response = client.post(
+        "/api/v1/opportunities",
+        BROKEN_OPPORTUNITY,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields >= {*BROKEN_OPPORTUNITY, "account_id", "owner_id"}
+
+
+@pytest.mark.django_db
+def test_a_limit_in_a_field_error_is_named_in_persian(client, make_person, teams):
+    admin = make_person("Ada Admin", role=roles.ADMINISTRATOR, team=teams["enterprise"])
+    client.force_login(admin.user)
+    response = client.post(
+        "/api/v1/opportunities",
+        BROKEN_OPPORTUNITY,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+    messages = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert messages["name"] == "حداکثر ۲۰۰ نویسه."
+
+
+@pytest.mark.django_db
+def test_an_unreadable_body_is_refused_in_persian(client, make_person, teams):
+    admin = make_person("Ada Admin", role=roles.ADMINISTRATOR, team=teams["enterprise"])
+    client.force_login(admin.user)
+    response = client.post(
+        "/api/v1/opportunities", "{not json", content_type="application/json", HTTP_ACCEPT_LANGUAGE="fa"
+    )
+    assert response.status_code == 400
+    assert english_words(texts_of(response)) == []

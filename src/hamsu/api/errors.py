@@ -10,11 +10,13 @@ import json
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from hamsu.api.validation_messages import message_for
 from hamsu.core.errors import DomainError
 
 
@@ -33,6 +35,14 @@ def problem(
     return response
 
 
+# The English texts django-ninja gives its own HttpErrors (no code of ours raises one).
+NINJA_HTTP_ERRORS = {
+    400: gettext_lazy("The request body could not be read."),
+    403: gettext_lazy("The CSRF check failed."),
+    429: gettext_lazy("Too many requests; wait a moment and try again."),
+}
+
+
 def _field_of(loc) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data", "form")]
     return ".".join(parts) or "body"
@@ -41,9 +51,7 @@ def _field_of(loc) -> str:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def on_validation(request, exc):
-        errors = [
-            {"field": _field_of(e.get("loc", [])), "message": e.get("msg", "invalid")} for e in exc.errors
-        ]
+        errors = [{"field": _field_of(e.get("loc", [])), "message": message_for(e)} for e in exc.errors]
         return problem(api, request, status=422, title=_("Validation failed"), errors=errors)
 
     @api.exception_handler(DomainError)
@@ -79,7 +87,12 @@ def install(api: NinjaAPI) -> None:
         # our parser's field errors (a NUL in a text, see api/parser.py) are worth keeping.
         if isinstance(exc.__cause__, DomainError):
             return on_domain(request, exc.__cause__)
-        return problem(api, request, status=exc.status_code, title=str(exc))
+        title = str(NINJA_HTTP_ERRORS.get(exc.status_code, exc))
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # ninja's "Cannot parse request body": a body that is not JSON (or not UTF-8).
+            errors = [{"field": "body", "message": _("Send the body as JSON in UTF-8.")}]
+            return problem(api, request, status=400, title=title, errors=errors)
+        return problem(api, request, status=exc.status_code, title=title)
 
 
 @csrf_exempt  # a token client sends no CSRF token; unknown paths must still get the problem
