@@ -245,14 +245,40 @@ def _invitations(round_: Round, people: list[Person], used: int, rng) -> list[tu
 
 
 def generate(*, spec, rng, ctx, now: datetime.datetime, result, progress) -> None:
+    """Three diagnostic rounds (a year ago, last quarter, one open now with a third of its
+    invitations answered), an assessment and two action items."""
     people = list(
         Person.objects.filter(is_active=True).exclude(role_title=RoleTitle.ADMINISTRATOR).order_by("pk")
     )
     order = rng.permutation(len(people))
     people = [people[i] for i in order]
-    day = datetime.timedelta(days=1)
+    rounds = _rounds(now)
+    past, recent, current = rounds
     groups = {"sales": 12, "marketing": 9, "service": 2, "leadership": 2}
+    responses = _responses(rng, past, groups, A_YEAR_AGO) + _responses(
+        rng, recent, {**groups, "sales": 13}, LAST_QUARTER
+    )
+    # The open round: everyone invited, a third answered so far, a few halfway through.
+    invited = _invitations(current, people[:30], used=10, rng=rng)
+    drafts = {f"s{i}": 3 for i in range(1, 9)}
+    for invitation, _token in invited[10:13]:
+        invitation.draft = drafts
+    answered = [inv.function for inv, _t in invited[:10]]
+    for function in sorted(set(answered)):
+        responses += _responses(rng, current, {function: answered.count(function)}, THIS_QUARTER)
+    Invitation.objects.bulk_create([inv for inv, _t in invited])
+    Response.objects.bulk_create(responses)
+    _assessment_and_actions(people, recent, now)
+    result.rows["alignment rounds"] = len(rounds)
+    result.rows["alignment responses"] = len(responses)
+    # One unanswered link, so whoever runs the demo can try the questionnaire.
+    _invitation, token = invited[-1]
+    progress(f"alignment: try the questionnaire at /alignment/r/{token}/")
 
+
+def _rounds(now: datetime.datetime) -> list[Round]:
+    """A round a year ago and one last quarter, both closed, and this quarter's, open."""
+    day = datetime.timedelta(days=1)
     rounds = [
         Round(
             name="Diagnostic — a year ago",
@@ -278,22 +304,12 @@ def generate(*, spec, rng, ctx, now: datetime.datetime, result, progress) -> Non
         ),
     ]
     Round.objects.bulk_create(rounds)
-    past, recent, current = rounds
+    return rounds
 
-    responses = _responses(rng, past, groups, A_YEAR_AGO) + _responses(
-        rng, recent, {**groups, "sales": 13}, LAST_QUARTER
-    )
-    # The open round: everyone invited, a third answered so far, a few halfway through.
-    invited = _invitations(current, people[:30], used=10, rng=rng)
-    drafts = {f"s{i}": 3 for i in range(1, 9)}
-    for invitation, _token in invited[10:13]:
-        invitation.draft = drafts
-    answered = [inv.function for inv, _t in invited[:10]]
-    for function in sorted(set(answered)):
-        responses += _responses(rng, current, {function: answered.count(function)}, THIS_QUARTER)
-    Invitation.objects.bulk_create([inv for inv, _t in invited])
-    Response.objects.bulk_create(responses)
 
+def _assessment_and_actions(people: list[Person], recent: Round, now: datetime.datetime) -> None:
+    """The structure assessment and the two moves chosen after last quarter's round."""
+    day = datetime.timedelta(days=1)
     heads = {
         p.role_title: p
         for p in people
@@ -331,8 +347,3 @@ def generate(*, spec, rng, ctx, now: datetime.datetime, result, progress) -> Non
             ),
         ]
     )
-    result.rows["alignment rounds"] = len(rounds)
-    result.rows["alignment responses"] = len(responses)
-    # One unanswered link, so whoever runs the demo can try the questionnaire.
-    _invitation, token = invited[-1]
-    progress(f"alignment: try the questionnaire at /alignment/r/{token}/")

@@ -189,11 +189,22 @@ def _cost_lines(campaigns: list[Campaign], rng, ctx, touches: _Touches, now: dat
     return len(lines)
 
 
-def _touchpoints(campaigns: list[Campaign], rng, ctx, now: datetime.datetime) -> _Touches:
-    deals = ctx["opportunities"]
+@dataclass(frozen=True)
+class _Journeys:
+    """Every deal's touches, earliest first; touch t belongs to deal ``deal[t]`` (index i is
+    opportunity id i + 1)."""
+
+    deal: np.ndarray
+    count: np.ndarray  # touches per deal
+    camp: np.ndarray  # index into CAMPAIGNS
+    occurred: np.ndarray  # seconds since the epoch
+    contact: np.ndarray  # contact id
+    form_fill: np.ndarray  # the touch that created a marketing-sourced deal's lead
+
+
+def _journeys(deals: dict, rng) -> _Journeys:
+    """Draw each deal's touches: how many, from which campaigns, when and by whom."""
     n = int(deals["count"])
-    if n == 0:
-        return _Touches(0, np.zeros(0, int), np.zeros(0, "datetime64[M]"), np.zeros(0))
     source = np.asarray(deals["source"])
     account = np.asarray(deals["account_index"])  # account id = index + 1
     created = np.array([c.timestamp() for c in deals["created_at"]])
@@ -224,12 +235,23 @@ def _touchpoints(campaigns: list[Campaign], rng, ctx, now: datetime.datetime) ->
     # journey (ad, content, webinar, form) takes a few weeks.
     gaps = rng.gamma(2.0, 6.0, size=total) + 0.2
     reverse_cum = _reverse_cumsum_by_group(gaps, deal, count)
-    occurred = created[deal] - reverse_cum * 86400
-    contact = account[deal] * 3 + rng.integers(0, 3, size=total) + 1
-
     channels = np.array([c[0] for c in CAMPAIGNS])
-    # The lead of a marketing-sourced deal was created by a form fill just before the deal.
-    form_fill = marketing[deal] & last & (channels[camp] != "sales")
+    return _Journeys(
+        deal=deal,
+        count=count,
+        camp=camp,
+        occurred=created[deal] - reverse_cum * 86400,
+        contact=account[deal] * 3 + rng.integers(0, 3, size=total) + 1,
+        # The lead of a marketing-sourced deal was created by a form fill just before the deal.
+        form_fill=marketing[deal] & last & (channels[camp] != "sales"),
+    )
+
+
+def _insert_touchpoints(
+    campaigns: list[Campaign], journeys: _Journeys, account: np.ndarray, now: datetime.datetime
+) -> int:
+    """Write the touches, each with its campaign's channel, UTM tags and landing page."""
+    total = len(journeys.deal)
     urls = [
         f"https://arya.example/lp/{c.utm_campaign}?utm_source={c.utm_source}&utm_medium={c.utm_medium}"
         f"&utm_campaign={c.utm_campaign}"
@@ -237,66 +259,53 @@ def _touchpoints(campaigns: list[Campaign], rng, ctx, now: datetime.datetime) ->
         else ""
         for c in campaigns
     ]
-
-    camp_list = camp.tolist()
+    camp_list = journeys.camp.tolist()
 
     def per_campaign(values: list) -> list:
         # Indexing a short Python list reuses its string objects: no new string per row.
         return [values[i] for i in camp_list]
 
     kinds = [c[6] for c in CAMPAIGNS]
-    kind = ["form_fill" if f else kinds[i] for i, f in zip(camp_list, form_fill.tolist(), strict=True)]
-    stamps = pl.from_epoch(pl.Series((occurred * 1e6).astype(np.int64)), time_unit="us").dt.strftime(
+    stamps = pl.from_epoch(pl.Series((journeys.occurred * 1e6).astype(np.int64)), time_unit="us").dt.strftime(
         "%Y-%m-%d %H:%M:%S"
     )
-    recorded = now.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
-
+    blank = [""] * total
     # Plain Python lists zipped together: indexing arrays element by element costs more
     # than the insert itself at a few million rows.
-    blank = [""] * total
-    rows = zip(
-        kind,
-        stamps.to_list(),
-        per_campaign(channels.tolist()),
-        per_campaign([c.pk for c in campaigns]),
-        contact.tolist(),
-        (account[deal] + 1).tolist(),
-        per_campaign([c.utm_source for c in campaigns]),
-        per_campaign([c.utm_medium for c in campaigns]),
-        per_campaign([c.utm_campaign for c in campaigns]),
-        blank,
-        blank,
-        per_campaign(urls),
-        blank,
-        [recorded] * total,
-        strict=True,
-    )
-
-    written = insert_rows(
-        "campaigns_touchpoint",
-        [
-            "kind",
-            "occurred_at",
-            "channel",
-            "campaign_id",
-            "contact_id",
-            "account_id",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_content",
-            "utm_term",
-            "landing_url",
-            "external_id",
-            "created_at",
+    columns = {
+        "kind": [
+            "form_fill" if f else kinds[i]
+            for i, f in zip(camp_list, journeys.form_fill.tolist(), strict=True)
         ],
-        rows,
-    )
+        "occurred_at": stamps.to_list(),
+        "channel": per_campaign([c[0] for c in CAMPAIGNS]),
+        "campaign_id": per_campaign([c.pk for c in campaigns]),
+        "contact_id": journeys.contact.tolist(),
+        "account_id": (account[journeys.deal] + 1).tolist(),
+        "utm_source": per_campaign([c.utm_source for c in campaigns]),
+        "utm_medium": per_campaign([c.utm_medium for c in campaigns]),
+        "utm_campaign": per_campaign([c.utm_campaign for c in campaigns]),
+        "utm_content": blank,
+        "utm_term": blank,
+        "landing_url": per_campaign(urls),
+        "external_id": blank,
+        "created_at": [now.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")] * total,
+    }
+    return insert_rows("campaigns_touchpoint", list(columns), zip(*columns.values(), strict=True))
+
+
+def _touchpoints(campaigns: list[Campaign], rng, ctx, now: datetime.datetime) -> _Touches:
+    """The deals' marketing and sales touches, and each touch's share of a won deal."""
+    deals = ctx["opportunities"]
+    if int(deals["count"]) == 0:
+        return _Touches(0, np.zeros(0, int), np.zeros(0, "datetime64[M]"), np.zeros(0))
+    journeys = _journeys(deals, rng)
+    written = _insert_touchpoints(campaigns, journeys, np.asarray(deals["account_index"]), now)
     won = np.asarray(deals["final_stage"]) == "won"
     amount = np.asarray(deals["amount_base"], dtype=float)
-    credit = np.where(won[deal], amount[deal] / count[deal], 0.0)
-    month = (occurred * 1e6).astype("datetime64[us]").astype("datetime64[M]")
-    return _Touches(written, camp, month, credit)
+    credit = np.where(won[journeys.deal], amount[journeys.deal] / journeys.count[journeys.deal], 0.0)
+    month = (journeys.occurred * 1e6).astype("datetime64[us]").astype("datetime64[M]")
+    return _Touches(written, journeys.camp, month, credit)
 
 
 def _reverse_cumsum_by_group(values: np.ndarray, group: np.ndarray, count: np.ndarray) -> np.ndarray:

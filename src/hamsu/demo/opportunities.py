@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime
 import time
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection
 
 from hamsu.core.bulk import insert_rows
-from hamsu.crm.models import (
-    StageEvent,
-)
+from hamsu.crm.models import StageEvent
 from hamsu.crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES, Stage
 from hamsu.demo.world import (
     ADVANCE,
@@ -58,26 +58,64 @@ def _creation_times(n: int, rng, now: datetime.datetime) -> np.ndarray:
     return (days - chosen) * 86400 - seconds_into_day
 
 
-def opportunities(spec: Scale, rng, ctx: dict, now: datetime.datetime, result: Result, progress) -> None:
+# The stages a deal walks through, as indexes into these codes: the open stages in order,
+# then won (6) and lost (7).
+STAGE_CODES = [s.value for s in OPEN_STAGES] + [Stage.WON.value, Stage.LOST.value]
+WON, LOST = 6, 7
+
+
+@dataclass
+class Deals:
+    """What is drawn for each deal before its history; index i is opportunity id i + 1."""
+
+    account: np.ndarray  # index of the account (account id - 1)
+    owner: np.ndarray  # index into ctx["reps"]
+    owner_person_id: np.ndarray
+    owner_team_id: np.ndarray
+    segment: np.ndarray  # index into SEGMENT_WIN_FACTOR and ctx["segments"]
+    source: np.ndarray  # 0 marketing, 1 sales, 2 partner
+    product: np.ndarray  # index into ctx["products"]
+    quantity: np.ndarray
+    amount: np.ndarray  # in the deal's currency
+    currency: np.ndarray
+    amount_base: np.ndarray
+    gross_profit: np.ndarray
+    created_ago: np.ndarray  # seconds before now
+
+    @property
+    def count(self) -> int:
+        return len(self.account)
+
+
+@dataclass
+class Histories:
+    """Every deal walked through the stages: where it ended and each move on the way."""
+
+    entered: np.ndarray  # seconds after creation at which the deal entered its last stage
+    final_stage: np.ndarray  # index into STAGE_CODES
+    event_from: np.ndarray  # index into STAGE_CODES; -1 for the creation event
+    event_to: np.ndarray
+    event_at: np.ndarray  # seconds after the deal's creation
+    event_deal: np.ndarray  # opportunity id
+
+
+def _draw_deals(spec: Scale, rng, ctx: dict, now: datetime.datetime) -> Deals:
+    """Account, owner, source, product, amount and creation time of every deal."""
     n = spec.opportunities
     reps = ctx["reps"]
     products = ctx["products"]
     rep_ids = np.array([r.pk for r in reps])
     rep_team = np.array([r.team_id for r in reps])
-    seg_ids = np.array([s.pk for s in ctx["segments"]])
     account = rng.integers(0, spec.accounts, size=n)
     # Most deals are owned by the account owner; some by a colleague (territory changes).
     owner = np.where(rng.random(n) < 0.85, ctx["account_owner"][account], rng.integers(0, len(reps), size=n))
-    segment = ctx["account_segment"][account]
     source = rng.choice(3, size=n, p=[0.45, 0.45, 0.10])  # marketing, sales, partner
-    source_names = np.array(["marketing", "sales", "partner"])
     product = rng.choice(len(products), size=n, p=[0.18, 0.2, 0.06, 0.16, 0.08, 0.14, 0.1, 0.08])
     list_price = np.array([float(p.list_price) for p in products])[product]
     unit_cost = np.array([float(p.unit_cost) for p in products])[product]
     quantity = np.maximum(1, rng.geometric(0.45, size=n))
     discount = rng.uniform(0.0, 0.25, size=n)
     amount_usd = np.round(list_price * quantity * (1 - discount), 2)
-    gross_profit = np.round(amount_usd - unit_cost * quantity, 2)
     # Iranian accounts mostly book in rials, a few European deals in euros.
     country = np.array(COUNTRIES)[ctx["account_country"][account]]
     currency = np.where(
@@ -88,31 +126,49 @@ def opportunities(spec: Scale, rng, ctx: dict, now: datetime.datetime, result: R
     rate = {"USD": 1.0, "EUR": 1.08, "IRR": 0.0000238}
     rate_arr = np.vectorize(rate.get)(currency).astype(float)
     amount = np.round(amount_usd / rate_arr, 2)
-    amount_base = np.round(amount * rate_arr, 2)
-
-    created_ago = _creation_times(n, rng, now)
-    win_factor = (
-        SEGMENT_WIN_FACTOR[segment]
-        * ctx["skill"][owner]
-        * np.where(source == 0, 1.05, np.where(source == 2, 1.08, 0.95))
+    return Deals(
+        account=account,
+        owner=owner,
+        owner_person_id=rep_ids[owner],
+        owner_team_id=rep_team[owner],
+        segment=ctx["account_segment"][account],
+        source=source,
+        product=product,
+        quantity=quantity,
+        amount=amount,
+        currency=currency,
+        amount_base=np.round(amount * rate_arr, 2),
+        gross_profit=np.round(amount_usd - unit_cost * quantity, 2),
+        created_ago=_creation_times(n, rng, now),
     )
 
-    # Walk every deal through the open stages at once, one stage per step.
+
+def _walk_stages(deals: Deals, rng, ctx: dict) -> Histories:
+    """Walk every deal through the open stages at once, one stage per step: each either
+    stays open (its time in the stage reaches now), advances, or is lost; a few slip back
+    one stage first."""
+    n = deals.count
+    win_factor = (
+        SEGMENT_WIN_FACTOR[deals.segment]
+        * ctx["skill"][deals.owner]
+        * np.where(deals.source == 0, 1.05, np.where(deals.source == 2, 1.08, 0.95))
+    )
     t = np.zeros(n)  # seconds since creation at which the deal entered its current stage
     stage = np.zeros(n, dtype=int)
     state = np.zeros(n, dtype=int)  # 0 open, 1 won, 2 lost
-    events_from, events_to, events_at, events_opp = [], [], [], []
     ids = np.arange(1, n + 1)
-    events_from.append(np.full(n, -1))
-    events_to.append(np.zeros(n, dtype=int))
-    events_at.append(np.zeros(n))
-    events_opp.append(ids)
+    events_from, events_to, events_at, events_opp = (
+        [np.full(n, -1)],
+        [np.zeros(n, dtype=int)],
+        [np.zeros(n)],
+        [ids],
+    )
     slipped = np.zeros(n, dtype=bool)
     for k in range(len(OPEN_STAGES)):
         active = (state == 0) & (stage == k)
         durations = rng.lognormal(np.log(MEDIAN_DAYS[k] * 86400), 0.6, size=n)
         leave_at = t + durations
-        still_open = active & (leave_at >= created_ago)
+        still_open = active & (leave_at >= deals.created_ago)
         moving = active & ~still_open
         p_adv = np.clip(ADVANCE[k] * win_factor, 0.05, 0.97)
         advance = moving & (rng.random(n) < p_adv)
@@ -130,13 +186,13 @@ def opportunities(spec: Scale, rng, ctx: dict, now: datetime.datetime, result: R
             events_at.append((back_at + durations * 0.3)[slip])
             events_opp.append(ids[slip])
             slipped |= slip
-        target = np.where(k + 1 < len(OPEN_STAGES), k + 1, 6)  # 6 = won
+        target = np.where(k + 1 < len(OPEN_STAGES), k + 1, WON)
         events_from.append(np.full(advance.sum(), k))
         events_to.append(np.full(advance.sum(), target))
         events_at.append(leave_at[advance])
         events_opp.append(ids[advance])
         events_from.append(np.full(lose.sum(), k))
-        events_to.append(np.full(lose.sum(), 7))
+        events_to.append(np.full(lose.sum(), LOST))
         events_at.append(leave_at[lose])
         events_opp.append(ids[lose])
         t = np.where(moving, leave_at, t)
@@ -144,238 +200,223 @@ def opportunities(spec: Scale, rng, ctx: dict, now: datetime.datetime, result: R
         state = np.where(lose, 2, state)
         if k + 1 == len(OPEN_STAGES):
             state = np.where(advance, 1, state)
-    stage_codes = [s.value for s in OPEN_STAGES] + [Stage.WON.value, Stage.LOST.value]
-    final_stage = np.where(state == 1, 6, np.where(state == 2, 7, stage))
-    # Expected close: for open deals the remaining typical cycle; for closed ones the close date.
-    typical_left = np.array([MEDIAN_DAYS[k:].sum() for k in range(6)] + [0, 0])
-    lost_reason = np.array(LOST_REASONS)[rng.integers(0, len(LOST_REASONS), size=n)]
-    names = [p.code for p in products]
+    return Histories(
+        entered=t,
+        final_stage=np.where(state == 1, WON, np.where(state == 2, LOST, stage)),
+        event_from=np.concatenate(events_from),
+        event_to=np.concatenate(events_to),
+        event_at=np.concatenate(events_at),
+        event_deal=np.concatenate(events_opp),
+    )
 
-    # Columns are built whole with NumPy and zipped into rows: formatting a million
-    # rows one value at a time in Python was the generator's bottleneck.
+
+def opportunities(spec: Scale, rng, ctx: dict, now: datetime.datetime, result: Result, progress) -> None:
+    """The deals, their stage events, owners as participants, and their activities."""
+    deals = _draw_deals(spec, rng, ctx, now)
+    histories = _walk_stages(deals, rng, ctx)
+    lost_reason = np.array(LOST_REASONS)[rng.integers(0, len(LOST_REASONS), size=deals.count)]
     now64 = np.datetime64(now.replace(tzinfo=None), "s")
-    created64 = now64 - created_ago.astype("timedelta64[s]")
-    entered64 = created64 + t.astype("timedelta64[s]")
-    closed = final_stage >= 6
+    created64 = now64 - deals.created_ago.astype("timedelta64[s]")
+    _insert_deals(deals, histories, lost_reason, created64, ctx, result, progress)
+    _insert_stage_events(histories, lost_reason, created64, result, progress)
+    _insert_participants(deals, created64, result)
+    _insert_activities(spec, rng, deals, histories, created64, result, progress)
+
+
+def _insert_columns(table: str, columns: dict[str, Any]) -> int:
+    """Insert rows given column by column (name → every row's value, in order).
+
+    Columns are built whole with NumPy and zipped into rows: formatting a million rows one
+    value at a time in Python was the generator's bottleneck."""
+    return insert_rows(table, list(columns), zip(*columns.values(), strict=True))
+
+
+def _expected_close(entered64: np.ndarray, final_stage: np.ndarray) -> list[str]:
+    """For open deals the remaining typical cycle (and three days); for closed ones the day
+    they closed."""
+    typical_left = np.array([MEDIAN_DAYS[k:].sum() for k in range(6)] + [0, 0])
     close_date = np.where(
-        closed,
+        final_stage >= WON,
         entered64.astype("datetime64[D]"),
         (entered64 + ((typical_left[final_stage] + 3) * 86400).astype("timedelta64[s]")).astype(
             "datetime64[D]"
         ),
     )
-    product_codes = np.array(names)[product]
-    probability = np.array([DEFAULT_PROBABILITY[Stage(code)] for code in stage_codes])[final_stage]
+    return np.datetime_as_string(close_date, unit="D").tolist()
+
+
+def _insert_deals(
+    deals: Deals,
+    histories: Histories,
+    lost_reason: np.ndarray,
+    created64: np.ndarray,
+    ctx: dict,
+    result: Result,
+    progress,
+) -> None:
+    """The opportunity rows, and what later demo steps need to know of them (ctx)."""
+    n = deals.count
+    final_stage = histories.final_stage
+    seg_ids = np.array([s.pk for s in ctx["segments"]])
+    source_names = np.array(["marketing", "sales", "partner"])
+    entered64 = created64 + histories.entered.astype("timedelta64[s]")
+    closed = final_stage >= WON
+    product_codes = np.array([p.code for p in ctx["products"]])[deals.product]
     entered_text = _timestamps(entered64)
-    columns = [
-        range(1, n + 1),
-        [
-            f"{code} for account #{acc + 1} ({i + 1})"
-            for i, (code, acc) in enumerate(zip(product_codes.tolist(), account.tolist(), strict=True))
-        ],
-        (account + 1).tolist(),
-        rep_ids[owner].tolist(),
-        rep_team[owner].tolist(),
-        np.array(stage_codes)[final_stage].tolist(),
-        probability.tolist(),
-        amount.tolist(),
-        currency.tolist(),
-        amount_base.tolist(),
-        (product + ctx["products"][0].pk).tolist(),
-        quantity.tolist(),
-        gross_profit.tolist(),
-        seg_ids[segment].tolist(),
-        source_names[source].tolist(),
-        np.datetime_as_string(close_date, unit="D").tolist(),
-        [text if is_closed else None for text, is_closed in zip(entered_text, closed.tolist(), strict=True)],
-        entered_text,
-        np.where(final_stage == 7, lost_reason, "").tolist(),
-        [""] * n,
-        _timestamps(created64),
-        entered_text,
-    ]
-
-    def opportunity_rows():
-        return zip(*columns, strict=True)
-
+    product_id = deals.product + ctx["products"][0].pk
+    step = time.perf_counter()
+    result.rows["opportunities"] = _insert_columns(
+        "crm_opportunity",
+        {
+            "id": range(1, n + 1),
+            "name": [
+                f"{code} for account #{acc + 1} ({i + 1})"
+                for i, (code, acc) in enumerate(
+                    zip(product_codes.tolist(), deals.account.tolist(), strict=True)
+                )
+            ],
+            "account_id": (deals.account + 1).tolist(),
+            "owner_id": deals.owner_person_id.tolist(),
+            "team_id": deals.owner_team_id.tolist(),
+            "stage": np.array(STAGE_CODES)[final_stage].tolist(),
+            "probability": np.array([DEFAULT_PROBABILITY[Stage(code)] for code in STAGE_CODES])[
+                final_stage
+            ].tolist(),
+            "amount": deals.amount.tolist(),
+            "currency": deals.currency.tolist(),
+            "amount_base": deals.amount_base.tolist(),
+            "product_id": product_id.tolist(),
+            "quantity": deals.quantity.tolist(),
+            "gross_profit": deals.gross_profit.tolist(),
+            "segment_id": seg_ids[deals.segment].tolist(),
+            "source": source_names[deals.source].tolist(),
+            "expected_close": _expected_close(entered64, final_stage),
+            "closed_at": [
+                text if is_closed else None
+                for text, is_closed in zip(entered_text, closed.tolist(), strict=True)
+            ],
+            "stage_changed_at": entered_text,
+            "lost_reason": np.where(final_stage == LOST, lost_reason, "").tolist(),
+            "external_id": [""] * n,
+            "created_at": _timestamps(created64),
+            "updated_at": entered_text,
+        },
+    )
+    progress(f"opportunities: {n:,} in {time.perf_counter() - step:.1f}s")
     # What later demo steps (leads, touchpoints, forecasts) need to stay consistent with
     # the deals: index i describes opportunity id i + 1.
     ctx["opportunities"] = {
         "count": n,
-        "account_index": account,
-        "owner_person_id": rep_ids[owner],
-        "team_id": rep_team[owner],
-        "source": source_names[source],
+        "account_index": deals.account,
+        "owner_person_id": deals.owner_person_id,
+        "team_id": deals.owner_team_id,
+        "source": source_names[deals.source],
         "created_at": [
             value.replace(tzinfo=datetime.UTC) for value in created64.astype("datetime64[us]").tolist()
         ],
-        "final_stage": np.array(stage_codes)[final_stage],
-        "amount_base": amount_base,
-        "product_id": product + ctx["products"][0].pk,
-        "segment_id": seg_ids[segment],
+        "final_stage": np.array(STAGE_CODES)[final_stage],
+        "amount_base": deals.amount_base,
+        "product_id": product_id,
+        "segment_id": seg_ids[deals.segment],
     }
-    step = time.perf_counter()
-    result.rows["opportunities"] = insert_rows(
-        "crm_opportunity",
-        [
-            "id",
-            "name",
-            "account_id",
-            "owner_id",
-            "team_id",
-            "stage",
-            "probability",
-            "amount",
-            "currency",
-            "amount_base",
-            "product_id",
-            "quantity",
-            "gross_profit",
-            "segment_id",
-            "source",
-            "expected_close",
-            "closed_at",
-            "stage_changed_at",
-            "lost_reason",
-            "external_id",
-            "created_at",
-            "updated_at",
-        ],
-        opportunity_rows(),
-    )
-    progress(f"opportunities: {n:,} in {time.perf_counter() - step:.1f}s")
 
-    ev_from = np.concatenate(events_from)
-    ev_to = np.concatenate(events_to)
-    ev_at = np.concatenate(events_at)
-    ev_opp = np.concatenate(events_opp)
-    order = np.lexsort((ev_at, ev_opp))
-    labels = np.array(stage_codes + [""])  # index -1 → ""
 
-    ev_sorted_opp = ev_opp[order]
-    ev_sorted_to = ev_to[order]
-    ev_sorted_from = ev_from[order]
-    ev_times = _timestamps(created64[ev_sorted_opp - 1] + ev_at[order].astype("timedelta64[s]"))
-    ev_reason = np.where(
-        ev_sorted_to == 7, lost_reason[ev_sorted_opp - 1], np.where(ev_sorted_from < 0, "created", "")
-    )
+def _insert_stage_events(
+    histories: Histories, lost_reason: np.ndarray, created64: np.ndarray, result: Result, progress
+) -> None:
+    """Each deal's moves, in order of deal and time (the ids follow that order)."""
+    order = np.lexsort((histories.event_at, histories.event_deal))
+    labels = np.array(STAGE_CODES + [""])  # index -1 → ""
+    ev_deal = histories.event_deal[order]
+    ev_to = histories.event_to[order]
+    ev_from = histories.event_from[order]
     ev_count = len(order)
-
-    def event_rows():
-        return zip(
-            range(1, ev_count + 1),
-            ["opportunity"] * ev_count,
-            ev_sorted_opp.tolist(),
-            ev_sorted_opp.tolist(),
-            labels[ev_sorted_from].tolist(),
-            labels[ev_sorted_to].tolist(),
-            ev_times,
-            [None] * ev_count,
-            ev_reason.tolist(),
-            ["demo"] * ev_count,
-            strict=True,
-        )
-
     step = time.perf_counter()
-    result.rows["stage_events"] = insert_rows(
+    result.rows["stage_events"] = _insert_columns(
         StageEvent._meta.db_table,
-        [
-            "id",
-            "object_type",
-            "object_id",
-            "opportunity_id",
-            "from_stage",
-            "to_stage",
-            "at",
-            "actor_id",
-            "reason",
-            "via",
-        ],
-        event_rows(),
+        {
+            "id": range(1, ev_count + 1),
+            "object_type": ["opportunity"] * ev_count,
+            "object_id": ev_deal.tolist(),
+            "opportunity_id": ev_deal.tolist(),
+            "from_stage": labels[ev_from].tolist(),
+            "to_stage": labels[ev_to].tolist(),
+            "at": _timestamps(created64[ev_deal - 1] + histories.event_at[order].astype("timedelta64[s]")),
+            "actor_id": [None] * ev_count,
+            "reason": np.where(
+                ev_to == LOST, lost_reason[ev_deal - 1], np.where(ev_from < 0, "created", "")
+            ).tolist(),
+            "via": ["demo"] * ev_count,
+        },
     )
     progress(f"stage events: {result.rows['stage_events']:,} in {time.perf_counter() - step:.1f}s")
 
-    created_text = _timestamps(created64)
 
-    def participant_rows():
-        return zip(
-            range(1, n + 1),
-            range(1, n + 1),
-            rep_ids[owner].tolist(),
-            ["owner"] * n,
-            created_text,
-            strict=True,
-        )
-
-    result.rows["participants"] = insert_rows(
+def _insert_participants(deals: Deals, created64: np.ndarray, result: Result) -> None:
+    """Each deal's owner as its participant from the day it was created."""
+    n = deals.count
+    result.rows["participants"] = _insert_columns(
         "crm_opportunityparticipant",
-        ["id", "opportunity_id", "person_id", "role", "added_at"],
-        participant_rows(),
+        {
+            "id": range(1, n + 1),
+            "opportunity_id": range(1, n + 1),
+            "person_id": deals.owner_person_id.tolist(),
+            "role": ["owner"] * n,
+            "added_at": _timestamps(created64),
+        },
     )
 
+
+def _insert_activities(
+    spec: Scale,
+    rng,
+    deals: Deals,
+    histories: Histories,
+    created64: np.ndarray,
+    result: Result,
+    progress,
+) -> None:
+    """Calls, meetings, e-mails and notes by each deal's owner, spread over its history."""
     kinds = ["call", "meeting", "email", "call_report", "note"]
     outcomes = ["connected", "positive", "neutral", "next_step", "no_answer"]
-    per_opp = rng.poisson(spec.activities_per_opportunity, size=n)
-
-    activity_opp = np.repeat(np.arange(n), per_opp)
-    activity_count = len(activity_opp)
-    activity_ids = np.arange(1, activity_count + 1)
-    span = np.maximum(1.0, t[activity_opp])
-    offset = (span * ((activity_ids * 7919) % 997) / 997).astype("timedelta64[s]")
-    activity_at = _timestamps(created64[activity_opp] + offset)
-    activity_kind = np.array(kinds)[activity_ids % 5]
-    activity_subject = [
-        f"{kind.replace('_', ' ').capitalize()} with account #{acc + 1}"
-        for kind, acc in zip(activity_kind.tolist(), account[activity_opp].tolist(), strict=True)
-    ]
-
-    def activity_rows():
-        return zip(
-            activity_ids.tolist(),
-            activity_kind.tolist(),
-            activity_subject,
-            [""] * activity_count,
-            np.array(outcomes)[activity_ids % 5].tolist(),
-            activity_at,
-            (account[activity_opp] + 1).tolist(),
-            [None] * activity_count,
-            (activity_opp + 1).tolist(),
-            rep_ids[owner[activity_opp]].tolist(),
-            rep_team[owner[activity_opp]].tolist(),
-            activity_at,
-            strict=True,
-        )
-
+    per_opp = rng.poisson(spec.activities_per_opportunity, size=deals.count)
+    activity_opp = np.repeat(np.arange(deals.count), per_opp)
+    count = len(activity_opp)
+    ids = np.arange(1, count + 1)
+    span = np.maximum(1.0, histories.entered[activity_opp])
+    offset = (span * ((ids * 7919) % 997) / 997).astype("timedelta64[s]")
+    occurred_at = _timestamps(created64[activity_opp] + offset)
+    kind = np.array(kinds)[ids % 5]
+    account = deals.account[activity_opp]
+    owner_person_id = deals.owner_person_id[activity_opp].tolist()
     step = time.perf_counter()
-    result.rows["activities"] = insert_rows(
+    result.rows["activities"] = _insert_columns(
         "crm_activity",
-        [
-            "id",
-            "kind",
-            "subject",
-            "body",
-            "outcome",
-            "occurred_at",
-            "account_id",
-            "contact_id",
-            "opportunity_id",
-            "owner_id",
-            "team_id",
-            "created_at",
-        ],
-        activity_rows(),
+        {
+            "id": ids.tolist(),
+            "kind": kind.tolist(),
+            "subject": [
+                f"{k.replace('_', ' ').capitalize()} with account #{acc + 1}"
+                for k, acc in zip(kind.tolist(), account.tolist(), strict=True)
+            ],
+            "body": [""] * count,
+            "outcome": np.array(outcomes)[ids % 5].tolist(),
+            "occurred_at": occurred_at,
+            "account_id": (account + 1).tolist(),
+            "contact_id": [None] * count,
+            "opportunity_id": (activity_opp + 1).tolist(),
+            "owner_id": owner_person_id,
+            "team_id": deals.owner_team_id[activity_opp].tolist(),
+            "created_at": occurred_at,
+        },
     )
     progress(f"activities: {result.rows['activities']:,} in {time.perf_counter() - step:.1f}s")
-
-    def activity_participant_rows():
-        return zip(
-            activity_ids.tolist(),
-            activity_ids.tolist(),
-            rep_ids[owner[activity_opp]].tolist(),
-            ["sales"] * activity_count,
-            strict=True,
-        )
-
-    result.rows["activity_participants"] = insert_rows(
-        "crm_activityparticipant", ["id", "activity_id", "person_id", "function"], activity_participant_rows()
+    result.rows["activity_participants"] = _insert_columns(
+        "crm_activityparticipant",
+        {
+            "id": ids.tolist(),
+            "activity_id": ids.tolist(),
+            "person_id": owner_person_id,
+            "function": ["sales"] * count,
+        },
     )

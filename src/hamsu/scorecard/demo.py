@@ -36,72 +36,18 @@ def _round(value: float, step: int = 1000) -> Decimal:
 
 
 def generate(*, spec, rng, ctx, now, result, progress) -> None:
+    """Targets, costs and forecast calls for the demo's quarters, then the weekly forecast
+    snapshots back-filled and a signed plan."""
     started = time.perf_counter()
     aggregates.fill(progress=progress)
     calendar = company_settings().fiscal_calendar
     today = timezone.localtime(now).date()
     current = period_containing(today, QUARTER, calendar)
-    quarters = [current]
-    for _i in range(8):
-        quarters.append(quarters[-1].previous())
-    quarters.reverse()
-    teams = ctx["teams"]
     reps_by_team: dict[int, list] = {}
     for rep in ctx["reps"]:
         reps_by_team.setdefault(rep.team_id, []).append(rep)
-    segments = ctx["segments"]
-    products = ctx["products"]
     admin = ctx["people"]["head.sales"].user
-    targets = []
-    last_actual = None
-    for q in quarters:
-        won = float(selectors.stage_totals(selectors.Filters(period=q))["won"]["reached_amount"])
-        # Past quarters: the number was set a little above what came in (as numbers are);
-        # the current one: last quarter's result grown by 12%.
-        if q == current:
-            number = (last_actual or won or 1_000_000) * 1.12
-        else:
-            number = won * float(rng.uniform(0.95, 1.18)) if won else 0
-            last_actual = won
-        if number <= 0:
-            continue
-        base = {
-            "calendar": q.calendar,
-            "period_key": q.key,
-            "period_kind": q.kind,
-            "period_start": q.start,
-            "period_end": q.end,
-            "set_by": admin,
-        }
-        targets.append(Target(scope=TargetScope.COMPANY, amount=_round(number), **base))
-        shares = _shares(q, "team_id", [t.pk for t in teams])
-        for team in teams:
-            team_number = number * shares[team.pk]
-            targets.append(Target(scope=TargetScope.TEAM, team=team, amount=_round(team_number), **base))
-            reps = reps_by_team.get(team.pk, [])
-            for rep in reps:
-                quota = team_number / max(len(reps), 1) * float(rng.uniform(0.9, 1.1))
-                targets.append(Target(scope=TargetScope.SELLER, person=rep, amount=_round(quota), **base))
-        seg_shares = _shares(q, "segment_id", [s.pk for s in segments])
-        for segment in segments:
-            targets.append(
-                Target(
-                    scope=TargetScope.SEGMENT,
-                    segment=segment,
-                    amount=_round(number * seg_shares[segment.pk]),
-                    **base,
-                )
-            )
-        prod_shares = _shares(q, "product_id", [p.pk for p in products])
-        for product in products:
-            targets.append(
-                Target(
-                    scope=TargetScope.PRODUCT,
-                    product=product,
-                    amount=_round(number * prod_shares[product.pk]),
-                    **base,
-                )
-            )
+    targets = _targets(rng, ctx, current, reps_by_team, admin)
     Target.objects.bulk_create(targets)
     result.rows["targets"] = len(targets)
 
@@ -121,6 +67,75 @@ def generate(*, spec, rng, ctx, now, result, progress) -> None:
     progress(
         f"scorecard: {rows} forecast snapshots over {weeks} weeks in {time.perf_counter() - started:.1f}s"
     )
+
+
+def _targets(rng, ctx, current, reps_by_team: dict[int, list], admin) -> list[Target]:
+    """The number for the current quarter and the eight before it, split by team (and
+    seller), segment and product."""
+    quarters = [current]
+    for _i in range(8):
+        quarters.append(quarters[-1].previous())
+    quarters.reverse()
+    targets: list[Target] = []
+    last_actual = None
+    for q in quarters:
+        won = float(selectors.stage_totals(selectors.Filters(period=q))["won"]["reached_amount"])
+        # Past quarters: the number was set a little above what came in (as numbers are);
+        # the current one: last quarter's result grown by 12%.
+        if q == current:
+            number = (last_actual or won or 1_000_000) * 1.12
+        else:
+            number = won * float(rng.uniform(0.95, 1.18)) if won else 0
+            last_actual = won
+        if number > 0:
+            targets.extend(_quarter_targets(q, number, rng, ctx, reps_by_team, admin))
+    return targets
+
+
+def _quarter_targets(q, number: float, rng, ctx, reps_by_team: dict[int, list], admin) -> list[Target]:
+    """One quarter's targets: the company's ``number``, and its shares by team and seller,
+    segment and product in proportion to what each won in the year before."""
+    base = {
+        "calendar": q.calendar,
+        "period_key": q.key,
+        "period_kind": q.kind,
+        "period_start": q.start,
+        "period_end": q.end,
+        "set_by": admin,
+    }
+    targets = [Target(scope=TargetScope.COMPANY, amount=_round(number), **base)]
+    teams = ctx["teams"]
+    shares = _shares(q, "team_id", [t.pk for t in teams])
+    for team in teams:
+        team_number = number * shares[team.pk]
+        targets.append(Target(scope=TargetScope.TEAM, team=team, amount=_round(team_number), **base))
+        reps = reps_by_team.get(team.pk, [])
+        for rep in reps:
+            quota = team_number / max(len(reps), 1) * float(rng.uniform(0.9, 1.1))
+            targets.append(Target(scope=TargetScope.SELLER, person=rep, amount=_round(quota), **base))
+    segments = ctx["segments"]
+    seg_shares = _shares(q, "segment_id", [s.pk for s in segments])
+    for segment in segments:
+        targets.append(
+            Target(
+                scope=TargetScope.SEGMENT,
+                segment=segment,
+                amount=_round(number * seg_shares[segment.pk]),
+                **base,
+            )
+        )
+    products = ctx["products"]
+    prod_shares = _shares(q, "product_id", [p.pk for p in products])
+    for product in products:
+        targets.append(
+            Target(
+                scope=TargetScope.PRODUCT,
+                product=product,
+                amount=_round(number * prod_shares[product.pk]),
+                **base,
+            )
+        )
+    return targets
 
 
 def _shares(period, field: str, keys: list[int]) -> dict[int, float]:
