@@ -235,3 +235,24 @@ def test_a_task_is_in_at_most_one_of_the_three_lists(company, client):
     client.force_login(company["rep"].user)
     shown = shown_on_page(client, company["rep"])
     assert shown["overdue"] + shown["due_today"] + shown["upcoming"] == 3
+
+
+def shown_on_home(client) -> dict[str, int]:
+    page = client.get("/").content.decode()
+    return {
+        name: int(
+            re.search(rf'data-figure="tasks\.{name}">(?:<a[^>]*>)?([^<]*)<', page).group(1).replace(",", "")
+        )
+        for name in FIGURES
+    }
+
+
+@pytest.mark.django_db
+@SETTINGS
+@given(deal_spec=deals, activity_spec=activities, mode=st.sampled_from(["everyone", "team", "own"]))
+def test_my_day_on_the_home_page_shows_what_the_rows_say(deal_spec, activity_spec, mode, company, client):
+    with transaction.atomic():
+        build(deal_spec, activity_spec, company)
+        viewer = _sign_in(client, company, "rep", mode)
+        assert shown_on_home(client) == expected(viewer, mode, False, viewer)
+        transaction.set_rollback(True)

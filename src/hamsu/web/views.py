@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -20,11 +21,13 @@ from hamsu.crm.models import StageEvent
 from hamsu.crm.selectors import opportunities_visible
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.web import search as web_search
+from hamsu.web.my_day import my_day
 
 
 @login_required
 def home(request):
-    """The landing page: my open pipeline and the latest stage changes I can see."""
+    """The landing page: my day (what to do first), my open pipeline and the latest stage
+    changes I can see."""
     mine = opportunities_visible(request.user).filter(stage__in=OPEN_STAGES)
     # No open deal is an open pipeline of 0, not a blank card (SUM over no rows is NULL).
     summary = mine.aggregate(n=Count("id"), total=Coalesce(Sum("amount_base"), Value(Decimal("0"))))
@@ -42,6 +45,8 @@ def home(request):
             "recent": recent,
             "company": company_settings(),
             "stage_labels": dict(Stage.choices),
+            "day": my_day(request.user),
+            "now": timezone.now(),
         },
     )
 
