@@ -231,7 +231,7 @@ def test_report_pages_default_to_the_last_twelve_months_and_say_so(client, marke
     response = client.get("/campaigns/attribution/")
     assert response.context["params"].since is not None
     assert 'name="since"' in response.content.decode()
-    everything = client.get("/campaigns/attribution/?since=&until=")
+    everything = client.get("/campaigns/attribution/?period=all_time&since=&until=")
     assert everything.context["params"].since is None
 
 

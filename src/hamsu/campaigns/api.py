@@ -7,10 +7,9 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from hamsu.campaigns import selectors, services
+from hamsu.campaigns import report_period, selectors, services
 from hamsu.campaigns.attribution_runs import MODELS, compare_models, explain_deal
 from hamsu.campaigns.closed_loop import closed_loop
 from hamsu.campaigns.journeys import key_label
@@ -376,10 +375,13 @@ class AttributionOut(Schema):
     pending: bool = Field(False, description="not computed yet; ask again in a minute")
 
 
-def _moment(day: datetime.date | None) -> datetime.datetime | None:
-    if day is None:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+Period = Annotated[
+    Literal["last_12_months", "all_time"],
+    Field(
+        description="without since/until: the last 12 months (the default, as on the pages) "
+        "or all time; since/until, when given, replace it"
+    ),
+]
 
 
 @router.get("/attribution", response={200: AttributionOut, **ERRORS})
@@ -390,19 +392,21 @@ def attribution(
     measure: Literal["conversions", "revenue", "pipeline"] = "revenue",
     journey: Literal["opportunity", "contact"] = "opportunity",
     lookback_days: Annotated[int, Field(ge=1, le=3650)] | None = 180,
+    period: Period = report_period.DEFAULT_PERIOD,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ):
     """Credit per channel or campaign under one model. ``value`` is revenue (won deals'
     base amount) or pipeline (created deals' amount); ``conversions`` counts deals."""
     require_perm(request, "campaigns.view_campaign")
+    window = report_period.report_window(period=period, since=since, until=until)
     comparison = compare_models(
         measure=measure,
         level=level,
         journey=journey,
         lookback_days=lookback_days,
-        since=_moment(since),
-        until=_moment(until),
+        since=window.start,
+        until=window.end,
         models=(model,),
         background=True,
     )
@@ -491,6 +495,7 @@ class ClosedLoopOut(Schema):
 def closed_loop_report(
     request,
     model: ModelName = "position_based",
+    period: Period = report_period.DEFAULT_PERIOD,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     lookback_days: Annotated[int, Field(ge=1, le=3650)] | None = 180,
@@ -499,8 +504,9 @@ def closed_loop_report(
     deal (null when the lead funnel is not measured yet), campaign ROI and ROAS, and the
     returns by campaign and channel. Every figure is defined in `/api/v1/glossary`."""
     require_perm(request, "campaigns.view_campaign")
+    window = report_period.report_window(period=period, since=since, until=until)
     loop = closed_loop(
-        since=_moment(since), until=_moment(until), model=model, lookback_days=lookback_days, background=True
+        since=window.start, until=window.end, model=model, lookback_days=lookback_days, background=True
     )
     return {
         "model": loop.model,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hamsu.campaigns import imports, selectors, services
+from hamsu.campaigns import imports, report_period, selectors, services
 from hamsu.campaigns.attribution_runs import MODEL_LABELS, MODELS, compare_models, explain_deal
 from hamsu.campaigns.closed_loop import closed_loop
 from hamsu.campaigns.exports import table_response
@@ -219,6 +219,7 @@ class ReportParams:
     journey: str = "opportunity"
     model: str = "position_based"
     lookback_days: int | None = 180
+    period: str = report_period.DEFAULT_PERIOD
     since: datetime.date | None = None
     until: datetime.date | None = None
 
@@ -226,14 +227,11 @@ class ReportParams:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time())) if day else None
 
 
-def _params(request, *, default_months: int | None = 12) -> ReportParams:
-    """Report parameters from the query string. Pages default to the last twelve months
-    (shown in the form), which bounds the work on a large database; clear the dates
-    for all time."""
+def _params(request) -> ReportParams:
+    """Report parameters from the query string; the period by ``report_period``'s rule,
+    the same as the API's (the last twelve months unless dates or all time are asked)."""
     get = request.GET
     params = ReportParams()
-    if default_months and "since" not in get and "until" not in get:
-        params.since = timezone.localdate() - datetime.timedelta(days=round(default_months * 30.44))
     if get.get("measure") in MEASURES:
         params.measure = get["measure"]
     if get.get("level") in LEVELS:
@@ -245,13 +243,21 @@ def _params(request, *, default_months: int | None = 12) -> ReportParams:
     if "lookback" in get:
         lookback = int_or_none(get.get("lookback"))
         params.lookback_days = lookback if lookback and 0 < lookback <= 3650 else None
-    for name in ("since", "until"):
+    days: dict[str, datetime.date | None] = {"since": None, "until": None}
+    for name in days:
         if get.get(name):
             try:
-                setattr(params, name, parse_date(get[name]))
+                days[name] = parse_date(get[name])
             except (ValueError, TypeError):
                 messages.error(request, _("Enter a valid date as YYYY-MM-DD (Gregorian or Jalali)."))
+    period = get.get("period") if get.get("period") in report_period.PERIODS else None
+    window = report_period.report_window(period=period, **days)
+    params.period, params.since, params.until = window.period, window.since, window.until
     return params
+
+
+def _period_context(params: ReportParams) -> dict:
+    return {"periods": report_period.PERIOD_CHOICES, "dates_given": params.period == report_period.DATES}
 
 
 @login_required
@@ -293,6 +299,7 @@ def attribution(request):
         "campaigns/attribution.html",
         {
             "params": params,
+            **_period_context(params),
             "comparison": comparison,
             "rows": rows,
             "models": [(m, MODEL_LABELS[m]) for m in models],
@@ -374,7 +381,12 @@ def closed_loop_view(request):
     return render(
         request,
         "campaigns/closed_loop.html",
-        {"params": params, "loop": loop, "models": [(m, MODEL_LABELS[m]) for m in MODELS]},
+        {
+            "params": params,
+            **_period_context(params),
+            "loop": loop,
+            "models": [(m, MODEL_LABELS[m]) for m in MODELS],
+        },
     )
 
 
@@ -386,7 +398,7 @@ def deal_explanation(request, opportunity_id: int):
     )
     if opportunity is None:
         raise Http404
-    params = _params(request, default_months=None)
+    params = _params(request)
     explanation = explain_deal(
         opportunity=opportunity, model=params.model, level=params.level, lookback_days=params.lookback_days
     )
