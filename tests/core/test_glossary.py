@@ -110,3 +110,15 @@ def test_the_persian_glossary_api_shows_no_code_and_no_english(client, rep):
         for field in ("name", "definition", "formula", "counts")
     }
     assert {where: found for where, found in words.items() if found} == {}
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_no_two_figures_share_a_name(language):
+    """A reader who meets the same name on two pages takes it for the same figure: two
+    different figures need names that say how they differ, and one figure needs one entry."""
+    names: dict[str, list[str]] = {}
+    with translation.override(language):
+        for term in glossary.all_terms():
+            names.setdefault(str(term.name).strip().casefold(), []).append(term.key)
+    shared = {name: keys for name, keys in names.items() if len(keys) > 1}
+    assert shared == {}

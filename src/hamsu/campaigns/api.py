@@ -476,7 +476,7 @@ class ClosedLoopOut(Schema):
     other_marketing_spend: Decimal = figure("closed_loop.other_marketing_spend")
     mqls: int | None = figure("scorecard_metrics.mqls")
     sqls: int | None = figure("closed_loop.sqls")
-    cost_per_mql: Decimal | None = figure("closed_loop.cost_per_mql")
+    cost_per_mql: Decimal | None = figure("scorecard_metrics.cost_per_mql")
     cost_per_sql: Decimal | None = figure("closed_loop.cost_per_sql")
     cost_per_won_deal: Decimal | None = figure("closed_loop.cost_per_won_deal")
     returned: float | None = figure(

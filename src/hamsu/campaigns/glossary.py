@@ -137,17 +137,6 @@ CLOSED_LOOP = (
         order=32,
     ),
     _closed_loop(
-        "cost_per_mql",
-        name=_("Cost per MQL"),
-        definition=_(
-            "Marketing spend for each lead that became a marketing-qualified lead in the period. "
-            "“Not measured yet” until leads move through the funnel; no value when there is no MQL."
-        ),
-        formula=_("marketing spend / leads that reached MQL in the period"),
-        counts=_("Marketing spend and the leads' stage history."),
-        order=40,
-    ),
-    _closed_loop(
         "cost_per_sql",
         name=_("Cost per SQL"),
         definition=_(

@@ -121,7 +121,7 @@ TERMS = (
     ),
     _together(
         "collateral_win_rate",
-        name=_("Win rate"),
+        name=_("Collateral win rate"),
         definition=_(
             "Of the closed deals the piece was attached to, the share that were won. Open deals "
             "do not count; with no closed deal there is no win rate."
