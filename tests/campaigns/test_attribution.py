@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -221,3 +222,65 @@ def test_sqlite_time_text_is_read_in_every_form_django_and_raw_inserts_write():
         base,
         base.replace(microsecond=1),
     ]
+
+
+MODEL_NAMES = (
+    "first_touch",
+    "last_touch",
+    "linear",
+    "position_based",
+    "time_decay",
+    "w_shaped",
+    "shapley",
+    "markov",
+)
+CHANNEL_LABELS = ("search", "email", "webinar", "display", "social")  # the analytics journey's own keys
+
+
+@pytest.mark.parametrize("model", MODEL_NAMES)
+def test_every_attribution_reason_reads_in_persian(model):
+    """analytics returns each reason as a code with its figures; campaigns says it in the
+    reader's language: no English sentence on a Persian page (issue 13)."""
+    from django.utils import translation
+
+    from hamsu.analytics.attribution import attribute, explain
+    from hamsu.campaigns.explain_reasons import reason_text
+    from tests.analytics.test_attribution_explain import deal
+    from tests.persian_text import latin_words
+
+    fitted = attribute(deal(), "markov") if model == "markov" else None
+    shares = explain(deal(), model, result=fitted, lookback=datetime.timedelta(days=30))
+    assert {s.reason.code for s in shares} >= {"outside_lookback", "after_conversion", model}
+    with translation.override("fa"):
+        said = [reason_text(s.reason, level="channel") for s in shares]
+    assert latin_words("<main>" + " ".join(said) + "</main>", data=CHANNEL_LABELS) == []
+
+
+@pytest.mark.parametrize("model", ["w_shaped", "shapley", "time_decay"])
+@pytest.mark.parametrize("level", ["channel", "campaign"])
+def test_a_persian_deal_explanation_says_why_in_persian(client, marketer, world, model, level):
+    from tests.persian_text import latin_words
+
+    client.force_login(marketer.user)
+    client.cookies["django_language"] = "fa"
+    url = f"/campaigns/deals/{world['won1'].pk}/explanation/"
+    html = client.get(url, {"model": model, "level": level, "lookback": ""}, HTTP_ACCEPT_LANGUAGE="fa")
+    reasons = re.findall(r'data-testid="reason">(.*?)</td>', html.content.decode(), re.S)
+    assert len(reasons) == 2
+    assert latin_words("<main>" + " ".join(reasons) + "</main>", data=("Search Q1", "Webinar")) == []
+
+
+def test_the_api_explains_each_touch_with_its_rule_and_a_sentence_in_the_requests_language(
+    client, marketer, world
+):
+    from hamsu.api import services as tokens
+
+    _token, raw = tokens.token_create(user=marketer.user, name="explain")
+    body = client.get(
+        f"/api/v1/campaigns/deals/{world['won1'].pk}/explanation",
+        {"model": "position_based"},
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_ACCEPT_LANGUAGE="fa",
+    ).json()
+    assert [t["reason_code"] for t in body["touches"]] == ["position_based", "position_based"]
+    assert body["touches"][0]["reason"].startswith("نخستین تماس")

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from hamsu.campaigns import report_period, selectors, services
 from hamsu.campaigns.attribution_runs import MODELS, compare_models, explain_deal
 from hamsu.campaigns.closed_loop import closed_loop
+from hamsu.campaigns.explain_reasons import reason_text
 from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
 from hamsu.core.api_figures import figure, stored
@@ -541,7 +542,11 @@ class TouchShareOut(Schema):
     share: float = figure("attribution.touch_share")
     conversions: float = figure("attribution.touch_credit")
     value: float = figure("attribution.touch_credit")
-    reason: str
+    reason: str = Field(description="why the touch got its share, in the language of the request")
+    reason_code: str = Field(
+        description="the rule behind the reason: first_touch, last_touch, linear, position_based, "
+        "time_decay, w_shaped, shapley, markov, after_conversion or outside_lookback"
+    )
 
 
 class ExplanationOut(Schema):
@@ -573,7 +578,15 @@ def deal_explanation(
         "measure": explanation.measure,
         "converted": explanation.converted,
         "value": explanation.value,
-        "touches": [{**vars(t), "label": key_label(level, t.channel)} for t in explanation.touches],
+        "touches": [
+            {
+                **vars(t),
+                "label": key_label(level, t.channel),
+                "reason": reason_text(t.reason, level=level),
+                "reason_code": t.reason.code,
+            }
+            for t in explanation.touches
+        ],
     }
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hamsu.campaigns import imports, report_period, selectors, services
 from hamsu.campaigns.attribution_runs import MODEL_LABELS, MODELS, compare_models, explain_deal
 from hamsu.campaigns.closed_loop import closed_loop
+from hamsu.campaigns.explain_reasons import reason_text
 from hamsu.campaigns.exports import table_response
 from hamsu.campaigns.forms import CampaignForm, CostLineForm, UploadForm
 from hamsu.campaigns.journeys import JOURNEYS, LEVELS, MEASURES, key_label
@@ -404,7 +405,12 @@ def deal_explanation(request, opportunity_id: int):
     )
     details = Touchpoint.objects.select_related("campaign", "contact").in_bulk(explanation.touch_ids)
     rows = [
-        (share, details.get(pk), key_label(params.level, share.channel))
+        (
+            share,
+            details.get(pk),
+            key_label(params.level, share.channel),
+            reason_text(share.reason, level=params.level),
+        )
         for share, pk in zip(explanation.touches, explanation.touch_ids, strict=True)
     ]
     return render(

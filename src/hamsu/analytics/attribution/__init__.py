@@ -18,7 +18,7 @@ from datetime import timedelta
 import numpy as np
 
 from .errors import AttributionInputError
-from .explain import TouchShare, explain
+from .explain import Reason, TouchShare, explain
 from .heuristics import PATH_RULES, TOUCH_RULES, touch_shares
 from .markov import markov
 from .paths import (
@@ -46,6 +46,7 @@ __all__ = [
     "aggregate_paths",
     "attribute",
     "explain",
+    "Reason",
     "prepare_touches",
     "touch_shares",
 ]
