@@ -26,10 +26,10 @@ pytestmark = pytest.mark.django_db
 
 COSTS = (
     "Month,Function,Category,Amount,Currency,Segment,Note\n"
-    "2026-01,marketing,advertising,12000,USD,,Search ads\n"
+    "2026-01,marketing,tools,12000,USD,,Analytics suite\n"
     "2026-01,Sales,Salaries and commissions,48000,,,\n"
     "2026-02-17,marketing,market_entry,5000,EUR,healthcare,Trade fair\n"
-    "2026-03,بازاریابی,events,۲٬۵۰۰,USD,,Meetup\n"
+    "2026-03,بازاریابی,research,۲٬۵۰۰,USD,,Survey\n"
 )
 
 
@@ -64,16 +64,16 @@ def test_a_file_of_costs_feeds_the_cost_metrics(write, admin, rates):
     assert job.status == ImportStatus.DONE, job.message
     assert (job.total_rows, job.created_count, job.error_count) == (4, 4, 0)
     assert stored() == [
-        (datetime.date(2026, 1, 1), "marketing", "advertising", Decimal("12000.00"), "USD",
-         Decimal("12000.00"), None, "Search ads"),
+        (datetime.date(2026, 1, 1), "marketing", "tools", Decimal("12000.00"), "USD",
+         Decimal("12000.00"), None, "Analytics suite"),
         (datetime.date(2026, 1, 1), "sales", "salaries", Decimal("48000.00"), "USD",
          Decimal("48000.00"), None, ""),
         # A full date means its month; EUR converted with the stored rate, as the service does.
         (datetime.date(2026, 2, 1), "marketing", "market_entry", Decimal("5000.00"), "EUR",
          Decimal("5500.00"), "Healthcare", "Trade fair"),
         # The Persian label and Persian digits with a thousands separator.
-        (datetime.date(2026, 3, 1), "marketing", "events", Decimal("2500.00"), "USD",
-         Decimal("2500.00"), None, "Meetup"),
+        (datetime.date(2026, 3, 1), "marketing", "research", Decimal("2500.00"), "USD",
+         Decimal("2500.00"), None, "Survey"),
     ]  # fmt: skip
     assert set(CostEntry.objects.values_list("entered_by", flat=True)) == {admin.user.pk}
     q1 = parse_period("2026-Q1", "gregorian")
@@ -106,12 +106,12 @@ def test_reimporting_changes_nothing_and_a_new_figure_updates_the_entry(write, r
         f"Matches cost entry #{CostEntry.objects.order_by('pk').first().pk} by month, function, "
         "category and segment; nothing to change.",
     )
-    # Accounting corrected January's advertising: the same key updates, nothing is added.
-    fixed = run(write("fixed.csv", "month,function,category,amount\n2026-01,marketing,advertising,13000\n"))
+    # Accounting corrected January's tools: the same key updates, nothing is added.
+    fixed = run(write("fixed.csv", "month,function,category,amount\n2026-01,marketing,tools,13000\n"))
     assert (fixed.created_count, fixed.updated_count) == (0, 1)
     assert "will update: amount, amount_base" in issues(fixed, "duplicate")[0][2]
     entry = CostEntry.objects.get(month=datetime.date(2026, 1, 1), function="marketing")
-    assert (entry.amount_base, entry.note) == (Decimal("13000.00"), "Search ads")  # empty note kept
+    assert (entry.amount_base, entry.note) == (Decimal("13000.00"), "Analytics suite")  # empty note kept
     assert CostEntry.objects.count() == 4
 
 
@@ -135,12 +135,13 @@ def test_bad_rows_are_named_by_column_and_write_nothing(write, rates):
         "January,sales,salaries,100,USD,\n"
         "2026-13,sales,salaries,100,USD,\n"
         "2026-01,marketing,market_entry,100,USD,\n"
-        "2026-01,marketing,events,100,USD,Atlantis\n"
+        "2026-01,sales,events,100,USD,Atlantis\n"
         "2026-01,marketing,parties,abc,USD,\n"
+        "2026-01,marketing,advertising,100,USD,\n"
     )
     job = run(write("bad.csv", text), mapping=None)
     assert job.status == ImportStatus.DONE
-    assert (job.created_count, job.error_count) == (0, 9)
+    assert (job.created_count, job.error_count) == (0, 10)
     assert issues(job) == [
         (2, "Function", "Unknown function “finance” (known: sales, marketing); add it to the mapping's values."),
         (3, "Amount", "The amount cannot be negative."),
@@ -153,6 +154,9 @@ def test_bad_rows_are_named_by_column_and_write_nothing(write, rates):
         (10, "Category", "Unknown category “parties” (known: salaries, advertising, events, tools, travel, "
          "content, research, market_entry, other); add it to the mapping's values."),
         (10, "Amount", "“abc” is not a number."),
+        # Campaign spend is recorded on the campaign, or it would count twice.
+        (11, "Category", "Marketing's advertising, events and content are campaign spend: record them on "
+         "their campaign (its spend lines), where marketing spend and ROI count them once."),
     ]  # fmt: skip
     assert CostEntry.objects.count() == 0
     assert not Segment.objects.filter(name="Atlantis").exists()
@@ -198,7 +202,7 @@ def test_an_excel_file_with_date_cells(tmp_path, rates):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["month", "function", "category", "amount", "currency"])
-    sheet.append([datetime.datetime(2026, 5, 31), "marketing", "Advertising and media", 1200.5, "EUR"])
+    sheet.append([datetime.datetime(2026, 5, 31), "sales", "Advertising and media", 1200.5, "EUR"])
     book.save(tmp_path / "costs.xlsx")
     job = run(tmp_path / "costs.xlsx")
     assert job.error_count == 0, issues(job)

@@ -169,7 +169,7 @@ def companies(draw, *, max_deals: int = 8, max_touches: int = 16) -> CompanySpec
                 EntrySpec,
                 month=st.integers(0, 17),
                 function=st.sampled_from(("marketing", "sales")),
-                category=st.sampled_from(("salaries", "tools", "advertising")),
+                category=st.sampled_from(("salaries", "tools", "research")),
                 amount=st.integers(0, 20_000),
             ),
             max_size=3,

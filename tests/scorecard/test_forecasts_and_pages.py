@@ -119,7 +119,7 @@ def test_metrics_are_real_or_honestly_not_measured(history, head_of_sales, catal
         actor=head_of_sales.user,
         month="2026-03",
         function="marketing",
-        category="advertising",
+        category="tools",
         amount="400",
         currency="USD",
     )

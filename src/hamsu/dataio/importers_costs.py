@@ -3,8 +3,9 @@ export of the accounting system.
 
 The rules are ``scorecard.services.cost_entry_create``'s: the month is snapped to the first
 day of its fiscal month, the amount is ≥ 0, the currency is the base one or has a stored
-rate, a ``market_entry`` cost names its segment, and ``amount_base`` is converted by the
-same helper (``core.company.to_base_currency``).
+rate, a ``market_entry`` cost names its segment, marketing's advertising, events and
+content are refused (they are campaign spend, ``scorecard.models.is_campaign_spend``), and
+``amount_base`` is converted by the same helper (``core.company.to_base_currency``).
 
 A row is the same cost as a stored entry when month, function, category and segment are
 equal; it then updates amount, currency and note (re-importing the file changes nothing).
@@ -24,7 +25,14 @@ from hamsu.core.money import CURRENCIES, quantize
 from hamsu.core.validation import EARLIEST_DATE, LATEST_DATE
 from hamsu.dataio import parsing
 from hamsu.dataio.keyed import _Keyed
-from hamsu.scorecard.models import MARKET_ENTRY_NEEDS_SEGMENT, CostCategory, CostEntry, CostFunction
+from hamsu.scorecard.models import (
+    CAMPAIGN_SPEND_BELONGS_ON_CAMPAIGN,
+    MARKET_ENTRY_NEEDS_SEGMENT,
+    CostCategory,
+    CostEntry,
+    CostFunction,
+    is_campaign_spend,
+)
 from hamsu.scorecard.periods import bucket, parse_period
 
 # YYYY-MM (or YYYY/MM, Persian digits already made ASCII): a month key, not a date.
@@ -95,6 +103,8 @@ class CostImporter(_Keyed):
             errors.append(("segment", _("No segment named “%(name)s”.") % {"name": segment_name}))
         if category == CostCategory.MARKET_ENTRY and not segment_name:
             errors.append(("segment", str(MARKET_ENTRY_NEEDS_SEGMENT)))
+        if function and is_campaign_spend(function, category):
+            errors.append(("category", str(CAMPAIGN_SPEND_BELONGS_ON_CAMPAIGN)))
         note = self.clean("note", self.cell(cells, "note"), errors)
         if errors:
             return self.reject(number, errors)

@@ -158,7 +158,13 @@ def cost_entry_create(
     via: str = "",
 ) -> CostEntry:
     """Record a month's sales or marketing cost; the month is snapped to its fiscal month."""
-    from hamsu.scorecard.models import MARKET_ENTRY_NEEDS_SEGMENT, CostCategory, CostFunction
+    from hamsu.scorecard.models import (
+        CAMPAIGN_SPEND_BELONGS_ON_CAMPAIGN,
+        MARKET_ENTRY_NEEDS_SEGMENT,
+        CostCategory,
+        CostFunction,
+        is_campaign_spend,
+    )
 
     errors: dict[str, list[str]] = {}
     value = _money(amount, "amount", errors)
@@ -180,6 +186,8 @@ def cost_entry_create(
         errors["category"] = [_("Unknown category.")]
     elif category == CostCategory.MARKET_ENTRY and segment is None:
         errors["segment"] = [str(MARKET_ENTRY_NEEDS_SEGMENT)]
+    elif is_campaign_spend(function, category):
+        errors["category"] = [str(CAMPAIGN_SPEND_BELONGS_ON_CAMPAIGN)]
     if len(note) > 300:
         errors["note"] = [_("At most 300 characters.")]
     raise_if(errors)

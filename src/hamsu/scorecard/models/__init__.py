@@ -27,6 +27,7 @@ from hamsu.scorecard.models.forecasts import (  # noqa: F401
     ForecastTrackRecord,
 )
 from hamsu.scorecard.models.plans import (  # noqa: F401
+    CAMPAIGN_SPEND_BELONGS_ON_CAMPAIGN,
     MARKET_ENTRY_NEEDS_SEGMENT,
     CostCategory,
     CostEntry,
@@ -35,4 +36,5 @@ from hamsu.scorecard.models.plans import (  # noqa: F401
     PlanStatus,
     Target,
     TargetScope,
+    is_campaign_spend,
 )

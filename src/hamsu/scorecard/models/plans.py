@@ -173,6 +173,22 @@ class CostCategory(models.TextChoices):
 # segment would count nowhere. One message for the form, the API and the import.
 MARKET_ENTRY_NEEDS_SEGMENT = _("A new-segment entry cost needs the segment it was spent on.")
 
+# Marketing's media, events and content are bought by campaigns and recorded as the
+# campaign's spend (campaigns.CostLine), where ROI divides by them; marketing spend adds
+# that to this ledger's marketing costs (hamsu.core.spend). Were the same cost also
+# entered here it would count twice, so the ledger refuses these categories for marketing:
+# one source per kind of cost. One message for the form, the API and the import.
+CAMPAIGN_SPEND_CATEGORIES = frozenset({CostCategory.ADVERTISING, CostCategory.EVENTS, CostCategory.CONTENT})
+CAMPAIGN_SPEND_BELONGS_ON_CAMPAIGN = _(
+    "Marketing's advertising, events and content are campaign spend: record them on their "
+    "campaign (its spend lines), where marketing spend and ROI count them once."
+)
+
+
+def is_campaign_spend(function: str, category: str) -> bool:
+    """Whether a cost of this function and category belongs on a campaign, not in the ledger."""
+    return function == CostFunction.MARKETING and category in CAMPAIGN_SPEND_CATEGORIES
+
 
 class CostEntry(models.Model):
     """Money spent by sales or marketing in one fiscal month (entered or imported)."""
