@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import cast
 
 import numpy as np
 
@@ -74,7 +75,7 @@ def _english(reason: Reason) -> str:
             f"{p['removal_effect']:.1%} (its removal effect); effects of this journey's channels "
             f"renormalised to 100%, split over {p['channel_touches']} {p['channel']!r} touch(es): {share}"
         )
-    where = _WHERE.get(p["where"], f"touch {p['index']} of {p['touches']}")
+    where = _WHERE.get(str(p["where"]), f"touch {p['index']} of {p['touches']}")
     if reason.code in ("first_touch", "last_touch"):
         rule = reason.code.replace("_", " ")
         return f"{where}; {rule} gives everything to the {rule}: {share}"
@@ -91,7 +92,10 @@ def _english(reason: Reason) -> str:
             f"{where}, {days:.2f} day(s) before the conversion; weight 2^(-{days:.2f}/{p['half_life_days']:g}) "
             f"normalised over the journey: {share}"
         )
-    roles = " + ".join(_ROLES[r] for r in p["roles"]) or "other touch (shares the remainder)"
+    roles = (
+        " + ".join(_ROLES[r] for r in cast("tuple[str, ...]", p["roles"]))
+        or "other touch (shares the remainder)"
+    )
     return f"{where}; W-shaped role: {roles}: {share}"
 
 
