@@ -44,7 +44,8 @@ def _cards(html: str) -> list[str]:
     """The coverage cards' figures on the attribution page, in order."""
     section = html[html.index('data-testid="coverage"') :]
     return [
-        text(value.encode()).strip() for value in re.findall(r'class="h5 mb-0 num">(.*?)</div>', section)
+        text(value.encode()).strip()
+        for value in re.findall(r'class="h5 mb-0 num">(.*?)</div>', section, re.S)
     ][:4]
 
 
