@@ -301,7 +301,10 @@ HAMSU_UPLOAD_MAX_LINE_CHARS = env_int("HAMSU_UPLOAD_MAX_LINE_CHARS", 1024**2)
 HAMSU_UPLOAD_MAX_CELL_CHARS = env_int("HAMSU_UPLOAD_MAX_CELL_CHARS", 32_767)  # Excel's own cell limit
 HAMSU_UPLOAD_MAX_HEADER_CHARS = env_int("HAMSU_UPLOAD_MAX_HEADER_CHARS", 200)
 
-EMAIL_BACKEND = env_str("HAMSU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Until a mail server is configured, mail goes to the outbox (hamsu.core.mail): the
+# administrator reads it on the Outbox page and as .eml files here, and the terminal stays quiet.
+EMAIL_BACKEND = env_str("HAMSU_EMAIL_BACKEND", "hamsu.core.mail.OutboxBackend")
+EMAIL_FILE_PATH = Path(env_str("HAMSU_EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
 EMAIL_HOST = env_str("HAMSU_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("HAMSU_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("HAMSU_EMAIL_HOST_USER")

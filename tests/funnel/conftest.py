@@ -110,3 +110,15 @@ def failing_capture(monkeypatch):
         return lambda: monkeypatch.setattr(capture_process, "_touchpoints", real)
 
     return start
+
+
+@pytest.fixture
+def follow_up():
+    """Log the follow-up attempts the SLA policy asks for before a lead may be returned."""
+
+    def log(lead, actor, times: int = 3):
+        for _ in range(times):
+            lead = lifecycle.lead_log_follow_up(lead=lead, actor=actor)
+        return lead
+
+    return log

@@ -50,13 +50,14 @@ def test_a_rep_cannot_create_leads(api, rep):
     assert api(rep.user, "post", "/leads", {"email": "x@y.example"}).status_code == 403
 
 
-def test_accept_and_return_through_the_api(api, mql, rep, other_rep):
+def test_accept_and_return_through_the_api(api, mql, rep, other_rep, follow_up):
     assert api(other_rep.user, "post", f"/leads/{mql.pk}/accept").status_code == 403  # not theirs
     response = api(rep.user, "post", f"/leads/{mql.pk}/return", {"reason": "because"})
     assert response.status_code == 422
     response = api(rep.user, "post", f"/leads/{mql.pk}/accept")
     assert response.status_code == 200
     assert response.json()["state"] == "sal"
+    follow_up(mql, rep.user)
     response = api(rep.user, "post", f"/leads/{mql.pk}/return", {"reason": "no_budget", "note": "Q3"})
     assert response.json()["state"] == "nurture"
     assert response.json()["return_reason"] == "no_budget"

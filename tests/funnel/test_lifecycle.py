@@ -62,10 +62,11 @@ def test_someone_else_cannot_accept_my_lead(mql, other_rep):
     assert Lead.objects.get(pk=mql.pk).state == LeadState.MQL
 
 
-def test_a_return_needs_a_reason_and_goes_to_the_recycle_pool(mql, rep):
+def test_a_return_needs_a_reason_and_goes_to_the_recycle_pool(mql, rep, follow_up):
     with pytest.raises(ValidationFailed) as error:
         lifecycle.lead_return(lead=mql, actor=rep.user, reason="")
     assert "reason" in error.value.errors
+    follow_up(mql, rep.user)
     lead = lifecycle.lead_return(lead=mql, actor=rep.user, reason="not_now", note="Budget next year")
     assert lead.state == LeadState.NURTURE
     assert lead.queue == LeadQueue.RECYCLE
@@ -78,7 +79,8 @@ def test_a_return_needs_a_reason_and_goes_to_the_recycle_pool(mql, rep):
     ).exists()
 
 
-def test_bad_fit_is_disqualified(mql, rep):
+def test_bad_fit_is_disqualified(mql, rep, follow_up):
+    follow_up(mql, rep.user)
     lead = lifecycle.lead_return(lead=mql, actor=rep.user, reason="bad_fit")
     assert lead.state == LeadState.DISQUALIFIED
 

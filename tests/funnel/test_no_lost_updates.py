@@ -32,8 +32,8 @@ def test_a_stale_assign_says_the_lead_changed(client, manager, rep, other_rep, m
     assert "changed by" in page.content.decode()
 
 
-def test_accepting_a_lead_returned_meanwhile_writes_no_stage_event(client, rep, mql):
-    shown = mql.version
+def test_accepting_a_lead_returned_meanwhile_writes_no_stage_event(client, rep, mql, follow_up):
+    shown = follow_up(mql, rep.user).version
     lifecycle.lead_return(lead=mql, actor=rep.user, reason="not_now")
     events = StageEvent.objects.filter(object_id=mql.pk).count()
     client.force_login(rep.user)

@@ -51,10 +51,10 @@ def test_an_accepted_handoff_is_never_escalated(mql, rep, manager):
     assert handoffs.sla_check() == 0
 
 
-def test_both_sides_adherence(mql, make_lead, rep, policy):
+def test_both_sides_adherence(mql, make_lead, rep, policy, follow_up):
     lifecycle.lead_accept(lead=mql, actor=rep.user)
     lifecycle.lead_log_follow_up(lead=mql, actor=rep.user)
-    other = lifecycle.lead_mark_mql(lead=make_lead(), actor=None)
+    other = follow_up(lifecycle.lead_mark_mql(lead=make_lead(), actor=None), rep.user)
     lifecycle.lead_return(lead=other, actor=rep.user, reason="bad_fit")
     now = timezone.now()
     (row,) = selectors.sla_adherence(
@@ -69,7 +69,7 @@ def test_both_sides_adherence(mql, make_lead, rep, policy):
     assert row.on_time_rate == 100
     assert row.follow_up_on_time_rate == 100
     assert row.min_attempts == 3
-    assert row.attempts_before_disqualify == 0
+    assert row.attempts_before_disqualify == 3  # the minimum, which a return now needs
 
 
 def test_sla_api_and_page(client, mql, head_of_sales):

@@ -9,11 +9,10 @@ from hamsu.funnel.services import leads as lifecycle
 from hamsu.funnel.sla_counts import sla_counts
 
 
-def test_counts_equal_the_sla_page_for_every_team(mql, make_lead, rep, policy):
+def test_counts_equal_the_sla_page_for_every_team(mql, make_lead, rep, policy, follow_up):
     lifecycle.lead_accept(lead=mql, actor=rep.user)
-    lifecycle.lead_return(
-        lead=lifecycle.lead_mark_mql(lead=make_lead(), actor=None), actor=rep.user, reason="bad_fit"
-    )
+    returned = follow_up(lifecycle.lead_mark_mql(lead=make_lead(), actor=None), rep.user)
+    lifecycle.lead_return(lead=returned, actor=rep.user, reason="bad_fit")
     lifecycle.lead_mark_mql(lead=make_lead(), actor=None)  # still waiting for sales
     now = timezone.now()
     window = {"start": now - datetime.timedelta(days=1), "end": now + datetime.timedelta(days=1)}

@@ -38,7 +38,8 @@ def test_inbox_shows_countdown_and_accept_works(client, rep, mql):
     assert Lead.objects.get(pk=mql.pk).state == LeadState.SAL
 
 
-def test_return_without_reason_is_refused_in_the_ui(client, rep, mql):
+def test_return_without_reason_is_refused_in_the_ui(client, rep, mql, follow_up):
+    follow_up(mql, rep.user)
     client.force_login(rep.user)
     client.post(f"/funnel/leads/{mql.pk}/return/", {"reason": ""})
     assert Lead.objects.get(pk=mql.pk).state == LeadState.MQL
@@ -52,8 +53,9 @@ def test_someone_else_cannot_accept_through_the_ui(client, other_rep, mql):
     assert Lead.objects.get(pk=mql.pk).state == LeadState.MQL
 
 
-def test_queue_and_recycle_pages_by_role(client, manager, marketer, rep, mql, make_lead, policy):
+def test_queue_and_recycle_pages_by_role(client, manager, marketer, rep, mql, make_lead, policy, follow_up):
     waiting = lifecycle.lead_mark_mql(lead=make_lead(), actor=None)
+    follow_up(mql, rep.user)
     lifecycle.lead_return(lead=mql, actor=rep.user, reason="not_now")
     client.force_login(manager.user)
     page = client.get("/funnel/queue/")
@@ -175,11 +177,14 @@ def test_settings_page_and_capture_form_creation(client, head_of_marketing, rep)
     assert form.key.encode() not in client.get("/funnel/settings/").content
 
 
-def test_queue_and_recycle_pool_queries_do_not_grow_with_rows(client, manager, marketer, make_lead, policy):
+def test_queue_and_recycle_pool_queries_do_not_grow_with_rows(
+    client, manager, marketer, make_lead, policy, follow_up
+):
     def fill(n):
         for _ in range(n):
             lead = lifecycle.lead_mark_mql(lead=make_lead(company="Acme"), actor=None)
             lifecycle.lead_assign(lead=lead, person=manager, actor=manager.user)
+            lead = follow_up(lead, manager.user)
             lifecycle.lead_return(lead=lead, actor=manager.user, reason="not_now")
             lifecycle.lead_mark_mql(lead=make_lead(), actor=None)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Router, Schema
 
-from hamsu.core import services
+from hamsu.core import selectors, services
 from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, require_perm
 from hamsu.core.api_patch import Patch
@@ -52,3 +53,30 @@ def settings_get(request):
 def settings_update(request, payload: CompanySettingsPatch):
     require_perm(request, "core.change_companysettings")
     return services.company_settings_update(actor=request.user, via="api", **payload.dict(exclude_unset=True))
+
+
+class OutboxMessageOut(Schema):
+    id: int
+    sent_at: datetime.datetime
+    subject: str
+    from_email: str
+    to: list[str] = Field(description="The recipients.")
+    body: str
+    file_name: str = Field(
+        description="The message's .eml file in the outbox folder (HAMSU_EMAIL_FILE_PATH)."
+    )
+
+    @staticmethod
+    def resolve_to(obj) -> list[str]:
+        return obj.recipients
+
+
+@router.get(
+    "/outbox",
+    response={200: list[OutboxMessageOut], **ERRORS},
+    summary="E-mail kept in the outbox",
+)
+def outbox_list(request, limit: Annotated[int, Field(ge=1, le=500)] = 200):
+    """The e-mail Hamsu sent while no mail server is configured, newest first — the Outbox page's rows."""
+    require_perm(request, "core.view_outboxmessage")
+    return selectors.outbox_messages(limit=limit)

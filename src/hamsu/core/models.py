@@ -217,3 +217,27 @@ class ClockJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutboxMessage(models.Model):
+    """An e-mail Hamsu sent while no mail server is configured (``hamsu.core.mail``):
+    kept here for the administrator to read on the Outbox page, and as a ``.eml`` file
+    under ``HAMSU_EMAIL_FILE_PATH``, instead of being printed to the terminal."""
+
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    subject = models.TextField(_("subject"), blank=True)
+    from_email = models.TextField(_("from"), blank=True)
+    to = models.TextField(_("to"), blank=True, help_text=_("The recipients, one per line."))
+    body = models.TextField(_("message"), blank=True)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def recipients(self) -> list[str]:
+        return [line for line in self.to.splitlines() if line]

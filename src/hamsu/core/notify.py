@@ -2,7 +2,7 @@
 
 Every app notifies through here, so a seller's SLA escalation and a meeting invitation
 land in the same inbox. E-mail goes out after the transaction commits (a rolled-back
-change must not have told anyone), through Django's mail API — the console backend
+change must not have told anyone), through Django's mail API — into the outbox (hamsu.core.mail)
 unless the company sets SMTP.
 """
 

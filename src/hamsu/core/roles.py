@@ -85,6 +85,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "core.view_auditentry",
         "core.change_companysettings",
         "core.view_companysettings",
+        "core.view_outboxmessage",
         "core.add_currencyrate",
         "core.change_currencyrate",
         "directory.add_person",

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.company_settings_view, name="settings"),
     path("audit/", views.audit_log, name="audit"),
     path("lockouts/", views.lockouts, name="lockouts"),
+    path("outbox/", views.outbox, name="outbox"),
 ]

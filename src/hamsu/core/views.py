@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hamsu.core import clock, glossary, services
+from hamsu.core import clock, glossary, selectors, services
 from hamsu.core.company import company_settings
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.forms_settings import CompanySettingsForm
 from hamsu.core.models import AuditEntry
+
+OUTBOX_PAGE = 200
 
 
 @login_required
@@ -40,6 +43,23 @@ def audit_log(request):
     if object_type and object_id:
         entries = entries.filter(object_type=object_type, object_id=object_id)
     return render(request, "core/audit_log.html", {"entries": entries[:200], "record": record})
+
+
+@login_required
+@permission_required("core.view_outboxmessage", raise_exception=True)
+def outbox(request):
+    """The e-mail Hamsu sent while no mail server is configured (hamsu.core.mail)."""
+    return render(
+        request,
+        "core/outbox.html",
+        {
+            "messages_sent": selectors.outbox_messages(limit=OUTBOX_PAGE),
+            "total": selectors.outbox_count(),
+            "shown": OUTBOX_PAGE,
+            "directory": settings.EMAIL_FILE_PATH,
+            "in_use": settings.EMAIL_BACKEND == "hamsu.core.mail.OutboxBackend",
+        },
+    )
 
 
 @login_required

@@ -201,6 +201,7 @@ class _Leads:
         self.rng, self.now, self.result = rng, now, result
         self.calendar: CalendarSpec = config["calendar"]
         self.policy_id, self.definition_id = config["policy"].pk, config["definition"].pk
+        self.policy_attempts = config["policy"].min_attempts
         self.points = active_points_spec()
         self.deals = ctx["opportunities"]
         reps = ctx["reps"]
@@ -344,7 +345,7 @@ class _Leads:
     def returned(self, m: int) -> None:
         """MQLs sales returned with a reason (some after accepting and trying to reach them)."""
         rng, w, now, result, calendar = self.rng, self.w, self.now, self.result, self.calendar
-        policy_id = self.policy_id
+        policy_id, policy_attempts = self.policy_id, self.policy_attempts
         reasons = np.array(list(RETURN_LABELS))
         for _ in range(int(m * 0.9)):
             w.flush(result, every=FLUSH_EVERY)
@@ -363,7 +364,9 @@ class _Leads:
                 account_id=account_id, segment_id=segment_id, state=target, changed=t_ret, created=t_inq, queue="recycle",
                 touches=self.touches_between(t_inq, t_mql, int(rng.integers(2, 5))), return_reason=reason, returned_at=t_ret,
                 recycle_count=1, accepted_at=t_sal if after_accept else None,
-                first_follow_up=t_sal + H if after_accept else None, attempts=int(rng.integers(1, 5)) if after_accept else 0, mql=True,
+                # Returned only after the policy's minimum follow-up attempts (lead_return enforces it).
+                first_follow_up=t_sal + H if after_accept else t_mql + (t_ret - t_mql) / 2,
+                attempts=int(rng.integers(1, 5)) + policy_attempts - 1 if after_accept else policy_attempts, mql=True,
             )  # fmt: skip
             w.event(lead_id, "", "inquiry", t_inq, "created")
             self.mql_path(

@@ -11,8 +11,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hamsu.core import audit, versioning
+from hamsu.core.dates import to_persian_digits, uses_jalali
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.validation import full_clean
 from hamsu.crm import services as crm
@@ -35,7 +37,7 @@ from hamsu.funnel.models import (
 )
 from hamsu.funnel.rule_language import describe
 from hamsu.funnel.services.definitions import lead_definition_in_effect, lead_meets, rule_in_effect
-from hamsu.funnel.services.handoff import handoff_close, handoff_open
+from hamsu.funnel.services.handoff import handoff_close, handoff_open, policy_for
 from hamsu.funnel.services.lead_states import S, locked, require_access, transition
 from hamsu.funnel.services.routing import route_lead
 from hamsu.funnel.services.scoring import lead_score
@@ -316,6 +318,7 @@ def lead_return(
             _("Only a lead with sales can be returned."),
             errors={"state": [_("Only an MQL, SAL or SQL can be returned.")]},
         )
+    _require_follow_up_attempts(lead)
     now = at or timezone.now()
     lead.return_reason = reason
     lead.return_note = (note or "")[:300]
@@ -327,6 +330,32 @@ def lead_return(
     handoff_close(lead=lead, status=HandoffStatus.RETURNED, at=now)
     lead_reactions.lead_returned(lead, actor=actor)
     return lead
+
+
+def digits(number: int) -> str:
+    return to_persian_digits(str(number)) if uses_jalali() else str(number)
+
+
+def _require_follow_up_attempts(lead: Lead) -> None:
+    """The SLA policy's promise: sales makes its minimum follow-up attempts before it
+    gives a lead back (the SLA page compares the attempts made with this minimum). The
+    policy is the one the lead was handed over under, else its team's policy now."""
+    handoff = (
+        lead.handoffs.filter(policy__isnull=False).select_related("policy").order_by("-opened_at").first()
+    )
+    policy = handoff.policy if handoff else policy_for(lead.team_id)
+    if policy is None:
+        return  # no policy, no minimum
+    required = policy.min_attempts
+    if lead.follow_up_attempts < required:
+        message = ngettext(
+            "Log at least %(required)s follow-up attempt before returning this lead "
+            "(the SLA policy “%(policy)s”); %(made)s logged so far.",
+            "Log at least %(required)s follow-up attempts before returning this lead "
+            "(the SLA policy “%(policy)s”); %(made)s logged so far.",
+            required,
+        ) % {"required": digits(required), "policy": policy.name, "made": digits(lead.follow_up_attempts)}
+        raise ValidationFailed(message, errors={"follow_up_attempts": [message]})
 
 
 @transaction.atomic

@@ -46,5 +46,6 @@ class Command(BaseCommand):
         stopping = []
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_a: stopping.append(True))
-        self.stdout.write(f"clock: {len(clock.jobs())} jobs, looking every {interval:g} s")
+        if options["verbosity"] > 0:
+            self.stdout.write(f"clock: {len(clock.jobs())} jobs, looking every {interval:g} s")
         clock.run_forever(interval=interval, should_stop=lambda: bool(stopping))

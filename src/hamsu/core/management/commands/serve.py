@@ -15,11 +15,13 @@ WORKER_NICE = 10
 NICED = ("worker", "clock")  # background work yields the CPU to web requests
 
 
-def gunicorn_args(bind: str, workers: int, threads: int = 8) -> list[str]:
+def gunicorn_args(bind: str, workers: int, threads: int = 8, *, quiet: bool = False) -> list[str]:
     # --preload imports the app once in the master, so a (re)started server forks ready
     # workers in well under a second instead of each importing Django and the apps.
     # Threads: a request mostly waits on the database (a commit), so a few processes
     # with many threads each keep the cores busy (2 × 16 measured best on 2 cores).
+    # Quiet (the demo): no line per request and no start-up chatter, warnings and errors only.
+    logging = ["--log-level", "warning"] if quiet else ["--access-logfile", "-"]
     return [
         sys.executable,
         "-m",
@@ -32,8 +34,7 @@ def gunicorn_args(bind: str, workers: int, threads: int = 8) -> list[str]:
         "--threads",
         str(threads),
         "--preload",
-        "--access-logfile",
-        "-",
+        *logging,
         "--graceful-timeout",
         "20",
     ]
@@ -71,9 +72,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not start the background processes (worker, clock, SLA check, webhooks).",
         )
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="Print only warnings and errors: no access log, no progress of the background loops.",
+        )
 
-    def handle(self, *args, bind, workers, threads, no_worker, **options):
-        children = [subprocess.Popen(gunicorn_args(bind, workers, threads))]
+    def handle(self, *args, bind, workers, threads, no_worker, quiet=False, **options):
+        children = [subprocess.Popen(gunicorn_args(bind, workers, threads, quiet=quiet))]
+        verbosity = ["--verbosity", "0"] if quiet else []
         if not no_worker:
             # Background processes start once the web server answers: on two cores their
             # imports would otherwise slow the web server's start (after a crash, the
@@ -91,7 +98,7 @@ class Command(BaseCommand):
             ):
                 children.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "hamsu.cli", *command],
+                        [sys.executable, "-m", "hamsu.cli", *command, *verbosity],
                         # Queued work (lead capture processing, re-evaluation) yields the CPU
                         # to web requests during a burst and catches up after it.
                         preexec_fn=(lambda: os.nice(WORKER_NICE)) if command[0] in NICED else None,

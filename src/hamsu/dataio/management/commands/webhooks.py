@@ -22,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--loop", type=float, default=0, help="repeat every N seconds")
 
     def handle(self, *args, **options):
+        try:
+            self._run(options)
+        except KeyboardInterrupt:
+            return  # Ctrl+C stops the loop (hamsu serve stops with it) without a traceback
+
+    def _run(self, options):
         while True:
             emitted = scan()
             sent = deliver_due()

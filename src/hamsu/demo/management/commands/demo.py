@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from hamsu.demo import generator
+
+OUTBOX_BACKEND = "hamsu.core.mail.OutboxBackend"
 
 
 class Command(BaseCommand):
@@ -24,7 +28,7 @@ class Command(BaseCommand):
             help="Comma-separated apps that add their demo data (default: all). Benchmarks of one area use fewer.",
         )
 
-    def handle(self, *args, scale, seed, bind, no_serve, extensions, **options):
+    def handle(self, *args, scale, seed, bind, no_serve, extensions, verbosity=1, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if generator.demo_exists():
@@ -34,7 +38,9 @@ class Command(BaseCommand):
             result = generator.generate(
                 scale=scale,
                 seed=seed,
-                progress=lambda m: self.stdout.write(f"  {m}"),
+                # Each step's progress only when asked for (-v 2): the terminal keeps to
+                # the address, the logins, warnings and errors.
+                progress=(lambda m: self.stdout.write(f"  {m}")) if verbosity > 1 else (lambda m: None),
                 extensions=[name for name in extensions.split(",") if name],
             )
             rate = result.total_rows / result.seconds if result.seconds else 0
@@ -46,5 +52,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {generator.DEMO_PASSWORD}):")
         for username, role in generator.DEMO_LOGINS:
             self.stdout.write(f"  {username:<16} {role}")
+        if settings.EMAIL_BACKEND == OUTBOX_BACKEND:
+            self.stdout.write(
+                f"E-mail is not sent: read it at http://{host}:{port}{reverse('core:outbox')} "
+                f"(as admin) or in {settings.EMAIL_FILE_PATH}/"
+            )
         if not no_serve:
-            call_command("serve", bind=bind)
+            call_command("serve", bind=bind, quiet=verbosity < 2)

@@ -20,10 +20,19 @@ class Command(BaseCommand):
         parser.add_argument("--loop", action="store_true", help="keep checking")
         parser.add_argument("--interval", type=float, default=15.0, help="seconds between checks with --loop")
 
-    def handle(self, *args, loop=False, interval=15.0, **options):
+    def handle(self, *args, loop=False, interval=15.0, verbosity=1, **options):
+        try:
+            self._run(loop=loop, interval=interval, verbosity=verbosity)
+        except KeyboardInterrupt:
+            return  # Ctrl+C stops the loop (hamsu serve stops with it) without a traceback
+
+    def _run(self, *, loop, interval, verbosity):
         while True:
             escalated = sla_check()
-            self.stdout.write(f"escalated {escalated} breach(es)")
+            # A loop says something only when there was something to escalate (not
+            # "escalated 0" every few seconds); -v 0 silences it (hamsu serve --quiet).
+            if verbosity > 0 and (escalated or not loop):
+                self.stdout.write(f"escalated {escalated} breach(es)")
             if not loop:
                 return
             time.sleep(interval)
