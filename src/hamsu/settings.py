@@ -301,6 +301,10 @@ HAMSU_UPLOAD_MAX_LINE_CHARS = env_int("HAMSU_UPLOAD_MAX_LINE_CHARS", 1024**2)
 HAMSU_UPLOAD_MAX_CELL_CHARS = env_int("HAMSU_UPLOAD_MAX_CELL_CHARS", 32_767)  # Excel's own cell limit
 HAMSU_UPLOAD_MAX_HEADER_CHARS = env_int("HAMSU_UPLOAD_MAX_HEADER_CHARS", 200)
 
+# Every form's fields leave out the HTML maxlength that made browsers cut long input silently:
+# the server's max_length check answers on the field instead (hamsu.core.forms_render).
+FORM_RENDERER = "hamsu.core.forms_render.FormRenderer"
+
 # Until a mail server is configured, mail goes to the outbox (hamsu.core.mail): the
 # administrator reads it on the Outbox page and as .eml files here, and the terminal stays quiet.
 EMAIL_BACKEND = env_str("HAMSU_EMAIL_BACKEND", "hamsu.core.mail.OutboxBackend")

@@ -7,16 +7,18 @@ from django.utils.translation import gettext as _
 from hamsu.api.models import ApiToken, hash_token, new_raw_token
 from hamsu.core import audit
 from hamsu.core.errors import NotFound
-from hamsu.core.validation import raise_if
+from hamsu.core.validation import check_length, raise_if
 
 
 @transaction.atomic
 def token_create(*, user, name: str, via: str = "ui") -> tuple[ApiToken, str]:
     """Create a token and return it with the raw secret, which is never stored."""
     name = (name or "").strip()
-    raise_if({"name": [_("Give the token a name.")]} if not name else {})
+    errors = {"name": [_("Give the token a name.")]} if not name else {}
+    check_length("name", name, errors, model=ApiToken)
+    raise_if(errors)
     raw = new_raw_token()
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:12], token_hash=hash_token(raw))
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:12], token_hash=hash_token(raw))
     audit.record(actor=user, action="create", instance=token, changes={"name": token.name}, via=via)
     return token, raw
 

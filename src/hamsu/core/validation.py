@@ -7,7 +7,7 @@ import functools
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator, URLValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator, URLValidator
 from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
@@ -39,6 +39,28 @@ def check_date_range(field: str, value: datetime.date | None, errors: dict[str, 
         errors.setdefault(field, []).append(
             _("Date must be between %(start)s and %(end)s.") % {"start": EARLIEST_DATE, "end": LATEST_DATE}
         )
+
+
+def max_length_of(model: type[models.Model], field: str) -> int:
+    """A text column's limit, for the forms and API schemas that take it: they say no with
+    the model's own number rather than a copy of it that could drift."""
+    return model._meta.get_field(field).max_length
+
+
+def check_length(
+    field: str,
+    value: str | None,
+    errors: dict[str, list[str]],
+    *,
+    model: type[models.Model],
+    column: str = "",
+) -> None:
+    """An over-long text is an error on ``field`` (never cut to fit without a word); the
+    message is Django's own, so it reads the same as a form's and is translated."""
+    try:
+        MaxLengthValidator(max_length_of(model, column or field))(value or "")
+    except ValidationError as error:
+        errors.setdefault(field, []).extend(error.messages)
 
 
 def raise_if(errors: dict[str, list[str]]) -> None:

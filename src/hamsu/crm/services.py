@@ -15,7 +15,7 @@ from hamsu.core import audit, versioning
 from hamsu.core.company import to_base_currency
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
-from hamsu.core.validation import check_date_range, full_clean, raise_if
+from hamsu.core.validation import check_date_range, check_length, full_clean, raise_if
 from hamsu.crm import hooks
 from hamsu.crm.events import record_stage_event
 from hamsu.crm.models import (
@@ -345,6 +345,12 @@ def _move(opportunity: Opportunity, *, to_stage: str, actor, reason: str, via: s
         raise ValidationFailed(
             _("A lost deal needs a reason."), errors={"reason": [_("Say why the deal was lost.")]}
         )
+    # The reason is kept whole on the stage event and, for a lost deal, as its lost reason.
+    errors: dict[str, list[str]] = {}
+    check_length("reason", reason, errors, model=StageEvent)
+    if to_stage == Stage.LOST and not errors:
+        check_length("reason", reason, errors, model=Opportunity, column="lost_reason")
+    raise_if(errors)
     now = at or timezone.now()
     from_stage = opportunity.stage
     opportunity.stage = to_stage
@@ -352,7 +358,7 @@ def _move(opportunity: Opportunity, *, to_stage: str, actor, reason: str, via: s
     opportunity.stage_changed_at = now
     opportunity.closed_at = now if is_closed(to_stage) else None
     if to_stage == Stage.LOST:
-        opportunity.lost_reason = (reason or opportunity.lost_reason)[:200]
+        opportunity.lost_reason = reason or opportunity.lost_reason
     opportunity.save(
         update_fields=[
             "stage",

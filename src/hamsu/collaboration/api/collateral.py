@@ -12,6 +12,7 @@ from hamsu.collaboration.models import Collateral, CollateralKind
 from hamsu.core.api_figures import figure
 from hamsu.core.api_kit import ERRORS, Id, Int, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.validation import max_length_of
 from hamsu.crm.models import Opportunity, Product, Segment
 from hamsu.crm.stages import Stage
 
@@ -24,7 +25,9 @@ class CollateralIn(Schema):
     stages: list[Stage] = []
     segment_ids: list[Id] = []
     product_ids: list[Id] = []
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
+    language: Annotated[
+        str, Field(pattern=r"^[a-z]{2,3}$", max_length=max_length_of(Collateral, "language"))
+    ] = "en"
 
 
 class CollateralPatch(Patch):

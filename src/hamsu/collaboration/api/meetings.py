@@ -11,16 +11,27 @@ from ninja import Field, Schema, Status
 
 from hamsu.collaboration import calendar_feed, ical, selectors, services
 from hamsu.collaboration.api.common import MeetingOut, Title, many, router
-from hamsu.collaboration.models import ActionItem, ActionStatus, Cadence, Meeting, MeetingStatus
+from hamsu.collaboration.models import (
+    ActionItem,
+    ActionStatus,
+    Cadence,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+)
 from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, Id, get_or_404, not_found, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.validation import max_length_of
 from hamsu.directory.models import Person, Team
 from hamsu.directory.visibility import person_of
 
+# A meeting's title, as long as the model keeps it (not the 300 of an action's title).
+MeetingTitle = Annotated[str, Field(min_length=1, max_length=max_length_of(Meeting, "title"))]
+
 
 class MeetingIn(Schema):
-    title: Title
+    title: MeetingTitle
     starts_at: datetime.datetime
     duration_minutes: Annotated[int, Field(ge=15, le=480)] = 60
     location: Annotated[str, Field(max_length=200)] = ""
@@ -28,7 +39,7 @@ class MeetingIn(Schema):
 
 
 class SeriesIn(Schema):
-    title: Title
+    title: Annotated[str, Field(min_length=1, max_length=max_length_of(MeetingSeries, "title"))]
     cadence: Cadence
     first_at: datetime.datetime
     team_id: Id | None = None

@@ -10,16 +10,17 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hamsu.core import audit, versioning
 from hamsu.core.dates import to_persian_digits, uses_jalali
 from hamsu.core.errors import PermissionDenied, ValidationFailed
-from hamsu.core.validation import full_clean
+from hamsu.core.validation import check_length, full_clean, max_length_of, raise_if
 from hamsu.crm import services as crm
 from hamsu.crm.events import record_stage_event
-from hamsu.crm.models import Source, StageEvent
+from hamsu.crm.models import Opportunity, Source, StageEvent
 from hamsu.directory.visibility import person_of
 from hamsu.funnel import lead_reactions
 from hamsu.funnel.models import (
@@ -311,6 +312,9 @@ def lead_return(
             _("Say why the lead goes back."),
             errors={"reason": [_("Choose a reason: %(codes)s.") % {"codes": ", ".join(ReturnReason.values)}]},
         )
+    errors: dict[str, list[str]] = {}
+    check_length("note", note, errors, model=Lead, column="return_note")
+    raise_if(errors)
     lead = locked(lead)
     require_access(lead, actor)
     if lead.state not in OPEN_FOR_SALES:
@@ -321,7 +325,7 @@ def lead_return(
     _require_follow_up_attempts(lead)
     now = at or timezone.now()
     lead.return_reason = reason
-    lead.return_note = (note or "")[:300]
+    lead.return_note = note or ""
     lead.returned_at = now
     lead.recycle_count += 1
     target = RETURN_TARGET[ReturnReason(reason)]
@@ -433,7 +437,9 @@ def lead_convert(
     opportunity = crm.opportunity_create(
         actor=None,  # the lead's owner acts; the deal is created on their behalf
         via=via,
-        name=name or f"{lead.display_company or lead} — {lead}",
+        # A name given is checked whole; the one made up here is shortened to fit.
+        name=name
+        or Truncator(f"{lead.display_company or lead} — {lead}").chars(max_length_of(Opportunity, "name")),
         account=lead.account,
         owner=lead.owner,
         amount=amount,
