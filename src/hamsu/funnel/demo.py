@@ -21,7 +21,7 @@ from hamsu.core.bulk import reset_sequences
 from hamsu.crm.models import Account, Contact, Opportunity, StageEvent
 from hamsu.funnel import rule_language
 from hamsu.funnel.calendars import IRAN_JALALI_HOLIDAYS, SATURDAY_TO_WEDNESDAY, CalendarSpec, calendar_spec
-from hamsu.funnel.demo_rows import Writer
+from hamsu.funnel.demo_rows import MQL_REASON, Writer
 from hamsu.funnel.models import (
     BusinessCalendar,
     CaptureForm,
@@ -256,7 +256,7 @@ class _Leads:
         )
 
     def mql_path(self, lead_id, owner_id, team_id, t_mql, reason_text):
-        self.w.event(lead_id, "inquiry", "mql", t_mql, "meets MQL definition v1")
+        self.w.event(lead_id, "inquiry", "mql", t_mql, MQL_REASON)
         self.w.assignment(lead_id, owner_id, team_id, "", reason_text, t_mql)
 
     def when(self, days_back_max=730):
@@ -415,7 +415,7 @@ class _Leads:
                 touches=self.touches_between(t_inq, t_mql, int(rng.integers(2, 6))), mql=True,
             )  # fmt: skip
             w.event(lead_id, "", "inquiry", t_inq, "created")
-            w.event(lead_id, "inquiry", "mql", t_mql, "meets MQL definition v1")
+            w.event(lead_id, "inquiry", "mql", t_mql, MQL_REASON)
             text = (
                 "No rule found an available seller; the lead waits in the handoff queue for a manager."
                 if unrouted

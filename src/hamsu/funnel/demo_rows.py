@@ -29,9 +29,10 @@ EVENT_COLUMNS = [
     "reason",
     "via",
 ]
+MQL_REASON = "meets MQL definition v1"
 HANDOFF_COLUMNS = [
     "id", "lead_id", "team_id", "owner_id", "policy_id", "status", "opened_at", "due_at", "closed_at", "escalated_at",
-    "escalation_claim",
+    "escalation_claim", "reason",
 ]  # fmt: skip
 ASSIGNMENT_COLUMNS = [
     "id",
@@ -93,6 +94,8 @@ class Writer:
                 closed,
                 escalated,
                 "demo" if escalated else "",
+                # Every demo lead reaches MQL by meeting the definition (its stage event says so).
+                MQL_REASON,
             )
         )
 

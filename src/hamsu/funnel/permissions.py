@@ -46,6 +46,12 @@ MATRIX = {
 }
 
 
+def may_see_the_queue(user) -> bool:
+    """Sales managers assign from the handoff queue; marketing (heads and marketers who
+    hand leads over) watches how its leads wait there. The page and the API ask here."""
+    return user.has_perm("funnel.route_lead") or user.has_perm("funnel.add_lead")
+
+
 def extend_roles() -> None:
     if getattr(extend_roles, "_done", False):
         return

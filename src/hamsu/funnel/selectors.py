@@ -49,12 +49,16 @@ def leads_open_to(user) -> QuerySet[Lead]:
     return leads_visible(user) | Lead.objects.exclude(queue="")
 
 
-def _open_handoff_due():
+def _open_handoff(column: str):
     return Subquery(
         Handoff.objects.filter(lead=OuterRef("pk"), status=HandoffStatus.OPEN)
         .order_by("-opened_at")
-        .values("due_at")[:1]
+        .values(column)[:1]
     )
+
+
+def _open_handoff_due():
+    return _open_handoff("due_at")
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def my_leads(*, user, limit: int = 200) -> list[Lead]:
     return list(
         Lead.objects.filter(owner=person, state__in=OPEN_FOR_SALES)
         .select_related("segment", "account")
-        .annotate(due_at=_open_handoff_due())
+        .annotate(due_at=_open_handoff_due(), handoff_reason=_open_handoff("reason"))
         .order_by("state", F("due_at").asc(nulls_last=True), "-score")[:limit]
     )
 
@@ -128,7 +132,7 @@ def handoff_queue(*, user, limit: int = 200) -> list[Lead]:
         )
     return list(
         qs.select_related("owner", "segment", "team", "account")
-        .annotate(due_at=_open_handoff_due())
+        .annotate(due_at=_open_handoff_due(), handoff_reason=_open_handoff("reason"))
         # A lead without an open deadline last, on SQLite as on PostgreSQL (their default
         # places for NULL differ).
         .order_by(F("due_at").asc(nulls_last=True), "pk")[:limit]

@@ -6,10 +6,12 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,6 +47,7 @@ from hamsu.funnel.models import (
     RoutingRule,
     SlaPolicy,
 )
+from hamsu.funnel.permissions import may_see_the_queue
 from hamsu.funnel.rule_text import describe_condition
 from hamsu.funnel.services import approvals
 from hamsu.funnel.services import definitions as definition_services
@@ -72,6 +75,15 @@ def _shown_version(request) -> int | None:
     """The version of the lead on the page the button was pressed on (None: not sent)."""
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else None
+
+
+def _form_errors(request, form) -> None:
+    """A quick action's form said no: each field's error, named by its label, in the
+    message the page shows (the action rows have no room for errors under the fields)."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{capfirst(label)}: {error}" if label else error)
 
 
 def _act(request, lead: Lead | None, call, done: str):
@@ -131,15 +143,19 @@ def inbox(request):
 
 
 @login_required
-@permission_required("funnel.route_lead", raise_exception=True)
 def queue(request):
+    if not may_see_the_queue(request.user):
+        raise PermissionDenied
+    assigns = request.user.has_perm("funnel.route_lead")
     return render(
         request,
         "funnel/queue.html",
         {
             "leads": selectors.handoff_queue(user=request.user),
             # Evaluated once: the template lists the same sellers on every row.
-            "sellers": list(AssignForm().fields["person"].queryset.values_list("pk", "full_name")),
+            "sellers": list(AssignForm().fields["person"].queryset.values_list("pk", "full_name"))
+            if assigns
+            else [],
             "now": timezone.now(),
         },
     )
@@ -234,7 +250,7 @@ def lead_return(request, pk: int):
     lead = _lead_or_404(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a reason to return the lead."))
+        _form_errors(request, form)
         return _back(request, "funnel:inbox")
     _act(
         request,
@@ -297,7 +313,10 @@ def lead_assign(request, pk: int):
 def lead_mql(request, pk: int):
     lead = _lead_or_404(request, pk)
     form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, "funnel:recycle")
+    reason = form.cleaned_data["reason"]
     _act(
         request,
         lead,
@@ -311,12 +330,51 @@ def lead_mql(request, pk: int):
 def lead_disqualify(request, pk: int):
     lead = _lead_or_404(request, pk)
     form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, "funnel:recycle")
+    reason = form.cleaned_data["reason"]
     _act(
         request,
         lead,
         lambda: lifecycle.lead_disqualify(lead=lead, actor=request.user, via="ui", reason=reason),
         _("Lead disqualified."),
+    )
+    return _back(request, "funnel:recycle")
+
+
+@_post_action("funnel.add_lead")
+def lead_archive(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, "funnel:recycle")
+    _act(
+        request,
+        lead,
+        lambda: lifecycle.lead_archive(
+            lead=lead, actor=request.user, via="ui", reason=form.cleaned_data["reason"]
+        ),
+        _("Lead archived."),
+    )
+    return _back(request, "funnel:recycle")
+
+
+@_post_action("funnel.add_lead")
+def lead_reopen(request, pk: int):
+    lead = _lead_or_404(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, "funnel:recycle")
+    _act(
+        request,
+        lead,
+        lambda: lifecycle.lead_recycle(
+            lead=lead, actor=request.user, via="ui", reason=form.cleaned_data["reason"] or _("reopened")
+        ),
+        _("Lead reopened into nurture."),
     )
     return _back(request, "funnel:recycle")
 

@@ -25,6 +25,7 @@ from hamsu.funnel.models import (
     LeadState,
     ReturnReason,
 )
+from hamsu.funnel.permissions import may_see_the_queue
 from hamsu.funnel.services import leads as lifecycle
 
 
@@ -157,6 +158,9 @@ class FunnelAssignmentOut(Schema):
 
 class QueueLeadOut(LeadOut):
     due_at: datetime.datetime | None = None
+    handoff_reason: str | None = Field(
+        None, description="Why marketing handed the lead over: the definition it met or a marketer's words."
+    )
 
 
 @router.get("/leads", response={200: LeadPage, **ERRORS})
@@ -340,6 +344,19 @@ def disqualify_lead(
     )
 
 
+@router.post("/leads/{lead_id}/archive", response={200: LeadOut, **WRITE_ERRORS})
+def archive_lead(request, response: HttpResponse, lead_id: Id, payload: ReasonIn, if_match: IfMatch = None):
+    """A disqualified lead in the recycle pool goes to the archive (``/recycle`` reopens it)."""
+    require_perm(request, "funnel.add_lead")
+    return _as_shown(
+        request,
+        response,
+        lead_id,
+        if_match,
+        lambda lead: lifecycle.lead_archive(lead=lead, actor=request.user, reason=payload.reason, via="api"),
+    )
+
+
 @router.post("/leads/{lead_id}/assign", response={200: LeadOut, **WRITE_ERRORS})
 def assign_lead(request, response: HttpResponse, lead_id: Id, payload: AssignIn, if_match: IfMatch = None):
     require_perm(request, "funnel.route_lead")
@@ -371,7 +388,9 @@ def my_inbox(request):
 
 @router.get("/handoff-queue", response={200: list[QueueLeadOut], **ERRORS})
 def handoff_queue(request):
-    require_perm(request, "funnel.route_lead")
+    # Sales managers assign from it; marketing watches how the leads it handed over wait.
+    if not may_see_the_queue(request.user):
+        require_perm(request, "funnel.route_lead")
     return selectors.handoff_queue(user=request.user)
 
 

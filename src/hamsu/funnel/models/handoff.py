@@ -96,6 +96,9 @@ class Handoff(models.Model):
     )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     due_at = models.DateTimeField(_("due"))
+    # Why marketing handed the lead over: the definition it met, or a marketer's own words
+    # when they qualified it by hand. Sales reads it on the lead and in the queue.
+    reason = models.CharField(_("why handed over"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Set by the one UPDATE that claims a breach: a non-null value means "escalated".
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)

@@ -41,6 +41,9 @@ class LeadQueue(models.TextChoices):
     MARKETING = "marketing", _("Marketing pool")
     HANDOFF = "handoff", _("Handoff queue")
     RECYCLE = "recycle", _("Recycle pool")
+    # Disqualified leads marketing has looked at and set aside: out of the recycle pool,
+    # kept (with their history) rather than deleted, and reopened into nurture if need be.
+    ARCHIVE = "archive", _("Archive")
 
 
 class ReturnReason(models.TextChoices):

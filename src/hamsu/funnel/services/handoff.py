@@ -50,8 +50,9 @@ class HandoffClock:
         self._policies: dict[int | None, SlaPolicy | None] = {}
         self._deadlines: dict[int | None, datetime.datetime] = {}
 
-    def row(self, lead: Lead) -> Handoff:
-        """The open handoff of ``lead`` (unsaved), timed by its team's policy."""
+    def row(self, lead: Lead, *, reason: str = "") -> Handoff:
+        """The open handoff of ``lead`` (unsaved), timed by its team's policy; ``reason``
+        is why marketing handed it over (the definition met, or a marketer's words)."""
         if lead.team_id not in self._policies:
             self._policies[lead.team_id] = policy_for(lead.team_id)
         policy = self._policies[lead.team_id]
@@ -65,6 +66,7 @@ class HandoffClock:
             policy=policy,
             opened_at=self.at,
             due_at=self._deadlines[key],
+            reason=reason,
         )
 
 
@@ -75,11 +77,11 @@ def handoffs_withdraw_stale(*, lead_ids: list[int], at: datetime.datetime) -> in
     )
 
 
-def handoff_open(*, lead: Lead, at: datetime.datetime | None = None) -> Handoff:
+def handoff_open(*, lead: Lead, at: datetime.datetime | None = None, reason: str = "") -> Handoff:
     """Called by lead_mark_mql inside its transaction."""
     now = at or timezone.now()
     handoffs_withdraw_stale(lead_ids=[lead.pk], at=now)
-    handoff = HandoffClock(at=now).row(lead)
+    handoff = HandoffClock(at=now).row(lead, reason=reason)
     handoff.save(force_insert=True)
     return handoff
 

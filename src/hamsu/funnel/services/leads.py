@@ -171,8 +171,10 @@ def lead_evaluate(*, lead: Lead, actor=None, via: str = "", now: datetime.dateti
 
 
 def mql_reason(reason: str, definition) -> str:
-    """Why the lead became an MQL, as its stage event records it."""
-    return reason or (str(definition) if definition else _("marked MQL"))
+    """Why the lead became an MQL, as its stage event and handoff record it. A rule's own
+    text is shortened to fit; a person's words were checked whole by the caller."""
+    text = reason or (str(definition) if definition else _("marked MQL"))
+    return Truncator(text).chars(max_length_of(Handoff, "reason"))
 
 
 def mql_reset(lead: Lead, definition) -> None:
@@ -217,22 +219,32 @@ def lead_mark_mql(
     if lead.state not in MARKETING_STATES:
         message = _("Only an inquiry or a nurtured lead becomes an MQL.")
         raise ValidationFailed(message, errors={"state": [message]})
+    reason = (reason or "").strip()
+    if definition is None and getattr(actor, "pk", None):
+        # A marketer qualifying a lead by hand says why: sales reads it on the lead and
+        # in the handoff, as it reads the definition a lead met.
+        errors: dict[str, list[str]] = {}
+        if not reason:
+            errors["reason"] = [_("Say why this lead is ready for sales.")]
+        check_length("reason", reason, errors, model=Handoff)
+        raise_if(errors)
     now = at or timezone.now()
     decision = route_lead(lead=lead, at=now)
     mql_reset(lead, definition)
+    handed_over_because = mql_reason(reason, definition)
     transition(
         lead,
         to_state=S.MQL,
         actor=actor,
         via=via,
-        reason=mql_reason(reason, definition),
+        reason=handed_over_because,
         owner=decision.person,
         queue=LeadQueue.HANDOFF,
         team=decision.team,
         at=now,
     )
     assignment_row(lead, decision, actor=actor, at=now).save(force_insert=True)
-    handoff_open(lead=lead, at=now)
+    handoff_open(lead=lead, at=now, reason=handed_over_because)
     return lead
 
 
@@ -499,6 +511,29 @@ def lead_recycle(*, lead: Lead, actor, via: str = "", reason: str = "") -> Lead:
         reason=reason or _("recycled"),
         queue=LeadQueue.RECYCLE,
     )
+
+
+@transaction.atomic
+def lead_archive(*, lead: Lead, actor, via: str = "", reason: str = "") -> Lead:
+    """Marketing sets a disqualified lead aside: out of the recycle pool into the archive,
+    history kept; ``lead_recycle`` reopens it into nurture."""
+    errors: dict[str, list[str]] = {}
+    check_length("reason", reason, errors, model=StageEvent)
+    raise_if(errors)
+    lead = locked(lead)
+    require_access(lead, actor)
+    if lead.state != S.DISQUALIFIED or lead.queue != LeadQueue.RECYCLE:
+        message = _("Only a disqualified lead in the recycle pool is archived.")
+        raise ValidationFailed(message, errors={"state": [message]})
+    before = {"queue": lead.queue, "version": lead.version}
+    lead.queue = LeadQueue.ARCHIVE
+    versioning.bump(lead)
+    lead.save(update_fields=["queue", "version", "updated_at"])
+    changes = {"queue": [before["queue"], lead.queue], "version": [before["version"], lead.version]}
+    if reason.strip():
+        changes["reason"] = ["", reason.strip()]
+    audit.record(actor=actor, action="update", instance=lead, changes=changes, via=via)
+    return lead
 
 
 @transaction.atomic

@@ -47,6 +47,7 @@ def leads_mark_mql(
         return
     router = Router(at=at)
     _account_owners(router, leads)
+    because = mql_reason(reason, definition)
     events: list[StageEvent] = []
     entries: list[AuditEntry] = []
     assignments: list[LeadAssignment] = []
@@ -61,7 +62,7 @@ def leads_mark_mql(
             to_state=S.MQL,
             actor=None,
             via=via,
-            reason=mql_reason(reason, definition),
+            reason=because,
             owner=decision.person,
             queue=LeadQueue.HANDOFF,
             team=decision.team,
@@ -80,4 +81,4 @@ def leads_mark_mql(
     bulk_rows.insert(LeadAssignment, assignments)
     handoffs_withdraw_stale(lead_ids=[lead.pk for lead in leads], at=at)
     clock = HandoffClock(at=at)
-    bulk_rows.insert(Handoff, [clock.row(lead) for lead in leads])
+    bulk_rows.insert(Handoff, [clock.row(lead, reason=because) for lead in leads])
