@@ -186,3 +186,12 @@ def test_the_page_of_a_closed_round_says_so(client, make_round, invite, leader):
     page = client.get(reverse("alignment:survey", args=[token]))
     assert page.status_code == 409
     assert b"survey-closed" in page.content
+
+
+def test_an_incomplete_page_keeps_the_answers_already_chosen(client, make_round, invite):
+    """Issue 16, item 9: sent with a rating missing, the page comes back with the ones
+    given still chosen (the posted "5" was compared with the number 5 and lost)."""
+    _inv, token = invite(make_round())
+    url = reverse("alignment:survey", args=[token])
+    page = client.post(url, {"s1": "4", "s2": "5", "action": "submit"})
+    assert 'id="s2-5" value="5" autocomplete="off" checked' in page.content.decode()

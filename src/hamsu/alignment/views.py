@@ -380,6 +380,13 @@ def round_import(request, pk: int):
 # ---------------------------------------------------------------- the public questionnaire
 
 
+def _rating(text: str):
+    """A posted rating as the number the page compares its choices with (a draft holds
+    numbers), so the choices already made stay chosen when a refused page comes back;
+    anything else is passed on as typed for the service to refuse on its field."""
+    return int(text) if text.isdigit() else text
+
+
 def _survey_context(invitation, answers: dict, errors: dict) -> dict:
     return {
         "invitation": invitation,
@@ -412,7 +419,7 @@ def survey(request, token: str):
     answers = dict(invitation.draft)
     errors: dict = {}
     if request.method == "POST":
-        posted = {s.key: request.POST.get(s.key) for s in STATEMENTS if request.POST.get(s.key)}
+        posted = {s.key: _rating(request.POST.get(s.key)) for s in STATEMENTS if request.POST.get(s.key)}
         try:
             if request.POST.get("action") == "submit":
                 # Keep what was typed even if the submit is refused for a missing rating.
