@@ -89,7 +89,7 @@ def assert_same(period, **filters):
     expected = direct(period, **filters)
     got = selectors.stage_totals(selectors.Filters(period=period, **filters))
     for stage in [*ORDER, "lost"]:
-        for measure in selectors.MEASURES:
+        for measure in aggregates.MEASURES:
             assert Decimal(got[stage][measure]) == Decimal(expected[stage][measure]), (
                 period.key,
                 stage,
@@ -278,14 +278,14 @@ def _summed_over_products() -> list[tuple]:
     from django.db.models import Sum
 
     keys = ("month", "stage", "team_id", "segment_id", "source", "influenced")
-    rows = FunnelMonthStat.objects.values(*keys).annotate(**{f"t_{m}": Sum(m) for m in selectors.MEASURES})
+    rows = FunnelMonthStat.objects.values(*keys).annotate(**{f"t_{m}": Sum(m) for m in aggregates.MEASURES})
     return sorted(
-        tuple(row[k] for k in keys) + tuple(Decimal(row[f"t_{m}"]) for m in selectors.MEASURES)
+        tuple(row[k] for k in keys) + tuple(Decimal(row[f"t_{m}"]) for m in aggregates.MEASURES)
         for row in rows.order_by()
     )
 
 
-def _rollup(measures=selectors.MEASURES) -> list[tuple]:
+def _rollup(measures=aggregates.MEASURES) -> list[tuple]:
     keys = ("month", "stage", "team_id", "segment_id", "source", "influenced")
     return sorted(
         tuple(row[:6]) + tuple(Decimal(v) for v in row[6:])
