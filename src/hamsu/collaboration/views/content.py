@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from hamsu.collaboration import forms as f
 from hamsu.collaboration import selectors, services
@@ -18,8 +16,7 @@ from hamsu.collaboration.models import (
     Collateral,
     CollateralKind,
 )
-from hamsu.collaboration.views._common import _flash_errors, _form_page, _submit
-from hamsu.core.errors import DomainError
+from hamsu.collaboration.views.form_actions import CreatePage, RecordAction, create_view, record_action_view
 from hamsu.core.http import int_or_none
 from hamsu.crm.models import Segment
 from hamsu.crm.selectors import opportunities_visible
@@ -58,18 +55,20 @@ def collateral(request):
     )
 
 
-@login_required
-@permission_required("collaboration.add_collateral", raise_exception=True)
-def collateral_create(request):
-    form = f.CollateralForm(request.POST or None)
-    done = _submit(
-        request,
-        form,
-        lambda d: services.collateral_create(actor=request.user, via="ui", **d),
-        success=_("Collateral added to the library."),
-        redirect_to=lambda piece: reverse("collaboration:collateral_detail", args=[piece.pk]),
+def _collateral_page(piece: Collateral) -> str:
+    return reverse("collaboration:collateral_detail", args=[piece.pk])
+
+
+collateral_create = create_view(
+    CreatePage(
+        permission="collaboration.add_collateral",
+        form=f.CollateralForm,
+        service=services.collateral_create,
+        success=gettext_lazy("Collateral added to the library."),
+        then=_collateral_page,
+        title=gettext_lazy("New collateral"),
     )
-    return done or _form_page(request, form, _("New collateral"))
+)
 
 
 @login_required
@@ -96,40 +95,32 @@ def collateral_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-@permission_required("collaboration.add_collateraluse", raise_exception=True)
-def collateral_attach(request, pk: int):
-    piece = get_object_or_404(Collateral, pk=pk)
-    form = f.AttachForm(request.POST)
-    if form.is_valid():
-        try:
-            services.collateral_attach(
-                piece=piece, opportunity=form.cleaned_data["opportunity"], actor=request.user, via="ui"
-            )
-            messages.success(request, _("Attached to the deal."))
-        except DomainError as error:
-            _flash_errors(request, error)
-    else:
-        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
-    return redirect("collaboration:collateral_detail", pk=pk)
+def _collateral_or_404(request, pk: int) -> Collateral:
+    return get_object_or_404(Collateral, pk=pk)
 
 
-@login_required
-@require_POST
-@permission_required("collaboration.add_collateralrating", raise_exception=True)
-def collateral_rate(request, pk: int):
-    piece = get_object_or_404(Collateral, pk=pk)
-    form = f.RateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.collateral_rate(piece=piece, actor=request.user, via="ui", **form.cleaned_data)
-            messages.success(request, _("Thanks for rating."))
-        except DomainError as error:
-            _flash_errors(request, error)
-    else:
-        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
-    return redirect("collaboration:collateral_detail", pk=pk)
+collateral_attach = record_action_view(
+    RecordAction(
+        permission="collaboration.add_collateraluse",
+        record=_collateral_or_404,
+        form=f.AttachForm,
+        service=services.collateral_attach,
+        record_as="piece",
+        success=gettext_lazy("Attached to the deal."),
+        back=_collateral_page,
+    )
+)
+collateral_rate = record_action_view(
+    RecordAction(
+        permission="collaboration.add_collateralrating",
+        record=_collateral_or_404,
+        form=f.RateForm,
+        service=services.collateral_rate,
+        record_as="piece",
+        success=gettext_lazy("Thanks for rating."),
+        back=_collateral_page,
+    )
+)
 
 
 # ---------------------------------------------------------------- joint events and rotations
@@ -150,29 +141,27 @@ def events(request):
     )
 
 
-@login_required
-@permission_required("collaboration.add_jointevent", raise_exception=True)
-def event_create(request):
-    form = f.EventForm(request.POST or None)
-    done = _submit(
-        request,
-        form,
-        lambda d: services.joint_event_create(actor=request.user, via="ui", **d),
-        success=_("Event planned."),
-        redirect_to=reverse("collaboration:events"),
-    )
-    return done or _form_page(request, form, _("New joint event"))
+def _events_page(_created) -> str:
+    return reverse("collaboration:events")
 
 
-@login_required
-@permission_required("collaboration.add_jointassignment", raise_exception=True)
-def assignment_create(request):
-    form = f.AssignmentForm(request.POST or None)
-    done = _submit(
-        request,
-        form,
-        lambda d: services.joint_assignment_create(actor=request.user, via="ui", **d),
-        success=_("Recorded."),
-        redirect_to=reverse("collaboration:events"),
+event_create = create_view(
+    CreatePage(
+        permission="collaboration.add_jointevent",
+        form=f.EventForm,
+        service=services.joint_event_create,
+        success=gettext_lazy("Event planned."),
+        then=_events_page,
+        title=gettext_lazy("New joint event"),
     )
-    return done or _form_page(request, form, _("New rotation or joint assignment"))
+)
+assignment_create = create_view(
+    CreatePage(
+        permission="collaboration.add_jointassignment",
+        form=f.AssignmentForm,
+        service=services.joint_assignment_create,
+        success=gettext_lazy("Recorded."),
+        then=_events_page,
+        title=gettext_lazy("New rotation or joint assignment"),
+    )
+)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from hamsu.collaboration import forms as f
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.models import (
     FeedbackTheme,
 )
-from hamsu.collaboration.views._common import _flash_errors, _submit
-from hamsu.core.errors import DomainError
+from hamsu.collaboration.views._common import _submit
+from hamsu.collaboration.views.form_actions import RecordAction, record_action_view
 from hamsu.core.http import int_or_none
 from hamsu.crm.selectors import account_detail, opportunities_visible
 from hamsu.directory.visibility import person_of
@@ -113,18 +112,14 @@ def digest_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-@permission_required("collaboration.change_feedbacktheme", raise_exception=True)
-def theme_act(request, pk: int):
-    theme = get_object_or_404(FeedbackTheme, pk=pk)
-    form = f.ThemeActForm(request.POST)
-    if form.is_valid():
-        try:
-            services.feedback_theme_act(theme=theme, actor=request.user, via="ui", **form.cleaned_data)
-            messages.success(request, _("The sellers behind this theme have been told."))
-        except DomainError as error:
-            _flash_errors(request, error)
-    else:
-        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
-    return redirect("collaboration:digest", pk=theme.digest_id)
+theme_act = record_action_view(
+    RecordAction(
+        permission="collaboration.change_feedbacktheme",
+        record=lambda request, pk: get_object_or_404(FeedbackTheme, pk=pk),
+        form=f.ThemeActForm,
+        service=services.feedback_theme_act,
+        record_as="theme",
+        success=gettext_lazy("The sellers behind this theme have been told."),
+        back=lambda theme: reverse("collaboration:digest", args=[theme.digest_id]),
+    )
+)

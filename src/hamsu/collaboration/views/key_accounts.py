@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hamsu.collaboration import forms as f
@@ -16,6 +16,7 @@ from hamsu.collaboration.models import (
     PlanItem,
 )
 from hamsu.collaboration.views._common import _flash_errors, _form_page, _submit
+from hamsu.collaboration.views.form_actions import CreatePage, RecordAction, create_view, record_action_view
 from hamsu.core.errors import DomainError
 from hamsu.directory.visibility import person_of
 
@@ -40,21 +41,29 @@ def key_accounts(request):
     )
 
 
-@login_required
-@permission_required("collaboration.add_accountplan", raise_exception=True)
-def plan_create(request):
+def _new_plan_initial(request) -> dict:
+    """The user as the sales owner; ``?account=`` (an account page's link) pre-fills the account."""
     initial = {"sales_owner": person_of(request.user)}
     if request.GET.get("account"):
         initial["account"] = request.GET["account"]
-    form = f.PlanForm(request.POST or None, initial=initial)
-    done = _submit(
-        request,
-        form,
-        lambda d: services.account_plan_create(actor=request.user, via="ui", **d),
-        success=_("Joint plan created."),
-        redirect_to=lambda plan: reverse("collaboration:plan", args=[plan.pk]),
+    return initial
+
+
+def _plan_page(plan) -> str:
+    return reverse("collaboration:plan", args=[plan.pk])
+
+
+plan_create = create_view(
+    CreatePage(
+        permission="collaboration.add_accountplan",
+        form=f.PlanForm,
+        service=services.account_plan_create,
+        success=gettext_lazy("Joint plan created."),
+        then=_plan_page,
+        title=gettext_lazy("New joint account plan"),
+        initial=_new_plan_initial,
     )
-    return done or _form_page(request, form, _("New joint account plan"))
+)
 
 
 def _plan_or_404(request, pk: int):
@@ -104,31 +113,17 @@ def plan_edit(request, pk: int):
     return done or _form_page(request, form, str(plan.account))
 
 
-def _plan_post(request, pk: int, form_class, call, success: str):
-    plan = _plan_or_404(request, pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(plan, form.cleaned_data)
-            messages.success(request, success)
-        except DomainError as error:
-            _flash_errors(request, error)
-    else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    return redirect("collaboration:plan", pk=pk)
-
-
-@login_required
-@require_POST
-@permission_required("collaboration.change_accountplan", raise_exception=True)
-def plan_item_add(request, pk: int):
-    return _plan_post(
-        request,
-        pk,
-        f.PlanItemForm,
-        lambda plan, d: services.plan_item_add(plan=plan, actor=request.user, via="ui", **d),
-        _("Added to the plan."),
+plan_item_add = record_action_view(
+    RecordAction(
+        permission="collaboration.change_accountplan",
+        record=_plan_or_404,
+        form=f.PlanItemForm,
+        service=services.plan_item_add,
+        record_as="plan",
+        success=gettext_lazy("Added to the plan."),
+        back=_plan_page,
     )
+)
 
 
 @login_required
@@ -149,27 +144,25 @@ def plan_item_status(request, pk: int):
     return redirect("collaboration:plan", pk=item.plan_id)
 
 
-@login_required
-@require_POST
-@permission_required("collaboration.change_accountplan", raise_exception=True)
-def stakeholder_add(request, pk: int):
-    return _plan_post(
-        request,
-        pk,
-        f.StakeholderForm,
-        lambda plan, d: services.stakeholder_add(plan=plan, actor=request.user, via="ui", **d),
-        _("Stakeholder added."),
+stakeholder_add = record_action_view(
+    RecordAction(
+        permission="collaboration.change_accountplan",
+        record=_plan_or_404,
+        form=f.StakeholderForm,
+        service=services.stakeholder_add,
+        record_as="plan",
+        success=gettext_lazy("Stakeholder added."),
+        back=_plan_page,
     )
-
-
-@login_required
-@require_POST
-@permission_required("collaboration.view_accountplan", raise_exception=True)
-def participation_add(request, pk: int):
-    return _plan_post(
-        request,
-        pk,
-        f.ParticipationForm,
-        lambda plan, d: services.participation_record(plan=plan, actor=request.user, via="ui", **d),
-        _("Marketing participation recorded."),
+)
+participation_add = record_action_view(
+    RecordAction(
+        permission="collaboration.view_accountplan",
+        record=_plan_or_404,
+        form=f.ParticipationForm,
+        service=services.participation_record,
+        record_as="plan",
+        success=gettext_lazy("Marketing participation recorded."),
+        back=_plan_page,
     )
+)

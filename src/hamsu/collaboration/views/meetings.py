@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hamsu.collaboration import calendar_feed, ical, selectors, services
@@ -23,6 +24,7 @@ from hamsu.collaboration.models import (
     Meeting,
 )
 from hamsu.collaboration.views._common import _flash_errors, _form_page, _submit
+from hamsu.collaboration.views.form_actions import CreatePage, RecordAction, create_view, record_action_view
 from hamsu.core import selectors as inbox
 from hamsu.core.errors import DomainError
 from hamsu.core.notify import mark_read
@@ -95,17 +97,16 @@ def liaisons(request):
     )
 
 
-@login_required
-@require_POST
-@permission_required("collaboration.change_liaisonassignment", raise_exception=True)
-def liaison_end(request, pk: int):
-    assignment = get_object_or_404(LiaisonAssignment, pk=pk)
-    try:
-        services.liaison_end(assignment=assignment, actor=request.user, via="ui")
-        messages.success(request, _("Assignment ended."))
-    except DomainError as error:
-        _flash_errors(request, error)
-    return redirect("collaboration:liaisons")
+liaison_end = record_action_view(
+    RecordAction(
+        permission="collaboration.change_liaisonassignment",
+        record=lambda request, pk: get_object_or_404(LiaisonAssignment, pk=pk),
+        service=services.liaison_end,
+        record_as="assignment",
+        success=gettext_lazy("Assignment ended."),
+        back=lambda _assignment: reverse("collaboration:liaisons"),
+    )
+)
 
 
 @login_required
@@ -132,37 +133,31 @@ def meetings(request):
     )
 
 
-@login_required
-@permission_required("collaboration.add_meeting", raise_exception=True)
-def meeting_create(request):
-    form = f.MeetingForm(request.POST or None)
-    done = _submit(
-        request,
-        form,
-        lambda d: services.meeting_create(actor=request.user, via="ui", **d),
-        success=_("Meeting planned."),
-        redirect_to=lambda m: reverse("collaboration:meeting", args=[m.pk]),
-    )
-    return done or _form_page(request, form, _("New meeting"))
+def _meeting_page(meeting: Meeting) -> str:
+    return reverse("collaboration:meeting", args=[meeting.pk])
 
 
-@login_required
-@permission_required("collaboration.add_meetingseries", raise_exception=True)
-def series_create(request):
-    form = f.SeriesForm(request.POST or None)
-    done = _submit(
-        request,
-        form,
-        lambda d: services.meeting_series_create(actor=request.user, via="ui", **d),
-        success=_("Recurring meeting scheduled."),
-        redirect_to=reverse("collaboration:meetings"),
+meeting_create = create_view(
+    CreatePage(
+        permission="collaboration.add_meeting",
+        form=f.MeetingForm,
+        service=services.meeting_create,
+        success=gettext_lazy("Meeting planned."),
+        then=_meeting_page,
+        title=gettext_lazy("New meeting"),
     )
-    return done or _form_page(
-        request,
-        form,
-        _("New recurring meeting"),
-        intro=_("The study asks for at least quarterly meetings, perhaps monthly."),
+)
+series_create = create_view(
+    CreatePage(
+        permission="collaboration.add_meetingseries",
+        form=f.SeriesForm,
+        service=services.meeting_series_create,
+        success=gettext_lazy("Recurring meeting scheduled."),
+        then=lambda _series: reverse("collaboration:meetings"),
+        title=gettext_lazy("New recurring meeting"),
+        intro=gettext_lazy("The study asks for at least quarterly meetings, perhaps monthly."),
     )
+)
 
 
 def _meeting_or_404(request, pk: int) -> Meeting:
@@ -202,16 +197,16 @@ def _meeting_post(request, pk: int, call, success: str):
     return redirect("collaboration:meeting", pk=pk)
 
 
-@login_required
-@require_POST
-@permission_required("collaboration.change_meeting", raise_exception=True)
-def meeting_agenda(request, pk: int):
-    return _meeting_post(
-        request,
-        pk,
-        lambda m: services.meeting_generate_agenda(meeting=m, actor=request.user, via="ui"),
-        _("Agenda generated from live data."),
+meeting_agenda = record_action_view(
+    RecordAction(
+        permission="collaboration.change_meeting",
+        record=_meeting_or_404,
+        service=services.meeting_generate_agenda,
+        record_as="meeting",
+        success=gettext_lazy("Agenda generated from live data."),
+        back=_meeting_page,
     )
+)
 
 
 @login_required
@@ -230,18 +225,17 @@ def meeting_minutes(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-@permission_required("collaboration.change_meeting", raise_exception=True)
-def decision_add(request, pk: int):
-    form = f.DecisionForm(request.POST)
-    text = form.cleaned_data["text"] if form.is_valid() else ""
-    return _meeting_post(
-        request,
-        pk,
-        lambda m: services.decision_add(meeting=m, actor=request.user, text=text, via="ui"),
-        _("Decision recorded."),
+decision_add = record_action_view(
+    RecordAction(
+        permission="collaboration.change_meeting",
+        record=_meeting_or_404,
+        form=f.DecisionForm,
+        service=services.decision_add,
+        record_as="meeting",
+        success=gettext_lazy("Decision recorded."),
+        back=_meeting_page,
     )
+)
 
 
 @login_required
