@@ -31,6 +31,8 @@ class Problem(Schema):
 
 
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+# A change or delete of a versioned record may meet a newer version: 412 (hamsu.core.api_versions).
+WRITE_ERRORS = {**ERRORS, 412: Problem}
 Limit = Annotated[int, Field(ge=1, le=200)]
 # The database's integer range (a signed 64-bit integer on both engines): every id and
 # integer the API reads is held to it, so 2**63 in a path, a query or a body is a 422 on

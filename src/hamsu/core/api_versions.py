@@ -26,6 +26,10 @@ IfMatch = Annotated[
 ]
 
 
+# The description of every versioned record's ``version`` in the API's schemas.
+VERSION_DOC = "Goes up by one with every change; the ETag of this record. Send it back as If-Match."
+
+
 def expected_version(if_match: str | None) -> int | None:
     return versioning.parse_if_match(if_match)
 

@@ -47,5 +47,21 @@ def after_conflict(
     return form_class(initial=merged, **form_kwargs)
 
 
+def redrawn(form, stale: StaleVersion, *, initial: dict[str, Any], **form_kwargs):
+    """The form to show after ``stale``, from the refused, bound ``form`` itself: ``initial``
+    is the record as it is now (in the form's own terms, e.g. ``Form.initial_for(record)``);
+    each field keeps what the user submitted unless it is one the user left alone and the
+    other person changed (then theirs shows). Unlike :func:`after_conflict` it redraws the
+    user's typed text, so fields whose cleaned value is no widget value (a JSON text, a list
+    typed as "IR, AE") come back as typed."""
+    merged = dict(initial)
+    for name in form.fields:
+        if name != "version" and name not in stale.kept_theirs:
+            value = form[name].value()
+            merged[name] = None if value == "" else value  # an empty choice is "none", not a key
+    merged["version"] = stale.current
+    return type(form)(initial=merged, **form_kwargs)
+
+
 def conflict_context(stale: StaleVersion) -> dict[str, Any]:
     return {"conflict": stale, "keep_prefix": KEEP_PREFIX}

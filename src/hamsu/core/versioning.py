@@ -158,9 +158,48 @@ def lock(instance: Row) -> Row:
     return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
 
 
+def begin(
+    instance: Row, *, expected: int | None, data: dict[str, Any] | None = None, strict: bool = False
+) -> tuple[Row, dict[str, Any]]:
+    """:func:`lock` then :func:`check`: the row to write (locked) and the data to write to it.
+    Call inside the write's transaction (``atomic_write``); :func:`bump` before saving."""
+    locked = lock(instance)
+    return locked, check(locked, expected=expected, data=dict(data or {}), strict=strict)
+
+
 def bump(instance: models.Model) -> None:
     """The next version; call with the row locked (see :func:`lock`) just before saving."""
     instance.version = (instance.version or 0) + 1
+
+
+def bump_changed(
+    instances, *, before: dict[Any, dict[str, Any]], fields: list[str], via: str, actor=None
+) -> list[AuditEntry]:
+    """For a multi-row write (a capture, a re-scoring) of rows the caller has locked: bump
+    each instance whose ``fields`` differ from ``before`` (pk → ``audit.snapshot(…, fields)``
+    taken before the change) and return the audit entries that record it, version included,
+    for the caller to insert in bulk — so a form or client holding an older version merges
+    or is refused exactly as after a single write."""
+    entries = []
+    for instance in instances:
+        changes = audit.diff(before.get(instance.pk, {}), audit.snapshot(instance, fields))
+        if not changes:
+            continue
+        version_before = instance.version
+        bump(instance)
+        changes["version"] = [version_before, instance.version]
+        entries.append(
+            AuditEntry(
+                actor=actor if getattr(actor, "pk", None) else None,
+                action=AuditEntry.Action.UPDATE,
+                object_type=instance._meta.label_lower,
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:200],
+                changes=changes,
+                via=via,
+            )
+        )
+    return entries
 
 
 def bumped() -> dict[str, Any]:

@@ -361,7 +361,8 @@ class OpportunityImporter(ModelRows):
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f'UPDATE "{Lead._meta.db_table}" SET "opportunity_id" = %s, "state" = %s, "state_changed_at" = %s, '
-                    '"owner_id" = %s, "queue" = %s, "updated_at" = %s WHERE "id" = %s',
+                    # A new version: a form or API client holding the lead's old one sees this.
+                    '"owner_id" = %s, "queue" = %s, "updated_at" = %s, "version" = "version" + 1 WHERE "id" = %s',
                     self.lead_updates,
                 )
             self.lead_updates = []

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.company import company_settings
 from hamsu.core.dates import parse_date, to_ascii_digits
+from hamsu.core.form_versions import VersionedForm
 from hamsu.core.forms import LocalDecimalField
 from hamsu.core.money import CURRENCY_CHOICES
 from hamsu.crm.models import Segment
@@ -154,7 +155,7 @@ def _parse_json(text: str, *, empty):
         raise forms.ValidationError(_("This is not valid JSON: %(error)s") % {"error": error}) from error
 
 
-class RoutingRuleForm(forms.Form):
+class RoutingRuleForm(VersionedForm, forms.Form):
     name = forms.CharField(label=_("name"), max_length=120)
     kind = forms.ChoiceField(label=_("kind"), choices=RoutingRuleKind.choices)
     team = forms.ModelChoiceField(
@@ -202,6 +203,7 @@ class RoutingRuleForm(forms.Form):
     @staticmethod
     def initial_for(rule) -> dict:
         return {
+            "version": rule.version,
             "name": rule.name,
             "kind": rule.kind,
             "team": rule.team_id,
@@ -233,7 +235,7 @@ class RoutingRuleForm(forms.Form):
         return list(dict.fromkeys(c.upper() for c in typed))
 
 
-class SlaPolicyForm(forms.Form):
+class SlaPolicyForm(VersionedForm, forms.Form):
     name = forms.CharField(label=_("name"), max_length=120)
     team = forms.ModelChoiceField(
         label=_("team"),
@@ -292,6 +294,7 @@ class SlaPolicyForm(forms.Form):
     @staticmethod
     def initial_for(policy) -> dict:
         return {
+            "version": policy.version,
             "name": policy.name,
             "team": policy.team_id,
             "calendar": policy.calendar_id,
@@ -401,7 +404,7 @@ class BusinessCalendarForm(forms.Form):
         return data
 
 
-class EngagementRuleForm(forms.Form):
+class EngagementRuleForm(VersionedForm, forms.Form):
     name = forms.CharField(label=_("name"), max_length=160)
     subject = forms.ChoiceField(label=_("when a(n)"), choices=EngagementRule.Subject.choices)
     event = forms.ChoiceField(label=_("event"), choices=EngagementRule.Event.choices)
@@ -421,6 +424,7 @@ class EngagementRuleForm(forms.Form):
     @staticmethod
     def initial_for(rule) -> dict:
         return {
+            "version": rule.version,
             "name": rule.name,
             "subject": rule.subject,
             "event": rule.event,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Annotated
 
+from django.http import HttpResponse
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Id, Limit, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, Limit, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.funnel.api.common import MoveIn, router
 from hamsu.funnel.models import (
     EngagementFiring,
@@ -30,11 +32,12 @@ class EngagementRuleIn(Schema):
 class EngagementRuleOut(EngagementRuleIn):
     id: int
     is_active: bool
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class FiringOut(Schema):
     id: int
-    rule_id: int
+    rule_id: Id
     object_type: str
     object_id: int
     event_key: str
@@ -66,14 +69,28 @@ class EngagementRulePatch(Patch):
     is_active: bool | None = None
 
 
-@router.patch("/engagement-rules/{rule_id}", response={200: EngagementRuleOut, **ERRORS})
-def update_engagement_rule(request, rule_id: Id, payload: EngagementRulePatch):
+@router.get("/engagement-rules/{rule_id}", response={200: EngagementRuleOut, **ERRORS})
+def get_engagement_rule(request, response: HttpResponse, rule_id: Id):
+    require_perm(request, "funnel.view_engagementrule")
+    return with_etag(response, get_or_404(EngagementRule, rule_id, "rule"))
+
+
+@router.patch("/engagement-rules/{rule_id}", response={200: EngagementRuleOut, **WRITE_ERRORS})
+def update_engagement_rule(
+    request, response: HttpResponse, rule_id: Id, payload: EngagementRulePatch, if_match: IfMatch = None
+):
     """Fields left out stay as they are; ``"is_active": false`` deactivates the rule."""
     require_perm(request, "funnel.change_engagementrule")
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "conditions"}
-    return engagement_services.engagement_rule_update(
-        rule=get_or_404(EngagementRule, rule_id, "rule"), actor=request.user, via="api", **data
+    rule = engagement_services.engagement_rule_update(
+        rule=get_or_404(EngagementRule, rule_id, "rule"),
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **data,
     )
+    return with_etag(response, rule)
 
 
 @router.post("/engagement-rules/{rule_id}/move", response={200: EngagementRuleOut, **ERRORS})

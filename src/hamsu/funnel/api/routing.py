@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from django.http import HttpResponse
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.crm.models import Segment
 from hamsu.directory.models import Team
 from hamsu.funnel.api.common import MoveIn, lead_for, router
@@ -29,6 +32,7 @@ class RoutingRuleOut(Schema):
     capacity: int | None = stored()
     conditions: dict = stored()
     is_active: bool
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class RoutingRuleIn(Schema):
@@ -66,17 +70,45 @@ def create_routing_rule(request, payload: RoutingRuleIn):
     )
 
 
-@router.patch("/routing-rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS})
-def update_routing_rule(request, rule_id: Id, payload: RoutingRuleIn):
+class RoutingRulePatch(Patch):
+    for_model = RoutingRule
+
+    position: Annotated[int, Field(ge=0, le=32000)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    kind: RoutingRuleKind | None = None
+    segment_id: Id | None = None
+    countries: list[str] | None = None
+    team_id: Id | None = None
+    capacity: Annotated[int, Field(ge=1, le=100000)] | None = None
+    conditions: dict | None = None
+    is_active: bool | None = None
+
+
+@router.get("/routing-rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS})
+def get_routing_rule(request, response: HttpResponse, rule_id: Id):
+    require_perm(request, "funnel.view_routingrule")
+    return with_etag(response, get_or_404(RoutingRule, rule_id, "rule"))
+
+
+@router.patch("/routing-rules/{rule_id}", response={200: RoutingRuleOut, **WRITE_ERRORS})
+def update_routing_rule(
+    request, response: HttpResponse, rule_id: Id, payload: RoutingRulePatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
     require_perm(request, "funnel.change_routingrule")
-    rule = get_or_404(RoutingRule, rule_id, "rule")
-    return routing_services.routing_rule_update(
-        rule=rule, actor=request.user, via="api", **_rule_data(payload.dict(exclude_unset=True))
+    rule = routing_services.routing_rule_update(
+        rule=get_or_404(RoutingRule, rule_id, "rule"),
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **_rule_data(payload.dict(exclude_unset=True)),
     )
+    return with_etag(response, rule)
 
 
 class RuleTraceOut(Schema):
-    rule_id: int
+    rule_id: Id
     name: str
     is_active: bool
     matches: bool
@@ -86,7 +118,7 @@ class RuleTraceOut(Schema):
 class RoutingPreviewOut(Schema):
     person_id: int | None
     team_id: int | None
-    rule_id: int | None
+    rule_id: Id | None
     explanation: str
     trace: list[RuleTraceOut]
 

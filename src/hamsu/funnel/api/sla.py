@@ -6,12 +6,14 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.core.errors import ValidationFailed
 from hamsu.directory.models import Team
 from hamsu.funnel import selectors
@@ -59,6 +61,7 @@ class PolicyOut(Schema):
     min_attempts: int = stored()
     mql_target_per_month: int = stored()
     acceptance_rate_target: Decimal = stored()
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class AdherenceOut(Schema):
@@ -120,8 +123,16 @@ class PolicyPatch(Patch):
     acceptance_rate_target: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
 
 
-@router.patch("/sla-policies/{policy_id}", response={200: PolicyOut, **ERRORS})
-def update_policy(request, policy_id: Id, payload: PolicyPatch):
+@router.get("/sla-policies/{policy_id}", response={200: PolicyOut, **ERRORS})
+def get_policy(request, response: HttpResponse, policy_id: Id):
+    require_perm(request, "funnel.view_slapolicy")
+    return with_etag(response, get_or_404(SlaPolicy, policy_id, "policy"))
+
+
+@router.patch("/sla-policies/{policy_id}", response={200: PolicyOut, **WRITE_ERRORS})
+def update_policy(
+    request, response: HttpResponse, policy_id: Id, payload: PolicyPatch, if_match: IfMatch = None
+):
     """Fields left out stay as they are; ``"team_id": null`` makes it the default policy."""
     require_perm(request, "funnel.change_slapolicy")
     policy = get_or_404(SlaPolicy, policy_id, "policy")
@@ -134,14 +145,25 @@ def update_policy(request, policy_id: Id, payload: PolicyPatch):
                 _("Calendar required"), errors={"calendar_id": [_("A policy needs a calendar.")]}
             )
         data["calendar"] = get_or_404(BusinessCalendar, data.pop("calendar_id"), "calendar_id")
-    return handoff_services.sla_policy_update(policy=policy, actor=request.user, via="api", **data)
+    policy = handoff_services.sla_policy_update(
+        policy=policy,
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **data,
+    )
+    return with_etag(response, policy)
 
 
-@router.delete("/sla-policies/{policy_id}", response={204: None, **ERRORS})
-def retire_policy(request, policy_id: Id):
+@router.delete("/sla-policies/{policy_id}", response={204: None, **WRITE_ERRORS})
+def retire_policy(request, policy_id: Id, if_match: IfMatch = None):
     require_perm(request, "funnel.change_slapolicy")
     handoff_services.sla_policy_retire(
-        policy=get_or_404(SlaPolicy, policy_id, "policy"), actor=request.user, via="api"
+        policy=get_or_404(SlaPolicy, policy_id, "policy"),
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
     )
     return 204, None
 

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.models import AppendOnlyModel
+from hamsu.core.versioning import Versioned
 
 
-class EngagementRule(models.Model):
+class EngagementRule(Versioned):
     class Subject(models.TextChoices):
         OPPORTUNITY = "opportunity", _("Opportunity")
         LEAD = "lead", _("Lead")

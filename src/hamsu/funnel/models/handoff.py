@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.core.versioning import Versioned
+
 
 class BusinessCalendar(models.Model):
     """Working days and hours of a team, with its holidays.
@@ -37,7 +39,7 @@ class BusinessCalendar(models.Model):
         return self.name
 
 
-class SlaPolicy(models.Model):
+class SlaPolicy(Versioned):
     """Both sides' commitments for one sales team (or the default when team is empty)."""
 
     name = models.CharField(_("name"), max_length=120)

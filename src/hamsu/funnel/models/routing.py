@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.models import AppendOnlyModel
+from hamsu.core.versioning import Versioned
 
 
 class RoutingRuleKind(models.TextChoices):
@@ -17,7 +18,7 @@ class RoutingRuleKind(models.TextChoices):
     ROUND_ROBIN = "round_robin", _("Round robin within a team")
 
 
-class RoutingRule(models.Model):
+class RoutingRule(Versioned):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=16, choices=RoutingRuleKind.choices)

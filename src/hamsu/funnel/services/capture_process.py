@@ -31,6 +31,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hamsu.core import audit, versioning
 from hamsu.core.errors import DomainError, ValidationFailed
 from hamsu.core.models import AuditEntry
 from hamsu.crm.models import StageEvent
@@ -75,6 +76,8 @@ CHUNK = 1000
 # the chunk stays pending for the next run instead of being marked failed.
 TRANSIENT = (OperationalError, InterfaceError)
 SCORE_FIELDS = ["score", "score_reasons", "scored_at", "win_probability", "win_reasons"]
+# The figures people read; a change of either is a new version of the lead.
+SCORED = ["score", "win_probability"]
 
 
 @dataclass
@@ -229,6 +232,7 @@ def capture_entries(entries: list[Entry], *, now: datetime.datetime | None = Non
     new_leads = find_leads(work, now)
     leads, touches, new_touches = _touches(work)
     existing = [lead for lead in leads.values() if lead.pk is not None]  # before the new get ids
+    scores_before = {lead.pk: audit.snapshot(lead, SCORED) for lead in existing}
     # New leads are scored before they are inserted, so they are written once.
     _score(list(leads.values()), touches, now)
     if new_leads:
@@ -236,7 +240,11 @@ def capture_entries(entries: list[Entry], *, now: datetime.datetime | None = Non
     if existing:
         for lead in existing:
             lead.updated_at = now
-        bulk_rows.update(Lead, existing, [*SCORE_FIELDS, "updated_at"])
+        # The existing leads are locked (find_leads): a new score is a new version.
+        audit_rows.extend(
+            versioning.bump_changed(existing, before=scores_before, fields=SCORED, via="capture")
+        )
+        bulk_rows.update(Lead, existing, [*SCORE_FIELDS, "updated_at", "version"])
     bulk_rows.insert(LeadTouch, new_touches)
     _touchpoints(work)
     if audit_rows:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.funnel import rule_language
@@ -152,15 +152,25 @@ def engagement_rule_create(
     return rule
 
 
-@transaction.atomic
-def engagement_rule_update(*, rule: EngagementRule, actor, via: str = "", **data) -> EngagementRule:
+@versioning.atomic_write
+def engagement_rule_update(
+    *,
+    rule: EngagementRule,
+    actor,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+    **data,
+) -> EngagementRule:
     """Change any of a rule's fields (``is_active=False`` deactivates it); nothing is
-    saved unless the whole rule is valid. Past firings keep pointing at the rule."""
+    saved unless the whole rule is valid. Past firings keep pointing at the rule.
+    ``expected_version``/``strict``: see ``hamsu.core.versioning``."""
     unknown = set(data) - set(RULE_FIELDS)
     if unknown:
         raise ValidationFailed(
             _("Unknown fields"), errors={k: [_("This field cannot be set.")] for k in sorted(unknown)}
         )
+    rule, data = versioning.begin(rule, expected=expected_version, data=data, strict=strict)
     before = audit.snapshot(rule)
     for key, value in data.items():
         setattr(rule, key, value)
@@ -172,6 +182,7 @@ def engagement_rule_update(*, rule: EngagementRule, actor, via: str = "", **data
     except ValidationFailed:
         rule.refresh_from_db()  # the caller's object goes back to what is stored
         raise
+    versioning.bump(rule)
     rule.save()
     audit.record(
         actor=actor, action="update", instance=rule, changes=audit.diff(before, audit.snapshot(rule)), via=via

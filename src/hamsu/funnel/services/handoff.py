@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.notify import Notice, deliver
 from hamsu.core.validation import full_clean
@@ -247,11 +247,21 @@ def sla_policy_create(*, actor, via: str = "", **data) -> SlaPolicy:
     return policy
 
 
-@transaction.atomic
-def sla_policy_update(*, policy: SlaPolicy, actor, via: str = "", **data) -> SlaPolicy:
+@versioning.atomic_write
+def sla_policy_update(
+    *,
+    policy: SlaPolicy,
+    actor,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+    **data,
+) -> SlaPolicy:
     """Change a policy. Open handoffs keep the deadline they were given; new handoffs
-    (and follow-up measurements) use the new figures."""
+    (and follow-up measurements) use the new figures. ``expected_version``/``strict``:
+    see ``hamsu.core.versioning``."""
     _reject_unknown(data, POLICY_FIELDS)
+    policy, data = versioning.begin(policy, expected=expected_version, data=data, strict=strict)
     before = audit.snapshot(policy)
     for key, value in data.items():
         setattr(policy, key, value)
@@ -261,6 +271,7 @@ def sla_policy_update(*, policy: SlaPolicy, actor, via: str = "", **data) -> Sla
     except ValidationFailed:
         policy.refresh_from_db()
         raise
+    versioning.bump(policy)
     policy.save()
     audit.record(
         actor=actor,
@@ -272,10 +283,14 @@ def sla_policy_update(*, policy: SlaPolicy, actor, via: str = "", **data) -> Sla
     return policy
 
 
-@transaction.atomic
-def sla_policy_retire(*, policy: SlaPolicy, actor, via: str = "") -> None:
+@versioning.atomic_write
+def sla_policy_retire(
+    *, policy: SlaPolicy, actor, via: str = "", expected_version: int | None = None
+) -> None:
     """Remove a policy: its team falls back to the default policy (or, without one, to
     eight business hours Monday to Friday). Handoffs it timed keep their deadlines; the
-    audit log keeps the policy's last figures."""
+    audit log keeps the policy's last figures. ``expected_version`` (If-Match): only if
+    nobody changed the policy since."""
+    policy, _data = versioning.begin(policy, expected=expected_version, strict=True)
     audit.record(actor=actor, action="delete", instance=policy, changes=audit.snapshot(policy), via=via)
     policy.delete()

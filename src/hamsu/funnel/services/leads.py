@@ -411,14 +411,19 @@ def lead_log_follow_up(*, lead: Lead, actor, via: str = "", at: datetime.datetim
             _("No follow-up here"), errors={"state": [_("Follow-ups are logged on leads with sales.")]}
         )
     now = at or timezone.now()
+    attempts_before, version_before = lead.follow_up_attempts, lead.version
     lead.follow_up_attempts += 1
     lead.first_follow_up_at = lead.first_follow_up_at or now
-    lead.save(update_fields=["follow_up_attempts", "first_follow_up_at", "updated_at"])
+    versioning.bump(lead)
+    lead.save(update_fields=["follow_up_attempts", "first_follow_up_at", "updated_at", "version"])
     audit.record(
         actor=actor,
         action="update",
         instance=lead,
-        changes={"follow_up_attempts": lead.follow_up_attempts},
+        changes={
+            "follow_up_attempts": [attempts_before, lead.follow_up_attempts],
+            "version": [version_before, lead.version],
+        },
         via=via,
     )
     return lead

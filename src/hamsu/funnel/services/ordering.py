@@ -13,7 +13,7 @@ from typing import TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import ValidationFailed
 from hamsu.funnel.models import EngagementRule, RoutingRule
 
@@ -46,11 +46,19 @@ def move(instance: Rule, *, direction: str, actor, via: str = "") -> Rule:
     for number, row in enumerate(rows, start=1):
         wanted = number * STEP
         if row.position != wanted:
-            before = row.position
+            before, version_before = row.position, row.version
             row.position = wanted
-            row.save(update_fields=["position"])
+            # A new position is a change like any other: an editor holding the rule's old
+            # version merges it (they did not touch the order) instead of overwriting it.
+            versioning.bump(row)
+            row.save(update_fields=["position", "version"])
             audit.record(
-                actor=actor, action="update", instance=row, changes={"position": [before, wanted]}, via=via
+                actor=actor,
+                action="update",
+                instance=row,
+                changes={"position": [before, wanted], "version": [version_before, row.version]},
+                via=via,
             )
-    instance.position = next(row.position for row in rows if row.pk == instance.pk)
+    moved = next(row for row in rows if row.pk == instance.pk)
+    instance.position, instance.version = moved.position, moved.version
     return instance

@@ -15,6 +15,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hamsu.core import audit, versioning
+from hamsu.core.models import AuditEntry
 from hamsu.funnel.models import DefinitionKind, DefinitionRun, Lead, LeadDefinition, LeadState, LeadTouch
 from hamsu.funnel.services.definitions import lead_meets, touches_of
 from hamsu.funnel.services.leads import lead_mark_mql
@@ -22,6 +24,8 @@ from hamsu.funnel.services.scoring import active_model, active_points_spec, appl
 
 REEVALUATE_CHUNK = 1000
 SCORE_FIELDS = ["score", "score_reasons", "scored_at", "win_probability", "win_reasons"]
+# The figures people read; a change of either is a new version of the lead.
+SCORED = ["score", "win_probability"]
 
 
 def _chunks(states: Sequence[str]) -> Iterator[list[Lead]]:
@@ -43,12 +47,24 @@ def _chunks(states: Sequence[str]) -> Iterator[list[Lead]]:
 def _score(chunk: list[Lead], definition: LeadDefinition, *, spec, model, now) -> list[Lead]:
     """Score the chunk in memory and save the scores; the leads that now meet an MQL rule."""
     qualifying = []
+    before = {lead.pk: audit.snapshot(lead, SCORED) for lead in chunk}
     for lead in chunk:
         apply_score(lead, spec=spec, touches=score_touches(touches_of(lead)), now=now, model=model)
         if definition.kind == DefinitionKind.MQL and lead_meets(lead=lead, definition=definition, now=now):
             qualifying.append(lead)
     with transaction.atomic():
-        Lead.objects.bulk_update(chunk, SCORE_FIELDS, batch_size=500)
+        # A new score is a new version of the lead: lock the chunk's rows to bump from the
+        # version each has now (someone may have saved one since the chunk was read).
+        current = dict(
+            Lead.objects.select_for_update()
+            .filter(pk__in=[lead.pk for lead in chunk])
+            .values_list("pk", "version")
+        )
+        for lead in chunk:
+            lead.version = current.get(lead.pk, lead.version)
+        entries = versioning.bump_changed(chunk, before=before, fields=SCORED, via="job")
+        Lead.objects.bulk_update(chunk, [*SCORE_FIELDS, "version"], batch_size=500)
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
     return qualifying
 
 

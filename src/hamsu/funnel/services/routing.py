@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.validation import full_clean
 from hamsu.directory.models import Function, Person, RoleTitle, Team
@@ -334,13 +334,24 @@ def routing_rule_create(*, actor, via: str = "", **data) -> RoutingRule:
     return rule
 
 
-@transaction.atomic
-def routing_rule_update(*, rule: RoutingRule, actor, via: str = "", **data) -> RoutingRule:
+@versioning.atomic_write
+def routing_rule_update(
+    *,
+    rule: RoutingRule,
+    actor,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+    **data,
+) -> RoutingRule:
+    """``expected_version``: the version the editor loaded (``hamsu.core.versioning``);
+    ``strict`` (the API's If-Match) refuses any change since instead of merging."""
     unknown = set(data) - set(RULE_FIELDS)
     if unknown:
         raise ValidationFailed(
             _("Unknown fields"), errors={k: [_("This field cannot be set.")] for k in sorted(unknown)}
         )
+    rule, data = versioning.begin(rule, expected=expected_version, data=data, strict=strict)
     before = audit.snapshot(rule)
     for key, value in data.items():
         setattr(rule, key, value)
@@ -349,6 +360,7 @@ def routing_rule_update(*, rule: RoutingRule, actor, via: str = "", **data) -> R
     if data != {"is_active": False}:
         _validate_rule(rule)
         full_clean(rule)
+    versioning.bump(rule)
     rule.save()
     audit.record(
         actor=actor, action="update", instance=rule, changes=audit.diff(before, audit.snapshot(rule)), via=via

@@ -11,7 +11,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from hamsu.core.errors import DomainError
+from hamsu.core.form_versions import conflict_context, redrawn
 from hamsu.core.forms import apply_domain_errors
+from hamsu.core.versioning import StaleVersion
 from hamsu.funnel.models import Lead
 from hamsu.funnel.selectors import leads_open_to
 
@@ -31,11 +33,19 @@ def post_view(permission: str):
 
 
 def save_form(request, form, write, *, done: str) -> bool:
-    """Run the service if the form is valid; its field errors land on the form."""
+    """Run the service if the form is valid; its field errors land on the form.
+
+    An edit form (``VersionedForm``) hands ``write`` only the fields to write
+    (``form.changes()``); the version it loaded is ``form.cleaned_data["version"]``. A save
+    refused because the rule changed meanwhile leaves the refusal on ``form.stale`` for
+    :func:`after_conflict`."""
     if not form.is_valid():
         return False
     try:
-        write(form.cleaned_data)
+        write(form.changes() if hasattr(form, "changes") else form.cleaned_data)
+    except StaleVersion as stale:
+        form.stale = stale
+        return False
     except DomainError as error:
         apply_domain_errors(form, error)
         return False
@@ -43,9 +53,28 @@ def save_form(request, form, write, *, done: str) -> bool:
     return True
 
 
+def after_conflict(form, record) -> tuple:
+    """The form and page context to show after a save of ``record`` was refused as stale
+    (see ``save_form``): the record as it is now (the form's ``initial_for``), with the
+    user's edits on top and their yours/theirs choices; unchanged otherwise."""
+    stale = getattr(form, "stale", None)
+    if stale is None:
+        return form, {}
+    record.refresh_from_db()
+    return redrawn(form, stale, initial=type(form).initial_for(record)), conflict_context(stale)
+
+
+def shown_version(request) -> int | None:
+    """The version of the record on the page a button was pressed on (None: not sent)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
 def act(request, call, done: str = "") -> None:
     try:
         call()
+    except StaleVersion as stale:
+        messages.error(request, stale.message)  # who changed it; the page shows it as it is now
     except DomainError as error:
         messages.error(request, error.summary())
     else:
@@ -53,11 +82,14 @@ def act(request, call, done: str = "") -> None:
             messages.success(request, done)
 
 
-def form_page(request, form, *, title: str, section: str, cancel: str, extra: dict | None = None):
+def form_page(
+    request, form, *, title: str, section: str, cancel: str, extra: dict | None = None, status: int = 200
+):
     return render(
         request,
         "funnel/rules/form.html",
         {"form": form, "title": title, "section": section, "cancel": cancel, **(extra or {})},
+        status=status,
     )
 
 

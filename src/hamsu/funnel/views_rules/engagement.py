@@ -22,12 +22,14 @@ from hamsu.funnel.views_rules.common import (
     LEAD_NUMBER,
     act,
     active_flag,
+    after_conflict,
     form_page,
     lead_options,
     page_view,
     pick_lead,
     post_view,
     save_form,
+    shown_version,
 )
 
 
@@ -84,11 +86,12 @@ def engagement_edit(request, pk: int):
         request,
         form,
         lambda data: engagement_services.engagement_rule_update(
-            rule=rule, actor=request.user, via="ui", **data
+            rule=rule, actor=request.user, via="ui", expected_version=form.cleaned_data["version"], **data
         ),
         done=_("Rule of engagement saved."),
     ):
         return redirect("funnel:rules_engagement")
+    form, conflict = after_conflict(form, rule)
     return form_page(
         request,
         form,
@@ -103,7 +106,9 @@ def engagement_edit(request, pk: int):
                 "conditions": _safe_condition_text(rule.conditions),
                 "actions": rule_text.describe_actions(rule.actions),
             },
+            **conflict,
         },
+        status=409 if conflict else 200,
     )
 
 
@@ -141,7 +146,7 @@ def engagement_active(request, pk: int):
     act(
         request,
         lambda: engagement_services.engagement_rule_update(
-            rule=rule, actor=request.user, via="ui", is_active=active
+            rule=rule, actor=request.user, via="ui", expected_version=shown_version(request), is_active=active
         ),
         _("Rule “%(name)s” is active again.") % {"name": rule.name}
         if active

@@ -16,12 +16,14 @@ from hamsu.funnel.services import routing as routing_services
 from hamsu.funnel.views_rules.common import (
     act,
     active_flag,
+    after_conflict,
     form_page,
     lead_options,
     page_view,
     pick_lead,
     post_view,
     save_form,
+    shown_version,
 )
 
 
@@ -61,17 +63,21 @@ def routing_edit(request, pk: int):
     if request.method == "POST" and save_form(
         request,
         form,
-        lambda data: routing_services.routing_rule_update(rule=rule, actor=request.user, via="ui", **data),
+        lambda data: routing_services.routing_rule_update(
+            rule=rule, actor=request.user, via="ui", expected_version=form.cleaned_data["version"], **data
+        ),
         done=_("Routing rule saved."),
     ):
         return redirect("funnel:rules_routing")
+    form, conflict = after_conflict(form, rule)
     return form_page(
         request,
         form,
         title=_("Routing rule “%(name)s”") % {"name": rule.name},
         section="routing",
         cancel="funnel:rules_routing",
-        extra={"test_url": "funnel:rules_routing_test", "rule": rule},
+        extra={"test_url": "funnel:rules_routing_test", "rule": rule, **conflict},
+        status=409 if conflict else 200,
     )
 
 
@@ -94,7 +100,7 @@ def routing_active(request, pk: int):
     act(
         request,
         lambda: routing_services.routing_rule_update(
-            rule=rule, actor=request.user, via="ui", is_active=active
+            rule=rule, actor=request.user, via="ui", expected_version=shown_version(request), is_active=active
         ),
         _("Rule “%(name)s” is active again.") % {"name": rule.name}
         if active

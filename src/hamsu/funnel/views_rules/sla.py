@@ -16,10 +16,12 @@ from hamsu.funnel.models import BusinessCalendar, SlaPolicy
 from hamsu.funnel.services import handoff as handoff_services
 from hamsu.funnel.views_rules.common import (
     act,
+    after_conflict,
     form_page,
     page_view,
     post_view,
     save_form,
+    shown_version,
 )
 
 
@@ -77,11 +79,13 @@ def sla_list(request):
     )
 
 
-def _policy_write(request, policy=None):
+def _policy_write(request, policy=None, version=None):
     def write(data):
         if policy is None:
             return handoff_services.sla_policy_create(actor=request.user, via="ui", **data)
-        return handoff_services.sla_policy_update(policy=policy, actor=request.user, via="ui", **data)
+        return handoff_services.sla_policy_update(
+            policy=policy, actor=request.user, via="ui", expected_version=version, **data
+        )
 
     return write
 
@@ -104,16 +108,21 @@ def sla_edit(request, pk: int):
     policy = get_object_or_404(SlaPolicy, pk=pk)
     form = SlaPolicyForm(request.POST or None, initial=SlaPolicyForm.initial_for(policy))
     if request.method == "POST" and save_form(
-        request, form, _policy_write(request, policy), done=_("SLA policy saved.")
+        request,
+        form,
+        lambda data: _policy_write(request, policy, form.cleaned_data["version"])(data),
+        done=_("SLA policy saved."),
     ):
         return redirect("funnel:rules_sla")
+    form, conflict = after_conflict(form, policy)
     return form_page(
         request,
         form,
         title=_("SLA policy “%(name)s”") % {"name": policy.name},
         section="sla",
         cancel="funnel:rules_sla",
-        extra={"retire_url": "funnel:rules_sla_retire", "policy": policy},
+        extra={"retire_url": "funnel:rules_sla_retire", "policy": policy, **conflict},
+        status=409 if conflict else 200,
     )
 
 
@@ -123,7 +132,9 @@ def sla_retire(request, pk: int):
     name = policy.name
     act(
         request,
-        lambda: handoff_services.sla_policy_retire(policy=policy, actor=request.user, via="ui"),
+        lambda: handoff_services.sla_policy_retire(
+            policy=policy, actor=request.user, via="ui", expected_version=shown_version(request)
+        ),
         _("SLA policy “%(name)s” retired; its team now follows the default policy.") % {"name": name},
     )
     return redirect("funnel:rules_sla")
