@@ -32,6 +32,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_leases(settings, tmp_path_factory):
+    # Long jobs' leases (hamsu.core.leases) are files: each test worker keeps its own, so
+    # a rebuild in one worker's test never finds the lease of another worker's.
+    settings.HAMSU_LEASE_DIR = tmp_path_factory.getbasetemp() / "leases"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Counters in the cache (API token guesses per address, capture rate limits) must not
     # carry over from one test to the next: every test client comes from 127.0.0.1.

@@ -286,6 +286,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("HAMSU_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Where long jobs hold their leases (hamsu.core.leases): a directory every web process and
+# worker shares, as they share MEDIA_ROOT.
+HAMSU_LEASE_DIR = Path(env_str("HAMSU_LEASE_DIR", str(MEDIA_ROOT / "leases")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HAMSU_MAX_REQUEST_BYTES", 2_621_440)
 # What an uploaded table may hold (hamsu.core.uploads; docs/security.md). A compressed
 # XLSX can unzip to far more than it weighs, so its parts are bounded before parsing, and

@@ -87,6 +87,7 @@ def _job_out(job: ImportJob) -> dict:
 
 
 def _job(request, pk: Id) -> ImportJob:
+    services.import_jobs_fail_abandoned(job_ids=[pk])  # a job whose worker died: failed, with why
     job = selectors.import_job_get(user=request.user, pk=pk)
     if job is None:
         raise not_found(ImportJob, pk, "id")
@@ -96,6 +97,7 @@ def _job(request, pk: Id) -> ImportJob:
 @router.get("/imports", response={200: list[ImportJobOut], **ERRORS})
 def import_list(request):
     require_perm(request, "dataio.view_importjob")
+    services.import_jobs_fail_abandoned()
     return [_job_out(job) for job in selectors.import_job_list(user=request.user)]
 
 

@@ -2,11 +2,15 @@
 
 The import itself (engine.run_import) runs in one transaction per file; the job's own
 status is written in short transactions before and after it, so a failed import still
-leaves a FAILED job with its reason and nothing of the file.
+leaves a FAILED job with its reason and nothing of the file. A worker killed mid-import
+(SIGKILL, a restart) runs none of that: its transaction is rolled back by the database,
+and the job, left "running", is found by its lease (``hamsu.core.leases``, held while the
+job runs) being free, and marked failed with the reason (``import_jobs_fail_abandoned``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import uuid
 from pathlib import Path
@@ -16,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit, uploads
+from hamsu.core import audit, leases, uploads
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.dataio.engine import Report, run_import
 from hamsu.dataio.mapping import Mapping
@@ -211,6 +215,8 @@ def import_job_start(*, job: ImportJob, actor, dry_run: bool, via: str = "ui") -
 
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     _require_kind_permission(actor, job.kind)
+    if job.is_active and import_jobs_fail_abandoned(job_ids=[job.pk]):
+        job.refresh_from_db()
     if job.is_active:
         raise ValidationFailed(
             _("This import is already running."), errors={"status": [job.get_status_display()]}
@@ -223,10 +229,66 @@ def import_job_start(*, job: ImportJob, actor, dry_run: bool, via: str = "ui") -
     job.status = ImportStatus.CHECKING if dry_run else ImportStatus.QUEUED
     job.processed_rows = 0
     job.message = ""
-    job.save(update_fields=["status", "processed_rows", "message"])
+    job.started_at = None  # set when a worker takes the job (and its lease): see below
+    job.save(update_fields=["status", "processed_rows", "message", "started_at"])
     audit.record(actor=actor, action="update", instance=job, changes={"status": job.status}, via=via)
     transaction.on_commit(lambda: run_import_job.enqueue(job.pk, dry_run))
     return job
+
+
+def _lease(job_id: int) -> str:
+    return f"import-job-{job_id}"
+
+
+@contextlib.contextmanager
+def _leased(job_ids: list[int]):
+    """Hold the jobs' leases while they run; a job whose lease another live process holds
+    is being run there already (a task delivered twice)."""
+    with contextlib.ExitStack() as stack:
+        for pk in job_ids:
+            try:
+                stack.enter_context(leases.hold(_lease(pk)))
+            except leases.LeaseHeld:
+                raise ValidationFailed(
+                    _("This import is already running."), errors={"status": [ImportStatus.RUNNING.label]}
+                ) from None
+        yield
+
+
+def import_jobs_fail_abandoned(*, job_ids: list[int] | None = None) -> int:
+    """Mark failed, with the reason, every job a worker took and no live process runs any
+    more (its lease is free); returns how many.
+
+    Such a job's process ended without recording an outcome (killed, or its server
+    restarted). Its transaction ended with it, so nothing of its file was written; the
+    user can start it again. A job still waiting in the queue has not been taken
+    (``started_at`` is empty) and is left alone. Called where a job is looked at (the
+    import pages and the API) and before a job is started again.
+    """
+    taken = ImportJob.objects.filter(
+        status__in=[ImportStatus.CHECKING, ImportStatus.RUNNING], started_at__isnull=False
+    )
+    if job_ids is not None:
+        taken = taken.filter(pk__in=job_ids)
+    failed = 0
+    for pk, status, started_at, file_path in taken.values_list("pk", "status", "started_at", "file_path"):
+        if leases.is_held(_lease(pk)):
+            continue
+        message = (
+            _(
+                "The dry run stopped before it finished: the process running it ended (the server may have restarted). Run it again."
+            )
+            if status == ImportStatus.CHECKING
+            else _(
+                "The import stopped before it finished: the process running it ended (the server may have restarted). Nothing of the file was written; start it again."
+            )
+        )
+        # Only the run we looked at: a job started again meanwhile has a new start time.
+        failed += ImportJob.objects.filter(pk=pk, status=status, started_at=started_at).update(
+            status=ImportStatus.FAILED, message=message, finished_at=timezone.now()
+        )
+        clear_progress(file_path)
+    return failed
 
 
 def _job_running(job_id: int, *, dry_run: bool) -> ImportJob:
@@ -329,9 +391,10 @@ def _job_record(
 
 def import_job_execute(*, job_id: int, dry_run: bool, progress=None, strict: bool = False) -> ImportJob:
     """Run the job now (the task body, and the CLI's foreground run)."""
-    job = _job_running(job_id, dry_run=dry_run)
-    report, message, failed_line = _job_run(job, dry_run=dry_run, progress=progress, strict=strict)
-    return _job_record(job, report, message, failed_line, dry_run=dry_run)
+    with _leased([job_id]):
+        job = _job_running(job_id, dry_run=dry_run)
+        report, message, failed_line = _job_run(job, dry_run=dry_run, progress=progress, strict=strict)
+        return _job_record(job, report, message, failed_line, dry_run=dry_run)
 
 
 class _BundleRollback(Exception):
@@ -352,6 +415,11 @@ def import_bundle_execute(
     The real import commits step by step, each file in its own transaction, as for a
     single file.
     """
+    with _leased(job_ids):
+        return _bundle_run(job_ids, dry_run=dry_run, progress=progress, strict=strict)
+
+
+def _bundle_run(job_ids: list[int], *, dry_run: bool, progress, strict: bool) -> list[ImportJob]:
     jobs = [_job_running(pk, dry_run=dry_run) for pk in job_ids]
     if not dry_run:
         done = []
@@ -406,6 +474,7 @@ def import_job_delete(*, job: ImportJob, actor, via: str = "ui") -> None:
     if uploads in path.resolve().parents:
         path.unlink(missing_ok=True)  # only files we stored; the CLI's own files stay
     audit.record(actor=actor, action="delete", instance=job, changes={"file": job.filename}, via=via)
+    leases.release_file(_lease(job.pk))
     job.delete()
 
 

@@ -52,6 +52,7 @@ def import_list(request):
             messages.error(request, _error_text(error))
             return redirect("dataio:imports")
         return redirect("dataio:import", pk=job.pk)
+    services.import_jobs_fail_abandoned()  # a job whose worker died shows as failed, with why
     return render(
         request,
         "dataio/import_list.html",
@@ -64,6 +65,7 @@ def import_list(request):
 
 
 def _job_or_404(request, pk):
+    services.import_jobs_fail_abandoned(job_ids=[pk])  # a job whose worker died: failed, with why
     job = selectors.import_job_get(user=request.user, pk=pk)
     if job is None:
         raise Http404
