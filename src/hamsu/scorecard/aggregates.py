@@ -17,6 +17,13 @@ What one event contributes (month = the fiscal month of the event's local date):
 Dimensions (team, segment, product, source, owner) are the deal's at the time it is folded.
 
 ``aggregates_fold`` folds one event into running totals, ``aggregates_write`` writes them.
+
+A rebuild commits range by range, so a process killed in the middle of one (SIGKILL, a
+restart) leaves the tables half refilled and the bookmark at 0: the next ``fill`` folded
+the whole log again on top of them, counting every rebuilt deal twice. The rebuild now
+marks the bookmark ``REBUILDING`` until it is done, so a ``fill`` finding that mark starts
+the rebuild again, unless a live process still runs it (its lease is held: it then
+leaves the tables alone rather than fold events a second time).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
+from hamsu.core import leases
 from hamsu.core.company import company_settings
 from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.scorecard.aggregates_fold import (  # noqa: F401 (LEAD_ORDER, SALES_ORDER: the pages' stage order)
@@ -189,16 +197,23 @@ AGGREGATE_MODELS = (
 # Raised whenever what the tables hold changes shape: a fill finding aggregates built by
 # an older version rebuilds them from the log, so no table is left half-filled.
 VERSION = 3
+# The version a rebuild writes until it has folded the whole log: a bookmark left with it
+# is a rebuild that did not finish.
+REBUILDING = 0
+REBUILD_LEASE = "scorecard-aggregates-rebuild"
 
 
 def fill(*, batch_size: int = 50_000, progress=None) -> int:
     """Fold stage events newer than the bookmark into the aggregates; returns how many."""
+    if leases.is_held(REBUILD_LEASE):
+        return 0  # a rebuild is running: it folds the log, then fills what came meanwhile
     calendar = company_settings().fiscal_calendar
     state, _created = FillState.objects.get_or_create(stat=STAT)
     # Stored figures are split by fiscal month and by influence: a new calendar, a new
     # shape of the aggregates or a new influence window changes what every row holds.
     stale = (
-        (state.calendar and state.calendar != calendar)
+        (state.rebuilt_at and state.version == REBUILDING)  # a rebuild that did not finish
+        or (state.calendar and state.calendar != calendar)
         or (state.events_folded and state.version != VERSION)
         or (state.calendar and state.influence_days != _influence_days())
     )
@@ -234,7 +249,21 @@ def fill(*, batch_size: int = 50_000, progress=None) -> int:
 
 
 def rebuild(*, batch_size: int = 50_000, progress=None, upto_id: int | None = None) -> int:
-    """Empty every aggregate and fold the whole stage-event log again.
+    """Empty every aggregate and fold the whole stage-event log again (0 when another
+    live process is rebuilding them already)."""
+    try:
+        with leases.hold(REBUILD_LEASE):
+            total = _rebuild(batch_size=batch_size, progress=progress, upto_id=upto_id)
+    except leases.LeaseHeld:
+        return 0
+    if upto_id is not None:
+        return total
+    # Events written while the rebuild ran (ids above its last one) fold in the usual way.
+    return total + fill(batch_size=batch_size, progress=progress)
+
+
+def _rebuild(*, batch_size: int, progress, upto_id: int | None) -> int:
+    """The rebuild itself, run while holding its lease.
 
     A rebuild reads the log object by object (ranges of deal and lead ids, each object's
     events in id order, which is the order ``fill`` would have folded them in), so no
@@ -257,7 +286,7 @@ def rebuild(*, batch_size: int = 50_000, progress=None, upto_id: int | None = No
                 "last_event_at": None,
                 "events_folded": 0,
                 "calendar": calendar,
-                "version": VERSION,
+                "version": REBUILDING,  # until the last range is folded, below
                 "influence_days": _influence_days(),
                 "rebuilt_at": timezone.now(),
                 "updated_at": timezone.now(),
@@ -293,12 +322,9 @@ def rebuild(*, batch_size: int = 50_000, progress=None, upto_id: int | None = No
             if progress:
                 progress(f"scorecard aggregates: {total:,} events folded (rebuild)")
     FillState.objects.filter(stat=STAT).update(
-        last_event_id=last["id"], last_event_at=last["at"], updated_at=timezone.now()
+        last_event_id=last["id"], last_event_at=last["at"], version=VERSION, updated_at=timezone.now()
     )
-    if upto_id is not None:
-        return total
-    # Events written while the rebuild ran (ids above ``last``) fold in the usual way.
-    return total + fill(batch_size=batch_size, progress=progress)
+    return total
 
 
 def fill_state() -> FillState | None:
