@@ -250,7 +250,7 @@ def _leased(job_ids: list[int]):
                 stack.enter_context(leases.hold(_lease(pk)))
             except leases.LeaseHeld:
                 raise ValidationFailed(
-                    _("This import is already running."), errors={"status": [ImportStatus.RUNNING.label]}
+                    _("This import is already running."), errors={"status": [str(ImportStatus.RUNNING.label)]}
                 ) from None
         yield
 
