@@ -105,8 +105,8 @@ def overview(filters: selectors.Filters, *, user) -> dict:
         else:
             shown = forecast_selection.default_forecast(period, records=records)
             forecast_value = shown.forecast if shown else None
-        table.rows.append([period.key, target, forecast_value, actual, _div(actual, target)])
-        series["periods"].append(period.key)
+        table.rows.append([period.label, target, forecast_value, actual, _div(actual, target)])
+        series["periods"].append(period.label)
         series["target"].append(_f(target))
         series["forecast"].append(_f(forecast_value))
         series["actual"].append(_f(actual))

@@ -15,8 +15,45 @@ from dataclasses import dataclass
 
 import jdatetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hamsu.core.dates import to_persian_digits, uses_jalali
 
 GREGORIAN = "gregorian"
+QUARTER_NAMES = (
+    gettext_noop("Q1 %(year)d"),
+    gettext_noop("Q2 %(year)d"),
+    gettext_noop("Q3 %(year)d"),
+    gettext_noop("Q4 %(year)d"),
+)
+JALALI_MONTHS = (
+    gettext_noop("Farvardin"),
+    gettext_noop("Ordibehesht"),
+    gettext_noop("Khordad"),
+    gettext_noop("Tir"),
+    gettext_noop("Mordad"),
+    gettext_noop("Shahrivar"),
+    gettext_noop("Mehr"),
+    gettext_noop("Aban"),
+    gettext_noop("Azar"),
+    gettext_noop("Dey"),
+    gettext_noop("Bahman"),
+    gettext_noop("Esfand"),
+)
+GREGORIAN_MONTHS = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
 JALALI = "jalali"
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 KINDS = (MONTH, QUARTER, YEAR)
@@ -78,6 +115,19 @@ class Period:
 
     def contains(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end
+
+    @property
+    def label(self) -> str:
+        """The period named for a reader in the active language: "Q4 2026" or "فصل سوم ۱۴۰۵",
+        "Azar 1405", "سال ۱۴۰۵". The key stays the period's name in URLs, files and the API."""
+        if self.kind == QUARTER:
+            text = _(QUARTER_NAMES[self.index - 1]) % {"year": self.year}
+        elif self.kind == YEAR:
+            text = _("Year %(year)d") % {"year": self.year}
+        else:
+            names = JALALI_MONTHS if self.calendar == JALALI else GREGORIAN_MONTHS
+            text = _("%(month)s %(year)d") % {"month": _(names[self.index - 1]), "year": self.year}
+        return to_persian_digits(text) if uses_jalali() else text
 
     def __str__(self) -> str:
         return self.key

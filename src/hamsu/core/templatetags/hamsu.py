@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms, template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from hamsu.core import dates
@@ -117,3 +118,16 @@ def explain(key: str):
     from hamsu.core.glossary import find
 
     return {"term": find(key)}
+
+
+@register.filter(is_safe=True)
+def bdi(value):
+    """Text a user typed (a name, a title, a note), isolated from the page's direction.
+
+    In a Persian page an English name such as "Acme <Beta>" would otherwise be laid out
+    right to left with its neighbours (the "<" jumps to the other end); ``<bdi>`` gives it
+    its own direction, taken from its first strong letter, whatever script it is in.
+    """
+    if value in (None, ""):
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
