@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hamsu.crm.models import Activity, Opportunity
@@ -27,7 +27,6 @@ UPCOMING_DAYS = 7
 OPEN_TASK = Q(due_at__isnull=False, done_at__isnull=True)
 # What happened (logged activities and done tasks): timelines and counts of activity.
 HAPPENED = Q(due_at__isnull=True) | Q(done_at__isnull=False)
-HAPPENED_ON_DEAL = Q(activities__due_at__isnull=True) | Q(activities__done_at__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,6 @@ def quiet_deals(*, user, owner=None, now: datetime.datetime | None = None) -> Qu
         _open_deals(user=user, owner=owner)
         .filter(stage_changed_at__lt=since)
         .filter(~Exists(recent))
-        .annotate(last_activity_at=Max("activities__occurred_at", filter=HAPPENED_ON_DEAL))
         .select_related("account")
         .order_by("stage_changed_at", "id")
     )
