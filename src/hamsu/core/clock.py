@@ -11,10 +11,19 @@ work, and a job is claimed with a conditional UPDATE on that time: two clocks (t
 servers) never run the same occurrence twice. A calendar job (daily, weekly, monthly)
 first runs at its next time after the clock first sees it — starting a server on the
 20th does not send the monthly digest that day.
+
+A job runs holding a lease (``hamsu.core.leases``, one per job): a job marked "running"
+whose lease no live process holds was killed mid-run (SIGKILL, the out-of-memory killer,
+a server restarted) and is shown as interrupted; the next tick, once ``RETRY_AFTER`` has
+passed since that start, runs it again — a daily or monthly job does not wait for its
+next occurrence to do the work it was stopped in. What a second run repeats is the job's
+own concern (the reminders claim each item they send; a digest killed half way through
+its mails may reach some readers twice rather than nobody that week).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import logging
@@ -31,11 +40,15 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hamsu.core import leases
 from hamsu.core.models import ClockJob
 
 logger = logging.getLogger(__name__)
 OUTPUT_MAX = 4000
 WEEK_START = -1  # ``At(weekday=WEEK_START)``: the first day of the company's week
+# How long after an interrupted run started the clock runs the job again: not at every
+# tick, so a job the machine kills each time (out of memory) does not run in a loop.
+RETRY_AFTER = datetime.timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,8 @@ def jobs() -> list[Job]:
 
 def next_run(job: Job, row: ClockJob | None, now: datetime.datetime) -> datetime.datetime:
     """When the clock will next run ``job`` (``now`` if it is due)."""
+    if row is not None and row.status == ClockJob.Status.INTERRUPTED and row.last_started_at is not None:
+        return max(now, row.last_started_at + RETRY_AFTER)
     if isinstance(job.schedule, Every):
         if row is None or row.last_started_at is None:
             return now
@@ -150,25 +165,58 @@ def next_run(job: Job, row: ClockJob | None, now: datetime.datetime) -> datetime
     return job.schedule.next_after(now)
 
 
+def lease_name(job_name: str) -> str:
+    return f"clock-job-{job_name}"
+
+
+def clock_jobs_mark_interrupted() -> int:
+    """Mark interrupted every job recorded as running that no live process runs any more
+    (its lease is free); returns how many.
+
+    Such a run's process ended without recording an outcome, so its row said "running"
+    until the next run. Called wherever the jobs are looked at (the settings page,
+    ``hamsu clock --list``) and by the clock before it decides what is due."""
+    marked = 0
+    running = ClockJob.objects.filter(status=ClockJob.Status.RUNNING)
+    for pk, name, started in running.values_list("pk", "name", "last_started_at"):
+        if leases.is_held(lease_name(name)):
+            continue
+        # Only the run we looked at: a run started meanwhile has a new start time.
+        marked += ClockJob.objects.filter(
+            pk=pk, status=ClockJob.Status.RUNNING, last_started_at=started
+        ).update(status=ClockJob.Status.INTERRUPTED)
+    return marked
+
+
 def job_states(now: datetime.datetime | None = None) -> list[dict]:
     """Every job with its schedule, how it last ran and when it runs next (settings page)."""
     now = now or timezone.now()
+    clock_jobs_mark_interrupted()
     rows = {row.name: row for row in ClockJob.objects.all()}
     return [
         {
             "job": job,
             "schedule": job.schedule.describe(),
             "row": rows.get(job.name),
-            # A calendar job the clock has only seen has a start time but no run yet.
-            "ran": rows.get(job.name) is not None and rows[job.name].runs > 0,
+            "ran": _has_started(rows.get(job.name)),
             "next": next_run(job, rows.get(job.name), now),
         }
         for job in jobs()
     ]
 
 
+def _has_started(row: ClockJob | None) -> bool:
+    """Whether the job has run (or started to): a calendar job the clock has only seen
+    has a start time but no run yet."""
+    if row is None:
+        return False
+    return row.runs > 0 or row.status in (ClockJob.Status.RUNNING, ClockJob.Status.INTERRUPTED)
+
+
 def _due(job: Job, row: ClockJob, now: datetime.datetime) -> bool:
     last = row.last_started_at
+    if row.status == ClockJob.Status.INTERRUPTED and last is not None:
+        return now - last >= RETRY_AFTER  # the stopped run's work is still to do
     if isinstance(job.schedule, Every):
         return last is None or (now - last).total_seconds() >= job.schedule.seconds
     return last is not None and last < job.schedule.latest(now)
@@ -184,17 +232,23 @@ def _claim(row: ClockJob, now: datetime.datetime, *, status: str = ClockJob.Stat
     return bool(ClockJob.objects.filter(same, pk=row.pk).update(last_started_at=now, status=status))
 
 
-def run_job(job: Job, *, row: ClockJob | None = None) -> ClockJob:
-    """Run ``job`` now and record how it went (its output, or the error).
+def run_job(job: Job) -> ClockJob:
+    """Run ``job`` by hand now and record how it went (its output, or the error).
 
-    Run by hand (no ``row`` claimed by ``run_due``), it also counts as the job's latest
-    start: a monthly digest sent by hand on the 1st is not sent again that morning.
+    It also counts as the job's latest start: a monthly digest sent by hand on the 1st is
+    not sent again that morning. Raises ``leases.LeaseHeld`` while another live process
+    runs the job.
     """
-    if row is None:
+    with leases.hold(lease_name(job.name)):
         row = ClockJob.objects.get_or_create(name=job.name)[0]
         ClockJob.objects.filter(pk=row.pk).update(
             last_started_at=timezone.now(), status=ClockJob.Status.RUNNING
         )
+        return _run(job, row)
+
+
+def _run(job: Job, row: ClockJob) -> ClockJob:
+    """Run the job whose row the caller has marked running, holding its lease."""
     out = io.StringIO()
     status = ClockJob.Status.OK
     try:
@@ -217,6 +271,7 @@ def run_job(job: Job, *, row: ClockJob | None = None) -> ClockJob:
 def run_due(now: datetime.datetime | None = None, *, only: list[Job] | None = None) -> list[ClockJob]:
     """Run every job that is due at ``now``; returns the rows of those that ran."""
     now = now or timezone.now()
+    clock_jobs_mark_interrupted()
     ran = []
     for job in only if only is not None else jobs():
         row, created = ClockJob.objects.get_or_create(name=job.name)
@@ -224,8 +279,17 @@ def run_due(now: datetime.datetime | None = None, *, only: list[Job] | None = No
             # Calendar jobs start counting from the first time the clock sees them.
             _claim(row, now, status=ClockJob.Status.NEVER)
             continue
-        if _due(job, row, now) and _claim(row, now):
-            ran.append(run_job(job, row=row))
+        if not _due(job, row, now):
+            continue
+        with contextlib.ExitStack() as stack:
+            # The lease is taken before the row says "running", so a row that says so
+            # without a holder is a run that was killed, never one about to start.
+            try:
+                stack.enter_context(leases.hold(lease_name(job.name)))
+            except leases.LeaseHeld:
+                continue  # another clock is running it right now
+            if _claim(row, now):
+                ran.append(_run(job, row))
     return ran
 
 

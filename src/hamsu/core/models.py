@@ -202,6 +202,9 @@ class ClockJob(models.Model):
         RUNNING = "running", _("Running")
         OK = "ok", _("Succeeded")
         FAILED = "failed", _("Failed")
+        # The process running it ended before it finished (killed, or its server
+        # restarted): no code of ours ran to record an outcome (``hamsu.core.clock``).
+        INTERRUPTED = "interrupted", _("Interrupted")
 
     name = models.CharField(_("job"), max_length=80, unique=True)
     last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)

@@ -6,7 +6,7 @@ import signal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hamsu.core import clock
+from hamsu.core import clock, leases
 from hamsu.core.models import ClockJob
 
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, once, list: bool, run, **options):  # noqa: A002
         if list:
+            clock.clock_jobs_mark_interrupted()
             rows = {row.name: row for row in ClockJob.objects.all()}
             for job in clock.jobs():
                 row = rows.get(job.name)
@@ -30,13 +31,18 @@ class Command(BaseCommand):
                     row.last_started_at.isoformat(timespec="seconds") if row and row.last_started_at else "-"
                 )
                 status = row.status if row else ClockJob.Status.NEVER
-                self.stdout.write(f"{job.name:28} {job.schedule.describe():32} {status:8} {last}")
+                self.stdout.write(f"{job.name:28} {job.schedule.describe():32} {status:11} {last}")
             return
         if run:
             job = next((j for j in clock.jobs() if j.name == run), None)
             if job is None:
                 raise CommandError(f"No job {run!r}; see hamsu clock --list.")
-            row = clock.run_job(job)
+            try:
+                row = clock.run_job(job)
+            except leases.LeaseHeld:
+                raise CommandError(
+                    f"{run} is running now in another process; see hamsu clock --list."
+                ) from None
             self.stdout.write(f"{job.name}: {row.status}\n{row.output}")
             return
         if once:
