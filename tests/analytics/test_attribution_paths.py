@@ -167,7 +167,7 @@ def test_the_fast_touch_order_equals_polars_multi_column_sort(journeys, start, m
     """Integer journeys and datetimes are sorted by NumPy; the result must be Polars' sort's."""
     import importlib
 
-    paths_module = importlib.import_module("hamsu.analytics.attribution.paths")
+    touches_module = importlib.import_module("hamsu.analytics.attribution.touches")
     rng = np.random.default_rng(3)
     n = 2_000
     frame = pl.DataFrame(
@@ -182,7 +182,7 @@ def test_the_fast_touch_order_equals_polars_multi_column_sort(journeys, start, m
     )
     fast = prepare_touches(frame)
     assert not np.array_equal(fast.order, np.arange(n))  # the NumPy route sorted the rows
-    monkeypatch.setattr(paths_module, "_packed_touch_order", lambda *args: None)
+    monkeypatch.setattr(touches_module, "_packed_touch_order", lambda *args: None)
     general = prepare_touches(frame)
     np.testing.assert_array_equal(fast.codes, general.codes)
     np.testing.assert_array_equal(fast.starts, general.starts)

@@ -7,7 +7,7 @@ non-marketing channels, touches (with or without a campaign, contact, channel), 
 lines, cost-ledger entries and an influence window. ``build`` writes one through the ORM.
 
 Everything else here reads rows back with ``.values()`` and recomputes figures the way
-the glossary defines them (``src/hamsu/campaigns/glossary.py``), without the production
+the glossary defines them (``src/hamsu/campaigns/glossary/``), without the production
 selectors, queries or attribution library: that independence is the point.
 """
 

@@ -1,6 +1,6 @@
 """The closed loop: what marketing's money bought, in pipeline and revenue.
 
-Every figure has its entry in the glossary (``campaigns/glossary.py``) and a
+Every figure has its entry in the glossary (``campaigns/glossary/``) and a
 reconciliation test (``tests/reconcile/test_campaigns_closed_loop.py``):
 - marketing-sourced: the deal's source is marketing;
 - marketing-influenced: ``hamsu.campaigns.influence`` — a marketing touch on the deal's

@@ -21,16 +21,10 @@ from .errors import AttributionInputError
 from .explain import Reason, TouchShare, explain
 from .heuristics import PATH_RULES, TOUCH_RULES, touch_shares
 from .markov import markov
-from .paths import (
-    Journeys,
-    Paths,
-    Touches,
-    aggregate_journeys,
-    aggregate_paths,
-    prepare_touches,
-)
+from .paths import Journeys, Paths
 from .result import AttributionResult, totals_from_touch_shares
 from .shapley import shapley
+from .touches import Touches, aggregate_journeys, aggregate_paths, prepare_touches
 
 MODELS = (*PATH_RULES, *TOUCH_RULES, "markov", "shapley")
 

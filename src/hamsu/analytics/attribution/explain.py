@@ -22,8 +22,9 @@ import numpy as np
 
 from .errors import AttributionInputError
 from .heuristics import PATH_RULES, TOUCH_RULES, touch_shares
-from .paths import Journeys, prepare_touches
+from .paths import Journeys
 from .result import AttributionResult
+from .touches import prepare_touches
 
 # Where a touch stands in its journey (the ``where`` parameter of the rule-based reasons).
 ONLY, FIRST, LAST, MIDDLE = "only", "first", "last", "middle"

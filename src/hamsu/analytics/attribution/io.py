@@ -12,7 +12,8 @@ import numpy as np
 import polars as pl
 
 from .errors import AttributionInputError
-from .paths import Journeys, Paths, aggregate_journeys
+from .paths import Journeys, Paths
+from .touches import aggregate_journeys
 
 # ChannelAttribution's column names; conversions and the path are required.
 PATH_COLUMNS = ("path", "total_conversions", "total_conversion_value", "total_null")

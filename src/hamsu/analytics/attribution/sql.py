@@ -5,7 +5,7 @@ small aggregate. Functions take a DB-API connection plus table/column names (no 
 so the campaigns app can hand in ``django.db.connection`` and a warehouse adapter can
 reuse the same query shape.
 
-Same semantics as ``paths.aggregate_journeys``: a journey's reference time is its last
+Same semantics as ``touches.aggregate_journeys``: a journey's reference time is its last
 converting touch (else its last touch); later touches and touches older than the
 lookback are dropped; touches are ordered by time, ties by channel; conversions are the
 converting touches, value their summed value, nulls the journeys without one.

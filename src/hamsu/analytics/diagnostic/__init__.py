@@ -1,26 +1,28 @@
 """The sales-marketing alignment diagnostic: pure scoring and its CLI.
 
-Import from here; the submodules are ``scoring`` (the maths and validation) and
-``cli`` (``hamsu diagnostic score FILE``).
+Import from here; the submodules are ``responses`` (reading and validating answers),
+``scoring`` (the maths) and ``cli`` (``hamsu diagnostic score FILE``).
 """
 
-from hamsu.analytics.diagnostic.scoring import (
+from hamsu.analytics.diagnostic.responses import (
     MARKETING,
     SALES,
     STATEMENTS,
-    ConfidenceInterval,
     DiagnosticInputError,
+    Response,
+    parse_responses_csv,
+    responses_from_mappings,
+)
+from hamsu.analytics.diagnostic.scoring import (
+    ConfidenceInterval,
     DiagnosticResult,
     Relationship,
-    Response,
     RoundDelta,
     StatementGap,
     band,
     function_means,
     mean_with_ci,
-    parse_responses_csv,
     perception_gaps,
-    responses_from_mappings,
     score_csv_text,
     score_responses,
     statement_matrix,

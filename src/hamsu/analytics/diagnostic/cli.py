@@ -18,10 +18,10 @@ import os
 import sys
 from pathlib import Path
 
+from hamsu.analytics.diagnostic.responses import DiagnosticInputError
 from hamsu.analytics.diagnostic.scoring import (
     LARGE_GAP_POINTS,
     SIGNIFICANCE_LEVEL,
-    DiagnosticInputError,
     DiagnosticResult,
     band,
     score_csv_text,
