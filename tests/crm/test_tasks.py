@@ -307,3 +307,27 @@ def test_the_tasks_page_in_persian_names_overdue_in_persian(logged_in, rep, deal
     logged_in.cookies["django_language"] = "fa"
     html = logged_in.get("/crm/tasks/").content.decode()
     assert "Overdue" not in html
+
+
+# ---------------------------------------------------------------- refused forms name fields as the reader does
+
+
+def _refusal(client, url, data) -> str:
+    response = client.post(url, data, follow=True)
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def test_a_refused_activity_names_the_field_by_its_persian_label(logged_in, deal):
+    logged_in.cookies["django_language"] = "fa"
+    text = _refusal(
+        logged_in, f"/crm/opportunities/{deal.pk}/activity/", {"kind": "call", "subject": "x" * 201}
+    )
+    assert text.startswith("موضوع: ")
+
+
+def test_a_refused_activity_does_not_show_the_field_code(logged_in, deal):
+    logged_in.cookies["django_language"] = "fa"
+    text = _refusal(
+        logged_in, f"/crm/opportunities/{deal.pk}/activity/", {"kind": "call", "subject": "x" * 201}
+    )
+    assert "subject" not in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +22,23 @@ def apply_domain_errors(form: forms.Form, error: DomainError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message if target else f"{field}: {message}")
+
+
+def form_error_messages(form: forms.Form) -> list[str]:
+    """A refused form's errors as sentences, each after its field's label, for a page
+    that sends the user back elsewhere (a quick action, a panel on a record page) and so
+    cannot show the errors under the fields. Never the field's code: users read labels."""
+    out = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = capfirst(field.label) if field is not None and field.label else ""
+        out.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return out
+
+
+def form_error_text(form: forms.Form) -> str:
+    """``form_error_messages`` as one message."""
+    return "; ".join(form_error_messages(form))
 
 
 class LocalDateField(forms.DateField):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from hamsu.core import record_links
 from hamsu.core.errors import DomainError
 from hamsu.core.form_versions import after_conflict, conflict_context
-from hamsu.core.forms import apply_domain_errors
+from hamsu.core.forms import apply_domain_errors, form_error_text
 from hamsu.core.http import csv_response, int_or_none
 from hamsu.core.versioning import StaleVersion
 from hamsu.crm import selectors, services
@@ -269,7 +269,7 @@ def activity_create(request, pk: int):
         except DomainError as error:
             messages.error(request, error.message)
     else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, form_error_text(form))
     return redirect("crm:opportunity", pk=pk)
 
 

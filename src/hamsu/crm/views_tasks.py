@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hamsu.core import glossary
 from hamsu.core.errors import DomainError
+from hamsu.core.forms import form_error_text
 from hamsu.core.http import int_or_none
 from hamsu.crm import selectors, services, services_tasks
 from hamsu.crm.forms import TaskDoneForm, TaskForm, TaskSnoozeForm, snooze_until
@@ -25,13 +26,6 @@ from hamsu.crm.selectors_tasks import (
 )
 from hamsu.directory.models import Person
 from hamsu.directory.visibility import person_of, visible
-
-
-def _form_errors(form) -> str:
-    return "; ".join(
-        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}".lstrip(": ")
-        for name, errors in form.errors.items()
-    )
 
 
 def _back(request, fallback: str):
@@ -91,7 +85,7 @@ def opportunity_task_create(request, pk: int):
         raise Http404
     form = TaskForm(request.POST, prefix="task")
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return redirect("crm:opportunity", pk=pk)
     try:
         services.activity_create(
@@ -124,7 +118,7 @@ def task_done(request, pk: int):
     task = _task_or_404(request, pk)
     form = TaskDoneForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return _back(request, "crm:tasks")
     data = form.cleaned_data
     try:
@@ -153,7 +147,7 @@ def task_snooze(request, pk: int):
     task = _task_or_404(request, pk)
     form = TaskSnoozeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return _back(request, "crm:tasks")
     try:
         services_tasks.task_snooze(

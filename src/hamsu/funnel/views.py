@@ -11,13 +11,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamsu.core import versioning
 from hamsu.core.errors import DomainError
-from hamsu.core.forms import apply_domain_errors
+from hamsu.core.forms import apply_domain_errors, form_error_messages
 from hamsu.core.http import int_or_none
 from hamsu.directory.visibility import person_of
 from hamsu.funnel import rule_language, selectors, selectors_capture
@@ -78,12 +77,10 @@ def _shown_version(request) -> int | None:
 
 
 def _form_errors(request, form) -> None:
-    """A quick action's form said no: each field's error, named by its label, in the
-    message the page shows (the action rows have no room for errors under the fields)."""
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{capfirst(label)}: {error}" if label else error)
+    """A quick action's form said no: the action rows have no room for errors under the
+    fields, so each becomes a message on the page."""
+    for message in form_error_messages(form):
+        messages.error(request, message)
 
 
 def _act(request, lead: Lead | None, call, done: str):
