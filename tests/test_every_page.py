@@ -25,15 +25,18 @@ must either explain it (``{% explain %}`` in its card, column header, row header
 from __future__ import annotations
 
 import datetime
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from hamsu.core import glossary
 from hamsu.demo import generator
-from tests.crawler import crawl
+from tests.crawler import SKIPPED_PREFIXES, crawl
 from tests.figures import read_page
 
 LOGINS = [login for login, _role in generator.DEMO_LOGINS]
@@ -65,15 +68,25 @@ def _figure_problems(results) -> dict[str, list[str]]:
     return problems
 
 
+# One crawl per login and language serves every test of the module (crawling is what costs).
+_CRAWLS: dict[tuple[str, str], dict] = {}
+
+
+def _crawl(client, login: str, language: str) -> dict:
+    user = get_user_model().objects.get(username=login)
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    if (login, language) not in _CRAWLS:
+        _CRAWLS[login, language] = crawl(client, user)
+    return _CRAWLS[login, language]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("login", "language"), [(login, "en") for login in LOGINS] + [("cro", "fa")], ids=lambda v: v
 )
 def test_every_page_answers_and_explains_its_figures(demo_company, client, login, language):
-    user = get_user_model().objects.get(username=login)
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    results = crawl(client, user)
+    results = _crawl(client, login, language)
     broken = {
         url: f"{visit.status} (linked from {visit.found_on}"
         f"{'' if visit.final == url.split('?')[0] else f', ended on {visit.final}'})"
@@ -86,3 +99,65 @@ def test_every_page_answers_and_explains_its_figures(demo_company, client, login
     assert figures["undefined"] == []  # every figure has a definition
     assert figures["unregistered"] == []  # ... by a registered glossary entry
     assert figures["unlinked"] == []  # ... that the page links to
+
+
+def _pages_without_arguments() -> list[str]:
+    """The view name of every route that takes no argument: each list, overview, form and
+    settings page a login may be allowed to open."""
+    names: list[str] = []
+
+    def walk(patterns, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace or namespace
+                walk(
+                    entry.url_patterns,
+                    f"{namespace}:{entry.namespace}" if namespace and entry.namespace else inner,
+                )
+            elif entry.name:
+                names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None)
+    found = []
+    for name in dict.fromkeys(names):
+        try:
+            path = reverse(name)
+        except NoReverseMatch:
+            continue  # it takes arguments: a record's page, reached from its list
+        if not path.startswith(SKIPPED_PREFIXES + OUTSIDE_THE_PRODUCT):
+            found.append(path)
+    return found
+
+
+def _get_form_actions(html: str) -> set[str]:
+    actions = set()
+    for form in re.findall(r"<form\b[^>]*>", html):
+        method = re.search(r'method="(\w+)"', form)
+        action = re.search(r'action="([^"]+)"', form)
+        if action and (method is None or method.group(1).lower() == "get"):
+            actions.add(urlsplit(action.group(1)).path)
+    return actions
+
+
+# Pages of the way in (signing in, its second step), not of the product behind it.
+OUTSIDE_THE_PRODUCT = ("/login/",)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login", LOGINS)
+def test_every_page_a_login_may_open_is_reachable_from_the_navigation(demo_company, client, login):
+    """Navigation by role (issue 16) offers each role what it uses; whatever else it may
+    open must still be linked from a page the navigation leads to."""
+    results = _crawl(client, login, "en")
+    reached = {urlsplit(visit.final).path for visit in results.values() if visit.status == 200}
+    reached |= {urlsplit(url).path for url, visit in results.items() if visit.status == 200}
+    # The layout's search box is a form, not a link: what it leads to counts as reached.
+    reached |= {path for visit in results.values() for path in _get_form_actions(visit.html)}
+    unreached = []
+    for path in _pages_without_arguments():
+        if path in reached:
+            continue
+        response = client.get(path)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            unreached.append(path)
+    assert unreached == []

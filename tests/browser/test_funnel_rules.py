@@ -37,7 +37,8 @@ def test_create_a_routing_rule_move_it_up_and_test_it(
     lifecycle.lead_create(actor=None, via="test", email="sara@gulf.example", last_name="Sara", country="AE")
     log_in(page, live_server, head_of_sales.user)
 
-    # Reached from the navigation bar.
+    # Reached from the navigation bar's Settings menu.
+    page.get_by_role("button", name="Settings").click()
     page.get_by_role("link", name="Funnel rules").click()
     page.wait_for_url(f"{live_server.url}/funnel/rules/routing/")
     page.get_by_test_id("new-routing-rule").click()

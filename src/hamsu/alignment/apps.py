@@ -21,12 +21,19 @@ class AlignmentConfig(AppConfig):
         from hamsu.alignment import evidence, roles
         from hamsu.alignment.glossary import EVIDENCE, SECTIONS, TERMS
         from hamsu.core import glossary
-        from hamsu.core.navigation import NavItem, register
+        from hamsu.core.navigation import TOGETHER, NavItem, register
 
         roles.register()
         evidence.register()
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS, *EVIDENCE)
         register(
-            NavItem("alignment:index", _("Alignment"), "people", order=60, permission="alignment.view_round"),
+            NavItem(
+                "alignment:index",
+                _("Alignment"),
+                "people",
+                order=61,
+                permission="alignment.view_round",
+                section=TOGETHER,
+            ),
         )

@@ -10,36 +10,57 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from hamsu.campaigns.glossary import SECTIONS, TERMS
         from hamsu.campaigns.permissions import extend_roles
-        from hamsu.core import glossary
-        from hamsu.core.navigation import NavItem, register
+        from hamsu.core import glossary, roles
+        from hamsu.core.navigation import MARKET, NUMBERS, NavItem, register
 
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS)
         extend_roles()
         register(
             NavItem(
-                "campaigns:list", _("Campaigns"), "megaphone", order=30, permission="campaigns.view_campaign"
+                "campaigns:list",
+                _("Campaigns"),
+                "megaphone",
+                order=30,
+                permission="campaigns.view_campaign",
+                section=MARKET,
             ),
+            # Touches are marketing's raw material; a seller logs one from a deal and reads
+            # them from a campaign or the campaign list.
             NavItem(
                 "campaigns:touchpoints",
                 _("Touchpoints"),
                 "hand-index",
                 order=33,
                 permission="campaigns.view_touchpoint",
+                section=MARKET,
+                roles=frozenset(
+                    {
+                        roles.REVENUE_LEADER,
+                        roles.HEAD_OF_MARKETING,
+                        roles.UPSTREAM_MARKETER,
+                        roles.DOWNSTREAM_MARKETER,
+                        roles.LIAISON,
+                        roles.ADMINISTRATOR,
+                    }
+                ),
+                parent="campaigns:list",
             ),
             NavItem(
                 "campaigns:attribution",
                 _("Attribution"),
                 "diagram-3",
-                order=31,
+                order=42,
                 permission="campaigns.view_campaign",
+                section=NUMBERS,
             ),
             NavItem(
                 "campaigns:closed_loop",
                 _("Closed loop"),
                 "arrow-repeat",
-                order=32,
+                order=43,
                 permission="campaigns.view_campaign",
+                section=NUMBERS,
             ),
         )
         # Links on the CRM's deal and account pages ("Related"); the CRM does not import campaigns.

@@ -23,7 +23,7 @@ class CollaborationConfig(AppConfig):
         from hamsu.collaboration.permissions import register_permissions
         from hamsu.collaboration.record_links import PROVIDERS
         from hamsu.core import clock, glossary, record_links
-        from hamsu.core.navigation import NavItem, register
+        from hamsu.core.navigation import TOGETHER, NavItem, register
 
         clock.register(
             clock.Job(
@@ -53,10 +53,11 @@ class CollaborationConfig(AppConfig):
         register(
             NavItem(
                 "collaboration:home",
-                _("Together"),
+                _("Working together"),
                 "people-fill",
                 order=60,
                 permission="collaboration.view_meeting",
+                section=TOGETHER,
             ),
             NavItem("collaboration:notifications", _("Notifications"), "bell", order=200, badge=_unread),
         )

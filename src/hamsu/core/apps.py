@@ -11,12 +11,35 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from hamsu.core import db_datetimes, glossary, search, two_factor
+        from hamsu.core import db_datetimes, glossary, navigation, search, two_factor
         from hamsu.core.glossary_terms import SECTIONS, TERMS
         from hamsu.core.roles import sync_role_groups
 
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS)
+        navigation.register(
+            # What every figure means sits with the figures; the company's own settings and
+            # its audit trail with the other settings.
+            navigation.NavItem(
+                "glossary", _("Glossary of figures"), "book", order=49, section=navigation.NUMBERS
+            ),
+            navigation.NavItem(
+                "core:settings",
+                _("Company settings"),
+                "gear",
+                order=95,
+                permission="core.change_companysettings",
+                section=navigation.SETTINGS,
+            ),
+            navigation.NavItem(
+                "core:audit",
+                _("Audit log"),
+                "journal-text",
+                order=96,
+                permission="core.view_auditentry",
+                section=navigation.SETTINGS,
+            ),
+        )
 
         # Raw SQL parameters (bulk imports, the demo, executemany updates) store datetimes
         # exactly as the ORM does, so filters and cursors see them (see db_datetimes).

@@ -9,7 +9,7 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         from hamsu.core import clock, glossary
-        from hamsu.core.navigation import NavItem, register
+        from hamsu.core.navigation import SELL, NavItem, register
         from hamsu.crm.directory_coverage import CrmCoverage
         from hamsu.crm.glossary import SECTIONS, TERMS
         from hamsu.crm.index_sources import ACCOUNTS
@@ -26,17 +26,44 @@ class CrmConfig(AppConfig):
         )
 
         register(
-            NavItem("crm:pipeline", _("Pipeline"), "kanban", order=10, permission="crm.view_opportunity"),
+            NavItem(
+                "crm:pipeline",
+                _("Pipeline"),
+                "kanban",
+                order=10,
+                permission="crm.view_opportunity",
+                section=SELL,
+            ),
             NavItem(
                 "crm:opportunities",
                 _("Opportunities"),
                 "briefcase",
                 order=11,
                 permission="crm.view_opportunity",
+                section=SELL,
             ),
-            NavItem("crm:accounts", _("Accounts"), "building", order=12, permission="crm.view_account"),
             NavItem(
-                "crm:contacts", _("Contacts"), "person-lines-fill", order=13, permission="crm.view_contact"
+                "crm:accounts",
+                _("Accounts"),
+                "building",
+                order=12,
+                permission="crm.view_account",
+                section=SELL,
             ),
-            NavItem("crm:tasks", _("Tasks"), "check2-square", order=14, permission="crm.view_activity"),
+            NavItem(
+                "crm:contacts",
+                _("Contacts"),
+                "person-lines-fill",
+                order=13,
+                permission="crm.view_contact",
+                section=SELL,
+            ),
+            NavItem(
+                "crm:tasks",
+                _("Tasks"),
+                "check2-square",
+                order=14,
+                permission="crm.view_activity",
+                section=SELL,
+            ),
         )

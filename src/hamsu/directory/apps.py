@@ -9,7 +9,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from hamsu.core import clock, glossary
-        from hamsu.core.navigation import NavItem, register
+        from hamsu.core.navigation import TOGETHER, NavItem, register
         from hamsu.directory.glossary import SECTIONS, TERMS
 
         clock.register(
@@ -20,5 +20,12 @@ class DirectoryConfig(AppConfig):
         glossary.register_section(*SECTIONS)
         glossary.register(*TERMS)
         register(
-            NavItem("directory:people", _("People"), "people", order=80, permission="directory.view_person")
+            NavItem(
+                "directory:people",
+                _("People"),
+                "person-vcard",
+                order=62,
+                permission="directory.view_person",
+                section=TOGETHER,
+            )
         )

@@ -10,8 +10,8 @@ class FunnelConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top of the module: Django imports apps.py before any
         # model is loaded, and everything registered below needs the models.
-        from hamsu.core import clock, glossary, record_links
-        from hamsu.core.navigation import NavItem, register
+        from hamsu.core import clock, glossary, record_links, roles
+        from hamsu.core.navigation import MARKET, NUMBERS, SELL, SETTINGS, NavItem, register
         from hamsu.crm.models import register_stage_labels
         from hamsu.funnel import lead_reactions
         from hamsu.funnel.glossary import SECTIONS, TERMS
@@ -48,22 +48,71 @@ class FunnelConfig(AppConfig):
             ),
         )
         register(
-            NavItem("funnel:overview", _("Funnel"), "funnel", order=20, permission="funnel.view_lead"),
-            NavItem("funnel:inbox", _("Lead inbox"), "inbox", order=21, permission="funnel.view_lead"),
+            NavItem(
+                "funnel:overview",
+                _("Funnel"),
+                "funnel",
+                order=31,
+                permission="funnel.view_lead",
+                section=MARKET,
+            ),
+            NavItem(
+                "funnel:inbox",
+                _("Lead inbox"),
+                "inbox",
+                order=15,
+                permission="funnel.view_lead",
+                section=SELL,
+            ),
+            # Defining a lead is marketing's and the leaders' work; sellers read the current
+            # definition on the funnel's tabs.
             NavItem(
                 "funnel:definitions",
                 _("Lead definitions"),
                 "patch-check",
-                order=22,
+                order=32,
                 permission="funnel.view_leaddefinition",
+                section=MARKET,
+                roles=frozenset(
+                    {
+                        roles.REVENUE_LEADER,
+                        roles.HEAD_OF_SALES,
+                        roles.HEAD_OF_MARKETING,
+                        roles.UPSTREAM_MARKETER,
+                        roles.DOWNSTREAM_MARKETER,
+                        roles.LIAISON,
+                        roles.ADMINISTRATOR,
+                    }
+                ),
+                parent="funnel:overview",
             ),
-            NavItem("funnel:sla", _("Handoff SLA"), "stopwatch", order=23, permission="funnel.view_handoff"),
+            NavItem(
+                "funnel:sla",
+                _("Handoff SLA"),
+                "stopwatch",
+                order=41,
+                permission="funnel.view_handoff",
+                section=NUMBERS,
+            ),
+            # Routing, SLA policies and rules of engagement are set by those who may change
+            # them; everyone else reads them from the funnel's "Rules" tab.
             NavItem(
                 "funnel:rules_routing",
                 _("Funnel rules"),
                 "signpost-split",
-                order=24,
+                order=88,
                 permission="funnel.view_routingrule",
+                section=SETTINGS,
+                roles=frozenset(
+                    {
+                        roles.REVENUE_LEADER,
+                        roles.HEAD_OF_SALES,
+                        roles.HEAD_OF_MARKETING,
+                        roles.SALES_MANAGER,
+                        roles.ADMINISTRATOR,
+                    }
+                ),
+                parent="funnel:overview",
             ),
         )
         extend_roles()

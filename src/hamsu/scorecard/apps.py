@@ -36,7 +36,7 @@ class ScorecardConfig(AppConfig):
             ),
         )
         from hamsu.core import roles
-        from hamsu.core.navigation import NavItem, register
+        from hamsu.core.navigation import NUMBERS, NavItem, register
 
         register(
             NavItem(
@@ -45,6 +45,7 @@ class ScorecardConfig(AppConfig):
                 "speedometer2",
                 order=40,
                 permission="scorecard.view_target",
+                section=NUMBERS,
             ),
         )
         # The permission matrix for the scorecard (docs/permissions-scorecard.md).

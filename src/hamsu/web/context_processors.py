@@ -9,5 +9,11 @@ from hamsu.directory.visibility import person_of
 def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    return {"nav_items": navigation.items_for(user), "me": person_of(user)}
+        return {"nav_sections": [], "nav_bar_items": []}
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match is not None else None
+    return {
+        "nav_sections": navigation.sections_for(user, current=current),
+        "nav_bar_items": navigation.bar_items_for(user, current=current),
+        "me": person_of(user),
+    }

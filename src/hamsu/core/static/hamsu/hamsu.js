@@ -45,17 +45,22 @@
 })();
 
 // A wide table scrolls sideways inside .table-responsive. A keyboard user can scroll it only
-// if the box can take focus (WCAG 2.1.1), so every such box that overflows joins the tab
-// order, named after its table's caption or label when it has one.
+// if the box can take focus (WCAG 2.1.1), so every such box that overflows (tables, and the
+// pipeline board, marked with data-scroll-label) joins the tab order, named after its own
+// data-scroll-label or its table's caption or label when it has one.
 (function () {
+  function nameOf(box) {
+    if (box.dataset.scrollLabel) { return box.dataset.scrollLabel; }
+    var table = box.querySelector("table");
+    var caption = table && table.caption ? table.caption.textContent.trim() : "";
+    return caption || (table && table.getAttribute("aria-label")) || "";
+  }
   function focusableScrollers(root) {
-    root.querySelectorAll(".table-responsive").forEach(function (box) {
-      var overflows = box.scrollWidth > box.clientWidth;
+    root.querySelectorAll(".table-responsive, [data-scroll-label]").forEach(function (box) {
+      var overflows = box.scrollWidth > box.clientWidth + 1;
       if (overflows && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
-        var table = box.querySelector("table");
-        var caption = table && table.caption ? table.caption.textContent.trim() : "";
-        var name = caption || (table && table.getAttribute("aria-label")) || "";
+        var name = nameOf(box);
         if (name) { box.setAttribute("role", "region"); box.setAttribute("aria-label", name); }
         box.dataset.scrollFocus = "1";
       } else if (!overflows && box.dataset.scrollFocus) {
@@ -110,5 +115,69 @@
     if (event.key !== "/" || !box || typing || event.ctrlKey || event.metaKey || event.altKey) { return; }
     event.preventDefault();
     box.focus();
+  });
+})();
+
+// The navigation's section menus follow the WAI-ARIA disclosure pattern: each button
+// (data-nav-toggle) shows or hides the list its aria-controls names and says so in
+// aria-expanded. Enter or Space on the button opens it, Tab walks its links, the arrow
+// keys move between them, Escape closes it and puts focus back on its button; opening one
+// closes the others, and a click or focus outside an open menu closes it.
+(function () {
+  function toggles() { return Array.prototype.slice.call(document.querySelectorAll("[data-nav-toggle]")); }
+  function menuOf(button) { return document.getElementById(button.getAttribute("aria-controls")); }
+  function isOpen(button) { return button.getAttribute("aria-expanded") === "true"; }
+  function close(button, refocus) {
+    var menu = menuOf(button);
+    button.setAttribute("aria-expanded", "false");
+    if (menu) { menu.hidden = true; }
+    if (refocus) { button.focus(); }
+  }
+  function open(button) {
+    toggles().forEach(function (other) { if (other !== button && isOpen(other)) { close(other, false); } });
+    button.setAttribute("aria-expanded", "true");
+    var menu = menuOf(button);
+    if (menu) { menu.hidden = false; }
+  }
+  function links(menu) { return Array.prototype.slice.call(menu.querySelectorAll("a[href], button:not([disabled])")); }
+  function owning(element) {
+    return toggles().filter(function (button) {
+      var menu = menuOf(button);
+      return element === button || (menu && menu.contains(element));
+    })[0];
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-nav-toggle]");
+    if (button) {
+      if (isOpen(button)) { close(button, false); } else { open(button); }
+      return;
+    }
+    toggles().forEach(function (b) { if (isOpen(b) && !menuOf(b).contains(event.target)) { close(b, false); } });
+  });
+  document.addEventListener("focusin", function (event) {
+    toggles().forEach(function (b) {
+      if (isOpen(b) && event.target !== b && !menuOf(b).contains(event.target)) { close(b, false); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    var button = owning(event.target);
+    if (!button) { return; }
+    if (event.key === "Escape" && isOpen(button)) {
+      event.preventDefault();
+      close(button, true);
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") { return; }
+    if (!isOpen(button)) {
+      if (event.target !== button) { return; }
+      open(button);
+    }
+    var items = links(menuOf(button));
+    if (!items.length) { return; }
+    event.preventDefault();
+    var at = items.indexOf(event.target);
+    var step = event.key === "ArrowDown" ? 1 : -1;
+    var next = at === -1 ? (step === 1 ? 0 : items.length - 1) : (at + step + items.length) % items.length;
+    items[next].focus();
   });
 })();
