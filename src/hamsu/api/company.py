@@ -6,12 +6,14 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from hamsu.core import selectors, services
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.core.company import company_settings
 from hamsu.core.models import CompanySettings, FiscalCalendar, Visibility
 
@@ -28,6 +30,7 @@ class CompanySettingsOut(Schema):
         "A deal counts as marketing-influenced when its account had a marketing touch "
         "in this many days before the deal was created."
     )
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class CompanySettingsPatch(Patch):
@@ -44,15 +47,23 @@ class CompanySettingsPatch(Patch):
 
 
 @router.get("", response={200: CompanySettingsOut, **ERRORS}, summary="The company's settings")
-def settings_get(request):
+def settings_get(request, response: HttpResponse):
     """What every figure is computed with: base currency, fiscal calendar, influence window …"""
-    return company_settings()
+    return with_etag(response, company_settings())
 
 
-@router.patch("", response={200: CompanySettingsOut, **ERRORS}, summary="Change company settings")
-def settings_update(request, payload: CompanySettingsPatch):
+@router.patch("", response={200: CompanySettingsOut, **WRITE_ERRORS}, summary="Change company settings")
+def settings_update(request, response: HttpResponse, payload: CompanySettingsPatch, if_match: IfMatch = None):
+    """Changes only the fields sent."""
     require_perm(request, "core.change_companysettings")
-    return services.company_settings_update(actor=request.user, via="api", **payload.dict(exclude_unset=True))
+    row = services.company_settings_update(
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **payload.dict(exclude_unset=True),
+    )
+    return with_etag(response, row)
 
 
 class OutboxMessageOut(Schema):

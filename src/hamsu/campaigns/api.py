@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from hamsu.campaigns import report_period, selectors, services
@@ -16,8 +17,9 @@ from hamsu.campaigns.explain_reasons import reason_text
 from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, Currency, Id, Int, Money, get_or_404, not_found, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Currency, Id, Int, Money, get_or_404, not_found, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.crm.models import Account, Contact, Opportunity, Product, Segment
 from hamsu.directory.models import Person
 from hamsu.directory.visibility import visible
@@ -73,6 +75,7 @@ class CampaignOut(Schema):
     description: str
     spend_base: Decimal | None = figure("campaigns.spend", default=None)
     touch_count: int | None = figure("campaigns.touches", default=None)
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class CampaignIn(Schema):
@@ -132,28 +135,37 @@ def create_campaign(request, payload: CampaignIn):
 
 
 @router.get("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
-def get_campaign(request, campaign_id: Id):
+def get_campaign(request, response: HttpResponse, campaign_id: Id):
     require_perm(request, "campaigns.view_campaign")
-    return selectors.campaign_get(user=request.user, pk=campaign_id)
+    return with_etag(response, selectors.campaign_get(user=request.user, pk=campaign_id))
 
 
-@router.patch("/{int:campaign_id}", response={200: CampaignOut, **ERRORS})
-def update_campaign(request, campaign_id: Id, payload: CampaignPatch):
+@router.patch("/{int:campaign_id}", response={200: CampaignOut, **WRITE_ERRORS})
+def update_campaign(
+    request, response: HttpResponse, campaign_id: Id, payload: CampaignPatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
     require_perm(request, "campaigns.change_campaign")
     campaign = get_or_404(Campaign, campaign_id, "campaign", field="campaign_id")
     services.campaign_update(
-        campaign=campaign, actor=request.user, via="api", **_fk_data(payload.dict(exclude_unset=True))
+        campaign=campaign,
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **_fk_data(payload.dict(exclude_unset=True)),
     )
-    return selectors.campaign_get(user=request.user, pk=campaign_id)
+    return with_etag(response, selectors.campaign_get(user=request.user, pk=campaign_id))
 
 
-@router.delete("/{int:campaign_id}", response={204: None, **ERRORS})
-def delete_campaign(request, campaign_id: Id):
+@router.delete("/{int:campaign_id}", response={204: None, **WRITE_ERRORS})
+def delete_campaign(request, campaign_id: Id, if_match: IfMatch = None):
     require_perm(request, "campaigns.delete_campaign")
     services.campaign_delete(
         campaign=get_or_404(Campaign, campaign_id, "campaign", field="campaign_id"),
         actor=request.user,
         via="api",
+        expected_version=expected_version(if_match),
     )
     return 204, None
 
@@ -170,6 +182,7 @@ class CostLineOut(Schema):
     currency: str
     amount_base: Decimal = figure("campaigns.cost_line_base")
     note: str
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class CostLineIn(Schema):
@@ -198,13 +211,20 @@ def create_cost_line(request, campaign_id: Id, payload: CostLineIn):
     )
 
 
-@router.delete("/costs/{int:cost_line_id}", response={204: None, **ERRORS})
-def delete_cost_line(request, cost_line_id: Id):
+@router.get("/costs/{int:cost_line_id}", response={200: CostLineOut, **ERRORS})
+def get_cost_line(request, response: HttpResponse, cost_line_id: Id):
+    require_perm(request, "campaigns.view_costline")
+    return with_etag(response, get_or_404(CostLine, cost_line_id, "cost_line", field="cost_line_id"))
+
+
+@router.delete("/costs/{int:cost_line_id}", response={204: None, **WRITE_ERRORS})
+def delete_cost_line(request, cost_line_id: Id, if_match: IfMatch = None):
     require_perm(request, "campaigns.delete_costline")
     services.cost_line_delete(
         actor=request.user,
         cost_line=get_or_404(CostLine, cost_line_id, "cost_line", field="cost_line_id"),
         via="api",
+        expected_version=expected_version(if_match),
     )
     return 204, None
 

@@ -6,13 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.campaigns.models import CampaignStatus, CampaignType, Channel
+from hamsu.core.form_versions import VersionedForm
 from hamsu.core.forms import LocalDateField, LocalDecimalField
 from hamsu.core.money import CURRENCY_CHOICES
 from hamsu.crm.models import Product, Segment
 from hamsu.directory.models import Person
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(VersionedForm, forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
     type = forms.ChoiceField(label=_("type"), choices=CampaignType.choices, initial=CampaignType.OTHER)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.money import CURRENCY_CHOICES
+from hamsu.core.versioning import Versioned
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -55,7 +56,7 @@ class CampaignStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Campaign(models.Model):
+class Campaign(Versioned):
     name = models.CharField(_("name"), max_length=200)
     channel = models.CharField(_("channel"), max_length=32, choices=Channel.choices)
     type = models.CharField(
@@ -130,7 +131,7 @@ class Campaign(models.Model):
         return self.name
 
 
-class CostLine(models.Model):
+class CostLine(Versioned):
     """Actual spend of a campaign over one period (usually a month)."""
 
     campaign = models.ForeignKey(

@@ -21,7 +21,7 @@ from hamsu.campaigns.models import (
     TouchpointKind,
 )
 from hamsu.campaigns.utm import UTM_KEYS, channel_for_medium, clean_utm, parse_utm
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.company import to_base_currency
 from hamsu.core.errors import Conflict, ValidationFailed
 from hamsu.core.money import CURRENCIES, MAX_AMOUNT, quantize
@@ -85,11 +85,21 @@ def campaign_create(*, actor, via: str = "", **data) -> Campaign:
     return _campaign_save(campaign, actor=actor, via=via, action="create")
 
 
-@transaction.atomic
-def campaign_update(*, campaign: Campaign, actor, via: str = "", **data) -> Campaign:
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+@versioning.atomic_write
+def campaign_update(
+    *,
+    campaign: Campaign,
+    actor,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+    **data,
+) -> Campaign:
+    """``expected_version``/``strict``: see ``hamsu.core.versioning`` (forms merge, the API refuses)."""
+    campaign, data = versioning.begin(campaign, expected=expected_version, data=data, strict=strict)
     before = audit.snapshot(campaign)
     _apply(campaign, data, CAMPAIGN_FIELDS)
+    versioning.bump(campaign)
     return _campaign_save(campaign, actor=actor, via=via, action="update", before=before)
 
 
@@ -124,11 +134,13 @@ def _campaign_save(
     return campaign
 
 
-@transaction.atomic
-def campaign_delete(*, campaign: Campaign, actor, via: str = "") -> None:
+@versioning.atomic_write
+def campaign_delete(*, campaign: Campaign, actor, via: str = "", expected_version: int | None = None) -> None:
     """Touchpoints keep their channel and UTM data; only the link to the campaign goes.
     A campaign with recorded spend is refused: cancel it instead, so the spend history
-    (and every ROI figure built on it) stays."""
+    (and every ROI figure built on it) stays. ``expected_version`` (If-Match): only the
+    version the deleter saw."""
+    campaign, _data = versioning.begin(campaign, expected=expected_version, strict=True)
     if CostLine.objects.filter(campaign=campaign).exists():
         raise Conflict(
             _("This campaign has recorded spend; set its status to cancelled instead."),
@@ -218,8 +230,11 @@ def cost_line_create(
     return line
 
 
-@transaction.atomic
-def cost_line_delete(*, actor, cost_line: CostLine, via: str = "") -> None:
+@versioning.atomic_write
+def cost_line_delete(
+    *, actor, cost_line: CostLine, via: str = "", expected_version: int | None = None
+) -> None:
+    cost_line, _data = versioning.begin(cost_line, expected=expected_version, strict=True)
     audit.record(actor=actor, action="delete", instance=cost_line, changes=audit.snapshot(cost_line), via=via)
     cost_line.delete()
 

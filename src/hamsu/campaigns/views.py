@@ -25,8 +25,10 @@ from hamsu.campaigns.journeys import JOURNEYS, LEVELS, MEASURES, key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, Touchpoint
 from hamsu.core.dates import parse_date
 from hamsu.core.errors import DomainError
+from hamsu.core.form_versions import conflict_context, redrawn
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
+from hamsu.core.versioning import StaleVersion
 from hamsu.crm.models import Opportunity
 from hamsu.directory.visibility import visible
 
@@ -72,7 +74,7 @@ def campaign_list(request):
 
 
 def _form_data(form) -> dict:
-    data = dict(form.cleaned_data)
+    data = form.changes()
     for key in ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "description"):
         data[key] = data.get(key) or ""
     return data
@@ -97,19 +99,36 @@ def campaign_create(request):
 @permission_required("campaigns.change_campaign", raise_exception=True)
 def campaign_edit(request, pk: int):
     campaign = _campaign_or_404(pk)
-    initial = {name: getattr(campaign, name) for name in CampaignForm.base_fields}
-    form = CampaignForm(request.POST or None, initial=initial)
+    form = CampaignForm(request.POST or None, initial=_initial(campaign))
+    conflict = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_update(campaign=campaign, actor=request.user, via="web", **_form_data(form))
+            services.campaign_update(
+                campaign=campaign,
+                actor=request.user,
+                via="web",
+                expected_version=form.cleaned_data["version"],
+                **_form_data(form),
+            )
+        except StaleVersion as stale:
+            # Nothing saved: the campaign as it is now, the user's edits on top, yours/theirs.
+            form = redrawn(form, stale, initial=_initial(_campaign_or_404(pk)))
+            conflict = conflict_context(stale)
         except DomainError as error:
             apply_domain_errors(form, error)
         else:
             messages.success(request, _("Campaign saved."))
             return redirect("campaigns:detail", campaign.pk)
     return render(
-        request, "campaigns/form.html", {"form": form, "title": campaign.name, "campaign": campaign}
+        request,
+        "campaigns/form.html",
+        {"form": form, "title": campaign.name, "campaign": campaign, **conflict},
+        status=409 if conflict else 200,
     )
+
+
+def _initial(campaign: Campaign) -> dict:
+    return {name: getattr(campaign, name) for name in CampaignForm.base_fields}
 
 
 @login_required
@@ -162,8 +181,17 @@ def cost_line_delete(request, pk: int, line_id: int):
     line = CostLine.objects.filter(pk=line_id, campaign_id=pk).first()
     if line is None:
         raise Http404
-    services.cost_line_delete(actor=request.user, cost_line=line, via="web")
-    messages.success(request, _("Cost line removed."))
+    try:
+        services.cost_line_delete(
+            actor=request.user,
+            cost_line=line,
+            via="web",
+            expected_version=int_or_none(request.POST.get("version")),
+        )
+    except StaleVersion as stale:
+        messages.error(request, stale.message)
+    else:
+        messages.success(request, _("Cost line removed."))
     return redirect("campaigns:detail", pk)
 
 

@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core import roles
+from hamsu.core.form_versions import VersionedForm
 from hamsu.core.models import CompanySettings
 
 
-class CompanySettingsForm(forms.ModelForm):
+class CompanySettingsForm(VersionedForm, forms.ModelForm):
     two_factor_roles = forms.MultipleChoiceField(
         label=_("roles that must use two-factor login"),
         choices=list(roles.ROLE_LABELS.items()),

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.money import CURRENCY_CHOICES
@@ -34,7 +35,26 @@ class FiscalCalendar(models.TextChoices):
     JALALI = "jalali", _("Jalali (Iranian)")
 
 
-class CompanySettings(models.Model):
+class Versioned(models.Model):
+    """Abstract base of every record people edit: the version a write must have seen."""
+
+    version = models.PositiveIntegerField(
+        gettext_lazy("version"),
+        default=1,
+        # Rows written by raw multi-row INSERTs/COPY (imports, the demo, an old backup's
+        # restore) that name no version start at 1 like the ORM's.
+        db_default=1,
+        editable=False,
+        help_text=gettext_lazy(
+            "Goes up by one with every change; an edit made on an older version is refused."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CompanySettings(Versioned):
     """The one row of company-wide settings (Hamsu runs one company per instance)."""
 
     name = models.CharField(_("company name"), max_length=200, default="Hamsu")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.company import company_settings
 from hamsu.core.validation import full_clean
 
@@ -19,14 +17,19 @@ SETTINGS_FIELDS = [
 ]
 
 
-@transaction.atomic
-def company_settings_update(*, actor, via: str = "ui", **data):
-    row = company_settings()
-    before = audit.snapshot(row, SETTINGS_FIELDS)
+@versioning.atomic_write
+def company_settings_update(
+    *, actor, via: str = "ui", expected_version: int | None = None, strict: bool = False, **data
+):
+    """``expected_version``/``strict``: see ``hamsu.core.versioning`` (the settings page
+    merges a change someone else made to a setting it did not touch; If-Match refuses)."""
+    row, data = versioning.begin(company_settings(), expected=expected_version, data=data, strict=strict)
+    before = audit.snapshot(row, [*SETTINGS_FIELDS, "version"])
     for name in SETTINGS_FIELDS:
         if name in data:
             setattr(row, name, data[name])
     full_clean(row)
+    versioning.bump(row)
     row.save()
     from hamsu.core import two_factor  # the rule of who must use it applies from the next request
 
@@ -35,7 +38,7 @@ def company_settings_update(*, actor, via: str = "ui", **data):
         actor=actor,
         action="update",
         instance=row,
-        changes=audit.diff(before, audit.snapshot(row, SETTINGS_FIELDS)),
+        changes=audit.diff(before, audit.snapshot(row, [*SETTINGS_FIELDS, "version"])),
         via=via,
     )
     return row

@@ -37,33 +37,15 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hamsu.core import audit
 from hamsu.core.errors import DomainError
-from hamsu.core.models import AuditEntry
+
+# Versioned lives with core's models (company settings are versioned too) and is used from here.
+from hamsu.core.models import AuditEntry, Versioned  # noqa: F401
 
 # Bookkeeping fields a writer never sets itself, so never "touched" and never a conflict.
 IGNORED = {"version", "updated_at"}
-
-
-class Versioned(models.Model):
-    """Abstract base of every record people edit: the version a write must have seen."""
-
-    version = models.PositiveIntegerField(
-        gettext_lazy("version"),
-        default=1,
-        # Rows written by raw multi-row INSERTs/COPY (imports, the demo, an old backup's
-        # restore) that name no version start at 1 like the ORM's.
-        db_default=1,
-        editable=False,
-        help_text=gettext_lazy(
-            "Goes up by one with every change; an edit made on an older version is refused."
-        ),
-    )
-
-    class Meta:
-        abstract = True
 
 
 @dataclass

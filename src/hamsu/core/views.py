@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from hamsu.core import clock, glossary, selectors, services
 from hamsu.core.company import company_settings
 from hamsu.core.errors import DomainError
+from hamsu.core.form_versions import conflict_context, redrawn
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.forms_settings import CompanySettingsForm
 from hamsu.core.models import AuditEntry
+from hamsu.core.versioning import StaleVersion
 
 OUTBOX_PAGE = 200
 
@@ -20,16 +22,28 @@ OUTBOX_PAGE = 200
 @permission_required("core.change_companysettings", raise_exception=True)
 def company_settings_view(request):
     current = company_settings()
-    form = CompanySettingsForm(request.POST or None, instance=current)
+    form = CompanySettingsForm(request.POST or None, instance=current, initial={"version": current.version})
+    conflict = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.company_settings_update(actor=request.user, **form.cleaned_data)
+            services.company_settings_update(
+                actor=request.user, expected_version=form.cleaned_data["version"], **form.changes()
+            )
+        except StaleVersion as stale:
+            # Nothing saved: the settings as they are now, the user's edits on top, yours/theirs.
+            form = redrawn(form, stale, initial={}, instance=company_settings())
+            conflict = conflict_context(stale)
         except DomainError as error:
             apply_domain_errors(form, error)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("core:settings")
-    return render(request, "core/settings.html", {"form": form, "scheduled_jobs": clock.job_states()})
+    return render(
+        request,
+        "core/settings.html",
+        {"form": form, "scheduled_jobs": clock.job_states(), **conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @login_required

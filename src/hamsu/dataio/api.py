@@ -7,14 +7,15 @@ import json
 import uuid
 from typing import Annotated
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Id, not_found, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, not_found, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.dataio import selectors, services
 from hamsu.dataio.exporters import csv_stream
@@ -55,7 +56,12 @@ class IssueOut(Schema):
 
 
 class MappingIn(Schema):
-    """Either a mapping, or the key of a preset (see ``GET /presets``)."""
+    """Either a mapping, or the key of a preset (see ``GET /presets``).
+
+    A file with an ``updated_at`` column (mapped to the target ``updated_at``) says when each
+    row's record last changed where the file came from; a record changed in Hamsu after that
+    is reported per row and not overwritten, unless the mapping's options say
+    ``{"overwrite_changed_in_hamsu": true}``."""
 
     mapping: dict | None = None
     preset: str = ""
@@ -244,6 +250,7 @@ class EndpointOut(Schema):
     is_active: bool
     secret: str
     created_at: datetime.datetime
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class DeliveryOut(Schema):
@@ -280,18 +287,33 @@ def webhook_create(request, payload: EndpointIn):
     return Status(201, services.webhook_endpoint_create(actor=request.user, via="api", **payload.dict()))
 
 
-@router.patch("/webhooks/{pk}", response={200: EndpointOut, **ERRORS})
-def webhook_update(request, pk: Id, payload: EndpointPatch):
+@router.get("/webhooks/{pk}", response={200: EndpointOut, **ERRORS})
+def webhook_get(request, response: HttpResponse, pk: Id):
+    require_perm(request, "dataio.view_webhookendpoint")
+    return with_etag(response, _endpoint(pk))
+
+
+@router.patch("/webhooks/{pk}", response={200: EndpointOut, **WRITE_ERRORS})
+def webhook_update(request, response: HttpResponse, pk: Id, payload: EndpointPatch, if_match: IfMatch = None):
+    """Changes only the fields sent."""
     require_perm(request, "dataio.change_webhookendpoint")
-    return services.webhook_endpoint_update(
-        endpoint=_endpoint(pk), actor=request.user, via="api", **payload.dict()
+    endpoint = services.webhook_endpoint_update(
+        endpoint=_endpoint(pk),
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **payload.dict(),
     )
+    return with_etag(response, endpoint)
 
 
-@router.delete("/webhooks/{pk}", response={204: None, **ERRORS})
-def webhook_delete(request, pk: Id):
+@router.delete("/webhooks/{pk}", response={204: None, **WRITE_ERRORS})
+def webhook_delete(request, pk: Id, if_match: IfMatch = None):
     require_perm(request, "dataio.delete_webhookendpoint")
-    services.webhook_endpoint_delete(endpoint=_endpoint(pk), actor=request.user, via="api")
+    services.webhook_endpoint_delete(
+        endpoint=_endpoint(pk), actor=request.user, via="api", expected_version=expected_version(if_match)
+    )
     return Status(204, None)
 
 

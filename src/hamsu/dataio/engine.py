@@ -31,11 +31,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from hamsu.core import audit
 from hamsu.core.bulk import reset_sequences
 from hamsu.core.company import company_settings
+from hamsu.core.dates import format_datetime
 from hamsu.core.db_datetimes import stored_datetime
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import CurrencyRate
@@ -58,6 +60,30 @@ class DryRunRollback(Exception):
     """Raised at the end of a dry run to roll its writes back."""
 
 
+# The column of a file that says when each row's record last changed where the file came
+# from; a record changed in Hamsu after it is reported, not overwritten (issue 18) …
+FILE_UPDATED_AT = "updated_at"
+# … unless the mapping's options say so.
+OVERWRITE_NEWER = "overwrite_changed_in_hamsu"
+
+
+def _as_moment(value) -> datetime.datetime | None:
+    """A stored time as read back raw (SQLite hands text to a raw cursor) made aware."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)  # stored in UTC
+    return value
+
+
+def _newer_in_hamsu(stored_at, seen_at) -> bool:
+    """Whether Hamsu changed the record after the file's row says it last changed; compared
+    to the second, as files (exports of Hamsu's own included) rarely carry microseconds."""
+    if stored_at is None or seen_at is None:
+        return False
+    return stored_at.replace(microsecond=0) > seen_at.replace(microsecond=0)
+
+
 @dataclass
 class Issue:
     row: int
@@ -72,6 +98,8 @@ class Report:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows not written because Hamsu changed the record after the row's own updated_at.
+    changed_in_hamsu: int = 0
     duplicates: int = 0
     error_rows: int = 0
     issues: list[Issue] = field(default_factory=list)
@@ -100,6 +128,7 @@ class Report:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "changed_in_hamsu": self.changed_in_hamsu,
             "duplicates": self.duplicates,
             "error_rows": self.error_rows,
             "also_created": self.also_created,
@@ -366,7 +395,14 @@ class Importer:
         self.index = index
         self.options = mapping.options
         self.inserts: list[tuple] = []
-        self.updates: list[tuple[int, dict, int]] = []
+        self.updates: list[tuple] = []  # (pk, values, row number, reason, the row's own updated_at)
+        # The file's own "last changed" column (FILE_UPDATED_AT), read per row (see update()).
+        self.seen_at: datetime.datetime | None = None
+        self.t_newer = _(
+            "Record #%(id)s was changed in Hamsu at %(changed)s, after this row's updated_at (%(seen)s); "
+            "not overwritten (%(fields)s). To replace it, turn on “Overwrite records changed in Hamsu "
+            "since the file” and import again."
+        )
         self.fields = {f.name: f for f in self.model._meta.concrete_fields}
         self.checks: dict[str, FieldCheck] = {}
         self.table = self.model._meta.db_table
@@ -380,8 +416,43 @@ class Importer:
         """A chunk of rows (``numbers`` as the spreadsheet shows them); row by row unless
         the importer does better."""
         process = self.process
+        file_updated_at = FILE_UPDATED_AT in self.index
         for number, cells in zip(numbers, rows, strict=True):
+            if file_updated_at:
+                self.seen_at = self.file_updated_at(number, cells)
             process(number, cells)
+
+    def kept_newer(self, pk: int, number: int, stored_at, seen_at, changed) -> bool:
+        """Whether record ``pk`` changed in Hamsu after the row's own updated_at
+        (``seen_at``): then the row is reported, not written (unless the mapping's options
+        say OVERWRITE_NEWER; the caller checks that)."""
+        stored_at = _as_moment(stored_at)
+        if not _newer_in_hamsu(stored_at, seen_at):
+            return False
+        self.report.changed_in_hamsu += 1
+        if self.report.wants("warning"):
+            self.report.add(
+                number,
+                self.column_name(FILE_UPDATED_AT),
+                "warning",
+                self.t_newer
+                % {
+                    "id": pk,
+                    "changed": format_datetime(stored_at),
+                    "seen": format_datetime(seen_at),
+                    "fields": ", ".join(sorted(changed)),
+                },
+            )
+        return True
+
+    def file_updated_at(self, number: int, cells: list) -> datetime.datetime | None:
+        """When the row's record last changed where the file came from (its own
+        ``updated_at`` column), None when the cell is empty or is no date."""
+        try:
+            return parsing.moment(self.raw(cells, FILE_UPDATED_AT))
+        except ValueError as error:
+            self.report.add(number, self.column_name(FILE_UPDATED_AT), "warning", str(error))
+            return None
 
     # ---------------------------------------------------------------- cells
 
@@ -456,7 +527,7 @@ class Importer:
     def update(self, pk: int, values: dict, number: int, reason: str) -> None:
         """Merge into an existing record: non-empty incoming values replace stored ones."""
         values = {k: v for k, v in values.items() if v not in ("", None)}
-        self.updates.append((pk, values, number, reason))
+        self.updates.append((pk, values, number, reason, self.seen_at))
         if len(self.updates) >= BATCH:
             self.flush()
 
@@ -473,20 +544,29 @@ class Importer:
         """Related rows (stage events, participants) for a batch just inserted."""
 
     def _apply_updates(self, updates: list) -> None:
-        columns = sorted({name for _pk, values, _n, _r in updates for name in values})
+        columns = sorted({name for _pk, values, _n, _r, _at in updates for name in values})
         attnames = {name: self.fields[name].attname for name in columns}
+        # When Hamsu last changed each record: a row describing an older state must not win.
+        stamped = ["updated_at"] if "updated_at" in self.fields and "updated_at" not in attnames else []
         current = {
             row["pk"]: row
             for row in self.model.objects.filter(pk__in=[u[0] for u in updates]).values(
-                "pk", *attnames.values()
+                "pk", *attnames.values(), *stamped
             )
         }
         by_columns: dict[tuple, list] = {}
-        for pk, values, number, reason in updates:
+        overwrite_newer = bool(self.options.get(OVERWRITE_NEWER))
+        for pk, values, number, reason, seen_at in updates:
             stored = current.get(pk, {})
             changed = {
                 name: value for name, value in values.items() if _differs(stored.get(attnames[name]), value)
             }
+            if (
+                changed
+                and not overwrite_newer
+                and self.kept_newer(pk, number, stored.get("updated_at"), seen_at, changed)
+            ):
+                continue
             if not changed:
                 self.report.unchanged += 1
                 if self.report.wants("duplicate"):

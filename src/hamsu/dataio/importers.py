@@ -27,6 +27,7 @@ class AccountImporter(_Keyed):
     kind = "accounts"
     model = Account
     TARGETS = {
+        "updated_at",  # the file's own: when the row's record last changed (see engine)
         "name",
         "domain",
         "industry",

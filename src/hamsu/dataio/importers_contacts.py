@@ -25,6 +25,7 @@ from hamsu.crm.models import Account, Contact
 from hamsu.dataio import parsing
 from hamsu.dataio.bulk import insert_rows, rows_with_keys
 from hamsu.dataio.checks import FieldCheck
+from hamsu.dataio.engine import FILE_UPDATED_AT, OVERWRITE_NEWER
 from hamsu.dataio.keyed import _Keyed
 
 # Read back for the matched records: the key columns and what a merge compares.
@@ -40,7 +41,9 @@ STORED = [
     "account_id",
     "owner_id",
     "team_id",
+    "updated_at",  # when Hamsu last changed it (against the file's own updated_at)
 ]
+UPDATED_AT = 11  # the position of updated_at in a STORED row
 # Incoming field → position in a STORED row.
 STORED_AT = {
     "external_id": 1,
@@ -65,6 +68,7 @@ class ContactImporter(_Keyed):
     kind = "contacts"
     model = Contact
     TARGETS = {
+        "updated_at",  # the file's own: when the row's record last changed (see engine)
         "first_name",
         "last_name",
         "email",
@@ -101,6 +105,7 @@ class ContactImporter(_Keyed):
         self.has_accounts = bool({"account", "account_external_id", "account_domain"} & set(index))
         self.has_owner = "owner" in index or bool(self.options.get("default_owner"))
         self.has_created = "created_at" in index
+        self.has_updated = FILE_UPDATED_AT in index
         self.t_match = _("Matches contact #%(id)s by %(what)s")
         self.new_accounts: list[tuple] = []  # this chunk's, written before its contacts
 
@@ -228,6 +233,9 @@ class ContactImporter(_Keyed):
                 created[position] = self.parse(parsing.moment, row, "created_at", row_errors)
                 if row_errors:
                     errors[position] = row_errors
+        seen_at: dict[int, object] = {}
+        if self.has_updated and not self.options.get(OVERWRITE_NEWER):
+            seen_at = {p: self.file_updated_at(numbers[p], row) for p, row in enumerate(rows)}
         owners = self._owners(cells, count, errors) if self.has_owner else None
         for position in sorted(errors):
             self.reject(numbers[position], errors[position])
@@ -307,6 +315,12 @@ class ContactImporter(_Keyed):
                     for name, value in values.items()
                     if value not in ("", None) and stored[STORED_AT[name]] != value
                 }
+                if (
+                    changed
+                    and seen_at
+                    and self.kept_newer(pk, number, stored[UPDATED_AT], seen_at[position], changed)
+                ):
+                    continue  # changed in Hamsu after the file's row: reported, not overwritten
                 self._merged(pk, number, label, changed, updates)
                 if external_id:
                     chunk_external_ids.setdefault(external_id, pk)

@@ -60,8 +60,9 @@ class CostImporter(_Keyed):
     model = CostEntry
     TARGETS = {"month", "function", "category", "amount", "currency", "segment", "note"}
     REQUIRED = {"month", "function", "amount"}
-    INSERT_COLUMNS = [f.column for f in CostEntry._meta.concrete_fields]
-    _ATTNAMES = [f.attname for f in CostEntry._meta.concrete_fields]
+    # The version is left to its column's database default (1, a new record).
+    INSERT_COLUMNS = [f.column for f in CostEntry._meta.concrete_fields if f.name != "version"]
+    _ATTNAMES = [f.attname for f in CostEntry._meta.concrete_fields if f.name != "version"]
 
     def __init__(self, ctx, mapping, index):
         super().__init__(ctx, mapping, index)

@@ -22,6 +22,7 @@ class OpportunityImporter(ModelRows):
     kind = "opportunities"
     model = Opportunity
     TARGETS = {
+        "updated_at",  # the file's own: when the row's record last changed (see engine)
         "name",
         "account",
         "account_external_id",

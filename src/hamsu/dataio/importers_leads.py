@@ -14,6 +14,7 @@ class LeadImporter(ModelRows):
     kind = "leads"
     model = Lead
     TARGETS = {
+        "updated_at",  # the file's own: when the row's record last changed (see engine)
         "email",
         "first_name",
         "last_name",

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.core.versioning import Versioned
 from hamsu.dataio.webhook_targets import validate_webhook_url
 
 
@@ -167,7 +168,7 @@ def _new_secret() -> str:
     return secrets.token_hex(32)
 
 
-class WebhookEndpoint(models.Model):
+class WebhookEndpoint(Versioned):
     # The validator refuses addresses webhooks may not reach (see webhook_targets).
     url = models.URLField(_("URL"), max_length=500, validators=[validate_webhook_url])
     description = models.CharField(_("description"), max_length=200, blank=True)

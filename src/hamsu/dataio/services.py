@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit, leases, uploads
+from hamsu.core import audit, leases, uploads, versioning
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.dataio.engine import Report, run_import
 from hamsu.dataio.mapping import Mapping
@@ -548,7 +548,7 @@ def webhook_endpoint_create(
     return endpoint
 
 
-@transaction.atomic
+@versioning.atomic_write
 def webhook_endpoint_update(
     *,
     endpoint: WebhookEndpoint,
@@ -559,11 +559,26 @@ def webhook_endpoint_update(
     description: str | None = None,
     rotate_secret: bool = False,
     via: str = "ui",
+    expected_version: int | None = None,
+    strict: bool = False,
 ) -> WebhookEndpoint:
+    """``expected_version``/``strict``: see ``hamsu.core.versioning`` (the page merges a
+    change someone else made to what it did not touch; the API's If-Match refuses)."""
     from hamsu.core.validation import full_clean
     from hamsu.dataio.models import _new_secret
 
-    before = audit.snapshot(endpoint, ["url", "events", "is_active", "description"])
+    sent = {"url": url, "events": events, "is_active": is_active, "description": description}
+    endpoint, sent = versioning.begin(
+        endpoint,
+        expected=expected_version,
+        data={name: value for name, value in sent.items() if value is not None},
+        strict=strict,
+    )
+    url, events, is_active, description = (
+        sent.get(name) for name in ("url", "events", "is_active", "description")
+    )
+    before = audit.snapshot(endpoint, ["url", "events", "is_active", "description", "version"])
+    versioning.bump(endpoint)
     if url is not None:
         endpoint.url = url.strip()
     if events is not None:
@@ -583,8 +598,11 @@ def webhook_endpoint_update(
     return endpoint
 
 
-@transaction.atomic
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor, via: str = "ui") -> None:
+@versioning.atomic_write
+def webhook_endpoint_delete(
+    *, endpoint: WebhookEndpoint, actor, via: str = "ui", expected_version: int | None = None
+) -> None:
+    endpoint, _data = versioning.begin(endpoint, expected=expected_version, strict=True)
     audit.record(actor=actor, action="delete", instance=endpoint, changes={"url": endpoint.url}, via=via)
     endpoint.delete()
 

@@ -14,7 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamsu.core.errors import DomainError
+from hamsu.core.http import int_or_none
+from hamsu.core.versioning import StaleVersion
 from hamsu.dataio import selectors, services
+from hamsu.dataio.engine import FILE_UPDATED_AT, OVERWRITE_NEWER
 from hamsu.dataio.exporters import csv_chunks, csv_stream, xlsx_tempfile
 from hamsu.dataio.importers import IMPORTERS
 from hamsu.dataio.models import (
@@ -91,6 +94,9 @@ def import_detail(request, pk: int):
             "warnings": selectors.import_issues(job=job, kind="warning", limit=200),
             "presets": selectors.preset_list(kind=job.kind, headers=job.headers),
             "can_commit": job.status in (ImportStatus.CHECKED, ImportStatus.UPLOADED, ImportStatus.FAILED),
+            # Only kinds whose rows can say when their record last changed (issue 18).
+            "overwrite_option": OVERWRITE_NEWER if FILE_UPDATED_AT in IMPORTERS[job.kind].TARGETS else "",
+            "overwrite_newer": bool((job.mapping.get("options") or {}).get(OVERWRITE_NEWER)),
         },
     )
 
@@ -122,6 +128,10 @@ def import_mapping(request, pk: int):
             targets = IMPORTERS[job.kind].TARGETS
             columns = {t: request.POST.get(f"col_{t}") for t in targets if request.POST.get(f"col_{t}")}
             mapping = {**job.mapping, "columns": columns}
+            if FILE_UPDATED_AT in targets:
+                options = {**(job.mapping.get("options") or {})}
+                options[OVERWRITE_NEWER] = request.POST.get(OVERWRITE_NEWER) == "on"
+                mapping["options"] = options
             if columns != job.mapping.get("columns"):  # edited by hand: no longer the preset
                 mapping.pop("preset", None)
                 mapping.pop("preset_name", None)
@@ -250,9 +260,12 @@ def webhook_detail(request, pk: int):
     if request.method == "POST":
         if not request.user.has_perm("dataio.change_webhookendpoint"):
             return HttpResponse(status=403)
+        shown = int_or_none(request.POST.get("version"))  # the version the page showed
         try:
             if request.POST.get("action") == "delete":
-                services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)
+                services.webhook_endpoint_delete(
+                    endpoint=endpoint, actor=request.user, expected_version=shown
+                )
                 return redirect("dataio:webhooks")
             services.webhook_endpoint_update(
                 endpoint=endpoint,
@@ -260,8 +273,11 @@ def webhook_detail(request, pk: int):
                 events=request.POST.getlist("events") or None,
                 is_active=request.POST.get("is_active") == "on",
                 rotate_secret=request.POST.get("action") == "rotate",
+                expected_version=shown,
             )
             messages.success(request, _("Saved."))
+        except StaleVersion as stale:
+            messages.error(request, stale.message)  # who changed it; the page shows it as it is now
         except DomainError as error:
             messages.error(request, _error_text(error))
         return redirect("dataio:webhook", pk=endpoint.pk)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.company import company_settings, to_base_currency
 from hamsu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hamsu.core.money import MAX_AMOUNT, quantize
@@ -83,7 +83,7 @@ def _period_fields(period: Period) -> dict:
 # ---------------------------------------------------------------- targets and quotas
 
 
-@transaction.atomic
+@versioning.atomic_write
 def target_set(
     *,
     actor,
@@ -96,8 +96,12 @@ def target_set(
     person=None,
     note: str = "",
     via: str = "",
+    expected_version: int | None = None,
 ) -> Target:
-    """Set (create or replace) the target of one scope item for one period."""
+    """Set (create or replace) the target of one scope item for one period.
+
+    ``expected_version`` (the API's If-Match) replaces the target only if it is still the
+    version the writer read (``hamsu.core.versioning``)."""
     errors: dict[str, list[str]] = {}
     parsed = period_from_key(period)
     value = _money(amount, "amount", errors)
@@ -124,6 +128,9 @@ def target_set(
     before = audit.snapshot(target) if target else None
     if target is None:
         target = Target(**{**_period_fields(parsed), **key})
+    else:
+        versioning.check(target, expected=expected_version, data={"amount": value, "note": note}, strict=True)
+        versioning.bump(target)
     target.amount = value
     target.note = note
     target.set_by = actor if getattr(actor, "pk", None) else None
@@ -135,8 +142,10 @@ def target_set(
     return target
 
 
-@transaction.atomic
-def target_delete(*, actor, target: Target, via: str = "") -> None:
+@versioning.atomic_write
+def target_delete(*, actor, target: Target, via: str = "", expected_version: int | None = None) -> None:
+    """``expected_version`` (If-Match): only the version the deleter saw."""
+    target, _data = versioning.begin(target, expected=expected_version, strict=True)
     audit.record(actor=actor, action="delete", instance=target, changes=audit.snapshot(target), via=via)
     target.delete()
 
@@ -210,8 +219,11 @@ def cost_entry_create(
     return entry
 
 
-@transaction.atomic
-def cost_entry_delete(*, actor, entry: CostEntry, via: str = "") -> None:
+@versioning.atomic_write
+def cost_entry_delete(*, actor, entry: CostEntry, via: str = "", expected_version: int | None = None) -> None:
+    """``expected_version`` (If-Match): only the version the deleter saw (an import may
+    have changed the entry's amount since)."""
+    entry, _data = versioning.begin(entry, expected=expected_version, strict=True)
     audit.record(actor=actor, action="delete", instance=entry, changes=audit.snapshot(entry), via=via)
     entry.delete()
 

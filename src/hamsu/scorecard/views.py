@@ -19,6 +19,7 @@ from hamsu.core.company import company_settings
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
+from hamsu.core.versioning import StaleVersion
 from hamsu.crm.models import Product, Segment, Source
 from hamsu.directory.models import Person, Team
 from hamsu.directory.visibility import person_of
@@ -188,8 +189,17 @@ def target_list(request):
 @permission_required("scorecard.delete_target", raise_exception=True)
 def target_delete(request, pk: int):
     target = get_object_or_404(Target, pk=pk)
-    services.target_delete(actor=request.user, target=target, via="ui")
-    messages.success(request, _("Target deleted."))
+    try:
+        services.target_delete(
+            actor=request.user,
+            target=target,
+            via="ui",
+            expected_version=int_or_none(request.POST.get("version")),
+        )
+    except StaleVersion as stale:
+        messages.error(request, stale.message)  # changed since the list was shown: kept
+    else:
+        messages.success(request, _("Target deleted."))
     return redirect(f"{reverse('scorecard:targets')}?period={target.period_key}")
 
 
@@ -255,8 +265,17 @@ def cost_list(request):
 @permission_required("scorecard.delete_costentry", raise_exception=True)
 def cost_delete(request, pk: int):
     entry = get_object_or_404(CostEntry, pk=pk)
-    services.cost_entry_delete(actor=request.user, entry=entry, via="ui")
-    messages.success(request, _("Cost entry deleted."))
+    try:
+        services.cost_entry_delete(
+            actor=request.user,
+            entry=entry,
+            via="ui",
+            expected_version=int_or_none(request.POST.get("version")),
+        )
+    except StaleVersion as stale:
+        messages.error(request, stale.message)  # changed since the list was shown: kept
+    else:
+        messages.success(request, _("Cost entry deleted."))
     return redirect("scorecard:costs")
 
 

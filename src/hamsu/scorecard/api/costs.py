@@ -6,11 +6,13 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.crm.models import Segment
 from hamsu.scorecard import selectors, services
 from hamsu.scorecard.api.common import Money, Note, PeriodKey, router
@@ -27,6 +29,7 @@ class CostOut(Schema):
     amount_base: Decimal = figure("scorecard.cost")
     segment_id: int | None
     note: str
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class CostIn(Schema):
@@ -63,8 +66,19 @@ def create_cost(request, payload: CostIn):
     return 201, entry
 
 
-@router.delete("/costs/{cost_id}", response={204: None, **ERRORS})
-def delete_cost(request, cost_id: Id):
+@router.get("/costs/{cost_id}", response={200: CostOut, **ERRORS})
+def get_cost(request, response: HttpResponse, cost_id: Id):
+    require_perm(request, "scorecard.view_costentry")
+    return with_etag(response, get_object_or_404(CostEntry, pk=cost_id))
+
+
+@router.delete("/costs/{cost_id}", response={204: None, **WRITE_ERRORS})
+def delete_cost(request, cost_id: Id, if_match: IfMatch = None):
     require_perm(request, "scorecard.delete_costentry")
-    services.cost_entry_delete(actor=request.user, entry=get_object_or_404(CostEntry, pk=cost_id), via="api")
+    services.cost_entry_delete(
+        actor=request.user,
+        entry=get_object_or_404(CostEntry, pk=cost_id),
+        via="api",
+        expected_version=expected_version(if_match),
+    )
     return 204, None

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Schema
+from ninja import Field, Schema
 
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.crm.models import Product, Segment
 from hamsu.directory.models import Person, Team
 from hamsu.scorecard import selectors, services
@@ -31,6 +34,7 @@ class TargetOut(Schema):
     person_id: int | None
     amount: Decimal = stored()
     note: str
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class TargetIn(Schema):
@@ -51,11 +55,21 @@ def list_targets(request, period: PeriodKey | None = None, scope: TargetScope | 
     return selectors.target_list(period=parsed, scope=scope or "")
 
 
-@router.put("/targets", response={200: TargetOut, **ERRORS})
-def set_target(request, payload: TargetIn):
-    """Create or replace the target of one scope item (company, team, segment, product, seller) for a period."""
+@router.get("/targets/{target_id}", response={200: TargetOut, **ERRORS})
+def get_target(request, response: HttpResponse, target_id: Id):
+    require_perm(request, "scorecard.view_target")
+    return with_etag(response, get_object_or_404(Target, pk=target_id))
+
+
+@router.put("/targets", response={200: TargetOut, **WRITE_ERRORS})
+def set_target(request, response: HttpResponse, payload: TargetIn, if_match: IfMatch = None):
+    """Create or replace the target of one scope item (company, team, segment, product, seller) for a period.
+
+    With If-Match (the ETag of the target you read), an existing target is replaced only if
+    nobody changed it since; otherwise 412."""
     require_perm(request, "scorecard.change_target")
-    return services.target_set(
+    target = services.target_set(
+        expected_version=expected_version(if_match),
         actor=request.user,
         via="api",
         period=payload.period,
@@ -67,10 +81,16 @@ def set_target(request, payload: TargetIn):
         person=get_or_404(Person, payload.person_id, "person_id"),
         note=payload.note,
     )
+    return with_etag(response, target)
 
 
-@router.delete("/targets/{target_id}", response={204: None, **ERRORS})
-def delete_target(request, target_id: Id):
+@router.delete("/targets/{target_id}", response={204: None, **WRITE_ERRORS})
+def delete_target(request, target_id: Id, if_match: IfMatch = None):
     require_perm(request, "scorecard.delete_target")
-    services.target_delete(actor=request.user, target=get_object_or_404(Target, pk=target_id), via="api")
+    services.target_delete(
+        actor=request.user,
+        target=get_object_or_404(Target, pk=target_id),
+        via="api",
+        expected_version=expected_version(if_match),
+    )
     return 204, None

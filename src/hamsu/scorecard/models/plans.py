@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.core.money import CURRENCY_CHOICES
+from hamsu.core.versioning import Versioned
 from hamsu.scorecard.models.base import MONEY, PeriodFields
 
 
@@ -20,7 +21,7 @@ class TargetScope(models.TextChoices):
     SELLER = "seller", _("Seller quota")
 
 
-class Target(PeriodFields):
+class Target(PeriodFields, Versioned):
     """A revenue goal for a period: the company's number, its split, or a quota."""
 
     scope = models.CharField(_("scope"), max_length=16, choices=TargetScope.choices)
@@ -190,7 +191,7 @@ def is_campaign_spend(function: str, category: str) -> bool:
     return function == CostFunction.MARKETING and category in CAMPAIGN_SPEND_CATEGORIES
 
 
-class CostEntry(models.Model):
+class CostEntry(Versioned):
     """Money spent by sales or marketing in one fiscal month (entered or imported)."""
 
     month = models.DateField(_("month"), help_text=_("First day of the fiscal month."))
