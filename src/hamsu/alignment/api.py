@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -19,8 +20,9 @@ from hamsu.alignment.models import ActionItem, Assessment, Invitation, Level, Re
 from hamsu.alignment.statements import STATEMENTS
 from hamsu.analytics.diagnostic import Relationship
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, Id, Int, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, Int, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.directory.models import Person
 
@@ -223,6 +225,7 @@ class ActionItemOut(Schema):
     due_on: datetime.date | None
     status: str
     round_id: int | None
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 def _statements() -> list[dict]:
@@ -560,11 +563,28 @@ def create_action_item(request, payload: ActionItemIn):
     return Status(201, item)
 
 
-@router.patch("/action-items/{item_id}", response={200: ActionItemOut, **ERRORS})
-def update_action_item(request, item_id: Id, payload: ActionItemPatch):
+@router.get("/action-items/{item_id}", response={200: ActionItemOut, **ERRORS})
+def get_action_item(request, response: HttpResponse, item_id: Id):
+    require_perm(request, "alignment.view_actionitem")
+    return with_etag(response, get_object_or_404(ActionItem, pk=item_id))
+
+
+@router.patch("/action-items/{item_id}", response={200: ActionItemOut, **WRITE_ERRORS})
+def update_action_item(
+    request, response: HttpResponse, item_id: Id, payload: ActionItemPatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
     require_perm(request, "alignment.change_actionitem")
     item = get_object_or_404(ActionItem, pk=item_id)
     data = payload.dict(exclude_unset=True)
     if "owner_id" in data:
         data["owner"] = _person(data.pop("owner_id"), "owner_id")
-    return services.action_item_update(item=item, actor=request.user, via="api", **data)
+    item = services.action_item_update(
+        item=item,
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **data,
+    )
+    return with_etag(response, item)

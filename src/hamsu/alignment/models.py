@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.analytics.diagnostic import STATEMENTS as KEYS
+from hamsu.core.versioning import Versioned
 
 
 class RespondentFunction(models.TextChoices):
@@ -229,7 +230,7 @@ class Assessment(models.Model):
         return f"{self.recommended} ({self.created_at:%Y-%m-%d})"
 
 
-class ActionItem(models.Model):
+class ActionItem(Versioned):
     """A move the team adopted, with an owner; kept here so the app stands on its own."""
 
     class Status(models.TextChoices):

@@ -25,7 +25,7 @@ from hamsu.alignment.models import (
 from hamsu.alignment.tokens import new_token, token_hash
 from hamsu.analytics.diagnostic import STATEMENTS as KEYS
 from hamsu.analytics.diagnostic import DiagnosticInputError, parse_responses_csv
-from hamsu.core import audit, uploads
+from hamsu.core import audit, uploads, versioning
 from hamsu.core.dates import to_ascii_digits
 from hamsu.core.errors import Conflict, NotFound, ValidationFailed
 from hamsu.core.validation import full_clean, raise_if
@@ -503,8 +503,17 @@ def action_item_create(
     return item
 
 
-@transaction.atomic
-def action_item_update(*, item: ActionItem, actor, via: str = "", **data) -> ActionItem:
+@versioning.atomic_write
+def action_item_update(
+    *,
+    item: ActionItem,
+    actor,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+    **data,
+) -> ActionItem:
+    """``expected_version``/``strict``: see ``hamsu.core.versioning``."""
     allowed = {"title", "owner", "due_on", "status"}
     unknown = set(data) - allowed
     if unknown:
@@ -515,7 +524,9 @@ def action_item_update(*, item: ActionItem, actor, via: str = "", **data) -> Act
         raise ValidationFailed(
             _("Please correct the errors below."), errors={"owner": [_("Every action item needs an owner.")]}
         )
+    item, data = versioning.begin(item, expected=expected_version, data=data, strict=strict)
     before = audit.snapshot(item)
+    versioning.bump(item)
     for key, value in data.items():
         setattr(item, key, value.strip() if isinstance(value, str) else value)
     full_clean(item)

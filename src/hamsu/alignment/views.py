@@ -37,6 +37,8 @@ from hamsu.alignment.statements import (
 from hamsu.analytics.diagnostic import Relationship
 from hamsu.core.errors import Conflict, DomainError, NotFound
 from hamsu.core.forms import apply_domain_errors
+from hamsu.core.http import int_or_none
+from hamsu.core.versioning import StaleVersion
 from hamsu.directory.models import Person, RoleTitle
 
 HEAD_TITLES = {RoleTitle.HEAD_OF_SALES, RoleTitle.HEAD_OF_MARKETING, RoleTitle.CRO}
@@ -555,8 +557,16 @@ def action_status(request, pk: int):
     item = get_object_or_404(ActionItem, pk=pk)
     form = ActionStatusForm(request.POST)
     if form.is_valid():
-        services.action_item_update(
-            item=item, actor=request.user, status=form.cleaned_data["status"], via="web"
-        )
-        messages.success(request, _("Action item updated."))
+        try:
+            services.action_item_update(
+                item=item,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                via="web",
+                expected_version=int_or_none(request.POST.get("version")),  # as the list showed it
+            )
+        except StaleVersion as stale:
+            messages.error(request, stale.message)
+        else:
+            messages.success(request, _("Action item updated."))
     return redirect("alignment:actions")

@@ -105,9 +105,15 @@ def document_versions(schema: dict) -> dict:
         for verb, operation in operations.items():
             if verb == "get" or takes_if_match(operation):
                 for status, response in operation.get("responses", {}).items():
-                    if str(status) in ("200", "201"):
+                    if str(status) in ("200", "201") and not _is_a_list(response):
                         response.setdefault("headers", {}).update(ETAG_HEADER)
     return schema
+
+
+def _is_a_list(response: dict) -> bool:
+    """A list of records (``GET /scorecard/targets`` beside ``PUT``) has no one version."""
+    content = response.get("content", {}).get("application/json", {})
+    return content.get("schema", {}).get("type") == "array"
 
 
 class HamsuAPI(NinjaAPI):

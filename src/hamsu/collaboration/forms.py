@@ -21,6 +21,7 @@ from hamsu.collaboration.models import (
     ThemeStatus,
 )
 from hamsu.core.dates import parse_date, to_ascii_digits
+from hamsu.core.form_versions import VersionedForm
 from hamsu.core.forms import LocalDateField, RecordChoiceField
 from hamsu.crm.models import Account, Opportunity, Product, Segment
 from hamsu.crm.stages import Stage
@@ -220,7 +221,7 @@ class PlanForm(PeopleForm):
     )
 
 
-class PlanEditForm(PlanForm):
+class PlanEditForm(VersionedForm, PlanForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["account"]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from django.http import HttpResponse
 from ninja import Field, Schema, Status
 
 from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import many, router
 from hamsu.collaboration.models import Collateral, CollateralKind
 from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, Id, Int, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, Int, get_or_404, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.core.validation import max_length_of
 from hamsu.crm.models import Opportunity, Product, Segment
 from hamsu.crm.stages import Stage
@@ -54,6 +56,7 @@ class CollateralOut(Schema):
     product_ids: list[int]
     language: str
     is_active: bool
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
     @staticmethod
     def resolve_stages(obj) -> list[str]:
@@ -135,17 +138,32 @@ def create_collateral(request, payload: CollateralIn):
     )
 
 
-@router.patch("/collateral/{piece_id}", response={200: CollateralOut, **ERRORS})
-def update_collateral(request, piece_id: Id, payload: CollateralPatch):
+@router.get("/collateral/{piece_id}", response={200: CollateralOut, **ERRORS})
+def get_collateral(request, response: HttpResponse, piece_id: Id):
+    require_perm(request, "collaboration.view_collateral")
+    return with_etag(response, get_or_404(Collateral, piece_id, "collateral"))
+
+
+@router.patch("/collateral/{piece_id}", response={200: CollateralOut, **WRITE_ERRORS})
+def update_collateral(
+    request, response: HttpResponse, piece_id: Id, payload: CollateralPatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
     require_perm(request, "collaboration.change_collateral")
     data = payload.dict(exclude_unset=True)
     if "segment_ids" in data:
         data["segments"] = many(Segment, data.pop("segment_ids") or [], "segment_ids")
     if "product_ids" in data:
         data["products"] = many(Product, data.pop("product_ids") or [], "product_ids")
-    return services.collateral_update(
-        piece=get_or_404(Collateral, piece_id, "collateral"), actor=request.user, via="api", **data
+    piece = services.collateral_update(
+        piece=get_or_404(Collateral, piece_id, "collateral"),
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **data,
     )
+    return with_etag(response, piece)
 
 
 @router.post("/collateral/{piece_id}/uses", response={201: dict, **ERRORS})

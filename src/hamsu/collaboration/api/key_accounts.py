@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
@@ -20,8 +21,9 @@ from hamsu.collaboration.models import (
     PlanStatus,
 )
 from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, not_found, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, get_or_404, not_found, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.core.errors import ValidationFailed
 from hamsu.crm.models import Account, Contact, Segment
 from hamsu.directory.models import Person
@@ -73,6 +75,7 @@ class PlanItemOut(Schema):
     owner_id: int | None
     due_on: datetime.date | None
     status: str
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class ParticipationOut(Schema):
@@ -93,6 +96,7 @@ class KeyAccountPlanOut(Schema):
     stakeholders: list[StakeholderOut]
     items: list[PlanItemOut]
     participations: list[ParticipationOut]
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
     @staticmethod
     def resolve_stakeholders(obj):
@@ -114,8 +118,10 @@ class PlanItemIn(Schema):
     due_on: datetime.date | None = None
 
 
-class PlanItemPatch(Schema):
-    status: ActionStatus
+class PlanItemPatch(Patch):
+    for_model = PlanItem
+
+    status: ActionStatus | None = None
 
 
 class StakeholderIn(Schema):
@@ -209,20 +215,31 @@ def create_plan(request, payload: KeyAccountPlanIn):
 
 
 @router.get("/plans/{plan_id}", response={200: KeyAccountPlanOut, **ERRORS})
-def get_plan(request, plan_id: Id):
+def get_plan(request, response: HttpResponse, plan_id: Id):
     require_perm(request, "collaboration.view_accountplan")
-    return _plan(request, plan_id)
+    return with_etag(response, _plan(request, plan_id))
 
 
-@router.patch("/plans/{plan_id}", response={200: KeyAccountPlanOut, **ERRORS})
-def update_plan(request, plan_id: Id, payload: KeyAccountPlanPatch):
+@router.patch("/plans/{plan_id}", response={200: KeyAccountPlanOut, **WRITE_ERRORS})
+def update_plan(
+    request, response: HttpResponse, plan_id: Id, payload: KeyAccountPlanPatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
     require_perm(request, "collaboration.change_accountplan")
     data = payload.dict(exclude_unset=True)
     if "sales_owner_id" in data:
         data["sales_owner"] = get_or_404(Person, data.pop("sales_owner_id"), "sales_owner_id")
     if "marketing_owner_id" in data:
         data["marketing_owner"] = get_or_404(Person, data.pop("marketing_owner_id"), "marketing_owner_id")
-    return services.account_plan_update(plan=_plan(request, plan_id), actor=request.user, via="api", **data)
+    plan = services.account_plan_update(
+        plan=_plan(request, plan_id),
+        actor=request.user,
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+        **data,
+    )
+    return with_etag(response, _plan(request, plan.pk))
 
 
 @router.post("/plans/{plan_id}/items", response={201: PlanItemOut, **ERRORS})
@@ -242,12 +259,33 @@ def add_plan_item(request, plan_id: Id, payload: PlanItemIn):
     )
 
 
-@router.patch("/plan-items/{item_id}", response={200: PlanItemOut, **ERRORS})
-def update_plan_item(request, item_id: Id, payload: PlanItemPatch):
-    require_perm(request, "collaboration.change_accountplan")
+def _plan_item(request, item_id: Id) -> PlanItem:
     item = get_or_404(PlanItem, item_id, "item")
-    _plan(request, item.plan_id)
-    return services.plan_item_update(item=item, actor=request.user, status=payload.status, via="api")
+    _plan(request, item.plan_id)  # only on a plan the caller may open
+    return item
+
+
+@router.get("/plan-items/{item_id}", response={200: PlanItemOut, **ERRORS})
+def get_plan_item(request, response: HttpResponse, item_id: Id):
+    require_perm(request, "collaboration.view_accountplan")
+    return with_etag(response, _plan_item(request, item_id))
+
+
+@router.patch("/plan-items/{item_id}", response={200: PlanItemOut, **WRITE_ERRORS})
+def update_plan_item(
+    request, response: HttpResponse, item_id: Id, payload: PlanItemPatch, if_match: IfMatch = None
+):
+    require_perm(request, "collaboration.change_accountplan")
+    item = _plan_item(request, item_id)
+    item = services.plan_item_update(
+        item=item,
+        actor=request.user,
+        status=payload.status or item.status,  # left out: unchanged
+        via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
+    )
+    return with_etag(response, item)
 
 
 @router.post("/plans/{plan_id}/stakeholders", response={201: StakeholderOut, **ERRORS})

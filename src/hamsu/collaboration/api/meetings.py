@@ -19,9 +19,11 @@ from hamsu.collaboration.models import (
     MeetingSeries,
     MeetingStatus,
 )
+from hamsu.core import versioning
 from hamsu.core.api_figures import stored
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, not_found, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, get_or_404, not_found, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.core.validation import max_length_of
 from hamsu.directory.models import Person, Team
 from hamsu.directory.visibility import person_of
@@ -78,6 +80,7 @@ class ActionOut(Schema):
     status: str
     carried_count: int = stored()
     last_meeting_id: int | None
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class MeetingDetailOut(MeetingOut):
@@ -88,6 +91,7 @@ class MeetingDetailOut(MeetingOut):
     decisions: list[DecisionOut]
     action_items: list[ActionOut]
     carried_items: list[ActionOut]
+    version: Annotated[int, Field(description=VERSION_DOC)]
 
 
 class MeetingPatch(Patch):
@@ -133,6 +137,7 @@ def _meeting_out(meeting) -> dict:
         "minutes": meeting.minutes,
         "agenda": meeting.agenda,
         "agenda_generated_at": meeting.agenda_generated_at,
+        "version": meeting.version,
         "attendee_ids": [p.pk for p in items["attendees"]],
         "decisions": items["decisions"],
         "action_items": items["action_items"],
@@ -182,13 +187,18 @@ def create_series(request, payload: SeriesIn):
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingDetailOut, **ERRORS})
-def get_meeting(request, meeting_id: Id):
+def get_meeting(request, response: HttpResponse, meeting_id: Id):
     require_perm(request, "collaboration.view_meeting")
-    return _meeting_out(_meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    response["ETag"] = versioning.etag(meeting)
+    return _meeting_out(meeting)
 
 
-@router.patch("/meetings/{meeting_id}", response={200: MeetingDetailOut, **ERRORS})
-def update_meeting(request, meeting_id: Id, payload: MeetingPatch):
+@router.patch("/meetings/{meeting_id}", response={200: MeetingDetailOut, **WRITE_ERRORS})
+def update_meeting(
+    request, response: HttpResponse, meeting_id: Id, payload: MeetingPatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
     require_perm(request, "collaboration.change_meeting")
     meeting = services.meeting_record(
         meeting=_meeting(request, meeting_id),
@@ -196,7 +206,10 @@ def update_meeting(request, meeting_id: Id, payload: MeetingPatch):
         minutes=payload.minutes,
         status=payload.status,
         via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
     )
+    response["ETag"] = versioning.etag(meeting)
     return _meeting_out(meeting)
 
 
@@ -241,22 +254,39 @@ def my_actions(request):
     return selectors.my_action_items(person_of(request.user))
 
 
-@router.patch("/action-items/{item_id}", response={200: ActionOut, **ERRORS})
-def update_action(request, item_id: Id, payload: ActionPatch):
-    require_perm(request, "collaboration.change_actionitem")
+def _action_item(request, item_id: Id) -> ActionItem:
+    """The action item, if the caller sees its meeting or owns it."""
     item = get_or_404(ActionItem, item_id, "action_item")
     if selectors.meeting_detail(user=request.user, pk=item.meeting_id) is None and item.owner != person_of(
         request.user
     ):
         raise not_found(ActionItem, item_id, "action_item")
-    return services.action_item_update(
-        item=item,
+    return item
+
+
+@router.get("/action-items/{item_id}", response={200: ActionOut, **ERRORS})
+def get_action(request, response: HttpResponse, item_id: Id):
+    require_perm(request, "collaboration.view_actionitem")
+    return with_etag(response, _action_item(request, item_id))
+
+
+@router.patch("/action-items/{item_id}", response={200: ActionOut, **WRITE_ERRORS})
+def update_action(
+    request, response: HttpResponse, item_id: Id, payload: ActionPatch, if_match: IfMatch = None
+):
+    """Changes only the fields sent."""
+    require_perm(request, "collaboration.change_actionitem")
+    item = services.action_item_update(
+        item=_action_item(request, item_id),
         actor=request.user,
         status=payload.status,
         due_on=payload.due_on,
         owner=get_or_404(Person, payload.owner_id, "owner_id"),
         via="api",
+        expected_version=expected_version(if_match),
+        strict=True,
     )
+    return with_etag(response, item)
 
 
 def _calendar_response(items, name: str) -> HttpResponse:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.core.versioning import Versioned
+
 
 class CollateralKind(models.TextChoices):
     CASE_STUDY = "case_study", _("Case study")
@@ -16,7 +18,7 @@ class CollateralKind(models.TextChoices):
     PRICING_GUIDE = "pricing_guide", _("Pricing guide")
 
 
-class Collateral(models.Model):
+class Collateral(Versioned):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=24, choices=CollateralKind.choices)
     description = models.TextField(_("description"), blank=True)

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hamsu.core.versioning import Versioned
+
 
 class LiaisonAssignment(models.Model):
     """A marketer who lives with a sales team (the study's "marketing liaison")."""
@@ -94,7 +96,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     series = models.ForeignKey(
         MeetingSeries,
         verbose_name=_("series"),
@@ -156,7 +158,7 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
 
 
-class ActionItem(models.Model):
+class ActionItem(Versioned):
     """Something a meeting agreed someone will do; open items carry into the next meeting."""
 
     meeting = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsu.collaboration.models.meetings import ActionStatus
+from hamsu.core.versioning import Versioned
 
 
 class PlanStatus(models.TextChoices):
@@ -16,7 +17,7 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class AccountPlan(models.Model):
+class AccountPlan(Versioned):
     """The joint playbook for growing one key account."""
 
     account = models.OneToOneField(
@@ -70,7 +71,7 @@ class PlanItemKind(models.TextChoices):
     NEXT_ACTION = "next_action", _("Next action")
 
 
-class PlanItem(models.Model):
+class PlanItem(Versioned):
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(
         _("kind"), max_length=16, choices=PlanItemKind.choices, default=PlanItemKind.NEXT_ACTION

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from hamsu.collaboration.models import Collateral, CollateralKind, CollateralRating, CollateralUse
 from hamsu.collaboration.services.common import actor_person, clean_text, record, require_visible
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import ValidationFailed
 from hamsu.core.validation import full_clean, raise_if
 from hamsu.crm.stages import STAGE_ORDER
@@ -63,7 +63,7 @@ def collateral_create(
     return piece
 
 
-@transaction.atomic
+@versioning.atomic_write
 def collateral_update(
     *,
     piece: Collateral,
@@ -72,15 +72,21 @@ def collateral_update(
     segments=None,
     products=None,
     via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
     **data,
 ) -> Collateral:
+    """``expected_version``/``strict``: see ``hamsu.core.versioning`` (checked on the
+    piece's own fields; segments and products are written as sent)."""
     allowed = {"title", "kind", "description", "url", "language", "is_active"}
     unknown = set(data) - allowed
     if unknown:
         raise ValidationFailed(
             _("Unknown fields"), errors={k: [_("This field cannot be set.")] for k in sorted(unknown)}
         )
+    piece, data = versioning.begin(piece, expected=expected_version, data=data, strict=strict)
     before = audit.snapshot(piece)
+    versioning.bump(piece)
     errors: dict[str, list[str]] = {}
     if "kind" in data and data["kind"] not in CollateralKind.values:
         errors["kind"] = [_("Unknown kind.")]

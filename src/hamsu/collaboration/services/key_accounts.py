@@ -20,7 +20,7 @@ from hamsu.collaboration.models import (
     Stakeholder,
 )
 from hamsu.collaboration.services.common import MARKETING, clean_text, is_leader, record, require_visible
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.notify import notify
 from hamsu.core.validation import check_date_range, full_clean, raise_if
@@ -85,15 +85,26 @@ def account_plan_create(
 PLAN_FIELDS = ["objectives", "sales_owner", "marketing_owner", "status"]
 
 
-@transaction.atomic
-def account_plan_update(*, plan: AccountPlan, actor, via: str = "", **data) -> AccountPlan:
+@versioning.atomic_write
+def account_plan_update(
+    *,
+    plan: AccountPlan,
+    actor,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+    **data,
+) -> AccountPlan:
+    """``expected_version``/``strict``: see ``hamsu.core.versioning``."""
     require_plan_editor(plan, actor)
     unknown = set(data) - set(PLAN_FIELDS)
     if unknown:
         raise ValidationFailed(
             _("Unknown fields"), errors={k: [_("This field cannot be set.")] for k in sorted(unknown)}
         )
-    before = audit.snapshot(plan, PLAN_FIELDS)
+    plan, data = versioning.begin(plan, expected=expected_version, data=data, strict=strict)
+    before = audit.snapshot(plan, [*PLAN_FIELDS, "version"])
+    versioning.bump(plan)
     for name, value in data.items():
         setattr(plan, name, value.strip() if isinstance(value, str) else value)
     errors: dict[str, list[str]] = {}
@@ -101,7 +112,7 @@ def account_plan_update(*, plan: AccountPlan, actor, via: str = "", **data) -> A
     raise_if(errors)
     full_clean(plan)
     plan.save()
-    record(actor, "update", plan, audit.diff(before, audit.snapshot(plan, PLAN_FIELDS)), via)
+    record(actor, "update", plan, audit.diff(before, audit.snapshot(plan, [*PLAN_FIELDS, "version"])), via)
     return plan
 
 
@@ -139,8 +150,17 @@ def plan_item_add(
     return item
 
 
-@transaction.atomic
-def plan_item_update(*, item: PlanItem, actor, status: str, via: str = "") -> PlanItem:
+@versioning.atomic_write
+def plan_item_update(
+    *,
+    item: PlanItem,
+    actor,
+    status: str,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
+) -> PlanItem:
+    """``expected_version``/``strict``: see ``hamsu.core.versioning``."""
     me = person_of(actor)
     if not (me and item.owner_id == me.pk):
         require_plan_editor(item.plan, actor)
@@ -148,10 +168,16 @@ def plan_item_update(*, item: PlanItem, actor, status: str, via: str = "") -> Pl
         raise ValidationFailed(
             _("Please correct the errors below."), errors={"status": [_("Unknown status.")]}
         )
-    before = item.status
+    item, sent = versioning.begin(item, expected=expected_version, data={"status": status}, strict=strict)
+    if "status" not in sent:
+        return item  # someone else already set the status this one left alone
+    before, version_before = item.status, item.version
     item.status = status
-    item.save(update_fields=["status"])
-    record(actor, "update", item, {"status": [before, status]}, via)
+    versioning.bump(item)
+    item.save(update_fields=["status", "version"])
+    record(
+        actor, "update", item, {"status": [before, status], "version": [version_before, item.version]}, via
+    )
     return item
 
 

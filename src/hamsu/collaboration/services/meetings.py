@@ -25,7 +25,7 @@ from hamsu.collaboration.models import (
     MeetingStatus,
 )
 from hamsu.collaboration.services.common import actor_person, clean_text, is_leader, record
-from hamsu.core import audit
+from hamsu.core import audit, versioning
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.notify import notify
 from hamsu.core.validation import check_date_range, full_clean, raise_if
@@ -211,12 +211,25 @@ def meeting_generate_agenda(
     return meeting
 
 
-@transaction.atomic
+@versioning.atomic_write
 def meeting_record(
-    *, meeting: Meeting, actor, minutes: str | None = None, status: str | None = None, via: str = ""
+    *,
+    meeting: Meeting,
+    actor,
+    minutes: str | None = None,
+    status: str | None = None,
+    via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
 ) -> Meeting:
+    """``expected_version``/``strict``: see ``hamsu.core.versioning`` (a page merges minutes
+    and status someone else changed that it did not; the API's If-Match refuses)."""
     require_meeting_editor(meeting, actor)
-    before = audit.snapshot(meeting, ["minutes", "status"])
+    sent = {k: v for k, v in {"minutes": minutes, "status": status}.items() if v is not None}
+    meeting, sent = versioning.begin(meeting, expected=expected_version, data=sent, strict=strict)
+    minutes, status = sent.get("minutes"), sent.get("status")
+    before = audit.snapshot(meeting, ["minutes", "status", "version"])
+    versioning.bump(meeting)
     if status is not None:
         if status not in MeetingStatus.values:
             raise ValidationFailed(
@@ -226,8 +239,14 @@ def meeting_record(
     if minutes is not None:
         meeting.minutes = minutes.strip()
     full_clean(meeting)
-    meeting.save(update_fields=["minutes", "status"])
-    record(actor, "update", meeting, audit.diff(before, audit.snapshot(meeting, ["minutes", "status"])), via)
+    meeting.save(update_fields=["minutes", "status", "version"])
+    record(
+        actor,
+        "update",
+        meeting,
+        audit.diff(before, audit.snapshot(meeting, ["minutes", "status", "version"])),
+        via,
+    )
     return meeting
 
 
@@ -278,7 +297,7 @@ def action_item_create(
     return item
 
 
-@transaction.atomic
+@versioning.atomic_write
 def action_item_update(
     *,
     item: ActionItem,
@@ -287,11 +306,18 @@ def action_item_update(
     due_on: datetime.date | None = None,
     owner=None,
     via: str = "",
+    expected_version: int | None = None,
+    strict: bool = False,
 ) -> ActionItem:
+    """``expected_version``/``strict``: see ``hamsu.core.versioning``."""
     me = person_of(actor)
     if not (is_leader(actor) or (me and me.pk == item.owner_id)):
         require_meeting_editor(item.meeting, actor)
-    before = audit.snapshot(item, ["status", "due_on", "owner"])
+    sent = {k: v for k, v in {"status": status, "due_on": due_on, "owner": owner}.items() if v is not None}
+    item, sent = versioning.begin(item, expected=expected_version, data=sent, strict=strict)
+    status, due_on, owner = sent.get("status"), sent.get("due_on"), sent.get("owner")
+    before = audit.snapshot(item, ["status", "due_on", "owner", "version"])
+    versioning.bump(item)
     errors: dict[str, list[str]] = {}
     if status is not None:
         if status not in ActionStatus.values:
@@ -307,7 +333,7 @@ def action_item_update(
     raise_if(errors)
     full_clean(item)
     item.save()
-    changes = audit.diff(before, audit.snapshot(item, ["status", "due_on", "owner"]))
+    changes = audit.diff(before, audit.snapshot(item, ["status", "due_on", "owner", "version"]))
     if changes:
         record(actor, "update", item, changes, via)
     if owner is not None and "owner" in changes:

@@ -18,6 +18,7 @@ from hamsu.collaboration.models import (
 from hamsu.collaboration.views._common import _flash_errors, _form_page, _submit
 from hamsu.collaboration.views.form_actions import CreatePage, RecordAction, create_view, record_action_view
 from hamsu.core.errors import DomainError
+from hamsu.core.http import int_or_none
 from hamsu.directory.visibility import person_of
 
 # ---------------------------------------------------------------- key accounts
@@ -94,23 +95,29 @@ def plan_detail(request, pk: int):
 @permission_required("collaboration.change_accountplan", raise_exception=True)
 def plan_edit(request, pk: int):
     plan = _plan_or_404(request, pk)
-    form = f.PlanEditForm(
-        request.POST or None,
-        initial={
-            "sales_owner": plan.sales_owner,
-            "marketing_owner": plan.marketing_owner,
+
+    def initial(plan=plan) -> dict:
+        return {
+            "version": plan.version,
+            "sales_owner": plan.sales_owner_id,
+            "marketing_owner": plan.marketing_owner_id,
             "objectives": plan.objectives,
             "status": plan.status,
-        },
-    )
+        }
+
+    form = f.PlanEditForm(request.POST or None, initial=initial())
     done = _submit(
         request,
         form,
-        lambda d: services.account_plan_update(plan=plan, actor=request.user, via="ui", **d),
+        lambda d: services.account_plan_update(
+            plan=plan, actor=request.user, via="ui", expected_version=form.cleaned_data["version"], **d
+        ),
         success=_("Plan saved."),
         redirect_to=reverse("collaboration:plan", args=[pk]),
     )
-    return done or _form_page(request, form, str(plan.account))
+    return done or _form_page(
+        request, form, str(plan.account), current=lambda: initial(_plan_or_404(request, pk))
+    )
 
 
 plan_item_add = record_action_view(
@@ -137,7 +144,11 @@ def plan_item_status(request, pk: int):
     if form.is_valid():
         try:
             services.plan_item_update(
-                item=item, actor=request.user, status=form.cleaned_data["status"], via="ui"
+                item=item,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                via="ui",
+                expected_version=int_or_none(request.POST.get("version")),  # as the page showed it
             )
         except DomainError as error:
             _flash_errors(request, error)

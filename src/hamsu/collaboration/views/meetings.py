@@ -27,6 +27,7 @@ from hamsu.collaboration.views._common import _flash_errors, _form_page, _submit
 from hamsu.collaboration.views.form_actions import CreatePage, RecordAction, create_view, record_action_view
 from hamsu.core import selectors as inbox
 from hamsu.core.errors import DomainError
+from hamsu.core.http import int_or_none
 from hamsu.core.notify import mark_read
 from hamsu.directory.models import Person
 from hamsu.directory.visibility import person_of
@@ -220,7 +221,13 @@ def meeting_minutes(request, pk: int):
     return _meeting_post(
         request,
         pk,
-        lambda m: services.meeting_record(meeting=m, actor=request.user, via="ui", **form.cleaned_data),
+        lambda m: services.meeting_record(
+            meeting=m,
+            actor=request.user,
+            via="ui",
+            expected_version=int_or_none(request.POST.get("version")),  # the minutes as the page showed them
+            **form.cleaned_data,
+        ),
         _("Minutes saved."),
     )
 
@@ -262,7 +269,11 @@ def action_status(request, pk: int):
     if form.is_valid():
         try:
             services.action_item_update(
-                item=item, actor=request.user, status=form.cleaned_data["status"], via="ui"
+                item=item,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                via="ui",
+                expected_version=int_or_none(request.POST.get("version")),  # as the page showed it
             )
             messages.success(request, _("Action item updated."))
         except DomainError as error:
