@@ -8,8 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from hamsu.core import roles
 from hamsu.crm import services
 from hamsu.crm.models import Contact, Opportunity
+from hamsu.directory.models import Function, RoleTitle
+from hamsu.funnel.models import LeadDefinition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,3 +101,42 @@ def test_a_deal_moved_on_another_board_is_not_moved_again_from_a_stale_card(
     # The board redraws itself with the deal where it really is.
     mine.get_by_test_id("column-qualifying").get_by_test_id(f"card-{deal.pk}").wait_for()
     assert Opportunity.objects.get(pk=deal.pk).stage == "qualifying"
+
+
+RULES = {
+    "theirs": '{"field": "employees", "op": "gte", "value": 200}',
+    "mine": '{"field": "employees", "op": "gte", "value": 50}',
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_two_heads_propose_a_lead_definition_and_the_second_sees_both_and_keeps_theirs(
+    browser, live_server, static_files, head_of_sales, make_person, language
+):
+    marketing = make_person(
+        "Mahsa Marketing Head",
+        role=roles.HEAD_OF_MARKETING,
+        function=Function.DOWNSTREAM_MARKETING,
+        title=RoleTitle.HEAD_OF_MARKETING,
+    )
+    mine = _signed_in(browser, live_server, marketing.user, language)
+    theirs = _signed_in(browser, live_server, head_of_sales.user, language)
+    url = f"{live_server.url}/funnel/definitions/"
+    mine.goto(url)
+    theirs.goto(url)
+    for page, rules in ((theirs, RULES["theirs"]), (mine, RULES["mine"])):
+        page.select_option("#id_kind", "mql")
+        page.fill("#id_rules", rules)
+        with page.expect_navigation():
+            page.locator("#id_summary").press("Enter")
+    box = mine.get_by_test_id("edit-conflict")
+    box.wait_for()
+    assert TEXT[language]["theirs"] in box.inner_text()
+    # Nothing of mine was proposed: only their version waits for approval.
+    assert LeadDefinition.objects.filter(kind="mql").count() == 1
+    mine.get_by_test_id("keep-theirs-rules").check()
+    with mine.expect_navigation():
+        mine.locator("#id_summary").press("Enter")
+    assert list(LeadDefinition.objects.filter(kind="mql").values_list("rules", flat=True)) == [
+        {"field": "employees", "op": "gte", "value": 200}
+    ]

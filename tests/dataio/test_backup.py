@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from hamsu.core.errors import ValidationFailed
 from hamsu.crm import services as crm
-from hamsu.crm.models import Contact
+from hamsu.crm.models import Contact, Opportunity
 from hamsu.dataio.backup import backed_up_models, backup_write, restore_path
 from hamsu.funnel.models import Handoff, HandoffDayTotal, Lead
 
@@ -106,3 +107,16 @@ def test_admin_downloads_a_backup_and_others_cannot(client, admin, rep):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert datetime.date.today().strftime("%Y%m%d") in response["Content-Disposition"]
+
+
+def test_a_restore_keeps_each_records_version(tmp_path, rep, make_opportunity, admin):
+    # A form or API client holding version 3 before the restore must still be current after it
+    # (and one holding version 2 still stale): the restore writes the version back unchanged.
+    deal = make_opportunity(rep, name="Versioned")
+    crm.opportunity_update(opportunity=deal, actor=None, amount=Decimal("2000"))
+    crm.opportunity_update(opportunity=deal, actor=None, amount=Decimal("3000"))
+    path = tmp_path / "backup.zip"
+    call_command("backup", str(path))
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(path))
+    assert Opportunity.objects.get(pk=deal.pk).version == 3
