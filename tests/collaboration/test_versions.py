@@ -29,7 +29,10 @@ def meeting(head_of_sales):
 @pytest.fixture
 def plan(head_of_sales, make_account):
     return services.account_plan_create(
-        actor=head_of_sales.user, account=make_account(head_of_sales, "Acme"), sales_owner=head_of_sales, objectives="Grow"
+        actor=head_of_sales.user,
+        account=make_account(head_of_sales, "Acme"),
+        sales_owner=head_of_sales,
+        objectives="Grow",
     )
 
 

@@ -17,7 +17,17 @@ from hamsu.campaigns.explain_reasons import reason_text
 from hamsu.campaigns.journeys import key_label
 from hamsu.campaigns.models import Campaign, CampaignStatus, CampaignType, Channel, CostLine, TouchpointKind
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Currency, Id, Int, Money, get_or_404, not_found, require_perm
+from hamsu.core.api_kit import (
+    ERRORS,
+    WRITE_ERRORS,
+    Currency,
+    Id,
+    Int,
+    Money,
+    get_or_404,
+    not_found,
+    require_perm,
+)
 from hamsu.core.api_patch import Patch
 from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.crm.models import Account, Contact, Opportunity, Product, Segment
