@@ -567,11 +567,11 @@ def webhook_endpoint_update(
     from hamsu.core.validation import full_clean
     from hamsu.dataio.models import _new_secret
 
-    sent = {"url": url, "events": events, "is_active": is_active, "description": description}
+    given = {"url": url, "events": events, "is_active": is_active, "description": description}
     endpoint, sent = versioning.begin(
         endpoint,
         expected=expected_version,
-        data={name: value for name, value in sent.items() if value is not None},
+        data={name: value for name, value in given.items() if value is not None},
         strict=strict,
     )
     url, events, is_active, description = (
