@@ -126,7 +126,7 @@ def records(rep, make_opportunity):
         "/api/v1/scorecard/costs/{cost_id}": CostEntry.objects.create(
             month=TODAY,
             function="marketing",
-            category="advertising",
+            category="tools",
             amount=10,
             currency="USD",
             amount_base=10,

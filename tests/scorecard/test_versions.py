@@ -56,7 +56,7 @@ def test_deleting_a_target_from_a_list_shown_before_it_changed_keeps_it(client, 
 
 def test_deleting_a_cost_entry_changed_since_it_was_read_answers_412(client, auth):
     entry = services.cost_entry_create(
-        actor=None, month="2026-11", function="marketing", category="advertising", amount="10", currency="USD"
+        actor=None, month="2026-11", function="marketing", category="tools", amount="10", currency="USD"
     )
     CostEntry.objects.filter(pk=entry.pk).update(version=2)  # changed meanwhile (an import's update)
     response = client.delete(f"/api/v1/scorecard/costs/{entry.pk}", HTTP_IF_MATCH='"1"', **auth)
