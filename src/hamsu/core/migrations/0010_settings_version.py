@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_outbox'),
+        ('core', '0009_clock_job_interrupted'),
     ]
 
     operations = [
