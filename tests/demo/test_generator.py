@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Max
 
-from hamsu.crm.models import Opportunity, StageEvent
+from hamsu.crm.models import Account, Opportunity, StageEvent
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.demo import generator
 
@@ -17,7 +17,8 @@ NOW = datetime.datetime(2026, 11, 1, 12, 0, tzinfo=datetime.UTC)
 
 
 def _fingerprint():
-    return list(Opportunity.objects.order_by("id").values_list("stage", "amount_base", "created_at")[:200])
+    deals = Opportunity.objects.order_by("id").values_list("stage", "amount_base", "created_at", "name")
+    return list(deals[:200]) + list(Account.objects.order_by("id").values_list("name", "domain")[:50])
 
 
 def test_the_same_seed_gives_the_same_company_and_histories_agree_with_state():

@@ -18,7 +18,8 @@ How deals behave (so funnels, win rates and cycle times look real):
 This module runs the steps in order, in one transaction: ``reference`` (settings,
 people, segments, products), ``accounts`` (accounts and contacts), ``opportunities``
 (deals and their histories), then each app's own demo data; ``world`` holds what the
-company is made of.
+company is made of, ``names`` and ``naming`` what its customers, their people and deals
+are called.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ from hamsu.demo.world import (  # noqa: F401 (DEMO_*: read by `hamsu demo` and t
     Scale,
 )
 
+NAMES_STREAM = 1  # the second seed word of the names' random stream
+
 
 def demo_exists() -> bool:
     return Opportunity.objects.exists()
@@ -78,6 +81,9 @@ def generate(
     started = time.perf_counter()
     with transaction.atomic():
         ctx = reference_data(spec, rng, result)
+        # Names draw from a stream of their own, so naming left the simulated company (and
+        # every figure of it) as it was for a seed.
+        ctx["names_rng"] = np.random.default_rng([seed, NAMES_STREAM])
         progress(f"reference data: {result.total_rows} rows")
         accounts_and_contacts(spec, rng, ctx, now, result)
         progress(f"accounts: {result.rows['accounts']:,}, contacts: {result.rows['contacts']:,}")

@@ -14,6 +14,7 @@ from django.db import connection
 from hamsu.core.bulk import insert_rows
 from hamsu.crm.models import StageEvent
 from hamsu.crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES, Stage
+from hamsu.demo.naming import ACTIVITY_SUBJECTS, deal_names
 from hamsu.demo.world import (
     ADVANCE,
     COUNTRIES,
@@ -220,7 +221,7 @@ def opportunities(spec: Scale, rng, ctx: dict, now: datetime.datetime, result: R
     _insert_deals(deals, histories, lost_reason, created64, ctx, result, progress)
     _insert_stage_events(histories, lost_reason, created64, result, progress)
     _insert_participants(deals, created64, result)
-    _insert_activities(spec, rng, deals, histories, created64, result, progress)
+    _insert_activities(spec, rng, deals, histories, created64, ctx, result, progress)
 
 
 def _insert_columns(table: str, columns: dict[str, Any]) -> int:
@@ -269,12 +270,14 @@ def _insert_deals(
         "crm_opportunity",
         {
             "id": range(1, n + 1),
-            "name": [
-                f"{code} for account #{acc + 1} ({i + 1})"
-                for i, (code, acc) in enumerate(
-                    zip(product_codes.tolist(), deals.account.tolist(), strict=True)
-                )
-            ],
+            "name": deal_names(
+                rng=ctx["names_rng"],
+                product_codes=product_codes.tolist(),
+                quantities=deals.quantity.tolist(),
+                created=created64.astype("datetime64[D]").tolist(),
+                account_names=[ctx["account_name"][a] for a in deals.account.tolist()],
+                account_groups=[ctx["account_group"][a] for a in deals.account.tolist()],
+            ),
             "account_id": (deals.account + 1).tolist(),
             "owner_id": deals.owner_person_id.tolist(),
             "team_id": deals.owner_team_id.tolist(),
@@ -373,10 +376,12 @@ def _insert_activities(
     deals: Deals,
     histories: Histories,
     created64: np.ndarray,
+    ctx: dict,
     result: Result,
     progress,
 ) -> None:
-    """Calls, meetings, e-mails and notes by each deal's owner, spread over its history."""
+    """Calls, meetings, e-mails and notes by each deal's owner with one of the account's
+    contacts, spread over its history."""
     kinds = ["call", "meeting", "email", "call_report", "note"]
     outcomes = ["connected", "positive", "neutral", "next_step", "no_answer"]
     per_opp = rng.poisson(spec.activities_per_opportunity, size=deals.count)
@@ -389,21 +394,19 @@ def _insert_activities(
     kind = np.array(kinds)[ids % 5]
     account = deals.account[activity_opp]
     owner_person_id = deals.owner_person_id[activity_opp].tolist()
+    contact_id, subject = _with_whom(kind.tolist(), account.tolist(), (ids % 3).tolist(), ctx)
     step = time.perf_counter()
     result.rows["activities"] = _insert_columns(
         "crm_activity",
         {
             "id": ids.tolist(),
             "kind": kind.tolist(),
-            "subject": [
-                f"{k.replace('_', ' ').capitalize()} with account #{acc + 1}"
-                for k, acc in zip(kind.tolist(), account.tolist(), strict=True)
-            ],
+            "subject": subject,
             "body": [""] * count,
             "outcome": np.array(outcomes)[ids % 5].tolist(),
             "occurred_at": occurred_at,
             "account_id": (account + 1).tolist(),
-            "contact_id": [None] * count,
+            "contact_id": contact_id,
             "opportunity_id": (activity_opp + 1).tolist(),
             "owner_id": owner_person_id,
             "team_id": deals.owner_team_id[activity_opp].tolist(),
@@ -420,3 +423,18 @@ def _insert_activities(
             "function": ["sales"] * count,
         },
     )
+
+
+def _with_whom(kinds: list[str], accounts: list[int], picks: list[int], ctx: dict) -> tuple[list, list[str]]:
+    """Each activity's contact (one of its account's, by ``picks``) and its subject, in
+    Persian for an Iranian account."""
+    contact_ids, subjects = [], []
+    for kind, account, pick in zip(kinds, accounts, picks, strict=True):
+        people = ctx["contact_people"][account + 1]
+        contact_id, person = people[pick % len(people)]
+        template = ACTIVITY_SUBJECTS["fa" if ctx["account_group"][account] == "fa" else "en"][kind]
+        contact_ids.append(contact_id)
+        subjects.append(
+            template.format(person=f"{person.first} {person.last}", company=ctx["account_name"][account])
+        )
+    return contact_ids, subjects

@@ -18,7 +18,7 @@ from decimal import Decimal
 import numpy as np
 
 from hamsu.core.bulk import reset_sequences
-from hamsu.crm.models import Account, Contact, Opportunity, StageEvent
+from hamsu.crm.models import Account, Opportunity, StageEvent
 from hamsu.funnel import rule_language
 from hamsu.funnel.calendars import IRAN_JALALI_HOLIDAYS, SATURDAY_TO_WEDNESDAY, CalendarSpec, calendar_spec
 from hamsu.funnel.demo_rows import MQL_REASON, Writer
@@ -164,16 +164,8 @@ def _configuration(ctx: dict, now: datetime.datetime) -> dict:
     return {"calendar": calendar_spec(calendar), "policy": policy, "definition": definition}
 
 
-def _lookups(n_accounts: int) -> tuple[dict, dict, dict]:
-    """The generated contacts by account, each account's name and size, and when each
-    marketing-sourced deal closed."""
-    contacts: dict[int, list[tuple]] = {}
-    for row in (
-        Contact.objects.filter(account_id__lte=n_accounts)
-        .values_list("id", "account_id", "email", "first_name", "last_name", "title", "country")
-        .iterator(chunk_size=20000)
-    ):
-        contacts.setdefault(row[1], []).append(row)
+def _lookups(n_accounts: int) -> tuple[dict, dict]:
+    """Each account's name and size, and when each marketing-sourced deal closed."""
     account_info = {
         a: (name, emp)
         for a, name, emp in Account.objects.filter(id__lte=n_accounts)
@@ -185,7 +177,7 @@ def _lookups(n_accounts: int) -> tuple[dict, dict, dict]:
         .values_list("id", "closed_at")
         .iterator(chunk_size=20000)
     )
-    return contacts, account_info, closed_at
+    return account_info, closed_at
 
 
 class _Leads:
@@ -213,7 +205,10 @@ class _Leads:
         self.seg_ids = [s.pk for s in ctx["segments"]]
         self.rep_ids = [r.pk for r in reps]
         self.rep_team = [r.team_id for r in reps]
-        self.contacts, self.account_info, self.closed_at = _lookups(spec.accounts)
+        self.account_info, self.closed_at = _lookups(spec.accounts)
+        # Who each lead is: the account's contacts first, then new people at it, and a
+        # few deliberate duplicates (hamsu.demo.naming.LeadPeople).
+        self.lead_person = ctx["lead_person"]
         self.w = Writer()
 
     def new_lead(self, *, account_id, segment_id, state, changed, created, owner_id=None, team_id=None, queue="", opportunity_id=None,
@@ -222,8 +217,10 @@ class _Leads:
         w, rng = self.w, self.rng
         w.lead_id += 1
         lead_id = w.lead_id
-        people = self.contacts.get(account_id) or [(None, account_id, "", "", "Unknown", "", "")]
-        cid, _acc, email, first, last, title, country = people[int(rng.integers(0, len(people)))]
+        # The draw that once picked one of the account's three contacts, kept so the seed's
+        # stream, and with it every later lead, stays as it was.
+        rng.integers(0, 3)
+        cid, _acc, email, first, last, title, country = self.lead_person(account_id)
         company, employees = self.account_info.get(account_id, ("", None))
         origin = str(ORIGINS[int(rng.integers(0, len(ORIGINS)))])
         for kind, at in touches:
