@@ -17,9 +17,9 @@ How deals behave (so funnels, win rates and cycle times look real):
 
 This module runs the steps in order, in one transaction: ``reference`` (settings,
 people, segments, products), ``accounts`` (accounts and contacts), ``opportunities``
-(deals and their histories), then each app's own demo data; ``world`` holds what the
-company is made of, ``names`` and ``naming`` what its customers, their people and deals
-are called.
+(deals and their histories), then each app's own demo data, then ``tasks`` (the open
+tasks: next steps of deals, calls planned for leads); ``world`` holds what the company is
+made of, ``names`` and ``naming`` what its customers, their people and deals are called.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from hamsu.crm.models import (
 from hamsu.demo.accounts import accounts_and_contacts
 from hamsu.demo.opportunities import opportunities
 from hamsu.demo.reference import reference_data
+from hamsu.demo.tasks import planned_tasks
 from hamsu.demo.world import (  # noqa: F401 (DEMO_*: read by `hamsu demo` and the tests)
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -81,8 +82,8 @@ def generate(
     started = time.perf_counter()
     with transaction.atomic():
         ctx = reference_data(spec, rng, result)
-        # Names draw from a stream of their own, so naming left the simulated company (and
-        # every figure of it) as it was for a seed.
+        # Names and planned tasks draw from streams of their own, so adding them left the
+        # simulated company (and every figure of it) as it was for a seed.
         ctx["names_rng"] = np.random.default_rng([seed, NAMES_STREAM])
         progress(f"reference data: {result.total_rows} rows")
         accounts_and_contacts(spec, rng, ctx, now, result)
@@ -91,6 +92,7 @@ def generate(
         _app_extensions(
             spec, rng, ctx, now, result, progress, EXTENSION_APPS if extensions is None else extensions
         )
+        planned_tasks(seed=seed, ctx=ctx, now=now, result=result, progress=progress)
         reset_sequences(
             Account, Contact, Opportunity, StageEvent, OpportunityParticipant, Activity, ActivityParticipant
         )

@@ -390,7 +390,19 @@ def _insert_activities(
     ids = np.arange(1, count + 1)
     span = np.maximum(1.0, histories.entered[activity_opp])
     offset = (span * ((ids * 7919) % 997) / 997).astype("timedelta64[s]")
-    occurred_at = _timestamps(created64[activity_opp] + offset)
+    occurred64 = created64[activity_opp] + offset
+    occurred_at = _timestamps(occurred64)
+    # A third of the calls, meetings and e-mails were planned as tasks and marked done:
+    # due a little before (up to a day and a half: some were late) or after they happened.
+    planned = (ids % 3 == 0) & (ids % 5 < 3)
+    lateness = (((ids * 37) % 49) - 12).astype("timedelta64[h]")
+    due_at = [
+        text if was_planned else None
+        for text, was_planned in zip(_timestamps(occurred64 - lateness), planned.tolist(), strict=True)
+    ]
+    done_at = [
+        text if was_planned else None for text, was_planned in zip(occurred_at, planned.tolist(), strict=True)
+    ]
     kind = np.array(kinds)[ids % 5]
     account = deals.account[activity_opp]
     owner_person_id = deals.owner_person_id[activity_opp].tolist()
@@ -405,6 +417,8 @@ def _insert_activities(
             "body": [""] * count,
             "outcome": np.array(outcomes)[ids % 5].tolist(),
             "occurred_at": occurred_at,
+            "due_at": due_at,
+            "done_at": done_at,
             "account_id": (account + 1).tolist(),
             "contact_id": contact_id,
             "opportunity_id": (activity_opp + 1).tolist(),
