@@ -197,6 +197,13 @@ def round_trend(*, until: Round | None = None) -> tuple[list[TrendPoint], list[R
 
 def current_relationship() -> tuple[Relationship | None, Round | None]:
     """Today's relationship: the latest closed round with results, else the latest with results."""
+    result, round_ = current_result()
+    return (result.relationship if result else None), round_
+
+
+def current_result() -> tuple[DiagnosticResult | None, Round | None]:
+    """Today's diagnostic result (the company score and its relationship): the latest
+    closed round with results, else the latest with results."""
     recent = list(Round.objects.order_by("-opens_at", "-id")[:10])
     answers = _answers_by_round([r.pk for r in recent])
     invited = _rounds_with_invitations([r.pk for r in recent])
@@ -211,7 +218,7 @@ def current_relationship() -> tuple[Relationship | None, Round | None]:
                 has_invitations=round_.pk in invited,
             )
             if results.result is not None:
-                return results.result.relationship, round_
+                return results.result, round_
     return None, None
 
 

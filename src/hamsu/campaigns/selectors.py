@@ -7,10 +7,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from hamsu.campaigns.models import Campaign, CostLine, Touchpoint, TouchpointKind
+from hamsu.campaigns.journeys import LEAD_FORMS
+from hamsu.campaigns.models import Campaign, CampaignStatus, CostLine, Touchpoint, TouchpointKind
 from hamsu.core.api_kit import not_found
 from hamsu.directory.visibility import visible
 
@@ -73,6 +74,31 @@ def campaign_get(*, user, pk: int) -> Campaign:
     if campaign is None:
         raise not_found(Campaign, pk, "campaign")
     return campaign
+
+
+def campaigns_in_dates(
+    *, user, start: datetime.date, end: datetime.date, now: datetime.datetime, limit: int
+) -> list[Campaign]:
+    """Campaigns whose dates meet [start, end] (running then, starting or ending then;
+    cancelled ones left out), earliest start first, each with ``leads_so_far``
+    (glossary ``campaigns.leads_so_far``): the people who handed over their details
+    through it up to ``now`` — distinct contacts with a form fill or content download of
+    the campaign, among the touches ``user`` may see."""
+    people = (
+        touchpoints_visible(user=user)
+        .filter(campaign=OuterRef("pk"), kind__in=LEAD_FORMS, contact__isnull=False, occurred_at__lte=now)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("contact", distinct=True))
+        .values("n")
+    )
+    return list(
+        Campaign.objects.filter(start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .exclude(status=CampaignStatus.CANCELLED)
+        .annotate(leads_so_far=Coalesce(Subquery(people), Value(0)))
+        .order_by("start_date", "name", "pk")[:limit]
+    )
 
 
 def cost_lines(*, campaign: Campaign) -> QuerySet:

@@ -71,6 +71,47 @@ TERMS = (
         order=50,
         filters=(),
     ),
+    _pipeline(
+        "moved",
+        name=_("Deals moved"),
+        definition=_(
+            "On a manager's home page, per team: the deals you can see that moved to another open "
+            "stage in the last 7 days, forwards or back. A new deal's first stage is not a move; a "
+            "deal moved twice counts once. A deal counts in its current team, so the teams add up "
+            "to the total of all your teams (a sales manager's: their own and the teams they "
+            "manage; a head's: every team)."
+        ),
+        formula=_(
+            "count of distinct opportunities with a stage event into an open stage from another "
+            "stage in the last 7 days"
+        ),
+        counts=_("Opportunities visible to you, of your teams, and their stage events."),
+        filters=("team",),
+        order=60,
+    ),
+    _pipeline(
+        "won_recently",
+        name=_("Deals won in the last 7 days"),
+        definition=_(
+            "On a manager's home page, per team: the deals you can see that moved to Won in the "
+            "last 7 days (a deal won, reopened and won again counts once)."
+        ),
+        formula=_("count of distinct opportunities with a stage event into Won in the last 7 days"),
+        counts=_("Opportunities visible to you, of your teams, and their stage events."),
+        filters=("team",),
+        order=61,
+    ),
+    _pipeline(
+        "lost_recently",
+        name=_("Deals lost in the last 7 days"),
+        definition=_(
+            "On a manager's home page, per team: the deals you can see that moved to Lost in the last 7 days."
+        ),
+        formula=_("count of distinct opportunities with a stage event into Lost in the last 7 days"),
+        counts=_("Opportunities visible to you, of your teams, and their stage events."),
+        filters=("team",),
+        order=62,
+    ),
     _tasks(
         "overdue",
         name=_("Overdue tasks"),

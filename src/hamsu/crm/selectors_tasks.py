@@ -80,6 +80,15 @@ def task_buckets(
     )
 
 
+def tasks_due_now(
+    *, user, owner, now: datetime.datetime | None = None, limit: int = LIST_LIMIT
+) -> list[Activity]:
+    """The owner's overdue tasks, then today's, soonest first: what to do before anything
+    else (the ``overdue`` and ``due_today`` buckets together, in one query)."""
+    today = Today.at(now)
+    return list(open_tasks(user=user, owner=owner).filter(due_at__lt=today.end)[:limit])
+
+
 def task_counts(*, user, owner, now: datetime.datetime | None = None) -> dict[str, int]:
     """The glossary's ``tasks.*`` figures for one person, in two queries."""
     where = _bucket_filters(now)

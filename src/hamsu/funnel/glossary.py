@@ -169,7 +169,81 @@ TERMS = (
         counts=_("Returned handoffs opened in the period, by team."),
         order=80,
     ),
+    _sla(
+        "recent_in_time",
+        name=_("Answered in time, last 7 days"),
+        definition=_(
+            "On a marketer's home page: handoffs of the leads you can open that sales answered "
+            "(accepted or returned) in the last 7 days, by their deadline."
+        ),
+        formula=_("count of handoffs accepted or returned in the last 7 days, at or before their deadline"),
+        counts=_("Handoffs of the leads you can open."),
+        filters=(),
+        order=90,
+    ),
+    _sla(
+        "recent_late",
+        name=_("Answered late, last 7 days"),
+        definition=_(
+            "On a marketer's home page: handoffs of the leads you can open that sales answered "
+            "(accepted or returned) in the last 7 days, after their deadline."
+        ),
+        formula=_("count of handoffs accepted or returned in the last 7 days, after their deadline"),
+        counts=_("Handoffs of the leads you can open."),
+        filters=(),
+        order=91,
+    ),
+    _sla(
+        "waiting_now",
+        name=_("Waiting for sales"),
+        definition=_(
+            "On a marketer's home page: handoffs of the leads you can open that sales has not "
+            "answered yet, whenever they were handed over; each shows its clock."
+        ),
+        formula=_("count of open handoffs"),
+        counts=_("Handoffs of the leads you can open."),
+        filters=(),
+        order=92,
+    ),
+    _sla(
+        "overdue_now",
+        name=_("Overdue handoffs"),
+        definition=_(
+            "On a manager's home page: handoffs still unanswered whose deadline has passed, at "
+            "the moment you look, whenever they were handed over — of the teams a sales manager "
+            "manages (and their own); of every team, and of leads routed to none, for the heads."
+        ),
+        formula=_("count of open handoffs whose deadline is before now, routed to your teams"),
+        counts=_("Open handoffs, by the team they were routed to."),
+        filters=("team",),
+        order=93,
+    ),
     # ------------------------------------------------------------ leads and queues
+    _leads(
+        "waiting",
+        name=_("Leads waiting for you"),
+        definition=_(
+            "On a seller's home page: the MQLs you own that you have not accepted or returned "
+            "yet, however many; the list shows the soonest deadlines first."
+        ),
+        formula=_("count of leads in state MQL whose owner is you"),
+        counts=_("Your leads."),
+        order=5,
+    ),
+    _leads(
+        "returned",
+        name=_("MQLs returned by sales, last 7 days"),
+        definition=_(
+            "On a marketer's home page: the leads you can open that sales returned to marketing "
+            "in the last 7 days, in all and per reason. A lead counts once, under the reason of "
+            "its latest return, so the reasons add up to the total."
+        ),
+        formula=_("count of leads whose latest return by sales falls in the last 7 days, per return reason"),
+        counts=_(
+            "Leads you can open (yours, your teams' or all by your role, and every lead waiting in a queue)."
+        ),
+        order=55,
+    ),
     _leads(
         "handoff_due",
         name=_("Time left to answer"),

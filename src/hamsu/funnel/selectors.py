@@ -105,17 +105,28 @@ def lead_events(lead: Lead) -> QuerySet[StageEvent]:
     )
 
 
-def my_leads(*, user, limit: int = 200) -> list[Lead]:
-    """The seller's open leads, the ones waiting on them first (soonest deadline first)."""
+def _mine(user, states) -> QuerySet[Lead]:
     person = person_of(user)
     if person is None:
-        return []
+        return Lead.objects.none()
+    return Lead.objects.filter(owner=person, state__in=states)
+
+
+def my_leads(*, user, limit: int = 200, states=OPEN_FOR_SALES) -> list[Lead]:
+    """The seller's open leads (or those in ``states``), the ones waiting on them first
+    (soonest deadline first). The states are filtered in the query, so ``limit`` counts
+    only leads of those states."""
     return list(
-        Lead.objects.filter(owner=person, state__in=OPEN_FOR_SALES)
+        _mine(user, states)
         .select_related("segment", "account")
         .annotate(due_at=_open_handoff_due(), handoff_reason=_open_handoff("reason"))
         .order_by("state", F("due_at").asc(nulls_last=True), "-score")[:limit]
     )
+
+
+def my_leads_count(*, user, states=OPEN_FOR_SALES) -> int:
+    """How many leads ``my_leads`` would list without a limit."""
+    return _mine(user, states).count()
 
 
 def handoff_queue(*, user, limit: int = 200) -> list[Lead]:

@@ -59,3 +59,23 @@ CAMPAIGNS += (
         filters=(),
     ),
 )
+
+CAMPAIGNS += (
+    _campaigns(
+        "leads_so_far",
+        name=_("Leads so far"),
+        definition=_(
+            "On the home page's campaigns of the week, how many people have handed over their "
+            "details through the campaign up to now: distinct contacts with a form fill or a "
+            "content download of the campaign, among the touches you can see (touches follow "
+            "their account's visibility). A person who filled in two of its forms counts once."
+        ),
+        formula=_(
+            "count of distinct contacts among the campaign's form-fill and content-download "
+            "touchpoints up to now"
+        ),
+        counts=_("The campaign's touchpoints that you can see."),
+        order=40,
+        filters=("campaign",),
+    ),
+)
