@@ -3,7 +3,7 @@
 Walks the answer of every read operation: each number, and each untyped object that
 could hide numbers, is either a figure naming a registered glossary term or a value its
 record stores (``hamsu.core.api_figures``). Identifiers (``id``, ``…_id``, ``…_ids``)
-and a record's ``version`` are neither and are left alone.
+and a record's ``version`` (a plan's ``edit_version``) are neither and are left alone.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _leaves(annotation) -> list:
 
 
 def _is_identifier(name: str) -> bool:
-    return name in ("id", "version") or name.endswith(("_id", "_ids"))
+    return name in ("id", "version", "edit_version") or name.endswith(("_id", "_ids"))
 
 
 def _fields(model: type[BaseModel], seen: set):

@@ -48,6 +48,18 @@ from hamsu.core.models import AuditEntry, Versioned  # noqa: F401
 IGNORED = {"version", "updated_at"}
 
 
+def field_of(model) -> str:
+    """The name of the field that holds a record's edit version: ``version`` (see
+    ``Versioned``), unless the model says ``version_field`` — the reverse-funnel plan's
+    ``version`` already names its revision (1, 2, 3 … of a period's plan), so its edit
+    version is ``edit_version``."""
+    return getattr(model, "version_field", "version")
+
+
+def version_of(instance: models.Model) -> int:
+    return getattr(instance, field_of(instance))
+
+
 @dataclass
 class FieldConflict:
     """One field both people changed: the value each of them wants."""
@@ -151,7 +163,8 @@ def begin(
 
 def bump(instance: models.Model) -> None:
     """The next version; call with the row locked (see :func:`lock`) just before saving."""
-    instance.version = (instance.version or 0) + 1
+    name = field_of(instance)
+    setattr(instance, name, (getattr(instance, name) or 0) + 1)
 
 
 def bump_changed(
@@ -167,9 +180,9 @@ def bump_changed(
         changes = audit.diff(before.get(instance.pk, {}), audit.snapshot(instance, fields))
         if not changes:
             continue
-        version_before = instance.version
+        version_before = version_of(instance)
         bump(instance)
-        changes["version"] = [version_before, instance.version]
+        changes[field_of(instance)] = [version_before, version_of(instance)]
         entries.append(
             AuditEntry(
                 actor=actor if getattr(actor, "pk", None) else None,
@@ -215,8 +228,10 @@ def history_since(instance: models.Model, version: int) -> History:
     base: dict[str, Any] = {}
     history = History(base=base)
     reached = False
+    version_field = field_of(instance)
+    ignored = IGNORED | {version_field}
     for entry in entries:  # newest first: an older entry's "before" overwrites a newer one's
-        step = entry.changes.get("version") if isinstance(entry.changes, dict) else None
+        step = entry.changes.get(version_field) if isinstance(entry.changes, dict) else None
         if not (isinstance(step, list) and len(step) == 2 and isinstance(step[1], int)):
             continue
         if step[1] <= version:
@@ -224,7 +239,7 @@ def history_since(instance: models.Model, version: int) -> History:
         if history.at is None:
             history.by, history.at = entry.actor, entry.at
         for name, pair in entry.changes.items():
-            if name not in IGNORED and isinstance(pair, list) and len(pair) == 2:
+            if name not in ignored and isinstance(pair, list) and len(pair) == 2:
                 base[name] = pair[0]
         if step[0] == version:
             reached = True
@@ -275,7 +290,7 @@ def check(
     ``expected`` None means the writer did not say what it saw (an API client without
     ``If-Match``, a script): the write goes ahead as before.
     """
-    if expected is None or int(expected) == instance.version:
+    if expected is None or int(expected) == version_of(instance):
         return data
     expected = int(expected)
     history = history_since(instance, expected)
@@ -317,8 +332,8 @@ def check(
         raise StaleVersion(
             instance=instance,
             expected=expected,
-            current=instance.version,
-            changed=changed or ["version"],
+            current=version_of(instance),
+            changed=changed or [field_of(instance)],
             conflicts=conflicts,
             by=history.by,
             at=history.at,
@@ -395,7 +410,7 @@ _TAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
 
 def etag(instance: models.Model) -> str:
-    return f'"{instance.version}"'
+    return f'"{version_of(instance)}"'
 
 
 def parse_if_match(header: str | None) -> int | None:

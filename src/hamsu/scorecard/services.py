@@ -280,7 +280,7 @@ def plan_create(
     return plan
 
 
-@transaction.atomic
+@versioning.atomic_write
 def plan_adjust(
     *,
     actor,
@@ -289,12 +289,17 @@ def plan_adjust(
     adjustments: dict | None = None,
     note: str | None = None,
     via: str = "",
+    expected_version: int | None = None,
 ) -> FunnelPlan:
     """Change a draft. A signed plan is immutable: revise it (a new version) instead.
 
     Any signature already given is withdrawn, because it approved other figures.
+    ``expected_version``: the plan's ``edit_version`` the adjuster saw (If-Match, the page's
+    form); changed since, nothing is written (``StaleVersion``, naming the fields changed).
+    Always strict: an adjustment is computed from every rate together, so a merge of two
+    people's rates would be figures neither of them saw.
     """
-    plan = FunnelPlan.objects.select_for_update().get(pk=plan.pk)
+    plan, _data = versioning.begin(plan, expected=expected_version, strict=True)
     if plan.status != PlanStatus.DRAFT:
         raise Conflict(
             _("This plan is signed"),
@@ -314,6 +319,7 @@ def plan_adjust(
         plan.note = note
     plan.sales_signed_by = plan.marketing_signed_by = None
     plan.sales_signed_at = plan.marketing_signed_at = None
+    versioning.bump(plan)
     plan.save()
     audit.record(
         actor=actor, action="update", instance=plan, changes=audit.diff(before, audit.snapshot(plan)), via=via
@@ -326,9 +332,14 @@ def _year_index(plan: FunnelPlan) -> tuple[int, int]:
     return parsed.year, parsed.index
 
 
-@transaction.atomic
-def plan_sign(*, actor, plan: FunnelPlan, side: str, via: str = "") -> FunnelPlan:
-    """Record one head's approval (side: "sales" or "marketing"); both make it signed."""
+@versioning.atomic_write
+def plan_sign(
+    *, actor, plan: FunnelPlan, side: str, via: str = "", expected_version: int | None = None
+) -> FunnelPlan:
+    """Record one head's approval (side: "sales" or "marketing"); both make it signed.
+
+    ``expected_version``: the ``edit_version`` of the figures the signer saw; adjusted since,
+    the signature is refused (``StaleVersion``), so nobody signs figures they did not see."""
     if side not in ("sales", "marketing"):
         raise ValidationFailed(_("Unknown side"), errors={"side": [_("Sign for sales or for marketing.")]})
     if not actor.has_perm(f"scorecard.sign_{side}_funnelplan"):
@@ -336,7 +347,7 @@ def plan_sign(*, actor, plan: FunnelPlan, side: str, via: str = "") -> FunnelPla
             _("Your role does not allow this."),
             errors={"side": [_("Only the head of %(side)s signs for %(side)s.") % {"side": side}]},
         )
-    plan = FunnelPlan.objects.select_for_update().get(pk=plan.pk)
+    plan, _data = versioning.begin(plan, expected=expected_version, strict=True)
     if plan.status != PlanStatus.DRAFT:
         raise Conflict(
             _("This plan is already signed"),
@@ -352,6 +363,8 @@ def plan_sign(*, actor, plan: FunnelPlan, side: str, via: str = "") -> FunnelPla
     now = timezone.now()
     setattr(plan, f"{side}_signed_by", actor)
     setattr(plan, f"{side}_signed_at", now)
+    edit_version = plan.edit_version
+    versioning.bump(plan)
     if plan.sales_signed_at and plan.marketing_signed_at:
         plan.status = PlanStatus.SIGNED
         FunnelPlan.objects.filter(
@@ -362,7 +375,11 @@ def plan_sign(*, actor, plan: FunnelPlan, side: str, via: str = "") -> FunnelPla
         actor=actor,
         action="update",
         instance=plan,
-        changes={f"{side}_signed_at": now.isoformat(), "status": plan.status},
+        changes={
+            f"{side}_signed_at": now.isoformat(),
+            "status": plan.status,
+            "edit_version": [edit_version, plan.edit_version],
+        },
         via=via,
     )
     return plan

@@ -333,6 +333,7 @@ def plan_detail(request, pk: int):
     )
     initial = {"target_amount": plan.target_amount, "note": plan.note, **plan.inputs.get("adjustments", {})}
     form = PlanForm(request.POST or None, initial=initial, with_period=False)
+    status = 200
     if request.method == "POST":
         if not request.user.has_perm("scorecard.change_funnelplan"):
             raise Http404
@@ -346,6 +347,8 @@ def plan_detail(request, pk: int):
                         adjustments=form.adjustments(),
                         note=form.cleaned_data["note"],
                         via="ui",
+                        # The figures the page showed: adjusted meanwhile, nothing is saved.
+                        expected_version=int_or_none(request.POST.get("edit_version")),
                     )
                     messages.success(request, _("Plan adjusted; any signature was withdrawn."))
                 else:
@@ -358,6 +361,16 @@ def plan_detail(request, pk: int):
                         via="ui",
                     )
                     messages.success(request, _("New version drafted."))
+            except StaleVersion as stale:
+                # Nothing saved: the page shows the plan as it is now (theirs) and the form
+                # keeps what this user typed (yours); saving again keeps theirs-or-yours
+                # as the form then says, against the version now shown.
+                form.add_error(None, stale.message)
+                status = 409
+                plan = get_object_or_404(
+                    FunnelPlan.objects.select_related("sales_signed_by", "marketing_signed_by", "created_by"),
+                    pk=pk,
+                )
             except DomainError as error:
                 apply_domain_errors(form, error)
             else:
@@ -393,7 +406,10 @@ def plan_detail(request, pk: int):
         for k in keys
     ]
     return render(
-        request, "scorecard/plan_detail.html", {"plan": plan, "rows": rows, "form": form, "inputs": inputs}
+        request,
+        "scorecard/plan_detail.html",
+        {"plan": plan, "rows": rows, "form": form, "inputs": inputs},
+        status=status,
     )
 
 
@@ -403,7 +419,16 @@ def plan_detail(request, pk: int):
 def plan_sign(request, pk: int):
     plan = get_object_or_404(FunnelPlan, pk=pk)
     try:
-        services.plan_sign(actor=request.user, plan=plan, side=request.POST.get("side", ""), via="ui")
+        services.plan_sign(
+            actor=request.user,
+            plan=plan,
+            side=request.POST.get("side", ""),
+            via="ui",
+            # The figures the signer saw: adjusted since, the signature is refused.
+            expected_version=int_or_none(request.POST.get("edit_version")),
+        )
+    except StaleVersion as stale:
+        messages.error(request, stale.message)  # who adjusted it; the page shows the figures now
     except DomainError as error:
         messages.error(request, "; ".join(m for ms in error.errors.values() for m in ms) or error.message)
     else:

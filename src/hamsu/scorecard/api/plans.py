@@ -6,12 +6,14 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, Id, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, require_perm
 from hamsu.core.api_patch import Patch
+from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.scorecard import selectors, services
 from hamsu.scorecard.api.common import Money, PeriodKey, router
 from hamsu.scorecard.models import FunnelPlan
@@ -76,7 +78,8 @@ class PlanRowOut(Schema):
 class FunnelPlanOut(Schema):
     id: int
     period_key: str
-    version: int
+    version: int = Field(description="The plan's revision: 1, 2, 3 … of the period's plan (not its ETag).")
+    edit_version: Annotated[int, Field(description=VERSION_DOC)]
     status: str
     target_amount: Decimal = stored()
     inputs: PlanInputsOut
@@ -153,28 +156,40 @@ def create_plan(request, payload: FunnelPlanIn):
 
 
 @router.get("/plans/{plan_id}", response={200: FunnelPlanOut, **ERRORS})
-def get_plan(request, plan_id: Id):
+def get_plan(request, response: HttpResponse, plan_id: Id):
+    """The plan, with its ``edit_version`` as the ``ETag`` (its ``version`` is the revision)."""
     require_perm(request, "scorecard.view_funnelplan")
-    return get_object_or_404(FunnelPlan, pk=plan_id)
+    return with_etag(response, get_object_or_404(FunnelPlan, pk=plan_id))
 
 
-@router.patch("/plans/{plan_id}", response={200: FunnelPlanOut, **ERRORS})
-def adjust_plan(request, plan_id: Id, payload: FunnelPlanPatch):
-    """Adjust a draft (withdraws signatures). A signed plan answers 409: create a new version."""
+@router.patch("/plans/{plan_id}", response={200: FunnelPlanOut, **WRITE_ERRORS})
+def adjust_plan(
+    request, response: HttpResponse, plan_id: Id, payload: FunnelPlanPatch, if_match: IfMatch = None
+):
+    """Adjust a draft (withdraws signatures). A signed plan answers 409: create a new version.
+    Changes only the rates, target and note sent."""
     require_perm(request, "scorecard.change_funnelplan")
-    return services.plan_adjust(
+    plan = services.plan_adjust(
         actor=request.user,
         plan=get_object_or_404(FunnelPlan, pk=plan_id),
         target_amount=payload.target_amount,
         adjustments=payload.adjustments.dict(exclude_none=True),
         note=payload.note,
         via="api",
+        expected_version=expected_version(if_match),
     )
+    return with_etag(response, plan)
 
 
-@router.post("/plans/{plan_id}/sign", response={200: FunnelPlanOut, **ERRORS})
-def sign_plan(request, plan_id: Id, payload: SignIn):
+@router.post("/plans/{plan_id}/sign", response={200: FunnelPlanOut, **WRITE_ERRORS})
+def sign_plan(request, response: HttpResponse, plan_id: Id, payload: SignIn, if_match: IfMatch = None):
+    """Sign the figures you read: with If-Match, a plan adjusted since answers 412."""
     require_perm(request, "scorecard.view_funnelplan")
-    return services.plan_sign(
-        actor=request.user, plan=get_object_or_404(FunnelPlan, pk=plan_id), side=payload.side, via="api"
+    plan = services.plan_sign(
+        actor=request.user,
+        plan=get_object_or_404(FunnelPlan, pk=plan_id),
+        side=payload.side,
+        via="api",
+        expected_version=expected_version(if_match),
     )
+    return with_etag(response, plan)

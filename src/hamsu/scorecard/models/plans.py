@@ -97,6 +97,17 @@ class FunnelPlan(PeriodFields):
     """
 
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The edit version (issue 18): ``version`` above names the plan's revision, so the
+    # version every adjustment and signature bumps, checked against If-Match and the page's
+    # form, has a name of its own (see ``hamsu.core.versioning.field_of``).
+    version_field = "edit_version"
+    edit_version = models.PositiveIntegerField(
+        _("edit version"),
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text=_("Goes up by one with every adjustment or signature of this version of the plan."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
