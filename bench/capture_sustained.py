@@ -546,3 +546,123 @@ def add_profile_parser(sub) -> None:
     p.add_argument("--captures", type=int, default=5000)
     p.add_argument("--no-cprofile", dest="cprofile", action="store_false")
     p.add_argument("--top", type=int, default=30)
+
+
+# ---------------------------------------------------------------- where the web tier's time goes
+
+
+def _capture_environ(form_key: str, body: bytes, key: str) -> dict:
+    """The WSGI environ gunicorn hands Django for one capture as the load generator sends it
+    (JSON, an Idempotency-Key, keep-alive HTTP/1.1, no Origin: a server-side integration)."""
+    import io
+
+    return {
+        "REQUEST_METHOD": "POST",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": f"/api/v1/funnel/capture/{form_key}",
+        "RAW_URI": f"/api/v1/funnel/capture/{form_key}",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8820",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "REMOTE_PORT": "50000",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_HOST": "127.0.0.1:8820",
+        "HTTP_IDEMPOTENCY_KEY": key,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+
+
+def profile_web(args) -> dict:
+    """The web tier's Django part in this process: ``--captures`` single captures through the
+    WSGI application gunicorn serves (every middleware, the handler, the INSERT, the JSON
+    reply; not gunicorn's HTTP parsing, threads and access log), after a warm-up, with its
+    CPU and its PostgreSQL backend's CPU per capture, and cProfile's view of the time."""
+    import cProfile
+    import pstats
+
+    lc._django()
+    from django.db import connection
+
+    from hamsu.funnel.models import CaptureRequest
+    from hamsu.wsgi import application
+
+    info = lc._info()
+    run = uuid.uuid4().hex[:8]
+    statuses: dict[str, int] = {}
+
+    def start_response(status, headers, exc_info=None):
+        statuses[status] = statuses.get(status, 0) + 1
+
+    def send(n: int, tag: str) -> None:
+        bodies = [json.dumps(lc._lead(i, run + tag)).encode() for i in range(n)]
+        for i, body in enumerate(bodies):
+            reply = application(_capture_environ(info["form_key"], body, f"{run}{tag}-{i}"), start_response)
+            b"".join(reply)
+            reply.close()  # what the server does: request_finished runs here
+
+    send(300, "w")  # imports, the form cache, the connection
+    statuses.clear()
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+    load = lc._load()
+    cpu, db_cpu, wall = own_cpu(), _stat(backend)[1] if backend else 0.0, time.perf_counter()
+    # CPU time, not wall time: a capture mostly waits for its commit, which costs this
+    # process nothing and would hide where the CPU goes.
+    profiler = cProfile.Profile(time.process_time) if args.cprofile else None
+    if profiler:
+        profiler.enable()
+    send(args.captures, "")
+    if profiler:
+        profiler.disable()
+    cpu, wall = own_cpu() - cpu, time.perf_counter() - wall
+    db_cpu = (_stat(backend)[1] - db_cpu) if backend else None
+    same_backend = None
+    if backend:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            same_backend = cursor.fetchone()[0] == backend
+    stored = CaptureRequest.objects.filter(form_id=info["form_id"], key__startswith=f"{run}-").count()
+    # The rows were for measuring only: the worker must not turn them into leads later.
+    CaptureRequest.objects.filter(form_id=info["form_id"], key__startswith=run).delete()
+    result = lc._print(
+        {
+            "test": "web tier profile (in process, the WSGI application)",
+            "database": connection.vendor,
+            "cprofile": args.cprofile,
+            "captures": args.captures,
+            "replies": statuses,
+            "stored_in_intake": stored,
+            "seconds": round(wall, 2),
+            "django_cpu_ms_per_capture": round(cpu * 1000 / max(args.captures, 1), 3),
+            "postgres_cpu_ms_per_capture": round(db_cpu * 1000 / max(args.captures, 1), 3)
+            if backend
+            else None,
+            "one_backend_throughout": same_backend,
+            "load_before": load,
+            "load_after": lc._load(),
+        }
+    )
+    if profiler:
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.sort_stats("tottime").print_stats(args.top)
+        stats.sort_stats("cumulative").print_stats(args.top)
+    return result
+
+
+def add_profile_web_parser(sub) -> None:
+    p = sub.add_parser("profile-web", help="the web tier's Django CPU per capture, in process, with cProfile")
+    p.add_argument("--captures", type=int, default=5000)
+    p.add_argument("--no-cprofile", dest="cprofile", action="store_false")
+    p.add_argument("--top", type=int, default=40)

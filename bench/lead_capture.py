@@ -874,10 +874,12 @@ def main(argv: list[str] | None = None) -> int:
 
     capture_sustained.add_parser(sub)
     capture_sustained.add_profile_parser(sub)
+    capture_sustained.add_profile_web_parser(sub)
     args = parser.parse_args(argv)
     commands = {
         "sustained": capture_sustained.sustained,
         "profile": capture_sustained.profile,
+        "profile-web": capture_sustained.profile_web,
         "setup": setup,
         "raw-insert": raw_insert,
         "capture": capture,
