@@ -89,8 +89,14 @@ def _intake_cursor():
         raw = connection.connection
         if raw.prepare_threshold is None:
             raw.prepare_threshold = 1 << 30
-        # _prepare_cursor is what connection.cursor() wraps its own cursor with.
-        return connection._prepare_cursor(_prepared_cursor_class()(raw))
+        # Wrapped as connection.cursor() wraps its own cursor (BaseDatabaseWrapper._prepare_cursor).
+        connection.validate_thread_sharing()
+        cursor = _prepared_cursor_class()(raw)
+        return (
+            connection.make_debug_cursor(cursor)
+            if connection.queries_logged
+            else connection.make_cursor(cursor)
+        )
 
 
 def _insert_request(*, form: CaptureForm | None, key: str | None, payload: Any) -> tuple[int, bool]:
