@@ -44,7 +44,11 @@ def _fresh_cache():
     # carry over from one test to the next: every test client comes from 127.0.0.1.
     from django.core.cache import cache
 
+    from hamsu.core.company import forget_company_currency
+
     cache.clear()
+    # The company currency is remembered per request; a test's database starts afresh.
+    forget_company_currency()
 
 
 @pytest.fixture(autouse=True)

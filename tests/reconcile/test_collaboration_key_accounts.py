@@ -153,7 +153,8 @@ def shown_on_page(client) -> dict[str, list[tuple]]:
 
 def _printed(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     return {
-        name: [(a, f"{won:,.0f}", f"{potential:,.0f}") for a, won, potential in ranked]
+        # In the company currency (USD in these companies), as every total says.
+        name: [(a, f"{won:,.0f} USD", f"{potential:,.0f} USD") for a, won, potential in ranked]
         for name, ranked in rows.items()
     }
 

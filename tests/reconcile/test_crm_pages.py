@@ -131,7 +131,8 @@ def expected_board(rows: list[dict], **filters) -> dict[str, tuple[int, str]]:
                 and (not filters.get("source") or r["source"] == filters["source"])
             ]
         total = sum((r["amount_base"] for r in chosen), Decimal("0"))
-        out[stage] = (len(chosen), f"{total:,.0f}")
+        # In the company currency (USD here), and saying so.
+        out[stage] = (len(chosen), f"{total:,.0f} USD")
     return out
 
 
@@ -277,7 +278,7 @@ def test_a_deals_gross_profit_is_its_amount_less_the_cost_of_what_it_sells(
         client.force_login(company["leader"].user)
         page = client.get(f"/crm/opportunities/{deal.pk}/").content.decode()
         shown = re.search(r"Gross profit.*?</dt><dd[^>]*>([^<]*)<", page, re.S).group(1)
-        assert shown.strip() == f"{Decimal(want):,.0f}"
+        assert shown.strip() == f"{Decimal(want):,.0f} USD"  # in the company currency
         transaction.set_rollback(True)
 
 

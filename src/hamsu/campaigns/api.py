@@ -24,6 +24,7 @@ from hamsu.core.api_kit import (
     Id,
     Int,
     Money,
+    base_currency_field,
     get_or_404,
     not_found,
     require_perm,
@@ -84,6 +85,7 @@ class CampaignOut(Schema):
     currency: str
     description: str
     spend_base: Decimal | None = figure("campaigns.spend", default=None)
+    base_currency: str = base_currency_field()
     touch_count: int | None = figure("campaigns.touches", default=None)
     version: Annotated[int, Field(description=VERSION_DOC)]
 
@@ -191,6 +193,7 @@ class CostLineOut(Schema):
     amount: Decimal = stored()
     currency: str
     amount_base: Decimal = figure("campaigns.cost_line_base")
+    base_currency: str = base_currency_field()
     note: str
     version: Annotated[int, Field(description=VERSION_DOC)]
 
@@ -400,6 +403,7 @@ class AttributionOut(Schema):
     conversions: float = figure("attribution.total")
     value: float = figure("attribution.total")
     value_touched: float = figure("attribution.value_touched")
+    base_currency: str = base_currency_field()
     credit: list[Credit]
     computed_at: datetime.datetime | None = Field(None, description="when these figures were computed")
     stale: bool = Field(False, description="newer data is being included in the background")
@@ -520,6 +524,7 @@ class ClosedLoopOut(Schema):
     returns_computed_at: datetime.datetime | None = None
     returns_stale: bool = False
     returns_pending: bool = False
+    base_currency: str = base_currency_field()
 
 
 @router.get("/closed-loop", response={200: ClosedLoopOut, **ERRORS})
@@ -586,6 +591,7 @@ class ExplanationOut(Schema):
     converted: bool
     value: float = figure("attribution.deal_value")
     touches: list[TouchShareOut]
+    base_currency: str = base_currency_field()
 
 
 @router.get("/deals/{int:opportunity_id}/explanation", response={200: ExplanationOut, **ERRORS})

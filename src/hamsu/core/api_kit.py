@@ -11,12 +11,13 @@ schema and every 404 worded the same way.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from hamsu.core.company import company_currency
 from hamsu.core.errors import NotFound, PermissionDenied
 
 
@@ -42,6 +43,19 @@ Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 Int = Annotated[int, Field(ge=-MAX_INT - 1, le=MAX_INT)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD, IRR")]
+
+BASE_CURRENCY_DOC = (
+    "ISO 4217 code of the company currency: every amount of this answer that is a total or a "
+    "converted amount (amount_base, gross profit, spend, pipeline, revenue, forecasts, targets) "
+    "is in it; an amount entered in its own currency has its own currency field "
+    "(glossary: money.conversion)"
+)
+
+
+def base_currency_field() -> Any:
+    """The company currency, beside the amounts converted to it (an answer never carries a
+    bare amount whose currency the reader has to guess)."""
+    return Field(default_factory=company_currency, description=BASE_CURRENCY_DOC)
 
 
 def get_or_404(model, pk, label: str, *, field: str | None = None):

@@ -9,10 +9,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_migrate
+        from django.core.signals import request_started
+        from django.db.models.signals import post_migrate, post_save
 
         from hamsu.core import db_datetimes, glossary, navigation, search, two_factor
+        from hamsu.core.company import forget_company_currency
         from hamsu.core.glossary_terms import SECTIONS, TERMS
+        from hamsu.core.models import CompanySettings
         from hamsu.core.roles import sync_role_groups
 
         glossary.register_section(*SECTIONS)
@@ -56,3 +59,10 @@ class CoreConfig(AppConfig):
         # (every way in: the login page, the admin's, a test client), so the two-factor
         # check of each later request costs no query.
         user_logged_in.connect(two_factor.remember_enrollment, dispatch_uid="hamsu-2fa-enrolled")
+
+        # Pages read the company currency once per request (hamsu.core.company): each
+        # request reads it afresh, and saving the settings forgets it at once.
+        request_started.connect(forget_company_currency, dispatch_uid="hamsu-company-currency-request")
+        post_save.connect(
+            forget_company_currency, sender=CompanySettings, dispatch_uid="hamsu-company-currency-saved"
+        )

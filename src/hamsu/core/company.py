@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -16,6 +17,25 @@ def company_settings() -> CompanySettings:
     if settings_row is None:
         settings_row = CompanySettings.objects.create()
     return settings_row
+
+
+# The company currency, read at most once per request: every amount on a page names it
+# (hamsu.core.numbers), and a page shows dozens. Forgotten when a request starts and when
+# the settings are saved (CoreConfig.ready), so a change shows on the next page.
+_remembered = threading.local()
+
+
+def company_currency() -> str:
+    """The company's base currency: the currency of every total and converted amount."""
+    code = getattr(_remembered, "currency", None)
+    if code is None:
+        code = company_settings().base_currency
+        _remembered.currency = code
+    return code
+
+
+def forget_company_currency(**_signal) -> None:
+    _remembered.currency = None
 
 
 def to_base_currency(amount: Decimal, currency: str, *, base: str | None = None) -> Decimal:

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The currencies a company can book deals in. Kept explicit so an unknown code is a
 # validation error rather than a silently mis-summed pipeline.
@@ -25,6 +26,26 @@ CURRENCIES: dict[str, str] = {
     "CNY": _("Chinese yuan"),
     "INR": _("Indian rupee"),
     "SAR": _("Saudi riyal"),
+}
+# How each currency is written after an amount (hamsu.core.numbers.format_money). English
+# keeps the ISO code (USD, CAD and AUD all write "$"); Persian names the unit as a reader
+# says it ("۱۲٬۰۰۰ ریال", "۵۰۰ یورو").
+CURRENCY_UNITS: dict[str, str] = {
+    "USD": pgettext_lazy("currency unit after an amount", "USD"),
+    "EUR": pgettext_lazy("currency unit after an amount", "EUR"),
+    "GBP": pgettext_lazy("currency unit after an amount", "GBP"),
+    "IRR": pgettext_lazy("currency unit after an amount", "IRR"),
+    "IRT": pgettext_lazy("currency unit after an amount", "IRT"),
+    "AED": pgettext_lazy("currency unit after an amount", "AED"),
+    "TRY": pgettext_lazy("currency unit after an amount", "TRY"),
+    "BRL": pgettext_lazy("currency unit after an amount", "BRL"),
+    "CAD": pgettext_lazy("currency unit after an amount", "CAD"),
+    "AUD": pgettext_lazy("currency unit after an amount", "AUD"),
+    "CHF": pgettext_lazy("currency unit after an amount", "CHF"),
+    "JPY": pgettext_lazy("currency unit after an amount", "JPY"),
+    "CNY": pgettext_lazy("currency unit after an amount", "CNY"),
+    "INR": pgettext_lazy("currency unit after an amount", "INR"),
+    "SAR": pgettext_lazy("currency unit after an amount", "SAR"),
 }
 # Formatted lazily: an f-string here would fix the names in the language active at import
 # (English), and every currency list on a Persian page would read in English.

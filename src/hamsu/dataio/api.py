@@ -16,6 +16,7 @@ from hamsu.core.api_figures import stored
 from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, not_found, require_perm
 from hamsu.core.api_patch import Patch
 from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
+from hamsu.core.company import company_currency
 from hamsu.core.errors import NotFound, ValidationFailed
 from hamsu.dataio import selectors, services
 from hamsu.dataio.exporters import csv_stream
@@ -216,7 +217,9 @@ def export(request, kind: str):
         )
     require_perm(request, spec.permission)
     response = StreamingHttpResponse(
-        csv_stream(spec.header, selectors.export_columns(user=request.user, kind=kind)),
+        csv_stream(
+            spec.header_in(company_currency()), selectors.export_columns(user=request.user, kind=kind)
+        ),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'

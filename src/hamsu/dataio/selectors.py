@@ -120,6 +120,12 @@ class ExportSpec:
     owner_field: str | None = "owner"
     permission: str = ""
 
+    def header_in(self, currency: str) -> list[str]:
+        """The header of a download, naming the company currency on the converted amount
+        (a spreadsheet's cell holds only the number); ``amount`` has its own ``currency``
+        column. Import ignores the computed column, so the file still re-imports."""
+        return [f"{name} ({currency})" if name == "amount_base" else name for name in self.header]
+
 
 # Headers are the import field names, so an export re-imports without a mapping.
 EXPORTS: dict[str, ExportSpec] = {

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamsu.core.company import company_currency
 from hamsu.core.errors import DomainError
 from hamsu.core.http import int_or_none
 from hamsu.core.versioning import StaleVersion
@@ -201,13 +202,15 @@ def export_download(request, kind: str, fmt: str):
     stamp = timezone.now().strftime("%Y%m%d")
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_stream(spec.header, selectors.export_columns(user=request.user, kind=kind)),
+            csv_stream(
+                spec.header_in(company_currency()), selectors.export_columns(user=request.user, kind=kind)
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
         return response
     chunks = selectors.export_columns(user=request.user, kind=kind, datetimes="aware")
-    handle = xlsx_tempfile(spec.header, chunks, title=kind)
+    handle = xlsx_tempfile(spec.header_in(company_currency()), chunks, title=kind)
     return FileResponse(handle, as_attachment=True, filename=f"{kind}-{stamp}.xlsx")
 
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from hamsu.core.company import company_currency
+from hamsu.core.numbers import currency_unit
 from hamsu.crm.stages import OPEN_STAGES, Stage
 from hamsu.funnel.models import LeadState
 from hamsu.scorecard import forecast_selection, metrics, selectors
@@ -40,6 +42,17 @@ class Table:
         terms = self.terms or []
         return [
             (h, terms[i] if i < len(terms) and terms[i] != self.ROW_TERM else None)
+            for i, h in enumerate(self.header)
+        ]
+
+    @property
+    def export_header(self) -> list[str]:
+        """The header of a download: a column of amounts names the company currency, since a
+        spreadsheet's cells carry only the numbers."""
+        units = self.units or []
+        currency = currency_unit(company_currency())
+        return [
+            f"{h} ({currency})" if i < len(units) and units[i] == "money" else str(h)
             for i, h in enumerate(self.header)
         ]
 

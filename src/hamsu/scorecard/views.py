@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hamsu.core.company import company_settings
+from hamsu.core.company import company_currency, company_settings
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
+from hamsu.core.numbers import currency_unit
 from hamsu.core.versioning import StaleVersion
 from hamsu.crm.models import Product, Segment, Source
 from hamsu.directory.models import Person, Team
@@ -74,7 +75,7 @@ def _maybe_export(request, name: str, tables: dict):
     table = tables.get(key)
     if table is None:
         raise Http404
-    return exports.export(f"{name}-{key}", fmt, table.header, table.rows)
+    return exports.export(f"{name}-{key}", fmt, table.export_header, table.rows)
 
 
 @login_required
@@ -175,6 +176,7 @@ def target_list(request):
             ]
             for t in targets
         ],
+        units=["", "", "", "money", ""],
     )
     response = _maybe_export(request, "targets", {"targets": table})
     if response:
@@ -234,7 +236,7 @@ def cost_list(request):
             _("Category"),
             _("Amount"),
             _("Currency"),
-            _("Amount (base currency)"),
+            _("Amount in %(currency)s") % {"currency": currency_unit(company_currency())},
             _("Segment"),
             _("Note"),
         ],

@@ -21,7 +21,15 @@ from hamsu.collaboration.models import (
     PlanStatus,
 )
 from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, get_or_404, not_found, require_perm
+from hamsu.core.api_kit import (
+    ERRORS,
+    WRITE_ERRORS,
+    Id,
+    base_currency_field,
+    get_or_404,
+    not_found,
+    require_perm,
+)
 from hamsu.core.api_patch import Patch
 from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.core.errors import ValidationFailed
@@ -41,6 +49,7 @@ class SegmentRankingOut(Schema):
     segment_id: int
     segment: str
     accounts: list[RankedOut]
+    base_currency: str = base_currency_field()
 
 
 class KeyAccountPlanIn(Schema):

@@ -12,7 +12,7 @@ from hamsu.collaboration import selectors, services
 from hamsu.collaboration.api.common import MeetingOut, NoteOut, router
 from hamsu.collaboration.models import LiaisonAssignment
 from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, Id, base_currency_field, get_or_404, require_perm
 from hamsu.directory.models import Person, Team
 
 
@@ -48,6 +48,7 @@ class LiaisonPageOut(Schema):
     liaison_id: int
     teams: list[LiaisonOut]
     key_accounts: list[AccountRankOut]
+    base_currency: str = base_currency_field()
     open_feedback: list[NoteOut]
     upcoming_meetings: list[MeetingOut]
 

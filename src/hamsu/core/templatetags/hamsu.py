@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms, template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from hamsu.core import dates
+from hamsu.core import dates, numbers
+from hamsu.core.company import company_currency
 
 register = template.Library()
 
@@ -28,20 +28,44 @@ def ldatetime(value):
 
 @register.filter
 def num(value, places: int = 0):
-    """A grouped number, in Persian digits when the page is Persian."""
-    if value in (None, ""):
-        return ""
-    number = Decimal(value)
-    text = intcomma(f"{number:.{int(places)}f}", use_l10n=False)
-    return dates.to_persian_digits(text) if dates.uses_jalali() else text
+    """A grouped number, in Persian digits and separators when the page is Persian."""
+    return numbers.format_number(value, places)
 
 
 @register.filter
 def money(value, currency: str = ""):
+    """An amount with its currency: ``{{ deal.amount|money:deal.currency }}``.
+
+    Without a currency the amount is in the company currency (a total, a converted
+    amount, a target), and says so: no amount on a page is a bare number.
+    """
     if value in (None, ""):
         return ""
-    text = num(value, 0)
-    return f"{text} {currency}".strip()
+    return numbers.format_money(value, str(currency or company_currency()))
+
+
+@register.inclusion_tag("core/_conversion_note.html")
+def conversion_note():
+    """Once per page, beside its totals: the company currency they are in and the rates
+    (with their dates) amounts in other currencies were converted at."""
+    from hamsu.core.selectors import conversion
+
+    now = conversion()
+    rates = [
+        {
+            "one": numbers.format_money(1, rate.currency),
+            # As many decimals as the rate was set with: 0.0000238 must not read as 0.00.
+            "worth": numbers.format_money(rate.rate, now.base, places=_decimals(rate.rate)),
+            "set_on": rate.set_on,
+        }
+        for rate in now.rates
+    ]
+    return {"base": numbers.currency_unit(now.base), "rates": rates, "set_on": now.set_on}
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 @register.filter

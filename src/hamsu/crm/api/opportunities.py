@@ -18,6 +18,7 @@ from hamsu.core.api_kit import (
     Int,
     Limit,
     Money,
+    base_currency_field,
     get_or_404,
     not_found,
     require_perm,
@@ -48,6 +49,7 @@ class OpportunityOut(Schema):
     currency: str
     amount_base: Decimal = stored()
     gross_profit: Decimal = stored()
+    base_currency: str = base_currency_field()
     product_id: int | None
     quantity: int = stored()
     segment_id: int | None

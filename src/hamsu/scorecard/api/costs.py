@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, get_or_404, require_perm
+from hamsu.core.api_kit import ERRORS, WRITE_ERRORS, Id, base_currency_field, get_or_404, require_perm
 from hamsu.core.api_versions import VERSION_DOC, IfMatch, expected_version, with_etag
 from hamsu.crm.models import Segment
 from hamsu.scorecard import selectors, services
@@ -27,6 +27,7 @@ class CostOut(Schema):
     amount: Decimal = stored()
     currency: str
     amount_base: Decimal = figure("scorecard.cost")
+    base_currency: str = base_currency_field()
     segment_id: int | None
     note: str
     version: Annotated[int, Field(description=VERSION_DOC)]

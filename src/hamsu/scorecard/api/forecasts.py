@@ -10,7 +10,7 @@ from typing import Literal
 from ninja import Field, Query, Schema
 
 from hamsu.core.api_figures import figure, stored
-from hamsu.core.api_kit import ERRORS, Id, require_perm
+from hamsu.core.api_kit import ERRORS, Id, base_currency_field, require_perm
 from hamsu.scorecard import forecast_selection, selectors, services
 from hamsu.scorecard.api.common import FilterQuery, Money, Note, PeriodKey, filters_of, router
 from hamsu.scorecard.glossary_forecast import METHOD_TERMS
@@ -52,6 +52,7 @@ class CallOut(Schema):
     override_at: datetime.datetime | None
     effective_commit: Decimal = figure("scorecard.call_commit")
     effective_best_case: Decimal = figure("scorecard.call_best_case")
+    base_currency: str = base_currency_field()
 
 
 class LearnedForecastOut(Schema):
@@ -128,6 +129,7 @@ class ForecastOut(Schema):
     calls_best_case: Decimal = figure("scorecard.call_best_case")
     calls_sellers: int = figure("scorecard.call_count")
     calls_overridden: int = figure("scorecard.call_count")
+    base_currency: str = base_currency_field()
 
 
 @router.get("/forecast", response={200: ForecastOut, **ERRORS})

@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Query, Schema
 
 from hamsu.core.api_figures import figure
-from hamsu.core.api_kit import ERRORS, require_perm
+from hamsu.core.api_kit import ERRORS, base_currency_field, require_perm
 from hamsu.scorecard import dashboards, metrics
 from hamsu.scorecard.api.common import FilterQuery, filters_of, router
 from hamsu.scorecard.glossary import metric_key
@@ -62,6 +62,7 @@ class MetricsOut(Schema):
     period_start: datetime.date
     period_end: datetime.date
     items: list[MetricValue]
+    base_currency: str = base_currency_field()
 
 
 @router.get("/metrics", response={200: MetricsOut, **ERRORS})
@@ -92,6 +93,7 @@ class FunnelRow(Schema):
     mean_days_in_stage: float | None = figure("scorecard.stage_days")
     open_deals: int = figure("scorecard.stage_open")
     open_value: Decimal = figure("scorecard.stage_open_value")
+    base_currency: str = base_currency_field()
 
 
 @router.get("/funnel", response={200: list[FunnelRow], **ERRORS})

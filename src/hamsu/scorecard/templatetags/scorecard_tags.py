@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from hamsu.core.templatetags.hamsu import num, pct
+from hamsu.core.templatetags.hamsu import money, num, pct
 
 register = template.Library()
 
@@ -40,7 +40,8 @@ def metric_value(value, unit: str):
     if unit == "multiple":
         return f"{num(value, 2)}×"
     if unit == "money":
-        return num(value)
+        # In the company currency, like every total (and saying so).
+        return money(value)
     return num(value)
 
 
@@ -49,6 +50,6 @@ def cell_as(value, unit: str):
     """A table cell shown in its column's unit (ratios as percentages)."""
     if value is None or value == "":
         return "—"
-    if unit in ("ratio", "days", "multiple"):
+    if unit in ("ratio", "days", "multiple", "money"):
         return metric_value(value, unit)
     return cell(value)
