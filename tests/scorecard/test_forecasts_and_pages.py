@@ -200,7 +200,8 @@ def test_every_page_renders_and_exports(client, history, head_of_sales, django_a
     for url in ("", "funnel/", "metrics/", "metrics/catalogue/", "targets/", "costs/", "plans/", "forecast/"):
         response = client.get(f"/scorecard/{url}?period=2026-Q1")
         assert response.status_code == 200, url
-    with django_assert_max_num_queries(52):
+    # 53: one more than before issue 16 for the exchange rates the page names beside its totals.
+    with django_assert_max_num_queries(53):
         client.get("/scorecard/?period=2026-Q1")
     csv = client.get("/scorecard/targets/?period=2026-Q1&export=csv")
     body = b"".join(csv.streaming_content).decode()

@@ -11,18 +11,19 @@ from hamsu.core.errors import ValidationFailed
 from hamsu.core.models import CompanySettings, CurrencyRate
 from hamsu.core.money import CURRENCIES, quantize
 
+# The company currency, read at most once per request: every amount on a page names it
+# (hamsu.core.numbers), and a page shows dozens. Forgotten when a request starts and when
+# the settings are saved (CoreConfig.ready), so a change shows on the next page.
+_remembered = threading.local()
+
 
 def company_settings() -> CompanySettings:
     settings_row = CompanySettings.objects.order_by("pk").first()
     if settings_row is None:
         settings_row = CompanySettings.objects.create()
+    # A page that reads the settings anyway has read the company currency too.
+    _remembered.currency = settings_row.base_currency
     return settings_row
-
-
-# The company currency, read at most once per request: every amount on a page names it
-# (hamsu.core.numbers), and a page shows dozens. Forgotten when a request starts and when
-# the settings are saved (CoreConfig.ready), so a change shows on the next page.
-_remembered = threading.local()
 
 
 def company_currency() -> str:
