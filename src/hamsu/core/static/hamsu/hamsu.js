@@ -44,18 +44,42 @@
   });
 })();
 
-// A wide table scrolls sideways inside .table-responsive. A keyboard user can scroll it only
-// if the box can take focus (WCAG 2.1.1), so every such box that overflows (tables, and the
-// pipeline board, marked with data-scroll-label) joins the tab order, named after its own
-// data-scroll-label or its table's caption or label when it has one.
+// A wide table scrolls sideways inside its own box, never the whole page (a phone is 390 px
+// wide; a laptop's 1366 px still do not hold every column of some tables). Templates wrap
+// their tables in .table-responsive; a table that is not wrapped gets the box here, so no
+// page can forget it. A keyboard user can scroll such a box only if it can take focus
+// (WCAG 2.1.1), so every box that overflows (tables, and the pipeline board, marked with
+// data-scroll-label) joins the tab order as a region named after its table's caption or
+// label, its own data-scroll-label, or else the heading above it.
 (function () {
+  function wrapTables(root) {
+    root.querySelectorAll("table").forEach(function (table) {
+      if (table.closest(".table-responsive, [data-scroll-label]")) { return; }
+      var box = document.createElement("div");
+      box.className = "table-responsive";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
+  function headingBefore(box) {
+    for (var node = box, depth = 0; node && depth < 4; node = node.parentElement, depth++) {
+      for (var before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        var heading = before.matches("h1, h2, h3, h4, h5, h6") ? before : before.querySelector("h1, h2, h3, h4, h5, h6");
+        if (heading) { return heading.textContent.trim(); }
+      }
+    }
+    return "";
+  }
   function nameOf(box) {
     if (box.dataset.scrollLabel) { return box.dataset.scrollLabel; }
     var table = box.querySelector("table");
     var caption = table && table.caption ? table.caption.textContent.trim() : "";
-    return caption || (table && table.getAttribute("aria-label")) || "";
+    var labelledBy = table && table.getAttribute("aria-labelledby");
+    var byId = labelledBy ? document.getElementById(labelledBy) : null;
+    return caption || (table && table.getAttribute("aria-label")) || (byId ? byId.textContent.trim() : "") || headingBefore(box);
   }
   function focusableScrollers(root) {
+    wrapTables(root);
     root.querySelectorAll(".table-responsive, [data-scroll-label]").forEach(function (box) {
       var overflows = box.scrollWidth > box.clientWidth + 1;
       if (overflows && !box.hasAttribute("tabindex")) {
