@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hamsu.core.templatetags.hamsu import money, num, pct
-from hamsu.scorecard import aggregates, services
+from hamsu.scorecard import aggregates, snapshots
 from hamsu.scorecard.periods import GREGORIAN, parse_period
 from tests.reconcile import campaigns_company
 from tests.reconcile.scorecard_company import build, companies
@@ -56,7 +56,7 @@ def test_the_forecast_card_shows_what_the_api_answers_under_the_same_filters(
     with transaction.atomic():
         built = build(company, sellers=[rep, other_rep])
         aggregates.fill()
-        services.snapshot_take(as_of=as_of, periods=[period], products=False)
+        snapshots.snapshot_take(as_of=as_of, periods=[period], products=False)
         query = {"period": period_key, **ids(built, chosen)}
         api = client.get("/api/v1/scorecard/forecast", query).json()
         html = client.get("/scorecard/forecast/", query).content.decode()

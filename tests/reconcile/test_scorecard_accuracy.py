@@ -24,7 +24,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hamsu.scorecard import aggregates, services
+from hamsu.scorecard import aggregates, snapshots
 from hamsu.scorecard.models import ForecastSnapshot
 from hamsu.scorecard.periods import GREGORIAN, parse_period
 from tests.reconcile.scorecard_company import build, companies
@@ -123,7 +123,7 @@ def api(client, head_of_sales):
 def _take(weeks: list[datetime.date]) -> None:
     for day in sorted(weeks):
         quarter = parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}", GREGORIAN)
-        services.snapshot_take(as_of=day, periods=[quarter, quarter.next()], products=True)
+        snapshots.snapshot_take(as_of=day, periods=[quarter, quarter.next()], products=True)
 
 
 @pytest.mark.django_db

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hamsu.crm.models import Opportunity, StageEvent
-from hamsu.scorecard import aggregates, services
+from hamsu.scorecard import aggregates, snapshots
 from hamsu.scorecard.models import ForecastLine
 from hamsu.scorecard.periods import GREGORIAN, parse_period
 from tests.reconcile.scorecard_company import build, companies
@@ -130,7 +130,7 @@ def test_the_forecast_counts_the_filtered_deals_and_nothing_else(
     with transaction.atomic():
         built = build(company, sellers=[rep, other_rep])
         aggregates.fill()
-        services.snapshot_take(as_of=as_of, periods=[period], products=False)
+        snapshots.snapshot_take(as_of=as_of, periods=[period], products=False)
         for picked in [{}, *chosen]:
             wanted = _ids(built, picked)
             expected = expected_population(period, as_of, wanted)
@@ -157,7 +157,7 @@ def test_median_range_and_expected_value_describe_one_model(
     with transaction.atomic():
         built = build(company, sellers=[rep, other_rep])
         aggregates.fill()
-        services.snapshot_take(as_of=as_of, periods=[period], products=False)
+        snapshots.snapshot_take(as_of=as_of, periods=[period], products=False)
         for wanted in ({}, _ids(built, picked)):
             f = forecast_api(period_key, wanted)["learned"]
             assert f["p10"] <= f["median"] <= f["p90"], wanted
@@ -179,7 +179,7 @@ def test_expected_values_of_the_parts_add_up_to_the_companys(company, snapshot, 
     with transaction.atomic():
         built = build(company, sellers=[rep, other_rep])
         aggregates.fill()
-        services.snapshot_take(as_of=as_of, periods=[period], products=False)
+        snapshots.snapshot_take(as_of=as_of, periods=[period], products=False)
         whole = forecast_api(period_key, {})
         company_expected = whole["learned"]["expected"]
         # With no filter, the page shows the stored snapshot: the same figures as its rows.
@@ -202,7 +202,7 @@ def test_the_card_shows_what_the_api_answers(
     with transaction.atomic():
         built = build(company, sellers=[rep, other_rep])
         aggregates.fill()
-        services.snapshot_take(as_of=datetime.date(2026, 2, 15), periods=[period], products=False)
+        snapshots.snapshot_take(as_of=datetime.date(2026, 2, 15), periods=[period], products=False)
         wanted = {"team": built.teams[team].pk}
         median = forecast_api("2026-Q1", wanted)["learned"]["median"]
         page = client.get("/scorecard/", {"period": "2026-Q1", **wanted}).content.decode()

@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 
 from hamsu.crm.models import Opportunity, StageEvent
 from hamsu.crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES
-from hamsu.scorecard import aggregates, services
+from hamsu.scorecard import aggregates, snapshots
 from hamsu.scorecard.models import ForecastLine
 from hamsu.scorecard.periods import GREGORIAN, parse_period
 from tests.reconcile.scorecard_company import build, companies
@@ -218,7 +218,7 @@ def test_every_deals_learned_chance_is_what_its_stage_history_says(company, snap
     period = parse_period(period_key, GREGORIAN)
     with transaction.atomic():
         build(company, sellers=[rep, other_rep])
-        services.snapshot_take(as_of=as_of, periods=[period], products=False)
+        snapshots.snapshot_take(as_of=as_of, periods=[period], products=False)
         expected = expected_lines(period, as_of)
         stored = {
             (line["opportunity_id"] if line["kind"] != "new" else ("new", line["opportunity_id"])): line
@@ -249,7 +249,7 @@ def test_expected_value_and_crm_weighting_are_what_the_deals_say_under_every_fil
     with transaction.atomic():
         built = build(company, sellers=[rep, other_rep])
         aggregates.fill()
-        services.snapshot_take(as_of=as_of, periods=[period], products=False)
+        snapshots.snapshot_take(as_of=as_of, periods=[period], products=False)
         lines = expected_lines(period, as_of)
         for picked in [{}, *chosen]:
             query = ids(built, picked)
@@ -279,7 +279,7 @@ def test_chances_are_probabilities_and_the_crm_weighting_never_exceeds_the_pipel
     period = parse_period(period_key, GREGORIAN)
     with transaction.atomic():
         build(company, sellers=[rep, other_rep])
-        services.snapshot_take(as_of=as_of, periods=[period], products=False)
+        snapshots.snapshot_take(as_of=as_of, periods=[period], products=False)
         for line in ForecastLine.objects.filter(period_key=period.key).values("kind", "probability"):
             assert 0 <= line["probability"] <= (math.inf if line["kind"] == "new" else 1), line
         shown = forecast_api(period_key, {})

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from hamsu.scorecard import accuracy, services
+from hamsu.scorecard import accuracy, snapshots
 from hamsu.scorecard.evidence import forecast_accuracy as statement_1
 from hamsu.scorecard.models import ForecastMethod
 from hamsu.scorecard.periods import GREGORIAN, parse_period
@@ -27,7 +27,7 @@ def won_100(monkeypatch):
 
 
 def _snapshot(method: str, value: float) -> None:
-    services._snapshot_row(datetime.date(2024, 2, 4), ENDED, "company", method, value, None, None, 0, 0)
+    snapshots.snapshot_row(datetime.date(2024, 2, 4), ENDED, "company", method, value, None, None, 0, 0)
 
 
 def test_without_learned_snapshots_the_headline_is_not_measured(won_100):

@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hamsu.core import glossary
-from hamsu.scorecard import accuracy, services
+from hamsu.scorecard import accuracy, snapshots
 from hamsu.scorecard.models import ForecastMethod
 from hamsu.scorecard.periods import GREGORIAN, parse_period
 
@@ -40,7 +40,7 @@ def ended_quarter_scored(monkeypatch):
     monkeypatch.setattr(accuracy, "won_by_month", lambda months: {months[0]: 100.0})
     quarter = parse_period("2024-Q1", GREGORIAN)
     for method, value in ((ForecastMethod.WEIGHTED_LEARNED, 90), (ForecastMethod.WEIGHTED_DEFAULT, 60)):
-        services._snapshot_row(datetime.date(2024, 2, 4), quarter, "company", method, value, None, None, 0, 0)
+        snapshots.snapshot_row(datetime.date(2024, 2, 4), quarter, "company", method, value, None, None, 0, 0)
 
 
 def test_no_column_header_of_the_forecast_page_names_two_figures(client, head_of_sales, ended_quarter_scored):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from hamsu.scorecard import aggregates, selectors, services
+from hamsu.scorecard import aggregates, selectors, snapshots
 from hamsu.scorecard.periods import parse_period
 from tests.scorecard.conftest import aware
 
@@ -29,7 +29,7 @@ def two_teams(deal_history, rep, other_rep):
     deal_history(rep, aware(2026, 1, 12), [("lost", aware(2026, 2, 2), "No budget")], amount="1000")
     deal_history(other_rep, aware(2025, 6, 1), [("won", aware(2026, 2, 20))], amount="3000")
     aggregates.fill()
-    services.snapshot_take(as_of=AS_OF, periods=[Q1], products=False)
+    snapshots.snapshot_take(as_of=AS_OF, periods=[Q1], products=False)
 
 
 def _card_figure(page: str, testid: str) -> str:
@@ -100,7 +100,7 @@ def test_the_forecast_card_speaks_persian_with_a_jalali_snapshot_day(client, two
     row = company_settings()
     row.fiscal_calendar = FiscalCalendar.JALALI
     row.save()
-    services.snapshot_take(as_of=AS_OF, periods=[parse_period("1404-Q4", "jalali")], products=False)
+    snapshots.snapshot_take(as_of=AS_OF, periods=[parse_period("1404-Q4", "jalali")], products=False)
     client.force_login(head_of_sales.user)
     page = client.get(
         f"/scorecard/?period=1404-Q4&team={teams['smb'].pk}", HTTP_ACCEPT_LANGUAGE="fa"

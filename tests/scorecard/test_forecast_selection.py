@@ -8,7 +8,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from hamsu.scorecard import forecast_selection, forecasts, jobs, services
+from hamsu.scorecard import forecast_selection, forecasts, jobs, snapshots
 from hamsu.scorecard.models import ForecastSnapshot, ForecastTrackRecord
 from hamsu.scorecard.periods import parse_period
 
@@ -64,7 +64,7 @@ MAY_10 = D(2026, 5, 10)
 
 @pytest.mark.django_db
 def test_the_weekly_snapshot_records_the_baselines(history):
-    services.snapshot_take(as_of=MAY_10, periods=[Q2], products=False, calls=False)
+    snapshots.snapshot_take(as_of=MAY_10, periods=[Q2], products=False, calls=False)
     methods = set(ForecastSnapshot.objects.filter(period_key="2026-Q2").values_list("method", flat=True))
     assert {"run_rate", "seasonal_naive", "weighted_default_new"} <= methods
 
@@ -72,7 +72,7 @@ def test_the_weekly_snapshot_records_the_baselines(history):
 @pytest.mark.django_db
 def test_a_baseline_without_enough_history_is_not_recorded(history):
     # Closes are on record from 1 February 2026: nothing a year earlier to copy.
-    services.snapshot_take(as_of=MAY_10, periods=[Q2], products=False, calls=False)
+    snapshots.snapshot_take(as_of=MAY_10, periods=[Q2], products=False, calls=False)
     assert not ForecastSnapshot.objects.filter(method="seasonal_naive_year").exists()
 
 
@@ -80,7 +80,7 @@ def test_a_baseline_without_enough_history_is_not_recorded(history):
 def test_the_run_rate_snapshot_is_won_so_far_plus_the_daily_rate_times_the_days_left(history):
     # On 10 May: 8,000 won in Q2 so far; 5,000 + 8,000 won in the 91 days from 9 February;
     # 51 days left (11 May – 30 June): 8,000 + 13,000 / 91 × 51 = 15,285.71.
-    services.snapshot_take(as_of=MAY_10, periods=[Q2], products=False, calls=False)
+    snapshots.snapshot_take(as_of=MAY_10, periods=[Q2], products=False, calls=False)
     row = ForecastSnapshot.objects.get(period_key="2026-Q2", method="run_rate")
     assert row.forecast == Decimal("15285.71")
 
@@ -89,7 +89,7 @@ def test_the_run_rate_snapshot_is_won_so_far_plus_the_daily_rate_times_the_days_
 def test_the_run_rate_looks_back_only_to_the_first_close_on_record(history):
     # On 12 April the 91 days reach back to 12 January, but the first close (a loss) was on
     # 1 February: 13,000 won over 71 days, × 79 days left, + 8,000 won = 22,464.79.
-    services.snapshot_take(as_of=D(2026, 4, 12), periods=[Q2], products=False, calls=False)
+    snapshots.snapshot_take(as_of=D(2026, 4, 12), periods=[Q2], products=False, calls=False)
     row = ForecastSnapshot.objects.get(period_key="2026-Q2", method="run_rate")
     assert row.forecast == Decimal("22464.79")
 
@@ -97,7 +97,7 @@ def test_the_run_rate_looks_back_only_to_the_first_close_on_record(history):
 @pytest.mark.django_db
 def test_the_seasonal_naive_snapshot_adds_the_same_days_of_last_quarter(history):
     # Same days of Q1 as 11 May – 30 June: 10 February – 31 March, when 5,000 was won.
-    services.snapshot_take(as_of=MAY_10, periods=[Q2], products=False, calls=False)
+    snapshots.snapshot_take(as_of=MAY_10, periods=[Q2], products=False, calls=False)
     row = ForecastSnapshot.objects.get(period_key="2026-Q2", method="seasonal_naive")
     assert row.forecast == Decimal("13000.00")
 

@@ -13,7 +13,7 @@ from hamsu.core.company import company_settings
 from hamsu.core.errors import PermissionDenied, ValidationFailed
 from hamsu.core.models import Visibility
 from hamsu.directory.models import RoleTitle
-from hamsu.scorecard import aggregates, metrics, selectors, services
+from hamsu.scorecard import aggregates, metrics, selectors, services, snapshots
 from hamsu.scorecard.models import CostEntry, ForecastCall, ForecastSnapshot
 from hamsu.scorecard.periods import parse_period
 
@@ -33,7 +33,7 @@ def test_snapshots_are_scored_against_actuals_per_horizon(history):
     aggregates.fill()
     q1 = parse_period("2026-Q1", "gregorian")
     for day in (datetime.date(2026, 2, 15), datetime.date(2026, 3, 8), datetime.date(2026, 3, 29)):
-        services.snapshot_take(as_of=day, periods=[q1])
+        snapshots.snapshot_take(as_of=day, periods=[q1])
     rows = ForecastSnapshot.objects.filter(scope="company", period_key="2026-Q1")
     # Seasonal naive is missing: the history (from January 2026) has no earlier quarter.
     assert {r.method for r in rows} == {
@@ -60,7 +60,7 @@ def test_snapshots_are_scored_against_actuals_per_horizon(history):
     assert result["headline"]["method"] == "weighted_learned"
     assert result["periods"][0]["actual"] == 5000.0
     # Re-taking the same day replaces its rows rather than adding more.
-    services.snapshot_take(as_of=datetime.date(2026, 3, 29), periods=[q1], products=False)
+    snapshots.snapshot_take(as_of=datetime.date(2026, 3, 29), periods=[q1], products=False)
     assert ForecastSnapshot.objects.filter(scope="company", period_key="2026-Q1").count() == rows.count()
 
 
@@ -195,7 +195,7 @@ def test_every_page_renders_and_exports(client, history, head_of_sales, django_a
     services.target_set(
         actor=head_of_sales.user, period="2026-Q1", scope="company", amount="10000", note="=HYPERLINK(1)"
     )
-    services.snapshot_take(as_of=datetime.date(2026, 2, 15), periods=[parse_period("2026-Q1", "gregorian")])
+    snapshots.snapshot_take(as_of=datetime.date(2026, 2, 15), periods=[parse_period("2026-Q1", "gregorian")])
     client.force_login(head_of_sales.user)
     for url in ("", "funnel/", "metrics/", "metrics/catalogue/", "targets/", "costs/", "plans/", "forecast/"):
         response = client.get(f"/scorecard/{url}?period=2026-Q1")

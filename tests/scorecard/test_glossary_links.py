@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from hamsu.core import glossary
-from hamsu.scorecard import aggregates, dashboards, metrics, selectors, services
+from hamsu.scorecard import aggregates, dashboards, metrics, selectors, snapshots
 from hamsu.scorecard.glossary import metric_key
 from hamsu.scorecard.periods import parse_period
 
@@ -40,7 +40,7 @@ def test_every_table_column_that_shows_a_figure_names_a_registered_entry(history
 @pytest.mark.django_db
 def test_the_pages_link_their_figures_to_the_glossary(client, history, head_of_sales):
     aggregates.fill()
-    services.snapshot_take(as_of=datetime.date(2026, 2, 15), periods=[Q1], products=False)
+    snapshots.snapshot_take(as_of=datetime.date(2026, 2, 15), periods=[Q1], products=False)
     client.force_login(head_of_sales.user)
     linked = set()
     for url in ("", "funnel/", "metrics/", "metrics/catalogue/", "forecast/"):

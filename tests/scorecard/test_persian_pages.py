@@ -16,7 +16,7 @@ import pytest
 from hamsu.crm.models import Account, Opportunity, Product, Segment, StageEvent
 from hamsu.directory.models import Person, Team
 from hamsu.funnel.models import Lead, LeadQueue
-from hamsu.scorecard import aggregates, services
+from hamsu.scorecard import aggregates, services, snapshots
 from hamsu.scorecard.models import FunnelPlan
 from hamsu.scorecard.periods import GREGORIAN, parse_period
 from tests.persian_text import latin_words
@@ -78,7 +78,7 @@ def company(history, head_of_sales, rep, catalogue):
         segment=catalogue["segment"],
         via="test",
     )
-    services.snapshot_take(as_of=datetime.date(2026, 2, 15), periods=[parse_period(PERIOD, GREGORIAN)])
+    snapshots.snapshot_take(as_of=datetime.date(2026, 2, 15), periods=[parse_period(PERIOD, GREGORIAN)])
     services.call_submit(
         actor=rep.user, period=PERIOD, commit=Decimal("4000"), best_case=Decimal("6000"), via="test"
     )

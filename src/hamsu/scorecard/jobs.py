@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from hamsu.core.company import company_settings
-from hamsu.scorecard import aggregates, forecast_selection, forecasts, services
+from hamsu.scorecard import aggregates, forecast_selection, forecasts, snapshots
 from hamsu.scorecard.periods import QUARTER, period_containing
 
 
@@ -22,7 +22,7 @@ def weekly_snapshot(*, as_of: str | datetime.date | None = None, history=None) -
     day = datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or timezone.localdate())
     aggregates.fill()
     history = history if history is not None else forecasts.load_history()
-    rows = services.snapshot_take(as_of=day, periods=periods_for(day), history=history)
+    rows = snapshots.snapshot_take(as_of=day, periods=periods_for(day), history=history)
     forecast_selection.track_record_refresh(history=history)
     return rows
 
@@ -45,7 +45,7 @@ def backfill(
     written = 0
     for i, day in enumerate(days):
         written += len(
-            services.snapshot_take(
+            snapshots.snapshot_take(
                 as_of=day,
                 periods=periods_for(day),
                 history=history,
