@@ -133,6 +133,9 @@ INSTALLED_APPS = [
     "hamsu.api",
     "hamsu.web",
     "hamsu.demo",
+    # For its catalogues only: country names in the reader's language (the rule builder's
+    # list of countries). Listed last so Hamsu's own translations take precedence.
+    "django_countries",
 ]
 
 MIDDLEWARE = [

@@ -66,15 +66,11 @@ class AssignForm(forms.Form):
         ).order_by("full_name")
 
 
-class DefinitionForm(forms.Form):
+class DefinitionBuilderForm(forms.Form):
+    """A proposal's kind and summary beside the rule builder (``rule_builder``), which
+    posts the rule's rows itself."""
+
     kind = forms.ChoiceField(label=_("kind"), choices=DefinitionKind.choices)
-    rules = forms.CharField(
-        label=_("rules (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 8, "dir": "ltr", "class": "font-monospace"}),
-        help_text=_(
-            'e.g. {"all": [{"field": "country", "op": "in", "value": ["IR"]}, {"field": "employees", "op": "gte", "value": 200}]}'
-        ),
-    )
     summary = forms.CharField(label=_("summary"), max_length=300, required=False)
     # The newest version of each kind the page showed, "mql:3,sql:1": a proposal made
     # meanwhile is shown to this proposer instead of being passed over.
@@ -90,6 +86,20 @@ class DefinitionForm(forms.Form):
     @staticmethod
     def seen_of(by_kind: dict) -> str:
         return ",".join(f"{kind}:{rows[0].number if rows else 0}" for kind, rows in by_kind.items())
+
+
+class DefinitionForm(DefinitionBuilderForm):
+    """A proposal with its rule written as JSON (rules the builder cannot show: a "not",
+    groups inside groups)."""
+
+    rules = forms.CharField(
+        label=_("rules (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "ltr", "class": "font-monospace"}),
+        help_text=_(
+            'e.g. {"all": [{"field": "country", "op": "in", "value": ["IR"]}, {"field": "employees", "op": "gte", "value": 200}]}'
+        ),
+    )
+    field_order = ["kind", "rules", "summary", "seen"]
 
     def clean_rules(self):
         try:

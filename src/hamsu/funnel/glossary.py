@@ -311,6 +311,31 @@ TERMS = (
         bounded=True,
         order=60,
     ),
+    _leads(
+        "definition_checked",
+        name=_("Leads the definition is checked against"),
+        definition=_(
+            "The leads a lead definition decides on today: for the MQL definition, the "
+            "inquiries and nurtured leads marketing holds; for the SQL definition, the leads "
+            "sales has accepted."
+        ),
+        formula=_("count of leads now in state inquiry or nurture (MQL), or sales-accepted (SQL)"),
+        counts=_("Every lead, whoever owns it, in the states the definition covers."),
+        order=70,
+    ),
+    _leads(
+        "definition_qualifying",
+        name=_("Would qualify"),
+        definition=_(
+            "Of the leads the definition is checked against, how many meet the rule — the "
+            "proposed one, and beside it the one in effect — by the same evaluation that moves "
+            "leads: the lead's fields as they are now (its last computed score) and its touches "
+            "up to now. Nothing moves until both heads sign the proposal."
+        ),
+        formula=_("count of the checked leads for which the rule holds now"),
+        counts=_("Every lead, whoever owns it, in the states the definition covers."),
+        order=80,
+    ),
     _capture(
         "received",
         name=_("Received, last 30 days"),

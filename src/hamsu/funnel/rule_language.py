@@ -9,13 +9,16 @@ interpreted by this module and never passed to ``eval``. A rule is one of:
   — the number of touchpoints of a kind (any kind when omitted) within the last N days.
 
 Operators: eq, ne, in, not_in, gt, gte, lt, lte, contains (case-insensitive text),
-present, missing. Pure Python: no Django, so it is easy to test exhaustively.
+present, missing. Each field holds numbers or text, and takes the operators and values
+that make sense for it (``FIELD_OPERATORS``): a number is never compared with text, and
+text is never "greater than" anything. Pure Python: no Django, so it is easy to test
+exhaustively.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +28,16 @@ _LIST_VALUE = {"in", "not_in"}
 _NUMERIC = {"gt", "gte", "lt", "lte"}
 MAX_DEPTH = 8
 MAX_NODES = 200
+
+# The operators each type of field takes, in the order an editor offers them. Text
+# ordering (gt on a country code) and "contains" on a number compare nothing a person
+# means, and the evaluator would quietly answer False, so validation refuses them.
+FIELD_OPERATORS: dict[str, tuple[str, ...]] = {
+    "number": ("gte", "gt", "lte", "lt", "eq", "ne", "in", "not_in", "present", "missing"),
+    "text": ("eq", "ne", "in", "not_in", "contains", "present", "missing"),
+}
+# A count of touches is a number that is always there.
+TOUCH_OPERATORS: tuple[str, ...] = ("gte", "gt", "lte", "lt", "eq", "ne")
 
 # The fields a rule may test, and the type of value each holds.
 FIELDS: dict[str, str] = {
@@ -59,16 +72,35 @@ class Touch:
     at: datetime.datetime
 
 
-def validate(rule: Any, *, fields: Mapping[str, str] = FIELDS) -> None:
-    """Raise :class:`RuleError` listing every problem in ``rule`` (with its JSON path)."""
+def validate(
+    rule: Any,
+    *,
+    fields: Mapping[str, str] = FIELDS,
+    choices: Mapping[str, Collection[str]] | None = None,
+) -> None:
+    """Raise :class:`RuleError` listing every problem in ``rule`` (with its JSON path).
+
+    ``choices`` names, for fields that hold one of a known set of values (a lead's state,
+    a country code), the values there are: any other value could never match."""
     problems: list[tuple[str, str]] = []
     count = [0]
-    _check(rule, "$", 0, problems, count, fields)
+    known = {name: {_fold(v) for v in values} for name, values in (choices or {}).items()}
+    _check(rule, "$", 0, problems, count, _Catalogue(fields, known))
     if problems:
         raise RuleError(problems)
 
 
-def _check(node: Any, path: str, depth: int, problems: list, count: list, fields: Mapping[str, str]) -> None:
+@dataclass(frozen=True)
+class _Catalogue:
+    fields: Mapping[str, str]
+    choices: Mapping[str, set]
+
+
+def _fold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _check(node: Any, path: str, depth: int, problems: list, count: list, catalogue: _Catalogue) -> None:
     count[0] += 1
     if count[0] > MAX_NODES:
         if count[0] == MAX_NODES + 1:
@@ -81,7 +113,7 @@ def _check(node: Any, path: str, depth: int, problems: list, count: list, fields
         problems.append((path, "each rule must be an object"))
         return
     if set(node) & {"all", "any", "not"}:
-        _check_group(node, path, depth, problems, count, fields)
+        _check_group(node, path, depth, problems, count, catalogue)
         return
     op = node.get("op")
     if not isinstance(op, str) or op not in OPERATORS:
@@ -90,10 +122,10 @@ def _check(node: Any, path: str, depth: int, problems: list, count: list, fields
     if "touches" in node:
         _check_touches(node, op, path, problems)
     else:
-        _check_field(node, op, path, problems, fields)
+        _check_field(node, op, path, problems, catalogue)
 
 
-def _check_group(node: dict, path: str, depth: int, problems: list, count: list, fields) -> None:
+def _check_group(node: dict, path: str, depth: int, problems: list, count: list, catalogue) -> None:
     """``all`` / ``any`` of a non-empty list of rules, or ``not`` one rule."""
     keys = set(node)
     if keys & {"all", "any"}:
@@ -105,11 +137,11 @@ def _check_group(node: dict, path: str, depth: int, problems: list, count: list,
             problems.append((f"{path}.{key}", "give a non-empty list of rules"))
             return
         for i, child in enumerate(children):
-            _check(child, f"{path}.{key}[{i}]", depth + 1, problems, count, fields)
+            _check(child, f"{path}.{key}[{i}]", depth + 1, problems, count, catalogue)
         return
     if keys != {"not"}:
         problems.append((path, "'not' cannot be combined with other keys"))
-    _check(node["not"], f"{path}.not", depth + 1, problems, count, fields)
+    _check(node["not"], f"{path}.not", depth + 1, problems, count, catalogue)
 
 
 def _check_touches(node: dict, op: str, path: str, problems: list) -> None:
@@ -128,35 +160,65 @@ def _check_touches(node: dict, op: str, path: str, problems: list) -> None:
         problems.append((f"{path}.touches.within_days", "a number of days between 1 and 3650"))
     if "kind" in spec and not isinstance(spec["kind"], str):
         problems.append((f"{path}.touches.kind", "the kind is text"))
-    if op not in _NUMERIC | {"eq", "ne"} or not _is_number(node.get("value")):
+    if op not in TOUCH_OPERATORS:
+        problems.append((f"{path}.op", f"a count of touches takes one of {', '.join(TOUCH_OPERATORS)}"))
+    elif not _is_number(node.get("value")):
         problems.append((f"{path}.value", "compare the number of touches with a number"))
 
 
-def _check_field(node: dict, op: str, path: str, problems: list, fields: Mapping[str, str]) -> None:
-    """A field compared with a value of the kind its operator takes."""
+def _check_field(node: dict, op: str, path: str, problems: list, catalogue: _Catalogue) -> None:
+    """A field compared with a value of the kind its operator and its type take."""
     keys = set(node)
     field = node.get("field")
-    if not isinstance(field, str) or field not in fields:
-        problems.append((f"{path}.field", f"unknown field {field!r}; use one of {', '.join(sorted(fields))}"))
+    if not isinstance(field, str) or field not in catalogue.fields:
+        fields = ", ".join(sorted(catalogue.fields))
+        problems.append((f"{path}.field", f"unknown field {field!r}; use one of {fields}"))
         return
     if keys - {"field", "op", "value"}:
         problems.append((path, f"unexpected keys {sorted(keys - {'field', 'op', 'value'})}"))
+    kind = catalogue.fields[field]
+    allowed = FIELD_OPERATORS[kind]
+    if op not in allowed:
+        problems.append(
+            (
+                f"{path}.op",
+                f"{op} does not apply to the {kind} field {field}; use one of {', '.join(allowed)}",
+            )
+        )
+        return
     value = node.get("value")
     if op in _NO_VALUE:
         return
     if "value" not in node:
         problems.append((f"{path}.value", "this operator needs a value"))
-    elif op in _LIST_VALUE:
+        return
+    if op in _LIST_VALUE:
         if not isinstance(value, list) or not value:
             problems.append((f"{path}.value", "give a non-empty list"))
-    elif op in _NUMERIC:
-        if not _is_number(value):
-            problems.append((f"{path}.value", "give a number"))
-    elif op == "contains":
-        if not isinstance(value, str) or not value:
-            problems.append((f"{path}.value", "give some text"))
-    elif not isinstance(value, str | int | float | bool) or value is None:
-        problems.append((f"{path}.value", "give a single text or number value"))
+            return
+        if not all(_is_a(v, kind) for v in value):
+            problems.append(
+                (f"{path}.value", "give a list of numbers" if kind == "number" else "give a list of texts")
+            )
+            return
+        values = value
+    elif not _is_a(value, kind):
+        problems.append((f"{path}.value", "give a number" if kind == "number" else "give some text"))
+        return
+    else:
+        values = [value]
+    known = catalogue.choices.get(field)
+    if known and op != "contains":
+        unknown = [v for v in values if _fold(v) not in known]
+        if unknown:
+            problems.append((f"{path}.value", f"unknown value {unknown[0]!r} for {field}"))
+
+
+def _is_a(value: Any, kind: str) -> bool:
+    """A value of the field's type: a number, or text that says something."""
+    if kind == "number":
+        return _is_number(value)
+    return isinstance(value, str) and value.strip() != ""
 
 
 def _is_number(value: Any) -> bool:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from hamsu.core import dates
 from hamsu.core.templatetags.hamsu import num
+from hamsu.crm.models import SizeBand
 from hamsu.crm.stages import Stage
 from hamsu.directory.models import RoleTitle
 from hamsu.funnel.models import LeadState, RoutingRuleKind
@@ -68,6 +69,8 @@ def _value_labels(field: str) -> Mapping[str, Any]:
         return dict(LeadState.choices)
     if field == "stage":
         return dict(Stage.choices)
+    if field == "size_band":
+        return dict(SizeBand.choices)
     return {}
 
 
@@ -85,6 +88,13 @@ def _show(field: str, value: Any) -> str:
     labels = _value_labels(field)
     values = value if isinstance(value, list) else [value]
     return ", ".join(str(labels.get(v, v)) if isinstance(v, str) else number(v) for v in values)
+
+
+def describe(rule: Any) -> str:
+    """A valid rule as one sentence in the reader's language: "score ≥ 45 and country is
+    one of IR"; ``{}`` (no conditions) reads "always". Validate the rule first
+    (``rule_language.validate``): an unknown field or operator is shown as written."""
+    return describe_condition(rule)
 
 
 def describe_condition(node: Any, *, top: bool = True) -> str:
@@ -245,11 +255,50 @@ _PROBLEMS: list[tuple[re.Pattern[str], Any]] = [
         gettext_lazy("compare the number of touches with a number"),
     ),
     (re.compile(r"this operator needs a value"), gettext_lazy("this operator needs a value")),
+    (
+        re.compile(
+            r"(?P<op>\w+) does not apply to the (?P<kind>number|text) field (?P<field>\w+); use one of (?P<ops>.+)"
+        ),
+        gettext_lazy("“%(op)s” does not apply to %(field)s; use one of: %(ops)s"),
+    ),
+    (
+        re.compile(r"a count of touches takes one of (?P<ops>.+)"),
+        gettext_lazy("compare a count of touches with one of: %(ops)s"),
+    ),
+    (re.compile(r"give a list of numbers"), gettext_lazy("give a list of numbers")),
+    (re.compile(r"give a list of texts"), gettext_lazy("give a list of texts")),
+    (
+        re.compile(r"unknown value (?P<value>.+) for (?P<field>\w+)"),
+        gettext_lazy("%(value)s is not one of the values of %(field)s"),
+    ),
     (re.compile(r"give a non-empty list$"), gettext_lazy("give a non-empty list of values")),
     (re.compile(r"give a number"), gettext_lazy("give a number")),
     (re.compile(r"give some text"), gettext_lazy("give some text")),
     (re.compile(r"give a single text or number value"), gettext_lazy("give a single text or number value")),
 ]
+
+
+def _in_words(parts: dict[str, str]) -> dict[str, str]:
+    """The codes a message names (a field, an operator, a list of operators) by their
+    labels, so a Persian reader meets no raw code."""
+    shown = dict(parts)
+    if "field" in parts and parts["field"] in FIELD_LABELS:
+        shown["field"] = str(FIELD_LABELS[parts["field"]])
+    if "op" in parts and parts["op"] in OPERATOR_LABELS:
+        shown["op"] = str(OPERATOR_LABELS[parts["op"]])
+    if "ops" in parts:
+        shown["ops"] = ", ".join(operator_label(op) for op in parts["ops"].split(", "))
+    return shown
+
+
+def operator_label(op: str) -> str:
+    """An operator as a reader says it ("is one of"); "is set"/"is not set" for the two
+    that take no value."""
+    if op == "present":
+        return _("is set")
+    if op == "missing":
+        return _("is not set")
+    return str(OPERATOR_LABELS.get(op, op))
 
 
 def problem_text(path: str, message: str) -> str:
@@ -258,7 +307,7 @@ def problem_text(path: str, message: str) -> str:
     for pattern, template in _PROBLEMS:
         match = pattern.fullmatch(message)
         if match:
-            text = str(template) % {**match.groupdict(), "n": MAX_NODES, "depth": MAX_DEPTH}
+            text = str(template) % {**_in_words(match.groupdict()), "n": MAX_NODES, "depth": MAX_DEPTH}
             break
     else:
         text = message  # a message this table does not know yet: English beats nothing

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hamsu.funnel import views, views_capture
+from hamsu.funnel import views, views_capture, views_definitions
 from hamsu.funnel.views_rules import engagement as engagement_pages
 from hamsu.funnel.views_rules import routing as routing_pages
 from hamsu.funnel.views_rules import sla as sla_pages
@@ -26,7 +26,7 @@ urlpatterns = [
     path("leads/<int:pk>/disqualify/", views.lead_disqualify, name="lead_disqualify"),
     path("leads/<int:pk>/archive/", views.lead_archive, name="lead_archive"),
     path("leads/<int:pk>/reopen/", views.lead_reopen, name="lead_reopen"),
-    path("definitions/", views.definitions, name="definitions"),
+    path("definitions/", views_definitions.definitions, name="definitions"),
     path("definitions/<int:pk>/decide/", views.definition_decide, name="definition_decide"),
     path("sla/", views.sla, name="sla"),
     path("notifications/", views.notifications, name="notifications"),

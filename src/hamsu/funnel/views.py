@@ -19,12 +19,11 @@ from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors, form_error_messages
 from hamsu.core.http import int_or_none
 from hamsu.directory.visibility import person_of
-from hamsu.funnel import rule_language, selectors, selectors_capture
+from hamsu.funnel import selectors, selectors_capture
 from hamsu.funnel.forms import (
     AssignForm,
     CaptureFormForm,
     DecisionForm,
-    DefinitionForm,
     FunnelEditForm,
     FunnelFiltersForm,
     LeadConvertForm,
@@ -33,7 +32,6 @@ from hamsu.funnel.forms import (
 )
 from hamsu.funnel.models import (
     CaptureForm,
-    DefinitionKind,
     EngagementFiring,
     EngagementRule,
     FollowUpTask,
@@ -47,9 +45,7 @@ from hamsu.funnel.models import (
     SlaPolicy,
 )
 from hamsu.funnel.permissions import may_see_the_queue
-from hamsu.funnel.rule_text import describe_condition
 from hamsu.funnel.services import approvals
-from hamsu.funnel.services import definitions as definition_services
 from hamsu.funnel.services import leads as lifecycle
 from hamsu.funnel.services.capture import capture_form_create
 from hamsu.funnel.services.engagement import task_complete
@@ -374,65 +370,6 @@ def lead_reopen(request, pk: int):
         _("Lead reopened into nurture."),
     )
     return _back(request, "funnel:recycle")
-
-
-@login_required
-@permission_required("funnel.view_leaddefinition", raise_exception=True)
-def definitions(request):
-    form = DefinitionForm(
-        request.POST or None, initial={"seen": DefinitionForm.seen_of(selectors.definitions_by_kind())}
-    )
-    extra = {}
-    if request.method == "POST":
-        if not request.user.has_perm("funnel.add_leaddefinition"):
-            raise Http404
-        if request.POST.get("keep__rules") == "theirs":
-            messages.success(request, _("You kept their proposal; yours was not proposed."))
-            return redirect("funnel:definitions")
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in ("kind", "rules", "summary")}
-            try:
-                definition_services.lead_definition_propose(
-                    actor=request.user, via="ui", seen_number=form.seen_number(data["kind"]), **data
-                )
-            except versioning.StaleVersion as stale:
-                # The form again, on top of the newest version: proposing now is "keep mine".
-                form = DefinitionForm(
-                    initial={
-                        **data,
-                        "rules": json.dumps(data["rules"], ensure_ascii=False),
-                        "seen": DefinitionForm.seen_of(selectors.definitions_by_kind()),
-                    }
-                )
-                extra = {"conflict": stale, "keep_prefix": "keep__"}
-            except DomainError as error:
-                apply_domain_errors(form, error)
-            else:
-                messages.success(
-                    request, _("New version proposed; it takes effect when both heads approve it.")
-                )
-                return redirect("funnel:definitions")
-    by_kind = selectors.definitions_by_kind()
-    described = {d.pk: describe_condition(d.rules) for rows in by_kind.values() for d in rows}
-    return render(
-        request,
-        "funnel/definitions.html",
-        {
-            # Each kind with the rule in force (signed or built in), stated once, from the
-            # same function that moves the leads.
-            "by_kind": [
-                (DefinitionKind(kind).label, rows, definition_services.rule_in_effect(kind=kind))
-                for kind, rows in by_kind.items()
-            ],
-            "described": described,
-            "form": form,
-            **extra,
-            "decision_form": DecisionForm(),
-            "fields": sorted(rule_language.FIELDS),
-            "operators": sorted(rule_language.OPERATORS),
-        },
-        status=409 if extra else 200,
-    )
 
 
 @_post_action("funnel.approve_leaddefinition")

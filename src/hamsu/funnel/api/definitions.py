@@ -7,12 +7,13 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from hamsu.core.api_figures import stored
+from hamsu.core.api_figures import figure, stored
 from hamsu.core.api_kit import ERRORS, Id, get_or_404, require_perm
 from hamsu.funnel.api.common import router
 from hamsu.funnel.models import (
     LeadDefinition,
 )
+from hamsu.funnel.selectors_rule_preview import definition_preview
 from hamsu.funnel.services import approvals
 from hamsu.funnel.services import definitions as definition_services
 
@@ -49,6 +50,20 @@ class DefinitionIn(Schema):
     summary: Annotated[str, Field(max_length=300)] = ""
 
 
+class DefinitionPreviewIn(Schema):
+    kind: str
+    rules: Any
+
+
+class DefinitionPreviewOut(Schema):
+    kind: str
+    text: str
+    in_effect_text: str
+    checked: int = figure("leads.definition_checked")
+    qualifying: int = figure("leads.definition_qualifying", "meeting the proposed rule")
+    qualifying_in_effect: int = figure("leads.definition_qualifying", "meeting the rule in effect")
+
+
 class DefinitionDecisionIn(Schema):
     approve: bool
     comment: Annotated[str, Field(max_length=300)] = ""
@@ -68,6 +83,16 @@ def propose_definition(request, payload: DefinitionIn):
     return 201, definition_services.lead_definition_propose(
         kind=payload.kind, rules=payload.rules, summary=payload.summary, actor=request.user, via="api"
     )
+
+
+@router.post("/definitions/preview", response={200: DefinitionPreviewOut, **ERRORS})
+def preview_definition(request, payload: DefinitionPreviewIn):
+    """The rule in words and how many leads it would qualify now (``checked``: the leads the
+    definition is checked against; ``qualifying``: those meeting this rule;
+    ``qualifying_in_effect``: those meeting the rule in effect). Nothing is saved; a rule
+    the proposal would refuse is refused with the same errors."""
+    require_perm(request, "funnel.add_leaddefinition")
+    return definition_preview(kind=payload.kind, rules=payload.rules)
 
 
 @router.get("/definitions/{definition_id}", response={200: DefinitionOut, **ERRORS})

@@ -19,13 +19,45 @@ from django.utils.translation import gettext as _
 from hamsu.core import audit, versioning
 from hamsu.core.errors import Conflict, ValidationFailed
 from hamsu.funnel import rule_language
-from hamsu.funnel.models import DefinitionKind, Lead, LeadDefinition, LeadTouch
+from hamsu.funnel.conditions import rule_problems
+from hamsu.funnel.models import MARKETING_STATES, DefinitionKind, Lead, LeadDefinition, LeadState, LeadTouch
 from hamsu.funnel.rule_text import describe_condition
 from hamsu.funnel.services.scoring import lead_facts
 
 # Until both heads sign an MQL definition, this rule makes a lead an MQL. Every page,
 # reason and check reads it through ``rule_in_effect``, never restating the threshold.
 BUILT_IN_MQL = {"field": "score", "op": "gte", "value": 50}
+
+
+def states_checked(kind: str) -> tuple[str, ...]:
+    """The states of the leads a definition of ``kind`` is checked against: the MQL rule
+    decides when marketing's leads (inquiries, nurtured leads) go to sales, the SQL rule
+    when a sales-accepted lead may be qualified."""
+    return tuple(MARKETING_STATES) if kind == DefinitionKind.MQL else (LeadState.SAL,)
+
+
+class RuleRefused(ValidationFailed):
+    """A proposed rule with problems. ``problems`` keeps each one's JSON path (``$.any[1].op``)
+    so an editor can show the message beside the part it is about; ``errors`` lists them
+    for the API as every refusal does."""
+
+    def __init__(self, problems: list[tuple[str, str]], *, errors: dict[str, list[str]]):
+        super().__init__(_("Please correct the errors below."), errors=errors)
+        self.problems = problems
+
+
+def lead_definition_check(*, kind: str, rules) -> None:
+    """Refuse a rule no lead definition may hold: unknown kind, malformed rule, a field a
+    lead does not have, an operator the field does not take, a value of the wrong type or
+    one the field never holds. The page's rule builder and the API both meet this check."""
+    errors: dict[str, list[str]] = {}
+    if kind not in DefinitionKind.values:
+        errors["kind"] = [_("Choose mql or sql.")]
+    problems = rule_problems(rules, subject="lead")
+    if problems:
+        errors["rules"] = [text for _path, text in problems]
+    if errors:
+        raise RuleRefused(problems, errors=errors)
 
 
 def lead_definition_in_effect(*, kind: str) -> LeadDefinition | None:
@@ -123,15 +155,7 @@ def lead_definition_propose(
     """``seen_number`` is the newest version of ``kind`` the proposer's page showed (0 for
     none): a version proposed since refuses this one, so nobody's proposal is passed over
     unseen (``hamsu.core.versioning``)."""
-    errors: dict[str, list[str]] = {}
-    if kind not in DefinitionKind.values:
-        errors["kind"] = [_("Choose mql or sql.")]
-    try:
-        rule_language.validate(rules)
-    except rule_language.RuleError as error:
-        errors["rules"] = [f"{path}: {message}" for path, message in error.problems]
-    if errors:
-        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+    lead_definition_check(kind=kind, rules=rules)
     if seen_number is not None:
         newer = (
             LeadDefinition.objects.filter(kind=kind, number__gt=seen_number)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from hamsu.core import audit, versioning
 from hamsu.core.models import AuditEntry
-from hamsu.funnel.models import DefinitionKind, DefinitionRun, Lead, LeadDefinition, LeadState, LeadTouch
-from hamsu.funnel.services.definitions import lead_meets, touches_of
+from hamsu.funnel.models import DefinitionKind, DefinitionRun, Lead, LeadDefinition, LeadTouch
+from hamsu.funnel.services.definitions import lead_meets, states_checked, touches_of
 from hamsu.funnel.services.leads import lead_mark_mql
 from hamsu.funnel.services.scoring import active_model, active_points_spec, apply_score, score_touches
 
@@ -97,9 +97,7 @@ def definition_run_execute(*, run_id: int, now: datetime.datetime | None = None)
         run.save(update_fields=["finished_at"])
         return run
     spec, model = active_points_spec(), active_model()
-    states = (
-        [LeadState.INQUIRY, LeadState.NURTURE] if definition.kind == DefinitionKind.MQL else [LeadState.SAL]
-    )
+    states = list(states_checked(definition.kind))
     evaluated = changed = 0
     for chunk in _chunks(states):
         qualifying = _score(chunk, definition, spec=spec, model=model, now=now)

@@ -83,19 +83,38 @@ def _polars():
 
 def lead_facts(lead: Lead) -> dict:
     """The fields rules and scores look at, by the names the rule language knows."""
-    domain = lead.email.rsplit("@", 1)[-1] if "@" in (lead.email or "") else ""
+    return facts_of(
+        email=lead.email,
+        segment=lead.segment.name if lead.segment is not None else "",
+        country=lead.country,
+        title=lead.title,
+        company=lead.display_company,
+        origin=lead.origin,
+        employees=lead.employees,
+        score=lead.score,
+        win_probability=lead.win_probability,
+        state=lead.state,
+    )
+
+
+def facts_of(
+    *, email, segment, country, title, company, origin, employees, score, win_probability, state
+) -> dict:
+    """``lead_facts`` from a lead's values (a row read with ``values_list``, when a reader
+    goes through many leads: the lead definition preview)."""
+    domain = email.rsplit("@", 1)[-1] if "@" in (email or "") else ""
     return {
-        "segment": lead.segment.name if lead.segment is not None else "",
-        "country": lead.country,
-        "title": lead.title,
-        "company": lead.display_company,
+        "segment": segment or "",
+        "country": country,
+        "title": title,
+        "company": company,
         "email_domain": domain,
-        "origin": lead.origin,
-        "size_band": size_band_for(lead.employees) if lead.employees is not None else "",
-        "employees": lead.employees,
-        "score": lead.score,
-        "win_probability": lead.win_probability,
-        "state": lead.state,
+        "origin": origin,
+        "size_band": size_band_for(employees) if employees is not None else "",
+        "employees": employees,
+        "score": score,
+        "win_probability": win_probability,
+        "state": state,
     }
 
 
