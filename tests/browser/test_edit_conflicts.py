@@ -103,10 +103,17 @@ def test_a_deal_moved_on_another_board_is_not_moved_again_from_a_stale_card(
     assert Opportunity.objects.get(pk=deal.pk).stage == "qualifying"
 
 
-RULES = {
-    "theirs": '{"field": "employees", "op": "gte", "value": 200}',
-    "mine": '{"field": "employees", "op": "gte", "value": 50}',
-}
+RULES = {"theirs": "200", "mine": "50"}
+
+
+def _propose_on_the_builder(page, employees: str):
+    """The rule builder: a lead qualifies with at least this many employees."""
+    page.select_option("#id_kind", "mql")
+    page.select_option("#r-0-field", "employees")
+    page.select_option("#r-0-op", "gte")
+    page.fill("#r-0-value", employees)
+    with page.expect_navigation():
+        page.get_by_test_id("propose").click()
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
@@ -124,11 +131,8 @@ def test_two_heads_propose_a_lead_definition_and_the_second_sees_both_and_keeps_
     url = f"{live_server.url}/funnel/definitions/"
     mine.goto(url)
     theirs.goto(url)
-    for page, rules in ((theirs, RULES["theirs"]), (mine, RULES["mine"])):
-        page.select_option("#id_kind", "mql")
-        page.fill("#id_rules", rules)
-        with page.expect_navigation():
-            page.locator("#id_summary").press("Enter")
+    for page, employees in ((theirs, RULES["theirs"]), (mine, RULES["mine"])):
+        _propose_on_the_builder(page, employees)
     box = mine.get_by_test_id("edit-conflict")
     box.wait_for()
     assert TEXT[language]["theirs"] in box.inner_text()
@@ -136,7 +140,7 @@ def test_two_heads_propose_a_lead_definition_and_the_second_sees_both_and_keeps_
     assert LeadDefinition.objects.filter(kind="mql").count() == 1
     mine.get_by_test_id("keep-theirs-rules").check()
     with mine.expect_navigation():
-        mine.locator("#id_summary").press("Enter")
+        mine.get_by_test_id("propose").click()
     assert list(LeadDefinition.objects.filter(kind="mql").values_list("rules", flat=True)) == [
         {"field": "employees", "op": "gte", "value": 200}
     ]
