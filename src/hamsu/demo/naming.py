@@ -14,6 +14,7 @@ few duplicates on purpose, documented in ``LeadPeople``.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -81,7 +82,8 @@ class CompanyNames:
 
     def _domain(self, latin: str, group: str) -> str:
         slug = ascii_slug(latin)[:50]
-        for candidate in (slug, f"{slug}-{group}", *(f"{slug}{n}" for n in range(2, 10**6))):
+        # A generator, not a tuple: the numbered spellings are made only when needed.
+        for candidate in itertools.chain((slug, f"{slug}-{group}"), (f"{slug}{n}" for n in range(2, 10**6))):
             if candidate not in self.domains:
                 self.domains.add(candidate)
                 return candidate + DOMAIN_SUFFIX
