@@ -41,7 +41,8 @@ def read(content: bytes) -> tuple[PdfReader, str]:
 def has_persian_number(text: str, value: float) -> bool:
     """The value in Persian digits; pypdf reads numbers inside right-to-left lines in either
     order, so both are accepted (the glyphs on the page are right; the reader's order is not)."""
-    shown = to_persian_digits(f"{value:.1f}")
+    # Persian digits with the Persian decimal separator (٫), as every Persian page writes it.
+    shown = to_persian_digits(f"{value:.1f}").replace(".", "\u066b")
     return shown in text or shown[::-1] in text
 
 

@@ -61,20 +61,25 @@ def test_build_preview_and_propose_a_rule_with_an_or_group(
     # The builder starts from the rule in effect (the built-in score ≥ 50).
     assert page.locator("#r-0-field").input_value() == "score"
     page.fill("#r-0-value", "40")
-    page.get_by_test_id("add-group").click()
+    # The button posts the form (the builder works without JavaScript): wait for the new
+    # page, or the next step may act on the old one while it is being replaced.
+    with page.expect_navigation():
+        page.get_by_test_id("add-group").click()
     page.locator("#r-1-field").wait_for()
     page.select_option("#r-1-field", "country")
     page.select_option("#r-1-op", "in")
     # A list of countries to choose from, several at once.
     assert page.locator("#r-1-value").evaluate("el => el.multiple")
     page.select_option("#r-1-value", ["IR", "AE"])
-    page.get_by_test_id("add-row-1").click()
+    with page.expect_navigation():
+        page.get_by_test_id("add-row-1").click()
     page.locator("#r-2-field").wait_for()
     page.select_option("#r-2-field", "touches")
     page.fill("#r-2-value", "2")
     page.fill("#r-2-kind", "webinar")
     page.fill("#r-2-days", "30")
-    page.get_by_test_id("preview").click()
+    with page.expect_navigation():
+        page.get_by_test_id("preview").click()
     preview = page.get_by_test_id("rule-preview")
     preview.wait_for()
     assert PREVIEW[language] in page.get_by_test_id("preview-text").inner_text()

@@ -70,11 +70,12 @@ def test_list_pages_use_a_constant_number_of_queries(rep_client, rep, make_oppor
     # of the company's visibility rule) instead of summing every open deal. Every page
     # also counts the person's unread notifications for the bell in the navigation.
     # The tasks page and the home page's "my day" count the five tasks.* figures (two
-    # aggregates) and read each list once.
+    # aggregates) and read each list once. The board's conversion note beside its totals
+    # reads the exchange rates in force once.
     assert many <= CEILINGS.get(url, 12), many
 
 
-CEILINGS = {"/crm/pipeline/": 18, "/crm/tasks/": 22, "/": 22}
+CEILINGS = {"/crm/pipeline/": 19, "/crm/tasks/": 22, "/": 22}
 
 
 def test_moving_a_card_on_the_board_writes_a_stage_event(rep_client, rep, make_opportunity):

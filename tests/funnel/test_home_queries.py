@@ -29,7 +29,9 @@ from hamsu.funnel.models import Handoff, HandoffStatus, Lead, LeadQueue, LeadSta
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
-CEILINGS = {"rep": 21, "marketer": 23, "manager": 26, "head_of_sales": 14, "head_of_marketing": 20, "cro": 19}
+# One more than at first for every role: the conversion note beside the totals reads the
+# exchange rates in force once (issue 16, item 8).
+CEILINGS = {"rep": 22, "marketer": 24, "manager": 27, "head_of_sales": 15, "head_of_marketing": 21, "cro": 20}
 
 
 @pytest.fixture

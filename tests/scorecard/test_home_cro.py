@@ -85,13 +85,13 @@ def test_the_forecast_shows_its_range(client, cro):
     snapshot("weighted_learned", "5000", p10="3000", p90="8000")
     snapshot("monte_carlo", "4800", p10="3000", p90="8000")
     card = home(client, cro).split('data-testid="forecast-card"')[1]
-    assert "Likely between 3,000 and 8,000" in card
+    assert "Likely between 3,000 USD and 8,000 USD" in card
 
 
 def test_the_forecast_is_the_one_the_scorecard_shows(client, cro):
     snapshot("weighted_learned", "5000", p10="3000", p90="8000")
     snapshot("monte_carlo", "4800", p10="3000", p90="8000")
-    assert shown(home(client, cro), "forecast_methods.default") == "4,800"
+    assert shown(home(client, cro), "forecast_methods.default") == "4,800 USD"
 
 
 def closed_round(totals: list[int]) -> Round:

@@ -24,15 +24,13 @@ from django.db import connection
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
-from hamsu.campaigns.models import Campaign, Touchpoint
+from hamsu.campaigns.models import LEAD_FORMS, Campaign, Touchpoint
 from hamsu.crm.models import Opportunity
 from hamsu.crm.stages import Stage
 
 MEASURES = ("conversions", "revenue", "pipeline")
 LEVELS = ("channel", "campaign")
 JOURNEYS = ("opportunity", "contact")
-# Touches by which a person hands over their details, so a lead exists from then on.
-LEAD_FORMS = ("form_fill", "content_download")
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,10 @@ class TouchpointKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Touches by which a person hands over their details, so a lead exists from then on.
+LEAD_FORMS = (TouchpointKind.FORM_FILL.value, TouchpointKind.CONTENT_DOWNLOAD.value)
+
+
 class Touchpoint(models.Model):
     """One interaction of a contact or account with a campaign or channel, at a moment."""
 

@@ -10,8 +10,10 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from hamsu.campaigns.journeys import LEAD_FORMS
-from hamsu.campaigns.models import Campaign, CampaignStatus, CostLine, Touchpoint, TouchpointKind
+# LEAD_FORMS comes from the models, not journeys: journeys imports Polars, and these
+# selectors load when Django starts (the worker must not pay for Polars; see
+# tests/funnel/test_worker_start.py).
+from hamsu.campaigns.models import LEAD_FORMS, Campaign, CampaignStatus, CostLine, Touchpoint, TouchpointKind
 from hamsu.core.api_kit import not_found
 from hamsu.directory.visibility import visible
 
