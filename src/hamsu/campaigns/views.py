@@ -4,6 +4,7 @@ request, call a selector or service, render. No figures are computed here."""
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from hamsu.core.errors import DomainError
 from hamsu.core.form_versions import conflict_context, redrawn
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
+from hamsu.core.list_buttons import act_as_shown
 from hamsu.core.versioning import StaleVersion
 from hamsu.crm.models import Opportunity
 from hamsu.directory.visibility import visible
@@ -181,17 +183,11 @@ def cost_line_delete(request, pk: int, line_id: int):
     line = CostLine.objects.filter(pk=line_id, campaign_id=pk).first()
     if line is None:
         raise Http404
-    try:
-        services.cost_line_delete(
-            actor=request.user,
-            cost_line=line,
-            via="web",
-            expected_version=int_or_none(request.POST.get("version")),
-        )
-    except StaleVersion as stale:
-        messages.error(request, stale.message)
-    else:
-        messages.success(request, _("Cost line removed."))
+    act_as_shown(
+        request,
+        functools.partial(services.cost_line_delete, actor=request.user, cost_line=line, via="web"),
+        done=_("Cost line removed."),
+    )
     return redirect("campaigns:detail", pk)
 
 

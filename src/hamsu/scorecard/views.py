@@ -6,6 +6,7 @@ Every dashboard table can be downloaded with ``?export=csv|xlsx&table=<name>``.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -19,6 +20,7 @@ from hamsu.core.company import company_currency, company_settings
 from hamsu.core.errors import DomainError
 from hamsu.core.forms import apply_domain_errors
 from hamsu.core.http import int_or_none
+from hamsu.core.list_buttons import act_as_shown
 from hamsu.core.numbers import currency_unit
 from hamsu.core.versioning import StaleVersion
 from hamsu.crm.models import Product, Segment, Source
@@ -191,17 +193,11 @@ def target_list(request):
 @permission_required("scorecard.delete_target", raise_exception=True)
 def target_delete(request, pk: int):
     target = get_object_or_404(Target, pk=pk)
-    try:
-        services.target_delete(
-            actor=request.user,
-            target=target,
-            via="ui",
-            expected_version=int_or_none(request.POST.get("version")),
-        )
-    except StaleVersion as stale:
-        messages.error(request, stale.message)  # changed since the list was shown: kept
-    else:
-        messages.success(request, _("Target deleted."))
+    act_as_shown(
+        request,
+        functools.partial(services.target_delete, actor=request.user, target=target, via="ui"),
+        done=_("Target deleted."),
+    )
     return redirect(f"{reverse('scorecard:targets')}?period={target.period_key}")
 
 
@@ -267,17 +263,11 @@ def cost_list(request):
 @permission_required("scorecard.delete_costentry", raise_exception=True)
 def cost_delete(request, pk: int):
     entry = get_object_or_404(CostEntry, pk=pk)
-    try:
-        services.cost_entry_delete(
-            actor=request.user,
-            entry=entry,
-            via="ui",
-            expected_version=int_or_none(request.POST.get("version")),
-        )
-    except StaleVersion as stale:
-        messages.error(request, stale.message)  # changed since the list was shown: kept
-    else:
-        messages.success(request, _("Cost entry deleted."))
+    act_as_shown(
+        request,
+        functools.partial(services.cost_entry_delete, actor=request.user, entry=entry, via="ui"),
+        done=_("Cost entry deleted."),
+    )
     return redirect("scorecard:costs")
 
 
